@@ -11,10 +11,18 @@
  * stops the writer: no new request starts, and every item it was given is
  * accounted for — written, refused, or not written ({@link BatchItemWriter.tally}),
  * so a caller can say how far the load got.
+ * With `existing`, each batch first reads which of its ids the table already
+ * holds (one `BatchGetItem`, `id` only, consistent read) and, unless told to
+ * replace them, leaves those out, reporting each: `BatchWriteItem` takes no
+ * condition, so this is how `import` avoids replacing a credential whole
+ * (its history, outbox, purge hold) by default. An item created by another
+ * writer between that read and the write is replaced all the same, unnamed
+ * (docs/data-model.md, "Import and export").
  * Used by `pc-hygiene import`, `local` and the benchmarks; no Lambda uses it,
  * so it lives in `cli/aws/`, apart from the adapters the Lambdas bundle.
  */
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   type BatchWriteCommandOutput,
   type DynamoDBDocumentClient,
@@ -60,6 +68,17 @@ export interface BatchWriterOptions {
    * stops the writer (`put`/`finish` rethrow the error).
    */
   readonly onRefused?: (item: RawItem, message: string) => void;
+  /**
+   * Read first which ids of each batch the table already holds (one
+   * `BatchGetItem` a batch, its unprocessed keys retried like unprocessed
+   * items; ids still unread after every attempt are left unwritten). Each
+   * item found goes to `onExisting`; it is written only with `replace`.
+   * Without this option nothing is read (a table just created holds nothing).
+   */
+  readonly existing?: {
+    readonly replace: boolean;
+    readonly onExisting: (item: RawItem) => void;
+  };
   /** Waits `ms` (injectable so tests do not wait). */
   readonly sleep?: (ms: number) => Promise<void>;
   /** Random number in [0, 1) for jitter (injectable for tests). */
@@ -73,7 +92,10 @@ function isValidationError(error: unknown): error is Error {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** What a writer did with the items it was given (refused items aside: they went to `onRefused`). */
+/**
+ * What a writer did with the items it was given (refused items aside: they went to `onRefused`; and items
+ * already in the table, not replaced, which went to `onExisting`).
+ */
 export interface WriterTally {
   /** Items DynamoDB confirmed written. */
   readonly written: number;
@@ -154,8 +176,69 @@ export class BatchItemWriter {
     const items = this.batch;
     this.batch = [];
     this.batchIds = new Set();
-    // `writeBatch` never rejects (it records its failure), so the pool never holds an error.
-    await this.requests.submit(() => this.writeBatch(items));
+    // `writeNew` never rejects (it records its failure), so the pool never holds an error.
+    await this.requests.submit(() => this.writeNew(items));
+  }
+
+  /**
+   * Leaves out the items already in the table (unless they are to be replaced;
+   * {@link BatchWriterOptions.existing}), then writes the rest; a read error
+   * stops the writer as a write error does, never rejects.
+   */
+  private async writeNew(items: readonly RawItem[]): Promise<void> {
+    const existing = this.options.existing;
+    if (existing === undefined) return this.writeBatch(items);
+    if (this.failure !== undefined) return this.leaveUnwritten(items);
+    let known: { readonly found: ReadonlySet<unknown>; readonly unread: ReadonlySet<unknown> };
+    try {
+      known = await this.readExisting(items);
+    } catch (error: unknown) {
+      this.failure ??= { error };
+      return this.leaveUnwritten(items);
+    }
+    const toWrite: RawItem[] = [];
+    for (const item of items) {
+      if (known.unread.has(item.id)) this.leaveUnwritten([item]);
+      else if (!known.found.has(item.id)) toWrite.push(item);
+      else {
+        existing.onExisting(item);
+        if (existing.replace) toWrite.push(item);
+      }
+    }
+    if (toWrite.length > 0) await this.writeBatch(toWrite);
+  }
+
+  /**
+   * Which ids of `items` the table holds: one `BatchGetItem` (`id` only,
+   * consistent, so an item written just before counts), unprocessed keys
+   * retried with the same backoff as unprocessed items.
+   * @returns the ids found, and those still unread after every attempt
+   */
+  private async readExisting(
+    items: readonly RawItem[],
+  ): Promise<{ readonly found: ReadonlySet<unknown>; readonly unread: ReadonlySet<unknown> }> {
+    const maxAttempts = this.options.maxAttempts ?? 8;
+    const found = new Set<unknown>();
+    let keys: Record<string, unknown>[] = items.map((item) => ({ id: item.id }));
+    for (let attempt = 1; ; attempt++) {
+      const out = await this.client.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [this.tableName]: {
+              Keys: keys,
+              ProjectionExpression: '#id',
+              ExpressionAttributeNames: { '#id': 'id' },
+              ConsistentRead: true,
+            },
+          },
+        }),
+      );
+      for (const item of out.Responses?.[this.tableName] ?? []) found.add(item.id);
+      keys = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      if (keys.length === 0 || attempt >= maxAttempts) break;
+      await this.backOff(attempt);
+    }
+    return { found, unread: new Set(keys.map((key) => key.id)) };
   }
 
   /** Writes `items`, retrying unprocessed ones; a request error stops the writer, never rejects. */

@@ -23,6 +23,12 @@
  * until the newest `HISTORY_LIMIT` remain (docs/data-model.md, "History"); one
  * whose history is not a list is a bad line (the worker's next write would
  * replace it, losing what it holds).
+ * A record whose id the table already holds is not written, and is named
+ * (exit 1, as for a bad line): writing it would replace the credential whole,
+ * its history, pending notices and purge hold with it (docs/data-model.md,
+ * "History"). With `--replace` it is written and named as replaced. Each batch
+ * of 25 is read first (`BatchItemWriter`'s `existing`), except in a table
+ * `--create-table` has just created.
  * The file is streamed, so memory does not grow with its size (apart from the
  * ids seen, kept to refuse duplicates). The table must be a credentials table
  * (its key `id`), with or without `--create-table`: another kind is refused
@@ -38,7 +44,7 @@ import type { RawItem } from '../../lambdas/hygiene/ports';
 import { describeStoredValue } from '../../lambdas/hygiene/stored-value-text';
 import { jsonText } from '../../lambdas/render/json-text';
 import { terminalText } from '../../lambdas/render/sanitize';
-import { BatchItemWriter, type WriterTally } from '../aws/batch-import';
+import { BatchItemWriter, type BatchWriterOptions, type WriterTally } from '../aws/batch-import';
 import { createTable } from '../aws/create-table';
 import { itemLimitProblems, numberProblem } from '../aws/item-limits';
 import { EXIT_CODE } from '../exit-codes';
@@ -53,7 +59,9 @@ import { withProgress } from '../progress';
 /** What `import --help` says the command does. */
 const DESCRIPTION =
   'Load PersonalClient records from a JSON Lines file into a table. Every line is validated; bad lines are ' +
-  'reported with their line numbers and not written (exit 1). Records replace items with the same id. Should ' +
+  'reported with their line numbers and not written (exit 1). A record whose id is already in the table is not ' +
+  'written either, and named (exit 1): --replace writes it, replacing the item whole (its history and pending ' +
+  'notices too), and names it as replaced. Should ' +
   'writing fail, the summary says which records were not written, then the error (exit 1).';
 
 /** A line that was not written, and why. */
@@ -62,6 +70,12 @@ export interface RejectedLine {
   /** The record's id when it has a usable one. */
   readonly id: string | null;
   readonly problems: readonly string[];
+}
+
+/** A valid record whose id the table already held: not written, or replaced with `--replace`. */
+export interface ExistingRecord {
+  readonly line: number;
+  readonly id: string;
 }
 
 /** What an import did. */
@@ -77,6 +91,18 @@ export interface ImportSummary {
    * that would be (the key keeps its name in both modes, for scripts that read it).
    */
   readonly dryRun: boolean;
+  /**
+   * Valid records NOT written because the table already held their id (without `--replace`): writing them
+   * would replace the item whole, its history and pending notices too. Counted apart from
+   * {@link ImportSummary.rejected} and {@link ImportSummary.notWritten}; the exit code is 1 as for a bad line.
+   */
+  readonly notReplaced: number;
+  /** The records of {@link ImportSummary.notReplaced}, in file order. */
+  readonly notReplacedRecords: readonly ExistingRecord[];
+  /** Records written over an item with the same id (`--replace`), counted in {@link ImportSummary.written} too. */
+  readonly replaced: number;
+  /** The records of {@link ImportSummary.replaced}, in file order. */
+  readonly replacedRecords: readonly ExistingRecord[];
   /** Whether `--create-table` created the table (false: it existed or was not asked). */
   readonly tableCreated: boolean;
   /**
@@ -251,6 +277,10 @@ export interface ImportOptions {
   readonly file: string;
   readonly dryRun?: boolean;
   readonly createTable?: boolean;
+  /** Write records whose id the table already holds, replacing those items (default: leave them out). */
+  readonly replace?: boolean;
+  /** Called for each record whose id the table already holds, as it is found (`replaced`: it is written). */
+  readonly onExisting?: (existing: ExistingRecord, replaced: boolean) => void;
   /** Called for each rejected line as it is found. */
   readonly onRejected?: (rejected: RejectedLine) => void;
   /** Called as records are validated and written. */
@@ -286,12 +316,14 @@ export async function importJsonLines(
     rejectedLines.push(rejected);
     options.onRejected?.(rejected);
   };
+  const existingRecords: ExistingRecord[] = [];
   const writer = options.dryRun
     ? undefined
     : new BatchItemWriter(client, options.table, {
         onWritten: (written) => options.onProgress?.({ read, written }),
         // Validation should have caught it; if DynamoDB still refuses an item, only its line is lost.
         onRefused: (item, message) => reject(refusedLine(item, message, firstLineOfId)),
+        ...existingOption(options, tableCreated, firstLineOfId, existingRecords),
         ...(options.sleep && { sleep: options.sleep }),
       });
   // Writing stopped at this line (the writer refused its record): the rest is only validated.
@@ -330,6 +362,7 @@ export async function importJsonLines(
     dryRun: options.dryRun ?? false,
     tableCreated,
     longHistories,
+    ...existingOf(existingRecords, options.replace ?? false),
     ...notWrittenOf(tally, firstLineOfId, stopped?.line, validAfterStop),
   };
   if (writeError !== undefined) throw new ImportIncompleteError(summary, writeError);
@@ -350,6 +383,43 @@ async function prepareTable(client: DynamoDBDocumentClient, options: ImportOptio
   if (options.createTable) return (await createTable(client, options.table, { ifNotExists: true })).created;
   await requireTableKind(client, options.table);
   return false;
+}
+
+/**
+ * The writer's `existing` option: each batch's ids read first, and a record
+ * found pushed onto `found` with its line (and written only with `--replace`).
+ * None for a table just created: it holds nothing, no read is needed.
+ */
+function existingOption(
+  options: ImportOptions,
+  tableCreated: boolean,
+  firstLineOfId: ReadonlyMap<string, number>,
+  found: ExistingRecord[],
+): Pick<BatchWriterOptions, 'existing'> {
+  if (tableCreated) return {};
+  const replace = options.replace ?? false;
+  const onExisting = (item: RawItem) => {
+    const id = String(item.id);
+    const existing = { line: firstLineOfId.get(id) ?? 0, id };
+    found.push(existing);
+    options.onExisting?.(existing, replace);
+  };
+  return { existing: { replace, onExisting } };
+}
+
+/** The records already in the table, as the summary counts them: replaced, or not written. */
+function existingOf(
+  records: readonly ExistingRecord[],
+  replaced: boolean,
+): Pick<ImportSummary, 'notReplaced' | 'notReplacedRecords' | 'replaced' | 'replacedRecords'> {
+  // Found as their batches are answered: report in file order.
+  const inOrder = records.toSorted((a, b) => a.line - b.line);
+  return {
+    notReplaced: replaced ? 0 : inOrder.length,
+    notReplacedRecords: replaced ? [] : inOrder,
+    replaced: replaced ? inOrder.length : 0,
+    replacedRecords: replaced ? inOrder : [],
+  };
 }
 
 /**
@@ -405,6 +475,19 @@ function notWrittenText(summary: ImportSummary): string {
   return `; ${summary.notWritten} record(s) NOT written (${where.join('; ')})`;
 }
 
+/** The records already in the table, as the text summary says them (empty when there were none). */
+function existingText(summary: ImportSummary): string {
+  if (summary.replaced > 0) return ` (${summary.replaced} replaced: already in the table)`;
+  if (summary.notReplaced === 0) return '';
+  return `; ${summary.notReplaced} record(s) already in the table, NOT replaced (--replace replaces them)`;
+}
+
+/** One record already in the table, as stderr names it. */
+function describeExisting(existing: ExistingRecord, replaced: boolean): string {
+  const what = replaced ? 'replaced' : 'not replaced, already in the table';
+  return terminalText(`${what}: line ${existing.line} (id ${existing.id})`);
+}
+
 /** The warning line for records with a history longer than the worker keeps, or `undefined` when there are none. */
 function longHistoriesWarning(summary: Pick<ImportSummary, 'longHistories'>): string | undefined {
   if (summary.longHistories === 0) return undefined;
@@ -426,7 +509,8 @@ function printSummary(summary: ImportSummary, format: string, error: unknown): v
   const created = summary.tableCreated ? ' (table created)' : '';
   const rejected = summary.rejected === 0 ? '' : `; ${summary.rejected} line(s) rejected, not written`;
   process.stdout.write(
-    `${verb} ${summary.written} record(s) into ${summary.table}${created}${notWrittenText(summary)}${rejected}\n`,
+    `${verb} ${summary.written} record(s) into ${summary.table}${created}${existingText(summary)}` +
+      `${notWrittenText(summary)}${rejected}\n`,
   );
 }
 
@@ -443,12 +527,20 @@ async function runImport(file: string, options: ImportCommandOptions): Promise<v
           file,
           dryRun: options.dryRun,
           createTable: options.createTable,
+          replace: options.replace,
           onProgress: (p) => progress.update(p.written),
           onRejected:
             options.format === 'table'
               ? (rejected) => {
                   progress.clear();
                   process.stderr.write(`pc-hygiene import: rejected ${describeRejected(rejected)}\n`);
+                }
+              : undefined,
+          onExisting:
+            options.format === 'table'
+              ? (existing, replaced) => {
+                  progress.clear();
+                  process.stderr.write(`pc-hygiene import: ${describeExisting(existing, replaced)}\n`);
                 }
               : undefined,
         }).then(
@@ -470,8 +562,9 @@ async function runImport(file: string, options: ImportCommandOptions): Promise<v
     process.stderr.write(`pc-hygiene import: warning: ${warning}\n`);
   }
   if (outcome.error !== undefined) throw outcome.error;
-  // Rejected lines mean the file was not fully loaded: a script must notice.
-  if (outcome.summary.rejected > 0) process.exitCode = EXIT_CODE.failure;
+  // Rejected lines, or records left out for an id already in the table, mean the file was not fully loaded:
+  // a script must notice.
+  if (outcome.summary.rejected > 0 || outcome.summary.notReplaced > 0) process.exitCode = EXIT_CODE.failure;
 }
 
 /** `import` and its flags. */
@@ -480,7 +573,11 @@ function defineImportCommand(program: Command) {
     command
       .argument('<file>', 'JSON Lines file, one PersonalClient record per line')
       .option('--create-table', 'create the table (key, outbox index, TTL) when it does not exist')
-      .option('--dry-run', 'validate only; write nothing')
+      .option(
+        '--replace',
+        'write records whose id is already in the table, replacing those items whole (their history and pending notices too)',
+      )
+      .option('--dry-run', 'validate only; write nothing (ids already in the table are not checked)')
       .addOption(enforceOption())
       .addOption(formatOption(RESULT_FORMATS, 'summary format')),
   );
