@@ -14,8 +14,7 @@ import { describeTableError, TableAccessError } from '../../../cli/options/table
 const validation = (message: string) =>
   new DynamoDBServiceException({ name: 'ValidationException', $fault: 'client', message, $metadata: {} });
 
-const NOT_CREDENTIALS =
-  'is not a credentials table (its key is not `id`): did you name the owner directory?';
+const NOT_CREDENTIALS = 'is not a credentials table (its key is not `id`): did you name the owner directory?';
 
 describe('a table whose key is not id', () => {
   it.each([
