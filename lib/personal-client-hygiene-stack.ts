@@ -11,6 +11,7 @@ import { HANDLER_ENV } from '../lambdas/handlers/environment';
 import { DEFAULT_CONFIG } from '../lambdas/hygiene/config';
 import type { DeploymentSettings } from './config';
 import { CredentialHygiene } from './credential-hygiene';
+import type { CredentialHygieneProps } from './credential-hygiene-props';
 
 /** Props of {@link PersonalClientHygieneStack}. */
 export interface PersonalClientHygieneStackProps extends StackProps {
@@ -34,7 +35,18 @@ export class PersonalClientHygieneStack extends Stack {
       config: DEFAULT_CONFIG,
       adminEmails: [],
     };
-    this.hygiene = new CredentialHygiene(this, 'Hygiene', {
+    this.hygiene = new CredentialHygiene(this, 'Hygiene', this.hygieneProps(settings));
+
+    // The admins' report names this stack in a tripped guard's commands (`--stack NAME`). Set here, not by the
+    // construct: `--stack` finds a deployment by the outputs below, which a stack of your own may lack.
+    this.hygiene.sweepFunction.function.addEnvironment(HANDLER_ENV.stackName, this.stackName);
+
+    this.addOutputs();
+  }
+
+  /** The construct's props from the deployment settings (CDK context): each given setting, nothing else. */
+  private hygieneProps(settings: DeploymentSettings): CredentialHygieneProps {
+    return {
       config: settings.config,
       ...(settings.existingTableName !== undefined && { table: this.existingTable(settings) }),
       ...(settings.sweepSchedule !== undefined && { sweepSchedule: settings.sweepSchedule }),
@@ -59,12 +71,13 @@ export class PersonalClientHygieneStack extends Stack {
         reconcilerHeartbeatWindow: settings.reconcilerHeartbeatWindow,
       }),
       ...(settings.maxScheduleSkew !== undefined && { maxScheduleSkew: settings.maxScheduleSkew }),
-    });
+    };
+  }
 
-    // The admins' report names this stack in a tripped guard's commands (`--stack NAME`). Set here, not by the
-    // construct: `--stack` finds a deployment by the outputs below, which a stack of your own may lack.
-    this.hygiene.sweepFunction.function.addEnvironment(HANDLER_ENV.stackName, this.stackName);
-
+  /**
+   * The stack's outputs. The CLI's `--stack` and the runbooks (docs/deploy.md) name them: keep their ids stable.
+   */
+  private addOutputs(): void {
     // The CLI's `--stack` reads TableName, DirectoryTableName, TopicArn, SweepFunctionName and FilterPolicyQuota (and
     // the config from the sweep function's environment): keep these ids stable (cli/aws/deployment-lookup.ts).
     new CfnOutput(this, 'Mode', { value: this.hygiene.config.mode, description: 'audit or enforce' });
