@@ -199,15 +199,6 @@ function leaveRest(run: SweepRun, guard: GuardStatus, rest: readonly DeferredDel
 }
 
 /**
- * Under half the time reserve left: start no more deletions (a later run
- * plans them again), nor use an approval for them (`guardPhase`).
- */
-export function deletionDeadlineReached(run: SweepRun): boolean {
-  const remaining = run.deps.remainingMs;
-  return remaining !== undefined && remaining() < run.settings.deadlineMarginMs / 2;
-}
-
-/**
  * The apply phase: makes the buffered deletions, at most `writesInFlight`
  * at a time; when the guard tripped, only what those deletions had made
  * pointless ({@link applyBlocked}). Stops starting writes at the time budget
@@ -220,7 +211,7 @@ export async function applyDeletionsPhase(run: SweepRun, guard: GuardStatus): Pr
   const deletionCount = deletions.length;
   try {
     for (const [index, deferred] of deletions.entries()) {
-      if (run.abortReason !== undefined || deletionDeadlineReached(run)) {
+      if (run.abortReason !== undefined || run.finalStretchReached()) {
         leaveRest(run, guard, deletions.slice(index));
         break;
       }

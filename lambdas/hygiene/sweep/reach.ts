@@ -55,12 +55,6 @@ function unverified(
   };
 }
 
-/** Under half the time reserve left (as for deletions): look no more owners up. */
-function lookupDeadlineReached(run: SweepRun): boolean {
-  const remaining = run.deps.remainingMs;
-  return remaining !== undefined && remaining() < run.settings.deadlineMarginMs / 2;
-}
-
 /**
  * Looks up `owners` (sorted) a page at a time and judges each on `route`,
  * until the time budget says stop (the rest are counted as unchecked).
@@ -77,7 +71,7 @@ async function judgeOwners(
   const pages =
     directory === undefined ? undefined : judgeOwnerPages(directory, owners, route, run.deps.sendable);
   let checked = 0;
-  while (pages !== undefined && !lookupDeadlineReached(run)) {
+  while (pages !== undefined && !run.finalStretchReached()) {
     const next = await pages.next();
     if (next.done) break;
     checked += next.value.length;

@@ -134,6 +134,17 @@ export class SweepRun {
     return (this.deps.clock ?? Date.now)();
   }
 
+  /**
+   * Under half the time reserve (`deadlineMarginMs`) left: the run's last
+   * stretch, kept for the checkpoint and the summary. It starts no more
+   * deletions (a later run plans them again), spends no guard approval on
+   * them and looks no more owners up. Never without a time budget.
+   */
+  finalStretchReached(): boolean {
+    const remaining = this.deps.remainingMs;
+    return remaining !== undefined && remaining() < this.settings.deadlineMarginMs / 2;
+  }
+
   /** Sends the {@link SweepProgress} payload for `phase`. */
   progress(phase: SweepProgress['phase']): void {
     this.deps.onProgress?.({

@@ -19,7 +19,6 @@ import {
   SUMMARY_RECORD_LIMIT,
 } from '../run-summary';
 import { formatInstant } from '../time';
-import { deletionDeadlineReached } from './apply';
 import type { SweepRun } from './run-state';
 
 /**
@@ -50,7 +49,7 @@ export async function guardPhase(run: SweepRun): Promise<GuardStatus> {
   const { settings, deps } = run;
   const status = judgeGuard(run);
   if (!status.tripped || status.overridden || !settings.enforce || !deps.approvals) return status;
-  if (run.abortReason !== undefined || deletionDeadlineReached(run)) return status;
+  if (run.abortReason !== undefined || run.finalStretchReached()) return status;
   const { plannedDeletes } = status;
   const outcome = await deps.approvals.consume({ plannedDeletes, runId: settings.runId, at: run.clock() });
   return withApproval(status, outcome);
