@@ -2,6 +2,11 @@
  * Powertools logger, metrics and tracer for one handler, and the middy
  * middlewares that wire them (Lambda context in every log line, metrics
  * flushed as EMF after each invocation, the invocation traced).
+ *
+ * Why the trace keeps no response: a handler's result is its run summary (the
+ * reconciler's names every planned subscription's email address on a first
+ * run), and X-Ray's access control is not the owner directory's. Errors are
+ * still recorded: their name and message are what the log has anyway.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -37,7 +42,7 @@ export function withObservability<TEvent, TResult>(
   tools: Observability,
 ) {
   return middy(raw)
-    .use(captureLambdaHandler(tools.tracer))
+    .use(captureLambdaHandler(tools.tracer, { captureResponse: false }))
     .use(injectLambdaContext(tools.logger))
     .use(logMetrics(tools.metrics, { captureColdStartMetric: true }));
 }
