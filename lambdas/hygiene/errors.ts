@@ -39,3 +39,16 @@ function systemCodeOf(error: Error, depth = 0): string | undefined {
   const cause = error.cause;
   return cause instanceof Error && depth < 8 ? systemCodeOf(cause, depth + 1) : undefined;
 }
+
+/**
+ * Sets `error[key]` as a property the Lambda runtime's error line leaves out:
+ * the runtime logs a handler's thrown error with every enumerable own
+ * property, so a run summary carried on the error (its owners, and on the
+ * reconciler their email addresses) would be logged whole, again, beside the
+ * summary line the handler already logged — and past CloudWatch's 256 KB
+ * event limit on a large run. Readable as any property; not enumerable, not
+ * writable.
+ */
+export function attachUnlogged(error: Error, key: string, value: unknown): void {
+  Object.defineProperty(error, key, { value, enumerable: false, writable: false, configurable: false });
+}

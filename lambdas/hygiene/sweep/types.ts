@@ -4,6 +4,7 @@
  * and `../sweep.ts` (which re-exports all of this) import it without a cycle.
  */
 import type { HygieneConfig, Mode } from '../config';
+import { attachUnlogged } from '../errors';
 import type { OperatorIdentity } from '../operator-identity';
 import type { SendableAddress, SweepOwnerDirectory } from '../owner-directory';
 import type {
@@ -138,11 +139,10 @@ export interface SweepProgress {
  */
 export class SweepAbortedError extends Error {
   override readonly name = 'SweepAbortedError';
-  constructor(
-    message: string,
-    readonly summary: RunSummary,
-    options?: ErrorOptions,
-  ) {
+  /** The partial summary (not enumerable: `attachUnlogged`, the handler logs it on its own line). */
+  declare readonly summary: RunSummary;
+  constructor(message: string, summary: RunSummary, options?: ErrorOptions) {
     super(message, options);
+    attachUnlogged(this, 'summary', summary);
   }
 }
