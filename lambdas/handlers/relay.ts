@@ -16,6 +16,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { DynamoRelayLedger } from '../aws/relay-ledger-store';
 import { SesEmailSender } from '../aws/ses-email-sender';
 import { createSesClient } from '../aws/sesv2-client';
+import { withoutEmailAddresses } from '../hygiene/errors';
 import { failedOnLastDelivery, type RelayDeps, relayBatch, tallyOutcomes } from '../relay/relay';
 import { createHandlerClients } from './aws-clients';
 import {
@@ -100,7 +101,15 @@ export function createRelayHandler(deps: RelayHandlerDeps) {
     deps.metrics.addMetric(RELAY_METRIC.outOfTime, MetricUnit.Count, tally.outOfTime);
     const gaveUpRecords = failedOnLastDelivery(records, result, deps.maxReceiveCount);
     deps.metrics.addMetric(RELAY_METRIC.gaveUp, MetricUnit.Count, gaveUpRecords.length);
-    const fields = { records: records.length, ...tally, gaveUp: gaveUpRecords.length, gaveUpRecords };
+    // SES's refusal texts may name the address: the log names the owner by userId only.
+    const failures = tally.failures.map((f) => ({ ...f, error: withoutEmailAddresses(f.error) }));
+    const fields = {
+      records: records.length,
+      ...tally,
+      failures,
+      gaveUp: gaveUpRecords.length,
+      gaveUpRecords,
+    };
     if (tally.failed > 0) deps.logger.warn('relay batch', fields);
     else deps.logger.info('relay batch', fields);
     return { batchItemFailures: [...result.batchItemFailures] };

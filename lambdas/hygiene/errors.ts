@@ -52,3 +52,18 @@ function systemCodeOf(error: Error, depth = 0): string | undefined {
 export function attachUnlogged(error: Error, key: string, value: unknown): void {
   Object.defineProperty(error, key, { value, enumerable: false, writable: false, configurable: false });
 }
+
+/** Anything shaped like an email address (`local@domain.tld`), as SES and SNS error texts may name one. */
+const EMAIL_ADDRESS_LIKE = /[^\s<>"'(),;:[\]]+@[^\s<>"'(),;:[\]@]+\.[^\s<>"'(),;:[\]@]+/gu;
+
+/**
+ * `text` for a log line, every email address in it replaced by
+ * `<email address>`. SES's and SNS's refusals may name the address they
+ * refused (SES's sandbox `MessageRejected` lists it); a log keeps it for the
+ * log group's retention, outside the owner directory's access control, and
+ * the line's `userId` already says whose it was (docs/deploy.md, "Security
+ * choices").
+ */
+export function withoutEmailAddresses(text: string): string {
+  return text.replace(EMAIL_ADDRESS_LIKE, '<email address>');
+}

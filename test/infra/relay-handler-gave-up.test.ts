@@ -3,7 +3,8 @@
  * line (`gaveUpRecords`: message id and owner): a record failed on the delivery whose
  * SQS `ApproximateReceiveCount` reaches the queue's `maxReceiveCount`, which it reads at cold start from
  * `RELAY_MAX_RECEIVE_COUNT` (set by the construct from the redrive policy's value; test/infra/owner-email-relay.test.ts)
- * and refuses when SQS would not accept it as one. In-memory ledger and directory, a recording sender.
+ * and refuses when SQS would not accept it as one. The line names owners by `userId` only: an SES refusal naming the
+ * address is logged with it masked. In-memory ledger and directory, a recording sender.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSEvent } from 'aws-lambda';
@@ -32,11 +33,11 @@ function fieldLogger() {
 }
 
 /** One invocation of a queue whose `maxReceiveCount` is 3 with `records`: ada emailed, SES rejecting bob. */
-async function invoke(records: SQSEvent['Records']) {
+async function invoke(records: SQSEvent['Records'], rejection = 'MessageRejected: Illegal address') {
   const { metrics, tools } = fakeTools();
   const { lines, logger } = fieldLogger();
   const sender = new RecordingSender();
-  sender.failFor.set('bob@example.com', new Error('MessageRejected: Illegal address'));
+  sender.failFor.set('bob@example.com', new Error(rejection));
   const handler = relayModule.createRelayHandler({
     ...tools,
     logger,
@@ -102,6 +103,23 @@ describe('the relay handler’s records given up on', () => {
 
     expect(earlier.metrics).toMatchObject({ [RELAY_METRIC.failed]: 1, [RELAY_METRIC.gaveUp]: 0 });
     expect(unknown.metrics).toMatchObject({ [RELAY_METRIC.failed]: 1, [RELAY_METRIC.gaveUp]: 0 });
+  });
+});
+
+describe('the relay batch line and owner addresses', () => {
+  it('masks an address SES’s refusal names (the sandbox’s MessageRejected lists it), keeping the owner’s userId', async () => {
+    const rejection =
+      'MessageRejected: Email address is not verified. The following identities failed the check in region EU-WEST-1: bob@example.com';
+    const { lines } = await invoke([onDelivery('bob', 1)], rejection);
+
+    expect(lines[0]?.fields.failures).toEqual([
+      {
+        userId: 'bob',
+        error:
+          'Error: MessageRejected: Email address is not verified. The following identities failed the check in region EU-WEST-1: <email address>',
+      },
+    ]);
+    expect(JSON.stringify(lines)).not.toContain('bob@example.com');
   });
 });
 
