@@ -7,6 +7,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { OWNER_DIRECTORY_TABLE } from '../../lambdas/aws/owner-directory-table-definition';
 import { type CreateTableOptions, createTableFrom, type NamedCreateTableInput } from './create-table';
+import { OWNER_DIRECTORY_TABLE_KEY } from './table-key';
 
 /** The `CreateTable` request for a local or CLI-created owner directory table. */
 export function createOwnerDirectoryTableInput(tableName: string): NamedCreateTableInput {
@@ -25,11 +26,13 @@ export function createOwnerDirectoryTableInput(tableName: string): NamedCreateTa
  * for local use and tests, where DynamoDB Local ignores both.
  * @returns whether the table was created (false: it existed and `ifNotExists` was set)
  * @throws {ResourceInUseException} when the table exists and `ifNotExists` is not set
+ * @throws {TableKeyMismatchError} when it exists with another key (nothing changed on it)
  */
 export function createOwnerDirectoryTable(
   client: DynamoDBDocumentClient,
   tableName: string,
   options: CreateTableOptions = {},
 ): Promise<{ readonly created: boolean }> {
-  return createTableFrom(client, { input: createOwnerDirectoryTableInput(tableName) }, options);
+  const spec = { input: createOwnerDirectoryTableInput(tableName), kind: OWNER_DIRECTORY_TABLE_KEY };
+  return createTableFrom(client, spec, options);
 }

@@ -4,7 +4,7 @@
  * the integration tests and the benchmarks. The deployed table is CDK's job,
  * so no Lambda uses this: it lives in `cli/aws/`, apart from `lambdas/aws/`.
  * A table found already there is used only when its key is the spec's
- * (table-key.ts): `--create-table` aimed at another kind of table by mistake
+ * (table-key.ts, `requireTableKind`): `--create-table` aimed at another kind of table by mistake
  * changes nothing on it (not its TTL).
  */
 import {
@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type KeyAttribute, TABLE_DEFINITION } from '../../lambdas/aws/credential-table-definition';
-import { checkTableKey } from './table-key';
+import { CREDENTIALS_TABLE_KEY, requireTableKind, type TableKeyKind } from './table-key';
 
 /** A `CreateTable` request that names its table. */
 export type NamedCreateTableInput = CreateTableCommandInput & { readonly TableName: string };
@@ -54,9 +54,13 @@ export interface CreateTableOptions {
   readonly maxWaitSeconds?: number;
 }
 
-/** A table to create: its `CreateTable` request and, when it has one, its TTL attribute. */
+/**
+ * A table to create: its `CreateTable` request, its kind (the key a table found already there must have:
+ * table-key.ts) and, when it has one, its TTL attribute.
+ */
 export interface LocalTableSpec {
   readonly input: NamedCreateTableInput;
+  readonly kind: TableKeyKind;
   readonly timeToLiveAttribute?: string;
 }
 
@@ -73,15 +77,17 @@ export function createTable(
   options: CreateTableOptions = {},
 ): Promise<{ readonly created: boolean }> {
   const timeToLiveAttribute = TABLE_DEFINITION.timeToLiveAttribute;
-  return createTableFrom(client, { input: createTableInput(tableName), timeToLiveAttribute }, options);
+  const spec = { input: createTableInput(tableName), kind: CREDENTIALS_TABLE_KEY, timeToLiveAttribute };
+  return createTableFrom(client, spec, options);
 }
 
 /**
  * Creates any table from its spec (the one way the CLI, tests and benchmarks
  * create tables), waits until it is active and enables TTL when the spec
- * names a TTL attribute. A table already there (`ifNotExists`) must have the
- * spec's partition key and no sort key (`checkTableKey`; a caller that may
- * not describe tables cannot have it checked), before anything is changed on it.
+ * names a TTL attribute. A table already there (`ifNotExists`) must be of the
+ * spec's kind (`requireTableKind`, the check every command makes: its
+ * partition key and no sort key; a caller that may not describe tables is
+ * told it cannot be checked), before anything is changed on it.
  * @returns whether the table was created (false: it existed and `ifNotExists` was set)
  * @throws {ResourceInUseException} when the table exists and `ifNotExists` is not set
  * @throws {TableKeyMismatchError} when it exists with another key
@@ -98,7 +104,7 @@ export async function createTableFrom(
   } catch (error: unknown) {
     if (!(error instanceof ResourceInUseException && options.ifNotExists)) throw error;
     created = false;
-    await checkTableKey(client, tableName, partitionKeyOf(spec.input));
+    await requireTableKind(client, tableName, spec.kind);
   }
   await waitUntilTableExists(
     { client, maxWaitTime: options.maxWaitSeconds ?? 120, minDelay: 1, maxDelay: 5 },
@@ -107,13 +113,6 @@ export async function createTableFrom(
   if (spec.timeToLiveAttribute !== undefined)
     await enableTimeToLive(client, tableName, spec.timeToLiveAttribute);
   return { created };
-}
-
-/** The partition key a `CreateTable` request names. */
-function partitionKeyOf(input: NamedCreateTableInput): string {
-  const key = input.KeySchema?.find((element) => element.KeyType === 'HASH')?.AttributeName;
-  if (key === undefined) throw new Error(`CreateTable request for ${input.TableName} names no partition key`);
-  return key;
 }
 
 async function enableTimeToLive(

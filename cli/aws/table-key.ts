@@ -4,11 +4,15 @@
  * keyed by `id`, the owner directory by `userId`, neither with a sort key.
  * DynamoDB alone does not refuse the mistake: every credential has a
  * `userId`, so a credentials `import` aimed at the owner directory replaced
- * owners with credential items (their email and opt-out gone). The CLI checks
- * before it reads or writes (`cli/options/table-options.ts`,
- * `requireTableKind`), and `--create-table` checks a table it finds already
- * there (`createTableFrom`) before it changes anything on it. A relay
- * ledger, also keyed by `id`, cannot be told from a credentials table by its key.
+ * owners with credential items (their email and opt-out gone). The one check,
+ * {@link requireTableKind}, runs before a command reads or writes
+ * (`cli/options/table-options.ts`, `withDocumentClient`) and before
+ * `--create-table` changes anything on a table it finds already there
+ * (`createTableFrom`, cli/aws/create-table.ts). The kinds it tells apart are
+ * defined here beside the table definitions they read their keys from; the
+ * options add how messages and hints name each ({@link TableKeyKind} is the part
+ * this check needs). A relay ledger, also keyed by `id`, cannot be told from a
+ * credentials table by its key.
  */
 import {
   DescribeTableCommand,
@@ -16,6 +20,33 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TABLE_DEFINITION } from '../../lambdas/aws/credential-table-definition';
+import { OWNER_DIRECTORY_TABLE } from '../../lambdas/aws/owner-directory-table-definition';
+import { sayOnStderr } from '../options/deployment-target';
+
+/** A kind of table as {@link requireTableKind} tells it and names it when it cannot. */
+export interface TableKeyKind {
+  /** How messages name it: `table`, `owner directory table`. */
+  readonly noun: string;
+  /** What the table is, as a message says it: `a credentials table`. */
+  readonly kindText: string;
+  /** The partition key the commands read it by (and no sort key): how the kind is told. */
+  readonly partitionKey: string;
+}
+
+/** The credentials table ({@link TABLE_DEFINITION}): keyed by `id`. */
+export const CREDENTIALS_TABLE_KEY: TableKeyKind = {
+  noun: 'table',
+  kindText: 'a credentials table',
+  partitionKey: TABLE_DEFINITION.partitionKey.name,
+};
+
+/** The owner directory ({@link OWNER_DIRECTORY_TABLE}): keyed by `userId`. */
+export const OWNER_DIRECTORY_TABLE_KEY: TableKeyKind = {
+  noun: 'owner directory table',
+  kindText: 'an owner directory',
+  partitionKey: OWNER_DIRECTORY_TABLE.partitionKey.name,
+};
 
 /** A table whose key schema is not the expected one: another kind of table, named by mistake. */
 export class TableKeyMismatchError extends Error {
@@ -36,24 +67,23 @@ export class TableKeyMismatchError extends Error {
 }
 
 /**
- * What {@link checkTableKey} found: the table has the expected key; it does
+ * What {@link describedKey} found: the table has the expected key; it does
  * not exist (only when a missing table is allowed); or the caller may not
  * call `DescribeTable` (AccessDenied), so its key is unknown.
  */
-export type TableKeyCheck = 'matches' | 'missing' | 'cannot check';
+type TableKeyCheck = 'matches' | 'missing' | 'cannot check';
 
 /**
  * Checks that `tableName` is keyed by `partitionKey` alone (a `HASH` key of
  * that name, no `RANGE` key). One `DescribeTable`.
- * @param options.mayBeMissing a missing table is `missing` (`--create-table` creates it), not an error
  * @throws {TableKeyMismatchError} when the table has another key
  * @throws {ResourceNotFoundException} when the table is missing and `mayBeMissing` is not set
  */
-export async function checkTableKey(
+async function describedKey(
   client: DynamoDBDocumentClient,
   tableName: string,
   partitionKey: string,
-  { mayBeMissing = false } = {},
+  mayBeMissing: boolean,
 ): Promise<TableKeyCheck> {
   let keySchema: readonly KeySchemaElement[];
   try {
@@ -67,6 +97,39 @@ export async function checkTableKey(
   const [only, ...more] = keySchema;
   if (only?.AttributeName === partitionKey && only.KeyType === 'HASH' && more.length === 0) return 'matches';
   throw new TableKeyMismatchError(tableName, partitionKey, keySchemaText(keySchema));
+}
+
+/** The tables already said to be unchecked (by kind and name): said once a run. */
+const SAID_UNCHECKED = new Set<string>();
+
+/**
+ * Checks that `table` is of `kind` by its key (one `DescribeTable`), before a
+ * command reads or writes it or `--create-table` changes anything on it: one
+ * rule for every table, the owner directory's included. A caller not allowed
+ * `dynamodb:DescribeTable` cannot be checked: that is said once on stderr and
+ * the command goes on (DynamoDB's own refusal of a request's key is still said
+ * as the kind's `wrongKey` by `describeTableError`, cli/options/table-options.ts).
+ * The errors are left to the caller's table errors (`describeTableError` says them).
+ * @param kind the credentials table by default
+ * @param options.mayBeMissing a missing table is not an error (`--create-table`)
+ * @returns whether the table exists (false only with `mayBeMissing`)
+ * @throws {TableKeyMismatchError} when the table has another key
+ * @throws {ResourceNotFoundException} when the table is missing and `mayBeMissing` is not set
+ */
+export async function requireTableKind(
+  client: DynamoDBDocumentClient,
+  table: string,
+  kind: TableKeyKind = CREDENTIALS_TABLE_KEY,
+  { mayBeMissing = false } = {},
+): Promise<boolean> {
+  const found = await describedKey(client, table, kind.partitionKey, mayBeMissing);
+  if (found === 'cannot check' && !SAID_UNCHECKED.has(`${kind.noun} ${table}`)) {
+    SAID_UNCHECKED.add(`${kind.noun} ${table}`);
+    sayOnStderr(
+      `cannot check that ${kind.noun} ${table} is ${kind.kindText} (dynamodb:DescribeTable denied): going on`,
+    );
+  }
+  return found !== 'missing';
 }
 
 /** A key schema as an error says it: the partition key, then the sort key (`pk + sk`); `no key` when empty. */

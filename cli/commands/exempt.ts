@@ -16,7 +16,7 @@ import { jsonText } from '../../lambdas/render/json-text';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { OPERATOR_ENV, resolveVerifiedOperator } from '../aws/caller-identity';
 import { type ExemptResult, setExempt } from '../aws/exempt';
-import { byOption, cappedOperatorText } from '../options/by-option';
+import { byOption, requiredReason } from '../options/by-option';
 import { parseCredentialId } from '../options/credential-id';
 import { defineCommand } from '../options/define-command';
 import {
@@ -31,7 +31,6 @@ import { formatOption, RESULT_FORMATS } from '../options/formats';
 import { nowOption, refuseNowOnDeployment, resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
 import { withDocumentClient, withTableErrors } from '../options/table-options';
-import { UsageError } from '../usage-error';
 
 function defineExemptCommand(program: Command, name: 'exempt' | 'unexempt') {
   const description =
@@ -52,8 +51,7 @@ function defineExemptCommand(program: Command, name: 'exempt' | 'unexempt') {
 type ExemptOptions = OptionsOf<ReturnType<typeof defineExemptCommand>>;
 
 async function runExempt(id: string, exempt: boolean, flags: ExemptOptions): Promise<void> {
-  const reason = cappedOperatorText('--reason', flags.reason.trim());
-  if (reason === '') throw new UsageError('--reason must not be empty: say why');
+  const reason = requiredReason(flags.reason, 'say why');
   const now = resolveNow(flags.now);
   refuseNowOnDeployment(flags.now, awsTargetOf(flags), exempt ? 'exempt' : 'unexempt');
   const options = { ...flags, ...(await resolveTarget(flags, { usesConfig: false })) };

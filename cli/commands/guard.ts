@@ -27,7 +27,7 @@ import {
   recordApproval,
   type UsedApproval,
 } from '../aws/guard-approval';
-import { byOption } from '../options/by-option';
+import { byOption, requiredReason } from '../options/by-option';
 import { defineCommand } from '../options/define-command';
 import { enforceOption, refuseAuditDeployment, resolveTarget } from '../options/deployment-target';
 import { durationIn } from '../options/duration';
@@ -35,7 +35,6 @@ import { formatOption, REPORT_FORMATS, RESULT_FORMATS } from '../options/formats
 import { integerIn } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
 import { withDocumentClient, withTable, withTableErrors } from '../options/table-options';
-import { UsageError } from '../usage-error';
 
 /** What `approve --help` says the command does. */
 const DESCRIPTION =
@@ -118,8 +117,7 @@ function usedText(u: UsedApproval): string {
 }
 
 async function approve(flags: ApproveOptions): Promise<void> {
-  const reason = flags.reason.trim();
-  if (reason === '') throw new UsageError('--reason must not be empty: say why the deletions are approved');
+  const reason = requiredReason(flags.reason, 'say why the deletions are approved');
   const options = { ...flags, ...(await resolveTarget(flags, { usesConfig: false })) };
   refuseAuditDeployment(options, flags.enforce, 'guard approve');
   await withDocumentClient(options, async (client) => {

@@ -14,7 +14,10 @@
  * so the summary suggests no command aimed at it (a tripped guard says why).
  * What failed after the sweep is said and exits 1, as `notify` and `relay` do:
  * events the drain could not deliver, store errors, digest parts the relay
- * wrote no email for, a digests file that cannot be read back.
+ * wrote no email for, a digests file that cannot be read back. A sweep aborted
+ * after it wrote (too many failed writes, or an error of its own) ends the
+ * cycle there, as `sweep` ends: its partial summary printed, why on stderr,
+ * exit 1 (docs/sweep.md, "Write failures").
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -50,7 +53,7 @@ import { LATEST_NOW_MS, nowOption, resolveNow } from '../options/now-option';
 import { integerIn } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
 import { sesSendableSender } from '../options/sender';
-import { createProgress } from '../progress';
+import { createProgress, type Progress } from '../progress';
 import { UsageError } from '../usage-error';
 import { drainTable } from '../use-cases/drain-table';
 import type { OwnerImportSummary } from '../use-cases/import-owners';
@@ -60,7 +63,13 @@ import {
   relayEntriesFile,
 } from '../use-cases/relay-to-files';
 import { reportTable } from '../use-cases/report-table';
-import { sweepExitCode, sweepTable } from '../use-cases/sweep-table';
+import {
+  type SweepOutcome,
+  sweepAbortedLine,
+  sweepExitCode,
+  sweepOrAbort,
+  sweepTable,
+} from '../use-cases/sweep-table';
 import { topOwnersOption } from './report';
 
 /** What one local cycle produced. */
@@ -79,6 +88,12 @@ export interface LocalCycleResult {
   /** The emails the SES relay would send for those digests (`.eml` files, and one email's HTML). */
   readonly emails: RelayEntriesResult;
 }
+
+/**
+ * A cycle its sweep aborted after it wrote: the partial summary and why; nothing was drained, relayed or reported
+ * (the cycle stops at the failure, as `sweep` does).
+ */
+export type AbortedLocalCycle = Required<SweepOutcome>;
 
 /** Options of {@link runLocalCycle}. */
 interface LocalCycleOptions {
@@ -99,13 +114,13 @@ interface LocalCycleOptions {
 /**
  * Runs the local cycle against an already started DynamoDB Local: table,
  * demo data, sweep (enforce), notify (file sink in a fresh temp directory),
- * posture report.
+ * posture report; a sweep aborted after it wrote ends it there ({@link AbortedLocalCycle}).
  */
 async function runLocalCycle(
   client: DynamoDBDocumentClient,
   endpoint: string,
   options: LocalCycleOptions,
-): Promise<LocalCycleResult> {
+): Promise<LocalCycleResult | AbortedLocalCycle> {
   const { now, log } = options;
   // Owner reach is judged by the relay rule throughout (there is no SNS locally): the sweep's reach section,
   // the drain and the posture report's "Owner reach" section judge alike.
@@ -122,15 +137,18 @@ async function runLocalCycle(
   log(
     'Sweeping (enforce): notices, stale and orphan flags, guarded soft-deletes, owner events into the outbox...',
   );
-  const summary = await sweepTable({
-    client,
-    tableName: table,
-    config,
-    now,
-    mode: 'enforce',
-    directoryTable: DEFAULT_DIRECTORY_TABLE_NAME,
-    ...(options.onScanned && { onProgress: (p) => options.onScanned?.(p.scanned) }),
-  });
+  const { summary, aborted } = await sweepOrAbort(() =>
+    sweepTable({
+      client,
+      tableName: table,
+      config,
+      now,
+      mode: 'enforce',
+      directoryTable: DEFAULT_DIRECTORY_TABLE_NAME,
+      ...(options.onScanned && { onProgress: (p) => options.onScanned?.(p.scanned) }),
+    }),
+  );
+  if (aborted !== undefined) return { summary, aborted };
   const digestsPath = join(dir, 'digests.jsonl');
   // There from the start, empty until a digest is appended: a file that cannot be read back is then an error,
   // never "nothing was queued".
@@ -264,20 +282,44 @@ export function localExitCode(summary: RunSummary, failed: boolean): number {
   return failed ? EXIT_CODE.failure : sweepExitCode(summary);
 }
 
+/** What `local` says on stderr after an aborted sweep's reason: where the cycle stopped. */
+export const LOCAL_ABORTED_LINE =
+  'local stopped after the aborted sweep: nothing was notified, no email written, no posture report';
+
+/**
+ * Writes a cycle its sweep aborted, as `sweep` writes an aborted run: the partial summary on `out` (text, or
+ * JSON `{ "summary": … }` with its `status` and `abortReason`), why it stopped and where the cycle stopped on
+ * `log`; exit 1 (`sweepExitCode`).
+ */
+function writeAbortedCycle(
+  { summary, aborted }: AbortedLocalCycle,
+  format: (typeof REPORT_FORMATS)[number],
+  out: (text: string) => void,
+  log: (line: string) => void,
+): number {
+  out(format === 'json' ? `${jsonText({ summary }, 2)}\n` : `\n${localRunSummaryText(summary)}`);
+  log(sweepAbortedLine(aborted).trimEnd());
+  log(LOCAL_ABORTED_LINE);
+  return sweepExitCode(summary);
+}
+
 /**
  * Writes what the cycle produced and returns `local`'s exit code ({@link localExitCode}). Text: the run
  * summary, the posture report, the digests ({@link digestsOverview}), the emails, then what failed after the
  * sweep ({@link localFailureLines}). JSON: one document, which carries those failures; they are said on `log`
- * too, as the text says them.
+ * too, as the text says them. A cycle its sweep aborted: {@link writeAbortedCycle}.
  * @param out the output (stdout in the CLI)
  * @param log the narration (stderr in the CLI)
  */
 export async function writeLocalResult(
-  result: Pick<LocalCycleResult, 'summary' | 'posture' | 'notify' | 'digestsPath' | 'emails'>,
+  result:
+    | Pick<LocalCycleResult, 'summary' | 'posture' | 'notify' | 'digestsPath' | 'emails'>
+    | AbortedLocalCycle,
   format: (typeof REPORT_FORMATS)[number],
   out: (text: string) => void,
   log: (line: string) => void,
 ): Promise<number> {
+  if ('aborted' in result) return writeAbortedCycle(result, format, out, log);
   const failures = localFailureLines(result.notify, result.emails);
   let failed = failures.length > 0;
   if (format === 'json') {
@@ -345,24 +387,17 @@ async function runLocalCommand(options: LocalOptions): Promise<void> {
   const { count, seed, top: topOwners } = options;
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
-  // Ctrl-C / kill: stop java before leaving (Node runs no cleanup on a signal by default). Registered
-  // before the start: exiting mid-start still kills the child (startDynamoDbLocal's exit hook).
+  const progress = createProgress({ label: 'sweep', total: count });
   let database: DynamoDbLocal | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    void (database?.stop() ?? Promise.resolve()).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stopOnSignals = stopDatabaseOnSignals(() => database, progress, log);
   log('Starting DynamoDB Local (in memory)...');
   try {
     database = await startDynamoDbLocal();
   } catch (error: unknown) {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopOnSignals.remove();
     throw error;
   }
   const client = createDocumentClient({ endpoint: database.endpoint });
-  const progress = createProgress({ label: 'sweep', total: count });
   try {
     const result = await runLocalCycle(client, database.endpoint, {
       now,
@@ -378,12 +413,45 @@ async function runLocalCommand(options: LocalOptions): Promise<void> {
     if (code !== EXIT_CODE.complete) process.exitCode = code;
   } finally {
     progress.clear();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopOnSignals.remove();
     client.destroy();
     await database.stop();
     log('Stopped DynamoDB Local.');
   }
+}
+
+/**
+ * Ctrl-C or kill (SIGINT, SIGTERM): stops the database before leaving, which Node does not do on a signal by
+ * default, says so, and exits 130 (SIGINT) or 143 (SIGTERM). A signal while it stops (Ctrl-C pressed again) is
+ * ignored: Node's default would exit at once and leave java running. Registered before the start: exiting mid-start
+ * still kills the child (`startDynamoDbLocal`'s exit hook).
+ * @param database the running database, once started
+ * @returns what removes the handlers, once the command stops the database itself
+ */
+function stopDatabaseOnSignals(
+  database: () => DynamoDbLocal | undefined,
+  progress: Progress,
+  log: (line: string) => void,
+): { readonly remove: () => void } {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    progress.clear();
+    log(`Interrupted (${signal}): stopping DynamoDB Local...`);
+    void (database()?.stop() ?? Promise.resolve()).finally(() => {
+      log('Stopped DynamoDB Local.');
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    remove: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }
 
 /** Registers `local` on the program. */

@@ -9,7 +9,7 @@ import { terminalText } from '../../lambdas/render/sanitize';
 import { resolveVerifiedOperator } from '../aws/caller-identity';
 import type { Deployment } from '../aws/deployment-lookup';
 import type { RestoreResult, RestoreTerms } from '../aws/restore';
-import { cappedOperatorText } from '../options/by-option';
+import { requiredReason } from '../options/by-option';
 import {
   awsTargetOf,
   configuredExemptIds,
@@ -20,7 +20,6 @@ import {
   type TargetFlags,
 } from '../options/deployment-target';
 import { refuseNowOnDeployment, resolveNow } from '../options/now-option';
-import { UsageError } from '../usage-error';
 
 /** The `restore` flags both forms (one id, or `--run`) read. */
 export interface RestoreFlags extends TargetFlags {
@@ -59,8 +58,7 @@ export async function restoreTerms(
   undone: string,
   what: string,
 ): Promise<{ readonly terms: RestoreTerms; readonly target: Target }> {
-  const reason = cappedOperatorText('--reason', flags.reason.trim());
-  if (reason === '') throw new UsageError(`--reason must not be empty: say why ${undone}`);
+  const reason = requiredReason(flags.reason, `say why ${undone}`);
   const now = resolveNow(flags.now);
   if (!flags.dryRun) refuseNowOnDeployment(flags.now, awsTargetOf(flags), what, '--dry-run');
   // The configured exemptIds are exempt as hygieneExempt is (docs/rules.md): exemptionOf says which list.

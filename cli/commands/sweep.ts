@@ -27,7 +27,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { createSnsClient } from '../../lambdas/aws/sns-client';
 import type { Mode } from '../../lambdas/hygiene/config';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
-import { type PlannedDeletion, SweepAbortedError } from '../../lambdas/hygiene/sweep';
+import type { PlannedDeletion } from '../../lambdas/hygiene/sweep';
 import {
   guardAdviceCommands,
   renderRunSummaryJson,
@@ -59,7 +59,13 @@ import { withDocumentClient, withTableErrors } from '../options/table-options';
 import { checkTopicArn } from '../options/topic-options';
 import { createTableProgress } from '../progress';
 import { UsageError } from '../usage-error';
-import { sweepExitCode, sweepTable } from '../use-cases/sweep-table';
+import {
+  type SweepOutcome,
+  sweepAbortedLine,
+  sweepExitCode,
+  sweepOrAbort,
+  sweepTable,
+} from '../use-cases/sweep-table';
 import { CLI_TOOL } from '../version';
 
 /** What `sweep --help` says the command does. */
@@ -302,7 +308,7 @@ function dryRunStoppedEarly(summary: RunSummary): boolean {
 
 /** What stderr says of a run that ended early: aborted (why), or a dry run its time budget stopped. */
 function endedEarlyLine({ summary, aborted }: SweepOutcome): string | undefined {
-  if (aborted !== undefined) return `pc-hygiene: sweep aborted: ${terminalText(aborted.message)}\n`;
+  if (aborted !== undefined) return sweepAbortedLine(aborted);
   if (!dryRunStoppedEarly(summary)) return undefined;
   return (
     'pc-hygiene: dry run incomplete: the time budget stopped it before the end of the table, so it planned only ' +
@@ -324,25 +330,6 @@ export function operatorExitCode(summary: RunSummary, adminsTold: boolean): numb
   const code = sweepExitCode(summary);
   if (code === EXIT_CODE.incomplete && dryRunStoppedEarly(summary)) return EXIT_CODE.failure;
   return adminsTold || code !== EXIT_CODE.complete ? code : EXIT_CODE.failure;
-}
-
-/**
- * A run's summary, and the abort that ended it early (more than `maxWriteFailures` failed writes, or an error of the
- * run's own after it wrote), if any.
- */
-interface SweepOutcome {
-  readonly summary: RunSummary;
-  readonly aborted?: SweepAbortedError;
-}
-
-/** Runs the sweep; an abort is an outcome with its partial summary (exit 1), every other error is thrown. */
-async function sweepOrAbort(run: () => Promise<RunSummary>): Promise<SweepOutcome> {
-  try {
-    return { summary: await run() };
-  } catch (error: unknown) {
-    if (error instanceof SweepAbortedError) return { summary: error.summary, aborted: error };
-    throw error;
-  }
 }
 
 /** Registers `sweep` on the program. */

@@ -5,11 +5,13 @@
  * silent fall back to a default name, whichever command reads it. The default
  * when it is not given is the command's own (`cli/aws/caller-identity.ts`).
  *
- * Also the cap on an operator's own words, `--by` and `--reason`: both are
- * stored on the credential (each history entry, up to 20, and a restore's
- * `hygieneRestoreReason`), and an item cannot pass DynamoDB's 400 KB, so a
- * longer text is a usage error naming the option rather than a credential
- * grown past what the worker can write (docs/data-model.md, "Item size").
+ * Also the one reading of an operator's own words, `--by` and `--reason`
+ * (`requiredReason`), and their cap: both are stored on the credential (each
+ * history entry, up to 20, and a restore's `hygieneRestoreReason`) or on the
+ * guard approval's item (and printed in the admin summary of the run that
+ * uses it), and an item cannot pass DynamoDB's 400 KB, so a longer text is a
+ * usage error naming the option rather than an item grown past what the
+ * worker can write (docs/data-model.md, "Item size").
  */
 import { Option } from '@commander-js/extra-typings';
 import { UsageError } from '../usage-error';
@@ -41,6 +43,18 @@ export function parseBy(value: string): string {
   const by = value.trim();
   if (by === '') throw new UsageError('--by must not be empty');
   return cappedOperatorText('--by', by);
+}
+
+/**
+ * Reads a `--reason` value, the one way every command that records one does: trimmed, not empty, and at most
+ * {@link OPERATOR_TEXT_MAX_CHARS} characters.
+ * @param why what to say after `--reason must not be empty: ` (e.g. `say why the deletions are approved`)
+ * @throws {UsageError} when it is longer, or empty or blank
+ */
+export function requiredReason(value: string, why: string): string {
+  const reason = cappedOperatorText('--reason', value.trim());
+  if (reason === '') throw new UsageError(`--reason must not be empty: ${why}`);
+  return reason;
 }
 
 /** `--by <name>`, read by {@link parseBy}; `description` says who it is and its default. */

@@ -25,6 +25,7 @@ import type { HygieneConfig } from '../../lambdas/hygiene/config';
 import { OWNER_DELIVERY_ROUTES } from '../../lambdas/hygiene/owner-directory';
 import type { Deployment } from '../aws/deployment-lookup';
 import { STACK_OUTPUT } from '../aws/stack-outputs';
+import { OWNER_DIRECTORY_TABLE_KEY } from '../aws/table-key';
 import { UsageError } from '../usage-error';
 import {
   type ChosenConfig,
@@ -356,13 +357,11 @@ export async function requireDirectoryTable(
  * stack's `DirectoryTableName` output; keyed by `userId`.
  */
 export const OWNER_DIRECTORY: TableKind = {
-  noun: 'owner directory table',
+  ...OWNER_DIRECTORY_TABLE_KEY,
   whereDeployed: `name the deployed one with --stack NAME (its ${STACK_OUTPUT.directoryTableName} output) or --directory-table NAME (or PC_HYGIENE_DIRECTORY_TABLE)`,
   does: 'create and load it',
   command: 'owners import FILE',
   tableFlag: '--directory-table',
-  partitionKey: OWNER_DIRECTORY_TABLE.partitionKey.name,
-  kindText: 'an owner directory',
   wrongKey:
     `is not an owner directory (its key is not \`${OWNER_DIRECTORY_TABLE.partitionKey.name}\`): ` +
     'did you name the credentials table?',

@@ -16,17 +16,16 @@ import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { describeError } from '../../lambdas/hygiene/errors';
 import { SubscriptionListingError } from '../../lambdas/hygiene/notifier/live-subscriptions';
 import { STACK_OUTPUT } from '../aws/stack-outputs';
-import { checkTableKey, TableKeyMismatchError } from '../aws/table-key';
+import {
+  CREDENTIALS_TABLE_KEY,
+  requireTableKind,
+  type TableKeyKind,
+  TableKeyMismatchError,
+} from '../aws/table-key';
 import { isOutputError } from '../stream-writer';
 import { UsageError } from '../usage-error';
 import { describeAwsSetupError } from './aws-setup-errors';
-import {
-  refuseMixedTarget,
-  sayOnStderr,
-  stackToLookUp,
-  type TargetFlags,
-  targetFlagsOf,
-} from './deployment-target';
+import { refuseMixedTarget, stackToLookUp, type TargetFlags, targetFlagsOf } from './deployment-target';
 import { endpointText } from './endpoint-text';
 import { type StackRule, stackDefault, stackOptionDefault } from './stack-default';
 
@@ -203,36 +202,8 @@ export async function withDocumentClient<T>(
   }
 }
 
-/** The tables already said to be unchecked (by kind and name): said once a run. */
-const SAID_UNCHECKED = new Set<string>();
-
-/**
- * Checks that `table` is of `kind` by its key (`checkTableKey`: one
- * `DescribeTable`), before a command reads or writes it: one rule for every
- * table command, the owner directory's included. A caller not allowed
- * `dynamodb:DescribeTable` cannot be checked: that is said once on stderr and
- * the command goes on (DynamoDB's own refusal of a request's key is still said
- * as `kind.wrongKey` by {@link describeTableError}). The errors are left to
- * the caller's table errors ({@link describeTableError} says them).
- * @param options.mayBeMissing a missing table is not an error (`--create-table`)
- * @returns whether the table exists (false only with `mayBeMissing`)
- * @throws {TableKeyMismatchError} when the table has another key
- */
-export async function requireTableKind(
-  client: DynamoDBDocumentClient,
-  table: string,
-  kind: TableKind = CREDENTIALS_TABLE,
-  { mayBeMissing = false } = {},
-): Promise<boolean> {
-  const found = await checkTableKey(client, table, kind.partitionKey, { mayBeMissing });
-  if (found === 'cannot check' && !SAID_UNCHECKED.has(`${kind.noun} ${table}`)) {
-    SAID_UNCHECKED.add(`${kind.noun} ${table}`);
-    sayOnStderr(
-      `cannot check that ${kind.noun} ${table} is ${kind.kindText} (dynamodb:DescribeTable denied): going on`,
-    );
-  }
-  return found !== 'missing';
-}
+/** The check of a table's kind (cli/aws/table-key.ts), beside the flags and errors every table command uses. */
+export { requireTableKind };
 
 /** The table is missing or the database cannot be reached: exit 1 with this message. */
 export class TableAccessError extends Error {
@@ -327,10 +298,12 @@ export function tableFlagsOf(table: string, flags: Omit<TableOptions, 'table'>):
   };
 }
 
-/** The command that creates a missing table, as {@link createTableHint} tells it. */
-export interface TableKind {
-  /** How messages name it: `table`, `owner directory table`. */
-  readonly noun: string;
+/**
+ * A kind of table as the table commands name it: how {@link requireTableKind} tells it and names it
+ * ({@link TableKeyKind}, cli/aws/table-key.ts), where the deployed one is, and the command that creates a missing
+ * one, as {@link createTableHint} tells it.
+ */
+export interface TableKind extends TableKeyKind {
   /** Where to find the deployed one, said when it is missing in AWS (not at a local `--endpoint`). */
   readonly whereDeployed: string;
   /** What the hint says it does: `create it`, `create and load it`. */
@@ -339,23 +312,17 @@ export interface TableKind {
   readonly command: string;
   /** The flag that names the table to that command. */
   readonly tableFlag: '--table' | '--directory-table';
-  /** The partition key the commands read it by (and no sort key): how {@link requireTableKind} tells the kind. */
-  readonly partitionKey: string;
-  /** What the table is, as a message says it: `a credentials table`. */
-  readonly kindText: string;
   /** What a message says after the table's name when its key is not {@link partitionKey} (another table named by mistake). */
   readonly wrongKey: string;
 }
 
 /** The credentials table: created by `pc-hygiene import FILE.jsonl --create-table`; keyed by `id`. */
 const CREDENTIALS_TABLE: TableKind = {
-  noun: 'table',
+  ...CREDENTIALS_TABLE_KEY,
   whereDeployed: `name the deployed table with --stack NAME (or PC_HYGIENE_STACK; the stack's ${STACK_OUTPUT.tableName} output) or --table NAME (or PC_HYGIENE_TABLE), and its region with --region`,
   does: 'create it',
   command: 'import FILE.jsonl',
   tableFlag: '--table',
-  partitionKey: TABLE_DEFINITION.partitionKey.name,
-  kindText: 'a credentials table',
   wrongKey:
     `is not a credentials table (its key is not \`${TABLE_DEFINITION.partitionKey.name}\`): ` +
     'did you name the owner directory?',

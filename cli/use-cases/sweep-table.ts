@@ -1,7 +1,9 @@
 /**
  * One sweep over a table with the DynamoDB adapters (scanner, writer,
- * checkpoint store), and the exit code a finished run means: what the
- * `sweep` and `local` commands share, so it lives outside both command files.
+ * checkpoint store), a run aborted after it wrote taken as an outcome with
+ * its partial summary, and the exit code a finished or aborted run means:
+ * what the `sweep` and `local` commands share, so it lives outside both
+ * command files.
  */
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -18,10 +20,12 @@ import {
   createRunId,
   DEFAULT_DEADLINE_MARGIN_MS,
   runSweep,
+  SweepAbortedError,
   type SweepDeps,
   type SweepProgress,
 } from '../../lambdas/hygiene/sweep';
 import { isSesSendable } from '../../lambdas/relay/ses-address';
+import { terminalText } from '../../lambdas/render/sanitize';
 import { EXIT_CODE } from '../exit-codes';
 
 /**
@@ -101,4 +105,32 @@ export function sweepTable(options: TableSweep): Promise<RunSummary> {
       }),
     },
   );
+}
+
+/**
+ * A run's summary, and the abort that ended it early (more than `maxWriteFailures` failed writes, or an error of the
+ * run's own after it wrote), if any.
+ */
+export interface SweepOutcome {
+  readonly summary: RunSummary;
+  readonly aborted?: SweepAbortedError;
+}
+
+/**
+ * Runs the sweep; an abort is an outcome with its partial summary (exit 1: {@link sweepExitCode}), every other
+ * error is thrown. What was written before an abort is on the table: the caller prints the summary as for a
+ * finished run, then {@link sweepAbortedLine}.
+ */
+export async function sweepOrAbort(run: () => Promise<RunSummary>): Promise<SweepOutcome> {
+  try {
+    return { summary: await run() };
+  } catch (error: unknown) {
+    if (error instanceof SweepAbortedError) return { summary: error.summary, aborted: error };
+    throw error;
+  }
+}
+
+/** What stderr says of an aborted run, after its summary: why it stopped. */
+export function sweepAbortedLine(aborted: SweepAbortedError): string {
+  return `pc-hygiene: sweep aborted: ${terminalText(aborted.message)}\n`;
 }

@@ -1,7 +1,8 @@
 /**
  * `pc-hygiene local` (npm start) as a user runs it: the whole cycle on its own
  * DynamoDB Local, a readable or JSON result, and no java process left behind,
- * whether it finishes or is interrupted with Ctrl-C.
+ * whether it finishes or is interrupted with Ctrl-C (pressed twice too: the
+ * second, while the database stops, must not end the process before it has).
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -62,26 +63,35 @@ describe('pc-hygiene local', () => {
     expect(javaListeningOn(portFrom(stderr))).toBe(false);
   });
 
-  it('stops its database on Ctrl-C', { timeout: 180_000 }, async () => {
+  it('stops its database on Ctrl-C, pressed twice, and says so', { timeout: 180_000 }, async () => {
     const child = spawn(process.execPath, [CLI, 'local', '--now', NOW], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
-    const started = new Promise<void>((resolve) => {
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (stderr.includes('Created table')) resolve();
+    /** Resolves once stderr holds `text`. */
+    const said = (text: string) =>
+      new Promise<void>((resolve) => {
+        const check = () => stderr.includes(text) && resolve();
+        child.stderr.on('data', check);
+        check();
       });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
     });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    // 'close': the process has exited and its stderr is read to the end.
+    const exited = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
 
-    await started;
+    await said('Created table');
     const port = portFrom(stderr);
     expect(javaListeningOn(port)).toBe(true);
+    child.kill('SIGINT');
+    // Pressed again while the database stops (or, were the first not handled, once the process has ended).
+    await Promise.race([said('Interrupted (SIGINT)'), exited]);
     child.kill('SIGINT');
 
     expect(await exited).toBe(130);
     expect(javaListeningOn(port)).toBe(false);
+    expect(stderr).toContain('Interrupted (SIGINT): stopping DynamoDB Local...\nStopped DynamoDB Local.\n');
   });
 });

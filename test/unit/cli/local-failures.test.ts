@@ -3,7 +3,9 @@
  * `notify` and `relay` do for the same failures: events the drain could not
  * deliver or store errors, digest parts the relay wrote no email for, and a
  * digests file that cannot be read back (said as such, never as "nothing was
- * queued"). Failures injected into the summaries the cycle returns, given to
+ * queued"); and a sweep aborted after it wrote ends the cycle as `sweep`
+ * ends (its partial summary, why on stderr, exit 1; the cycle itself:
+ * test/integration/local-aborted-sweep.test.ts). Failures injected into the summaries the cycle returns, given to
  * the helpers and to `writeLocalResult`, which writes the command's output
  * (captured here) and decides its exit code.
  */
@@ -11,7 +13,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  type AbortedLocalCycle,
   digestsOverview,
+  LOCAL_ABORTED_LINE,
   type LocalCycleResult,
   localExitCode,
   localFailureLines,
@@ -22,7 +26,7 @@ import { DEFAULT_CONFIG, parseConfig } from '../../../lambdas/hygiene/config';
 import { runNotifier } from '../../../lambdas/hygiene/notifier';
 import { PostureAccumulator } from '../../../lambdas/hygiene/posture';
 import type { RunSummary } from '../../../lambdas/hygiene/run-summary';
-import { runSweep } from '../../../lambdas/hygiene/sweep';
+import { runSweep, SweepAbortedError } from '../../../lambdas/hygiene/sweep';
 import { useTempDir } from '../../support/temp-dir';
 import { InMemoryOutbox, RecordingPublisher } from '../outbox-fakes';
 import { credential, days, NOW } from '../support/credentials';
@@ -67,7 +71,8 @@ const DRAIN_FAILURE = {
   },
 };
 
-type LocalResult = Parameters<typeof writeLocalResult>[0];
+/** What a cycle that ran to its end gives `writeLocalResult`. */
+type LocalResult = Exclude<Parameters<typeof writeLocalResult>[0], AbortedLocalCycle>;
 
 /**
  * What a clean cycle returns (nothing queued, no email), over `summary`, with its digests file at
@@ -103,7 +108,7 @@ async function cycleResult(
 }
 
 /** Runs `writeLocalResult`, capturing what it writes: `out` (stdout) and `log` (stderr lines). */
-async function writeCaptured(result: LocalResult, format: 'table' | 'json') {
+async function writeCaptured(result: Parameters<typeof writeLocalResult>[0], format: 'table' | 'json') {
   let out = '';
   const log: string[] = [];
   const code = await writeLocalResult(
@@ -253,4 +258,28 @@ describe("local's output and exit code (writeLocalResult)", () => {
     expect(out).toContain(`Digests file ${folder} could not be read: `);
     expect(out).not.toContain('nothing was queued');
   });
+});
+
+describe('a cycle its sweep aborted (writeLocalResult)', () => {
+  /** The aborted run as the cycle returns it: its partial summary and the abort. */
+  async function abortedCycle(): Promise<AbortedLocalCycle> {
+    const reason = '11 writes failed (more than maxWriteFailures 10); last: Error: disk on fire';
+    const summary: RunSummary = { ...(await completeRun()), status: 'aborted', abortReason: reason };
+    return { summary, aborted: new SweepAbortedError(reason, summary) };
+  }
+
+  it.each(['table', 'json'] as const)(
+    '%s: the partial summary, why it stopped on stderr, exit 1',
+    async (format) => {
+      const cycle = await abortedCycle();
+
+      const { code, out, log } = await writeCaptured(cycle, format);
+
+      expect(code).toBe(EXIT_CODE.failure);
+      if (format === 'json')
+        expect(JSON.parse(out)).toEqual(JSON.parse(JSON.stringify({ summary: cycle.summary })));
+      else expect(out).toContain(`ABORTED: ${cycle.aborted.message}`);
+      expect(log).toEqual([`pc-hygiene: sweep aborted: ${cycle.aborted.message}`, LOCAL_ABORTED_LINE]);
+    },
+  );
 });

@@ -2,12 +2,14 @@
  * `--reason` and `--by` are capped at 1,000 characters (cli/options/by-option.ts;
  * docs/data-model.md, "Item size"): both are stored on the credential (each
  * history entry, a restore's reason twice), so a longer one could grow it past
- * what the worker can write. A longer one is a usage error naming the option,
+ * what the worker can write; a guard approval's are stored on its item and
+ * printed in the admin summary of the run that uses it. A longer one is a usage error naming the option,
  * before any table is touched (the endpoint below answers nothing).
  */
 import { describe, expect, it } from 'vitest';
 import { OPERATOR_ENV, resolveVerifiedOperator } from '../../../cli/aws/caller-identity';
 import { registerExemptCommands } from '../../../cli/commands/exempt';
+import { registerGuardCommand } from '../../../cli/commands/guard';
 import { registerRestoreCommand } from '../../../cli/commands/restore';
 import { cappedOperatorText, OPERATOR_TEXT_MAX_CHARS, parseBy } from '../../../cli/options/by-option';
 import { UsageError } from '../../../cli/usage-error';
@@ -19,6 +21,7 @@ const TARGET = ['--endpoint', 'http://127.0.0.1:9', '--table', 'T'];
 const register = (program: Parameters<typeof registerRestoreCommand>[0]) => {
   registerRestoreCommand(program);
   registerExemptCommands(program);
+  registerGuardCommand(program);
 };
 
 describe('--reason and --by', () => {
@@ -40,6 +43,7 @@ describe('--reason and --by', () => {
     ['restore', '--run', 'sweep-1', '--reason', 'r'.repeat(1_001)],
     ['exempt', 'c-1', '--reason', 'r'.repeat(1_001)],
     ['unexempt', 'c-1', '--reason', 'r'.repeat(1_001)],
+    ['guard', 'approve', '--max-deletes', '5', '--reason', 'r'.repeat(1_001)],
   ])('%s %s … refuses a --reason over the cap as a usage error', async (...args) => {
     const run = await runInProcess(register, [...args, ...TARGET]);
 
@@ -48,9 +52,21 @@ describe('--reason and --by', () => {
   });
 
   it.each([
+    ['restore c-1', 'say why the credential is restored'],
+    ['restore --run sweep-1', 'say why the run is undone'],
+    ['exempt c-1', 'say why'],
+    ['guard approve --max-deletes 5', 'say why the deletions are approved'],
+  ])('%s … refuses a blank --reason, saying what it should say', async (command, why) => {
+    const run = await runInProcess(register, [...command.split(' '), '--reason', '  ', ...TARGET]);
+
+    expect(run.error).toEqual(new UsageError(`--reason must not be empty: ${why}`));
+  });
+
+  it.each([
     ['restore', 'c-1'],
     ['exempt', 'c-1'],
     ['unexempt', 'c-1'],
+    ['guard', 'approve', '--max-deletes', '5'],
   ])('%s %s … refuses a --by over the cap as a usage error', async (...args) => {
     const run = await runInProcess(register, [
       ...args,

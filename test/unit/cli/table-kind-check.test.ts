@@ -1,6 +1,7 @@
 /**
- * The one check a command makes of the table it opens (`requireTableKind`,
- * over `checkTableKey`, cli/aws/table-key.ts): its key schema from
+ * The one check a command makes of the table it opens, and `--create-table` of
+ * a table it finds already there (`requireTableKind`, cli/aws/table-key.ts;
+ * `createTableFrom`, cli/aws/create-table.ts): its key schema from
  * `DescribeTable` must be the kind's partition key alone. A sort key, another
  * partition key or none is refused, named by kind (`describeTableError`); a
  * missing table is an error unless `--create-table` may create it; a caller
@@ -10,14 +11,20 @@
  * DynamoDB Local: test/integration/wrong-table-kind-cli.test.ts.
  */
 import {
+  CreateTableCommand,
   DescribeTableCommand,
+  DescribeTimeToLiveCommand,
   DynamoDBServiceException,
   type KeySchemaElement,
+  ResourceInUseException,
   ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createOwnerDirectoryTable } from '../../../cli/aws/create-owner-directory-table';
+import { createTable } from '../../../cli/aws/create-table';
 import { TableKeyMismatchError } from '../../../cli/aws/table-key';
 import { OWNER_DIRECTORY } from '../../../cli/options/directory-options';
 import { describeTableError, requireTableKind, TableAccessError } from '../../../cli/options/table-options';
@@ -25,6 +32,15 @@ import { createDocumentClient } from '../../../lambdas/aws/dynamodb-client';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const client = createDocumentClient({ endpoint: 'http://127.0.0.1:1' });
+
+/** DynamoDB's refusal of a call the caller's role does not allow. */
+const accessDenied = () =>
+  new DynamoDBServiceException({
+    name: 'AccessDeniedException',
+    $fault: 'client',
+    message: 'no',
+    $metadata: {},
+  });
 
 /** DescribeTable answers with this key schema. */
 function keyedBy(...keySchema: KeySchemaElement[]): void {
@@ -70,14 +86,7 @@ describe('requireTableKind', () => {
 
   it('a caller denied DescribeTable cannot be checked: said once on stderr, and the command goes on', async () => {
     const stderr = vi.spyOn(process.stderr, 'write').mockReturnValue(true);
-    ddb.on(DescribeTableCommand).rejects(
-      new DynamoDBServiceException({
-        name: 'AccessDeniedException',
-        $fault: 'client',
-        message: 'no',
-        $metadata: {},
-      }),
-    );
+    ddb.on(DescribeTableCommand).rejects(accessDenied());
 
     await expect(requireTableKind(client, 'Denied')).resolves.toBe(true);
     await expect(requireTableKind(client, 'Denied')).resolves.toBe(true);
@@ -85,6 +94,42 @@ describe('requireTableKind', () => {
     expect(stderr.mock.calls).toEqual([
       [
         'pc-hygiene: cannot check that table Denied is a credentials table (dynamodb:DescribeTable denied): going on\n',
+      ],
+    ]);
+  });
+});
+
+describe('--create-table finding the table already there (createTableFrom)', () => {
+  beforeEach(() => {
+    ddb.on(CreateTableCommand).rejects(new ResourceInUseException({ message: 'in use', $metadata: {} }));
+    ddb.on(DescribeTimeToLiveCommand).resolves({ TimeToLiveDescription: { TimeToLiveStatus: 'ENABLED' } });
+  });
+
+  it('refuses another kind by the same rule, naming the key it expected, and changes nothing on it', async () => {
+    keyedBy({ AttributeName: 'id', KeyType: 'HASH' });
+
+    const error = await createOwnerDirectoryTable(client, 'PersonalClients', { ifNotExists: true }).catch(
+      (e: unknown) => e,
+    );
+
+    expect(error).toBeInstanceOf(TableKeyMismatchError);
+    expect(error).toMatchObject({ partitionKey: 'userId', found: 'id' });
+    expect(ddb.commandCalls(UpdateTimeToLiveCommand)).toHaveLength(0);
+  });
+
+  it('a caller denied DescribeTable is told, as a command is, that the table cannot be checked', async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockReturnValue(true);
+    // Denied to the check; the wait for the table to be active then finds it.
+    ddb
+      .on(DescribeTableCommand)
+      .rejectsOnce(accessDenied())
+      .resolves({ Table: { TableName: 'Created', TableStatus: 'ACTIVE' } });
+
+    await expect(createTable(client, 'Created', { ifNotExists: true })).resolves.toEqual({ created: false });
+
+    expect(stderr.mock.calls).toEqual([
+      [
+        'pc-hygiene: cannot check that table Created is a credentials table (dynamodb:DescribeTable denied): going on\n',
       ],
     ]);
   });
