@@ -125,14 +125,16 @@ async function unsearchableFolder(path: string): Promise<string | undefined> {
 
 /**
  * Creates an output directory the user named for many files (with its
- * parents) when it is missing; one that exists is used as it is.
+ * parents) when it is missing, readable by its owner only (`0700`): the
+ * files written there are emails with real owners' names and addresses. One
+ * that exists is used as it is (its mode is the user's choice).
  * @param dir the directory, as given
  * @throws {UsageError} naming `dir` when something other than a directory is in the way, or it
  *   cannot be created (e.g. permission denied)
  */
 export async function createOutputDirectory(dir: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
   } catch (error: unknown) {
     const code = error instanceof Error && 'code' in error ? String(error.code) : undefined;
     const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : describeFileError(error);

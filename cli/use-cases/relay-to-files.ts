@@ -75,8 +75,15 @@ export interface WrittenEmail {
 }
 
 /**
+ * The mode of every email file written (`0600`): each holds a real owner's name, address and credentials, so no
+ * other user of the machine reads it (the directory is `0700` when this command creates it: `createOutputDirectory`).
+ */
+export const OWNER_ONLY_FILE_MODE = 0o600;
+
+/**
  * Writes each email to `<dir>/<userId>.part-<n>.eml`, with the drain id (then
- * a counter) added when a name repeats within the run.
+ * a counter) added when a name repeats within the run; readable by the user
+ * only ({@link OWNER_ONLY_FILE_MODE}).
  */
 class EmlFileSender implements EmailSender {
   readonly written: WrittenEmail[] = [];
@@ -93,7 +100,7 @@ class EmlFileSender implements EmailSender {
     for (let n = 2; this.names.has(name); n++) name = `${base}.${n}.eml`;
     this.names.add(name);
     const path = join(this.dir, name);
-    await writeFile(path, email.raw);
+    await writeFile(path, email.raw, { mode: OWNER_ONLY_FILE_MODE });
     const sesTo = sesAddress(email.to);
     this.written.push({ path, userId, to: email.to, ...(sesTo !== email.to && { sesTo }), drainId, part });
     return { messageId: path };
@@ -195,7 +202,7 @@ export async function writeEmailHtml(
     new Date(options.now),
   );
   const path = email.path.replace(/\.eml$/, '.html');
-  await writeFile(path, rendered.html);
+  await writeFile(path, rendered.html, { mode: OWNER_ONLY_FILE_MODE });
   return path;
 }
 
