@@ -9,12 +9,18 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { configToEnvironment } from '../lambdas/handlers/environment';
 import {
+  NOTIFIER_SAFETY_MARGIN_MS,
+  RECONCILER_SAFETY_MARGIN_MS,
+  SWEEP_SAFETY_MARGIN_MS,
+} from '../lambdas/handlers/safety-margins';
+import {
   ConfigError,
   type HygieneConfig,
   type HygieneConfigInput,
   parseConfig,
 } from '../lambdas/hygiene/config';
 import { normalizeEmail } from '../lambdas/hygiene/owner-directory';
+import { DEFAULT_DEADLINE_MARGIN_MS } from '../lambdas/hygiene/sweep/types';
 import {
   broughtTableProblems,
   broughtTableTtlProblems,
@@ -30,6 +36,7 @@ import {
   heartbeatFinding,
   MAX_HEARTBEAT_WINDOW_HOURS,
   refusedScheduleProblems,
+  untrimmedScheduleProblems,
 } from './heartbeat-windows';
 import {
   DEFAULT_METRIC_NAMES,
@@ -305,7 +312,11 @@ export interface CredentialHygieneProps {
   readonly serviceName?: string;
   /**
    * Sweep invocation timeout (whole seconds, 1 second to 15 minutes: Lambda's
-   * limit); the sweep stops cleanly (checkpoint, `incomplete`) before it.
+   * limit); the sweep stops cleanly (checkpoint, `incomplete`) 50 seconds before it
+   * (`SWEEP_SAFETY_MARGIN_MS`, lambdas/handlers/safety-margins.ts, and the run's
+   * reserve `DEFAULT_DEADLINE_MARGIN_MS`, lambdas/hygiene/sweep/types.ts), so less
+   * than 80 seconds is refused at synth: it would leave under 30 seconds of work
+   * (`MIN_WORKING_SECONDS`).
    * @default Duration.minutes(15)
    */
   readonly sweepTimeout?: Duration;
@@ -315,7 +326,9 @@ export interface CredentialHygieneProps {
    */
   readonly sweepMemorySize?: number;
   /**
-   * Notifier invocation timeout (whole seconds, 1 second to 15 minutes).
+   * Notifier invocation timeout (whole seconds, 1 second to 15 minutes). A drain stops its work 15 seconds before it
+   * (`NOTIFIER_SAFETY_MARGIN_MS`, lambdas/handlers/safety-margins.ts), so less than 45 seconds is refused at synth:
+   * it would leave under 30 seconds of work (`MIN_WORKING_SECONDS`).
    * @default Duration.minutes(5)
    */
   readonly notifierTimeout?: Duration;
@@ -325,8 +338,9 @@ export interface CredentialHygieneProps {
    */
   readonly notifierMemorySize?: number;
   /**
-   * Subscription reconciler invocation timeout (whole seconds, 1 second to 15 minutes). A run starts no SNS call in
-   * its last 30 seconds (`RECONCILER_SAFETY_MARGIN_MS`, lambdas/handlers/reconciler.ts): it records what it did and
+   * Subscription reconciler invocation timeout (whole seconds, 1 second to 15 minutes; less than 60 seconds is refused
+   * at synth: it would leave under 30 seconds of work, `MIN_WORKING_SECONDS`). A run starts no SNS call in its last
+   * 30 seconds (`RECONCILER_SAFETY_MARGIN_MS`, lambdas/handlers/safety-margins.ts): it records what it did and
    * reports itself incomplete (`ReconcilerIncomplete`), and the next run continues; raise this when runs keep
    * stopping so (thousands of owners on a slow or throttled SNS). `ReconcilerHeartbeat`'s window is worked out with
    * it (docs/deploy.md, "Heartbeat windows and schedules").
@@ -594,13 +608,15 @@ export function validateProps(
 
 /**
  * The schedules EventBridge Scheduler would refuse at deploy, with or without alarms, each with the CDK context's
- * text (`refusedScheduleProblems`, lib/heartbeat-windows.ts).
+ * text (`refusedScheduleProblems`, lib/heartbeat-windows.ts), and those with white space around their text, which
+ * would reach Scheduler untrimmed (`untrimmedScheduleProblems`).
  */
 function scheduleProblems(props: CredentialHygieneProps): string[] {
   const keys = ['sweepSchedule', 'notifierSchedule', 'reconcilerSchedule'] as const;
   return keys.flatMap((key) => {
-    const schedule = props[key];
-    return schedule === undefined ? [] : refusedScheduleProblems(key, schedule.expressionString);
+    const text = props[key]?.expressionString;
+    if (text === undefined) return [];
+    return [...untrimmedScheduleProblems(key, text), ...refusedScheduleProblems(key, text)];
   });
 }
 
@@ -681,11 +697,62 @@ function isLambdaTimeout(timeout: Duration | undefined): boolean {
   return millis % 1000 === 0 && millis >= 1000 && millis <= MAX_LAMBDA_TIMEOUT_SECONDS * 1000;
 }
 
-/** The problem of a function timeout Lambda (CloudFormation, at deploy) would refuse, `name` naming the prop. */
-function timeoutProblem(name: string, timeout: Duration | undefined): string[] {
-  if (isLambdaTimeout(timeout)) return [];
+/**
+ * The least working time a function's timeout must leave after its handler's safety margin (the time it stops its
+ * work before the timeout: lambdas/handlers/safety-margins.ts). A timeout that leaves less deploys a worker that
+ * stops as soon as it starts, on every run, and nothing fails to say so: the sweep reads one page and ends
+ * incomplete, the drain publishes next to nothing, the reconciler starts no SNS call. A floor against a slip
+ * (`Duration.seconds(20)` meant as minutes), not a recommendation: the defaults leave minutes.
+ */
+export const MIN_WORKING_SECONDS = 30;
+
+/** Where the handlers' margins are defined, as the messages name it. */
+const MARGINS_FILE = 'lambdas/handlers/safety-margins.ts';
+
+/**
+ * Each timeout prop's function, how long before its timeout it stops its work, and where that is defined: the
+ * handler's safety margin, and for the sweep also the reserve the run keeps inside its budget for its checkpoint and
+ * the deletions in flight (`DEFAULT_DEADLINE_MARGIN_MS`; the handler keeps the default).
+ */
+const TIMEOUT_MARGINS = {
+  sweepTimeout: {
+    fn: 'sweep',
+    marginMs: SWEEP_SAFETY_MARGIN_MS + DEFAULT_DEADLINE_MARGIN_MS,
+    source: `SWEEP_SAFETY_MARGIN_MS, ${MARGINS_FILE}, and the run's reserve DEFAULT_DEADLINE_MARGIN_MS, lambdas/hygiene/sweep/types.ts`,
+  },
+  notifierTimeout: {
+    fn: 'notifier',
+    marginMs: NOTIFIER_SAFETY_MARGIN_MS,
+    source: `NOTIFIER_SAFETY_MARGIN_MS, ${MARGINS_FILE}`,
+  },
+  reconcilerTimeout: {
+    fn: 'subscription reconciler',
+    marginMs: RECONCILER_SAFETY_MARGIN_MS,
+    source: `RECONCILER_SAFETY_MARGIN_MS, ${MARGINS_FILE}`,
+  },
+} as const;
+
+/** A function timeout prop of the construct. */
+type TimeoutProp = keyof typeof TIMEOUT_MARGINS;
+
+/**
+ * The problem of a function timeout, `name` naming the prop: one Lambda (CloudFormation, at deploy) would refuse,
+ * else one that leaves less than {@link MIN_WORKING_SECONDS} after its handler's safety margin.
+ */
+function timeoutProblem(name: TimeoutProp, timeout: Duration | undefined): string[] {
+  if (!isLambdaTimeout(timeout)) {
+    return [
+      `${name} = ${millisOf(timeout!) / 1000} s: must be whole seconds from 1 second to 15 minutes (Lambda's timeout limit)`,
+    ];
+  }
+  if (timeout === undefined || timeout.isUnresolved()) return [];
+  const { fn, marginMs, source } = TIMEOUT_MARGINS[name];
+  const seconds = timeout.toSeconds();
+  const marginSeconds = marginMs / 1000;
+  const least = marginSeconds + MIN_WORKING_SECONDS;
+  if (seconds >= least) return [];
   return [
-    `${name} = ${millisOf(timeout!) / 1000} s: must be whole seconds from 1 second to 15 minutes (Lambda's timeout limit)`,
+    `${name} = ${seconds} s: leaves ${Math.max(0, seconds - marginSeconds)} s of work after the ${fn}'s safety margin of ${marginSeconds} s (${source}: it stops its work that long before its timeout), under the ${MIN_WORKING_SECONDS} s it needs; give at least ${least} s`,
   ];
 }
 

@@ -49,6 +49,23 @@ export function refusedScheduleProblems(key: string, expression: string): string
   ];
 }
 
+/**
+ * The synth problem of a construct prop's schedule text with white space around it (`ScheduleExpression.expression('
+ * rate(1 day) ')`), `key` naming the prop. The construct hands the text to EventBridge Scheduler as it is (CDK does
+ * not trim it), while {@link refusedScheduleProblems} and the heartbeats judge it trimmed (lib/schedule-gaps.ts):
+ * the synth would pass a text other than the one deployed, and Scheduler's grammar (`rate(value unit)`,
+ * `cron(fields)`, `at(…)`) has no room for it. Refused rather than trimmed: the expression is the caller's object,
+ * whose text the construct cannot rewrite everywhere it is read (its time zone rides with it). The CDK context
+ * (lib/config.ts) trims its text before building the expression, so what it judges is what it deploys. None for a
+ * token (known only at deploy).
+ */
+export function untrimmedScheduleProblems(key: string, expression: string): string[] {
+  if (Token.isUnresolved(expression) || expression === expression.trim()) return [];
+  return [
+    `${key} = ${JSON.stringify(expression)}: has white space around the expression, which the construct would give EventBridge Scheduler as it is; write ${JSON.stringify(expression.trim())}`,
+  ];
+}
+
 /** EventBridge Scheduler starts a run within a minute of its scheduled time (flexible time window off). */
 const SCHEDULER_PRECISION_MINUTES = 1;
 /** Lambda's event queue and the EMF metric's arrival from the log: seconds on a healthy system, minutes allowed. */

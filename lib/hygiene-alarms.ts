@@ -363,8 +363,8 @@ export function failureCountAlarm(
 }
 
 /**
- * What the last run reported: guard tripped (deletions held back), invalid records, the subscription quota reached,
- * a rejected scheduled time, a notice waiting too long.
+ * What the last run reported: guard tripped (deletions held back), invalid records, transitions too large to write
+ * (stuck credentials), the subscription quota reached, a rejected scheduled time, a notice waiting too long.
  */
 function runAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm[] {
   const { metricsNamespace: ns, serviceName: service } = options;
@@ -385,6 +385,11 @@ function runAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.
       'InvalidRecords',
       'The last sweep found invalid credential records (never acted on): the admin run summary lists each id and what is wrong.',
       SWEEP_METRIC.invalid,
+    ),
+    lastRun(
+      'TransitionsTooLarge',
+      'The last sweep had transitions DynamoDB refused because they would take the credential past its 400 KB item limit: those credentials are stuck (no notice, flag or deletion) and refused again every run until the item shrinks. The admin run summary ("Too large to update") and the sweep’s log line "sweep run summary" name each id; see docs/deploy.md, "Runbook: Transitions too large".',
+      SWEEP_METRIC.tooLarge,
     ),
     lastRun(
       'SubscriptionQuotaExceeded',

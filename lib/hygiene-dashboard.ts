@@ -194,6 +194,10 @@ function sweepHealthWidgets(m: RunMetric): cloudwatch.IWidget[] {
           label: 'deletions held back by the guard (largest in an hour)',
         }),
         m(SWEEP_METRIC.writeFailures, { ...RUN_WATCH.perHour, label: 'write failures (per hour)' }),
+        m(SWEEP_METRIC.tooLarge, {
+          ...RUN_WATCH.lastRun,
+          label: 'transitions too large: stuck credentials (largest in an hour)',
+        }),
         m(SWEEP_METRIC.adminSummaryFailed, {
           ...RUN_WATCH.perHour,
           label: 'admin summary not published (per hour)',

@@ -146,7 +146,11 @@ export interface OwnerEmailRelayProps {
   readonly maxConcurrency?: number;
 }
 
-/** The relay function's timeout: a batch of 10 emails with SES backoff fits well within it. */
+/**
+ * The relay function's timeout: a batch of 10 emails with SES backoff fits well within it. It leaves 45 s of work
+ * after the relay's 15 s safety margin (`RELAY_SAFETY_MARGIN_MS`, lambdas/handlers/safety-margins.ts): at least the
+ * `MIN_WORKING_SECONDS` the construct asks of every timeout prop (lib/credential-hygiene-props.ts).
+ */
 const RELAY_TIMEOUT = Duration.minutes(1);
 /** The relay queue's visibility timeout: AWS's rule for Lambda event sources, at least six times the function timeout. */
 const RELAY_VISIBILITY_TIMEOUT = Duration.seconds(RELAY_TIMEOUT.toSeconds() * 6);

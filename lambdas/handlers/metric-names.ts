@@ -35,7 +35,8 @@ export const SWEEP_METRIC = {
   /**
    * Transitions DynamoDB refused because they would take the credential past its 400 KB item limit (summary
    * `tooLarge`): refused alike every run until someone shrinks the item; not among `WriteFailures` and never
-   * toward `maxWriteFailures` (docs/data-model.md, "Item size").
+   * toward `maxWriteFailures` (docs/data-model.md, "Item size"). Alarm at 1 or more (`TransitionsTooLarge`:
+   * docs/deploy.md, "Runbook: Transitions too large").
    */
   tooLarge: 'TransitionsTooLarge',
   /**

@@ -24,22 +24,11 @@ import { NOTIFIER_METRIC } from './metric-names';
 import { createObservability, type Observability, withObservability } from './observability';
 import { optionalOwnerDirectory } from './owner-directory-env';
 import { remainingBudget } from './remaining-budget';
+import { NOTIFIER_SAFETY_MARGIN_MS } from './safety-margins';
 import { runInstant } from './scheduled-event';
 
-/**
- * Time kept back from Lambda's timeout: the drain's time budget (`remainingMs`) ends this much earlier. It is for
- * what runs after the budget: the admin report and its marks when they started just before it was spent (they are
- * not cut, but for a part whose pacing wait would end past the budget, which is held back: docs/notifications.md,
- * "At-least-once, and the duplicate window"), the lease release, then the metrics flush and the summary log. The
- * pacing waits need none of it: each report part is its own `PublishBatch`, the admins' parts 200 ms apart, and
- * every wait ends within the budget, so what runs on past it is the calls already started (at most four at a time;
- * at normal latency, ~25 ms a call, one) and the marks, one `BatchExecuteStatement` (~9 ms) per 25 waiting items,
- * four at a time (BENCHMARKS.md's model). At normal latency 15 s covers them many times over, the SDK's retries
- * included. It also covers one of them hanging on every attempt: each request of a deployed function has a 3 s
- * deadline, so a hung DynamoDB request fails after at most ~12.2 s (4 attempts), a hung SNS one after ~9.2 s
- * (docs/configuration.md, "Request deadlines of the deployed functions").
- */
-export const NOTIFIER_SAFETY_MARGIN_MS = 15_000;
+/** Re-exported for the handler tests: defined once, in `safety-margins.ts` (the construct reads it at synth). */
+export { NOTIFIER_SAFETY_MARGIN_MS };
 
 /** Shortest drain lease, whatever the remaining time says. */
 const MIN_LEASE_MS = 60_000;

@@ -63,16 +63,10 @@ import { RECONCILER_METRIC } from './metric-names';
 import { createObservability, type Observability, withObservability } from './observability';
 import { ownerDirectoryOf } from './owner-directory-env';
 import { remainingBudget } from './remaining-budget';
+import { RECONCILER_SAFETY_MARGIN_MS } from './safety-margins';
 
-/**
- * Time kept back from Lambda's timeout: the run's time budget (`remainingMs`) ends this much earlier, and no SNS call
- * starts past it. It is for what runs after the last call started: the calls in flight (at most 4; each SNS request
- * of a deployed function has a 3 s deadline, so one hung on every attempt fails after ~9.2 s: docs/configuration.md,
- * "Request deadlines of the deployed functions"), the state writes (16 in flight, one conditional `UpdateItem` per
- * owner whose state changed: about a second per thousand at normal latency), the re-read of the owners it subscribed
- * (one `BatchGetItem` per 100) and the few withdrawals it finds, then the metrics flush and the summary log.
- */
-export const RECONCILER_SAFETY_MARGIN_MS = 30_000;
+/** Re-exported for the handler tests: defined once, in `safety-margins.ts` (the construct reads it at synth). */
+export { RECONCILER_SAFETY_MARGIN_MS };
 
 /** What one invocation needs, built once per cold start. */
 export interface ReconcilerHandlerDeps extends Observability {

@@ -31,19 +31,13 @@ import { RELAY_METRIC } from './metric-names';
 import { createObservability, type Observability, withObservability } from './observability';
 import { ownerDirectoryOf } from './owner-directory-env';
 import { remainingBudget } from './remaining-budget';
+import { RELAY_SAFETY_MARGIN_MS } from './safety-margins';
 
 /** Shortest claim lease, whatever the remaining time says. */
 const MIN_LEASE_MS = 60_000;
 
-/**
- * Time kept back from Lambda's timeout: the batch's time budget (`remainingMs`) ends this much earlier. It is
- * for what runs after the last SES attempt (each started only with time to finish in the budget): marking the
- * emails sent, releasing the claims of failed ones, the metrics flush and the log line — a DynamoDB write
- * (~10 ms, a few with the SDK's retries) per record in flight. It also covers one such write hanging on every
- * attempt: each DynamoDB request of a deployed function has a 3 s deadline, so it fails after at most ~12.2 s (4
- * attempts; docs/configuration.md, "Request deadlines of the deployed functions").
- */
-export const RELAY_SAFETY_MARGIN_MS = 15_000;
+/** Re-exported for the handler tests: defined once, in `safety-margins.ts` (the construct reads it at synth). */
+export { RELAY_SAFETY_MARGIN_MS };
 
 /** What one invocation needs, built once per cold start. */
 export interface RelayHandlerDeps extends Observability {

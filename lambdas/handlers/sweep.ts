@@ -32,6 +32,7 @@ import { SWEEP_METRIC } from './metric-names';
 import { createObservability, type Observability, withObservability } from './observability';
 import { optionalOwnerDirectory } from './owner-directory-env';
 import { remainingBudget } from './remaining-budget';
+import { SWEEP_SAFETY_MARGIN_MS } from './safety-margins';
 import {
   DEFAULT_MAX_SCHEDULE_SKEW_SECONDS,
   maxScheduleSkewMs,
@@ -43,13 +44,8 @@ import {
 import { splitSummaryForLog } from './summary-log';
 import { sweepMetricValues } from './sweep-metric-values';
 
-/**
- * Time kept back from Lambda's timeout for what follows the run: the alarm
- * topic check (at most `ALARM_TOPIC_CHECK_MAX_MS` of it), the admin summary
- * publish, the metrics flush and the summary log. The sweep keeps its own
- * reserve on top (checkpoint save, deletions in flight).
- */
-export const SWEEP_SAFETY_MARGIN_MS = 20_000;
+/** Re-exported for the handler tests: defined once, in `safety-margins.ts` (the construct reads it at synth). */
+export { SWEEP_SAFETY_MARGIN_MS };
 
 /** What one invocation needs, built once per cold start. */
 export interface SweepHandlerDeps extends Observability {

@@ -174,7 +174,7 @@ describe('owner reach alarms (relay route)', () => {
   });
 
   it('keeps the stack’s alarms and adds the relay’s ten (its DLQ, digests given up on, its queue’s oldest digest, bounces, unreported unreachable owners, records out of time, SES events not delivered and not read, its two functions’ errors)', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 27 + 10);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 28 + 10);
     expect(alarmNotificationCheck(template.toJSON() as CfnTemplate).problems).toEqual([]);
   });
 

@@ -520,7 +520,7 @@ describe('operations', () => {
     }
   });
 
-  it('alarms when the guard trips, invalid records exist, a scheduled time is rejected, or a notice waits over 6 hours', () => {
+  it('alarms when the guard trips, invalid records exist, transitions are too large, a scheduled time is rejected, or a notice waits over 6 hours', () => {
     const runMetricAlarm = (metricName: string, threshold: number, comparison: string) =>
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: metricName,
@@ -534,6 +534,7 @@ describe('operations', () => {
       });
     runMetricAlarm(SWEEP_METRIC.guardTripped, 1, 'GreaterThanOrEqualToThreshold');
     runMetricAlarm(SWEEP_METRIC.invalid, 1, 'GreaterThanOrEqualToThreshold');
+    runMetricAlarm(SWEEP_METRIC.tooLarge, 1, 'GreaterThanOrEqualToThreshold');
     runMetricAlarm(NOTIFIER_METRIC.oldestPendingAge, 6 * 3600, 'GreaterThanThreshold');
     runMetricAlarm(SWEEP_METRIC.scheduledTimeRejected, 1, 'GreaterThanOrEqualToThreshold');
     // Six alarms before issue 13; then the heartbeat, SNS delivery failures and rejected scheduled times;
@@ -546,8 +547,9 @@ describe('operations', () => {
     // mass-unsubscribe guard held back (mass-unsubscribe-alarm.test.ts); then a notification topic without an
     // admin subscription (admin-subscriptions-alarm.test.ts); then the reconciler's heartbeat
     // (reconciler-heartbeat.test.ts); then an admin email subscription that also receives the owner digests
-    // (wide-admin-email-alarm.test.ts).
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 27);
+    // (wide-admin-email-alarm.test.ts); then transitions too large to write, stuck credentials
+    // (too-large-alarm.test.ts).
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 28);
   });
 
   it('alarms when no drain has reported for the notices’ 6 hours, counting silence as failure', () => {
