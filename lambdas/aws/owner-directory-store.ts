@@ -166,8 +166,14 @@ function holdsSubscription(
   return (
     item[OWNER_ATTR.subscription] === planned.state &&
     item[OWNER_ATTR.subscriptionArn] === planned.subscriptionArn &&
+    countOf(item[OWNER_ATTR.confirmationEmailsSent]) === planned.confirmationEmailsSent &&
     textReadsAs(item, OWNER_ATTR.email, planned.email)
   );
+}
+
+/** A stored confirmation count as {@link ownerFromItem} reads it: a number, else absent (a damaged value). */
+function countOf(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
 /**
@@ -179,7 +185,25 @@ function holdsSubscription(
 function stillAsRead(read: RecordedSubscription): { condition: string; values: Record<string, unknown> } {
   const state = stateStillAsRead(read.subscription);
   const arn = textStillAsRead('#subscriptionArn', ':readArn', read.subscriptionArn);
-  return { condition: `${state.condition} AND ${arn.condition}`, values: { ...state.values, ...arn.values } };
+  const sent = countStillAsRead(read.confirmationEmailsSent);
+  return {
+    condition: `${state.condition} AND ${arn.condition} AND ${sent.condition}`,
+    values: { ...state.values, ...arn.values, ...sent.values },
+  };
+}
+
+/**
+ * The condition that the stored confirmation count (`#sent`) still reads as `read`: equal to it, or, when `read` is
+ * absent, missing or not a number ({@link countOf}: a damaged value matches as absent, so it is replaced, not a
+ * write blocked forever). Two runs that both subscribed an owner again cannot both count from the same value.
+ */
+function countStillAsRead(read: number | undefined): { condition: string; values: Record<string, unknown> } {
+  return read === undefined
+    ? {
+        condition: '(attribute_not_exists(#sent) OR NOT attribute_type(#sent, :number))',
+        values: { ':number': 'N' },
+      }
+    : { condition: '#sent = :readSent', values: { ':readSent': read } };
 }
 
 /** The condition that the stored `subscription` still reads as `read` (absent: missing or unknown, as {@link stillAsRead}). */
@@ -220,6 +244,7 @@ export function ownerFromItem(item: Readonly<Record<string, unknown>>): OwnerRec
   const bouncingSince = text(OWNER_ATTR.bouncingSince);
   const updatedAt = text(OWNER_ATTR.updatedAt);
   const optedOutAddresses = digestsOf(item[OWNER_ATTR.optedOutAddresses]);
+  const confirmationEmailsSent = countOf(item[OWNER_ATTR.confirmationEmailsSent]);
   return {
     userId,
     // Only an explicit `departed` orphans anything; anything else reads as active.
@@ -230,6 +255,7 @@ export function ownerFromItem(item: Readonly<Record<string, unknown>>): OwnerRec
       subscription: subscription as SubscriptionState,
     }),
     ...(subscriptionArn !== undefined && { subscriptionArn }),
+    ...(confirmationEmailsSent !== undefined && { confirmationEmailsSent }),
     ...(bouncingSince !== undefined && { bouncingSince }),
     ...(optedOutAddresses !== undefined && { optedOutAddresses }),
     ...(updatedAt !== undefined && { updatedAt }),
@@ -401,9 +427,10 @@ function optedOutParts(digests: readonly string[]): UpdateParts {
 }
 
 /**
- * An import's route reset (`resetRoute`): the bounce and subscription ARN
- * removed, the state removed or, when the owner moved to an address they
- * opted out at, set `unsubscribed`; {@link OWNER_ATTR.optedOutAddresses}
+ * An import's route reset (`resetRoute`): the bounce, subscription ARN and
+ * confirmation count (`OWNER_ATTR.confirmationEmailsSent`: a new address starts
+ * a new count) removed, the state removed or, when the owner moved to an
+ * address they opted out at, set `unsubscribed`; {@link OWNER_ATTR.optedOutAddresses}
  * written whole as the move planned it. What it is conditional on:
  * {@link asPlannedCondition}.
  */
@@ -412,8 +439,9 @@ function routeResetParts(move: AddressMove | undefined): UpdateParts {
   Object.assign(parts.names, {
     '#subscriptionArn': OWNER_ATTR.subscriptionArn,
     '#bouncingSince': OWNER_ATTR.bouncingSince,
+    '#sent': OWNER_ATTR.confirmationEmailsSent,
   });
-  parts.remove.push('#subscriptionArn', '#bouncingSince');
+  parts.remove.push('#subscriptionArn', '#bouncingSince', '#sent');
   if (move?.state === 'unsubscribed') mergeParts(parts, unsubscribedParts());
   else {
     parts.names['#subscription'] = OWNER_ATTR.subscription;
@@ -877,11 +905,13 @@ export class DynamoOwnerDirectory
   }
 
   /**
-   * Records an owner's SNS email subscription state and its subscription ARN
-   * (removed when the state has none), only while the directory still holds
+   * Records an owner's SNS email subscription state, its subscription ARN
+   * (removed when the state has none) and the confirmation emails counted
+   * (`OWNER_ATTR.confirmationEmailsSent`: set to the planned count, removed when
+   * it has none), only while the directory still holds
    * what the state was planned from: the address (`email`, or none when
    * `undefined`; an import that changed it cleared the state, and it stays
-   * cleared) and the state and ARN as read (`read`: {@link stillAsRead}). So
+   * cleared) and the state, ARN and count as read (`read`: {@link stillAsRead}). So
    * an overlapping run's or an operator's newer state is never overwritten.
    *
    * A failed condition is false even when it met this write's own earlier
@@ -901,20 +931,31 @@ export class DynamoOwnerDirectory
    * attempt (the owner as it leaves them: {@link holdsSubscription}) counts as written ({@link conditionalUpdate}).
    */
   private writeSubscription(planned: PlannedSubscriptionState, ownAttempts: boolean): Promise<boolean> {
-    const { userId, email, state, subscriptionArn, read } = planned;
-    const arnUpdate =
-      subscriptionArn === undefined ? ' REMOVE #subscriptionArn' : ', #subscriptionArn = :arn';
+    const { userId, email, state, read } = planned;
+    const parts = updateParts();
+    parts.set.push('#subscription = :state');
+    parts.values[':state'] = state;
+    for (const [name, placeholder, value] of [
+      ['#subscriptionArn', ':arn', planned.subscriptionArn],
+      ['#sent', ':sent', planned.confirmationEmailsSent],
+    ] as const) {
+      if (value === undefined) parts.remove.push(name);
+      else {
+        parts.set.push(`${name} = ${placeholder}`);
+        parts.values[placeholder] = value;
+      }
+    }
     const stillRead = stillAsRead(read);
-    return this.conditionalUpdate(userId, `SET #subscription = :state${arnUpdate}`, {
+    return this.conditionalUpdate(userId, updateExpression(parts), {
       condition: `${email === undefined ? readsAsAbsent('#email') : '#email = :email'} AND ${stillRead.condition}`,
       names: {
         '#subscription': OWNER_ATTR.subscription,
         '#subscriptionArn': OWNER_ATTR.subscriptionArn,
+        '#sent': OWNER_ATTR.confirmationEmailsSent,
         '#email': OWNER_ATTR.email,
       },
       values: {
-        ':state': state,
-        ...(subscriptionArn !== undefined && { ':arn': subscriptionArn }),
+        ...parts.values,
         ...(email === undefined ? ABSENT_TEXT_VALUES : { ':email': email }),
         ...stillRead.values,
       },

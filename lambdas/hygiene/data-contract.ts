@@ -198,6 +198,11 @@ export const OWNER_ATTR = {
    * evidence that an opt-out happened on the topic being reconciled (docs/notifications.md, "Subscription reconciler").
    */
   subscriptionArn: 'subscriptionArn',
+  /**
+   * Number: the SNS confirmation emails the reconciler caused for `email` while unconfirmed; removed on `confirmed`,
+   * an address change and `owners resubscribe` (docs/data-model.md, "Owner directory").
+   */
+  confirmationEmailsSent: 'confirmationEmailsSent',
   /** UTC ISO string: when SES first reported a permanent bounce for `email` (route `relay`). */
   bouncingSince: 'bouncingSince',
   /**

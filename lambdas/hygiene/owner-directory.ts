@@ -7,6 +7,7 @@
  * DynamoDB adapter lives in `lambdas/aws/`.
  */
 import { errorText } from './errors';
+import { confirmationsExhausted, MAX_CONFIRMATION_EMAILS } from './subscription-confirmations';
 import { AFTER_NOW_TOLERANCE_MS, DAY_MS, parseInstant } from './time';
 
 /** How owner email leaves the worker: per-owner SNS email subscriptions, or the SES relay. */
@@ -55,6 +56,15 @@ export interface OwnerRecord {
    */
   readonly subscriptionArn?: string;
   /**
+   * `sns-email` route: the SNS confirmation emails the reconciler caused for
+   * `email` while the owner has not confirmed (one per `Subscribe` it made;
+   * absent: none counted). Removed once the owner confirms, when the address
+   * changes (an import), and by `pc-hygiene owners resubscribe`. At
+   * {@link MAX_CONFIRMATION_EMAILS} the reconciler sends no more
+   * (`subscription-confirmations.ts`; docs/data-model.md, "Owner directory").
+   */
+  readonly confirmationEmailsSent?: number;
+  /**
    * `relay` route: when SES reported a permanent bounce for `email` (canonical UTC); absent when not bouncing: never
    * bounced, moved to another address since, or cleared by an operator (`pc-hygiene owners clear-bouncing`). (A
    * complaint records `unsubscribed` instead; one recorded before that change set this, and still reads as a bounce.)
@@ -79,6 +89,7 @@ export const UNREACHABLE_REASONS = [
   'departed',
   'no-email',
   'subscription-pending',
+  'subscription-unconfirmed',
   'unsubscribed',
   'no-subscription',
   'bouncing',
@@ -201,8 +212,14 @@ export function hasFilterUnsafeCharacter(userId: string): boolean {
  * match their `userId`; `relay`: the address is not bouncing, and SES can send
  * to it). The first
  * reason that applies is reported, in the order of {@link UNREACHABLE_REASONS}
- * (`subscription-pending`, `unsubscribed` and `no-subscription` exclude each
- * other).
+ * (`subscription-pending`, `subscription-unconfirmed`, `unsubscribed` and
+ * `no-subscription` exclude each other).
+ *
+ * On `sns-email`, an owner without a confirmed subscription to whose address
+ * the reconciler already sent {@link MAX_CONFIRMATION_EMAILS} confirmation
+ * emails, none answered, is `subscription-unconfirmed` once no link of theirs
+ * is pending any more (recorded `none`: the reconciler sends no more; while
+ * the last link is still pending, `subscription-pending`).
  *
  * On `sns-email`, an owner whose `userId` SNS cannot filter on
  * ({@link hasFilterUnsafeCharacter}) is `no-subscription` even when recorded
@@ -247,6 +264,9 @@ export function reachabilityOf(
   if (hasFilterUnsafeCharacter(owner.userId)) return { reachable: false, reason: 'no-subscription' };
   if (owner.subscription === 'confirmed') return { reachable: true };
   if (owner.subscription === 'pending') return { reachable: false, reason: 'subscription-pending' };
+  if (confirmationsExhausted(owner.confirmationEmailsSent)) {
+    return { reachable: false, reason: 'subscription-unconfirmed' };
+  }
   return { reachable: false, reason: 'no-subscription' };
 }
 
@@ -323,8 +343,11 @@ export interface OwnerSubscriptionState {
   readonly subscriptionArn?: string;
 }
 
-/** An owner's recorded subscription state and ARN, as a run read them. */
-export type RecordedSubscription = Pick<OwnerRecord, 'subscription' | 'subscriptionArn'>;
+/** An owner's recorded subscription state, ARN and confirmation emails counted, as a run read them. */
+export type RecordedSubscription = Pick<
+  OwnerRecord,
+  'subscription' | 'subscriptionArn' | 'confirmationEmailsSent'
+>;
 
 /**
  * A subscription state to record, with what it was planned from. A state
@@ -332,14 +355,20 @@ export type RecordedSubscription = Pick<OwnerRecord, 'subscription' | 'subscript
  * records the opt-out remembered for the new address: docs/data-model.md,
  * "Owner directory"), so it is recorded only while the
  * directory still holds that address; and only while it still holds the
- * state and ARN the run read, so an overlapping run's newer state is never
- * overwritten with a stale one.
+ * state, ARN and confirmation count the run read, so an overlapping run's
+ * newer state is never overwritten with a stale one, nor its count lost.
  */
 export interface PlannedSubscriptionState extends OwnerSubscriptionState {
   /** The owner's `email` as the reconciler read it; `undefined` when they had none. */
   readonly email: string | undefined;
-  /** The state and ARN as the reconciler read them (absent: none recorded). */
+  /** The state, ARN and count as the reconciler read them (absent: none recorded). */
   readonly read: RecordedSubscription;
+  /**
+   * {@link OwnerRecord.confirmationEmailsSent} as the write leaves it: the
+   * count read, one more after a `Subscribe` (the reconciler), or absent:
+   * removed (a `confirmed` owner; `owners resubscribe`, which sends one more).
+   */
+  readonly confirmationEmailsSent?: number;
 }
 
 /**
@@ -350,10 +379,12 @@ export interface PlannedSubscriptionState extends OwnerSubscriptionState {
  * the subscription reconciler and of `owners unsubscribe`/`owners resubscribe`.
  * @param owner the owner as the writer read them
  * @param planned the state to record, with the ARN of the subscription it is about (if any)
+ * @param confirmationEmailsSent the count the write leaves ({@link PlannedSubscriptionState.confirmationEmailsSent}; absent: removed)
  */
 export function plannedStateFor(
   owner: OwnerRecord,
   planned: Omit<OwnerSubscriptionState, 'userId'>,
+  confirmationEmailsSent?: number,
 ): PlannedSubscriptionState {
   return {
     userId: owner.userId,
@@ -363,7 +394,11 @@ export function plannedStateFor(
     read: {
       ...(owner.subscription !== undefined && { subscription: owner.subscription }),
       ...(owner.subscriptionArn !== undefined && { subscriptionArn: owner.subscriptionArn }),
+      ...(owner.confirmationEmailsSent !== undefined && {
+        confirmationEmailsSent: owner.confirmationEmailsSent,
+      }),
     },
+    ...(confirmationEmailsSent !== undefined && { confirmationEmailsSent }),
   };
 }
 
@@ -385,9 +420,10 @@ export interface OwnerSubscriptionRegistry {
    */
   getMany(userIds: readonly string[]): Promise<ReadonlyMap<string, OwnerRecord>>;
   /**
-   * Records each given owner's subscription state and ARN, only while the
-   * directory still holds that owner with the address, state and ARN the
-   * state was planned from ({@link PlannedSubscriptionState.email},
+   * Records each given owner's subscription state and ARN, and the
+   * confirmation emails counted ({@link PlannedSubscriptionState.confirmationEmailsSent}),
+   * only while the directory still holds that owner with the address, state,
+   * ARN and count the state was planned from ({@link PlannedSubscriptionState.email},
    * {@link PlannedSubscriptionState.read}). Nothing is written for an owner
    * no longer in the directory (never re-created by this write), whose
    * address changed meanwhile (the import's cleared state stands), or whose

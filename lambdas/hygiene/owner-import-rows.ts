@@ -34,12 +34,13 @@ export const OWNER_FILE_FIELDS = ['userId', 'email', 'name', 'status'] as const;
  * export can be edited and imported back. An import keeps only the opt-outs
  * of a line ({@link ExportedOptOuts}: `subscription` `unsubscribed`,
  * `optedOutAddresses`; `KeptOptOuts`, owner-import-opt-outs.ts); the rest belongs to the table it
- * was exported from (its topic's subscription, its SES account's bounces) and
- * is ignored, as is `updatedAt`.
+ * was exported from (its topic's subscription and the confirmation emails it
+ * sent, its SES account's bounces) and is ignored, as is `updatedAt`.
  */
 export const WORKER_RECORDED_FIELDS = [
   'subscription',
   'subscriptionArn',
+  'confirmationEmailsSent',
   'bouncingSince',
   'optedOutAddresses',
   'updatedAt',

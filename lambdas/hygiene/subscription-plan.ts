@@ -26,7 +26,10 @@
  * not opt out at, or an operator resets it (`owners resubscribe`). Every removal the reconciler makes
  * itself either leaves the owner a subscription (a duplicate's keeper, the
  * new address's) or records them `none` in the same run, so no later run
- * reads it as an opt-out. Pure: no AWS imports, no clock, no I/O.
+ * reads it as an opt-out. An owner whose address already got
+ * `MAX_CONFIRMATION_EMAILS` confirmation emails, none confirmed, is not
+ * subscribed again either ({@link ExhaustedConfirmations}: `subscription-confirmations.ts`).
+ * Pure: no AWS imports, no clock, no I/O.
  */
 import { collate } from './collate';
 import type { OwnerReachVerdict } from './message';
@@ -38,6 +41,7 @@ import {
   type OwnerRecord,
   type OwnerSubscriptionState,
 } from './owner-directory';
+import { confirmationsExhausted } from './subscription-confirmations';
 import {
   guardMassUnsubscribe,
   hasOptedOut,
@@ -122,6 +126,22 @@ export interface SubscriptionConflict {
   readonly sharedWith?: string;
 }
 
+/**
+ * An owner the plan does not subscribe again although they have no
+ * subscription: the reconciler already sent `MAX_CONFIRMATION_EMAILS`
+ * confirmation emails to their address and none was confirmed
+ * (`subscription-confirmations.ts`). Recorded `none` with the count kept:
+ * unreachable, `subscription-unconfirmed`, until the address changes or an
+ * operator runs `pc-hygiene owners resubscribe` (docs/notifications.md,
+ * "Pending subscriptions").
+ */
+export interface ExhaustedConfirmations {
+  readonly userId: string;
+  readonly email: string;
+  /** The confirmation emails counted for the address ({@link OwnerRecord.confirmationEmailsSent}). */
+  readonly confirmationEmailsSent: number;
+}
+
 /** Filter policies on the topic now and after the plan (what SNS's per-topic quota counts). */
 export interface FilterPolicyCount {
   readonly current: number;
@@ -142,6 +162,8 @@ export interface SubscriptionPlan {
   /** The mass-unsubscribe guard's verdict (held-back owners are `none`, without an ARN, in {@link states}). */
   readonly unsubscribeGuard: UnsubscribeGuardVerdict;
   readonly conflicts: readonly SubscriptionConflict[];
+  /** Owners not subscribed again: their confirmation emails reached the limit unanswered, by `userId`. */
+  readonly confirmationsExhausted: readonly ExhaustedConfirmations[];
   /** Subscriptions left alone: admin, machine, or unrecognisable (including arn-less pending ones of no owner). */
   readonly untouched: number;
   readonly filterPolicies: FilterPolicyCount;
@@ -343,6 +365,7 @@ export function planSubscriptions(input: SubscriptionPlanInput): SubscriptionPla
   const repairs: SubscriptionOperation[] = [];
   const creations: SubscriptionOperation[] = [];
   const conflicts: SubscriptionConflict[] = [...leftOut];
+  const exhausted: ExhaustedConfirmations[] = [];
   const stateOf = new Map<string, Omit<OwnerSubscriptionState, 'userId'>>();
   const listedArns = new Set(input.subscriptions.map((s) => s.arn));
   for (const { owner, address } of wanted.values()) {
@@ -365,6 +388,11 @@ export function planSubscriptions(input: SubscriptionPlanInput): SubscriptionPla
       });
     } else if (hasOptedOut(owner, input.topicArn, listedArns)) {
       stateOf.set(owner.userId, unsubscribedState(owner));
+    } else if (confirmationsExhausted(owner.confirmationEmailsSent)) {
+      // Not subscribed again: no new confirmation email; `none` (no subscription), the count kept by the reconciler.
+      const { userId, email, confirmationEmailsSent: sent = 0 } = owner;
+      exhausted.push({ userId, email, confirmationEmailsSent: sent });
+      stateOf.set(userId, { state: 'none' });
     } else {
       const filterPolicy = ownerFilterPolicy(owner.userId);
       creations.push({ kind: 'create', userId: owner.userId, email: owner.email.trim(), filterPolicy });
@@ -382,6 +410,7 @@ export function planSubscriptions(input: SubscriptionPlanInput): SubscriptionPla
     states: guarded.states,
     unsubscribeGuard: guarded.verdict,
     conflicts: conflicts.sort((a, b) => collate(a.userId, b.userId)),
+    confirmationsExhausted: exhausted.sort((a, b) => collate(a.userId, b.userId)),
     untouched: classified.untouched,
     filterPolicies: { current, planned: current - removals.length + creations.length },
   };

@@ -8,8 +8,12 @@
  * the removals and repairs (they add no filter policy) and records the states
  * — an owner who unsubscribed must stop counting as reachable even while the
  * topic is over quota — then throws the quota error, carrying the summary of
- * what it did ({@link SubscriptionQuotaStop}). A state is
- * planned for the address, state and subscription ARN the run read, and
+ * what it did ({@link SubscriptionQuotaStop}). With each state it records the
+ * confirmation emails counted at the owner's address: one more for each owner
+ * it subscribed, in the write that records `pending`; none once `confirmed`;
+ * else as read, so the plan stops subscribing an owner who never confirms
+ * (`subscription-confirmations.ts`). A state is
+ * planned for the address, state, subscription ARN and count the run read, and
  * recorded only while the owner still has them: an import may change the
  * address (clearing the state) while a run is in flight, and the old
  * address's `confirmed` must not land on the new one; an overlapping run (the
@@ -41,12 +45,14 @@
  * and by `pc-hygiene owners sync-subscriptions` (no budget: it runs to the end).
  */
 import { type AdminReach, adminReachOf } from './admin-reach';
+import { attachUnlogged } from './errors';
 import {
   type MailboxKey,
   normalizeEmail,
   type OwnerDeliveryRoute,
   type OwnerRecord,
   type OwnerSubscriptionState,
+  type PlannedSubscriptionState,
   plannedStateFor,
 } from './owner-directory';
 import {
@@ -61,6 +67,7 @@ import type { UnsubscribeGuardVerdict } from './subscription-opt-out';
 import {
   DEFAULT_FILTER_POLICY_QUOTA,
   deliversEveryDeliverableDigest,
+  type ExhaustedConfirmations,
   FilterPolicyQuotaError,
   filterPolicyQuotaProblem,
   planSubscriptions,
@@ -186,6 +193,13 @@ export interface ReconcileSummary {
    */
   readonly unsubscribeGuard: UnsubscribeGuardVerdict;
   readonly conflicts: readonly SubscriptionConflict[];
+  /**
+   * Owners with no subscription whom the run did not subscribe again: the reconciler already sent
+   * `MAX_CONFIRMATION_EMAILS` confirmation emails to their address, none confirmed
+   * (`subscription-confirmations.ts`). Recorded `none`, their count kept: unreachable (`subscription-unconfirmed`)
+   * until the address changes or `pc-hygiene owners resubscribe` (docs/notifications.md, "Pending subscriptions").
+   */
+  readonly confirmationsExhausted: readonly ExhaustedConfirmations[];
   readonly untouched: number;
   readonly filterPolicies: { readonly current: number; readonly planned: number; readonly quota: number };
   /**
@@ -246,11 +260,12 @@ export class EmptyOwnerDirectoryError extends Error {
  * short of the creations.
  */
 export class SubscriptionQuotaStop extends FilterPolicyQuotaError {
-  constructor(
-    problem: FilterPolicyQuotaError,
-    /** What the stopped run did: the creations that fit, its removals, repairs, refusals and states. */
-    readonly summary: ReconcileSummary,
-  ) {
+  /**
+   * What the stopped run did: the creations that fit, its removals, repairs, refusals and states. Not enumerable
+   * (`attachUnlogged`): the Lambda runtime's error line would repeat it whole, every planned address included.
+   */
+  declare readonly summary: ReconcileSummary;
+  constructor(problem: FilterPolicyQuotaError, summary: ReconcileSummary) {
     super(
       problem.quota,
       problem.needed,
@@ -259,6 +274,7 @@ export class SubscriptionQuotaStop extends FilterPolicyQuotaError {
         ? undefined
         : { removed: summary.removed, repaired: summary.repaired, failed: summary.failed.length },
     );
+    attachUnlogged(this, 'summary', summary);
   }
 }
 
@@ -343,18 +359,13 @@ async function applyAndRecord(
       .map((f) => f.operation),
     ...applied.deferred,
   ]);
-  const changes = states.filter((s) => withdrawn.has(s.userId) || changesRecord(read.get(s.userId), s));
-  const toRecord = changes.filter((s) => !withdrawn.has(s.userId));
+  const changes = states.filter((s) => withdrawn.has(s.userId) || changesState(read.get(s.userId), s));
+  const subscribed = new Set(applied.created.map((c) => c.userId));
+  const toRecord = stateWrites(states, read, subscribed).filter((w) => !withdrawn.has(w.userId));
   let notRecorded: readonly string[] = [];
   try {
     if (!options.dryRun && toRecord.length > 0) {
-      notRecorded = await deps.directory.recordSubscriptionStates(
-        // every planned state is of an owner the run read
-        toRecord.flatMap((s) => {
-          const owner = read.get(s.userId);
-          return owner === undefined ? [] : [plannedStateFor(owner, s)];
-        }),
-      );
+      notRecorded = await deps.directory.recordSubscriptionStates(toRecord);
     }
   } catch (error: unknown) {
     // The states could not be written (not a changed owner: an error): the subscriptions just created are still
@@ -471,11 +482,48 @@ async function applyPlan(
   };
 }
 
-/** True when `planned` differs from what the directory records for the owner (absent state: `none`). */
-function changesRecord(owner: OwnerRecord | undefined, planned: OwnerSubscriptionState): boolean {
+/** True when `planned` differs from the state and ARN the directory records for the owner (absent state: `none`). */
+function changesState(owner: OwnerRecord | undefined, planned: OwnerSubscriptionState): boolean {
   return (
     (owner?.subscription ?? 'none') !== planned.state || owner?.subscriptionArn !== planned.subscriptionArn
   );
+}
+
+/**
+ * The directory writes of the run's states: every owner the run read whose state, ARN or confirmation count
+ * changes ({@link confirmationEmailsAfter}), each planned from the owner as read ({@link plannedStateFor}). An owner
+ * the run subscribed is written even when already recorded `pending` (a subscription that expired unconfirmed,
+ * subscribed again): the count of confirmation emails goes up in the same conditional write that records the state.
+ * @param subscribed the owners a `Subscribe` of this run succeeded for (SNS emailed each a confirmation link)
+ */
+function stateWrites(
+  states: readonly OwnerSubscriptionState[],
+  read: ReadonlyMap<string, OwnerRecord>,
+  subscribed: ReadonlySet<string>,
+): PlannedSubscriptionState[] {
+  return states.flatMap((s) => {
+    const owner = read.get(s.userId);
+    if (owner === undefined) return [];
+    const sent = confirmationEmailsAfter(owner, s, subscribed.has(s.userId));
+    return changesState(owner, s) || sent !== owner.confirmationEmailsSent
+      ? [plannedStateFor(owner, s, sent)]
+      : [];
+  });
+}
+
+/**
+ * The confirmation emails counted for the owner's address once the state is recorded: none once `confirmed` (the
+ * owner answered), one more after this run's `Subscribe` (SNS emailed a link), else as read — kept through `none`,
+ * `unsubscribed`, a refused or deferred creation, so no write loses it (`subscription-confirmations.ts`).
+ */
+function confirmationEmailsAfter(
+  owner: OwnerRecord,
+  after: OwnerSubscriptionState,
+  subscribed: boolean,
+): number | undefined {
+  if (after.state === 'confirmed') return undefined;
+  const sent = owner.confirmationEmailsSent;
+  return subscribed ? (sent ?? 0) + 1 : sent;
 }
 
 /**
@@ -600,6 +648,7 @@ function summarize(
     withdrawnAfterCreate: outcome.withdrawnAfterCreate,
     unsubscribeGuard: plan.unsubscribeGuard,
     conflicts: plan.conflicts,
+    confirmationsExhausted: plan.confirmationsExhausted,
     untouched: plan.untouched,
     // each subscription removed after its creation took its filter policy with it; one left pending keeps it;
     // a creation deferred adds none, a removal deferred keeps one

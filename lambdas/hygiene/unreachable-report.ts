@@ -26,6 +26,7 @@ import {
   subjectText,
 } from './message';
 import { type OwnerDeliveryRoute, UNREACHABLE_REASONS, type UnreachableReason } from './owner-directory';
+import { MAX_CONFIRMATION_EMAILS } from './subscription-confirmations';
 
 /** The machine document's schema name. */
 export const UNREACHABLE_REPORT_SCHEMA = 'personal-client-hygiene/owner-unreachable';
@@ -173,8 +174,15 @@ export const UNREACHABLE_REASON_TEXT: Readonly<Record<UnreachableReason, Unreach
     why: 'has not confirmed the SNS email subscription',
     // Pending is what the reconciler saw at its last run: an owner who confirmed since is recorded at its next.
     // No command sends another link while one is pending: the plan creates nothing for an address with a pending
-    // subscription, and SNS deletes it only after 48 hours (docs/notifications.md, "Pending subscriptions").
-    todo: 'ask the owner to click the link in the confirmation email SNS sent them; no pc-hygiene command sends another while it is pending: if they cannot find it, SNS deletes it unconfirmed after 48 hours and the reconciler’s next run (hourly) subscribes them again, sending a new link. If they already clicked it, the next run (or pc-hygiene owners sync-subscriptions now) records it, and their digests reach them again.',
+    // subscription, and SNS deletes it only after 48 hours (docs/notifications.md, "Pending subscriptions"); past the
+    // limit of confirmation emails the reconciler sends none (`subscription-unconfirmed`).
+    todo: `ask the owner to click the link in the confirmation email SNS sent them; no pc-hygiene command sends another while it is pending: if they cannot find it, SNS deletes it unconfirmed after 48 hours and the reconciler’s next run (hourly) subscribes them again, sending a new link, up to ${MAX_CONFIRMATION_EMAILS} links to one address in all (then it sends no more: subscription-unconfirmed). If they already clicked it, the next run (or pc-hygiene owners sync-subscriptions now) records it, and their digests reach them again.`,
+  },
+  'subscription-unconfirmed': {
+    why: `did not confirm any of the ${MAX_CONFIRMATION_EMAILS} SNS confirmation emails sent to this address, so pc-hygiene sends no more`,
+    // The reconciler stops at MAX_CONFIRMATION_EMAILS (subscription-confirmations.ts); `owners resubscribe` resets
+    // the count, and an import that changes the address starts a new one (docs/notifications.md, "Pending subscriptions").
+    todo: `tell the owner about these credentials another way; ${MAX_CONFIRMATION_EMAILS} confirmation emails went unanswered and pc-hygiene sends no more to this address. When the owner asks for one, run pc-hygiene owners resubscribe <userId>: the reconciler’s next run (hourly, or pc-hygiene owners sync-subscriptions now) sends one new link. A new address from the import also starts over.`,
   },
   unsubscribed: {
     why: 'opted out (the unsubscribe link of an SNS email, a complaint about a relay email, or recorded by an operator with pc-hygiene owners unsubscribe), so no email is sent to them (neither by SNS nor by the relay)',

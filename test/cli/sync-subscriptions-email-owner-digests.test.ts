@@ -24,6 +24,7 @@ const summary: ReconcileSummary = {
   withdrawnAfterCreate: [],
   unsubscribeGuard: { tripped: false, overridden: false, newlyUnsubscribed: [], confirmedBefore: 0 },
   conflicts: [],
+  confirmationsExhausted: [],
   untouched: 1,
   filterPolicies: { current: 0, planned: 0, quota: 200 },
   adminSubscriptions: 0,

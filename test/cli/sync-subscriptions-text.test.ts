@@ -5,7 +5,8 @@
  * and a withdrawal SNS refused (docs/notifications.md, "Subscription reconciler"),
  * each line sanitised: the ids and addresses are stored text; and how many
  * subscriptions deliver every admin message, with the Lambda's warning at none
- * (docs/deploy.md, "Runbook: No admin subscription").
+ * (docs/deploy.md, "Runbook: No admin subscription"); and the owners it did
+ * not subscribe again because their confirmation emails went unanswered.
  */
 import { describe, expect, it } from 'vitest';
 import { renderSyncSummaryText } from '../../cli/commands/owners/sync-subscriptions';
@@ -42,6 +43,7 @@ const summary: ReconcileSummary = {
   ],
   unsubscribeGuard: { tripped: false, overridden: false, newlyUnsubscribed: [], confirmedBefore: 0 },
   conflicts: [],
+  confirmationsExhausted: [],
   untouched: 0,
   filterPolicies: { current: 0, planned: 2, quota: 200 },
   adminSubscriptions: 1,
@@ -66,6 +68,19 @@ describe('owners sync-subscriptions text summary', () => {
       `  failed: withdraw cy <cy@x> ${TOPIC}:c (created this run): AuthorizationError: refused`,
     );
     expect(lines.join('\n')).not.toContain('\u001b');
+  });
+
+  it('names the owners it did not subscribe again (their confirmation emails went unanswered) and the way back', () => {
+    const exhausted = [{ userId: 'eve', email: 'eve@x', confirmationEmailsSent: 3 }];
+    const lines = renderSyncSummaryText({ ...summary, confirmationsExhausted: exhausted }, TOPIC).split('\n');
+
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^ {2}not subscribed again 1 \(their confirmation emails went unanswered: no new one was sent; .*subscription-unconfirmed; when one asks: pc-hygiene owners resubscribe <userId>\)$/,
+      ),
+    );
+    expect(lines).toContain('  not subscribed again eve <eve@x>: 3 confirmation emails unanswered');
+    expect(renderSyncSummaryText(summary, TOPIC)).not.toContain('not subscribed again');
   });
 
   it('counts the admin subscriptions, with no warning while one is left', () => {

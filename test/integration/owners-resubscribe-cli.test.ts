@@ -131,7 +131,12 @@ describe('pc-hygiene owners resubscribe, after an owner unsubscribed by the link
       userId: 'ada',
       email: 'ada@example.com',
       state: 'unsubscribed',
-      read: { ...(ada?.subscription !== undefined && { subscription: ada.subscription }) },
+      read: {
+        ...(ada?.subscription !== undefined && { subscription: ada.subscription }),
+        ...(ada?.confirmationEmailsSent !== undefined && {
+          confirmationEmailsSent: ada.confirmationEmailsSent,
+        }),
+      },
     });
 
     const run = await resubscribe('ada', '--format', 'json');

@@ -21,6 +21,7 @@ export function reasonCounts(
     departed: 0,
     'no-email': 0,
     'subscription-pending': 0,
+    'subscription-unconfirmed': 0,
     unsubscribed: 0,
     'no-subscription': 0,
     bouncing: 0,

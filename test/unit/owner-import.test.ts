@@ -52,7 +52,7 @@ describe('checkOwnerRow', () => {
     [
       { userId: 'u', status: 'active', team: 'x' },
       'unknown field(s) team: allowed are userId, email, name, status, and in a JSON Lines line the fields ' +
-        'owners export writes (subscription, subscriptionArn, bouncingSince, optedOutAddresses, updatedAt, ' +
+        'owners export writes (subscription, subscriptionArn, confirmationEmailsSent, bouncingSince, optedOutAddresses, updatedAt, ' +
         'directoryAsOf)',
     ],
   ])('rejects %j naming the field', (fields, problem) => {

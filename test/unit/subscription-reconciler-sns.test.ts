@@ -169,7 +169,7 @@ describe('SnsTopicSubscriptions with reconcileSubscriptions', () => {
           read: {},
         },
         { userId: 'cy', state: 'pending', email: 'cy@example.com', read: {} },
-        { userId: 'dee', state: 'pending', email: 'dee@example.com', read: {} },
+        { userId: 'dee', state: 'pending', email: 'dee@example.com', read: {}, confirmationEmailsSent: 1 },
       ],
     ]);
   });
@@ -231,7 +231,7 @@ describe('SnsTopicSubscriptions with reconcileSubscriptions', () => {
           email: 'ada@example.com',
           read: {},
         },
-        { userId: 'dee', state: 'pending', email: 'dee@example.com', read: {} },
+        { userId: 'dee', state: 'pending', email: 'dee@example.com', read: {}, confirmationEmailsSent: 1 },
       ],
     ]);
   });

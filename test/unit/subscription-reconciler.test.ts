@@ -115,7 +115,7 @@ describe('reconcileSubscriptions', () => {
     expect(directory.recorded).toEqual([
       [
         { userId: 'ada', state: 'confirmed', subscriptionArn: arnOf('ada'), email: 'ada@x', read: {} },
-        { userId: 'bob', state: 'pending', email: 'bob@x', read: {} },
+        { userId: 'bob', state: 'pending', email: 'bob@x', read: {}, confirmationEmailsSent: 1 },
       ],
     ]);
     expect(topic.calls.slice(callsAfterFirst)).toEqual(['list']);
@@ -217,12 +217,12 @@ describe('reconcileSubscriptions', () => {
     const pending = (userId: string) => ({ userId, state: 'pending' });
     expect(directory.recorded).toEqual([
       [
-        { ...pending('ada'), email: 'ada@x', read: {} },
-        { ...pending('gil'), email: 'gil@x', read: {} },
+        { ...pending('ada'), email: 'ada@x', read: {}, confirmationEmailsSent: 1 },
+        { ...pending('gil'), email: 'gil@x', read: {}, confirmationEmailsSent: 1 },
       ],
     ]);
     expect(directory.owners).toEqual([
-      owner('ada', { subscription: 'pending' }),
+      owner('ada', { subscription: 'pending', confirmationEmailsSent: 1 }),
       owner('bob', { subscription: 'unsubscribed' }),
       owner('cy', { status: 'departed', subscription: 'none' }),
       owner('dee', { email: 'dee@new' }),
@@ -291,7 +291,7 @@ describe('reconcileSubscriptions', () => {
       ['ada', 'bob', 'eve'],
     ]);
     expect(directory.owners).toEqual([
-      owner('ada', { subscription: 'pending' }),
+      owner('ada', { subscription: 'pending', confirmationEmailsSent: 1 }),
       owner('bob', { subscription: 'unsubscribed' }),
       owner('eve', { subscription: 'unsubscribed' }),
     ]);
@@ -601,7 +601,9 @@ describe('reconcileSubscriptions', () => {
         error: 'Error: refused bob@x',
       },
     ]);
-    expect(directory.recorded).toEqual([[{ userId: 'ada', state: 'pending', email: 'ada@x', read: {} }]]);
+    expect(directory.recorded).toEqual([
+      [{ userId: 'ada', state: 'pending', email: 'ada@x', read: {}, confirmationEmailsSent: 1 }],
+    ]);
   });
 
   it('records none for a confirmed owner whose narrowing filter SNS refused to repair: digests do not all reach her', async () => {

@@ -152,7 +152,8 @@ describe('renderUnreachableReport', () => {
     ).toBe(
       '    What to do: ask the owner to click the link in the confirmation email SNS sent them; no pc-hygiene ' +
         'command sends another while it is pending: if they cannot find it, SNS deletes it unconfirmed after 48 ' +
-        'hours and the reconciler’s next run (hourly) subscribes them again, sending a new link. If they already ' +
+        'hours and the reconciler’s next run (hourly) subscribes them again, sending a new link, up to 3 links to ' +
+        'one address in all (then it sends no more: subscription-unconfirmed). If they already ' +
         'clicked it, the next run (or pc-hygiene owners sync-subscriptions now) records it, and their digests ' +
         'reach them again.',
     );

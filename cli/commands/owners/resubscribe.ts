@@ -13,7 +13,13 @@
  * still holds their address (an opt-out that came from a complaint put it
  * there): the text output then says how to tell and to remove it
  * ({@link SUPPRESSION_HINT}; this command knows neither the route nor how the
- * opt-out came, so it says so whenever it resubscribed someone).
+ * opt-out came, so it says so whenever it undid an opt-out).
+ * It is also the way back for an owner whose confirmation emails reached the
+ * limit unanswered (`subscription-unconfirmed`: `none` with
+ * `MAX_CONFIRMATION_EMAILS` counted; docs/notifications.md, "Pending
+ * subscriptions"): it records `none` with the count removed, so the next
+ * reconcile sends one new confirmation link; the output says which of the two
+ * it undid for each owner.
  * An owner in any other state, or not in the directory, is named and left
  * alone (exit 1); so is one whose read or write failed (reason `error`),
  * after the others are done. The logic, and why its write is conditional:
@@ -22,6 +28,10 @@
  */
 import type { Command } from '@commander-js/extra-typings';
 import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
+import {
+  confirmationsExhausted,
+  MAX_CONFIRMATION_EMAILS,
+} from '../../../lambdas/hygiene/subscription-confirmations';
 import { OPT_OUT_SUPPRESSION_ADVICE } from '../../../lambdas/hygiene/unreachable-report';
 import { jsonText } from '../../../lambdas/render/json-text';
 import { terminalLines } from '../../../lambdas/render/sanitize';
@@ -46,6 +56,9 @@ const DESCRIPTION =
   'and SNS sends a new confirmation email. Route relay: they are reachable again at once (no confirmation email), ' +
   'once SES no longer suppresses their address (an opt-out by complaint put it on SES’s suppression list: ' +
   'aws sesv2 delete-suppressed-destination). ' +
+  `Also for owners whose ${MAX_CONFIRMATION_EMAILS} SNS confirmation emails went unanswered (unreachable: ` +
+  'subscription-unconfirmed; pc-hygiene sends them no more): records state none with the count removed, so the ' +
+  'next reconcile sends one new confirmation link; run it when the owner asks for one. ' +
   'Owners in another state or not in the directory are named and left alone (exit 1).';
 
 function defineOwnersResubscribe(owners: Command) {
@@ -58,7 +71,10 @@ type ResubscribeOptions = OptionsOf<ReturnType<typeof defineOwnersResubscribe>>;
 
 const REASON_TEXT: Readonly<Record<NotResubscribedReason, (owner: NotResubscribedOwner) => string>> = {
   'not-in-directory': () => 'not in the owner directory',
-  'not-unsubscribed': ({ state }) => `state ${state}, not unsubscribed: nothing to undo`,
+  'not-unsubscribed': ({ state, confirmationEmailsSent: sent }) =>
+    state === 'pending' && confirmationsExhausted(sent)
+      ? `state pending: its last confirmation link (${sent} sent) is still waiting; nothing to undo until SNS deletes it unconfirmed, 48 hours after it was sent (then run this again)`
+      : `state ${state}, not unsubscribed: nothing to undo (nor at the limit of ${MAX_CONFIRMATION_EMAILS} unanswered confirmation emails)`,
   'changed-meanwhile': () =>
     'removed, or its address or state changed, while this ran (an import that moves the owner sets their state: none at an address they did not opt out at; run it again to see the state now)',
   error: ({ error }) =>
@@ -80,15 +96,23 @@ function resubscribedText(userId: string, result: ResubscribeResult, tableName: 
     : `resubscribe recorded in ${tableName}`;
 }
 
+/** What was undone for a resubscribed owner, and what follows, said on their line. */
+function undoneText(userId: string, result: ResubscribeResult): string {
+  return result.confirmationLimitReset?.includes(userId)
+    ? 'confirmation-email limit reset (count removed): the next reconcile (or pc-hygiene owners sync-subscriptions) sends one new confirmation link'
+    : 'opt-out undone: on route sns-email the next reconcile (or pc-hygiene owners sync-subscriptions) subscribes them, and SNS sends a confirmation email; on route relay they are reachable again now';
+}
+
 /** The result as readable lines (owner ids are stored text: sanitised line by line). */
 function resultText(result: ResubscribeResult, tableName: string): string {
+  const optOutsUndone = result.resubscribed.filter((id) => !result.confirmationLimitReset?.includes(id));
   return terminalLines([
     ...result.resubscribed.map(
       (userId) =>
-        `${userId}: ${resubscribedText(userId, result, tableName)} (state none): on route sns-email the next reconcile (or pc-hygiene owners sync-subscriptions) subscribes them, and SNS sends a confirmation email; on route relay they are reachable again now`,
+        `${userId}: ${resubscribedText(userId, result, tableName)} (state none): ${undoneText(userId, result)}`,
     ),
     ...result.notChanged.map((owner) => `${owner.userId}: not changed: ${REASON_TEXT[owner.reason](owner)}`),
-    ...(result.resubscribed.length > 0 ? [SUPPRESSION_HINT] : []),
+    ...(optOutsUndone.length > 0 ? [SUPPRESSION_HINT] : []),
   ]);
 }
 

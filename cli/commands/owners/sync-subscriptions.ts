@@ -191,7 +191,7 @@ export function renderSyncSummaryText(summary: ReconcileSummary, topicArn: strin
         `${summary.skippedStateChanges.length} (owner removed, departed or unsubscribed, or address or state changed, during the run, or re-reading them before subscribing failed; the next run plans again)`,
       ),
     );
-  lines.push(...withdrawnLines(summary), ...guardLines(summary));
+  lines.push(...withdrawnLines(summary), ...exhaustedLines(summary), ...guardLines(summary));
   // Each line holds stored text (owner ids, addresses, filters, SNS errors): sanitised line by line,
   // so a stored newline or escape sequence can neither add a line nor drive the terminal.
   return terminalLines(lines);
@@ -222,6 +222,25 @@ function withdrawnLines({ withdrawnAfterCreate }: ReconcileSummary): string[] {
       ...left.map((w) => `  left pending ${w.userId} <${w.email}> ${w.subscriptionArn}`),
     );
   return lines;
+}
+
+/**
+ * The owners the run did not subscribe again because their confirmation emails reached the limit unanswered
+ * (`confirmationsExhausted`: no new confirmation email; docs/notifications.md, "Pending subscriptions"), and the
+ * command that sends one more when an owner asks for it.
+ */
+function exhaustedLines({ confirmationsExhausted: exhausted, dryRun }: ReconcileSummary): string[] {
+  if (exhausted.length === 0) return [];
+  return [
+    row(
+      'not subscribed again',
+      `${exhausted.length} (their confirmation emails went unanswered: no new one ${dryRun ? 'would be' : 'was'} sent; unreachable, subscription-unconfirmed; when one asks: pc-hygiene owners resubscribe <userId>)`,
+    ),
+    ...exhausted.map(
+      (e) =>
+        `  not subscribed again ${e.userId} <${e.email}>: ${e.confirmationEmailsSent} confirmation emails unanswered`,
+    ),
+  ];
 }
 
 /**

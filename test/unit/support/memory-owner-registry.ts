@@ -1,8 +1,9 @@
 /**
  * An in-memory owner directory for the subscription reconciler's tests: it
  * lists owners and records subscription states like the DynamoDB store (an
- * owner no longer in the directory, or whose email, state or subscription
- * ARN is no longer the one the state was planned from, is skipped), reads
+ * owner no longer in the directory, or whose email, state, subscription
+ * ARN or confirmation count is no longer the one the state was planned from,
+ * is skipped; the count is set as planned, or removed), reads
  * owners by id as they are now, and keeps every write and lookup.
  */
 import type {
@@ -17,7 +18,8 @@ function stillAsRead(owner: OwnerRecord | undefined, planned: PlannedSubscriptio
     owner !== undefined &&
     owner.email === planned.email &&
     owner.subscription === planned.read.subscription &&
-    owner.subscriptionArn === planned.read.subscriptionArn
+    owner.subscriptionArn === planned.read.subscriptionArn &&
+    owner.confirmationEmailsSent === planned.read.confirmationEmailsSent
   );
 }
 
@@ -50,11 +52,13 @@ export class MemoryOwnerRegistry implements OwnerSubscriptionRegistry {
     this.owners = this.owners.map((o) => {
       const planned = written.get(o.userId);
       if (planned === undefined) return o;
-      const { subscriptionArn: _old, ...rest } = o;
+      const { subscriptionArn: _old, confirmationEmailsSent: _count, ...rest } = o;
+      const { subscriptionArn, confirmationEmailsSent } = planned;
       return {
         ...rest,
         subscription: planned.state,
-        ...(planned.subscriptionArn !== undefined && { subscriptionArn: planned.subscriptionArn }),
+        ...(subscriptionArn !== undefined && { subscriptionArn }),
+        ...(confirmationEmailsSent !== undefined && { confirmationEmailsSent }),
       };
     });
     return states.filter((s) => !written.has(s.userId)).map((s) => s.userId);
