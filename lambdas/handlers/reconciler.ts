@@ -32,7 +32,7 @@
  * directory import (a finished run then). Each also emits `EmailSubscriptionsWithOwnerDigests`, the
  * email subscriptions left out of that count because they receive owner
  * digests too (SNS suspends them: the `WideAdminEmailSubscription` alarm's
- * metric), and the warning names them, even when another subscription counts.
+ * metric), and the warning counts them (no address in the log), even when another subscription counts.
  * Addresses are told apart as the relay and the
  * import tell them (`mailboxKey`: a domain in Punycode or Unicode is one
  * mailbox), so a re-spelled directory address keeps its subscription.
@@ -41,7 +41,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { SnsTopicSubscriptions } from '../aws/subscription-reconciler-sns';
 import { ownerDigestEmailsText } from '../hygiene/admin-reach';
-import { errorText } from '../hygiene/errors';
+import { errorText, withoutEmailAddresses } from '../hygiene/errors';
 import type { OwnerDeliveryRoute, OwnerSubscriptionRegistry } from '../hygiene/owner-directory';
 import { MASS_UNSUBSCRIBE_LIMIT } from '../hygiene/subscription-opt-out';
 import {
@@ -128,13 +128,34 @@ function optOutsHeldBack(summary: ReconcileSummary): number {
 
 /**
  * The run's summary as logged: every figure, without the (long) lists of operations planned and deferred; the
- * deferred ones counted per kind.
+ * deferred ones counted per kind. Owners are named by `userId` only: the lists' email addresses (and a removal's
+ * endpoint) are left out and any address in an error text masked, since the log group keeps them for its retention,
+ * outside the owner directory's access control (docs/deploy.md, "Security choices"); `pc-hygiene owners list`
+ * gives an owner's address.
  */
-function loggedSummary(
-  summary: ReconcileSummary,
-): Omit<ReconcileSummary, 'operations' | 'deferred'> & { deferred?: DeferredCounts } {
+export function loggedSummary(summary: ReconcileSummary) {
   const { operations: _operations, deferred, ...fields } = summary;
-  return { ...fields, ...(deferred !== undefined && { deferred: deferredCounts(deferred) }) };
+  return {
+    ...fields,
+    failed: fields.failed.map((f) => ({
+      operation: unaddressed(f.operation),
+      error: withoutEmailAddresses(f.error),
+    })),
+    conflicts: fields.conflicts.map(unaddressed),
+    withdrawnAfterCreate: fields.withdrawnAfterCreate.map(unaddressed),
+    confirmationsExhausted: fields.confirmationsExhausted.map(unaddressed),
+    ...(deferred !== undefined && { deferred: deferredCounts(deferred) }),
+  };
+}
+
+/** A summary entry without its address: `email`, or a removal's `endpoint`. */
+function unaddressed<T extends object>(entry: T): Omit<T, 'email' | 'endpoint'> {
+  const {
+    email: _email,
+    endpoint: _endpoint,
+    ...rest
+  } = entry as T & { email?: unknown; endpoint?: unknown };
+  return rest;
 }
 
 /** Operations a run left for the next one, per kind. */
