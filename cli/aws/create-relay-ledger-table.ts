@@ -1,45 +1,39 @@
 /**
  * Creates the relay ledger table from {@link RELAY_LEDGER_TABLE} for local use
- * and the tests, with TTL on. The deployed table is CDK's job.
+ * and the tests, with TTL on. The deployed table is CDK's job. The creating,
+ * waiting and TTL are create-table.ts's `createTableFrom`, the one way every
+ * table is created outside CDK (a table found already there keeps its TTL
+ * untouched unless its key is the ledger's).
  */
-import {
-  CreateTableCommand,
-  ResourceInUseException,
-  UpdateTimeToLiveCommand,
-  waitUntilTableExists,
-} from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RELAY_LEDGER_TABLE } from '../../lambdas/aws/relay-ledger-table-definition';
+import { createTableFrom, type NamedCreateTableInput } from './create-table';
+import { RELAY_LEDGER_TABLE_KEY } from './table-key';
+
+/** The `CreateTable` request for a local or test relay ledger table. */
+function createRelayLedgerTableInput(tableName: string): NamedCreateTableInput {
+  const key = RELAY_LEDGER_TABLE.partitionKey;
+  return {
+    TableName: tableName,
+    BillingMode: RELAY_LEDGER_TABLE.billing,
+    AttributeDefinitions: [{ AttributeName: key.name, AttributeType: key.type }],
+    KeySchema: [{ AttributeName: key.name, KeyType: 'HASH' }],
+  };
+}
 
 /**
- * Creates the ledger table (tests, local use), waits until it is active and
- * turns TTL on. The deployed table is CDK's job.
+ * Creates the ledger table (tests, local use) unless it exists with the
+ * ledger's key, waits until it is active and turns TTL on.
+ * @throws {TableKeyMismatchError} when a table of that name exists with another key (nothing changed on it)
  */
 export async function createRelayLedgerTable(
   client: DynamoDBDocumentClient,
   tableName: string,
 ): Promise<void> {
-  const key = RELAY_LEDGER_TABLE.partitionKey;
-  try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: RELAY_LEDGER_TABLE.billing,
-        AttributeDefinitions: [{ AttributeName: key.name, AttributeType: key.type }],
-        KeySchema: [{ AttributeName: key.name, KeyType: 'HASH' }],
-      }),
-    );
-  } catch (error: unknown) {
-    if (!(error instanceof ResourceInUseException)) throw error;
-  }
-  await waitUntilTableExists(
-    { client, maxWaitTime: 120, minDelay: 1, maxDelay: 5 },
-    { TableName: tableName },
-  );
-  await client.send(
-    new UpdateTimeToLiveCommand({
-      TableName: tableName,
-      TimeToLiveSpecification: { AttributeName: RELAY_LEDGER_TABLE.timeToLiveAttribute, Enabled: true },
-    }),
-  );
+  const spec = {
+    input: createRelayLedgerTableInput(tableName),
+    kind: RELAY_LEDGER_TABLE_KEY,
+    timeToLiveAttribute: RELAY_LEDGER_TABLE.timeToLiveAttribute,
+  };
+  await createTableFrom(client, spec, { ifNotExists: true });
 }

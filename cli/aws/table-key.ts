@@ -22,6 +22,7 @@ import {
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE_DEFINITION } from '../../lambdas/aws/credential-table-definition';
 import { OWNER_DIRECTORY_TABLE } from '../../lambdas/aws/owner-directory-table-definition';
+import { RELAY_LEDGER_TABLE } from '../../lambdas/aws/relay-ledger-table-definition';
 import { sayOnStderr } from '../options/deployment-target';
 
 /** A kind of table as {@link requireTableKind} tells it and names it when it cannot. */
@@ -46,6 +47,16 @@ export const OWNER_DIRECTORY_TABLE_KEY: TableKeyKind = {
   noun: 'owner directory table',
   kindText: 'an owner directory',
   partitionKey: OWNER_DIRECTORY_TABLE.partitionKey.name,
+};
+
+/**
+ * The relay ledger ({@link RELAY_LEDGER_TABLE}): keyed by `id` too, so a credentials table passes as one (and one
+ * passes as a credentials table); only tests and local use create it from the CLI's code.
+ */
+export const RELAY_LEDGER_TABLE_KEY: TableKeyKind = {
+  noun: 'relay ledger table',
+  kindText: 'a relay ledger',
+  partitionKey: RELAY_LEDGER_TABLE.partitionKey.name,
 };
 
 /** A table whose key schema is not the expected one: another kind of table, named by mistake. */
