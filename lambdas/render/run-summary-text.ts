@@ -131,6 +131,7 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
     `Scanned ${summary.scanned} items: ${summary.valid} valid, ${summary.invalid.count} invalid; ` +
       `${summary.activeValid} active, ${summary.alreadyDeleted} already deleted, ${summary.exempt} exempt, ${summary.unchanged} needing nothing`,
   );
+  if (readAnEmptyTable(summary)) lines.push(EMPTY_TABLE_LINE);
   lines.push('');
   if (guardBlocked(summary)) lines.push(...guardBanner(summary, options), '');
   // Headed in capitals, as every table of the CLI heads its columns (the dry run's deletions below it too).
@@ -176,6 +177,22 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
     ),
   );
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * What the text says after a whole table read with no item in it. Expected before the first import; otherwise the
+ * run read another table than the one holding the credentials — most likely a deployment whose `existingTableName`
+ * was given once with `-c`, so the next deploy put a new, empty table of its own in its place — and every credential
+ * goes without notices or deletions while each run completes.
+ */
+export const EMPTY_TABLE_LINE =
+  'The table holds no items. Expected before the first import; otherwise this is not the table that holds the ' +
+  'credentials: a deployment given existingTableName with -c once gets a new, empty table at its next deploy ' +
+  '(docs/deploy.md, "Upgrading a deployment").';
+
+/** A run that read the whole table from the top and found no item (not a resumed run's empty tail). */
+function readAnEmptyTable(summary: RunSummary): boolean {
+  return summary.status === 'complete' && summary.scanned === 0 && summary.checkpoint?.resumed !== true;
 }
 
 /** The deletions planned and what became of them, and the guard's verdict. */
