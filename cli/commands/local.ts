@@ -352,8 +352,18 @@ function defineLocalCommand(program: Command) {
       )
       .addOption(nowOption('the instant of the run and of the demo data'))
       .addOption(configOption('no stack', 'the sweep runs in enforce mode regardless'))
-      .option('--count <n>', 'demo credentials to load', integerIn('--count', 25, 1_000_000), 300)
-      .option('--seed <n>', 'demo data seed (same seed, same data)', integerIn('--seed', 0, 2 ** 31 - 1), 1)
+      .option(
+        '--count <n>',
+        'demo credentials to load, 25 to 1,000,000',
+        integerIn('--count', 25, 1_000_000),
+        300,
+      )
+      .option(
+        '--seed <n>',
+        'demo data seed, 0 to 2147483647 (same seed, same data)',
+        integerIn('--seed', 0, 2 ** 31 - 1),
+        1,
+      )
       // The posture report's own flag: its owner table's heading names it when the list is cut.
       .addOption(topOwnersOption())
       .addOption(formatOption(REPORT_FORMATS, 'output format'))
