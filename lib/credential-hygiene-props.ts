@@ -64,6 +64,11 @@ export interface CredentialHygieneProps {
    * with a customer-managed key must carry it (`encryptionKey`, e.g.
    * `Table.fromTableAttributes`): the functions get the key actions (through
    * DynamoDB only) only then.
+   *
+   * On a deployed stack, switching between a created table and a brought one
+   * moves the worker to another table: the created table leaves the stack
+   * (retained, with every credential), and a switch back to a created one
+   * creates a new, empty table (docs/deploy.md, "Upgrading a deployment").
    * @default - a new table is created (see `tableProps`)
    */
   readonly table?: dynamodb.ITable;
@@ -77,6 +82,11 @@ export interface CredentialHygieneProps {
    * sort key (`lambdas/aws/owner-directory-table-definition.ts`). Not together
    * with `directoryTableProps`. Checked at synth like `table` when built in the
    * app; an imported one is not. A customer-managed key must be carried, as for `table`.
+   *
+   * On a deployed stack, switching between a created directory and a brought
+   * one moves the worker to another table, as for `table`: the created one
+   * leaves the stack (retained, with every owner and their route state), and a
+   * switch back creates a new, empty one.
    * @default - a new table is created (see `directoryTableProps`)
    */
   readonly directoryTable?: dynamodb.ITable;
@@ -102,6 +112,13 @@ export interface CredentialHygieneProps {
    * built in the app with `masterKey`, or imported with
    * `Topic.fromTopicAttributes(this, 'Topic', { topicArn, keyArn })`
    * (`Topic.fromTopicArn` carries no key: every publish then fails on KMS).
+   *
+   * On a deployed stack, switching from the created topic to a brought one
+   * deletes the created topic with every subscription on it: the subscription
+   * reconciler subscribes the owners again on the brought topic (on
+   * `sns-email`), each unreachable until they confirm, and the admins'
+   * subscriptions are made there and must be confirmed again (docs/deploy.md,
+   * "Upgrading a deployment").
    * @default - a new topic, encrypted with a customer-managed KMS key, HTTPS-only
    */
   readonly topic?: sns.ITopic;

@@ -4,7 +4,7 @@
  * one — a new, empty credentials or owner directory table beside the retained old one (the functions then read the
  * empty one), a new notification topic (every owner's confirmed subscription gone), new queues (what they held
  * deleted). So the ids are pinned here, with their types and deletion policies, for the shipped stack on both owner
- * routes (docs/deploy.md, "Upgrading"). A change here must be a deliberate one, with its upgrade note.
+ * routes (docs/deploy.md, "Upgrading a deployment"). A change here must be a deliberate one, with its upgrade note.
  */
 import { describe, expect, it } from 'vitest';
 import { synthApp } from './synth';
