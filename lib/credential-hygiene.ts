@@ -378,7 +378,8 @@ export class CredentialHygiene extends Construct {
     Annotations.of(this).addWarningV2(
       NO_ADMIN_SUBSCRIBER_WARNING,
       `no admin subscriber: ${unheard.join(', and ')} reach no one until someone subscribes: give \`adminEmails\` ` +
-        '(-c adminEmails=security@example.com) or call `subscribeAdmin(email)`, or subscribe your own endpoint ' +
+        '("adminEmails": "security@example.com" in the context of cdk.json, kept there for every deploy) or call ' +
+        '`subscribeAdmin(email)`, or subscribe your own endpoint ' +
         `(${ownEndpoints.join('; ')}) ` +
         'and acknowledge this warning (docs/deploy.md, "Subscribing owners and the security team")',
     );
