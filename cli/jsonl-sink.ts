@@ -13,6 +13,7 @@ import { appendFile } from 'node:fs/promises';
 import { type PublishEntry, SNS_LIMITS, snsEntry } from '../lambdas/aws/sns-wire';
 import type { OutgoingMessage, PublishLimits } from '../lambdas/hygiene/message';
 import type { FailedEntry, NotificationPublisher } from '../lambdas/hygiene/outbox-ports';
+import { OWNER_ONLY_FILE_MODE } from './output-file';
 
 /** Appends published entries to a JSON Lines file. */
 export class JsonlFileSink implements NotificationPublisher {
@@ -49,5 +50,6 @@ export async function appendEntries(path: string, entries: readonly PublishEntry
       MessageAttributes: e.MessageAttributes,
     }),
   );
-  await appendFile(path, `${lines.join('\n')}\n`, 'utf8');
+  // Created readable by the user only, as `relay --out`'s emails: the digests hold owners' names and credentials.
+  await appendFile(path, `${lines.join('\n')}\n`, { encoding: 'utf8', mode: OWNER_ONLY_FILE_MODE });
 }

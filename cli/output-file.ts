@@ -124,6 +124,13 @@ async function unsearchableFolder(path: string): Promise<string | undefined> {
 }
 
 /**
+ * The mode of every file the CLI writes owners' mail into (`0600`): `relay --out`'s emails and `notify --sink
+ * jsonl:`'s digests hold real owners' names, addresses and credentials, so no other user of the machine reads them
+ * (the directory `relay --out` creates is `0700`: {@link createOutputDirectory}).
+ */
+export const OWNER_ONLY_FILE_MODE = 0o600;
+
+/**
  * Creates an output directory the user named for many files (with its
  * parents) when it is missing, readable by its owner only (`0700`): the
  * files written there are emails with real owners' names and addresses. One

@@ -7,7 +7,7 @@
  * a ledger that lives for this run (a digest part listed twice is written once,
  * as the relay would send it once).
  */
-import { writeFile } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OwnerDirectory } from '../../lambdas/hygiene/owner-directory';
 import { digestFromPublishEntry, InvalidDigestMessageError } from '../../lambdas/relay/digest-message';
@@ -22,7 +22,7 @@ import type {
 import { type RelayItem, relayDigests, tallyOutcomes } from '../../lambdas/relay/relay';
 import { sesAddress } from '../../lambdas/relay/ses-address';
 import { readJsonLines } from '../jsonl';
-import { createOutputDirectory } from '../output-file';
+import { createOutputDirectory, OWNER_ONLY_FILE_MODE } from '../output-file';
 import { UsageError } from '../usage-error';
 
 /**
@@ -75,10 +75,14 @@ export interface WrittenEmail {
 }
 
 /**
- * The mode of every email file written (`0600`): each holds a real owner's name, address and credentials, so no
- * other user of the machine reads it (the directory is `0700` when this command creates it: `createOutputDirectory`).
+ * Writes `data` to `path` readable by the user only: the mode a new file is created with, and set again on one that
+ * was there (a run into the same `--out` overwrites `<userId>.part-<n>.eml` files an earlier run, or an earlier
+ * version at `0644`, left).
  */
-export const OWNER_ONLY_FILE_MODE = 0o600;
+async function writeOwnerOnlyFile(path: string, data: string | Uint8Array): Promise<void> {
+  await writeFile(path, data, { mode: OWNER_ONLY_FILE_MODE });
+  await chmod(path, OWNER_ONLY_FILE_MODE);
+}
 
 /**
  * Writes each email to `<dir>/<userId>.part-<n>.eml`, with the drain id (then
@@ -100,7 +104,7 @@ class EmlFileSender implements EmailSender {
     for (let n = 2; this.names.has(name); n++) name = `${base}.${n}.eml`;
     this.names.add(name);
     const path = join(this.dir, name);
-    await writeFile(path, email.raw, { mode: OWNER_ONLY_FILE_MODE });
+    await writeOwnerOnlyFile(path, email.raw);
     const sesTo = sesAddress(email.to);
     this.written.push({ path, userId, to: email.to, ...(sesTo !== email.to && { sesTo }), drainId, part });
     return { messageId: path };
@@ -202,7 +206,7 @@ export async function writeEmailHtml(
     new Date(options.now),
   );
   const path = email.path.replace(/\.eml$/, '.html');
-  await writeFile(path, rendered.html, { mode: OWNER_ONLY_FILE_MODE });
+  await writeOwnerOnlyFile(path, rendered.html);
   return path;
 }
 

@@ -3,9 +3,10 @@
  * their credentials) to disk, e.g. against a deployment's directory: the
  * directory it creates is its user's only (`0700`) and every file it writes,
  * the `.eml` files and the HTML one, is `0600`, so no other user of a shared
- * machine reads them. A directory that already exists keeps its own mode.
+ * machine reads them, also when it overwrites a file an earlier run left at
+ * another mode. A directory that already exists keeps its own mode.
  */
-import { mkdir, stat } from 'node:fs/promises';
+import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { relayToFiles, writeEmailHtml } from '../../cli/use-cases/relay-to-files';
@@ -45,5 +46,17 @@ describe('relay --out file modes', () => {
 
     expect(await modeOf(outDir)).toBe(0o755);
     expect(await modeOf(summary.written[0]?.path ?? '')).toBe(0o600);
+  });
+
+  it('sets 0600 on an email file an earlier run left world-readable, as it overwrites it', async () => {
+    const outDir = join(tempDir(), 'again');
+    await mkdir(outDir, { mode: 0o700 });
+    const earlier = join(outDir, 'ada.part-1.eml');
+    await writeFile(earlier, 'an earlier run');
+    await chmod(earlier, 0o644);
+    const summary = await relayToFiles(items, memoryDirectory(OWNERS), { ...options, outDir });
+
+    expect(summary.written[0]?.path).toBe(earlier);
+    expect(await modeOf(earlier)).toBe(0o600);
   });
 });

@@ -1,10 +1,11 @@
 /**
  * The JSON Lines file sink (cli/jsonl-sink.ts; docs/notifications.md, "CLI", `--sink jsonl:PATH`): it appends
  * exactly the `PublishBatch` entries SNS would receive, one JSON object a line, creating a missing file but never a
- * missing folder (the write fails, naming the path); a write it cannot make throws, so the notifier marks nothing
- * sent. Against real temporary files.
+ * missing folder (the write fails, naming the path) and a missing file readable by the user only (`0600`: owners'
+ * names and credentials); a write it cannot make throws, so the notifier marks nothing sent. Against real temporary
+ * files.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -55,6 +56,7 @@ describe('JsonlFileSink', () => {
     expect(first.failed).toEqual([]);
     const lines = (await readFile(path, 'utf8')).trimEnd().split('\n');
     expect(lines.map((l) => JSON.parse(l))).toEqual([entry('a'), entry('b'), entry('c')]);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
   });
 
   it('never creates a missing folder: the write fails, naming the path, and nothing is written', async () => {
