@@ -398,34 +398,53 @@ async function runLocalCommand(options: LocalOptions): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
   const progress = createProgress({ label: 'sweep', total: count });
+  await withLocalDatabase(startDynamoDbLocal, { progress, log }, async (database) => {
+    const client = createDocumentClient({ endpoint: database.endpoint });
+    try {
+      const result = await runLocalCycle(client, database.endpoint, {
+        now,
+        config,
+        count,
+        seed,
+        topOwners,
+        log,
+        onScanned: (n) => progress.update(n),
+      });
+      progress.clear();
+      const code = await writeLocalResult(result, options.format, (text) => process.stdout.write(text), log);
+      if (code !== EXIT_CODE.complete) process.exitCode = code;
+    } finally {
+      client.destroy();
+    }
+  });
+}
+
+/**
+ * Starts DynamoDB Local, runs `work` on it and stops it, also when `work` fails; Ctrl-C or kill stops it too
+ * ({@link stopDatabaseOnSignals}), from before the start until the stop has finished: a signal while the database
+ * stops at the end waits for that stop instead of ending Node at once (which would lose the stop's SIGKILL fallback).
+ * @param start starts the database (`startDynamoDbLocal`)
+ */
+export async function withLocalDatabase(
+  start: () => Promise<DynamoDbLocal>,
+  { progress, log }: { readonly progress: Progress; readonly log: (line: string) => void },
+  work: (database: DynamoDbLocal) => Promise<void>,
+): Promise<void> {
   let database: DynamoDbLocal | undefined;
   const stopOnSignals = stopDatabaseOnSignals(() => database, progress, log);
   log('Starting DynamoDB Local (in memory)...');
   try {
-    database = await startDynamoDbLocal();
+    database = await start();
   } catch (error: unknown) {
     stopOnSignals.remove();
     throw error;
   }
-  const client = createDocumentClient({ endpoint: database.endpoint });
   try {
-    const result = await runLocalCycle(client, database.endpoint, {
-      now,
-      config,
-      count,
-      seed,
-      topOwners,
-      log,
-      onScanned: (n) => progress.update(n),
-    });
-    progress.clear();
-    const code = await writeLocalResult(result, options.format, (text) => process.stdout.write(text), log);
-    if (code !== EXIT_CODE.complete) process.exitCode = code;
+    await work(database);
   } finally {
     progress.clear();
-    stopOnSignals.remove();
-    client.destroy();
     await database.stop();
+    stopOnSignals.remove();
     log('Stopped DynamoDB Local.');
   }
 }

@@ -186,7 +186,7 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
  * goes without notices or deletions while each run completes.
  */
 export const EMPTY_TABLE_LINE =
-  'The table holds no items. Expected before the first import; otherwise this is not the table that holds the ' +
+  'The table holds no credential items. Expected before the first import; otherwise this is not the table that holds the ' +
   'credentials: a deployment given existingTableName with -c once gets a new, empty table at its next deploy ' +
   '(docs/deploy.md, "Upgrading a deployment").';
 

@@ -99,7 +99,7 @@ function resubscribedText(userId: string, result: ResubscribeResult, tableName: 
 /** What was undone for a resubscribed owner, and what follows, said on their line. */
 function undoneText(userId: string, result: ResubscribeResult): string {
   return result.confirmationLimitReset?.includes(userId)
-    ? 'confirmation-email limit reset (count removed): the next reconcile (or pc-hygiene owners sync-subscriptions) sends one new confirmation link'
+    ? 'confirmation-email limit reset (count removed): on route sns-email the next reconcile (or pc-hygiene owners sync-subscriptions) sends one new confirmation link'
     : 'opt-out undone: on route sns-email the next reconcile (or pc-hygiene owners sync-subscriptions) subscribes them, and SNS sends a confirmation email; on route relay they are reachable again now';
 }
 
