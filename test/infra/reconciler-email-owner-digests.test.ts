@@ -14,67 +14,37 @@ import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import { ownerFilterPolicy, type TopicSubscription } from '../../lambdas/hygiene/subscription-plan';
 import { EmptyOwnerDirectoryError } from '../../lambdas/hygiene/subscription-reconciler';
 import { MemoryOwnerRegistry } from '../unit/support/memory-owner-registry';
-import { fakeTools } from './handler-tools';
+import {
+  activeOwner,
+  confirmedEmail,
+  importReconcilerHandler,
+  LAMBDA_CONTEXT,
+  memoryTopic,
+  OPS_QUEUE,
+  type ReconcilerHandlerModule,
+  reconcilerWithFakeTools,
+  TOPIC,
+} from './reconciler-handler-module';
 
-/** The invocation's context: the 5-minute timeout ahead (its time budget: test/infra/reconciler-handler-budget.test.ts). */
-const LAMBDA_CONTEXT = { getRemainingTimeInMillis: () => 300_000 };
-
-type HandlerModule = typeof import('../../lambdas/handlers/reconciler');
-let handlerModule: HandlerModule;
+let handlerModule: ReconcilerHandlerModule;
 
 beforeAll(async () => {
-  // The module builds its deployed dependencies at import: give it a valid environment first.
-  process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:unused';
-  process.env.DIRECTORY_TABLE_NAME = 'unused';
-  process.env.AWS_REGION = 'us-east-1';
-  handlerModule = await import('../../lambdas/handlers/reconciler');
+  handlerModule = await importReconcilerHandler();
 });
-
-const TOPIC = 'arn:aws:sns:us-east-1:123456789012:hygiene';
 
 /** The security team's address subscribed with `filterPolicy` (none when undefined), confirmed. */
-const teamEmail = (filterPolicy?: string): TopicSubscription => ({
-  arn: `${TOPIC}:team`,
-  protocol: 'email',
-  endpoint: 'security-team@example.com',
-  ...(filterPolicy !== undefined && { filterPolicy }),
-  pending: false,
-});
-
-/** An operators' queue without a filter policy: no rate limit, so it counts. */
-const opsQueue: TopicSubscription = {
-  arn: `${TOPIC}:ops`,
-  protocol: 'sqs',
-  endpoint: 'arn:aws:sqs:us-east-1:123456789012:ops',
-  pending: false,
-};
+const teamEmail = (filterPolicy?: string) =>
+  confirmedEmail(`${TOPIC}:team`, 'security-team@example.com', filterPolicy);
 
 /** An owner's subscription (ada's): an empty directory would remove it, so the run is refused. */
-const adaOwnerEmail: TopicSubscription = {
-  arn: `${TOPIC}:ada`,
-  protocol: 'email',
-  endpoint: 'ada@x',
-  filterPolicy: ownerFilterPolicy('ada'),
-  pending: false,
-};
+const adaOwnerEmail = confirmedEmail(`${TOPIC}:ada`, 'ada@x', ownerFilterPolicy('ada'));
 
 /** The handler over a topic holding `subscriptions` and a directory of `owners` (default: ada) on sns-email. */
 function reconcilerOver(subscriptions: TopicSubscription[], owners?: OwnerRecord[]) {
-  const { metrics, logs, tools } = fakeTools();
-  const handler = handlerModule.createReconcilerHandler({
-    ...tools,
-    topic: {
-      topicArn: TOPIC,
-      list: async () => subscriptions,
-      create: async () => 'arn:new',
-      setFilterPolicy: async () => undefined,
-      remove: async () => undefined,
-    },
-    directory: new MemoryOwnerRegistry(owners ?? [{ userId: 'ada', email: 'ada@x', status: 'active' }]),
-    route: 'sns-email',
-    filterPolicyQuota: 200,
+  return reconcilerWithFakeTools(handlerModule, {
+    topic: memoryTopic(subscriptions),
+    directory: new MemoryOwnerRegistry(owners ?? [activeOwner('ada')]),
   });
-  return { handler, metrics, logs };
 }
 
 const WHY =
@@ -117,7 +87,7 @@ describe('reconciler handler: an email subscription that also receives owner dig
   });
 
   it('still counts an unfiltered queue, without the field or a warning', async () => {
-    const { handler, metrics, logs } = reconcilerOver([opsQueue]);
+    const { handler, metrics, logs } = reconcilerOver([OPS_QUEUE]);
 
     const summary = await handler({}, LAMBDA_CONTEXT);
 

@@ -9,28 +9,38 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RECONCILER_METRIC } from '../../lambdas/handlers/metric-names';
-import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import { FilterPolicyQuotaError, ownerFilterPolicy } from '../../lambdas/hygiene/subscription-plan';
-import type { TopicSubscriptions } from '../../lambdas/hygiene/subscription-ports';
 import { MemoryOwnerRegistry } from '../unit/support/memory-owner-registry';
-import { fakeTools } from './handler-tools';
+import {
+  activeOwner,
+  confirmedEmail,
+  importReconcilerHandler,
+  memoryTopic,
+  OPS_QUEUE,
+  type ReconcilerHandlerModule,
+  reconcilerWithFakeTools,
+} from './reconciler-handler-module';
 
-type HandlerModule = typeof import('../../lambdas/handlers/reconciler');
-let handlerModule: HandlerModule;
+let handlerModule: ReconcilerHandlerModule;
 
 beforeAll(async () => {
-  // The module builds its deployed dependencies at import: give it a valid environment first.
-  process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:unused';
-  process.env.DIRECTORY_TABLE_NAME = 'unused';
-  process.env.AWS_REGION = 'us-east-1';
-  handlerModule = await import('../../lambdas/handlers/reconciler');
+  handlerModule = await importReconcilerHandler();
 });
 
-const TOPIC = 'arn:aws:sns:us-east-1:123456789012:hygiene';
 /** What each SNS change costs on the virtual clock: a slow, throttled SNS. */
 const CALL_MS = 10_000;
 
-const owner = (userId: string): OwnerRecord => ({ userId, email: `${userId}@x`, status: 'active' });
+/** Wraps `logger`'s `warn` to keep each warning with its fields (the collected log keeps the message only). */
+function keepWarningFields(logger: Logger): Record<string, unknown>[] {
+  const warnings: Record<string, unknown>[] = [];
+  const levels = logger as unknown as Record<string, (message: string, fields?: object) => void>;
+  const warn = levels.warn!;
+  levels.warn = (message, fields) => {
+    warn(message);
+    warnings.push({ message, ...fields });
+  };
+  return warnings;
+}
 
 /**
  * The handler over a slow topic (`gone` owner subscriptions to remove, an operators' queue) and a directory of
@@ -42,47 +52,30 @@ async function invoke(options: {
   readonly leftMs: number;
   readonly filterPolicyQuota?: number;
 }) {
-  const { metrics, logs, tools } = fakeTools();
-  const warnings: Record<string, unknown>[] = [];
-  const logger = tools.logger as unknown as Record<string, (message: string, fields?: object) => void>;
-  const warn = logger.warn!;
-  logger.warn = (message, fields) => {
-    warn(message);
-    warnings.push({ message, ...fields });
-  };
   let now = 0;
   const calls: string[] = [];
   const slow = (call: string) => {
     calls.push(call);
     now += CALL_MS;
   };
-  const topic: TopicSubscriptions = {
-    topicArn: TOPIC,
-    list: async () => [
-      { arn: 'arn:ops', protocol: 'sqs', endpoint: 'arn:aws:sqs:us-east-1:123456789012:ops', pending: false },
-      ...(options.gone ?? []).map((id) => ({
-        arn: `arn:${id}`,
-        protocol: 'email',
-        endpoint: `${id}@x`,
-        filterPolicy: ownerFilterPolicy(id),
-        pending: false,
-      })),
-    ],
-    create: async (email) => {
-      slow(`create ${email}`);
-      return `arn:new-${email}`;
+  const listed = [
+    OPS_QUEUE,
+    ...(options.gone ?? []).map((id) => confirmedEmail(`arn:${id}`, `${id}@x`, ownerFilterPolicy(id))),
+  ];
+  const { handler, metrics, logs, logger } = reconcilerWithFakeTools(handlerModule, {
+    topic: {
+      ...memoryTopic(listed),
+      create: async (email) => {
+        slow(`create ${email}`);
+        return `arn:new-${email}`;
+      },
+      setFilterPolicy: async (arn) => slow(`repair ${arn}`),
+      remove: async (arn) => slow(`remove ${arn}`),
     },
-    setFilterPolicy: async (arn) => slow(`repair ${arn}`),
-    remove: async (arn) => slow(`remove ${arn}`),
-  };
-  const handler = handlerModule.createReconcilerHandler({
-    ...tools,
-    logger: logger as unknown as Logger,
-    topic,
-    directory: new MemoryOwnerRegistry(options.owners.map(owner)),
-    route: 'sns-email',
-    filterPolicyQuota: options.filterPolicyQuota ?? 200,
+    directory: new MemoryOwnerRegistry(options.owners.map(activeOwner)),
+    filterPolicyQuota: options.filterPolicyQuota,
   });
+  const warnings = keepWarningFields(logger);
   const context = {
     getRemainingTimeInMillis: () => handlerModule.RECONCILER_SAFETY_MARGIN_MS + options.leftMs - now,
   };

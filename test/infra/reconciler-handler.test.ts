@@ -16,71 +16,28 @@ import {
   ownerFilterPolicy,
   type TopicSubscription,
 } from '../../lambdas/hygiene/subscription-plan';
-import type { TopicSubscriptions } from '../../lambdas/hygiene/subscription-ports';
 import { EmptyOwnerDirectoryError } from '../../lambdas/hygiene/subscription-reconciler';
 import { MemoryOwnerRegistry } from '../unit/support/memory-owner-registry';
-import { fakeTools } from './handler-tools';
+import {
+  activeOwner,
+  confirmedEmail,
+  importReconcilerHandler,
+  LAMBDA_CONTEXT,
+  memoryTopic,
+  OPS_QUEUE,
+  type ReconcilerHandlerModule,
+  reconcilerWithFakeTools,
+  TOPIC,
+} from './reconciler-handler-module';
 
-/** The invocation's context: the 5-minute timeout ahead (its time budget: test/infra/reconciler-handler-budget.test.ts). */
-const LAMBDA_CONTEXT = { getRemainingTimeInMillis: () => 300_000 };
-
-type HandlerModule = typeof import('../../lambdas/handlers/reconciler');
-let handlerModule: HandlerModule;
+let handlerModule: ReconcilerHandlerModule;
 
 beforeAll(async () => {
-  // The module builds its deployed dependencies at import: give it a valid environment first.
-  process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:unused';
-  process.env.DIRECTORY_TABLE_NAME = 'unused';
-  process.env.AWS_REGION = 'us-east-1';
-  handlerModule = await import('../../lambdas/handlers/reconciler');
+  handlerModule = await importReconcilerHandler();
 });
-
-const TOPIC = 'arn:aws:sns:us-east-1:123456789012:hygiene';
-
-/** A topic holding `subscriptions`; SNS refuses to unsubscribe the ARNs in `refused`. */
-function topicWith(
-  subscriptions: TopicSubscription[],
-  refused: readonly string[] = [],
-): TopicSubscriptions & { writes: number } {
-  return {
-    topicArn: TOPIC,
-    writes: 0,
-    list: async () => subscriptions,
-    async create() {
-      this.writes++;
-      return 'arn:new';
-    },
-    async setFilterPolicy() {
-      this.writes++;
-    },
-    async remove(arn: string) {
-      if (refused.includes(arn)) throw new Error(`AuthorizationError: refused ${arn}`);
-      this.writes++;
-    },
-  };
-}
-
-const owner = (userId: string): OwnerRecord => ({ userId, email: `${userId}@x`, status: 'active' });
 
 /** The warning of a topic without an admin subscription, as collected. */
 const NO_ADMIN_WARNING = { level: 'warn', message: expect.stringMatching(/^no admin subscription: /) };
-
-/** An operators' queue without a filter policy: it receives every admin message (and holds no filter policy). */
-const opsQueue: TopicSubscription = {
-  arn: 'arn:ops',
-  protocol: 'sqs',
-  endpoint: 'arn:aws:sqs:us-east-1:123456789012:ops',
-  pending: false,
-};
-
-/** A confirmed email subscription of `endpoint` with `filterPolicy`. */
-const emailSub = (arn: string, endpoint: string, filterPolicy: string): TopicSubscription => ({
-  arn,
-  protocol: 'email',
-  endpoint,
-  filterPolicy,
-  pending: false,
-});
 
 /**
  * The handler over a topic holding `subscriptions` and a directory of
@@ -92,16 +49,9 @@ function reconcilerOver(
   filterPolicyQuota: number,
   options: { readonly owners?: OwnerRecord[]; readonly refused?: readonly string[] } = {},
 ) {
-  const { metrics, logs, tools } = fakeTools();
-  const topic = topicWith(subscriptions, options.refused);
-  const handler = handlerModule.createReconcilerHandler({
-    ...tools,
-    topic,
-    directory: new MemoryOwnerRegistry(options.owners ?? [owner('ada'), owner('bob')]),
-    route: 'sns-email',
-    filterPolicyQuota,
-  });
-  return { handler, topic, metrics, logs };
+  const topic = memoryTopic(subscriptions, options.refused);
+  const directory = new MemoryOwnerRegistry(options.owners ?? [activeOwner('ada'), activeOwner('bob')]);
+  return { topic, ...reconcilerWithFakeTools(handlerModule, { topic, directory, filterPolicyQuota }) };
 }
 
 describe('reconciler handler', () => {
@@ -113,7 +63,7 @@ describe('reconciler handler', () => {
       filterPolicy: ownerFilterPolicy('gone'),
       pending: false,
     };
-    const { handler, topic, metrics, logs } = reconcilerOver([gone, opsQueue], 200);
+    const { handler, topic, metrics, logs } = reconcilerOver([gone, OPS_QUEUE], 200);
 
     const summary = await handler({ job: 'reconcile' }, LAMBDA_CONTEXT);
 
@@ -173,18 +123,21 @@ describe('reconciler handler', () => {
     const { handler, topic, metrics } = reconcilerOver(
       [
         // Owners gone from the directory: one removed, one SNS refuses to remove.
-        emailSub('arn:gone', 'gone@x', ownerFilterPolicy('gone')),
-        emailSub('arn:left', 'left@x', ownerFilterPolicy('left')),
+        confirmedEmail('arn:gone', 'gone@x', ownerFilterPolicy('gone')),
+        confirmedEmail('arn:left', 'left@x', ownerFilterPolicy('left')),
         // cy's filter also lets admin messages through: repaired.
-        emailSub('arn:cy', 'cy@x', '{"userId":["cy"],"audience":["owner","admin"]}'),
+        confirmedEmail('arn:cy', 'cy@x', '{"userId":["cy"],"audience":["owner","admin"]}'),
         // bob has not confirmed yet: pending (counts as holding a filter policy).
         { arn: 'PendingConfirmation', protocol: 'email', endpoint: 'bob@x', pending: true },
         // dee's address is an admin subscription: a conflict, not subscribed.
-        emailSub('arn:admin', 'dee@x', '{"audience":["admin"]}'),
+        confirmedEmail('arn:admin', 'dee@x', '{"audience":["admin"]}'),
       ],
       // 5 policies now − 2 removals + ada's creation = 4 > 3: ada is not subscribed.
       3,
-      { owners: [owner('ada'), owner('bob'), owner('cy'), owner('dee')], refused: ['arn:left'] },
+      {
+        owners: [activeOwner('ada'), activeOwner('bob'), activeOwner('cy'), activeOwner('dee')],
+        refused: ['arn:left'],
+      },
     );
 
     const error = await handler({}, LAMBDA_CONTEXT).catch((e: unknown) => e);
@@ -214,7 +167,7 @@ describe('reconciler handler', () => {
   });
 
   it('completes on an empty directory on sns-email with no owner subscription to remove (day one): the heartbeat’s ReconcilerCompleted and the admins’ reach', async () => {
-    const { handler, topic, metrics, logs } = reconcilerOver([opsQueue], 200, { owners: [] });
+    const { handler, topic, metrics, logs } = reconcilerOver([OPS_QUEUE], 200, { owners: [] });
 
     const summary = await handler({}, LAMBDA_CONTEXT);
 
@@ -241,8 +194,8 @@ describe('reconciler handler', () => {
   });
 
   it('refuses an empty directory on sns-email that would remove an owner subscription, emitting the admins’ reach only (admin subscriptions, wide email ones): no completion for the heartbeat', async () => {
-    const ada = emailSub('arn:ada', 'ada@x', ownerFilterPolicy('ada'));
-    const { handler, topic, metrics, logs } = reconcilerOver([ada, opsQueue], 200, { owners: [] });
+    const ada = confirmedEmail('arn:ada', 'ada@x', ownerFilterPolicy('ada'));
+    const { handler, topic, metrics, logs } = reconcilerOver([ada, OPS_QUEUE], 200, { owners: [] });
 
     await expect(handler({}, LAMBDA_CONTEXT)).rejects.toThrow(EmptyOwnerDirectoryError);
     expect(topic.writes).toBe(0);
@@ -255,7 +208,7 @@ describe('reconciler handler', () => {
   });
 
   it('refuses an empty directory on a topic without an admin subscription: AdminSubscriptions 0 and the warning', async () => {
-    const owners = emailSub('arn:ada', 'ada@x', ownerFilterPolicy('ada'));
+    const owners = confirmedEmail('arn:ada', 'ada@x', ownerFilterPolicy('ada'));
     const { handler, metrics, logs } = reconcilerOver([owners], 200, { owners: [] });
 
     await expect(handler({}, LAMBDA_CONTEXT)).rejects.toThrow(EmptyOwnerDirectoryError);
@@ -268,7 +221,10 @@ describe('reconciler handler', () => {
 
   it('counts the owners who unsubscribed by the link (recorded confirmed, subscription gone): not subscribed again', async () => {
     const { handler, topic, metrics } = reconcilerOver([], 200, {
-      owners: [{ ...owner('ada'), subscription: 'confirmed', subscriptionArn: `${TOPIC}:ada` }, owner('bob')],
+      owners: [
+        { ...activeOwner('ada'), subscription: 'confirmed', subscriptionArn: `${TOPIC}:ada` },
+        activeOwner('bob'),
+      ],
     });
 
     await handler({}, LAMBDA_CONTEXT);
@@ -282,17 +238,14 @@ describe('reconciler handler', () => {
   });
 
   it('counts the subscriptions it created and withdrew because the owner opted out while it ran', async () => {
-    const { metrics, tools } = fakeTools();
-    const directory = new MemoryOwnerRegistry([owner('ada'), owner('bob')]);
-    const topic = topicWith([]);
+    const directory = new MemoryOwnerRegistry([activeOwner('ada'), activeOwner('bob')]);
     const removed: string[] = [];
-    const handler = handlerModule.createReconcilerHandler({
-      ...tools,
+    const { handler, metrics } = reconcilerWithFakeTools(handlerModule, {
       topic: {
-        ...topic,
+        ...memoryTopic([]),
         create: async (email: string) => {
           // `owners unsubscribe bob` lands while the creations run
-          directory.owners = [owner('ada'), { ...owner('bob'), subscription: 'unsubscribed' }];
+          directory.owners = [activeOwner('ada'), { ...activeOwner('bob'), subscription: 'unsubscribed' }];
           return `arn:new-${email}`;
         },
         remove: async (arn: string) => {
@@ -300,8 +253,6 @@ describe('reconciler handler', () => {
         },
       },
       directory,
-      route: 'sns-email',
-      filterPolicyQuota: 200,
     });
 
     const summary = await handler({}, LAMBDA_CONTEXT);
@@ -320,7 +271,7 @@ describe('reconciler handler', () => {
     const ids = ['ada', 'bob', 'cy', 'dee', 'eve'];
     const { handler, topic, metrics, logs } = reconcilerOver([], 200, {
       owners: ids.map((id) => ({
-        ...owner(id),
+        ...activeOwner(id),
         subscription: 'confirmed',
         subscriptionArn: `${TOPIC}:${id}`,
       })),
@@ -353,7 +304,7 @@ describe('reconciler handler', () => {
 
   it('tells mailboxes apart as the relay does: a domain re-spelled in Punycode keeps its confirmed subscription', async () => {
     // Bob confirmed at his Unicode domain; an import re-spelled it in Punycode (one mailbox: no move, state kept).
-    const bobs = emailSub(`${TOPIC}:bob`, 'bob@bücher.example', ownerFilterPolicy('bob'));
+    const bobs = confirmedEmail(`${TOPIC}:bob`, 'bob@bücher.example', ownerFilterPolicy('bob'));
     const { handler, topic, metrics } = reconcilerOver([bobs], 200, {
       owners: [
         {

@@ -12,16 +12,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FilterPolicyQuotaError } from '../../lambdas/hygiene/subscription-plan';
 import { type ReconcileSummary, SubscriptionQuotaStop } from '../../lambdas/hygiene/subscription-reconciler';
+import { importReconcilerHandler, type ReconcilerHandlerModule } from './reconciler-handler-module';
 
-type HandlerModule = typeof import('../../lambdas/handlers/reconciler');
-let handlerModule: HandlerModule;
+let handlerModule: ReconcilerHandlerModule;
 
 beforeAll(async () => {
-  // The module builds its deployed dependencies at import: give it a valid environment first.
-  process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:unused';
-  process.env.DIRECTORY_TABLE_NAME = 'unused';
-  process.env.AWS_REGION = 'us-east-1';
-  handlerModule = await import('../../lambdas/handlers/reconciler');
+  handlerModule = await importReconcilerHandler();
 });
 
 const ARN = 'arn:aws:sns:us-east-1:123456789012:hygiene:0f1e';

@@ -11,26 +11,23 @@ import { SnsTopicSubscriptions } from '../../lambdas/aws/subscription-reconciler
 import { RECONCILER_METRIC } from '../../lambdas/handlers/metric-names';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import { FilterPolicyQuotaError } from '../../lambdas/hygiene/subscription-plan';
-import { fakeTools } from '../infra/handler-tools';
+import {
+  importReconcilerHandler,
+  LAMBDA_CONTEXT,
+  type ReconcilerHandlerModule,
+  reconcilerWithFakeTools,
+} from '../infra/reconciler-handler-module';
 import { MemoryOwnerRegistry } from '../unit/support/memory-owner-registry';
 import { FakeSnsServer } from './fake-sns-server';
-
-/** The invocation's context: the 5-minute timeout ahead (its time budget: test/infra/reconciler-handler-budget.test.ts). */
-const LAMBDA_CONTEXT = { getRemainingTimeInMillis: () => 300_000 };
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:credential-hygiene';
 const NO_ADMIN_WARNING = /^no admin subscription: /;
 
-type HandlerModule = typeof import('../../lambdas/handlers/reconciler');
-let handlerModule: HandlerModule;
+let handlerModule: ReconcilerHandlerModule;
 let sns: FakeSnsServer;
 
 beforeAll(async () => {
-  // The module builds its deployed dependencies at import: give it a valid environment first.
-  process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:unused';
-  process.env.DIRECTORY_TABLE_NAME = 'unused';
-  process.env.AWS_REGION = 'us-east-1';
-  handlerModule = await import('../../lambdas/handlers/reconciler');
+  handlerModule = await importReconcilerHandler();
   sns = await FakeSnsServer.start();
 });
 afterAll(() => sns.stop());
@@ -44,12 +41,9 @@ const ada: OwnerRecord = { userId: 'ada', email: 'ada@example.com', status: 'act
 
 /** One invocation of the handler over the fake topic, ada the only owner, with the quota given. */
 async function reconcile(filterPolicyQuota = 200) {
-  const { metrics, logs, tools } = fakeTools();
-  const handler = handlerModule.createReconcilerHandler({
-    ...tools,
+  const { handler, metrics, logs } = reconcilerWithFakeTools(handlerModule, {
     topic: new SnsTopicSubscriptions(createSnsClient({ endpoint: sns.endpoint }), TOPIC),
     directory: new MemoryOwnerRegistry([ada]),
-    route: 'sns-email',
     filterPolicyQuota,
   });
   const outcome = await handler({}, LAMBDA_CONTEXT).catch((error: unknown) => error);

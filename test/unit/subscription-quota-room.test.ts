@@ -10,47 +10,22 @@ import {
   DEFAULT_FILTER_POLICY_QUOTA,
   FilterPolicyQuotaError,
   filterPolicyQuotaProblem,
-  ownerFilterPolicy,
   planSubscriptions,
   type SubscriptionPlan,
-  type TopicSubscription,
   withinQuota,
 } from '../../lambdas/hygiene/subscription-plan';
+import {
+  ADMIN,
+  confirmedOwner,
+  confirmedOwnersAnd,
+  confirmedSub,
+  newOwner,
+  TOPIC,
+} from './support/quota-room-fixtures';
 
-const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:pc-hygiene';
-const ADMIN: TopicSubscription = {
-  arn: `${TOPIC}:admin`,
-  protocol: 'email',
-  endpoint: 'sec@x',
-  filterPolicy: '{"audience":["admin"]}',
-  pending: false,
-};
-const ids = (n: number) => Array.from({ length: n }, (_, i) => `o${String(i).padStart(4, '0')}`);
-const confirmedOwner = (userId: string): OwnerRecord => ({
-  userId,
-  email: `${userId}@x`,
-  status: 'active',
-  subscription: 'confirmed',
-  subscriptionArn: `${TOPIC}:${userId}`,
-});
-const confirmedSub = (userId: string): TopicSubscription => ({
-  arn: `${TOPIC}:${userId}`,
-  protocol: 'email',
-  endpoint: `${userId}@x`,
-  filterPolicy: ownerFilterPolicy(userId),
-  pending: false,
-});
-const newOwner = (userId: string): OwnerRecord => ({ userId, email: `${userId}@x`, status: 'active' });
-
-/** The admins' subscription and `existing` confirmed owners on the topic, and `fresh` owners to subscribe. */
+/** The plan over the admins' subscription and `existing` confirmed owners on the topic, and `fresh` owners to subscribe. */
 function planFor(existing: number, fresh: readonly string[]): SubscriptionPlan {
-  const confirmed = ids(existing);
-  return planSubscriptions({
-    owners: [...confirmed.map(confirmedOwner), ...fresh.map(newOwner)],
-    subscriptions: [ADMIN, ...confirmed.map(confirmedSub)],
-    topicArn: TOPIC,
-    route: 'sns-email',
-  });
+  return planSubscriptions({ ...confirmedOwnersAnd(existing, fresh), topicArn: TOPIC, route: 'sns-email' });
 }
 const creates = (plan: SubscriptionPlan) =>
   plan.operations.flatMap((o) => (o.kind === 'create' ? [o.userId] : []));

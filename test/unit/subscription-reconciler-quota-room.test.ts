@@ -5,7 +5,7 @@
  * that names the quota (waiting alone does not help); a slot freed later goes to them.
  */
 import { describe, expect, it } from 'vitest';
-import { type OwnerRecord, reachabilityOf } from '../../lambdas/hygiene/owner-directory';
+import { reachabilityOf } from '../../lambdas/hygiene/owner-directory';
 import {
   FilterPolicyQuotaError,
   ownerFilterPolicy,
@@ -19,9 +19,7 @@ import {
 } from '../../lambdas/hygiene/subscription-reconciler';
 import { UNREACHABLE_REASON_TEXT } from '../../lambdas/hygiene/unreachable-report';
 import { MemoryOwnerRegistry } from './support/memory-owner-registry';
-
-const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:pc-hygiene';
-const arnOf = (userId: string) => `${TOPIC}:${userId}`;
+import { confirmedOwnersAnd, TOPIC } from './support/quota-room-fixtures';
 
 /** A topic in memory: `create` adds a pending subscription (listed without its ARN), `remove` deletes one. */
 class MemoryTopic implements TopicSubscriptions {
@@ -44,37 +42,10 @@ class MemoryTopic implements TopicSubscriptions {
   }
 }
 
-const ADMIN: TopicSubscription = {
-  arn: `${TOPIC}:admin`,
-  protocol: 'email',
-  endpoint: 'sec@x',
-  filterPolicy: '{"audience":["admin"]}',
-  pending: false,
-};
-const ids = (n: number) => Array.from({ length: n }, (_, i) => `o${String(i).padStart(4, '0')}`);
-const confirmedSub = (userId: string): TopicSubscription => ({
-  arn: arnOf(userId),
-  protocol: 'email',
-  endpoint: `${userId}@x`,
-  filterPolicy: ownerFilterPolicy(userId),
-  pending: false,
-});
-const owner = (userId: string, extra: Partial<OwnerRecord> = {}): OwnerRecord => ({
-  userId,
-  email: `${userId}@x`,
-  status: 'active',
-  ...extra,
-});
-const confirmed = (userId: string) =>
-  owner(userId, { subscription: 'confirmed', subscriptionArn: arnOf(userId) });
-
 /** The admins' filter and 198 confirmed owners: 199 of the 200 filter policies SNS allows by default. */
 function oneSlotLeft(fresh: readonly string[]) {
-  const existing = ids(198);
-  return {
-    topic: new MemoryTopic([ADMIN, ...existing.map(confirmedSub)]),
-    directory: new MemoryOwnerRegistry([...existing.map(confirmed), ...fresh.map((id) => owner(id))]),
-  };
+  const { owners, subscriptions } = confirmedOwnersAnd(198, fresh);
+  return { topic: new MemoryTopic(subscriptions), directory: new MemoryOwnerRegistry(owners) };
 }
 const stopOf = async (run: Promise<ReconcileSummary>) => {
   const error = await run.catch((e: unknown) => e);
