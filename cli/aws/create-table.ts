@@ -4,8 +4,8 @@
  * the integration tests and the benchmarks. The deployed table is CDK's job,
  * so no Lambda uses this: it lives in `cli/aws/`, apart from `lambdas/aws/`.
  * A table found already there is used only when its key is the spec's
- * (table-key.ts, `requireTableKind`): `--create-table` aimed at another kind of table by mistake
- * changes nothing on it (not its TTL).
+ * (table-key.ts, `tableKindCheck`): `--create-table` aimed at another kind of table by mistake
+ * changes nothing on it (not its TTL), nor on one whose kind it may not check.
  */
 import {
   type AttributeDefinition,
@@ -18,7 +18,14 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type KeyAttribute, TABLE_DEFINITION } from '../../lambdas/aws/credential-table-definition';
-import { CREDENTIALS_TABLE_KEY, requireTableKind, type TableKeyKind } from './table-key';
+import { sayOnStderr } from '../stderr';
+import {
+  CREDENTIALS_TABLE_KEY,
+  isAccessDenied,
+  sayKindUnchecked,
+  type TableKeyKind,
+  tableKindCheck,
+} from './table-key';
 
 /** A `CreateTable` request that names its table. */
 export type NamedCreateTableInput = CreateTableCommandInput & { readonly TableName: string };
@@ -82,12 +89,25 @@ export function createTable(
 }
 
 /**
+ * What a table found already there whose kind could not be checked gets
+ * instead of the wait and TTL (said after the check's notice, on the same line).
+ */
+const UNCHECKED_EXISTING_TABLE =
+  'going on with it as it is (not waited for, nothing turned on); ' +
+  'if it is still being created, its first read or write finds it missing: run again once it is active';
+
+/**
  * Creates any table from its spec (the one way the CLI, tests and benchmarks
  * create tables), waits until it is active and enables TTL when the spec
  * names a TTL attribute. A table already there (`ifNotExists`) must be of the
- * spec's kind (`requireTableKind`, the check every command makes: its
- * partition key and no sort key; a caller that may not describe tables is
- * told it cannot be checked), before anything is changed on it.
+ * spec's kind (`tableKindCheck`, the check every command makes: its
+ * partition key and no sort key) before anything is changed on it. A caller
+ * that may not call `DescribeTable` is told the table cannot be checked and
+ * the table is used as it is: `CreateTable`'s `ResourceInUseException` proved
+ * it exists, and waiting on `DescribeTable` would only repeat the denial
+ * until the timeout; its TTL is not touched (its kind unknown). A caller that
+ * may check the table but not call `DescribeTimeToLive` is told its TTL
+ * cannot be checked, and goes on ({@link makeSureTimeToLive}).
  * @returns whether the table was created (false: it existed and `ifNotExists` was set)
  * @throws {ResourceInUseException} when the table exists and `ifNotExists` is not set
  * @throws {TableKeyMismatchError} when it exists with another key
@@ -104,24 +124,44 @@ export async function createTableFrom(
   } catch (error: unknown) {
     if (!(error instanceof ResourceInUseException && options.ifNotExists)) throw error;
     created = false;
-    await requireTableKind(client, tableName, spec.kind);
+    if ((await tableKindCheck(client, tableName, spec.kind)) === 'cannot check') {
+      sayKindUnchecked(tableName, spec.kind, UNCHECKED_EXISTING_TABLE);
+      return { created };
+    }
   }
   await waitUntilTableExists(
     { client, maxWaitTime: options.maxWaitSeconds ?? 120, minDelay: 1, maxDelay: 5 },
     { TableName: tableName },
   );
   if (spec.timeToLiveAttribute !== undefined)
-    await enableTimeToLive(client, tableName, spec.timeToLiveAttribute);
+    await makeSureTimeToLive(client, tableName, spec.timeToLiveAttribute, created);
   return { created };
 }
 
-async function enableTimeToLive(
+/**
+ * Turns TTL on for `attributeName` unless it is on (or being turned on). On a
+ * table found already there, a caller denied `DescribeTimeToLive` is told
+ * that TTL cannot be checked, and nothing is changed; on a table just
+ * created, the denial is an error (its TTL would stay off).
+ * @param created whether the table was just created
+ */
+async function makeSureTimeToLive(
   client: DynamoDBDocumentClient,
   tableName: string,
   attributeName: string,
+  created: boolean,
 ): Promise<void> {
-  const current = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
-  const status = current.TimeToLiveDescription?.TimeToLiveStatus;
+  let status: string | undefined;
+  try {
+    const current = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+    status = current.TimeToLiveDescription?.TimeToLiveStatus;
+  } catch (error: unknown) {
+    if (created || !isAccessDenied(error)) throw error;
+    sayOnStderr(
+      `cannot check that TTL is on for table ${tableName} (dynamodb:DescribeTimeToLive denied): going on`,
+    );
+    return;
+  }
   if (status === 'ENABLED' || status === 'ENABLING') return;
   await client.send(
     new UpdateTimeToLiveCommand({

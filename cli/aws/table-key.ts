@@ -5,9 +5,9 @@
  * DynamoDB alone does not refuse the mistake: every credential has a
  * `userId`, so a credentials `import` aimed at the owner directory replaced
  * owners with credential items (their email and opt-out gone). The one check,
- * {@link requireTableKind}, runs before a command reads or writes
- * (`cli/options/table-options.ts`, `withDocumentClient`) and before
- * `--create-table` changes anything on a table it finds already there
+ * {@link tableKindCheck}, runs before a command reads or writes
+ * ({@link requireTableKind}: `cli/options/table-options.ts`, `withDocumentClient`)
+ * and before `--create-table` changes anything on a table it finds already there
  * (`createTableFrom`, cli/aws/create-table.ts). The kinds it tells apart are
  * defined here beside the table definitions they read their keys from; the
  * options add how messages and hints name each ({@link TableKeyKind} is the part
@@ -23,7 +23,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE_DEFINITION } from '../../lambdas/aws/credential-table-definition';
 import { OWNER_DIRECTORY_TABLE } from '../../lambdas/aws/owner-directory-table-definition';
 import { RELAY_LEDGER_TABLE } from '../../lambdas/aws/relay-ledger-table-definition';
-import { sayOnStderr } from '../options/deployment-target';
+import { sayOnStderr } from '../stderr';
 
 /** A kind of table as {@link requireTableKind} tells it and names it when it cannot. */
 export interface TableKeyKind {
@@ -78,51 +78,77 @@ export class TableKeyMismatchError extends Error {
 }
 
 /**
- * What {@link describedKey} found: the table has the expected key; it does
+ * What {@link tableKindCheck} found: the table has the kind's key; it does
  * not exist (only when a missing table is allowed); or the caller may not
  * call `DescribeTable` (AccessDenied), so its key is unknown.
  */
-type TableKeyCheck = 'matches' | 'missing' | 'cannot check';
+export type TableKindCheck = 'matches' | 'missing' | 'cannot check';
 
 /**
- * Checks that `tableName` is keyed by `partitionKey` alone (a `HASH` key of
- * that name, no `RANGE` key). One `DescribeTable`.
+ * Checks that `table` is of `kind`: keyed by its partition key alone (a
+ * `HASH` key of that name, no `RANGE` key). One `DescribeTable`; says
+ * nothing: {@link requireTableKind} is the check a command makes, and
+ * `createTableFrom` (cli/aws/create-table.ts) reads what it found to decide
+ * whether to wait for a table it found already there.
+ * @param kind the credentials table by default
+ * @param options.mayBeMissing a missing table is `'missing'`, not an error
  * @throws {TableKeyMismatchError} when the table has another key
  * @throws {ResourceNotFoundException} when the table is missing and `mayBeMissing` is not set
  */
-async function describedKey(
+export async function tableKindCheck(
   client: DynamoDBDocumentClient,
-  tableName: string,
-  partitionKey: string,
-  mayBeMissing: boolean,
-): Promise<TableKeyCheck> {
+  table: string,
+  kind: TableKeyKind = CREDENTIALS_TABLE_KEY,
+  { mayBeMissing = false } = {},
+): Promise<TableKindCheck> {
   let keySchema: readonly KeySchemaElement[];
   try {
-    const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const described = await client.send(new DescribeTableCommand({ TableName: table }));
     keySchema = described.Table?.KeySchema ?? [];
   } catch (error: unknown) {
     if (mayBeMissing && error instanceof ResourceNotFoundException) return 'missing';
-    if (error instanceof Error && error.name === 'AccessDeniedException') return 'cannot check';
+    if (isAccessDenied(error)) return 'cannot check';
     throw error;
   }
   const [only, ...more] = keySchema;
-  if (only?.AttributeName === partitionKey && only.KeyType === 'HASH' && more.length === 0) return 'matches';
-  throw new TableKeyMismatchError(tableName, partitionKey, keySchemaText(keySchema));
+  if (only?.AttributeName === kind.partitionKey && only.KeyType === 'HASH' && more.length === 0)
+    return 'matches';
+  throw new TableKeyMismatchError(table, kind.partitionKey, keySchemaText(keySchema));
+}
+
+/** Whether `error` is AWS refusing a call the caller's role does not allow (`AccessDeniedException`). */
+export function isAccessDenied(error: unknown): boolean {
+  return error instanceof Error && error.name === 'AccessDeniedException';
 }
 
 /** The tables already said to be unchecked (by kind and name): said once a run. */
 const SAID_UNCHECKED = new Set<string>();
 
 /**
- * Checks that `table` is of `kind` by its key (one `DescribeTable`), before a
- * command reads or writes it or `--create-table` changes anything on it: one
- * rule for every table, the owner directory's included. A caller not allowed
- * `dynamodb:DescribeTable` cannot be checked: that is said once on stderr and
- * the command goes on (DynamoDB's own refusal of a request's key is still said
- * as the kind's `wrongKey` by `describeTableError`, cli/options/table-options.ts).
- * The errors are left to the caller's table errors (`describeTableError` says them).
+ * Says on stderr, once a run for each table, that `table` could not be
+ * checked to be of `kind` (`dynamodb:DescribeTable` denied), and what the
+ * command does instead.
+ * @param goingOn what happens next, as the line ends (`going on` for a command)
+ */
+export function sayKindUnchecked(table: string, kind: TableKeyKind, goingOn = 'going on'): void {
+  const key = `${kind.noun} ${table}`;
+  if (SAID_UNCHECKED.has(key)) return;
+  SAID_UNCHECKED.add(key);
+  sayOnStderr(
+    `cannot check that ${kind.noun} ${table} is ${kind.kindText} (dynamodb:DescribeTable denied): ${goingOn}`,
+  );
+}
+
+/**
+ * Checks that `table` is of `kind` by its key ({@link tableKindCheck}), before a
+ * command reads or writes it: one rule for every table, the owner directory's
+ * included. A caller not allowed `dynamodb:DescribeTable` cannot be checked:
+ * that is said once on stderr ({@link sayKindUnchecked}) and the command goes
+ * on (DynamoDB's own refusal of a request's key is still said as the kind's
+ * `wrongKey` by `describeTableError`, cli/options/table-options.ts). The errors
+ * are left to the caller's table errors (`describeTableError` says them).
  * @param kind the credentials table by default
- * @param options.mayBeMissing a missing table is not an error (`--create-table`)
+ * @param options.mayBeMissing a missing table is not an error (`--create-table --dry-run`)
  * @returns whether the table exists (false only with `mayBeMissing`)
  * @throws {TableKeyMismatchError} when the table has another key
  * @throws {ResourceNotFoundException} when the table is missing and `mayBeMissing` is not set
@@ -133,13 +159,8 @@ export async function requireTableKind(
   kind: TableKeyKind = CREDENTIALS_TABLE_KEY,
   { mayBeMissing = false } = {},
 ): Promise<boolean> {
-  const found = await describedKey(client, table, kind.partitionKey, mayBeMissing);
-  if (found === 'cannot check' && !SAID_UNCHECKED.has(`${kind.noun} ${table}`)) {
-    SAID_UNCHECKED.add(`${kind.noun} ${table}`);
-    sayOnStderr(
-      `cannot check that ${kind.noun} ${table} is ${kind.kindText} (dynamodb:DescribeTable denied): going on`,
-    );
-  }
+  const found = await tableKindCheck(client, table, kind, { mayBeMissing });
+  if (found === 'cannot check') sayKindUnchecked(table, kind);
   return found !== 'missing';
 }
 

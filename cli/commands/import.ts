@@ -47,13 +47,14 @@ import { terminalText } from '../../lambdas/render/sanitize';
 import { BatchItemWriter, type BatchWriterOptions, type WriterTally } from '../aws/batch-import';
 import { createTable } from '../aws/create-table';
 import { itemLimitProblems, numberProblem } from '../aws/item-limits';
+import { requireTableKind } from '../aws/table-key';
 import { EXIT_CODE } from '../exit-codes';
 import { type JsonlLine, readJsonLines } from '../jsonl';
 import { defineCommand } from '../options/define-command';
 import { enforceOption, refuseAuditDeployment, resolveTarget } from '../options/deployment-target';
 import { formatOption, RESULT_FORMATS } from '../options/formats';
 import type { OptionsOf } from '../options/options-of';
-import { describeTableError, requireTableKind, withTable } from '../options/table-options';
+import { describeTableError, withTable } from '../options/table-options';
 import { withProgress } from '../progress';
 
 /** What `import --help` says the command does. */

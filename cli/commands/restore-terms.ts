@@ -15,11 +15,11 @@ import {
   configuredExemptIds,
   refuseAuditDeployment,
   resolveTarget,
-  sayOnStderr,
   type Target,
   type TargetFlags,
 } from '../options/deployment-target';
 import { refuseNowOnDeployment, resolveNow } from '../options/now-option';
+import { sayOnStderr } from '../stderr';
 
 /** The `restore` flags both forms (one id, or `--run`) read. */
 export interface RestoreFlags extends TargetFlags {

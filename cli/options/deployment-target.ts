@@ -31,6 +31,7 @@ import { isStackName } from '../../lambdas/render/stack-name';
 import type { Deployment, DeploymentClients } from '../aws/deployment-lookup';
 import { DEFAULT_STACK_NAME } from '../aws/stack-outputs';
 import { shellWord } from '../format/shell-word';
+import { sayOnStderr } from '../stderr';
 import { UsageError } from '../usage-error';
 import { describeAwsSetupError, WITHOUT_A_STACK } from './aws-setup-errors';
 import { endpointPlaceholder } from './endpoint-text';
@@ -274,11 +275,6 @@ export function differencesFromDeployment(file: HygieneConfig, deployed: Hygiene
       return dropped === 0 ? key : `${key} (${dropped} deployed id(s) not exempt under the file)`;
     },
   );
-}
-
-/** How a command tells the operator which stack and config it uses: one `pc-hygiene: …` line on stderr. */
-export function sayOnStderr(line: string): void {
-  process.stderr.write(`pc-hygiene: ${line}\n`);
 }
 
 /**

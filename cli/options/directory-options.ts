@@ -25,14 +25,14 @@ import type { HygieneConfig } from '../../lambdas/hygiene/config';
 import { OWNER_DELIVERY_ROUTES } from '../../lambdas/hygiene/owner-directory';
 import type { Deployment } from '../aws/deployment-lookup';
 import { STACK_OUTPUT } from '../aws/stack-outputs';
-import { OWNER_DIRECTORY_TABLE_KEY } from '../aws/table-key';
+import { OWNER_DIRECTORY_TABLE_KEY, requireTableKind } from '../aws/table-key';
+import { sayOnStderr } from '../stderr';
 import { UsageError } from '../usage-error';
 import {
   type ChosenConfig,
   chooseConfig,
   lookUpStack,
   refuseMixedTarget,
-  sayOnStderr,
   stackToLookUp,
   type Target,
 } from './deployment-target';
@@ -44,7 +44,6 @@ import {
   describeTableError,
   documentClientFor,
   missingTableHint,
-  requireTableKind,
   TableAccessError,
   type TableKind,
   type TableOptions,

@@ -202,9 +202,6 @@ export async function withDocumentClient<T>(
   }
 }
 
-/** The check of a table's kind (cli/aws/table-key.ts), beside the flags and errors every table command uses. */
-export { requireTableKind };
-
 /** The table is missing or the database cannot be reached: exit 1 with this message. */
 export class TableAccessError extends Error {
   override readonly name = 'TableAccessError';

@@ -58,8 +58,8 @@ import {
 import { describeStoredValue } from '../../lambdas/hygiene/stored-value-text';
 import { directorySpellings, mailboxKey } from '../../lambdas/relay/ses-address';
 import { createOwnerDirectoryTable } from '../aws/create-owner-directory-table';
+import { requireTableKind } from '../aws/table-key';
 import { OWNER_DIRECTORY, requireDirectoryTable } from '../options/directory-options';
-import { requireTableKind } from '../options/table-options';
 import { UsageError } from '../usage-error';
 import { detectOwnerFileFormat, type OwnerFileFormat, readOwnerFile } from './owner-file';
 

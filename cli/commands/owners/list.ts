@@ -35,9 +35,9 @@ import { isSesSendable } from '../../../lambdas/relay/ses-address';
 import { jsonText } from '../../../lambdas/render/json-text';
 import { terminalText } from '../../../lambdas/render/sanitize';
 import type { Deployment } from '../../aws/deployment-lookup';
+import { requireTableKind } from '../../aws/table-key';
 import { listingCsv } from '../../format/listing';
 import { defineCommand } from '../../options/define-command';
-import { sayOnStderr } from '../../options/deployment-target';
 import {
   directoryConfigOf,
   directoryDeploymentOf,
@@ -47,7 +47,8 @@ import {
 import { formatOption, LISTING_FORMATS } from '../../options/formats';
 import { configOption } from '../../options/load-config';
 import type { OptionsOf } from '../../options/options-of';
-import { requireTableKind, tableDefault, withTableErrors } from '../../options/table-options';
+import { tableDefault, withTableErrors } from '../../options/table-options';
+import { sayOnStderr } from '../../stderr';
 import { UsageError } from '../../usage-error';
 
 /**

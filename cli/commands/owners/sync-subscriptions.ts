@@ -61,7 +61,6 @@ import type { Deployment } from '../../aws/deployment-lookup';
 import { STACK_OUTPUT } from '../../aws/stack-outputs';
 import { EXIT_CODE } from '../../exit-codes';
 import { defineCommand } from '../../options/define-command';
-import { sayOnStderr } from '../../options/deployment-target';
 import {
   directoryClientFor,
   directoryConfigOf,
@@ -81,6 +80,7 @@ import {
   subscriptionsClientFor,
   topicArnOption,
 } from '../../options/topic-options';
+import { sayOnStderr } from '../../stderr';
 import { UsageError } from '../../usage-error';
 
 /** One conflict of the summary: why the owner is not subscribed. */

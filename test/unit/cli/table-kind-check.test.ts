@@ -7,7 +7,9 @@
  * missing table is an error unless `--create-table` may create it; a caller
  * whose role may not call `DescribeTable` is told once, on stderr, that the
  * table cannot be checked, and the command goes on (an operator's restore
- * must not fail on a permission only the check uses). The CLI runs against
+ * must not fail on a permission only the check uses); `--create-table` then
+ * uses the table it found there as it is, without waiting on the
+ * `DescribeTable` it may not call nor touching its TTL. The CLI runs against
  * DynamoDB Local: test/integration/wrong-table-kind-cli.test.ts.
  */
 import {
@@ -25,9 +27,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createOwnerDirectoryTable } from '../../../cli/aws/create-owner-directory-table';
 import { createTable } from '../../../cli/aws/create-table';
-import { TableKeyMismatchError } from '../../../cli/aws/table-key';
+import { requireTableKind, TableKeyMismatchError, tableKindCheck } from '../../../cli/aws/table-key';
 import { OWNER_DIRECTORY } from '../../../cli/options/directory-options';
-import { describeTableError, requireTableKind, TableAccessError } from '../../../cli/options/table-options';
+import { describeTableError, TableAccessError } from '../../../cli/options/table-options';
 import { createDocumentClient } from '../../../lambdas/aws/dynamodb-client';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -117,21 +119,76 @@ describe('--create-table finding the table already there (createTableFrom)', () 
     expect(ddb.commandCalls(UpdateTimeToLiveCommand)).toHaveLength(0);
   });
 
-  it('a caller denied DescribeTable is told, as a command is, that the table cannot be checked', async () => {
+  it('a caller denied DescribeTable is told the table cannot be checked, and it is used as it is, without waiting', async () => {
     const stderr = vi.spyOn(process.stderr, 'write').mockReturnValue(true);
-    // Denied to the check; the wait for the table to be active then finds it.
-    ddb
-      .on(DescribeTableCommand)
-      .rejectsOnce(accessDenied())
-      .resolves({ Table: { TableName: 'Created', TableStatus: 'ACTIVE' } });
+    // IAM denies every DescribeTable (the wait's too), and DescribeTimeToLive with it.
+    ddb.on(DescribeTableCommand).rejects(accessDenied());
+    ddb.on(DescribeTimeToLiveCommand).rejects(accessDenied());
 
-    await expect(createTable(client, 'Created', { ifNotExists: true })).resolves.toEqual({ created: false });
+    // A short wait: waiting on the denied DescribeTable would time out in 2 s, not 120.
+    await expect(createTable(client, 'Created', { ifNotExists: true, maxWaitSeconds: 2 })).resolves.toEqual({
+      created: false,
+    });
 
+    expect(ddb.commandCalls(DescribeTableCommand)).toHaveLength(1);
+    expect(ddb.commandCalls(DescribeTimeToLiveCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(UpdateTimeToLiveCommand)).toHaveLength(0);
     expect(stderr.mock.calls).toEqual([
       [
-        'pc-hygiene: cannot check that table Created is a credentials table (dynamodb:DescribeTable denied): going on\n',
+        'pc-hygiene: cannot check that table Created is a credentials table (dynamodb:DescribeTable denied): ' +
+          'going on with it as it is (not waited for, nothing turned on); ' +
+          'if it is still being created, its first read or write finds it missing: run again once it is active\n',
       ],
     ]);
+  });
+
+  it('a caller that may check the table but not DescribeTimeToLive is told its TTL cannot be checked', async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockReturnValue(true);
+    ddb.on(DescribeTableCommand).resolves({
+      Table: {
+        TableName: 'NoTtlRead',
+        TableStatus: 'ACTIVE',
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      },
+    });
+    ddb.on(DescribeTimeToLiveCommand).rejects(accessDenied());
+
+    await expect(createTable(client, 'NoTtlRead', { ifNotExists: true, maxWaitSeconds: 2 })).resolves.toEqual(
+      {
+        created: false,
+      },
+    );
+
+    expect(ddb.commandCalls(UpdateTimeToLiveCommand)).toHaveLength(0);
+    expect(stderr.mock.calls).toEqual([
+      [
+        'pc-hygiene: cannot check that TTL is on for table NoTtlRead (dynamodb:DescribeTimeToLive denied): going on\n',
+      ],
+    ]);
+  });
+
+  it('a table just created whose TTL cannot be read is an error (its TTL would stay off)', async () => {
+    ddb.on(CreateTableCommand).resolves({});
+    ddb.on(DescribeTableCommand).resolves({ Table: { TableName: 'New', TableStatus: 'ACTIVE' } });
+    ddb.on(DescribeTimeToLiveCommand).rejects(accessDenied());
+
+    await expect(createTable(client, 'New', { maxWaitSeconds: 2 })).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+    });
+  });
+});
+
+describe('tableKindCheck', () => {
+  it('says what it found, and nothing on stderr', async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockReturnValue(true);
+    keyedBy({ AttributeName: 'userId', KeyType: 'HASH' });
+    await expect(tableKindCheck(client, 'T', OWNER_DIRECTORY)).resolves.toBe('matches');
+    ddb.on(DescribeTableCommand).rejects(new ResourceNotFoundException({ message: 'gone', $metadata: {} }));
+    await expect(tableKindCheck(client, 'T', undefined, { mayBeMissing: true })).resolves.toBe('missing');
+    ddb.on(DescribeTableCommand).rejects(accessDenied());
+    await expect(tableKindCheck(client, 'Unsaid')).resolves.toBe('cannot check');
+
+    expect(stderr).not.toHaveBeenCalled();
   });
 });
 
