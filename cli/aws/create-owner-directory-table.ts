@@ -6,18 +6,17 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { OWNER_DIRECTORY_TABLE } from '../../lambdas/aws/owner-directory-table-definition';
-import { type CreateTableOptions, createTableFrom, type NamedCreateTableInput } from './create-table';
+import {
+  type CreateTableOptions,
+  createTableFrom,
+  type NamedCreateTableInput,
+  singleKeyTableInput,
+} from './create-table';
 import { OWNER_DIRECTORY_TABLE_KEY } from './table-key';
 
 /** The `CreateTable` request for a local or CLI-created owner directory table. */
 export function createOwnerDirectoryTableInput(tableName: string): NamedCreateTableInput {
-  const key = OWNER_DIRECTORY_TABLE.partitionKey;
-  return {
-    TableName: tableName,
-    BillingMode: OWNER_DIRECTORY_TABLE.billing,
-    AttributeDefinitions: [{ AttributeName: key.name, AttributeType: key.type }],
-    KeySchema: [{ AttributeName: key.name, KeyType: 'HASH' }],
-  };
+  return singleKeyTableInput(OWNER_DIRECTORY_TABLE, tableName);
 }
 
 /**

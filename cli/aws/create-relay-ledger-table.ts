@@ -7,19 +7,8 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RELAY_LEDGER_TABLE } from '../../lambdas/aws/relay-ledger-table-definition';
-import { createTableFrom, type NamedCreateTableInput } from './create-table';
+import { createTableFrom, singleKeyTableInput } from './create-table';
 import { RELAY_LEDGER_TABLE_KEY } from './table-key';
-
-/** The `CreateTable` request for a local or test relay ledger table. */
-function createRelayLedgerTableInput(tableName: string): NamedCreateTableInput {
-  const key = RELAY_LEDGER_TABLE.partitionKey;
-  return {
-    TableName: tableName,
-    BillingMode: RELAY_LEDGER_TABLE.billing,
-    AttributeDefinitions: [{ AttributeName: key.name, AttributeType: key.type }],
-    KeySchema: [{ AttributeName: key.name, KeyType: 'HASH' }],
-  };
-}
 
 /**
  * Creates the ledger table (tests, local use) unless it exists with the
@@ -31,7 +20,7 @@ export async function createRelayLedgerTable(
   tableName: string,
 ): Promise<void> {
   const spec = {
-    input: createRelayLedgerTableInput(tableName),
+    input: singleKeyTableInput(RELAY_LEDGER_TABLE, tableName),
     kind: RELAY_LEDGER_TABLE_KEY,
     timeToLiveAttribute: RELAY_LEDGER_TABLE.timeToLiveAttribute,
   };

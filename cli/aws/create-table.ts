@@ -53,6 +53,26 @@ export function createTableInput(tableName: string): NamedCreateTableInput {
   };
 }
 
+/** A table keyed by one string partition key alone, as the owner directory's and the relay ledger's definitions say. */
+export interface SingleKeyTableDefinition {
+  readonly partitionKey: { readonly name: string; readonly type: 'S' };
+  readonly billing: 'PAY_PER_REQUEST';
+}
+
+/** The `CreateTable` request for a local or CLI-created table keyed by its partition key alone. */
+export function singleKeyTableInput(
+  definition: SingleKeyTableDefinition,
+  tableName: string,
+): NamedCreateTableInput {
+  const key = definition.partitionKey;
+  return {
+    TableName: tableName,
+    BillingMode: definition.billing,
+    AttributeDefinitions: [{ AttributeName: key.name, AttributeType: key.type }],
+    KeySchema: [{ AttributeName: key.name, KeyType: 'HASH' }],
+  };
+}
+
 /** Options for {@link createTable} and {@link createTableFrom}. */
 export interface CreateTableOptions {
   /** Succeed (and still make sure TTL is on) when the table already exists with the spec's key. */
