@@ -94,7 +94,7 @@ export function recordSweepMetrics(metrics: Observability['metrics'], summary: R
 /**
  * Refuses (metric, error log, {@link ScheduledTimeSkewError}) a scheduled time
  * further from the wall clock than allowed: a direct invocation must not move
- * the decision clock (docs/deploy.md, "ScheduledTimeRejected").
+ * the decision clock (docs/deploy.md, "Runbook: Scheduled time rejected").
  */
 function refuseSkewedSchedule(deps: SweepHandlerDeps, instant: RunInstant, wallClock: number): void {
   const maxSkewMs = deps.maxScheduleSkewMs ?? DEFAULT_MAX_SCHEDULE_SKEW_SECONDS * 1000;
