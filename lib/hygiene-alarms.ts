@@ -17,7 +17,9 @@
  * the owner digests, and SNS suspends it). Each scheduled job has a
  * heartbeat: `SweepHeartbeat`, `NotifierHeartbeat` and `ReconcilerHeartbeat`
  * (without the last, a reconciler that stops running would leave
- * `NoAdminSubscription` in its last state and nothing would fire).
+ * `NoAdminSubscription` in its last state and nothing would fire). Each description, the text the alarm email
+ * carries, ends with the section to follow: the alarm's runbook in docs/deploy.md, else the section that says what to
+ * do (docs/deploy.md, "Operations: alarms and the dashboard", or the doc of the rule the alarm is about).
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -136,12 +138,22 @@ export function addHygieneAlarms(scope: Construct, options: HygieneAlarmsOptions
   return alarms;
 }
 
+/**
+ * Where a function's `<Function>Errors` alarm sends its reader: the sweep's runbook, else the alarm table's row
+ * (docs/deploy.md, "Operations: alarms and the dashboard").
+ */
+const FUNCTION_ERRORS_SECTION: Readonly<Record<string, string>> = {
+  Sweep: 'docs/deploy.md, "Runbook: Sweep errors"',
+};
+
 /** One per function: it failed (its log group has the error). */
 function functionErrorAlarms(scope: Construct, functions: readonly HygieneFunction[]): cloudwatch.Alarm[] {
   return functions.map(
     (fn) =>
       new cloudwatch.Alarm(scope, `${fn.node.id}Errors`, {
-        alarmDescription: `The ${fn.node.id.toLowerCase()} function failed (see its log group for the error).`,
+        alarmDescription: `The ${fn.node.id.toLowerCase()} function failed: its log group has the error. See ${
+          FUNCTION_ERRORS_SECTION[fn.node.id] ?? 'docs/deploy.md, "Operations: alarms and the dashboard"'
+        }.`,
         metric: functionErrors(fn),
         ...atLeast(1),
       }),
@@ -169,13 +181,13 @@ function deadLetterAlarms(scope: Construct, queue: sqs.IQueue): cloudwatch.Alarm
   return [
     new cloudwatch.Alarm(scope, 'DeadLetterMessages', {
       alarmDescription:
-        'A scheduled invocation could not be delivered after its retries, or a run failed after Lambda’s retries: it is in the dead-letter queue.',
+        'A scheduled invocation could not be delivered after its retries, or a run failed after Lambda’s retries: it is in the dead-letter queue. See docs/deploy.md, "Runbook: Dead-letter queue".',
       metric: deadLetterDepth(queue),
       ...atLeast(1),
     }),
     new cloudwatch.Alarm(scope, 'DeadLetterArrivals', {
       alarmDescription:
-        'A new message arrived in the dead-letter queue (an undeliverable schedule or a run that failed after Lambda’s retries), whatever the queue already holds.',
+        'A new message arrived in the dead-letter queue (an undeliverable schedule or a run that failed after Lambda’s retries), whatever the queue already holds. See docs/deploy.md, "Runbook: Dead-letter queue".',
       metric: deadLetterArrivals(queue),
       ...atLeast(1),
     }),
@@ -311,17 +323,17 @@ function failureCountAlarms(scope: Construct, options: HygieneAlarmsOptions): cl
   return [
     anyInAnHour(
       'NotifierStoreErrors',
-      'A notifier drain completed with failed table calls (its drain lease, reading items or marking events sent): events stay pending, or a published event not marked is sent again by a later drain. The notifier’s log line "notifier drain summary" has the errors.',
+      'A notifier drain completed with failed table calls (its drain lease, reading items or marking events sent): events stay pending, or a published event not marked is sent again by a later drain. The notifier’s log line "notifier drain summary" has the errors. See docs/deploy.md, "Operations: alarms and the dashboard".',
       NOTIFIER_METRIC.storeErrors,
     ),
     anyInAnHour(
       'SubscriptionOperationsFailed',
-      'Subscription operations of the subscription reconciler failed: SNS refused a subscribe, set-filter-policy or unsubscribe (also an unsubscribe withdrawing a subscription just created for an owner who opted out, left or moved meanwhile, except one SNS refuses because it is still pending confirmation: left pending, not a failure), or the owner directory could not be re-read before the creations (none of them made) or after them (the withdrawals not checked). Those owners stay unsubscribed, pending or subscribed until a later run succeeds. A subscribe refused with FilterPolicyLimitExceeded is refused again on every run: the account’s "Filter policies per account" is full; raise it or switch ownerDelivery to relay. The reconciler’s log line "subscription reconciler summary" lists each operation and its error.',
+      'Subscription operations of the subscription reconciler failed: SNS refused a subscribe, set-filter-policy or unsubscribe (also an unsubscribe withdrawing a subscription just created for an owner who opted out, left or moved meanwhile, except one SNS refuses because it is still pending confirmation: left pending, not a failure), or the owner directory could not be re-read before the creations (none of them made) or after them (the withdrawals not checked). Those owners stay unsubscribed, pending or subscribed until a later run succeeds. A subscribe refused with FilterPolicyLimitExceeded is refused again on every run: the account’s "Filter policies per account" is full; raise it or switch ownerDelivery to relay. The reconciler’s log line "subscription reconciler summary" lists each operation and its error. See docs/deploy.md, "Operations: alarms and the dashboard".',
       RECONCILER_METRIC.failed,
     ),
     anyInAnHour(
       'SweepWriteFailures',
-      'A sweep run had writes fail with an error other than a changed credential (throttling, permissions, the table’s KMS key): those credentials’ notices, stale flags or deletions were not made. The next run retries them, and a credential that fails every run never reaches its owner. The admin run summary ("Write failures") and the sweep’s log line "sweep run summary" list each id and error; more than maxWriteFailures aborts the run (SweepErrors too).',
+      'A sweep run had writes fail with an error other than a changed credential (throttling, permissions, the table’s KMS key): those credentials’ notices, stale flags or deletions were not made. The next run retries them, and a credential that fails every run never reaches its owner. The admin run summary ("Write failures") and the sweep’s log line "sweep run summary" list each id and error; more than maxWriteFailures aborts the run (SweepErrors too). See docs/sweep.md, "Write failures".',
       SWEEP_METRIC.writeFailures,
     ),
     anyInAnHour(
@@ -378,12 +390,12 @@ function runAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.
   return [
     lastRun(
       'GuardTripped',
-      'The blast-radius guard held back the last sweep’s deletions: review the admin run summary, then fix the data or override once from the CLI.',
+      'The blast-radius guard held back the last sweep’s deletions: review the admin run summary, then fix the data or approve them once: pc-hygiene guard approve --stack <stack> --max-deletes N --reason TEXT. See docs/sweep.md, "The blast-radius guard".',
       SWEEP_METRIC.guardTripped,
     ),
     lastRun(
       'InvalidRecords',
-      'The last sweep found invalid credential records (never acted on): the admin run summary lists each id and what is wrong.',
+      'The last sweep found invalid credential records (never acted on): the admin run summary lists each id and what is wrong. See docs/rules.md, "Invalid records".',
       SWEEP_METRIC.invalid,
     ),
     lastRun(
@@ -398,7 +410,7 @@ function runAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.
     ),
     lastRun(
       'ScheduledTimeRejected',
-      'The sweep refused an invocation whose scheduled time was too far from the wall clock: someone invoked it directly with a forged time, or the clock/schedule is wrong.',
+      'The sweep refused an invocation whose scheduled time was too far from the wall clock: someone invoked it directly with a forged time, or the clock/schedule is wrong. See docs/deploy.md, "Runbook: Scheduled time rejected".',
       SWEEP_METRIC.scheduledTimeRejected,
     ),
     new cloudwatch.Alarm(scope, 'OldestPendingNoticeTooOld', {
@@ -406,7 +418,7 @@ function runAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.
         options.notifierHeartbeatWindow !== undefined
           ? '(A notifier that does not run at all: NotifierHeartbeat.)'
           : '(A notifier that does not run at all reports nothing: this deployment has no NotifierHeartbeat, its schedule leaves more between runs than an alarm can watch.)'
-      }`,
+      } See docs/deploy.md, "Operations: alarms and the dashboard".`,
       metric: runMetric(ns, service, NOTIFIER_METRIC.oldestPendingAge, RUN_WATCH.oldestPending),
       threshold: options.pendingNoticeMaxAge.toSeconds(),
       evaluationPeriods: 1,
@@ -444,21 +456,21 @@ function reachAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatc
   return [
     alarm(
       'UnreachableOwners',
-      `The notifier could not deliver owners’ notices to the owners (${UNREACHABLE_REASONS.join(', ')}): their events went to the admins’ owner-unreachable report. Run pc-hygiene owners list --unreachable.`,
+      `The notifier could not deliver owners’ notices to the owners (${UNREACHABLE_REASONS.join(', ')}): their events went to the admins’ owner-unreachable report. Run pc-hygiene owners list --unreachable. See docs/deploy.md, "Runbook: Unreachable owners".`,
       NOTIFIER_METRIC.unreachableOwners,
       RUN_WATCH.perHour,
       NOT_BREACHING,
     ),
     alarm(
       'MismatchedOwnerEvents',
-      'The notifier found outbox events addressed to someone other than their credential’s owner (forged or corrupted): sent to no owner, listed as invalid in the admins’ report.',
+      'The notifier found outbox events addressed to someone other than their credential’s owner (forged or corrupted): sent to no owner, listed as invalid in the admins’ report. See docs/deploy.md, "Runbook: Events addressed to another owner".',
       NOTIFIER_METRIC.mismatchedEvents,
       RUN_WATCH.perHour,
       NOT_BREACHING,
     ),
     alarm(
       'SweepUnreachableOwners',
-      'The last sweep queued events for owners the owner directory says cannot be reached: the admin run summary names them and why. Run pc-hygiene owners list --unreachable.',
+      'The last sweep queued events for owners the owner directory says cannot be reached: the admin run summary names them and why. Run pc-hygiene owners list --unreachable. See docs/deploy.md, "Runbook: Unreachable owners".',
       SWEEP_METRIC.unreachableOwners,
       RUN_WATCH.lastSweep,
       IGNORE,
@@ -582,7 +594,7 @@ function heartbeatAlarm(scope: Construct, options: HygieneAlarmsOptions, window:
   return silenceAlarm(
     scope,
     'SweepHeartbeat',
-    `No sweep has completed in the last ${hours} hours: is the schedule disabled, the function failing or every run incomplete?`,
+    `No sweep has completed in the last ${hours} hours: is the schedule disabled, the function failing or every run incomplete? See docs/deploy.md, "Runbook: Heartbeat".`,
     runMetric(options.metricsNamespace, options.serviceName, SWEEP_METRIC.completed, RUN_WATCH.perHour),
     hours,
   );
@@ -605,7 +617,7 @@ function notifierHeartbeatAlarm(
   return silenceAlarm(
     scope,
     'NotifierHeartbeat',
-    `No notifier drain has reported in the last ${hours} hours: is its schedule disabled or every run failing? Notices may be waiting unseen.`,
+    `No notifier drain has reported in the last ${hours} hours: is its schedule disabled or every run failing? Notices may be waiting unseen. See docs/deploy.md, "Operations: alarms and the dashboard".`,
     runMetric(
       options.metricsNamespace,
       options.serviceName,
@@ -644,7 +656,7 @@ function reconcilerHeartbeatAlarm(
 function deliveryFailureAlarm(scope: Construct, topic: sns.ITopic): cloudwatch.Alarm {
   return new cloudwatch.Alarm(scope, 'NotificationsFailed', {
     alarmDescription:
-      'SNS failed to deliver notifications from the notification topic to a subscriber: check the subscriptions and their delivery status logs.',
+      'SNS failed to deliver notifications from the notification topic to a subscriber: check the subscriptions and their delivery status logs. See docs/deploy.md, "Runbook: Delivery failures".',
     metric: notificationsFailed(topic),
     ...atLeast(1),
   });

@@ -463,7 +463,7 @@ export class OwnerEmailRelay extends Construct {
       ...[this.relayFunction, this.sesEventsFunction].map(
         (fn) =>
           new cloudwatch.Alarm(this, `${fn.node.id}Errors`, {
-            alarmDescription: `The ${fn.node.id} of the owner email relay failed (see its log group).`,
+            alarmDescription: `The ${fn.node.id} of the owner email relay failed: its log group has the error. See docs/deploy.md, "Operations: alarms and the dashboard".`,
             metric: functionErrors(fn),
             ...atLeast(1),
           }),
@@ -499,7 +499,7 @@ export class OwnerEmailRelay extends Construct {
       failureCountAlarm(
         this,
         'UnreportedUnreachableOwners',
-        'The relay could not email an owner whom the drain had judged reachable (a bounce, departure or address removed since, or no directory): the admins were not told of these notices. Fix the directory entry; SQS retries the digest, then it goes to the relay DLQ.',
+        'The relay could not email an owner whom the drain had judged reachable (a bounce, departure or address removed since, or no directory): the admins were not told of these notices. Fix the directory entry; SQS retries the digest, then it goes to the relay DLQ. See docs/deploy.md, "Operations: alarms and the dashboard".',
         props,
         RELAY_METRIC.unreportedUnreachable,
       ),
@@ -524,7 +524,7 @@ export class OwnerEmailRelay extends Construct {
     return [
       new cloudwatch.Alarm(this, 'EmailBounces', {
         alarmDescription:
-          'SES reported permanent bounces or complaints for owner email (suppressed sends included: the address on SES’s suppression list): stale addresses in the directory, or a reputation problem.',
+          'SES reported permanent bounces or complaints for owner email (suppressed sends included: the address on SES’s suppression list): stale addresses in the directory, or a reputation problem. See docs/deploy.md, "Runbook: Email bounces".',
         metric: runMetric(
           props.metricsNamespace,
           props.serviceName,
@@ -559,7 +559,7 @@ export class OwnerEmailRelay extends Construct {
   private addQueueAgeAlarm(maxReceiveCount: number): cloudwatch.Alarm {
     const maxAge = Duration.seconds(2 * maxReceiveCount * RELAY_VISIBILITY_TIMEOUT.toSeconds());
     return new cloudwatch.Alarm(this, 'OldestDigestTooOld', {
-      alarmDescription: `An owner digest has waited in the relay queue for ${maxAge.toHumanString()} or more: the relay is not taking digests off the queue (its event source mapping disabled, the function throttled or failing without an error), or a backlog is larger than SES’s sending rate clears in that time. The queue deletes a digest after ${RELAY_RETENTION.toDays()} days.`,
+      alarmDescription: `An owner digest has waited in the relay queue for ${maxAge.toHumanString()} or more: the relay is not taking digests off the queue (its event source mapping disabled, the function throttled or failing without an error), or a backlog is larger than SES’s sending rate clears in that time. The queue deletes a digest after ${RELAY_RETENTION.toDays()} days. See docs/deploy.md, "Operations: alarms and the dashboard".`,
       metric: oldestMessageAge(this.queue),
       ...atLeast(maxAge.toSeconds()),
     });
