@@ -268,7 +268,8 @@ export const SES_EVENTS_METRIC = {
    */
   unattributed: 'UnattributedEmailBounces',
   /**
-   * Bounces whose digest part was reported to the admins (an `owner-unreachable` report, reason `bouncing`): the
+   * Bounces whose digest part was reported to the admins (an `owner-unreachable` report, reason `bouncing`, or
+   * `email-undelivered` for a bounce that marked no one): the
    * notices the bounced email carried, which reached no one. Permanent bounces (suppressed sends included), and the
    * transient or undetermined ones SES gave up on and the rejects (of `TransientEmailBounces`, all but the
    * `Transient`/`General` ones without a DSN failure: lambdas/relay/ses-events.ts). A redelivered bounce is not

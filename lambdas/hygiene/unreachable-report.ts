@@ -10,9 +10,11 @@
  * the longer advice a reason may need (SES's suppression list, on route
  * `relay`) is printed once per part, after the owners ("What to do, by
  * reason"): a part is one email, and a hundred owners with one reason need it
- * once, not a hundred times. A report may say what to do for a reason
- * otherwise, without its advice (`todoOverride`: the relay's report of a
- * bounce that did not mark the owner bouncing). Pure: no I/O, no clock.
+ * once, not a hundred times. Besides the reasons a drain judges an owner
+ * unreachable for (`UNREACHABLE_REASONS`), a report may give one no owner is
+ * ever judged by: `email-undelivered` (`REPORT_ONLY_REASONS`), the relay's
+ * report of one email SES gave up on without marking its owner bouncing
+ * (docs/notifications.md, "Email relay"). Pure: no I/O, no clock.
  */
 import { credentialLabel, describeEvent, eventSeverity, orderEvents, plainName, plainValue } from './digest';
 import type { OutboxEvent } from './events';
@@ -40,6 +42,21 @@ export const UNREACHABLE_REPORT_SCHEMA_VERSION = 1;
 export const UNREACHABLE_EVENT_TYPES = ['owner-unreachable', 'event-owner-mismatch'] as const;
 export type UnreachableEventType = (typeof UNREACHABLE_EVENT_TYPES)[number];
 
+/**
+ * The reasons only a report gives, never a judgement of an owner: not in `UNREACHABLE_REASONS`, so never in a drain's
+ * or sweep's counts by reason, the posture report or `owners list --unreachable`. `email-undelivered`: the relay's
+ * report of one email SES gave up on (a transient or undetermined bounce, or a reject) while the owner was not marked
+ * bouncing (docs/notifications.md, "Email relay"). A new reason keeps the schema's version (docs/notifications.md,
+ * "The report message").
+ */
+export const REPORT_ONLY_REASONS = ['email-undelivered'] as const;
+
+/** Why a report lists an owner: a drain's judgement ({@link UnreachableReason}) or a report-only reason. */
+export type ReportedReason = UnreachableReason | (typeof REPORT_ONLY_REASONS)[number];
+
+/** Every reason a report may give, in the order its advice is printed ({@link reasonAdviceLines}). */
+const REPORTED_REASONS: readonly ReportedReason[] = [...UNREACHABLE_REASONS, ...REPORT_ONLY_REASONS];
+
 /** One unreachable owner and the events their digest carried. */
 export interface UnreachableOwner {
   readonly userId: string;
@@ -50,7 +67,8 @@ export interface UnreachableOwner {
    * up on SES's suppression list). Untrusted text: flattened in the email text, as every stored value.
    */
   readonly email?: string;
-  readonly reason: UnreachableReason;
+  /** Why the owner is listed: the drain's judgement, or (the relay's bounce report) a report-only reason. */
+  readonly reason: ReportedReason;
   /** The same event objects as the owner's digest (stored outbox events). */
   readonly events: readonly OutboxEvent[];
 }
@@ -93,12 +111,6 @@ export interface UnreachableReportInput {
   readonly invalidEvents: readonly MismatchedOwnerEvent[];
   /** The size limit of one message and how it is measured (the publisher's: `NotificationPublisher.limits`). */
   readonly budget: MessageBudget;
-  /**
-   * What to do for the owners of a reason in this report instead of the reason's `todo` and advice
-   * ({@link UNREACHABLE_REASON_TEXT}): for a report whose reason means less than it does in a drain's (the relay's
-   * report of a bounce that did not mark the owner bouncing: `bouncing` there means that one email only).
-   */
-  readonly todoOverride?: Readonly<Partial<Record<UnreachableReason, string>>>;
 }
 
 /** One message of the report: the neutral message, and what it carries. */
@@ -157,7 +169,7 @@ interface UnreachableReasonText {
 }
 
 /** Why an owner is unreachable and what an admin can do about it ({@link UnreachableReasonText}). */
-export const UNREACHABLE_REASON_TEXT: Readonly<Record<UnreachableReason, UnreachableReasonText>> = {
+export const UNREACHABLE_REASON_TEXT: Readonly<Record<ReportedReason, UnreachableReasonText>> = {
   'not-in-directory': {
     why: 'not in the owner directory',
     todo: 'add the owner to the directory (pc-hygiene owners import) or reassign the credential.',
@@ -202,16 +214,22 @@ export const UNREACHABLE_REASON_TEXT: Readonly<Record<UnreachableReason, Unreach
     why: 'the email address is one Amazon SES cannot send to (non-ASCII characters before the @, or a domain that is not a plain domain name: no Punycode form, or an IP address)',
     todo: 'give the owner an address SES can take (ASCII before the @, an ordinary domain name; an alias will do) in the directory source and import it again.',
   },
+  'email-undelivered': {
+    why: 'the relay’s email named above was not delivered (SES gave up on it after a transient or undetermined bounce, or rejected it), and the owner was not marked bouncing',
+    // Not marked: the address is not known bad, so nothing to correct or clear, and no suppression-list advice.
+    todo: 'tell the owner about these credentials another way.',
+  },
 };
 
 /**
  * The advice of each reason in `reasons` that has some ({@link UnreachableReasonText}), once, in the order of
- * `UNREACHABLE_REASONS`, under {@link BY_REASON_HEADING}: what a report part (one email) says once for all its
- * owners with the reason, and a bounce's notice for its owner. Nothing when no reason has advice.
+ * `UNREACHABLE_REASONS` (then the report-only reasons), under {@link BY_REASON_HEADING}: what a report part (one
+ * email) says once for all its owners with the reason, and a bounce's notice for its owner. Nothing when no reason
+ * has advice.
  */
-export function reasonAdviceLines(reasons: Iterable<UnreachableReason>): string[] {
+export function reasonAdviceLines(reasons: Iterable<ReportedReason>): string[] {
   const present = new Set(reasons);
-  const advised = UNREACHABLE_REASONS.flatMap((reason) => {
+  const advised = REPORTED_REASONS.flatMap((reason) => {
     const advice = present.has(reason) ? UNREACHABLE_REASON_TEXT[reason].advice : undefined;
     return advice === undefined ? [] : [`  [${reason}] ${advice}`];
   });
@@ -289,16 +307,12 @@ function ownerNaming(owner: UnreachableOwner): string {
   ].join(' ');
 }
 
-function ownerLines(
-  owner: UnreachableOwner,
-  now: number,
-  todoOverride: UnreachableReportInput['todoOverride'],
-): string[] {
+function ownerLines(owner: UnreachableOwner, now: number): string[] {
   const reason = UNREACHABLE_REASON_TEXT[owner.reason];
   const lines = [
     '',
     `  * ${ownerNaming(owner)}: ${reason.why} [${owner.reason}]`,
-    `    What to do: ${todoOverride?.[owner.reason] ?? reason.todo}`,
+    `    What to do: ${reason.todo}`,
   ];
   for (const event of owner.events) {
     lines.push(`    - ${credentialLabel(event)}`);
@@ -346,10 +360,8 @@ function renderText(
       `Unreachable owners (${content.owners.length}): their digests were published, but no person receives them on the ${input.route} route.`,
       'Please make sure each owner learns about these credentials, and fix what keeps them unreachable.',
     );
-    for (const owner of content.owners) lines.push(...ownerLines(owner, input.now, input.todoOverride));
-    // A reason whose todo is overridden has no advice here: the override says all there is to do.
-    const advised = content.owners.map((o) => o.reason).filter((r) => input.todoOverride?.[r] === undefined);
-    if (advice === 'with advice') lines.push(...reasonAdviceLines(advised));
+    for (const owner of content.owners) lines.push(...ownerLines(owner, input.now));
+    if (advice === 'with advice') lines.push(...reasonAdviceLines(content.owners.map((o) => o.reason)));
   }
   if (content.invalidEvents.length > 0) {
     lines.push(
@@ -411,7 +423,7 @@ function renderPart(
 interface MeasuredUnits {
   readonly fixed: number;
   readonly costs: readonly number[];
-  readonly advice: ReadonlyMap<UnreachableReason, number>;
+  readonly advice: ReadonlyMap<ReportedReason, number>;
 }
 
 function measureCosts(input: UnreachableReportInput, nowIso: string, units: readonly Unit[]): MeasuredUnits {
@@ -419,7 +431,7 @@ function measureCosts(input: UnreachableReportInput, nowIso: string, units: read
     renderPart(input, nowIso, [unit], 999, 999, advice).bytes;
   const fixed = renderPart(input, nowIso, [], 999, 999).bytes;
   const costs = units.map((unit) => alone(unit, 'without advice') - fixed);
-  const advice = new Map<UnreachableReason, number>();
+  const advice = new Map<ReportedReason, number>();
   units.forEach((unit, i) => {
     if (unit.kind !== 'owner' || advice.has(unit.owner.reason)) return;
     advice.set(unit.owner.reason, alone(unit, 'with advice') - ((costs[i] ?? 0) + fixed));
@@ -432,7 +444,7 @@ function costIn(
   measured: MeasuredUnits,
   units: readonly Unit[],
   i: number,
-  reasons: ReadonlySet<UnreachableReason>,
+  reasons: ReadonlySet<ReportedReason>,
 ) {
   const unit = units[i];
   const own = measured.costs[i] ?? 0;
@@ -447,7 +459,7 @@ function costIn(
 function pack(units: readonly Unit[], measured: MeasuredUnits, budget: number): Unit[][] {
   const groups: Unit[][] = [];
   let current: Unit[] = [];
-  let reasons = new Set<UnreachableReason>();
+  let reasons = new Set<ReportedReason>();
   let used = measured.fixed;
   units.forEach((unit, i) => {
     let cost = costIn(measured, units, i, reasons);

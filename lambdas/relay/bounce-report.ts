@@ -9,24 +9,24 @@
  * not send the email: the address is on the account's suppression list;
  * `ses-events.ts`) is reported the same way, its paragraph saying so instead
  * of "SES reported a permanent bounce", and `bouncedEmail.suppressed` true
- * (an optional field: the schema's version stays). So is a bounce SES did
- * not call permanent but gave up on (`Transient`, `Undetermined`; a `Reject`,
- * SES having found a virus, comes as `Undetermined` with subtype `Reject`,
- * `ses-events.ts`): its paragraph says which, and that the owner
- * was **not** marked bouncing (the owner's reason in the document stays
- * `bouncing`, the schema's closest: this email bounced), and
- * `bouncedEmail.bounceType`/`bounceSubType` carry SES's values (optional
- * fields, absent for a permanent bounce); the owner's line then says only to
- * tell the owner about these credentials another way, without the reason's
- * advice (nothing to correct or clear). When the events cannot be
- * read back (an email sent before they were kept, a part whose ledger entry
- * expired, an email without the tags), a notice in the same schema says what
- * is known and that the events could not be read back, and what to do as
- * the drain's report says it for reason `bouncing` (the owner's line, then
- * the reason's advice: `reasonAdviceLines`; after a bounce that did not mark
- * the owner, only to tell them another way). Every value from the
- * event or the ledger is flattened in the text (`plainValue`), as in the
- * drain's report. Pure: no I/O.
+ * (an optional field: the schema's version stays). A bounce SES did not call
+ * permanent but gave up on (`Transient`, `Undetermined`; a `Reject`, SES
+ * having found a virus, comes as `Undetermined` with subtype `Reject`,
+ * `ses-events.ts`) marks no one, so it is reported with the report-only
+ * reason `email-undelivered` (`REPORT_ONLY_REASONS`), never `bouncing`,
+ * which says the owner is marked: its paragraph says which bounce it was and
+ * that the owner was **not** marked bouncing, `bouncedEmail.bounceType`/
+ * `bounceSubType` carry SES's values (optional fields, absent for a permanent
+ * bounce), and the owner's line says only to tell the owner about these
+ * credentials another way (nothing to correct or clear). When the events
+ * cannot be read back (an email sent before they were kept, a part whose
+ * ledger entry expired, an email without the tags), a notice in the same
+ * schema says what is known and that the events could not be read back, and
+ * what to do as the drain's report says it for reason `bouncing` (the
+ * owner's line, then the reason's advice: `reasonAdviceLines`; after a
+ * bounce that did not mark the owner, only to tell them another way). Every
+ * value from the event or the ledger is flattened in the text
+ * (`plainValue`), as in the drain's report. Pure: no I/O.
  */
 import { plainName, plainValue } from '../hygiene/digest';
 import type { OutboxEvent } from '../hygiene/events';
@@ -37,6 +37,7 @@ import {
   subjectText,
 } from '../hygiene/message';
 import {
+  type ReportedReason,
   reasonAdviceLines,
   renderUnreachableReport,
   UNREACHABLE_REASON_TEXT,
@@ -91,6 +92,14 @@ export interface BouncedEmail {
  * type SES documents (`ses-events.ts` reads it so; {@link whatHappened} says what it was).
  */
 export const REJECTED = { bounceType: 'Undetermined', bounceSubType: 'Reject' } as const;
+
+/**
+ * The owner's reason in the report: `bouncing` when the email marked them (a permanent bounce, a suppressed send),
+ * else `email-undelivered` (SES gave up on this one email; the address is not known bad).
+ */
+function reportedReasonOf(email: BouncedEmail): ReportedReason {
+  return email.bounceType === undefined ? 'bouncing' : 'email-undelivered';
+}
 
 /** Whether a reported email is a reject ({@link REJECTED}). */
 function isRejected(email: BouncedEmail): boolean {
@@ -157,11 +166,10 @@ function whatHappened(email: BouncedEmail): string {
   return 'bounced: SES reported a permanent bounce at';
 }
 
-/** What the paragraph adds for a bounce that did not mark the owner: they are not `bouncing`, whatever the reason says. */
+/** What the paragraph adds for a bounce that did not mark the owner (reason `email-undelivered`). */
 const NOT_MARKED =
   'The owner was not marked bouncing: SES did not report the address as bad, and the next email to it may be ' +
-  'delivered; the reason bouncing below means this email only: there is nothing to clear, and nothing to correct ' +
-  'unless the address keeps bouncing.';
+  'delivered; there is nothing to clear, and nothing to correct unless the address keeps bouncing.';
 
 /** The paragraph naming the email: whose, which part, to which address, what SES reported and when. */
 function bounceLines(email: BouncedEmail): string[] {
@@ -172,7 +180,7 @@ function bounceLines(email: BouncedEmail): string[] {
       : 'an owner it does not name (no owner tag)';
   const to = email.sentTo.length > 0 ? ` at ${email.sentTo.map(plainValue).join(', ')}` : '';
   const id = email.sesMessageId !== undefined ? `, SES message id ${plainValue(email.sesMessageId)}` : '';
-  const notMarked = email.bounceType !== undefined ? ` ${NOT_MARKED}` : '';
+  const notMarked = reportedReasonOf(email) === 'email-undelivered' ? ` ${NOT_MARKED}` : '';
   return [
     `The relay's email of ${partPhrase(email)} to ${owner}${to} ${whatHappened(email)} ` +
       `${email.bouncedAt}${id}. The notices it carried reached no one.${notMarked}`,
@@ -202,8 +210,9 @@ export interface BounceReportInput {
 
 /**
  * The report: the drain's `owner-unreachable` report of this one owner
- * (reason `bouncing`, route `relay`, the drain's id), each part naming the
- * email, split like the drain's so that each part, named, fits the budget.
+ * (reason `bouncing`, or `email-undelivered` when the email did not mark
+ * them: {@link reportedReasonOf}; route `relay`, the drain's id), each part
+ * naming the email, split like the drain's so that each part, named, fits the budget.
  * @throws {UnreachableReportTooLargeError} when one event alone cannot fit a message
  */
 export function renderBounceReport(input: BounceReportInput): NumberedMessagePart[] {
@@ -211,7 +220,7 @@ export function renderBounceReport(input: BounceReportInput): NumberedMessagePar
   const owner: UnreachableOwner = {
     userId: email.userId,
     ...(email.name !== undefined && { name: email.name }),
-    reason: 'bouncing',
+    reason: reportedReasonOf(email),
     events: input.events,
   };
   const budget: MessageBudget = {
@@ -226,8 +235,6 @@ export function renderBounceReport(input: BounceReportInput): NumberedMessagePar
     owners: [owner],
     invalidEvents: [],
     budget,
-    // Not marked bouncing: the address is not known bad, so nothing to correct or clear (`NOT_MARKED`).
-    ...(email.bounceType !== undefined && { todoOverride: { bouncing: `${tellTheOwner('listed')}.` } }),
   });
   return parts.map((p) => ({
     message: withBounce(p.message, email),
@@ -238,15 +245,12 @@ export function renderBounceReport(input: BounceReportInput): NumberedMessagePar
 }
 
 /**
- * What to do first, whatever SES reported: the owner did not get these notices. A notice without the events says
- * where to find them (`unlisted`); a report lists them. No final stop.
+ * What a notice without the events says to do first, whatever SES reported: tell the owner, who did not get these
+ * notices, and where to find what they said (a report lists the events instead). No final stop.
  */
-function tellTheOwner(events: 'listed' | 'unlisted'): string {
-  return events === 'listed'
-    ? 'tell the owner about these credentials another way'
-    : 'tell the owner about their credentials another way (pc-hygiene report lists each owner’s credentials; ' +
-        'pc-hygiene runs list, the deletions of each run)';
-}
+const TELL_THE_OWNER_UNLISTED =
+  'tell the owner about their credentials another way (pc-hygiene report lists each owner’s credentials; ' +
+  'pc-hygiene runs list, the deletions of each run)';
 
 /**
  * What a bounce's notice without its events says to do: after a permanent bounce, also what the drain's report says
@@ -254,16 +258,16 @@ function tellTheOwner(events: 'listed' | 'unlisted'): string {
  * nothing about the address.
  */
 function unreadableTodoLines(email: BouncedEmail): string[] {
-  if (email.bounceType !== undefined) return [`What to do: ${tellTheOwner('unlisted')}.`];
+  if (reportedReasonOf(email) === 'email-undelivered') return [`What to do: ${TELL_THE_OWNER_UNLISTED}.`];
   const todo = UNREACHABLE_REASON_TEXT.bouncing.todo.replace(/^\w/, (c) => c.toLowerCase());
-  return [`What to do: ${tellTheOwner('unlisted')}, and ${todo}`, ...reasonAdviceLines(['bouncing'])];
+  return [`What to do: ${TELL_THE_OWNER_UNLISTED}, and ${todo}`, ...reasonAdviceLines(['bouncing'])];
 }
 
 /** The notice's subject: what happened to the email, and that its notices could not be read back. */
 function unreadableSubject(email: BouncedEmail): string {
   const happened = email.suppressed
     ? 'was not sent'
-    : email.bounceType !== undefined
+    : reportedReasonOf(email) === 'email-undelivered'
       ? 'was not delivered'
       : 'bounced';
   return subjectText(`Hygiene: a relay email ${happened}; its notices could not be read back`);
@@ -299,7 +303,7 @@ export function renderUnreadableBounceNotice(
             {
               userId: email.userId,
               ...(email.name !== undefined && { name: email.name }),
-              reason: 'bouncing',
+              reason: reportedReasonOf(email),
               events: [],
             },
           ]

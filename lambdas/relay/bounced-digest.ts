@@ -5,7 +5,8 @@
  * with a DSN failure), or a reject (SES found a virus; `ses-events.ts`). By then the outbox, the ledger and SQS all say the events
  * went out, so the SES events handler gives the admins the part's events in
  * an `owner-unreachable` report (`bounce-report.ts`, which says which kind of
- * bounce it was), once per part whatever the kind: a later bounce of a part
+ * bounce it was: reason `bouncing` when it marked the owner, else
+ * `email-undelivered`), once per part whatever the kind: a later bounce of a part
  * already reported (a permanent one after a transient one) publishes nothing
  * more, the events having reached the admins. Phases: find the part (its ledger entry, keyed by the email's tags:
  * owner, drain, part and events key, or — an email tagged before the events

@@ -5,8 +5,8 @@
  * a permanent bounce of that email, and the SES events handler (the owner
  * directory and the ledger on DynamoDB Local, SNS mocked at the client
  * boundary with the exact `PublishBatch` request asserted) publishes one
- * `owner-unreachable` report with exactly the part's events, reason `bouncing`,
- * once: a redelivered bounce publishes nothing, a `Transient`/`General` bounce
+ * `owner-unreachable` report with exactly the part's events, reason `bouncing`
+ * (`email-undelivered` for a bounce that marks no one, below), once: a redelivered bounce publishes nothing, a `Transient`/`General` bounce
  * without DSN fields (an automatic reply: counted) or a complaint nothing, a
  * `MailboxFull` one, a `Transient`/`General` one SES gave up on (`action`
  * `failed`, status `4.4.7`: the DSN-failure rule), an `Undetermined` one or a
@@ -378,7 +378,7 @@ describe('a bounce of a relay email', () => {
     const { document, text } = published(requests[0]?.PublishBatchRequestEntries?.[0]);
     expect(document).toMatchObject({
       drainId,
-      owners: [{ userId: 'ada', name: 'Ada Lovelace', reason: 'bouncing', events }],
+      owners: [{ userId: 'ada', name: 'Ada Lovelace', reason: 'email-undelivered', events }],
       bouncedEmail: {
         userId: 'ada',
         drainId,
@@ -443,7 +443,7 @@ describe('a bounce of a relay email', () => {
     expect(requests).toHaveLength(1);
     const { document, text } = published(requests[0]?.PublishBatchRequestEntries?.[0]);
     expect(document).toMatchObject({
-      owners: [{ userId: 'ada', events }],
+      owners: [{ userId: 'ada', reason: 'email-undelivered', events }],
       bouncedEmail: { bounceType: 'Transient', bounceSubType: 'General', eventsReadBack: true },
     });
     expect(text).toContain(
@@ -471,7 +471,7 @@ describe('a bounce of a relay email', () => {
 
     const { document } = published(publishRequests()[0]?.PublishBatchRequestEntries?.[0]);
     expect(document).toMatchObject({
-      owners: [{ userId: 'ada', events }],
+      owners: [{ userId: 'ada', reason: 'email-undelivered', events }],
       bouncedEmail: {
         sesMessageId,
         // when SES took the email (mail.timestamp): a reject names no instant of its own
@@ -500,7 +500,7 @@ describe('a bounce of a relay email', () => {
 
     const { document } = published(publishRequests()[0]?.PublishBatchRequestEntries?.[0]);
     expect(document).toMatchObject({
-      owners: [{ userId: 'ada', events }],
+      owners: [{ userId: 'ada', reason: 'email-undelivered', events }],
       bouncedEmail: { bounceType: 'Undetermined', bounceSubType: 'Undetermined', eventsReadBack: true },
     });
     expect(summary).toMatchObject({ marked: 0, transient: 1, digestsReported: 1 });

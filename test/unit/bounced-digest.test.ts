@@ -5,7 +5,7 @@
  * the email named in every part, hostile values flattened; the notice when
  * the events cannot be read back; a suppressed send, which says SES did not
  * send the email; a bounce SES did not call permanent, which says the owner
- * was not marked), and the use case: once per part (a
+ * was not marked and gives reason `email-undelivered`), and the use case: once per part (a
  * redelivery publishes nothing), a live claim makes the invocation fail for a
  * retry, a publish failure releases the claim and fails, a failed mark does
  * not, a bounce nothing can record is reported every time rather than never,
@@ -217,6 +217,7 @@ describe('a suppressed send (SES did not send the email: the address is on its s
     );
     expect(notice.message.subject).toMatch(/^[\x20-\x7e]{1,100}$/);
     expect(notice.message.document).toMatchObject({
+      owners: [{ userId: 'ada', reason: 'bouncing', events: [] }],
       bouncedEmail: { suppressed: true, eventsReadBack: false },
     });
   });
@@ -230,7 +231,7 @@ describe('a suppressed send (SES did not send the email: the address is on its s
   });
 });
 
-describe('a bounce SES did not call permanent (the owner was not marked bouncing)', () => {
+describe('a bounce SES did not call permanent (the owner was not marked bouncing: reason email-undelivered)', () => {
   const MAILBOX_FULL: BouncedEmail & typeof PART = {
     ...EMAIL,
     bounceType: 'Transient',
@@ -238,8 +239,7 @@ describe('a bounce SES did not call permanent (the owner was not marked bouncing
   };
   const NOT_MARKED =
     'The owner was not marked bouncing: SES did not report the address as bad, and the next email to it may be ' +
-    'delivered; the reason bouncing below means this email only: there is nothing to clear, and nothing to ' +
-    'correct unless the address keeps bouncing.';
+    'delivered; there is nothing to clear, and nothing to correct unless the address keeps bouncing.';
   const SAYS =
     "The relay's email of digest part 2 of drain drain-1 to owner ada (Ada Lovelace) at ada@example.com was not " +
     'delivered: SES gave up on it and reported a transient bounce, subtype MailboxFull (the mailbox is full), at ' +
@@ -251,7 +251,7 @@ describe('a bounce SES did not call permanent (the owner was not marked bouncing
     expect(part?.message.text.split('\n')[2]).toBe(SAYS);
     expect(part?.message.text).not.toContain('permanent bounce');
     expect(part?.message.document).toMatchObject({
-      owners: [{ userId: 'ada', reason: 'bouncing', events: EVENTS }],
+      owners: [{ userId: 'ada', reason: 'email-undelivered', events: EVENTS }],
       bouncedEmail: { part: 2, bounceType: 'Transient', bounceSubType: 'MailboxFull', eventsReadBack: true },
     });
     expect(part?.bytes).toBe(SNS_LIMITS.measure(part!.message));
@@ -263,7 +263,9 @@ describe('a bounce SES did not call permanent (the owner was not marked bouncing
     const suppressionAdvice = `[bouncing] ${UNREACHABLE_REASON_TEXT.bouncing.advice}`;
 
     const lines = part?.message.text.split('\n') ?? [];
-    const owner = lines.indexOf(`  * ada (Ada Lovelace): ${UNREACHABLE_REASON_TEXT.bouncing.why} [bouncing]`);
+    const owner = lines.indexOf(
+      `  * ada (Ada Lovelace): ${UNREACHABLE_REASON_TEXT['email-undelivered'].why} [email-undelivered]`,
+    );
     expect(owner).toBeGreaterThan(0);
     expect(lines[owner + 1]).toBe('    What to do: tell the owner about these credentials another way.');
     expect(part?.message.text).not.toContain('clear-bouncing');
@@ -327,6 +329,7 @@ describe('a bounce SES did not call permanent (the owner was not marked bouncing
     ]);
     expect(notice.message.text).not.toContain('clear-bouncing');
     expect(notice.message.document).toMatchObject({
+      owners: [{ userId: 'ada', reason: 'email-undelivered', events: [] }],
       bouncedEmail: { bounceType: 'Transient', bounceSubType: 'MailboxFull', eventsReadBack: false },
     });
   });
@@ -349,7 +352,10 @@ describe('a bounce SES did not call permanent (the owner was not marked bouncing
     expect(first).toEqual({ status: 'reported', eventsReadBack: true, parts: 1 });
     expect(permanent).toEqual({ status: 'duplicate' });
     expect(delivered(publisher).map((d) => d.document)).toMatchObject([
-      { owners: [{ events: EVENTS }], bouncedEmail: { bounceType: 'Transient' } },
+      {
+        owners: [{ reason: 'email-undelivered', events: EVENTS }],
+        bouncedEmail: { bounceType: 'Transient' },
+      },
     ]);
   });
 });
