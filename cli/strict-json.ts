@@ -5,7 +5,9 @@
  * active) and rounds a number to the nearest double (`1e-400` reads as 0):
  * both would act on data other than what the file says. A repeated key is
  * refused; a number no JavaScript number carries exactly is reported where a
- * caller asks for it (`exactNumbers`: `import`, which stores numbers).
+ * caller asks for it (`exactNumbers`: `import`, which stores numbers), unless
+ * the caller carries it another way (`carryNumber`: `import` sends its text,
+ * which DynamoDB stores exactly: docs/data-model.md, "Import and export").
  */
 import { sameDecimal } from '../lambdas/hygiene/decimal-shape';
 
@@ -23,6 +25,12 @@ export interface InexactNumber {
 export interface JsonReadOptions {
   /** Report numbers whose text the JavaScript number read from it does not carry exactly. */
   readonly exactNumbers?: boolean;
+  /**
+   * With `exactNumbers`: what to put in the value, given the number's text as written, for a number a JavaScript
+   * number cannot carry (inexact, or beyond ±(2^53 − 1)); `undefined` leaves the JavaScript number there (an inexact
+   * one is then reported). `import` gives the SDK's exact forms (`bigint`, `NumberValue`) of a number DynamoDB stores.
+   */
+  readonly carryNumber?: (source: string) => unknown;
 }
 
 /** The text is valid JSON but an object in it repeats a key: which value counts would be a guess. */
@@ -43,7 +51,8 @@ export class RepeatedKeyError extends Error {
 /**
  * Parses JSON text strictly: as `JSON.parse`, refusing a repeated key in any
  * object, and, with `exactNumbers`, listing the numbers it read inexactly
- * (the value still holds `JSON.parse`'s number for them).
+ * (the value still holds `JSON.parse`'s number for them) except those
+ * `carryNumber` carries (the value holds what it returned for them).
  * @throws {SyntaxError} when the text is not JSON
  * @throws {RepeatedKeyError} when an object repeats a key (`"a"` and `"\u0061"` are one key)
  */
@@ -53,7 +62,33 @@ export function parseJsonText(
 ): { readonly value: unknown; readonly inexactNumbers: readonly InexactNumber[] } {
   const value: unknown = JSON.parse(text);
   // Only text JSON.parse accepted is scanned: every token is well formed.
-  return { value, inexactNumbers: scanJsonText(text, options.exactNumbers ?? false) };
+  const carry = options.carryNumber;
+  const scan = scanJsonText(text, options.exactNumbers ?? false, carry);
+  if (!scan.carried || carry === undefined) return { value, inexactNumbers: scan.inexact };
+  // Rare (a line with such a number): parsed again, each carried number replaced from its source text.
+  return { value: JSON.parse(text, carryingReviver(carry)), inexactNumbers: scan.inexact };
+}
+
+/** `JSON.parse`'s reviver with the source text of a primitive (Node 21+, not yet in the ES2023 lib typings). */
+type SourceReviver = (key: string, value: unknown, context?: { readonly source?: string }) => unknown;
+
+/** A reviver putting `carry`'s value in place of each number {@link beyondNumber} that it carries. */
+function carryingReviver(carry: (source: string) => unknown): (key: string, value: unknown) => unknown {
+  const reviver: SourceReviver = (_key, value, context) => {
+    const source = context?.source;
+    if (typeof value !== 'number' || source === undefined || !beyondNumber(source)) return value;
+    return carry(source) ?? value;
+  };
+  return reviver as (key: string, value: unknown) => unknown;
+}
+
+/**
+ * Whether a JavaScript number cannot stand for the number written `source`:
+ * not {@link carriesExactly}, or beyond ±(2^53 − 1), where the AWS SDK refuses
+ * to send a `number` (its neighbours round to it).
+ */
+function beyondNumber(source: string): boolean {
+  return !carriesExactly(source) || Math.abs(Number(source)) > Number.MAX_SAFE_INTEGER;
 }
 
 /**
@@ -117,15 +152,20 @@ function closingQuote(text: string, from: number): number {
  * One pass over valid JSON text: refuses an object that repeats a key, at any
  * depth (a reviver cannot see it: `JSON.parse` hands it only the last value),
  * and with `checkNumbers` lists the numbers whose text {@link carriesExactly}
- * refuses. A scan rather than `JSON.parse`'s reviver source-text access
+ * refuses, leaving out those `carry` carries (`carried`: there was one). A scan rather than `JSON.parse`'s reviver source-text access
  * (`context.source`, which works on Node 24): the text has to be walked for
  * the keys anyway, and a reviver, called for every value, costs about six
  * times the parse itself (100,000 import lines: 1.1 s against 0.18 s); this
  * scan adds about 0.3 s, and `import --dry-run` of them takes 2.8 s, 2.4 s before.
  * @throws {RepeatedKeyError} naming the first repeated key and its object
  */
-function scanJsonText(text: string, checkNumbers: boolean): InexactNumber[] {
+function scanJsonText(
+  text: string,
+  checkNumbers: boolean,
+  carry: ((source: string) => unknown) | undefined,
+): { readonly inexact: InexactNumber[]; readonly carried: boolean } {
   const inexact: InexactNumber[] = [];
+  let carried = false;
   let top: Frame | undefined;
   let i = 0;
   while (i < text.length) {
@@ -157,14 +197,15 @@ function scanJsonText(text: string, checkNumbers: boolean): InexactNumber[] {
       const digits = end - i - (c === MINUS ? 1 : 0);
       if (checkNumbers && !(integer && digits <= SURELY_EXACT_DIGITS)) {
         const source = text.slice(i, end);
-        if (!carriesExactly(source)) inexact.push(inexactAt(top, source));
+        if (carry !== undefined && beyondNumber(source) && carry(source) !== undefined) carried = true;
+        else if (!carriesExactly(source)) inexact.push(inexactAt(top, source));
       }
       i = end;
     } else {
       i++;
     }
   }
-  return inexact;
+  return { inexact, carried };
 }
 
 /** Records `raw` (a key's text as written) in its object, refusing one seen there already. */

@@ -75,7 +75,8 @@ function compareScalars(a: unknown, b: unknown): number {
  * nested maps) by name, since DynamoDB returns them in no fixed order and two
  * exports should diff cleanly. String and number sets become sorted arrays,
  * binary values base64 strings (JSON has neither), so export → import keeps
- * every value (a set comes back as a list). Stored DEL, C1, format and line
+ * every value but their types: a set comes back as a list, a binary value as
+ * its base64 string (docs/data-model.md, "Import and export"). Stored DEL, C1, format and line
  * separator characters are written as `\uXXXX` escapes (`escapeJsonText`):
  * the same values for a JSON reader, nothing raw for a terminal.
  */

@@ -16,8 +16,10 @@
  * A string or attribute name with a lone UTF-16 surrogate is a bad line
  * (DynamoDB would store U+FFFD instead: `lambdas/hygiene/lone-surrogates.ts`), and so is
  * a line that is not UTF-8, one that repeats a key in an object, and one with
- * a number no JavaScript number carries exactly (`1e-400`, read as 0:
- * `cli/strict-json.ts`, `exactNumbers`).
+ * a number no JavaScript number carries exactly that DynamoDB cannot store
+ * either (`1e-400`, read as 0: `cli/strict-json.ts`, `exactNumbers`); one
+ * DynamoDB stores (`12345678901234567890`, as `export` writes it) is sent as
+ * its text ({@link carryStorableNumber}).
  * A record whose `hygieneHistory` is longer than the worker keeps is written
  * as given but counted, with a warning: later writes drop its oldest entries
  * until the newest `HISTORY_LIMIT` remain (docs/data-model.md, "History"); one
@@ -36,6 +38,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from '@commander-js/extra-typings';
+import { readStoredNumber } from '../../lambdas/aws/dynamodb-client';
 import { formatProblem, parseCredential } from '../../lambdas/hygiene/credential';
 import { HISTORY_ATTR, isReservedId, RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
 import { HISTORY_LIMIT, HISTORY_MAX_DROP, historyLength } from '../../lambdas/hygiene/history';
@@ -141,50 +144,30 @@ export class ImportIncompleteError extends Error {
 
 /**
  * Numbers of the line that would not be written as the file states them, one
- * problem each: those whose text no JavaScript number carries exactly
- * (`cli/strict-json.ts`, `exactNumbers`: `3.14159265358979323846`, `1e-400`),
- * which would silently differ from the file, and the exact ones the AWS SDK
- * refuses to send ({@link unsendableNumbers}).
+ * problem each: those no JavaScript number carries exactly and that
+ * {@link carryStorableNumber} did not carry, because DynamoDB cannot store
+ * them (`1e-400`, read as 0; more than 38 significant digits), which would
+ * silently differ from the file. Named by DynamoDB's reason.
  */
-function numberProblems(line: JsonlLine, raw: RawItem): string[] {
+function numberProblems(line: JsonlLine): string[] {
   const inexact = (line.ok && line.inexactNumbers) || [];
-  return [
-    ...inexact.map(
-      ({ path, source, value }) =>
-        `${path}: the number ${source} cannot be carried exactly (JSON reads it as ${value}; quote it as a string)`,
-    ),
-    ...unsendableNumbers(raw, new Set(inexact.map((n) => n.path))),
-  ];
+  return inexact.map(({ path, source, value }) => {
+    const reason = numberProblem(source) ?? `the number ${source} cannot be carried exactly`;
+    return `${path}: ${reason} (JSON reads it as ${value}; quote it as a string)`;
+  });
 }
 
 /**
- * Numbers beyond ±(2^53 − 1), one problem each: the AWS SDK refuses to send
- * them as numbers (and it would fail their whole batch). Leaves out the paths
- * in `skip` (already reported) and numbers DynamoDB cannot store at all
- * (`1.5e300`: the item limits name those, `cli/aws/item-limits.ts`).
+ * How `import` carries a number no JavaScript number can (inexact, or beyond
+ * ±(2^53 − 1), which the AWS SDK refuses to send as a `number`): as the worker
+ * reads it back from the table (`readStoredNumber`: a `bigint`, or a
+ * `NumberValue` of its text), which the SDK sends as written, so the item
+ * holds the file's number (`12345678901234567890` from an export, docs/data-model.md,
+ * "Import and export"). `undefined` (not carried, reported) for a number
+ * DynamoDB cannot store (`cli/aws/item-limits.ts`, `numberProblem`).
  */
-export function unsendableNumbers(
-  value: unknown,
-  skip: ReadonlySet<string> = new Set(),
-  path = '',
-): string[] {
-  if (typeof value === 'number') {
-    const where = path || '(record)';
-    const unsendable =
-      Math.abs(value) > Number.MAX_SAFE_INTEGER &&
-      !skip.has(where) &&
-      numberProblem(String(value)) === undefined;
-    return unsendable
-      ? [
-          `${where}: the number ${value} is beyond ±(2^53 − 1), which the AWS SDK refuses to send as a number (quote it as a string)`,
-        ]
-      : [];
-  }
-  if (Array.isArray(value)) return value.flatMap((v, i) => unsendableNumbers(v, skip, `${path}[${i}]`));
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).flatMap(([k, v]) => unsendableNumbers(v, skip, path ? `${path}.${k}` : k));
-  }
-  return [];
+export function carryStorableNumber(source: string): unknown {
+  return numberProblem(source) === undefined ? readStoredNumber(source) : undefined;
 }
 
 /**
@@ -243,7 +226,7 @@ export function checkImportLine(
   if (illFormed.length > 0) return { rejected: { line: line.lineNumber, id, problems: illFormed } };
   const history = historyProblems(parsed.credential.raw);
   if (history.length > 0) return { rejected: { line: line.lineNumber, id, problems: history } };
-  const numbers = numberProblems(line, parsed.credential.raw);
+  const numbers = numberProblems(line);
   if (numbers.length > 0) return { rejected: { line: line.lineNumber, id, problems: numbers } };
   // Past DynamoDB's limits the item would fail its whole batch: reject the line instead.
   const unstorable = itemLimitProblems(parsed.credential.raw);
@@ -299,8 +282,9 @@ export async function importJsonLines(
   client: DynamoDBDocumentClient,
   options: ImportOptions,
 ): Promise<ImportSummary> {
-  // exactNumbers: a number the file writes more precisely than a JavaScript number holds is a bad line.
-  const lines = readJsonLines(options.file, { exactNumbers: true });
+  // exactNumbers: a number the file writes more precisely than a JavaScript number holds is carried as its
+  // text when DynamoDB stores it, else a bad line.
+  const lines = readJsonLines(options.file, { exactNumbers: true, carryNumber: carryStorableNumber });
   // Opens the file before touching the table: an unreadable file is a usage error with nothing created.
   const first = await lines.next();
   // A table refused (missing, of another kind) ends the reading too: the file is closed now, not when collected.

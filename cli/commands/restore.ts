@@ -6,14 +6,15 @@
  * stack's deployed config, which its scheduled sweep reads — a `--config`
  * file's list counts only on a local `--endpoint` table), because the next
  * sweep would delete it again. With a stack, `--now` is for `--dry-run` only
- * (restore-terms.ts).
+ * (restore-terms.ts). With `--format json` a refusal is also a JSON document on
+ * stdout, `{id, error, check}`, as `--run` lists one (exit 1 all the same).
  */
 import type { Command } from '@commander-js/extra-typings';
 import { operatorText } from '../../lambdas/hygiene/operator-identity';
 import { jsonText } from '../../lambdas/render/json-text';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { OPERATOR_ENV } from '../aws/caller-identity';
-import { restoreCredential } from '../aws/restore';
+import { RestoreRefusal, restoreCredential } from '../aws/restore';
 import { byOption } from '../options/by-option';
 import { parseCredentialId } from '../options/credential-id';
 import { defineCommand } from '../options/define-command';
@@ -37,7 +38,13 @@ async function runRestore(id: string, options: RestoreOptions): Promise<void> {
   const { terms, target } = await restoreTerms(options, 'the credential is restored', 'restore');
   const result = await withTable(target, (client) =>
     restoreCredential(client, target.table, { id, ...terms }),
-  );
+  ).catch((error: unknown) => {
+    if (options.format === 'json' && error instanceof RestoreRefusal) {
+      process.stdout.write(`${jsonText(refusalJson(id, error))}\n`);
+    }
+    // The error line on stderr and exit 1, as for every format (cli/main.ts).
+    throw error;
+  });
   if (options.format === 'json') {
     process.stdout.write(`${jsonText(result)}\n`);
   } else {
@@ -51,6 +58,16 @@ async function runRestore(id: string, options: RestoreOptions): Promise<void> {
     process.stdout.write(`${terminalText(line)}\n`);
   }
   writeRestoreWarnings([result]);
+}
+
+/**
+ * A refusal as `--format json` prints it on stdout, keyed as `restore --run`'s
+ * `skipped` and `refused` entries (`cli/use-cases/restore-run.ts`, `RunRestoreMiss`;
+ * no `rule`, which only a run's manifest knows): the message as the stderr line
+ * says it, and the check for scripts to branch on (docs/data-model.md, "Restore").
+ */
+function refusalJson(id: string, refusal: RestoreRefusal): { id: string; error: string; check: string } {
+  return { id, error: refusal.message, check: refusal.check };
 }
 
 /** `restore` and its flags. */

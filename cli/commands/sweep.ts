@@ -8,7 +8,8 @@
  * an acting run publishes its admin summary (marked as an operator run, with
  * the caller's identity) and the run metrics, as the scheduled sweep does
  * (docs/sweep.md, "Operator runs"); a summary not published is a failure
- * (exit 1: the writes stand, the admins were not told). `--allow-mass-delete`,
+ * (exit 1: the writes stand, the admins were not told), which `--format json`
+ * says too (`adminSummary`). `--allow-mass-delete`,
  * and `--now` on a run that acts, are for local tables (`--endpoint`): in AWS
  * (a stack, or a table named without `--endpoint`) they are refused before
  * anything reaches AWS (a deployment's override is `guard
@@ -158,18 +159,32 @@ function sweepMode(options: SweepOptions, target: Target, planOnly: boolean): Mo
 }
 
 /**
+ * Whether an operator's acting run told the admins: its admin run summary
+ * published on the deployment's topic or not, and why not (`--format json`'s
+ * `adminSummary`, docs/sweep.md, "Operator runs (`--stack`)").
+ */
+export interface AdminSummaryReport {
+  readonly published: boolean;
+  /** The deployment's topic it was published, or refused, on. */
+  readonly topicArn: string;
+  /** Why it was not published: SNS's error code and message (absent when published, or when SNS gave none). */
+  readonly error?: string;
+}
+
+/**
  * Tells the deployment about an operator's acting run: admin summary on its
  * topic and the run metrics (`cli/aws/operator-report.ts`); says on stderr
  * what could not be delivered.
- * @returns false when the admin run summary was not published (the admins were not told of the run)
+ * @returns whether the admin run summary was published (the admins told of the run), or `undefined` for a run
+ *   that publishes none (not against a deployment, or not acting)
  */
 async function reportToDeployment(
   target: Target,
   summary: RunSummary,
   callerArn: string | undefined,
-): Promise<boolean> {
+): Promise<AdminSummaryReport | undefined> {
   const deployment = target.deployment;
-  if (deployment === undefined || summary.mode !== 'enforce') return true;
+  if (deployment === undefined || summary.mode !== 'enforce') return undefined;
   // Loaded on demand: the STS and CloudWatch clients are needed by an operator run only.
   const { createOperatorClients, reportOperatorSweep, unpublishedSummaryText } = await import(
     '../aws/operator-report'
@@ -191,7 +206,12 @@ async function reportToDeployment(
     // figure the metrics do; the metrics feed the dashboard and alarms, whose run alarms keep their state over a
     // missing datapoint (the text above already says when the alarm cannot fire either).
     if (outcome.metricsFailure !== undefined) said(`run metrics NOT sent: ${outcome.metricsFailure}`);
-    return outcome.published;
+    const failure = outcome.publishFailure;
+    return {
+      published: outcome.published,
+      topicArn: deployment.topicArn,
+      ...(!outcome.published && failure !== undefined && { error: `${failure.code}: ${failure.message}` }),
+    };
   } finally {
     sts.destroy();
     cloudWatch.destroy();
@@ -230,9 +250,11 @@ function sweepPrinter(format: SweepOptions['format'], mode: Mode, advice: GuardA
   const listing = mode === 'audit';
   return {
     onDeletion: listing ? (deletion: PlannedDeletion) => deletions.push(deletion) : undefined,
-    print(summary: RunSummary): void {
+    print(summary: RunSummary, adminSummary?: AdminSummaryReport): void {
       if (format === 'json') {
-        process.stdout.write(listing ? renderDryRunJson(summary, deletions) : renderRunSummaryJson(summary));
+        // A dry run publishes no admin summary: `adminSummary` is an acting operator run's only.
+        const document = { ...summary, ...(adminSummary !== undefined && { adminSummary }) };
+        process.stdout.write(listing ? renderDryRunJson(summary, deletions) : renderRunSummaryJson(document));
         return;
       }
       const text = renderRunSummaryText(summary, { ...advice, plannedDeletionsListed: listing });
@@ -289,11 +311,18 @@ async function runSweepCommand(options: SweepOptions, command: Command): Promise
       ),
     ).finally(() => progress.clear());
     // What was written before an abort is on the table: show it and tell the deployment, as for a finished run.
-    print(outcome.summary);
-    const adminsTold = await reportToDeployment(target, outcome.summary, operator?.callerArn);
+    // The text comes first, as the run's record; the JSON after the report, to say whether the admins were told.
+    const json = options.format === 'json';
+    if (!json) print(outcome.summary);
+    let adminSummary: AdminSummaryReport | undefined;
+    try {
+      adminSummary = await reportToDeployment(target, outcome.summary, operator?.callerArn);
+    } finally {
+      if (json) print(outcome.summary, adminSummary);
+    }
     const endedEarly = endedEarlyLine(outcome);
     if (endedEarly !== undefined) process.stderr.write(endedEarly);
-    process.exitCode = operatorExitCode(outcome.summary, adminsTold);
+    process.exitCode = operatorExitCode(outcome.summary, adminSummary?.published ?? true);
   });
 }
 

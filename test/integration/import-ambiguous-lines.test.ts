@@ -2,14 +2,16 @@
  * `import` never writes a value other than the one the file states, against
  * DynamoDB Local: a line whose object repeats a key (`JSON.parse` would keep
  * the last: another id, a deleted credential read as active) and a line with a
- * number no JavaScript number carries exactly (`3.14159265358979323846`,
- * `1e-400` read as 0, `9007199254740993`) are rejected by their line, naming
- * the key or the field, and not written; the good lines are written, numbers
- * in any exact notation (`1.0`, `1e2`) included; exit 1 (docs/data-model.md,
- * "Import and export").
+ * number neither a JavaScript number nor DynamoDB carries exactly (`1e-400`,
+ * read as 0) are rejected by their line, naming the key or the field, and not
+ * written; the good lines are written, numbers in any exact notation (`1.0`,
+ * `1e2`) included, and numbers DynamoDB stores but a double does not
+ * (`3.14159265358979323846`, `9007199254740993`) with the file's digits; exit 1
+ * (docs/data-model.md, "Import and export").
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getItem } from '../support/items';
@@ -49,12 +51,20 @@ describe('import and lines JSON.parse would read as something else', () => {
     return (out.Items ?? []).map((item) => String(item.id)).sort();
   }
 
-  it('rejects each by line, naming the repeated key or the inexact number; writes the rest exactly; exit 1', async () => {
+  /** An attribute of an item as DynamoDB holds it (the low-level form: a number as its text). */
+  async function storedNumber(id: string, name: string): Promise<unknown> {
+    const out = await table.client.send(
+      new GetItemCommand({ TableName: table.tableName, Key: { id: { S: id } }, ConsistentRead: true }),
+    );
+    return out.Item?.[name];
+  }
+
+  it('rejects each by line, naming the repeated key or the number DynamoDB cannot store; writes the rest exactly; exit 1', async () => {
     const run = await runCli(['import', file, ...tableFlags(table)]);
 
     expect(run.code).toBe(1);
     expect(run.stdout).toBe(
-      `imported 2 record(s) into ${table.tableName}; 6 line(s) rejected, not written\n`,
+      `imported 4 record(s) into ${table.tableName}; 4 line(s) rejected, not written\n`,
     );
     const rejected = run.stderr.split('\n').filter((l) => l.startsWith('pc-hygiene import: rejected'));
     const guess = 'which value counts would be a guess';
@@ -62,13 +72,14 @@ describe('import and lines JSON.parse would read as something else', () => {
     expect(rejected).toEqual([
       `pc-hygiene import: rejected line 2: ambiguous JSON: the key "id" appears more than once in one object (at the top level); ${guess}`,
       `pc-hygiene import: rejected line 3: ambiguous JSON: the key "deletedAt" appears more than once in one object (at the top level); ${guess}`,
-      `pc-hygiene import: rejected line 4 (id amb-4): vendor.ratio: the number 3.14159265358979323846 cannot be carried exactly (JSON reads it as 3.141592653589793; ${quote})`,
-      `pc-hygiene import: rejected line 5 (id amb-5): vendor.tiny[1]: the number 1e-400 cannot be carried exactly (JSON reads it as 0; ${quote})`,
+      `pc-hygiene import: rejected line 5 (id amb-5): vendor.tiny[1]: the number 1e-400 is too small for DynamoDB (a non-zero magnitude must be at least 1E-130) (JSON reads it as 0; ${quote})`,
       // Exact, but past what DynamoDB stores: its own reason, not a precision one.
       `pc-hygiene import: rejected line 6 (id amb-6): vendor.huge: the number 1.5e+300 is too large for DynamoDB (a magnitude must be below 1E+126) (${quote})`,
-      `pc-hygiene import: rejected line 7 (id amb-7): counter: the number 9007199254740993 cannot be carried exactly (JSON reads it as 9007199254740992; ${quote})`,
     ]);
-    expect(await storedIds()).toEqual(['amb-1', 'amb-8']);
+    expect(await storedIds()).toEqual(['amb-1', 'amb-4', 'amb-7', 'amb-8']);
+    // Past a double but stored by DynamoDB: written with the file's digits, not JSON.parse's rounding.
+    expect(await storedNumber('amb-4', 'vendor')).toEqual({ M: { ratio: { N: '3.14159265358979323846' } } });
+    expect(await storedNumber('amb-7', 'counter')).toEqual({ N: '9007199254740993' });
     expect((await getItem(table.client, table.tableName, 'amb-8'))?.vendor).toEqual({
       one: 1,
       hundred: 100,

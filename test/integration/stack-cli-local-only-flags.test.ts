@@ -8,7 +8,8 @@
  * both before anything reaches AWS; a local table keeps both, and only there
  * does a tripped guard's advice offer `--allow-mass-delete`. And an acting
  * sweep whose admin run summary SNS refuses exits 1, naming
- * `operatorPrincipalArns` (docs/deploy.md, "Operating a deployment from the CLI").
+ * `operatorPrincipalArns` (docs/deploy.md, "Operating a deployment from the CLI"),
+ * and its `--format json` says so in `adminSummary` (docs/sweep.md, "Operator runs (`--stack`)").
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
@@ -352,5 +353,41 @@ describe('an operator sweep whose admin run summary is not published (mocked AWS
     expect(run.exitCode).toBe(EXIT_CODE.complete);
     expect(run.stderr).toContain(`admin run summary published to ${TOPIC} (operator run by ${CALLER})`);
     expect((await exportTable(table)).find((i) => i.id === 'b-expired')).toHaveProperty('deletedAt', NOW_ISO);
+  });
+
+  it('--format json says whether the admins were told (adminSummary), refused or published; a local run has none', async () => {
+    sns
+      .on(PublishBatchCommand)
+      .rejectsOnce(
+        Object.assign(new Error(`User: ${CALLER} is not authorized`), {
+          name: 'AuthorizationErrorException',
+        }),
+      )
+      .resolves({ Successful: [{ Id: 'run-summary', MessageId: 'm-2' }], Failed: [] });
+    const refused = await cli(registerSweepCommand, ['sweep', ...stack, '--format', 'json']);
+    expect(refused.exitCode).toBe(EXIT_CODE.failure);
+    const refusedJson = JSON.parse(refused.stdout) as {
+      deletions: { applied: number };
+      adminSummary: unknown;
+    };
+    expect(refusedJson.deletions.applied).toBe(1);
+    expect(refusedJson.adminSummary).toEqual({
+      published: false,
+      topicArn: TOPIC,
+      error: `AuthorizationErrorException: User: ${CALLER} is not authorized`,
+    });
+    // The stderr line stays (exit 1 outranked by 3 or 4: docs/sweep.md).
+    expect(refused.stderr).toContain(`admin run summary NOT published to ${TOPIC}`);
+
+    await putItems(table.client, table.tableName, [credential('c-expired', { expiresTime: days(-1) })]);
+    const published = await cli(registerSweepCommand, ['sweep', ...stack, '--format', 'json']);
+    expect(published.exitCode).toBe(EXIT_CODE.complete);
+    expect((JSON.parse(published.stdout) as { adminSummary: unknown }).adminSummary).toEqual({
+      published: true,
+      topicArn: TOPIC,
+    });
+
+    const local = await cli(registerSweepCommand, ['sweep', ...tableFlags(table), '--format', 'json']);
+    expect(JSON.parse(local.stdout)).not.toHaveProperty('adminSummary');
   });
 });

@@ -3,12 +3,18 @@
  * docs/data-model.md, "Import and export"): every valid line written, each bad one rejected by line number with its
  * problem, a dry run writing nothing, the CLI's exit codes and one-line errors; export keeps every attribute (sets
  * as sorted arrays, reserved items only on request) and numbers a double cannot hold exactly, which import then
- * refuses rather than round; export, import into a new table and export again gives the same lines.
+ * writes back with the same N (sets come back as lists, binary as base64 strings); export, import into a new table
+ * and export again gives the same lines.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteTableCommand,
+  DescribeTableCommand,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importJsonLines } from '../../cli/commands/import';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
@@ -161,7 +167,7 @@ describe('export', () => {
     expect((await readFile(output, 'utf8')).trim().split('\n')).toHaveLength(3);
   });
 
-  it('exports numbers beyond a double exactly; import refuses them rather than round them', async () => {
+  it('exports numbers beyond a double exactly and import writes them back with the same N; sets and binary change type', async () => {
     const local = await createTestTable(undefined, 'export-numbers');
     await local.client.send(
       new PutItemCommand({
@@ -170,20 +176,45 @@ describe('export', () => {
           id: { S: 'pc-n' },
           userId: { S: 'u' },
           huge: { N: '1E+125' },
-          big: { N: '12345678901234567890' },
+          bigCounter: { N: '12345678901234567890' },
+          precise: { N: '3.14159265358979323846' },
+          tags: { SS: ['b', 'a'] },
+          sizes: { NS: ['10', '9'] },
+          blob: { B: new Uint8Array([1, 2, 3]) },
         },
       }),
     );
     const run = await runCli(['export', '--table', local.tableName, '--endpoint', local.endpoint]);
     // DynamoDB may return 1E+125 in its canonical form: either way, exactly the stored value.
     expect(run.stdout).toMatch(
-      /^\{"id":"pc-n","big":12345678901234567890,"huge":(1E\+125|10{125}),"userId":"u"\}\n$/,
+      /^\{"id":"pc-n","bigCounter":12345678901234567890,"blob":"AQID","huge":(1E\+125|10{125}),"precise":3\.14159265358979323846,"sizes":\[9,10\],"tags":\["a","b"\],"userId":"u"\}\n$/,
     );
     const file = join(dir, 'numbers.jsonl');
     await writeFile(file, run.stdout);
-    const summary = await importJsonLines(local.client, { table: local.tableName, file });
-    expect(summary.written).toBe(0);
-    expect(summary.rejectedLines[0]?.problems).toHaveLength(2);
+    const copy = `${local.tableName}-copy`;
+    const flags = ['--table', copy, '--endpoint', local.endpoint];
+    const imported = await runCli(['import', file, '--create-table', ...flags]);
+    expect(imported.stderr).toBe('');
+    expect(imported.code).toBe(0);
+    const [original, copied] = await Promise.all(
+      [local.tableName, copy].map(async (TableName) => {
+        const out = await local.client.send(
+          new GetItemCommand({ TableName, Key: { id: { S: 'pc-n' } }, ConsistentRead: true }),
+        );
+        return out.Item;
+      }),
+    );
+    expect(copied?.bigCounter).toEqual({ N: '12345678901234567890' });
+    expect(copied?.huge).toEqual(original?.huge);
+    expect(copied?.precise).toEqual({ N: '3.14159265358979323846' });
+    // What does not round-trip (docs/data-model.md, "Import and export"): sets come back as lists, binary as base64.
+    expect(copied?.tags).toEqual({ L: [{ S: 'a' }, { S: 'b' }] });
+    expect(copied?.sizes).toEqual({ L: [{ N: '9' }, { N: '10' }] });
+    expect(copied?.blob).toEqual({ S: 'AQID' });
+    // And the copy exports as the original did.
+    const again = await runCli(['export', ...flags]);
+    expect(again.stdout).toBe(run.stdout);
+    await local.client.send(new DeleteTableCommand({ TableName: copy }));
     await local.drop();
   });
 

@@ -367,9 +367,10 @@ describe('restore', () => {
       });
       const json = await cli([id, '--reason', 'mistake', '--format', 'json']);
       expect(json.code).toBe(1);
-      expect(json.stderr).toBe(
-        `pc-hygiene: credential ${id} is not deleted (no deletedAt): restored at ${formatInstant(NOW)} by bob (reason mistake): nothing to restore\n`,
-      );
+      const error = `credential ${id} is not deleted (no deletedAt): restored at ${formatInstant(NOW)} by bob (reason mistake): nothing to restore`;
+      expect(json.stderr).toBe(`pc-hygiene: ${error}\n`);
+      // The refusal as a document too, keyed as `restore --run`'s `skipped` entries (docs/data-model.md, "Restore").
+      expect(JSON.parse(json.stdout)).toEqual({ id, error, check: 'not-deleted' });
     });
 
     it('defaults --by to the OS user and --format json prints the result', async () => {

@@ -1,13 +1,13 @@
 /**
  * One exported item as a JSON line (cli/commands/export.ts; docs/data-model.md, "Import and export", "Numbers"): id
  * first, keys sorted, sets as sorted arrays, binary as base64, numbers beyond a double exactly as stored; and the
- * import's `unsendableNumbers`, which names by path every number the AWS SDK would refuse to send, leaving out paths
- * already reported and numbers DynamoDB's own limits name.
+ * import's `carryStorableNumber`, which reads such a number back exactly (as the worker reads it from the table)
+ * when DynamoDB stores it, so export → import keeps it.
  */
 import { NumberValue } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { itemToJsonLine } from '../../cli/commands/export';
-import { unsendableNumbers } from '../../cli/commands/import';
+import { carryStorableNumber } from '../../cli/commands/import';
 
 describe('itemToJsonLine', () => {
   it('puts id first, then attributes and nested map keys by name', () => {
@@ -37,18 +37,17 @@ describe('itemToJsonLine', () => {
   });
 });
 
-describe('unsendableNumbers', () => {
-  it('names every number beyond ±(2^53 − 1), which the AWS SDK refuses to send, with its path', () => {
-    expect(unsendableNumbers({ id: 'x', a: 1.5, b: { c: [1, 1e125] }, d: 2 ** 53 })).toEqual([
-      'b.c[1]: the number 1e+125 is beyond ±(2^53 − 1), which the AWS SDK refuses to send as a number (quote it as a string)',
-      'd: the number 9007199254740992 is beyond ±(2^53 − 1), which the AWS SDK refuses to send as a number (quote it as a string)',
-    ]);
-    expect(unsendableNumbers({ id: 'x', n: Number.MAX_SAFE_INTEGER, m: -0.1 })).toEqual([]);
+describe('carryStorableNumber', () => {
+  it('carries a number a JavaScript number cannot as the worker reads it back: bigint or NumberValue, exact', () => {
+    expect(carryStorableNumber('12345678901234567890')).toBe(12345678901234567890n);
+    expect(carryStorableNumber('-9007199254740993')).toBe(-9007199254740993n);
+    expect(carryStorableNumber('3.14159265358979323846')).toEqual(NumberValue.from('3.14159265358979323846'));
+    expect(carryStorableNumber('1e125')).toEqual(NumberValue.from('1e125'));
   });
 
-  it('leaves out the paths already reported and numbers DynamoDB cannot store (its own limits name them)', () => {
-    expect(unsendableNumbers({ a: 2 ** 60, b: [1.5e300], c: 2 ** 54 }, new Set(['a']))).toEqual([
-      'c: the number 18014398509481984 is beyond ±(2^53 − 1), which the AWS SDK refuses to send as a number (quote it as a string)',
-    ]);
+  it('leaves a number DynamoDB cannot store to be reported (39 significant digits, beyond its range)', () => {
+    expect(carryStorableNumber('123456789012345678901234567890123456789')).toBeUndefined();
+    expect(carryStorableNumber('1e-400')).toBeUndefined();
+    expect(carryStorableNumber('1.5e300')).toBeUndefined();
   });
 });

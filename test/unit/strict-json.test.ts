@@ -2,7 +2,8 @@
  * The one strict JSON parse of the CLI (cli/jsonl.ts, `parseJsonText`): a key
  * repeated in an object, at any depth, is refused by name (JSON.parse would
  * keep the last value silently), and with `exactNumbers` every number whose
- * text the JavaScript number does not carry exactly is listed with its path.
+ * text the JavaScript number does not carry exactly is listed with its path,
+ * unless `carryNumber` carries it (its value then in the number's place).
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -79,6 +80,31 @@ describe('parseJsonText with exactNumbers: a number is exact when String(n) is t
     const text = '{"x":1.23456789012345678901}';
     expect(parseJsonText(text)).toEqual({ value: { x: 1.2345678901234567 }, inexactNumbers: [] });
     expect(parseJsonText(text, { exactNumbers: true }).value).toEqual({ x: 1.2345678901234567 });
+  });
+});
+
+describe('parseJsonText with carryNumber: a number a JavaScript number cannot stand for, carried from its text', () => {
+  const carry = (source: string) => (source.includes('e-400') ? undefined : `carried ${source}`);
+
+  it('puts what carryNumber returns in its place (inexact, or beyond ±(2^53 − 1)), not reporting it', () => {
+    const text =
+      '{"big":12345678901234567890,"x":[3.14159265358979323846,1e20],"safe":9007199254740991,"s":"1e30"}';
+    expect(parseJsonText(text, { exactNumbers: true, carryNumber: carry })).toEqual({
+      value: {
+        big: 'carried 12345678901234567890',
+        x: ['carried 3.14159265358979323846', 'carried 1e20'],
+        safe: 9007199254740991,
+        s: '1e30',
+      },
+      inexactNumbers: [],
+    });
+  });
+
+  it('reports, with the JavaScript number in place, an inexact number carryNumber does not carry', () => {
+    expect(parseJsonText('{"tiny":1e-400,"n":1.5}', { exactNumbers: true, carryNumber: carry })).toEqual({
+      value: { tiny: 0, n: 1.5 },
+      inexactNumbers: [{ path: 'tiny', source: '1e-400', value: 0 }],
+    });
   });
 });
 
