@@ -9,7 +9,10 @@
  * the others by the `Endpoint` and `Protocol` the listing already carries, before any
  * attribute read: one person's opt-out costs the listing's pages and a read
  * per subscription at their address, not one per subscription on the topic
- * (GetSubscriptionAttributes has its own TPS quota). The notifier's live reach
+ * (GetSubscriptionAttributes has its own TPS quota). Given a time budget (the
+ * reconciler Lambda's), it starts no attribute read once the budget is spent
+ * and fails the listing whole (`TopicListingStoppedError`): a partial listing
+ * is never planned from. The notifier's live reach
  * check lists only (`listUnread`: the listing's pages, no attribute read).
  * Calls run with bounded
  * concurrency; throttling is retried by the client (build it with
@@ -50,13 +53,18 @@ import {
   PENDING_CONFIRMATION_ARN,
   type TopicSubscription,
 } from '../hygiene/subscription-plan';
-import type {
-  TopicListOptions,
-  TopicSubscriptionListing,
-  TopicSubscriptions,
+import {
+  budgetSpentCheck,
+  TopicListingStoppedError,
+  type TopicListOptions,
+  type TopicSubscriptionListing,
+  type TopicSubscriptions,
 } from '../hygiene/subscription-ports';
 import { DEFAULT_RECONCILE_CONCURRENCY } from '../hygiene/subscription-reconciler';
 import { mapWithConcurrency } from '../hygiene/task-pool';
+
+/** A subscription {@link SnsTopicSubscriptions.list} did not read: its time budget was spent. */
+const NOT_READ = Symbol('not read');
 
 /** SNS answered Subscribe without a subscription ARN (it must return one with `ReturnSubscriptionArn`). */
 export class MissingSubscriptionArnError extends Error {
@@ -85,13 +93,23 @@ export class SnsTopicSubscriptions implements TopicSubscriptions, TopicSubscript
    * with an ARN is read for its filter policy (SNS's quota counts them on
    * every protocol) and its confirmation state; one deleted meanwhile, or
    * listed as deleted (`Deleted`: unsubscribed by its link), is left out.
+   * With `remainingMs`, no read starts once it is spent: the reads in flight end, and the listing fails whole.
+   * @throws {TopicListingStoppedError} when the budget ran out before every subscription kept was read
    */
   async list(options: TopicListOptions = {}): Promise<readonly TopicSubscription[]> {
     const { atAddresses, mailboxKey = normalizeEmail } = options;
     const listed = await this.listPages();
     const kept = atAddresses === undefined ? listed : listed.filter(emailAtAny(atAddresses, mailboxKey));
-    const read = await mapWithConcurrency(kept, this.concurrency, (s) => this.describe(s));
-    return read.filter((s) => s !== undefined);
+    const spent = budgetSpentCheck(options.remainingMs);
+    let readCount = 0;
+    const read = await mapWithConcurrency(kept, this.concurrency, async (s) => {
+      if (spent()) return NOT_READ;
+      const described = await this.describe(s);
+      readCount++;
+      return described;
+    });
+    if (readCount < kept.length) throw new TopicListingStoppedError(readCount, kept.length);
+    return read.filter((s): s is TopicSubscription => s !== undefined && s !== NOT_READ);
   }
 
   /**

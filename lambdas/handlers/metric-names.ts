@@ -188,9 +188,11 @@ export const RECONCILER_METRIC = {
    */
   emailSubscriptionsWithOwnerDigests: 'EmailSubscriptionsWithOwnerDigests',
   /**
-   * 1 when the run stopped at its time budget with operations left for the next run (summary `deferred`; the Lambda
-   * only: the CLI has no budget), else 0 (emitted with the other figures, a quota stop's included). Its states and
-   * the check of what it created still ran; the next hourly run continues from the topic's listing. Runs that stop so
+   * 1 when the run stopped at its time budget: with operations left for the next run (summary `deferred`), or while
+   * it still read the topic's subscriptions (`TopicListingStoppedError`: nothing planned or changed; only this metric
+   * and `ReconcilerCompleted = 0` are emitted); the Lambda only: the CLI has no budget; else 0 (emitted with the other
+   * figures, a quota stop's included). With operations left, its states and the check of what it created still ran;
+   * the next hourly run continues from the topic's listing. Runs that stop so
    * every time never complete: `ReconcilerHeartbeat` (docs/deploy.md, "Runbook: Reconciler heartbeat").
    */
   incomplete: 'ReconcilerIncomplete',

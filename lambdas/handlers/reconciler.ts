@@ -9,7 +9,13 @@
  * call, records the states of what it did, checks what it created, and
  * returns: the handler emits its metrics with `ReconcilerIncomplete = 1` and
  * `ReconcilerCompleted = 0` and logs a warning; the invocation succeeds (no
- * retry: the next hourly run continues from the topic's listing). A quota
+ * retry: the next hourly run continues from the topic's listing). A budget
+ * spent while the run still reads the topic's subscriptions (thousands of
+ * `GetSubscriptionAttributes` on a throttled SNS) stops it before its plan,
+ * having changed nothing (`TopicListingStoppedError`): the handler emits only
+ * `ReconcilerIncomplete = 1` and `ReconcilerCompleted = 0`, warns with how
+ * many subscriptions were read of how many listed and what to do, and
+ * succeeds. A quota
  * stop emits the same metrics for what the stopped run did (removed,
  * repaired, refused, pending, and the creations that fit) with
  * `SubscriptionQuotaExceeded = 1` (the alarm's metric) and `ReconcilerCompleted
@@ -49,7 +55,7 @@ import {
   FilterPolicyQuotaError,
   parseFilterPolicyQuota,
 } from '../hygiene/subscription-plan';
-import type { TopicSubscriptions } from '../hygiene/subscription-ports';
+import { TopicListingStoppedError, type TopicSubscriptions } from '../hygiene/subscription-ports';
 import {
   EmptyOwnerDirectoryError,
   type ReconcileSummary,
@@ -166,6 +172,37 @@ function deferredCounts(deferred: NonNullable<ReconcileSummary['deferred']>): De
   return { remove: count('remove'), repair: count('repair'), create: count('create') };
 }
 
+/**
+ * What the handler resolves to when the time budget ran out while the run read the topic's subscriptions: it planned
+ * and changed nothing ({@link TopicListingStoppedError}).
+ */
+export interface ReconcilerListingStopped {
+  readonly listingStopped: { readonly read: number; readonly listed: number };
+}
+
+/**
+ * The time budget ran out while the run read the topic's subscriptions: `ReconcilerIncomplete = 1` and
+ * `ReconcilerCompleted = 0`, nothing else (the admins' reach of a partial listing would be a guess), and a warning
+ * counting what it read and saying what to do. The invocation succeeds, as for any stop at the budget: a retry would
+ * list the topic again into the same timeout.
+ */
+function reportListingStopped(
+  deps: Observability,
+  error: TopicListingStoppedError,
+): ReconcilerListingStopped {
+  deps.metrics.addMetric(RECONCILER_METRIC.incomplete, MetricUnit.Count, 1);
+  deps.metrics.addMetric(RECONCILER_METRIC.completed, MetricUnit.Count, 0);
+  deps.logger.warn(
+    `subscription reconciler stopped reading the topic at its time budget: ${error.read} of ${error.listed} ` +
+      'subscriptions read; nothing planned or changed (a partial listing is never planned from), and every run ' +
+      "stops so until the listing fits: raise the construct's reconcilerTimeout and deploy, or run " +
+      '`pc-hygiene owners sync-subscriptions` (no time budget) once. See docs/deploy.md, "Runbook: Reconciler ' +
+      'heartbeat".',
+    { read: error.read, listed: error.listed, safetyMarginMs: RECONCILER_SAFETY_MARGIN_MS },
+  );
+  return { listingStopped: { read: error.read, listed: error.listed } };
+}
+
 /** The time budget stopped the run: a warning, with what it left for the next run. */
 function reportIncomplete(deps: Observability, deferred: NonNullable<ReconcileSummary['deferred']>): void {
   deps.logger.warn(
@@ -244,7 +281,7 @@ export function createReconcilerHandler(deps: ReconcilerHandlerDeps) {
   return async (
     _event: unknown,
     context: Pick<Context, 'getRemainingTimeInMillis'>,
-  ): Promise<ReconcileSummary> => {
+  ): Promise<ReconcileSummary | ReconcilerListingStopped> => {
     let summary: ReconcileSummary;
     try {
       summary = await reconcileSubscriptions(
@@ -258,6 +295,7 @@ export function createReconcilerHandler(deps: ReconcilerHandlerDeps) {
         },
       );
     } catch (error: unknown) {
+      if (error instanceof TopicListingStoppedError) return reportListingStopped(deps, error);
       if (error instanceof FilterPolicyQuotaError) reportQuotaStop(deps, error);
       else if (error instanceof EmptyOwnerDirectoryError) reportEmptyDirectory(deps, error);
       throw error;

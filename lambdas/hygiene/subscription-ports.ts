@@ -4,7 +4,9 @@
  * them, and the owner directory it records states in. Their own module so the
  * reconciler (`subscription-reconciler.ts`), its creation checks
  * (`subscription-creations.ts`), `owners unsubscribe` and the SNS adapter
- * share them without importing one another. No AWS imports here.
+ * share them without importing one another; with them, the time budget's
+ * check before each SNS call, and the error of a listing it stopped. No AWS
+ * imports here.
  */
 import type { MailboxKey, OwnerSubscriptionRegistry } from './owner-directory';
 import type { TopicSubscription } from './subscription-plan';
@@ -18,6 +20,7 @@ export interface TopicSubscriptions {
    * email subscriptions: every one (the reconciler), or with
    * {@link TopicListOptions.atAddresses} only the owner email subscriptions at
    * those addresses (`owners unsubscribe`), the others dropped unread.
+   * @throws {TopicListingStoppedError} when {@link TopicListOptions.remainingMs} ran out before every one was read
    */
   list(options?: TopicListOptions): Promise<readonly TopicSubscription[]>;
   /** Subscribes `email` with `filterPolicy` (on message attributes); resolves to the new subscription's ARN. */
@@ -68,6 +71,48 @@ export interface TopicListOptions {
    * found for `bob@xn--bcher-kva.example`.
    */
   readonly mailboxKey?: MailboxKey;
+  /**
+   * The time left in the caller's budget (ms; the reconciler's `ReconcileOptions.remainingMs`), read before each
+   * subscription's attribute read (SNS: `GetSubscriptionAttributes`). Once it reads 0 or less
+   * ({@link budgetSpentCheck}) no read starts: the reads in flight end, and `list` throws
+   * {@link TopicListingStoppedError} instead of returning part of the topic. Absent: no deadline.
+   */
+  readonly remainingMs?: () => number;
+}
+
+/**
+ * The time budget ran out while {@link TopicSubscriptions.list} read the topic's subscriptions: it read
+ * {@link TopicListingStoppedError.read} of the {@link TopicListingStoppedError.listed} it listed, and returns none
+ * of them. A partial listing is never planned from (each owner whose subscription was not read would pass for one
+ * without any: subscribed again, or a confirmed one recorded `unsubscribed`), so the reconciler stops before its
+ * plan, having changed nothing (docs/notifications.md, "Subscription reconciler", "Time budget").
+ */
+export class TopicListingStoppedError extends Error {
+  override readonly name = 'TopicListingStoppedError';
+  constructor(
+    /** Subscriptions read (their attributes, or none needed) before the budget ran out. */
+    readonly read: number,
+    /** Subscriptions the listing's pages named for reading. */
+    readonly listed: number,
+  ) {
+    super(
+      `The time budget ran out while reading the topic's subscriptions: ${read} of ${listed} read. ` +
+        'A partial listing is never planned from: nothing was planned or changed.',
+    );
+  }
+}
+
+/**
+ * The check of a time budget before each SNS call it bounds: true from the first time `remainingMs` reads 0 or
+ * less, and from then on (once spent, no later call starts); never true without a budget. The reconciler's
+ * operations and the topic's attribute reads ({@link TopicListOptions.remainingMs}) both stop by it.
+ */
+export function budgetSpentCheck(remainingMs?: () => number): () => boolean {
+  let spent = false;
+  return () => {
+    spent ||= remainingMs !== undefined && remainingMs() <= 0;
+    return spent;
+  };
 }
 
 /** The reconciler's ports. */

@@ -41,7 +41,12 @@
  * no SNS call once it is spent: the operations not started are left for the
  * next run, which plans them again from the topic's listing
  * ({@link ReconcileSummary.deferred}), and the run still records the states
- * of what it did and checks what it created. Used by the scheduled Lambda
+ * of what it did and checks what it created. A budget spent while the run
+ * still reads the topic's subscriptions stops it there, before its plan: it
+ * plans and changes nothing (`TopicListingStoppedError`, `subscription-ports.ts`:
+ * a plan from part of the topic would take each owner whose subscription it
+ * did not read for one without any, subscribing them again or recording a
+ * confirmed one `unsubscribed`). Used by the scheduled Lambda
  * and by `pc-hygiene owners sync-subscriptions` (no budget: it runs to the end).
  */
 import { type AdminReach, adminReachOf } from './admin-reach';
@@ -77,7 +82,7 @@ import {
   withinQuota,
   withoutCreationsFor,
 } from './subscription-plan';
-import type { ReconcilerDeps, TopicSubscriptions } from './subscription-ports';
+import { budgetSpentCheck, type ReconcilerDeps, type TopicSubscriptions } from './subscription-ports';
 
 /** How to reconcile. */
 export interface ReconcileOptions {
@@ -104,7 +109,9 @@ export interface ReconcileOptions {
    * Lambda: its remaining time less a safety margin, `lambdas/handlers/remaining-budget.ts`). Once it reads 0 or
    * less no such call starts: those operations are {@link ReconcileSummary.deferred}, and the run records the states
    * of what it did, runs the check after the creations on what it created (its few withdrawals are not cut: each is
-   * an owner who asked to stop), and returns. The listing and the plan before them are not cut. Absent: no deadline
+   * an owner who asked to stop), and returns. The listing reads it too, before each subscription's attribute read
+   * (`TopicListOptions.remainingMs`): once spent, no read starts and the run stops before its plan, having planned
+   * and changed nothing (`TopicListingStoppedError`, `subscription-ports.ts`). Absent: no deadline
    * (`owners sync-subscriptions` runs to the end).
    */
   readonly remainingMs?: () => number;
@@ -283,6 +290,8 @@ export class SubscriptionQuotaStop extends FilterPolicyQuotaError {
  * @throws {SubscriptionQuotaStop} (a {@link FilterPolicyQuotaError}) when the plan needs more filter policies
  *   than the quota: after applying the removals, the repairs and the creations that fit, and recording the
  *   states (see {@link withinQuota}); a dry run changes nothing, and its stop's summary says what it would do
+ * @throws `TopicListingStoppedError` (`subscription-ports.ts`) before any plan or change, when the time budget
+ *   ({@link ReconcileOptions.remainingMs}) ran out while the listing read the topic's subscriptions
  * @throws {EmptyOwnerDirectoryError} before any change (after the listing, whose admin count it carries), on the
  *   `sns-email` route with an empty directory when the plan would remove or repair an owner subscription (with none
  *   to touch, the run completes as a no-op)
@@ -294,8 +303,11 @@ export async function reconcileSubscriptions(
   const quota = options.filterPolicyQuota ?? DEFAULT_FILTER_POLICY_QUOTA;
   const mailboxKey = options.mailboxKey ?? normalizeEmail;
   const owners = await deps.directory.listOwners();
-  // Listed and counted before the refusal: an empty directory refused still reports the admins' reach.
-  const subscriptions = await deps.topic.list();
+  // Listed and counted before the refusal: an empty directory refused still reports the admins' reach. Read whole
+  // within the budget, or not at all (TopicListingStoppedError): nothing is planned from part of the topic.
+  const subscriptions = await deps.topic.list(
+    options.remainingMs === undefined ? {} : { remainingMs: options.remainingMs },
+  );
   const adminReach = adminReachOf(subscriptions);
   const plan = planSubscriptions({
     owners,
@@ -418,13 +430,10 @@ function notApplied(plan: SubscriptionPlan): AppliedPlan {
  */
 class CallBudget {
   readonly deferred: SubscriptionOperation[] = [];
-  private isSpent = false;
-  constructor(private readonly remainingMs?: () => number) {}
-
   /** True once the budget has read 0 or less. */
-  spent(): boolean {
-    this.isSpent ||= this.remainingMs !== undefined && this.remainingMs() <= 0;
-    return this.isSpent;
+  readonly spent: () => boolean;
+  constructor(remainingMs?: () => number) {
+    this.spent = budgetSpentCheck(remainingMs);
   }
 
   /** Defers the operations without calling anything. */

@@ -4,10 +4,21 @@
  * wall-clock wait), the run stops starting calls inside the margin, and the handler emits `ReconcilerIncomplete = 1`
  * and `ReconcilerCompleted = 0` (the `ReconcilerHeartbeat` alarm's metric) with the figures of what the run did,
  * logs a warning counting what it left, and succeeds: no Lambda retry, the next hourly run continues. A quota stop
- * cut short says both.
+ * cut short says both. A budget spent while the run still reads the topic's subscriptions (the SNS adapter over a
+ * mocked client whose attribute reads move the clock) ends it before its plan: only `ReconcilerIncomplete = 1` and
+ * `ReconcilerCompleted = 0`, a warning naming how many were read of how many listed and what to do, and success.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
+import {
+  GetSubscriptionAttributesCommand,
+  ListSubscriptionsByTopicCommand,
+  SNSClient,
+  SubscribeCommand,
+  UnsubscribeCommand,
+} from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SnsTopicSubscriptions } from '../../lambdas/aws/subscription-reconciler-sns';
 import { RECONCILER_METRIC } from '../../lambdas/handlers/metric-names';
 import { FilterPolicyQuotaError, ownerFilterPolicy } from '../../lambdas/hygiene/subscription-plan';
 import { MemoryOwnerRegistry } from '../unit/support/memory-owner-registry';
@@ -19,6 +30,7 @@ import {
   OPS_QUEUE,
   type ReconcilerHandlerModule,
   reconcilerWithFakeTools,
+  TOPIC,
 } from './reconciler-handler-module';
 
 let handlerModule: ReconcilerHandlerModule;
@@ -146,5 +158,61 @@ describe('reconciler handler time budget', () => {
       [RECONCILER_METRIC.completed]: 0,
       [RECONCILER_METRIC.removed]: 1,
     });
+  });
+});
+
+describe('reconciler handler time budget spent while listing the topic', () => {
+  it('plans and changes nothing, reports the run incomplete with what it read, and succeeds', async () => {
+    const sns = mockClient(SNSClient);
+    const subscribed = ['ada', 'bob', 'cy', 'dee', 'eve', 'fay'];
+    sns.on(ListSubscriptionsByTopicCommand).resolves({
+      Subscriptions: subscribed.map((id) => ({
+        SubscriptionArn: `${TOPIC}:${id}`,
+        Protocol: 'email',
+        Endpoint: `${id}@x`,
+        TopicArn: TOPIC,
+      })),
+    });
+    let now = 0;
+    sns.on(GetSubscriptionAttributesCommand).callsFake(async () => {
+      now += CALL_MS;
+      return { Attributes: { PendingConfirmation: 'false', FilterPolicy: ownerFilterPolicy('x') } };
+    });
+    const directory = new MemoryOwnerRegistry(['ada', 'new'].map(activeOwner));
+    const { handler, metrics, logs, logger } = reconcilerWithFakeTools(handlerModule, {
+      // One read at a time: the budget's arithmetic is exact.
+      topic: new SnsTopicSubscriptions(new SNSClient({ region: 'us-east-1' }), TOPIC, 1),
+      directory,
+    });
+    const warnings = keepWarningFields(logger);
+
+    try {
+      // Two reads' time beyond the margin: the third would start inside it.
+      const outcome = await handler(
+        {},
+        { getRemainingTimeInMillis: () => handlerModule.RECONCILER_SAFETY_MARGIN_MS + 2 * CALL_MS - now },
+      );
+
+      expect(outcome).toEqual({ listingStopped: { read: 2, listed: 6 } });
+      expect(sns.commandCalls(GetSubscriptionAttributesCommand)).toHaveLength(2);
+      expect(sns.commandCalls(SubscribeCommand)).toEqual([]);
+      expect(sns.commandCalls(UnsubscribeCommand)).toEqual([]);
+      expect(directory.recorded).toEqual([]);
+      // Only the stop: the admins' reach of a partial listing would be a guess (a false NoAdminSubscription).
+      expect(metrics).toEqual({ [RECONCILER_METRIC.incomplete]: 1, [RECONCILER_METRIC.completed]: 0 });
+      expect(logs.map((l) => l.level)).toEqual(['warn']);
+      expect(warnings).toEqual([
+        {
+          message: expect.stringMatching(
+            /^subscription reconciler stopped reading the topic at its time budget: 2 of 6 subscriptions read; nothing planned or changed .*reconcilerTimeout.*pc-hygiene owners sync-subscriptions/,
+          ),
+          read: 2,
+          listed: 6,
+          safetyMarginMs: handlerModule.RECONCILER_SAFETY_MARGIN_MS,
+        },
+      ]);
+    } finally {
+      sns.restore();
+    }
   });
 });

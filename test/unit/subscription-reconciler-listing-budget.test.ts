@@ -1,0 +1,146 @@
+/**
+ * The reconciler's time budget over its listing (docs/notifications.md, "Subscription reconciler", "Time budget"):
+ * the SNS adapter (`SnsTopicSubscriptions.list`) over a mocked client whose `GetSubscriptionAttributes` calls each
+ * move a virtual clock the budget reads (a throttled SNS; no wall-clock wait). Once the budget is spent no attribute
+ * read starts and the run stops before its plan: `TopicListingStoppedError` counting what it read of what it listed,
+ * and no Subscribe, SetSubscriptionAttributes, Unsubscribe or directory write (a partial listing would create
+ * subscriptions the topic holds and remove the ones it did not read). A budget that lasts, or none (`owners
+ * sync-subscriptions`), reads every subscription and reconciles as before.
+ */
+import {
+  GetSubscriptionAttributesCommand,
+  ListSubscriptionsByTopicCommand,
+  SetSubscriptionAttributesCommand,
+  SNSClient,
+  SubscribeCommand,
+  UnsubscribeCommand,
+} from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SnsTopicSubscriptions } from '../../lambdas/aws/subscription-reconciler-sns';
+import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
+import { ownerFilterPolicy } from '../../lambdas/hygiene/subscription-plan';
+import { TopicListingStoppedError } from '../../lambdas/hygiene/subscription-ports';
+import { reconcileSubscriptions } from '../../lambdas/hygiene/subscription-reconciler';
+import { MemoryOwnerRegistry } from './support/memory-owner-registry';
+
+const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hygiene';
+const sns = mockClient(SNSClient);
+
+/** What one `GetSubscriptionAttributes` costs on the virtual clock (a throttled SNS). */
+const READ_MS = 10_000;
+
+/** Owners `o0`…`o9` on the topic, each confirmed; `gone` is subscribed too but not in the directory. */
+const SUBSCRIBED = [...Array.from({ length: 10 }, (_, i) => `o${i}`), 'gone'];
+
+let now = 0;
+
+beforeEach(() => {
+  now = 0;
+  sns.on(ListSubscriptionsByTopicCommand).resolves({
+    Subscriptions: SUBSCRIBED.map((id) => ({
+      SubscriptionArn: `${TOPIC}:${id}`,
+      Protocol: 'email',
+      Endpoint: `${id}@example.com`,
+      TopicArn: TOPIC,
+    })),
+  });
+  sns
+    .on(GetSubscriptionAttributesCommand)
+    .callsFake(async ({ SubscriptionArn }: { SubscriptionArn: string }) => {
+      now += READ_MS;
+      const id = SubscriptionArn.slice(TOPIC.length + 1);
+      return {
+        Attributes: {
+          PendingConfirmation: 'false',
+          FilterPolicy: ownerFilterPolicy(id),
+          FilterPolicyScope: 'MessageAttributes',
+        },
+      };
+    });
+  sns.on(SubscribeCommand).resolves({ SubscriptionArn: `${TOPIC}:new` });
+});
+
+afterEach(() => {
+  sns.reset();
+});
+
+/** The directory: the subscribed owners but `gone` (its subscription is to remove), and `new` (to subscribe). */
+const directory = () =>
+  new MemoryOwnerRegistry(
+    [...SUBSCRIBED.filter((id) => id !== 'gone'), 'new'].map(
+      (id): OwnerRecord => ({ userId: id, email: `${id}@example.com`, status: 'active' }),
+    ),
+  );
+
+/** One attribute read at a time, so the budget's arithmetic is exact (the Lambda keeps 4 in flight). */
+const topic = () => new SnsTopicSubscriptions(new SNSClient({ region: 'eu-west-1' }), TOPIC, 1);
+
+const changesSent = () => [
+  ...sns.commandCalls(SubscribeCommand),
+  ...sns.commandCalls(SetSubscriptionAttributesCommand),
+  ...sns.commandCalls(UnsubscribeCommand),
+];
+
+describe('reconcileSubscriptions with a time budget spent while listing', () => {
+  it('starts no attribute read once spent, plans nothing, changes nothing, and says what it read', async () => {
+    const owners = directory();
+
+    // Room for 3 reads: the 4th would start with nothing left.
+    const outcome = await reconcileSubscriptions(
+      { topic: topic(), directory: owners },
+      { route: 'sns-email', remainingMs: () => 3 * READ_MS - now },
+    ).catch((error: unknown) => error);
+
+    expect(outcome).toBeInstanceOf(TopicListingStoppedError);
+    expect(outcome).toMatchObject({ read: 3, listed: SUBSCRIBED.length });
+    expect(String(outcome)).toContain('3 of 11 read');
+    expect(sns.commandCalls(GetSubscriptionAttributesCommand)).toHaveLength(3);
+    // Planned from a partial listing, it would subscribe o3…o9 again and leave `gone`: nothing of the kind.
+    expect(changesSent()).toEqual([]);
+    expect(owners.recorded).toEqual([]);
+    expect(owners.lookups).toEqual([]);
+  });
+
+  it('lets the reads in flight end at the default concurrency, and starts none after', async () => {
+    const owners = directory();
+    const fourInFlight = new SnsTopicSubscriptions(new SNSClient({ region: 'eu-west-1' }), TOPIC);
+
+    const outcome = await reconcileSubscriptions(
+      { topic: fourInFlight, directory: owners },
+      { route: 'sns-email', remainingMs: () => READ_MS - now },
+    ).catch((error: unknown) => error);
+
+    expect(outcome).toBeInstanceOf(TopicListingStoppedError);
+    const { read, listed } = outcome as TopicListingStoppedError;
+    expect(listed).toBe(SUBSCRIBED.length);
+    expect(read).toBeGreaterThan(0);
+    expect(read).toBeLessThan(listed);
+    expect(sns.commandCalls(GetSubscriptionAttributesCommand)).toHaveLength(read);
+    expect(changesSent()).toEqual([]);
+    expect(owners.recorded).toEqual([]);
+  });
+
+  it('reconciles as before when the budget outlasts the listing', async () => {
+    const owners = directory();
+
+    const summary = await reconcileSubscriptions(
+      { topic: topic(), directory: owners },
+      { route: 'sns-email', remainingMs: () => (SUBSCRIBED.length + 5) * READ_MS - now },
+    );
+
+    expect(sns.commandCalls(GetSubscriptionAttributesCommand)).toHaveLength(SUBSCRIBED.length);
+    expect(summary).toMatchObject({ created: 1, removed: 1, failed: [] });
+    expect(summary.deferred).toBeUndefined();
+  });
+
+  it('without a budget (owners sync-subscriptions) reads every subscription however slow SNS is', async () => {
+    const summary = await reconcileSubscriptions(
+      { topic: topic(), directory: directory() },
+      { route: 'sns-email' },
+    );
+
+    expect(now).toBe(SUBSCRIBED.length * READ_MS);
+    expect(summary).toMatchObject({ created: 1, removed: 1, failed: [] });
+  });
+});
