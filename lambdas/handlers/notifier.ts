@@ -27,9 +27,6 @@ import { remainingBudget } from './remaining-budget';
 import { NOTIFIER_SAFETY_MARGIN_MS } from './safety-margins';
 import { runInstant } from './scheduled-event';
 
-/** Re-exported for the handler tests: defined once, in `safety-margins.ts` (the construct reads it at synth). */
-export { NOTIFIER_SAFETY_MARGIN_MS };
-
 /** Shortest drain lease, whatever the remaining time says. */
 const MIN_LEASE_MS = 60_000;
 

@@ -71,9 +71,6 @@ import { ownerDirectoryOf } from './owner-directory-env';
 import { remainingBudget } from './remaining-budget';
 import { RECONCILER_SAFETY_MARGIN_MS } from './safety-margins';
 
-/** Re-exported for the handler tests: defined once, in `safety-margins.ts` (the construct reads it at synth). */
-export { RECONCILER_SAFETY_MARGIN_MS };
-
 /** What one invocation needs, built once per cold start. */
 export interface ReconcilerHandlerDeps extends Observability {
   readonly topic: TopicSubscriptions;

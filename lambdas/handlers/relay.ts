@@ -36,9 +36,6 @@ import { RELAY_SAFETY_MARGIN_MS } from './safety-margins';
 /** Shortest claim lease, whatever the remaining time says. */
 const MIN_LEASE_MS = 60_000;
 
-/** Re-exported for the handler tests: defined once, in `safety-margins.ts` (the construct reads it at synth). */
-export { RELAY_SAFETY_MARGIN_MS };
-
 /** What one invocation needs, built once per cold start. */
 export interface RelayHandlerDeps extends Observability {
   readonly relay: Omit<RelayDeps, 'leaseMs' | 'remainingMs'>;

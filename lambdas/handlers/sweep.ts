@@ -44,9 +44,6 @@ import {
 import { splitSummaryForLog } from './summary-log';
 import { sweepMetricValues } from './sweep-metric-values';
 
-/** Re-exported for the handler tests: defined once, in `safety-margins.ts` (the construct reads it at synth). */
-export { SWEEP_SAFETY_MARGIN_MS };
-
 /** What one invocation needs, built once per cold start. */
 export interface SweepHandlerDeps extends Observability {
   readonly config: HygieneConfig;

@@ -7,6 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NOTIFIER_METRIC } from '../../lambdas/handlers/metric-names';
+import { NOTIFIER_SAFETY_MARGIN_MS } from '../../lambdas/handlers/safety-margins';
 import { InMemoryOutbox, outboxEvent, RecordingPublisher } from '../unit/outbox-fakes';
 import { InMemoryOwnerDirectory } from '../unit/owner-directory-fake';
 import { fakeTools, importNotifierHandler } from './handler-tools';
@@ -94,7 +95,7 @@ describe('notifier drain metrics and log level', () => {
     const publish = publisher.publishBatch.bind(publisher);
     publisher.publishBatch = async (messages) => {
       // The digest's publish takes the invocation to its safety margin: the report does not start.
-      remainingMs = handlerModule.NOTIFIER_SAFETY_MARGIN_MS;
+      remainingMs = NOTIFIER_SAFETY_MARGIN_MS;
       return publish(messages);
     };
     const handler = handlerModule.createNotifierHandler({

@@ -20,6 +20,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SnsTopicSubscriptions } from '../../lambdas/aws/subscription-reconciler-sns';
 import { RECONCILER_METRIC } from '../../lambdas/handlers/metric-names';
+import { RECONCILER_SAFETY_MARGIN_MS } from '../../lambdas/handlers/safety-margins';
 import { FilterPolicyQuotaError, ownerFilterPolicy } from '../../lambdas/hygiene/subscription-plan';
 import { MemoryOwnerRegistry } from '../unit/support/memory-owner-registry';
 import {
@@ -89,7 +90,7 @@ async function invoke(options: {
   });
   const warnings = keepWarningFields(logger);
   const context = {
-    getRemainingTimeInMillis: () => handlerModule.RECONCILER_SAFETY_MARGIN_MS + options.leftMs - now,
+    getRemainingTimeInMillis: () => RECONCILER_SAFETY_MARGIN_MS + options.leftMs - now,
   };
   const outcome = await handler({}, context).catch((error: unknown) => error);
   return { outcome, calls, metrics, logs, warnings };
@@ -128,7 +129,7 @@ describe('reconciler handler time budget', () => {
       {
         message: expect.stringMatching(/^subscription reconciler stopped at its time budget: /),
         deferred: { remove: 0, repair: 0, create: 3 },
-        safetyMarginMs: handlerModule.RECONCILER_SAFETY_MARGIN_MS,
+        safetyMarginMs: RECONCILER_SAFETY_MARGIN_MS,
       },
     ]);
   });
@@ -190,7 +191,7 @@ describe('reconciler handler time budget spent while listing the topic', () => {
       // Two reads' time beyond the margin: the third would start inside it.
       const outcome = await handler(
         {},
-        { getRemainingTimeInMillis: () => handlerModule.RECONCILER_SAFETY_MARGIN_MS + 2 * CALL_MS - now },
+        { getRemainingTimeInMillis: () => RECONCILER_SAFETY_MARGIN_MS + 2 * CALL_MS - now },
       );
 
       expect(outcome).toEqual({ listingStopped: { read: 2, listed: 6 } });
@@ -208,7 +209,7 @@ describe('reconciler handler time budget spent while listing the topic', () => {
           ),
           read: 2,
           listed: 6,
-          safetyMarginMs: handlerModule.RECONCILER_SAFETY_MARGIN_MS,
+          safetyMarginMs: RECONCILER_SAFETY_MARGIN_MS,
         },
       ]);
     } finally {

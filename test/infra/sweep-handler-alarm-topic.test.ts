@@ -17,6 +17,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { HANDLER_ENV } from '../../lambdas/handlers/environment';
+import { SWEEP_SAFETY_MARGIN_MS } from '../../lambdas/handlers/safety-margins';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import type { TopicSubscriptionListing } from '../../lambdas/hygiene/subscription-ports';
 import type { AlarmTopicReach } from '../../lambdas/render/alarm-topic-text';
@@ -154,7 +155,7 @@ describe('the deployed sweep module with ALARM_TOPIC_ARN', async () => {
 });
 
 describe('the sweep handler’s alarm topic check over explicit dependencies', async () => {
-  const { createSweepHandler, SWEEP_SAFETY_MARGIN_MS } = await importSweepHandler();
+  const { createSweepHandler } = await importSweepHandler();
   const { ALARM_TOPIC_CHECK_MAX_MS } = await import('../../lambdas/handlers/alarm-topic-check');
 
   function handlerWith(alarmTopic: TopicSubscriptionListing | undefined) {
