@@ -35,7 +35,7 @@
 import type { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { errorText } from '../../lambdas/hygiene/errors';
 import { type OwnerRecord, plannedStateFor } from '../../lambdas/hygiene/owner-directory';
-import { confirmationsExhausted } from '../../lambdas/hygiene/subscription-confirmations';
+import { confirmationLimitReached } from '../../lambdas/hygiene/subscription-confirmations';
 
 /** What the use case reads and writes in the owner directory. */
 export type ResubscribeDirectory = Pick<DynamoOwnerDirectory, 'getMany' | 'recordSubscription'>;
@@ -87,10 +87,7 @@ type Outcome = 'resubscribed' | 'recorded-meanwhile' | NotResubscribedOwner;
  */
 export function resubscribeUndoes(owner: OwnerRecord): 'opt-out' | 'confirmation-limit' | undefined {
   if (owner.subscription === 'unsubscribed') return 'opt-out';
-  const noLinkPending = owner.subscription === undefined || owner.subscription === 'none';
-  return noLinkPending && confirmationsExhausted(owner.confirmationEmailsSent)
-    ? 'confirmation-limit'
-    : undefined;
+  return confirmationLimitReached(owner) ? 'confirmation-limit' : undefined;
 }
 
 /**

@@ -7,7 +7,7 @@
  * DynamoDB adapter lives in `lambdas/aws/`.
  */
 import { errorText } from './errors';
-import { confirmationsExhausted, MAX_CONFIRMATION_EMAILS } from './subscription-confirmations';
+import { confirmationLimitReached, MAX_CONFIRMATION_EMAILS } from './subscription-confirmations';
 import { AFTER_NOW_TOLERANCE_MS, DAY_MS, parseInstant } from './time';
 
 /** How owner email leaves the worker: per-owner SNS email subscriptions, or the SES relay. */
@@ -264,9 +264,7 @@ export function reachabilityOf(
   if (hasFilterUnsafeCharacter(owner.userId)) return { reachable: false, reason: 'no-subscription' };
   if (owner.subscription === 'confirmed') return { reachable: true };
   if (owner.subscription === 'pending') return { reachable: false, reason: 'subscription-pending' };
-  if (confirmationsExhausted(owner.confirmationEmailsSent)) {
-    return { reachable: false, reason: 'subscription-unconfirmed' };
-  }
+  if (confirmationLimitReached(owner)) return { reachable: false, reason: 'subscription-unconfirmed' };
   return { reachable: false, reason: 'no-subscription' };
 }
 

@@ -36,3 +36,19 @@ export const MAX_CONFIRMATION_EMAILS = 3;
 export function confirmationsExhausted(sent: number | undefined): boolean {
   return sent !== undefined && sent >= MAX_CONFIRMATION_EMAILS;
 }
+
+/**
+ * Whether the reconciler sends an owner no more confirmation links: none is
+ * pending (recorded `none`, or no state) and their address already got
+ * {@link MAX_CONFIRMATION_EMAILS} (`confirmationsExhausted`). The owner's
+ * reach reason `subscription-unconfirmed` on `sns-email`, and what
+ * `owners resubscribe` resets. Takes the two fields it reads (the record type
+ * lives in `owner-directory.ts`, which imports this module).
+ */
+export function confirmationLimitReached(owner: {
+  readonly subscription?: string;
+  readonly confirmationEmailsSent?: number;
+}): boolean {
+  const noLinkPending = owner.subscription === undefined || owner.subscription === 'none';
+  return noLinkPending && confirmationsExhausted(owner.confirmationEmailsSent);
+}
