@@ -59,23 +59,47 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** True once the server answers an HTTP request (any status: it is up). */
-async function answers(endpoint: string): Promise<boolean> {
+/**
+ * True once the server at `endpoint` answers `ListTables` as DynamoDB does (200 and a `TableNames` list): any other
+ * HTTP answer on the port is some other server's, not DynamoDB Local's, and is not taken for it.
+ */
+export async function answersAsDynamoDb(endpoint: string): Promise<boolean> {
   try {
     const response = await fetch(endpoint, {
       method: 'POST',
       headers: {
         'X-Amz-Target': 'DynamoDB_20120810.ListTables',
         'Content-Type': 'application/x-amz-json-1.0',
+        // DynamoDB Local wants an access key named (MissingAuthenticationToken otherwise) and checks no signature.
+        Authorization:
+          'AWS4-HMAC-SHA256 Credential=local/20000101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
       },
       body: '{}',
       signal: AbortSignal.timeout(1_000),
     });
-    await response.body?.cancel();
-    return true;
+    if (!response.ok) {
+      await response.body?.cancel();
+      return false;
+    }
+    const body: unknown = JSON.parse(await response.text());
+    return (
+      typeof body === 'object' &&
+      body !== null &&
+      Array.isArray((body as { TableNames?: unknown }).TableNames)
+    );
   } catch {
     return false;
   }
+}
+
+/** True when nothing listens on `port` of the loopback address (a bind there succeeds). */
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -96,10 +120,16 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
  * The process is killed when `stop()` is called or, at the latest, when this
  * Node process exits, so no java process outlives its parent.
  * @throws {JavaNotFoundError} when `java` is missing
- * @throws {DynamoDbLocalStartError} when the server exits early or does not answer in time
+ * @throws {DynamoDbLocalStartError} when `options.port` is in use, or the server exits early or does not answer in time
  */
 export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   const directory = dynamoDbLocalDirectory();
+  if (options.port !== undefined && !(await portIsFree(options.port))) {
+    // Another server there would answer in our java's place (ours then fails to bind): refuse before starting.
+    throw new DynamoDbLocalStartError(
+      `cannot start DynamoDB Local on port ${options.port}: the port is in use`,
+    );
+  }
   const port = options.port ?? (await freePort());
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn(
@@ -153,7 +183,7 @@ export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}
         `DynamoDB Local exited (${child.exitCode ?? child.signalCode}) before answering on port ${port}: ${stderr.trim() || 'no output'}`,
       );
     }
-    if (await answers(endpoint)) return { endpoint, stop };
+    if (await answersAsDynamoDb(endpoint)) return { endpoint, stop };
     if (Date.now() > deadline) {
       await stop();
       throw new DynamoDbLocalStartError(

@@ -2,11 +2,20 @@
  * Starting and stopping a real DynamoDB Local (cli/local/local-dynamodb.ts; docs/data-model.md, "DynamoDB Local"):
  * exactly one java process on the chosen port, answering ListTables; `stop()` leaves it gone and may be called
  * twice. Without java on the PATH the error is `JavaNotFoundError`, naming the `apt-get install` that fixes it.
+ * Another server on the port is never taken for DynamoDB Local: a port given in use is refused before java starts,
+ * and only a DynamoDB answer to `ListTables` counts as one.
  */
 import { execFileSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { JavaNotFoundError, startDynamoDbLocal } from '../../cli/local/local-dynamodb';
+import {
+  answersAsDynamoDb,
+  DynamoDbLocalStartError,
+  JavaNotFoundError,
+  startDynamoDbLocal,
+} from '../../cli/local/local-dynamodb';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 
 function isRunning(pid: number): boolean {
@@ -25,6 +34,15 @@ function javaPidsListeningOn(port: number): number[] {
     .filter((line) => line.includes('DynamoDBLocal.jar') && line.includes(`-port ${port}`))
     .map((line) => Number(line.trim().split(/\s+/)[0]));
 }
+
+/** An HTTP server on a free loopback port answering every request with `status` and `body`. */
+async function otherServer(status: number, body: string): Promise<{ server: Server; port: number }> {
+  const server = createServer((_request, response) => response.writeHead(status).end(body));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+const closed = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
 
 describe('startDynamoDbLocal', () => {
   it('starts a server that answers, and stop() leaves no java process behind', async () => {
@@ -49,6 +67,42 @@ describe('startDynamoDbLocal', () => {
       await expect(startDynamoDbLocal()).rejects.toThrow(/apt-get install -y default-jre-headless/);
     } finally {
       process.env.PATH = path;
+    }
+  });
+
+  it('refuses a port another server holds, before starting java, instead of taking that server for DynamoDB Local', async () => {
+    const { server, port } = await otherServer(200, 'hello');
+    try {
+      const start = startDynamoDbLocal({ port, startTimeoutMs: 5_000 });
+      await expect(start).rejects.toThrow(DynamoDbLocalStartError);
+      await expect(start).rejects.toThrow(`cannot start DynamoDB Local on port ${port}: the port is in use`);
+      expect(javaPidsListeningOn(port)).toEqual([]);
+    } finally {
+      await closed(server);
+    }
+  });
+});
+
+describe('answersAsDynamoDb', () => {
+  it.each([
+    ['a 200 that is not DynamoDB JSON', 200, 'hello'],
+    ['a 200 JSON answer without TableNames', 200, '{"ok":true}'],
+    ['an error status with a DynamoDB-like body', 500, '{"TableNames":[]}'],
+  ])('does not take %s for DynamoDB Local', async (_what, status, body) => {
+    const { server, port } = await otherServer(status, body);
+    try {
+      expect(await answersAsDynamoDb(`http://127.0.0.1:${port}`)).toBe(false);
+    } finally {
+      await closed(server);
+    }
+  });
+
+  it('takes a ListTables answer for DynamoDB', async () => {
+    const { server, port } = await otherServer(200, '{"TableNames":["a"]}');
+    try {
+      expect(await answersAsDynamoDb(`http://127.0.0.1:${port}`)).toBe(true);
+    } finally {
+      await closed(server);
     }
   });
 });
