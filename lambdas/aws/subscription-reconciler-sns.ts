@@ -10,10 +10,10 @@
  * attribute read: one person's opt-out costs the listing's pages and a read
  * per subscription at their address, not one per subscription on the topic
  * (GetSubscriptionAttributes has its own TPS quota). Given a time budget (the
- * reconciler Lambda's), it starts no attribute read once the budget is spent
- * and fails the listing whole (`TopicListingStoppedError`): a partial listing
- * is never planned from. The notifier's live reach
- * check lists only (`listUnread`: the listing's pages, no attribute read).
+ * reconciler Lambda's), it starts no page and no attribute read once the
+ * budget is spent and fails the listing whole (`TopicListingStoppedError`): a
+ * partial listing is never planned from. The notifier's live reach check
+ * lists only (`listUnread`: every page, no attribute read, no budget).
  * Calls run with bounded
  * concurrency; throttling is retried by the client (build it with
  * `retryMode: 'adaptive'`, lambdas/aws/sns-client.ts).
@@ -66,6 +66,12 @@ import { mapWithConcurrency } from '../hygiene/task-pool';
 /** A subscription {@link SnsTopicSubscriptions.list} did not read: its time budget was spent. */
 const NOT_READ = Symbol('not read');
 
+/** What the topic's pages listed, and whether every page was (false: the time budget stopped the listing). */
+interface ListedPages {
+  readonly listed: readonly Subscription[];
+  readonly finished: boolean;
+}
+
 /** SNS answered Subscribe without a subscription ARN (it must return one with `ReturnSubscriptionArn`). */
 export class MissingSubscriptionArnError extends Error {
   override readonly name = 'MissingSubscriptionArnError';
@@ -93,14 +99,21 @@ export class SnsTopicSubscriptions implements TopicSubscriptions, TopicSubscript
    * with an ARN is read for its filter policy (SNS's quota counts them on
    * every protocol) and its confirmation state; one deleted meanwhile, or
    * listed as deleted (`Deleted`: unsubscribed by its link), is left out.
-   * With `remainingMs`, no read starts once it is spent: the reads in flight end, and the listing fails whole.
-   * @throws {TopicListingStoppedError} when the budget ran out before every subscription kept was read
+   * With `remainingMs`, one budget check ({@link budgetSpentCheck}) bounds the
+   * pages and the reads: once it is spent no page and no read starts, the
+   * reads in flight end, and the listing fails whole.
+   * @throws {TopicListingStoppedError} when the budget ran out before every page was listed and every subscription
+   *   kept was read
    */
   async list(options: TopicListOptions = {}): Promise<readonly TopicSubscription[]> {
     const { atAddresses, mailboxKey = normalizeEmail } = options;
-    const listed = await this.listPages();
-    const kept = atAddresses === undefined ? listed : listed.filter(emailAtAny(atAddresses, mailboxKey));
     const spent = budgetSpentCheck(options.remainingMs);
+    const pages = await this.listPages(spent);
+    const kept =
+      atAddresses === undefined ? pages.listed : pages.listed.filter(emailAtAny(atAddresses, mailboxKey));
+    if (!pages.finished) {
+      throw new TopicListingStoppedError({ listed: kept.length, listingFinished: false, read: 0 });
+    }
     let readCount = 0;
     const read = await mapWithConcurrency(kept, this.concurrency, async (s) => {
       if (spent()) return NOT_READ;
@@ -108,17 +121,21 @@ export class SnsTopicSubscriptions implements TopicSubscriptions, TopicSubscript
       readCount++;
       return described;
     });
-    if (readCount < kept.length) throw new TopicListingStoppedError(readCount, kept.length);
+    if (readCount < kept.length) {
+      throw new TopicListingStoppedError({ listed: kept.length, listingFinished: true, read: readCount });
+    }
     return read.filter((s): s is TopicSubscription => s !== undefined && s !== NOT_READ);
   }
 
   /**
    * Every subscription of the topic as listed (every page), nothing read
    * further ({@link TopicSubscriptionListing}): the notifier's live reach
-   * check, which may call `ListSubscriptionsByTopic` and nothing else.
+   * check, which may call `ListSubscriptionsByTopic` and nothing else. No
+   * time budget: every page is listed (the drain's own budget does not reach
+   * here, nor the alarm topic check's timeout, which leaves a listing behind).
    */
   async listUnread(): Promise<readonly TopicSubscription[]> {
-    const listed = await this.listPages();
+    const { listed } = await this.listPages();
     return listed.map(asListed).filter((s) => s !== undefined);
   }
 
@@ -184,20 +201,26 @@ export class SnsTopicSubscriptions implements TopicSubscriptions, TopicSubscript
     }
   }
 
-  private async listPages(): Promise<Subscription[]> {
-    const all: Subscription[] = [];
+  /**
+   * The topic's subscriptions, page by page (`NextToken`), while `spent` (the caller's budget check) says there is
+   * time: none starts once it is spent, and the pages listed so far come back with `finished` false.
+   * @param spent the budget check read before each page; default: a budget that is never spent
+   */
+  private async listPages(spent = budgetSpentCheck()): Promise<ListedPages> {
+    const listed: Subscription[] = [];
     let nextToken: string | undefined;
     do {
+      if (spent()) return { listed, finished: false };
       const page = await this.client.send(
         new ListSubscriptionsByTopicCommand({
           TopicArn: this.topicArn,
           ...(nextToken !== undefined && { NextToken: nextToken }),
         }),
       );
-      all.push(...(page.Subscriptions ?? []));
+      listed.push(...(page.Subscriptions ?? []));
       nextToken = page.NextToken;
     } while (nextToken);
-    return all;
+    return { listed, finished: true };
   }
 
   /** The listed subscription with its attributes; `undefined` when it is gone. */

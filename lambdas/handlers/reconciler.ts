@@ -10,12 +10,14 @@
  * returns: the handler emits its metrics with `ReconcilerIncomplete = 1` and
  * `ReconcilerCompleted = 0` and logs a warning; the invocation succeeds (no
  * retry: the next hourly run continues from the topic's listing). A budget
- * spent while the run still reads the topic's subscriptions (thousands of
- * `GetSubscriptionAttributes` on a throttled SNS) stops it before its plan,
- * having changed nothing (`TopicListingStoppedError`): the handler emits only
- * `ReconcilerIncomplete = 1` and `ReconcilerCompleted = 0`, warns with how
- * many subscriptions were read of how many listed and what to do, and
- * succeeds. A quota
+ * spent while the run still lists or reads the topic's subscriptions (about
+ * 100 `ListSubscriptionsByTopic` pages and thousands of
+ * `GetSubscriptionAttributes` at 10,000 owners, on a throttled SNS) stops it
+ * before its plan, having changed nothing (`TopicListingStoppedError`): the
+ * handler emits only `ReconcilerIncomplete = 1` and `ReconcilerCompleted = 0`,
+ * warns with how far it got (how many subscriptions were read of how many
+ * listed, or how many were listed before the listing stopped) and what to do,
+ * and succeeds. A quota
  * stop emits the same metrics for what the stopped run did (removed,
  * repaired, refused, pending, and the creations that fit) with
  * `SubscriptionQuotaExceeded = 1` (the alarm's metric) and `ReconcilerCompleted
@@ -55,7 +57,12 @@ import {
   FilterPolicyQuotaError,
   parseFilterPolicyQuota,
 } from '../hygiene/subscription-plan';
-import { TopicListingStoppedError, type TopicSubscriptions } from '../hygiene/subscription-ports';
+import {
+  listingProgressText,
+  type TopicListingProgress,
+  TopicListingStoppedError,
+  type TopicSubscriptions,
+} from '../hygiene/subscription-ports';
 import {
   EmptyOwnerDirectoryError,
   type ReconcileSummary,
@@ -170,34 +177,34 @@ function deferredCounts(deferred: NonNullable<ReconcileSummary['deferred']>): De
 }
 
 /**
- * What the handler resolves to when the time budget ran out while the run read the topic's subscriptions: it planned
- * and changed nothing ({@link TopicListingStoppedError}).
+ * What the handler resolves to when the time budget ran out while the run listed or read the topic's subscriptions:
+ * it planned and changed nothing ({@link TopicListingStoppedError}, how far it got).
  */
 export interface ReconcilerListingStopped {
-  readonly listingStopped: { readonly read: number; readonly listed: number };
+  readonly listingStopped: TopicListingProgress;
 }
 
 /**
- * The time budget ran out while the run read the topic's subscriptions: `ReconcilerIncomplete = 1` and
+ * The time budget ran out while the run listed or read the topic's subscriptions: `ReconcilerIncomplete = 1` and
  * `ReconcilerCompleted = 0`, nothing else (the admins' reach of a partial listing would be a guess), and a warning
- * counting what it read and saying what to do. The invocation succeeds, as for any stop at the budget: a retry would
- * list the topic again into the same timeout.
+ * saying how far it got (never a partial listing's count as the topic's) and what to do. The invocation succeeds, as
+ * for any stop at the budget: a retry would list the topic again into the same timeout.
  */
 function reportListingStopped(
   deps: Observability,
   error: TopicListingStoppedError,
 ): ReconcilerListingStopped {
+  const progress = { listed: error.listed, listingFinished: error.listingFinished, read: error.read };
   deps.metrics.addMetric(RECONCILER_METRIC.incomplete, MetricUnit.Count, 1);
   deps.metrics.addMetric(RECONCILER_METRIC.completed, MetricUnit.Count, 0);
   deps.logger.warn(
-    `subscription reconciler stopped reading the topic at its time budget: ${error.read} of ${error.listed} ` +
-      'subscriptions read; nothing planned or changed (a partial listing is never planned from), and every run ' +
-      "stops so until the listing fits: raise the construct's reconcilerTimeout and deploy, or run " +
-      '`pc-hygiene owners sync-subscriptions` (no time budget) once. See docs/deploy.md, "Runbook: Reconciler ' +
-      'heartbeat".',
-    { read: error.read, listed: error.listed, safetyMarginMs: RECONCILER_SAFETY_MARGIN_MS },
+    `subscription reconciler stopped reading the topic at its time budget: ${listingProgressText(progress)}; ` +
+      'nothing planned or changed (a partial listing is never planned from), and every run stops so until the ' +
+      "listing fits: raise the construct's reconcilerTimeout and deploy, or run `pc-hygiene owners " +
+      'sync-subscriptions` (no time budget) once. See docs/deploy.md, "Runbook: Reconciler heartbeat".',
+    { ...progress, safetyMarginMs: RECONCILER_SAFETY_MARGIN_MS },
   );
-  return { listingStopped: { read: error.read, listed: error.listed } };
+  return { listingStopped: progress };
 }
 
 /** The time budget stopped the run: a warning, with what it left for the next run. */
@@ -282,13 +289,16 @@ export function createReconcilerHandler(deps: ReconcilerHandlerDeps) {
     let summary: ReconcileSummary;
     try {
       summary = await reconcileSubscriptions(
-        { topic: deps.topic, directory: deps.directory },
+        {
+          topic: deps.topic,
+          directory: deps.directory,
+          remainingMs: remainingBudget(context, RECONCILER_SAFETY_MARGIN_MS),
+        },
         {
           route: deps.route,
           filterPolicyQuota: deps.filterPolicyQuota,
           // The relay's mailbox rule, as `owners import` and `owners sync-subscriptions` use (one way).
           mailboxKey,
-          remainingMs: remainingBudget(context, RECONCILER_SAFETY_MARGIN_MS),
         },
       );
     } catch (error: unknown) {

@@ -5,8 +5,8 @@
  * reconciler (`subscription-reconciler.ts`), its creation checks
  * (`subscription-creations.ts`), `owners unsubscribe` and the SNS adapter
  * share them without importing one another; with them, the time budget's
- * check before each SNS call, and the error of a listing it stopped. No AWS
- * imports here.
+ * check before each SNS call (a listing's pages and reads included), and the
+ * error of a listing it stopped. No AWS imports here.
  */
 import type { MailboxKey, OwnerSubscriptionRegistry } from './owner-directory';
 import type { TopicSubscription } from './subscription-plan';
@@ -20,7 +20,8 @@ export interface TopicSubscriptions {
    * email subscriptions: every one (the reconciler), or with
    * {@link TopicListOptions.atAddresses} only the owner email subscriptions at
    * those addresses (`owners unsubscribe`), the others dropped unread.
-   * @throws {TopicListingStoppedError} when {@link TopicListOptions.remainingMs} ran out before every one was read
+   * @throws {TopicListingStoppedError} when {@link TopicListOptions.remainingMs} ran out before every page was
+   *   listed and every subscription read
    */
   list(options?: TopicListOptions): Promise<readonly TopicSubscription[]>;
   /** Subscribes `email` with `filterPolicy` (on message attributes); resolves to the new subscription's ARN. */
@@ -72,40 +73,68 @@ export interface TopicListOptions {
    */
   readonly mailboxKey?: MailboxKey;
   /**
-   * The time left in the caller's budget (ms; the reconciler's `ReconcileOptions.remainingMs`), read before each
-   * subscription's attribute read (SNS: `GetSubscriptionAttributes`). Once it reads 0 or less
-   * ({@link budgetSpentCheck}) no read starts: the reads in flight end, and `list` throws
-   * {@link TopicListingStoppedError} instead of returning part of the topic. Absent: no deadline.
+   * The time left in the caller's budget (ms; the reconciler's `ReconcilerDeps.remainingMs`), read before each
+   * page of the listing (SNS: `ListSubscriptionsByTopic`, 100 subscriptions a page) and each subscription's
+   * attribute read (SNS: `GetSubscriptionAttributes`). Once it reads 0 or less ({@link budgetSpentCheck}) no page
+   * and no read starts: the reads in flight end, and `list` throws {@link TopicListingStoppedError} instead of
+   * returning part of the topic. Absent: no deadline.
    */
   readonly remainingMs?: () => number;
 }
 
+/** How far {@link TopicSubscriptions.list} got before its time budget ran out ({@link TopicListingStoppedError}). */
+export interface TopicListingProgress {
+  /**
+   * Subscriptions the listing's pages named for reading (kept by {@link TopicListOptions.atAddresses}): the whole
+   * topic only when {@link listingFinished}; else those of the pages listed before the budget ran out.
+   */
+  readonly listed: number;
+  /** Whether every page was listed: false when the budget ran out between two pages (nothing was read then). */
+  readonly listingFinished: boolean;
+  /** Subscriptions read (their attributes, or none needed) before the budget ran out; 0 when the listing stopped. */
+  readonly read: number;
+}
+
 /**
- * The time budget ran out while {@link TopicSubscriptions.list} read the topic's subscriptions: it read
- * {@link TopicListingStoppedError.read} of the {@link TopicListingStoppedError.listed} it listed, and returns none
- * of them. A partial listing is never planned from (each owner whose subscription was not read would pass for one
- * without any: subscribed again, or a confirmed one recorded `unsubscribed`), so the reconciler stops before its
- * plan, having changed nothing (docs/notifications.md, "Subscription reconciler", "Time budget").
+ * The time budget ran out while {@link TopicSubscriptions.list} listed the topic's subscriptions (between two pages:
+ * {@link TopicListingProgress.listingFinished} false) or read them ({@link TopicListingProgress.read} of the
+ * {@link TopicListingProgress.listed} it listed), and it returns none of them. A partial listing is never planned
+ * from (each owner whose subscription was not listed or read would pass for one without any: subscribed again, or a
+ * confirmed one recorded `unsubscribed`), so the reconciler stops before its plan, having changed nothing
+ * (docs/notifications.md, "Subscription reconciler", "Time budget").
  */
-export class TopicListingStoppedError extends Error {
+export class TopicListingStoppedError extends Error implements TopicListingProgress {
   override readonly name = 'TopicListingStoppedError';
-  constructor(
-    /** Subscriptions read (their attributes, or none needed) before the budget ran out. */
-    readonly read: number,
-    /** Subscriptions the listing's pages named for reading. */
-    readonly listed: number,
-  ) {
+  readonly listed: number;
+  readonly listingFinished: boolean;
+  readonly read: number;
+  constructor(progress: TopicListingProgress) {
     super(
-      `The time budget ran out while reading the topic's subscriptions: ${read} of ${listed} read. ` +
+      `The time budget ran out before the topic's subscriptions were listed and read: ${listingProgressText(progress)}. ` +
         'A partial listing is never planned from: nothing was planned or changed.',
     );
+    this.listed = progress.listed;
+    this.listingFinished = progress.listingFinished;
+    this.read = progress.read;
   }
+}
+
+/**
+ * How far a stopped listing got, in words: "R of N subscriptions read" once every page was listed, else "N
+ * subscriptions listed, the listing did not finish (none read)". The one wording of the error and the reconciler
+ * Lambda's warning.
+ */
+export function listingProgressText({ listed, listingFinished, read }: TopicListingProgress): string {
+  return listingFinished
+    ? `${read} of ${listed} subscriptions read`
+    : `${listed} subscriptions listed, the listing did not finish (none read)`;
 }
 
 /**
  * The check of a time budget before each SNS call it bounds: true from the first time `remainingMs` reads 0 or
  * less, and from then on (once spent, no later call starts); never true without a budget. The reconciler's
- * operations and the topic's attribute reads ({@link TopicListOptions.remainingMs}) both stop by it.
+ * operations and the topic's listing, its pages and attribute reads ({@link TopicListOptions.remainingMs}), all
+ * stop by it.
  */
 export function budgetSpentCheck(remainingMs?: () => number): () => boolean {
   let spent = false;
@@ -115,8 +144,18 @@ export function budgetSpentCheck(remainingMs?: () => number): () => boolean {
   };
 }
 
-/** The reconciler's ports. */
+/** The reconciler's ports, and its time budget. */
 export interface ReconcilerDeps {
   readonly topic: TopicSubscriptions;
   readonly directory: OwnerSubscriptionRegistry;
+  /**
+   * The time left in the run's budget (ms; the Lambda: its remaining time less a safety margin,
+   * `lambdas/handlers/remaining-budget.ts`), as the sweep's and the notifier's deps carry theirs. The listing reads
+   * it before each page and attribute read ({@link TopicListOptions.remainingMs}): once spent, the run stops before
+   * its plan, having planned and changed nothing ({@link TopicListingStoppedError}). Then it is read before each
+   * removal, repair and creation the run would start: once spent, no such call starts, and those operations are
+   * left for the next run (`ReconcileSummary.deferred`, `subscription-reconciler.ts`). Absent: no deadline
+   * (`owners sync-subscriptions` runs to the end).
+   */
+  readonly remainingMs?: () => number;
 }

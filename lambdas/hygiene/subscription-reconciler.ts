@@ -37,12 +37,13 @@
  * by the refusal of an empty directory ({@link EmptyOwnerDirectoryError}: on
  * `sns-email`, only when the topic holds an owner subscription the plan would
  * remove; with none, as on day one before the first import, the run completes
- * as a no-op). A run given a time budget (`remainingMs`: the Lambda's) starts
- * no SNS call once it is spent: the operations not started are left for the
- * next run, which plans them again from the topic's listing
+ * as a no-op). A run given a time budget (`ReconcilerDeps.remainingMs`: the
+ * Lambda's) starts no SNS call once it is spent: the operations not started
+ * are left for the next run, which plans them again from the topic's listing
  * ({@link ReconcileSummary.deferred}), and the run still records the states
  * of what it did and checks what it created. A budget spent while the run
- * still reads the topic's subscriptions stops it there, before its plan: it
+ * still lists or reads the topic's subscriptions stops it there, before its
+ * plan (no further `ListSubscriptionsByTopic` page or attribute read): it
  * plans and changes nothing (`TopicListingStoppedError`, `subscription-ports.ts`:
  * a plan from part of the topic would take each owner whose subscription it
  * did not read for one without any, subscribing them again or recording a
@@ -104,17 +105,6 @@ export interface ReconcileOptions {
    * "Subscription reconciler").
    */
   readonly mailboxKey?: MailboxKey;
-  /**
-   * The time left in the run's budget (ms), read before each removal, repair and creation it would start (the
-   * Lambda: its remaining time less a safety margin, `lambdas/handlers/remaining-budget.ts`). Once it reads 0 or
-   * less no such call starts: those operations are {@link ReconcileSummary.deferred}, and the run records the states
-   * of what it did, runs the check after the creations on what it created (its few withdrawals are not cut: each is
-   * an owner who asked to stop), and returns. The listing reads it too, before each subscription's attribute read
-   * (`TopicListOptions.remainingMs`): once spent, no read starts and the run stops before its plan, having planned
-   * and changed nothing (`TopicListingStoppedError`, `subscription-ports.ts`). Absent: no deadline
-   * (`owners sync-subscriptions` runs to the end).
-   */
-  readonly remainingMs?: () => number;
 }
 
 /**
@@ -225,7 +215,7 @@ export interface ReconcileSummary {
    */
   readonly emailSubscriptionsWithOwnerDigests?: number;
   /**
-   * Planned operations the run did not start because its time budget was spent ({@link ReconcileOptions.remainingMs}):
+   * Planned operations the run did not start because its time budget was spent (`ReconcilerDeps.remainingMs`):
    * the run is incomplete. Neither applied nor failed (not in `created`, `repaired`, `removed` or `failed`; still in
    * {@link ReconcileSummary.operations}): an owner whose creation was left out counts as `none`, as for a refused
    * one, and `filterPolicies.planned` is what the topic holds without them. The next run lists the topic and plans
@@ -291,7 +281,7 @@ export class SubscriptionQuotaStop extends FilterPolicyQuotaError {
  *   than the quota: after applying the removals, the repairs and the creations that fit, and recording the
  *   states (see {@link withinQuota}); a dry run changes nothing, and its stop's summary says what it would do
  * @throws `TopicListingStoppedError` (`subscription-ports.ts`) before any plan or change, when the time budget
- *   ({@link ReconcileOptions.remainingMs}) ran out while the listing read the topic's subscriptions
+ *   (`ReconcilerDeps.remainingMs`) ran out while the run listed or read the topic's subscriptions
  * @throws {EmptyOwnerDirectoryError} before any change (after the listing, whose admin count it carries), on the
  *   `sns-email` route with an empty directory when the plan would remove or repair an owner subscription (with none
  *   to touch, the run completes as a no-op)
@@ -303,10 +293,10 @@ export async function reconcileSubscriptions(
   const quota = options.filterPolicyQuota ?? DEFAULT_FILTER_POLICY_QUOTA;
   const mailboxKey = options.mailboxKey ?? normalizeEmail;
   const owners = await deps.directory.listOwners();
-  // Listed and counted before the refusal: an empty directory refused still reports the admins' reach. Read whole
-  // within the budget, or not at all (TopicListingStoppedError): nothing is planned from part of the topic.
+  // Listed and counted before the refusal: an empty directory refused still reports the admins' reach. Listed and
+  // read whole within the budget, or not at all (TopicListingStoppedError): nothing is planned from part of the topic.
   const subscriptions = await deps.topic.list(
-    options.remainingMs === undefined ? {} : { remainingMs: options.remainingMs },
+    deps.remainingMs === undefined ? {} : { remainingMs: deps.remainingMs },
   );
   const adminReach = adminReachOf(subscriptions);
   const plan = planSubscriptions({
@@ -362,7 +352,7 @@ async function applyAndRecord(
   };
   const applied = options.dryRun
     ? notApplied(planned)
-    : await applyPlan(deps, planned, read, { ...creating, budget: new CallBudget(options.remainingMs) });
+    : await applyPlan(deps, planned, read, { ...creating, budget: new CallBudget(deps.remainingMs) });
   const { plan, withdrawn } = applied;
   // A withdrawn owner keeps the planned state (listed as skipped), also when a failed re-read failed their creation.
   const states = statesAfter(plan, [
@@ -425,7 +415,7 @@ function notApplied(plan: SubscriptionPlan): AppliedPlan {
 }
 
 /**
- * The run's time budget ({@link ReconcileOptions.remainingMs}) over its SNS calls: once spent, it stays spent, and
+ * The run's time budget (`ReconcilerDeps.remainingMs`) over its SNS calls: once spent, it stays spent, and
  * the operations it holds back are kept in {@link CallBudget.deferred}. Without `remainingMs` it is never spent.
  */
 class CallBudget {

@@ -4,9 +4,10 @@
  * wall-clock wait), the run stops starting calls inside the margin, and the handler emits `ReconcilerIncomplete = 1`
  * and `ReconcilerCompleted = 0` (the `ReconcilerHeartbeat` alarm's metric) with the figures of what the run did,
  * logs a warning counting what it left, and succeeds: no Lambda retry, the next hourly run continues. A quota stop
- * cut short says both. A budget spent while the run still reads the topic's subscriptions (the SNS adapter over a
- * mocked client whose attribute reads move the clock) ends it before its plan: only `ReconcilerIncomplete = 1` and
- * `ReconcilerCompleted = 0`, a warning naming how many were read of how many listed and what to do, and success.
+ * cut short says both. A budget spent while the run still lists or reads the topic's subscriptions (the SNS adapter
+ * over a mocked client whose listing pages and attribute reads move the clock) ends it before its plan: no further
+ * page or read, only `ReconcilerIncomplete = 1` and `ReconcilerCompleted = 0`, a warning saying how far it got (read
+ * of listed, or listed before the listing stopped) and what to do, and success.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import {
@@ -194,7 +195,7 @@ describe('reconciler handler time budget spent while listing the topic', () => {
         { getRemainingTimeInMillis: () => RECONCILER_SAFETY_MARGIN_MS + 2 * CALL_MS - now },
       );
 
-      expect(outcome).toEqual({ listingStopped: { read: 2, listed: 6 } });
+      expect(outcome).toEqual({ listingStopped: { listed: 6, listingFinished: true, read: 2 } });
       expect(sns.commandCalls(GetSubscriptionAttributesCommand)).toHaveLength(2);
       expect(sns.commandCalls(SubscribeCommand)).toEqual([]);
       expect(sns.commandCalls(UnsubscribeCommand)).toEqual([]);
@@ -207,8 +208,66 @@ describe('reconciler handler time budget spent while listing the topic', () => {
           message: expect.stringMatching(
             /^subscription reconciler stopped reading the topic at its time budget: 2 of 6 subscriptions read; nothing planned or changed .*reconcilerTimeout.*pc-hygiene owners sync-subscriptions/,
           ),
-          read: 2,
           listed: 6,
+          listingFinished: true,
+          read: 2,
+          safetyMarginMs: RECONCILER_SAFETY_MARGIN_MS,
+        },
+      ]);
+    } finally {
+      sns.restore();
+    }
+  });
+
+  it('requests no page after the budget is spent, and says the listing did not finish', async () => {
+    const sns = mockClient(SNSClient);
+    let now = 0;
+    // Two pages, each moving the clock by a call: ada and bob on the first, cy on the second.
+    sns.on(ListSubscriptionsByTopicCommand).callsFake(async ({ NextToken }: { NextToken?: string }) => {
+      now += CALL_MS;
+      const ids = NextToken === undefined ? ['ada', 'bob'] : ['cy'];
+      return {
+        Subscriptions: ids.map((id) => ({
+          SubscriptionArn: `${TOPIC}:${id}`,
+          Protocol: 'email',
+          Endpoint: `${id}@x`,
+          TopicArn: TOPIC,
+        })),
+        ...(NextToken === undefined && { NextToken: 'page-2' }),
+      };
+    });
+    const directory = new MemoryOwnerRegistry(['ada', 'new'].map(activeOwner));
+    const { handler, metrics, logs, logger } = reconcilerWithFakeTools(handlerModule, {
+      topic: new SnsTopicSubscriptions(new SNSClient({ region: 'us-east-1' }), TOPIC, 1),
+      directory,
+    });
+    const warnings = keepWarningFields(logger);
+
+    try {
+      // One page's time beyond the margin: the second page would start inside it.
+      const outcome = await handler(
+        {},
+        { getRemainingTimeInMillis: () => RECONCILER_SAFETY_MARGIN_MS + CALL_MS - now },
+      );
+
+      expect(outcome).toEqual({ listingStopped: { listed: 2, listingFinished: false, read: 0 } });
+      expect(sns.commandCalls(ListSubscriptionsByTopicCommand).map((c) => c.args[0].input)).toEqual([
+        { TopicArn: TOPIC },
+      ]);
+      expect(sns.commandCalls(GetSubscriptionAttributesCommand)).toEqual([]);
+      expect(sns.commandCalls(SubscribeCommand)).toEqual([]);
+      expect(sns.commandCalls(UnsubscribeCommand)).toEqual([]);
+      expect(directory.recorded).toEqual([]);
+      expect(metrics).toEqual({ [RECONCILER_METRIC.incomplete]: 1, [RECONCILER_METRIC.completed]: 0 });
+      expect(logs.map((l) => l.level)).toEqual(['warn']);
+      expect(warnings).toEqual([
+        {
+          message: expect.stringMatching(
+            /^subscription reconciler stopped reading the topic at its time budget: 2 subscriptions listed, the listing did not finish \(none read\); nothing planned or changed /,
+          ),
+          listed: 2,
+          listingFinished: false,
+          read: 0,
           safetyMarginMs: RECONCILER_SAFETY_MARGIN_MS,
         },
       ]);

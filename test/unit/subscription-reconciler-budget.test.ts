@@ -1,5 +1,5 @@
 /**
- * The reconciler's time budget (`ReconcileOptions.remainingMs`; docs/notifications.md, "Subscription reconciler"),
+ * The reconciler's time budget (`ReconcilerDeps.remainingMs`; docs/notifications.md, "Subscription reconciler"),
  * over in-memory ports whose SNS calls are slow: each call moves a virtual clock, and the budget is read from it (no
  * wall-clock wait). Once the budget is spent the run starts no removal, repair or creation: it lists them as
  * `deferred`, records the states of what it did (an owner whose creation was left out is `none`), still withdraws
@@ -83,8 +83,8 @@ describe('reconcileSubscriptions with a time budget', () => {
 
     // Room for 3 calls: the 4th would start with nothing left.
     const first = await reconcileSubscriptions(
-      { topic, directory },
-      { route: 'sns-email', remainingMs: budgetOf(topic, 3 * CALL_MS) },
+      { topic, directory, remainingMs: budgetOf(topic, 3 * CALL_MS) },
+      { route: 'sns-email' },
     );
 
     expect(topic.calls).toEqual(['create ada@x', 'create bob@x', 'create cy@x']);
@@ -107,8 +107,8 @@ describe('reconcileSubscriptions with a time budget', () => {
     expect(directory.lookups.at(-1)).toEqual(['ada', 'bob', 'cy']);
 
     const next = await reconcileSubscriptions(
-      { topic, directory },
-      { route: 'sns-email', remainingMs: budgetOf(topic, topic.now + 10 * CALL_MS) },
+      { topic, directory, remainingMs: budgetOf(topic, topic.now + 10 * CALL_MS) },
+      { route: 'sns-email' },
     );
 
     expect(topic.calls.slice(3)).toEqual(['create dee@x', 'create eve@x', 'create fay@x']);
@@ -127,8 +127,8 @@ describe('reconcileSubscriptions with a time budget', () => {
     const directory = new MemoryOwnerRegistry([owner('ada'), owner('bob')]);
 
     const summary = await reconcileSubscriptions(
-      { topic, directory },
-      { route: 'sns-email', remainingMs: budgetOf(topic, CALL_MS) },
+      { topic, directory, remainingMs: budgetOf(topic, CALL_MS) },
+      { route: 'sns-email' },
     );
 
     expect(topic.calls).toEqual([`remove ${TOPIC}:gone1`]);
@@ -156,8 +156,8 @@ describe('reconcileSubscriptions with a time budget', () => {
     });
 
     const summary = await reconcileSubscriptions(
-      { topic, directory },
-      { route: 'sns-email', remainingMs: budgetOf(topic, 2 * CALL_MS) },
+      { topic, directory, remainingMs: budgetOf(topic, 2 * CALL_MS) },
+      { route: 'sns-email' },
     );
 
     // The withdrawal is not cut by the budget: bob asked to stop (SNS leaves his pending subscription).
@@ -191,8 +191,8 @@ describe('reconcileSubscriptions with a time budget', () => {
     const directory = new MemoryOwnerRegistry([owner('ada')]);
 
     const summary = await reconcileSubscriptions(
-      { topic, directory },
-      { route: 'sns-email', dryRun: true, remainingMs: () => 0 },
+      { topic, directory, remainingMs: () => 0 },
+      { route: 'sns-email', dryRun: true },
     );
 
     expect(topic.calls).toEqual([]);

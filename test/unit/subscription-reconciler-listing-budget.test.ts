@@ -1,11 +1,12 @@
 /**
  * The reconciler's time budget over its listing (docs/notifications.md, "Subscription reconciler", "Time budget"):
- * the SNS adapter (`SnsTopicSubscriptions.list`) over a mocked client whose `GetSubscriptionAttributes` calls each
- * move a virtual clock the budget reads (a throttled SNS; no wall-clock wait). Once the budget is spent no attribute
- * read starts and the run stops before its plan: `TopicListingStoppedError` counting what it read of what it listed,
- * and no Subscribe, SetSubscriptionAttributes, Unsubscribe or directory write (a partial listing would create
- * subscriptions the topic holds and remove the ones it did not read). A budget that lasts, or none (`owners
- * sync-subscriptions`), reads every subscription and reconciles as before.
+ * the SNS adapter (`SnsTopicSubscriptions.list`) over a mocked client whose `GetSubscriptionAttributes` calls (and,
+ * for a topic of several pages, `ListSubscriptionsByTopic` pages) each move a virtual clock the budget reads (a
+ * throttled SNS; no wall-clock wait). Once the budget is spent no page and no attribute read starts and the run
+ * stops before its plan: `TopicListingStoppedError` counting what it read of what it listed, or what it listed
+ * before the listing stopped, and no Subscribe, SetSubscriptionAttributes, Unsubscribe or directory write (a partial
+ * listing would create subscriptions the topic holds and remove the ones it did not read). A budget that lasts, or
+ * none (`owners sync-subscriptions`), lists and reads every subscription and reconciles as before.
  */
 import {
   GetSubscriptionAttributesCommand,
@@ -88,13 +89,13 @@ describe('reconcileSubscriptions with a time budget spent while listing', () => 
 
     // Room for 3 reads: the 4th would start with nothing left.
     const outcome = await reconcileSubscriptions(
-      { topic: topic(), directory: owners },
-      { route: 'sns-email', remainingMs: () => 3 * READ_MS - now },
+      { topic: topic(), directory: owners, remainingMs: () => 3 * READ_MS - now },
+      { route: 'sns-email' },
     ).catch((error: unknown) => error);
 
     expect(outcome).toBeInstanceOf(TopicListingStoppedError);
-    expect(outcome).toMatchObject({ read: 3, listed: SUBSCRIBED.length });
-    expect(String(outcome)).toContain('3 of 11 read');
+    expect(outcome).toMatchObject({ read: 3, listed: SUBSCRIBED.length, listingFinished: true });
+    expect(String(outcome)).toContain('3 of 11 subscriptions read');
     expect(sns.commandCalls(GetSubscriptionAttributesCommand)).toHaveLength(3);
     // Planned from a partial listing, it would subscribe o3…o9 again and leave `gone`: nothing of the kind.
     expect(changesSent()).toEqual([]);
@@ -107,8 +108,8 @@ describe('reconcileSubscriptions with a time budget spent while listing', () => 
     const fourInFlight = new SnsTopicSubscriptions(new SNSClient({ region: 'eu-west-1' }), TOPIC);
 
     const outcome = await reconcileSubscriptions(
-      { topic: fourInFlight, directory: owners },
-      { route: 'sns-email', remainingMs: () => READ_MS - now },
+      { topic: fourInFlight, directory: owners, remainingMs: () => READ_MS - now },
+      { route: 'sns-email' },
     ).catch((error: unknown) => error);
 
     expect(outcome).toBeInstanceOf(TopicListingStoppedError);
@@ -125,8 +126,8 @@ describe('reconcileSubscriptions with a time budget spent while listing', () => 
     const owners = directory();
 
     const summary = await reconcileSubscriptions(
-      { topic: topic(), directory: owners },
-      { route: 'sns-email', remainingMs: () => (SUBSCRIBED.length + 5) * READ_MS - now },
+      { topic: topic(), directory: owners, remainingMs: () => (SUBSCRIBED.length + 5) * READ_MS - now },
+      { route: 'sns-email' },
     );
 
     expect(sns.commandCalls(GetSubscriptionAttributesCommand)).toHaveLength(SUBSCRIBED.length);
@@ -142,5 +143,74 @@ describe('reconcileSubscriptions with a time budget spent while listing', () => 
 
     expect(now).toBe(SUBSCRIBED.length * READ_MS);
     expect(summary).toMatchObject({ created: 1, removed: 1, failed: [] });
+  });
+});
+
+describe('reconcileSubscriptions with a time budget spent between two pages of the listing', () => {
+  /** What one `ListSubscriptionsByTopic` page costs on the virtual clock (a throttled SNS). */
+  const PAGE_MS = 10_000;
+  /** The topic in three pages of {@link SUBSCRIBED}: 4, 4 and 3 subscriptions. */
+  const PAGES = [SUBSCRIBED.slice(0, 4), SUBSCRIBED.slice(4, 8), SUBSCRIBED.slice(8)];
+
+  beforeEach(() => {
+    sns.on(ListSubscriptionsByTopicCommand).callsFake(async ({ NextToken }: { NextToken?: string }) => {
+      now += PAGE_MS;
+      // `page-N` names the Nth page (from 1); the first is asked without a token.
+      const page = NextToken === undefined ? 0 : Number(NextToken.slice('page-'.length)) - 1;
+      const last = page === PAGES.length - 1;
+      return {
+        Subscriptions: PAGES[page]!.map((id) => ({
+          SubscriptionArn: `${TOPIC}:${id}`,
+          Protocol: 'email',
+          Endpoint: `${id}@example.com`,
+          TopicArn: TOPIC,
+        })),
+        ...(!last && { NextToken: `page-${page + 2}` }),
+      };
+    });
+  });
+
+  const pagesRequested = () => sns.commandCalls(ListSubscriptionsByTopicCommand).map((c) => c.args[0].input);
+
+  it('requests no page after the budget is spent, reads nothing, plans and changes nothing', async () => {
+    const owners = directory();
+
+    // Room for the first page only: the second would start with nothing left.
+    const outcome = await reconcileSubscriptions(
+      { topic: topic(), directory: owners, remainingMs: () => PAGE_MS - now },
+      { route: 'sns-email' },
+    ).catch((error: unknown) => error);
+
+    expect(pagesRequested()).toEqual([{ TopicArn: TOPIC }]);
+    expect(sns.commandCalls(GetSubscriptionAttributesCommand)).toEqual([]);
+    expect(outcome).toBeInstanceOf(TopicListingStoppedError);
+    // The 4 of the first page, never claimed as the topic: the listing did not finish.
+    expect(outcome).toMatchObject({ listed: 4, listingFinished: false, read: 0 });
+    expect(String(outcome)).toContain('4 subscriptions listed, the listing did not finish (none read)');
+    expect(changesSent()).toEqual([]);
+    expect(owners.recorded).toEqual([]);
+    expect(owners.lookups).toEqual([]);
+  });
+
+  it('lists every page and reconciles as before when the budget outlasts the listing', async () => {
+    const owners = directory();
+
+    const summary = await reconcileSubscriptions(
+      {
+        topic: topic(),
+        directory: owners,
+        remainingMs: () => (PAGES.length + SUBSCRIBED.length + 5) * PAGE_MS - now,
+      },
+      { route: 'sns-email' },
+    );
+
+    expect(pagesRequested()).toEqual([
+      { TopicArn: TOPIC },
+      { TopicArn: TOPIC, NextToken: 'page-2' },
+      { TopicArn: TOPIC, NextToken: 'page-3' },
+    ]);
+    expect(sns.commandCalls(GetSubscriptionAttributesCommand)).toHaveLength(SUBSCRIBED.length);
+    expect(summary).toMatchObject({ created: 1, removed: 1, failed: [] });
+    expect(summary.deferred).toBeUndefined();
   });
 });
