@@ -13,7 +13,7 @@
 import { userInfo } from 'node:os';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { OperatorIdentity } from '../../lambdas/hygiene/operator-identity';
-import { cappedOperatorText } from '../options/by-option';
+import { cappedOperatorText } from '../operator-text';
 
 /** The flags and environment the operator's name is taken from. */
 export interface OperatorSource {

@@ -5,13 +5,15 @@
  * against the topic's subscriptions, listed once per drain, an owner with no
  * recorded ARN matched by address as the reconciler matches: `mailboxKey`). Thin: parse the event,
  * build the adapters once per cold start, call `runNotifier`, turn its
- * summary into metrics and a log line.
+ * summary into metrics and a log line (its error texts without email
+ * addresses: {@link loggedDrainSummary}).
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { DynamoDbOutboxStore } from '../aws/outbox-store';
 import { SnsPublisher } from '../aws/sns-publisher';
 import { SnsTopicSubscriptions } from '../aws/subscription-reconciler-sns';
+import { withRecordTextsMasked } from '../hygiene/errors';
 import type { NotifierDeps, NotifierSummary } from '../hygiene/notifier';
 import { runNotifier } from '../hygiene/notifier';
 import type { OwnerDeliveryRoute, OwnerDirectory } from '../hygiene/owner-directory';
@@ -77,6 +79,16 @@ function drainNeedsAttention(summary: NotifierSummary): boolean {
 }
 
 /**
+ * The drain's summary as logged: every delivery failure's text with any email address masked. An SES or SNS
+ * refusal may name the address it refused (SES's sandbox `MessageRejected` lists it), and the log group keeps it
+ * for its retention, outside the owner directory's access control; the failure's `userId` says whose it was
+ * (docs/deploy.md, "Security choices"). The summary the handler returns, and its metrics, keep the texts whole.
+ */
+export function loggedDrainSummary(summary: NotifierSummary): NotifierSummary {
+  return { ...summary, failures: withRecordTextsMasked(summary.failures, ['message']) };
+}
+
+/**
  * The raw handler over explicit dependencies (tests pass fakes).
  *
  * Unlike the sweep, the drain runs on the wall clock even when the event
@@ -115,7 +127,7 @@ export function createNotifierHandler(deps: NotifierHandlerDeps) {
     recordNotifierMetrics(deps.metrics, summary);
     const fields = {
       scheduledTime: instant.source === 'schedule' ? formatInstant(instant.now) : null,
-      summary,
+      summary: loggedDrainSummary(summary),
     };
     if (drainNeedsAttention(summary)) deps.logger.warn('notifier drain summary', fields);
     else deps.logger.info('notifier drain summary', fields);

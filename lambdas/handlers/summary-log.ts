@@ -4,8 +4,11 @@
  * lists in chunks, so every invalid, skipped, failed or too-large id stays in
  * the audit trail.
  * The per-owner event counts are only shortened (their counts, `owners` and
- * `ownersOmitted`, stay exact). Pure: no AWS imports.
+ * `ownersOmitted`, stay exact). Before it is split, the logged copy has its
+ * error texts without email addresses ({@link withoutAddressesForLog}). Pure:
+ * no AWS imports.
  */
+import { withoutEmailAddresses, withRecordTextsMasked, withTextsMasked } from '../hygiene/errors';
 import type { CappedList, EventSummary, RunSummary } from '../hygiene/run-summary';
 
 /** Records kept in the main summary entry per list. */
@@ -52,5 +55,26 @@ export function splitSummaryForLog(summary: RunSummary): { summary: RunSummary; 
       events: shortEvents(summary.events),
     },
     chunks,
+  };
+}
+
+/**
+ * The summary as logged: every error text, and every problem an invalid record has, with any email address masked
+ * ({@link withoutEmailAddresses}); ids, `userId`s and counts as they are. The texts are a service's (DynamoDB's,
+ * reading the credentials table and the owner directory) or quote a stored value of a damaged item (up to 60
+ * characters, e.g. ``userId: must be a string, got ["ada@corp.example"]``), neither of which the code controls, and
+ * the log group keeps them for its retention, outside the owner directory's access control (docs/deploy.md,
+ * "Security choices"). The summary the handler returns, publishes to the admins and counts in metrics keeps them.
+ */
+export function withoutAddressesForLog(summary: RunSummary): RunSummary {
+  return {
+    ...summary,
+    ...(summary.abortReason !== undefined && { abortReason: withoutEmailAddresses(summary.abortReason) }),
+    invalid: withRecordTextsMasked(summary.invalid, ['problems']),
+    failed: withRecordTextsMasked(summary.failed, ['error']),
+    ...(summary.tooLarge !== undefined && { tooLarge: withRecordTextsMasked(summary.tooLarge, ['error']) }),
+    directory: withTextsMasked(summary.directory, ['error']),
+    reach: withTextsMasked(summary.reach, ['error']),
+    ...(summary.manifest !== undefined && { manifest: withTextsMasked(summary.manifest, ['failed']) }),
   };
 }

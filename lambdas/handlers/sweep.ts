@@ -17,7 +17,7 @@ import { DynamoDbRunManifestWriter } from '../aws/run-manifest-store';
 import { SnsPublisher } from '../aws/sns-publisher';
 import { SnsTopicSubscriptions } from '../aws/subscription-reconciler-sns';
 import type { HygieneConfig } from '../hygiene/config';
-import { errorText } from '../hygiene/errors';
+import { errorText, withoutEmailAddresses, withTextsMasked } from '../hygiene/errors';
 import type { RunSummary } from '../hygiene/run-summary';
 import type { TopicSubscriptionListing } from '../hygiene/subscription-ports';
 import { createRunId, runSweep, SweepAbortedError, type SweepDeps } from '../hygiene/sweep';
@@ -41,7 +41,7 @@ import {
   ScheduledTimeSkewError,
   scheduleSkewProblem,
 } from './scheduled-event';
-import { splitSummaryForLog } from './summary-log';
+import { splitSummaryForLog, withoutAddressesForLog } from './summary-log';
 import { sweepMetricValues } from './sweep-metric-values';
 
 /** What one invocation needs, built once per cold start. */
@@ -117,7 +117,7 @@ async function alarmTopicReach(
   if (reach.status === 'unchecked') {
     deps.logger.warn('alarm topic subscriptions not checked', {
       topicArn: reach.topicArn,
-      error: reach.error,
+      error: withoutEmailAddresses(reach.error),
     });
     return reach;
   }
@@ -137,12 +137,16 @@ async function reportToAdmins(
 ): Promise<void> {
   const admin = await deps.publishAdminSummary(summary, await alarmTopicReach(deps, context));
   deps.metrics.addMetric(SWEEP_METRIC.adminSummaryFailed, MetricUnit.Count, admin.published ? 0 : 1);
-  if (!admin.published) deps.logger.error('admin run summary not published', { failure: admin.failure });
+  if (!admin.published) {
+    const failure = admin.failure && withTextsMasked(admin.failure, ['message']);
+    deps.logger.error('admin run summary not published', { failure });
+  }
 }
 
 /**
  * The run summary's log line, a warning for a run that needs a look (aborted, with why; guard tripped; invalid
- * records; failed writes), then its record lists in chunks (`summary-log.ts`).
+ * records; failed writes), then its record lists in chunks, every error text without email addresses
+ * (`summary-log.ts`).
  */
 function logRunSummary(
   logger: Observability['logger'],
@@ -155,9 +159,9 @@ function logRunSummary(
     summary.invalid.count > 0 ||
     summary.failed.count > 0 ||
     (summary.tooLarge?.count ?? 0) > 0;
-  const forLog = splitSummaryForLog(summary);
+  const forLog = splitSummaryForLog(withoutAddressesForLog(summary));
   if (loud) {
-    const why = aborted === undefined ? {} : { aborted: aborted.message };
+    const why = aborted === undefined ? {} : { aborted: withoutEmailAddresses(aborted.message) };
     logger.warn('sweep run summary', { summary: forLog.summary, ...why });
   } else logger.info('sweep run summary', { summary: forLog.summary });
   for (const chunk of forLog.chunks) logger.info('sweep run records', { chunk });

@@ -1,7 +1,9 @@
 /**
  * One way to turn a caught `unknown` into text: every summary, log line and
  * failure list in the code base describes errors through this module, so an
- * error reads the same wherever it is reported.
+ * error reads the same wherever it is reported. Also the one way a logged
+ * text is kept free of email addresses ({@link withoutEmailAddresses}, and
+ * {@link withTextsMasked} for a summary's error texts).
  */
 
 /** A caught error, described. */
@@ -66,4 +68,43 @@ const EMAIL_ADDRESS_LIKE = /[^\s<>"'(),;:[\]]+@[^\s<>"'(),;:[\]@]+\.[^\s<>"'(),;
  */
 export function withoutEmailAddresses(text: string): string {
   return text.replace(EMAIL_ADDRESS_LIKE, '<email address>');
+}
+
+/** The keys of `T` that hold a text or a list of texts (optional ones included): what {@link withTextsMasked} masks. */
+export type TextKey<T> = {
+  [K in keyof T]-?: NonNullable<T[K]> extends string | readonly string[] ? K : never;
+}[keyof T];
+
+/**
+ * `record` with the texts under `keys` (a text, or each text of a list) passed through
+ * {@link withoutEmailAddresses}, every other field as it is: how a handler masks the error texts of the summary it
+ * logs, while the summary it returns (and its metrics) keep them whole. A key absent from `record` stays absent.
+ */
+export function withTextsMasked<T extends object>(record: T, keys: readonly TextKey<T>[]): T {
+  const masked = { ...record } as Record<PropertyKey, unknown>;
+  for (const key of keys) {
+    const value: unknown = record[key];
+    if (typeof value === 'string') masked[key] = withoutEmailAddresses(value);
+    else if (Array.isArray(value))
+      masked[key] = value.map((text: unknown) =>
+        typeof text === 'string' ? withoutEmailAddresses(text) : text,
+      );
+  }
+  return masked as T;
+}
+
+/** A list of records under `records`, as a summary's capped lists hold them (`CappedList`, run-summary.ts). */
+interface RecordList<T> {
+  readonly records: readonly T[];
+}
+
+/**
+ * `list` (a summary's capped list) with the texts under `keys` of every record masked ({@link withTextsMasked}).
+ * Typed by its `records` alone, so that this module, which run-summary.ts imports, imports nothing back.
+ */
+export function withRecordTextsMasked<T extends object, L extends RecordList<T>>(
+  list: L & RecordList<T>,
+  keys: readonly TextKey<T>[],
+): L {
+  return { ...list, records: list.records.map((record) => withTextsMasked(record, keys)) };
 }

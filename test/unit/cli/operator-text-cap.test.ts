@@ -1,5 +1,5 @@
 /**
- * `--reason` and `--by` are capped at 1,000 characters (cli/options/by-option.ts;
+ * `--reason` and `--by` are capped at 1,000 characters (cli/operator-text.ts;
  * docs/data-model.md, "Item size"): both are stored on the credential (each
  * history entry, a restore's reason twice), so a longer one could grow it past
  * what the worker can write; a guard approval's are stored on its item and
@@ -11,7 +11,8 @@ import { OPERATOR_ENV, resolveVerifiedOperator } from '../../../cli/aws/caller-i
 import { registerExemptCommands } from '../../../cli/commands/exempt';
 import { registerGuardCommand } from '../../../cli/commands/guard';
 import { registerRestoreCommand } from '../../../cli/commands/restore';
-import { cappedOperatorText, OPERATOR_TEXT_MAX_CHARS, parseBy } from '../../../cli/options/by-option';
+import { cappedOperatorText, OPERATOR_TEXT_MAX_CHARS } from '../../../cli/operator-text';
+import { parseBy } from '../../../cli/options/by-option';
 import { UsageError } from '../../../cli/usage-error';
 import { runInProcess } from '../../support/in-process-cli';
 
