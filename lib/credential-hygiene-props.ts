@@ -19,8 +19,9 @@ import {
   type HygieneConfigInput,
   parseConfig,
 } from '../lambdas/hygiene/config';
-import { normalizeEmail } from '../lambdas/hygiene/owner-directory';
+import { emailAddressProblem } from '../lambdas/hygiene/email-address-rules';
 import { DEFAULT_DEADLINE_MARGIN_MS } from '../lambdas/hygiene/sweep/types';
+import { mailboxKey } from '../lambdas/relay/ses-address';
 import {
   broughtTableProblems,
   broughtTableTtlProblems,
@@ -379,8 +380,6 @@ export class CredentialHygienePropsError extends Error {
   }
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 /**
  * What `aws:PrincipalArn` can be: an IAM role or user (with path), or an account root. Groups: the account, and for
  * a role or user its kind and its path and name.
@@ -489,17 +488,29 @@ export function relaySenderProblems(config: HygieneConfig, key: string): string[
   ];
 }
 
-/** Problems of one email address, `who` naming where it came from. */
+/**
+ * Problems of one admin email address, `who` naming where it came from: the rules an owner's address meets on import
+ * (`emailAddressProblem`, lambdas/hygiene/email-address-rules.ts), so an address with an invisible character pasted
+ * into it, a `Name <a@x>` form or two addresses run together (`x,y@example.com`) is refused here rather than
+ * subscribed as a mailbox nobody reads, where the admins would hear nothing.
+ */
 export function emailProblems(who: string, email: string): string[] {
-  return EMAIL.test(email) ? [] : [`${who} email ${JSON.stringify(email)} is not an email address`];
+  const problem = emailAddressProblem(email);
+  if (problem === undefined) return [];
+  const rule =
+    problem.rule === undefined
+      ? ''
+      : ` (email address rule "${problem.rule}", docs/deploy.md "Owner directory")`;
+  return [`${who} email ${JSON.stringify(email)} ${problem.what}${rule}`];
 }
 
 /**
- * The mailbox an admin address names: one subscription per mailbox, whatever the letter case, as the worker compares
- * addresses (`normalizeEmail`, lambdas/hygiene/owner-directory.ts: case-insensitive, NFC). The one rule of
- * `adminEmails` ({@link adminEmailRepeats}) and `CredentialHygiene.subscribeAdmin`.
+ * The mailbox an admin address names: one subscription per mailbox, whatever the letter case or the domain's form
+ * (Unicode or Punycode), as the worker compares addresses at run time (`mailboxKey`, lambdas/relay/ses-address.ts:
+ * case-insensitive, NFC, an internationalized domain in Punycode). The one rule of `adminEmails`
+ * ({@link adminEmailRepeats}) and `CredentialHygiene.subscribeAdmin`.
  */
-export const adminMailboxOf = normalizeEmail;
+export const adminMailboxOf = mailboxKey;
 
 /**
  * Each address of `adminEmails` that names a mailbox an earlier one names ({@link adminMailboxOf}), named under the
@@ -517,7 +528,7 @@ function adminEmailRepeats(emails: readonly string[]): string[] {
     const same =
       earlier === email
         ? 'is given twice'
-        : `is ${JSON.stringify(earlier)} again (one mailbox: addresses are compared case-insensitively)`;
+        : `is ${JSON.stringify(earlier)} again (one mailbox: addresses are compared case-insensitively, a domain in Unicode or Punycode alike)`;
     return [`adminEmails: ${JSON.stringify(email)} ${same}: give each address once`];
   });
 }

@@ -328,7 +328,9 @@ export class CredentialHygiene extends Construct {
     const earlier = this.adminAddresses.get(adminMailboxOf(email));
     if (earlier !== undefined) {
       const as =
-        earlier === email ? '' : ` as ${JSON.stringify(earlier)} (addresses are compared case-insensitively)`;
+        earlier === email
+          ? ''
+          : ` as ${JSON.stringify(earlier)} (addresses are compared case-insensitively, a domain in Unicode or Punycode alike)`;
       throw new CredentialHygienePropsError([
         `admin email ${JSON.stringify(email)} is already subscribed${as}`,
       ]);

@@ -20,9 +20,10 @@
  */
 import { MAX_KEY_BYTES } from './credential';
 import { RESERVED_ID_PREFIX } from './data-contract';
+import { codePoint, emailAddressProblem } from './email-address-rules';
 import { loneSurrogateProblems } from './lone-surrogates';
 import { isAddressDigest } from './opted-out-address';
-import { localPartSpecial, OWNER_STATUSES, type OwnerStatus, SUBSCRIPTION_STATES } from './owner-directory';
+import { OWNER_STATUSES, type OwnerStatus, SUBSCRIPTION_STATES } from './owner-directory';
 import { EXPORT_AS_OF_FIELD, FileSnapshotInstant } from './owner-import-as-of';
 import { UNSAFE_CHARACTERS } from './untrusted-text';
 
@@ -53,23 +54,9 @@ export const WORKER_RECORDED_FIELDS = [
 const EXPORT_FIELDS: readonly string[] = [...WORKER_RECORDED_FIELDS, EXPORT_AS_OF_FIELD];
 const KNOWN_FIELDS: readonly string[] = [...OWNER_FILE_FIELDS, ...EXPORT_FIELDS];
 
-/** RFC 5321's limit on an address. */
-const MAX_EMAIL_LENGTH = 254;
 const MAX_NAME_LENGTH = 256;
 /** Opt-out digests one line may carry: far more than a person has addresses, far below DynamoDB's item size. */
 const MAX_OPTED_OUT_ADDRESSES = 1000;
-/** One `@`, something on both sides, no whitespace: enough to catch a column mix-up, not a full RFC 5322 parser. */
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
-/** A control or format character (`\u0001`, a zero-width space `\u200B`): invisible, never part of an address. */
-const INVISIBLE = /[\p{Cc}\p{Cf}]/gu;
-/**
- * ZWNJ or ZWJ (U+200C, U+200D) right after a non-ASCII letter or combining
- * mark (a Persian letter, an Indic virama), at the end of the text tested:
- * where IDNA allows them in a label, as part of how a name is written.
- * Anywhere else (`ann\u200C@example.com`, after an ASCII letter) they only
- * make an address look like another.
- */
-const JOINER_IN_A_NAME = /(?!\p{ASCII})[\p{L}\p{M}][\u200C\u200D]$/u;
 const utf8 = new TextEncoder();
 
 /** One row of the file, as the reader found it. */
@@ -191,80 +178,11 @@ function brokenRule(what: string, rule: string, field: 'email' | 'id' = 'email')
   );
 }
 
-/** A character as the rules name it, by its code point (`U+200B`): an invisible one cannot be shown. */
-function codePoint(char: string): string {
-  return `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
-}
-
-/**
- * What is wrong with an address, or `undefined`. Not a full RFC 5322 parser:
- * it refuses what would make the digest go nowhere, or go to an address
- * that only looks like the one intended, or to two. Lookalike letters (a
- * Cyrillic `а`) are accepted: internationalized addresses are legitimate.
- */
+/** What is wrong with an owner's address, or `undefined` ({@link emailAddressProblem}, with the way out of a row). */
 function emailProblem(email: string): string | undefined {
-  const invisible = invisibleCharacter(email);
-  if (invisible !== undefined) {
-    return brokenRule(
-      `holds the invisible character ${codePoint(invisible)} (control and format characters are never part ` +
-        'of an address; ZWNJ and ZWJ only in the domain, right after a non-ASCII letter, as IDNA uses them)',
-      'no invisible characters',
-    );
-  }
-  if (/[<>]/.test(email)) {
-    return brokenRule(
-      'holds < or >: give the bare address (a@example.com), not "Name <a@example.com>"',
-      'a bare address',
-    );
-  }
-  // More than one `@` is no address at all, not one with a special character (`@`) before its last `@`.
-  const notAnAddress = 'is not an email address';
-  if (email.length > MAX_EMAIL_LENGTH || email.indexOf('@') !== email.lastIndexOf('@')) return notAnAddress;
-  const special = specialCharacterProblem(email);
-  if (special !== undefined) return special;
-  if (!EMAIL.test(email)) return notAnAddress;
-  const labels = email.slice(email.indexOf('@') + 1).split('.');
-  if (labels.length < 2 || labels.includes('')) {
-    return brokenRule(
-      'has no dotted domain (such as example.com) after the @: digests go out as internet mail, which needs one',
-      'a dotted domain',
-    );
-  }
-  return undefined;
-}
-
-/**
- * The problem of an address with a special character before its last `@`
- * (`localPartSpecial`, owner-directory.ts: `x,y@example.com`,
- * `"a b"@example.com`, `a;b@example.com`), the character named, and by its
- * code point (whitespace by it alone); `undefined`: none. The same rule makes an address stored
- * before it `unsendable-address` on `relay`.
- */
-function specialCharacterProblem(email: string): string | undefined {
-  const special = localPartSpecial(email);
-  if (special === undefined) return undefined;
-  const named = /\s/u.test(special)
-    ? `whitespace (${codePoint(special)})`
-    : `'${special}' (${codePoint(special)})`;
-  return brokenRule(
-    `holds ${named} before the @ (an RFC 5322 special, whitespace or a quote: legal only in a quoted local part, ` +
-      'which no owner needs; Amazon SES and SNS may refuse such an address, or read it as two)',
-    'a plain local part',
-  );
-}
-
-/**
- * The first invisible character of `email` ({@link INVISIBLE}) that is not a
- * ZWNJ or ZWJ in the domain (after the last `@`) right after a non-ASCII
- * letter ({@link JOINER_IN_A_NAME}); `undefined`: none.
- */
-function invisibleCharacter(email: string): string | undefined {
-  const domainFrom = email.lastIndexOf('@') + 1;
-  for (const { 0: char, index } of email.matchAll(INVISIBLE)) {
-    const inDomain = domainFrom > 0 && index >= domainFrom;
-    if (!(inDomain && JOINER_IN_A_NAME.test(email.slice(domainFrom, index + 1)))) return char;
-  }
-  return undefined;
+  const problem = emailAddressProblem(email);
+  if (problem === undefined) return undefined;
+  return problem.rule === undefined ? problem.what : brokenRule(problem.what, problem.rule);
 }
 
 /**

@@ -79,7 +79,7 @@ describe('bad props', () => {
       expect.stringMatching(
         /^ownerEmails: owner subscriptions are no longer part of the stack .*pc-hygiene owners import FILE/,
       ),
-      'adminEmails email "sec@example" is not an email address',
+      'adminEmails email "sec@example" has no dotted domain (such as example.com) after the @: messages go out as internet mail, which needs one (email address rule "a dotted domain", docs/deploy.md "Owner directory")',
       'scheduleRetryAttempts = 500: must be an integer from 0 to 185',
       'scheduleMaxEventAge = 172800 s: must be from 1 minute to 1 day',
     ]);

@@ -1,7 +1,8 @@
 /**
  * Props that used to pass the synth (or fail it with CDK's own error, naming no prop) and then fail at deploy or
  * at run time: a FIFO alarm topic, a schedule that is no Scheduler expression, a duration not in whole seconds, an
- * admin address given twice. Each now fails the synth with the one props error naming the prop, as the CDK
+ * admin address given twice (in another letter case, or its domain in Punycode), an admin address the owner rules
+ * refuse (an invisible character, `Name <a@x>`, two addresses run together). Each now fails the synth with the one props error naming the prop, as the CDK
  * context does (lib/credential-hygiene-props.ts, lib/config.ts).
  */
 import { App, Duration, Stack } from 'aws-cdk-lib';
@@ -131,7 +132,13 @@ describe('an admin address given twice', () => {
       }),
     ).toEqual([
       'adminEmails: "sec@example.com" is given twice: give each address once',
-      'adminEmails: "Ops@Example.COM" is "ops@example.com" again (one mailbox: addresses are compared case-insensitively): give each address once',
+      'adminEmails: "Ops@Example.COM" is "ops@example.com" again (one mailbox: addresses are compared case-insensitively, a domain in Unicode or Punycode alike): give each address once',
+    ]);
+  });
+
+  it('is named with its domain in Unicode or in Punycode (one mailbox, as the worker compares them)', () => {
+    expect(problemsOf({ adminEmails: ['Admin@Bücher.example', 'admin@xn--bcher-kva.example'] })).toEqual([
+      'adminEmails: "admin@xn--bcher-kva.example" is "Admin@Bücher.example" again (one mailbox: addresses are compared case-insensitively, a domain in Unicode or Punycode alike): give each address once',
     ]);
   });
 
@@ -143,11 +150,42 @@ describe('an admin address given twice', () => {
   it('is refused by subscribeAdmin too, in another letter case', () => {
     const { hygiene } = build({ adminEmails: ['sec@example.com'] });
     expect(() => hygiene.subscribeAdmin('SEC@example.com')).toThrow(
-      'Invalid CredentialHygiene props: admin email "SEC@example.com" is already subscribed as "sec@example.com" (addresses are compared case-insensitively)',
+      'Invalid CredentialHygiene props: admin email "SEC@example.com" is already subscribed as "sec@example.com" (addresses are compared case-insensitively, a domain in Unicode or Punycode alike)',
     );
     expect(() => hygiene.subscribeAdmin('sec@example.com')).toThrow(
       'Invalid CredentialHygiene props: admin email "sec@example.com" is already subscribed',
     );
     hygiene.subscribeAdmin('ops@example.com');
+  });
+});
+
+describe('an admin address the owner email rules refuse', () => {
+  it.each([
+    [
+      'an invisible character pasted with it',
+      'sec\u200B@example.com',
+      'holds the invisible character U+200B',
+      'no invisible characters',
+    ],
+    ['a display name around it', '<sec@example.com>', 'holds < or >', 'a bare address'],
+    [
+      'two addresses run together',
+      'x,y@example.com',
+      "holds ',' (U+002C) before the @",
+      'a plain local part',
+    ],
+    ['an empty domain label', 'sec@example..com', 'has no dotted domain', 'a dotted domain'],
+  ])('is refused at synth: %s', (_what, email, problem, rule) => {
+    const problems = problemsOf({ adminEmails: [email] });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(`adminEmails email ${JSON.stringify(email)} ${problem}`);
+    expect(problems[0]).toContain(`(email address rule "${rule}", docs/deploy.md "Owner directory")`);
+  });
+
+  it('is refused by subscribeAdmin too', () => {
+    const { hygiene } = build();
+    expect(() => hygiene.subscribeAdmin('sec\u200B@example.com')).toThrow(
+      /^Invalid CredentialHygiene props: admin email "sec\u200b@example.com" holds the invisible character U\+200B/,
+    );
   });
 });

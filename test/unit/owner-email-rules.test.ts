@@ -58,7 +58,7 @@ describe('owners import: the email column', () => {
     'refuses %j: no dotted domain, saying why one is needed',
     (email) => {
       expect(problemsOf(email)).toEqual([
-        `email: ${JSON.stringify(email)} has no dotted domain (such as example.com) after the @: digests go out as internet mail, which needs one${wayOut('a dotted domain')}`,
+        `email: ${JSON.stringify(email)} has no dotted domain (such as example.com) after the @: messages go out as internet mail, which needs one${wayOut('a dotted domain')}`,
       ]);
     },
   );
