@@ -124,9 +124,10 @@ async function unsearchableFolder(path: string): Promise<string | undefined> {
 }
 
 /**
- * The mode of every file the CLI writes owners' mail into (`0600`): `relay --out`'s emails and `notify --sink
- * jsonl:`'s digests hold real owners' names, addresses and credentials, so no other user of the machine reads them
- * (the directory `relay --out` creates is `0700`: {@link createOutputDirectory}).
+ * The mode of every file the CLI writes owners' mail or the table's items into (`0600`): `relay --out`'s emails,
+ * `notify --sink jsonl:`'s digests and `export --output`'s items hold real owners' names, addresses and credentials,
+ * so no other user of the machine reads them (the directory `relay --out` creates is `0700`:
+ * {@link createOutputDirectory}).
  */
 export const OWNER_ONLY_FILE_MODE = 0o600;
 

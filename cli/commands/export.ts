@@ -5,7 +5,8 @@
  * unless `--include-reserved` is given. With `--output`, the path is checked
  * before the scan (cli/output-file.ts: a missing folder is refused, not
  * created), and the items go to a new temporary file beside it, renamed
- * onto it only when the export succeeds; an export that fails or is
+ * onto it only when the export succeeds, readable by its owner only (`0600`:
+ * the items name owners and credentials); an export that fails or is
  * interrupted (Ctrl-C's SIGINT, SIGTERM, SIGHUP) removes it, and an
  * interrupted one then ends by that signal. `--output json` (an AWS CLI habit,
  * where `--output` names a format) is refused, not written to a file named
@@ -27,7 +28,7 @@ import { resolveTarget, type Target } from '../options/deployment-target';
 import type { OptionsOf } from '../options/options-of';
 import { MAX_SEGMENTS, parseSegments } from '../options/scan-segments';
 import { withDocumentClient, withTableErrors } from '../options/table-options';
-import { checkOutputFile } from '../output-file';
+import { checkOutputFile, OWNER_ONLY_FILE_MODE } from '../output-file';
 import { createProgress } from '../progress';
 import { writeStreamedListing } from '../streamed-listing';
 import { UsageError } from '../usage-error';
@@ -172,7 +173,7 @@ function removeOnInterrupt(partial: string, beforeExit: () => void): () => void 
  * @throws {UsageError} naming `output` when it cannot be created
  */
 async function openPartial(partial: string, output: string): Promise<WriteStream> {
-  const file = createWriteStream(partial, { encoding: 'utf8', flags: 'wx' });
+  const file = createWriteStream(partial, { encoding: 'utf8', flags: 'wx', mode: OWNER_ONLY_FILE_MODE });
   try {
     await new Promise<void>((resolve, reject) => {
       file.once('open', () => resolve());

@@ -3,9 +3,10 @@
  * (empty, a directory, in a directory that does not exist) is a usage error
  * (exit 2) naming `--output`, found before anything is scanned; and the
  * export's temporary file never takes a name a user's file has, so an
- * existing `<output>.partial` is left as it was.
+ * existing `<output>.partial` is left as it was. The file written is its
+ * owner's only (`0600`), even where an earlier export left one readable by all.
  */
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tableFlags } from '../support/run-cli';
@@ -67,5 +68,17 @@ describe('export --output and paths it cannot write', () => {
     expect(run.code).toBe(1);
     expect(await readFile(output, 'utf8')).toBe('previous export\n');
     expect(await readdir(folder)).toEqual(['out.jsonl']);
+  });
+
+  it("writes the export readable by its owner only (0600), replacing an earlier one's wider mode", async () => {
+    const folder = join(tempDir(), 'mode');
+    await mkdir(folder);
+    const output = join(folder, 'out.jsonl');
+    await writeFile(output, 'previous export\n');
+    await chmod(output, 0o644);
+    const run = await runCli(['export', '--output', output, ...tableFlags(table)]);
+
+    expect(run.code).toBe(0);
+    expect((await stat(output)).mode & 0o777).toBe(0o600);
   });
 });
