@@ -16,7 +16,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { DynamoRelayLedger } from '../aws/relay-ledger-store';
 import { SesEmailSender } from '../aws/ses-email-sender';
 import { createSesClient } from '../aws/sesv2-client';
-import { withoutEmailAddresses } from '../hygiene/errors';
+import { withTextsMasked } from '../hygiene/errors';
 import { failedOnLastDelivery, type RelayDeps, relayBatch, tallyOutcomes } from '../relay/relay';
 import { createHandlerClients } from './aws-clients';
 import {
@@ -93,7 +93,7 @@ export function createRelayHandler(deps: RelayHandlerDeps) {
     const gaveUpRecords = failedOnLastDelivery(records, result, deps.maxReceiveCount);
     deps.metrics.addMetric(RELAY_METRIC.gaveUp, MetricUnit.Count, gaveUpRecords.length);
     // SES's refusal texts may name the address: the log names the owner by userId only.
-    const failures = tally.failures.map((f) => ({ ...f, error: withoutEmailAddresses(f.error) }));
+    const failures = tally.failures.map((f) => withTextsMasked(f, ['error']));
     const fields = {
       records: records.length,
       ...tally,
