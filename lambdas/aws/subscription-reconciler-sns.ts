@@ -13,7 +13,8 @@
  * reconciler Lambda's), it starts no page and no attribute read once the
  * budget is spent and fails the listing whole (`TopicListingStoppedError`): a
  * partial listing is never planned from. The notifier's live reach check
- * lists only (`listUnread`: every page, no attribute read, no budget).
+ * lists only (`listUnread`: the pages, no attribute read; its budget, if any,
+ * bounds the pages alone).
  * Calls run with bounded
  * concurrency; throttling is retried by the client (build it with
  * `retryMode: 'adaptive'`, lambdas/aws/sns-client.ts).
@@ -55,6 +56,7 @@ import {
 } from '../hygiene/subscription-plan';
 import {
   budgetSpentCheck,
+  type TopicListingBudget,
   TopicListingStoppedError,
   type TopicListOptions,
   type TopicSubscriptionListing,
@@ -130,12 +132,15 @@ export class SnsTopicSubscriptions implements TopicSubscriptions, TopicSubscript
   /**
    * Every subscription of the topic as listed (every page), nothing read
    * further ({@link TopicSubscriptionListing}): the notifier's live reach
-   * check, which may call `ListSubscriptionsByTopic` and nothing else. No
-   * time budget: every page is listed (the drain's own budget does not reach
-   * here, nor the alarm topic check's timeout, which leaves a listing behind).
+   * check and the sweep's alarm topic check, which may call
+   * `ListSubscriptionsByTopic` and nothing else. With `budget.remainingMs`, no
+   * page starts once it is spent, and the listing fails whole.
+   * @throws {TopicListingStoppedError} when the budget ran out before every page was listed
    */
-  async listUnread(): Promise<readonly TopicSubscription[]> {
-    const { listed } = await this.listPages();
+  async listUnread(budget: TopicListingBudget = {}): Promise<readonly TopicSubscription[]> {
+    const { listed, finished } = await this.listPages(budgetSpentCheck(budget.remainingMs));
+    if (!finished)
+      throw new TopicListingStoppedError({ listed: listed.length, listingFinished: false, read: 0 });
     return listed.map(asListed).filter((s) => s !== undefined);
   }
 

@@ -5,7 +5,7 @@
  * summary can say when every alarm reaches no one. The run's writes are done by then: the check never throws, and a
  * failed listing (AccessDenied on a brought topic, throttling past the SDK's retries) is returned for the summary to
  * report. It never delays the summary past its share of the handler's margin ({@link ALARM_TOPIC_CHECK_MAX_MS}): a
- * listing still running then is left behind and reported as out of time.
+ * listing still running then is left behind, reported as out of time, and starts no further page.
  */
 import { errorText } from '../hygiene/errors';
 import type { TopicSubscriptionListing } from '../hygiene/subscription-ports';
@@ -45,7 +45,9 @@ export async function checkAlarmTopic(
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new AlarmTopicCheckTimeoutError(timeoutMs)), timeoutMs);
   });
-  const listed = Promise.resolve().then(() => topic.listUnread());
+  // The same deadline bounds the listing's pages: one left behind by the timeout starts no further page.
+  const deadline = Date.now() + timeoutMs;
+  const listed = Promise.resolve().then(() => topic.listUnread({ remainingMs: () => deadline - Date.now() }));
   // A listing that fails after the timeout won is nobody's to handle: not an unhandled rejection.
   listed.catch(() => undefined);
   try {

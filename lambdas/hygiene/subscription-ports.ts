@@ -47,9 +47,19 @@ export interface TopicSubscriptionListing {
    * Every subscription the topic lists (every page), without filter
    * policies: `pending` as the listing shows it (SNS lists a subscription
    * awaiting confirmation with the ARN `PendingConfirmation`); one listed as
-   * gone (`Deleted`: unsubscribed by its link) is left out.
+   * gone (`Deleted`: unsubscribed by its link) is left out. With
+   * `budget.remainingMs` (the notifier's drain budget, the sweep's alarm topic
+   * check's time), no page starts once it is spent ({@link budgetSpentCheck}).
+   * @throws {TopicListingStoppedError} when the budget ran out before every page was listed (`listingFinished`
+   *   false): part of a topic is never returned as the whole
    */
-  listUnread(): Promise<readonly TopicSubscription[]>;
+  listUnread(budget?: TopicListingBudget): Promise<readonly TopicSubscription[]>;
+}
+
+/** The time budget of a listing of the topic's pages alone ({@link TopicSubscriptionListing.listUnread}). */
+export interface TopicListingBudget {
+  /** The time left (ms), read before each page; absent: no deadline. */
+  readonly remainingMs?: () => number;
 }
 
 /** Which subscriptions {@link TopicSubscriptions.list} reads. */

@@ -16,7 +16,7 @@ import {
 } from '../../lambdas/hygiene/notifier/live-subscriptions';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import type { TopicSubscription } from '../../lambdas/hygiene/subscription-plan';
-import type { TopicSubscriptionListing } from '../../lambdas/hygiene/subscription-ports';
+import type { TopicListingBudget, TopicSubscriptionListing } from '../../lambdas/hygiene/subscription-ports';
 import { requireInstant } from '../../lambdas/hygiene/time';
 import type { UnreachableReportDocument } from '../../lambdas/hygiene/unreachable-report';
 import { mailboxKey } from '../../lambdas/relay/ses-address';
@@ -125,9 +125,12 @@ class FakeListing implements TopicSubscriptionListing {
   readonly topicArn = TOPIC;
   calls = 0;
   failWith: Error | undefined;
+  /** The budget each call was given. */
+  budgets: (TopicListingBudget | undefined)[] = [];
   constructor(readonly subscriptions: TopicSubscription[] = []) {}
-  async listUnread(): Promise<readonly TopicSubscription[]> {
+  async listUnread(budget?: TopicListingBudget): Promise<readonly TopicSubscription[]> {
     this.calls += 1;
+    this.budgets.push(budget);
     if (this.failWith) throw this.failWith;
     return this.subscriptions;
   }
@@ -136,7 +139,11 @@ class FakeListing implements TopicSubscriptionListing {
 describe('runNotifier with the topic’s subscriptions', () => {
   const owners = ['alice', 'bob', 'carol', 'dave', 'erin', 'fay', 'gil', 'hal', 'ivy', 'jo', 'kim', 'lu'];
 
-  function setup(listing: FakeListing | undefined, directory = new InMemoryOwnerDirectory()) {
+  function setup(
+    listing: FakeListing | undefined,
+    directory = new InMemoryOwnerDirectory(),
+    remainingMs?: () => number,
+  ) {
     const outbox = new InMemoryOutbox();
     const publisher = new RecordingPublisher();
     for (const userId of owners) {
@@ -155,6 +162,7 @@ describe('runNotifier with the topic’s subscriptions', () => {
           clock: () => NOW,
           directory,
           ...(listing !== undefined && { topicSubscriptions: listing }),
+          ...(remainingMs !== undefined && { remainingMs }),
         },
         // Groups of 2 owners: several chunks, one listing.
         { ownerDelivery, maxBatchEntries: 2, readBatchItems: 2 },
@@ -172,6 +180,16 @@ describe('runNotifier with the topic’s subscriptions', () => {
     expect(listing.calls).toBe(1);
     expect(directory.lookups.length).toBeGreaterThan(1);
     expect(summary).toMatchObject({ subscriptionCheck: 'listed', unreachableOwners: 0, reportParts: 0 });
+  });
+
+  it("gives the listing the drain's time budget, so a slow listing stops before the drain's timeout", async () => {
+    const listing = new FakeListing(confirmedAll());
+    const remainingMs = () => 60_000;
+    const { drain } = setup(listing, new InMemoryOwnerDirectory(), remainingMs);
+
+    await drain();
+
+    expect(listing.budgets).toEqual([{ remainingMs }]);
   });
 
   it('reports an owner whose recorded subscription is gone as no-subscription', async () => {

@@ -15,6 +15,7 @@
  * Punycode needs `node:url`, which the domain does not import). Pure: the
  * listing comes through a port.
  */
+import { OWNER_SUBSCRIPTION_PROTOCOL } from '../data-contract';
 import { describeError } from '../errors';
 import {
   type MailboxKey,
@@ -25,7 +26,7 @@ import {
   reachabilityOf,
   type SendableAddress,
 } from '../owner-directory';
-import { OWNER_SUBSCRIPTION_PROTOCOL, type TopicSubscription } from '../subscription-plan';
+import type { TopicSubscription } from '../subscription-plan';
 import type { TopicSubscriptionListing } from '../subscription-ports';
 
 /** The confirmed subscriptions a drain found on its topic, indexed for the owner check. */
@@ -114,17 +115,20 @@ export class SubscriptionListingError extends Error {
 /**
  * Lists `topic` once and indexes it.
  * @param pendingItems the drain's pending items, named in the error
- * @param mailboxKey how addresses are told apart ({@link liveSubscriptionsOf}'s)
- * @throws {SubscriptionListingError} when the listing fails (throttled past the SDK's retries, access denied)
+ * @param options.mailboxKey how addresses are told apart ({@link liveSubscriptionsOf}'s)
+ * @param options.remainingMs the drain's time budget: no page of the listing starts once it is spent
+ * @throws {SubscriptionListingError} when the listing fails (throttled past the SDK's retries, access denied) or
+ *   stops at the time budget (`TopicListingStoppedError`, subscription-ports.ts)
  */
 export async function listLiveSubscriptions(
   topic: TopicSubscriptionListing,
   pendingItems: number,
-  mailboxKey?: MailboxKey,
+  options: { readonly mailboxKey?: MailboxKey; readonly remainingMs?: () => number } = {},
 ): Promise<LiveSubscriptions> {
+  const { mailboxKey, remainingMs } = options;
   let listed: readonly TopicSubscription[];
   try {
-    listed = await topic.listUnread();
+    listed = await topic.listUnread(remainingMs === undefined ? {} : { remainingMs });
   } catch (error: unknown) {
     throw new SubscriptionListingError(topic.topicArn, pendingItems, error);
   }

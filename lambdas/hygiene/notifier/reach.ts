@@ -63,14 +63,19 @@ export async function reachCheckOf(deps: NotifierDeps, route: OwnerDeliveryRoute
  * with no topic to list, the recorded states (the summary says which).
  * Otherwise (`relay`, reach unverified) unchanged: nothing is listed.
  * @param pendingItems the drain's pending items, named in the error
- * @throws {SubscriptionListingError} when the listing fails: nothing was published, the events stay pending
+ * @throws {SubscriptionListingError} when the listing fails or stops at the drain's time budget: nothing was
+ *   published, the events stay pending
  */
 export async function checkSubscriptions(context: DrainContext, pendingItems: number): Promise<ReachCheck> {
   const reach = context.reach;
   if (!reach.verified || context.settings.ownerDelivery !== 'sns-email') return reach;
   const topic = context.deps.topicSubscriptions;
   if (topic === undefined) return { ...reach, subscriptions: { kind: 'recorded-states' } };
-  const live = await listLiveSubscriptions(topic, pendingItems, context.deps.mailboxKey);
+  const { mailboxKey, remainingMs } = context.deps;
+  const live = await listLiveSubscriptions(topic, pendingItems, {
+    ...(mailboxKey !== undefined && { mailboxKey }),
+    ...(remainingMs !== undefined && { remainingMs }),
+  });
   return { ...reach, subscriptions: { kind: 'listed', live } };
 }
 
