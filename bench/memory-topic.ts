@@ -10,11 +10,8 @@
  * same owners make the same listing in every run. What the bench's SNS server
  * then lists is {@link MemoryTopic.subscriptions}.
  */
-import {
-  OWNER_SUBSCRIPTION_PROTOCOL,
-  PENDING_CONFIRMATION_ARN,
-  type TopicSubscription,
-} from '../lambdas/hygiene/subscription-plan';
+import { OWNER_SUBSCRIPTION_PROTOCOL } from '../lambdas/hygiene/data-contract';
+import { PENDING_CONFIRMATION_ARN, type TopicSubscription } from '../lambdas/hygiene/subscription-plan';
 import type { TopicSubscriptions } from '../lambdas/hygiene/subscription-ports';
 import type { BenchSubscription } from './sns-subscription-listing';
 

@@ -8,9 +8,8 @@ import { Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import { OUTBOX_INDEX } from '../lambdas/hygiene/data-contract';
+import { OUTBOX_INDEX, OWNER_SUBSCRIPTION_PROTOCOL } from '../lambdas/hygiene/data-contract';
 import type { OwnerDeliveryRoute } from '../lambdas/hygiene/owner-directory';
-import { OWNER_SUBSCRIPTION_PROTOCOL } from '../lambdas/hygiene/subscription-plan';
 import type { HygieneFunction } from './hygiene-function';
 
 /**

@@ -58,8 +58,7 @@ import {
 import { describeStoredValue } from '../../lambdas/hygiene/stored-value-text';
 import { directorySpellings, mailboxKey } from '../../lambdas/relay/ses-address';
 import { createOwnerDirectoryTable } from '../aws/create-owner-directory-table';
-import { requireTableKind } from '../aws/table-key';
-import { OWNER_DIRECTORY, requireDirectoryTable } from '../options/directory-options';
+import { OWNER_DIRECTORY_TABLE_KEY, requireTableKind } from '../aws/table-key';
 import { UsageError } from '../usage-error';
 import { detectOwnerFileFormat, type OwnerFileFormat, readOwnerFile } from './owner-file';
 
@@ -100,8 +99,13 @@ export interface OwnerImportRequest {
   readonly maxDeletePercent: number;
   readonly createTable?: boolean;
   readonly dryRun?: boolean;
-  /** The local endpoint the directory is at (`--endpoint`), if any: a missing table is then told to be created. */
-  readonly endpoint?: string;
+  /**
+   * The caller's check that the directory exists and is an owner directory, made when `--create-table` is not
+   * given (the command's: `requireDirectoryTable`, cli/options/directory-options.ts, which says a missing table
+   * at a local endpoint with `howToCreate`: add `--create-table` to this import). Absent: only its key is checked
+   * (`requireTableKind`), a missing table failing with DynamoDB's own error.
+   */
+  readonly requireTable?: (client: DynamoDBDocumentClient, howToCreate: string) => Promise<void>;
   /** Called as owners are written. */
   readonly onWritten?: (written: number) => void;
 }
@@ -315,17 +319,12 @@ async function prepareTable(client: DynamoDBDocumentClient, request: OwnerImport
   // A dry run with --create-table plans against an empty directory when the table is missing, but never against
   // another kind of table (its key is not `userId`).
   if (request.createTable && request.dryRun) {
-    await requireTableKind(client, request.table, OWNER_DIRECTORY, { mayBeMissing: true });
-  } else {
+    await requireTableKind(client, request.table, OWNER_DIRECTORY_TABLE_KEY, { mayBeMissing: true });
+  } else if (request.requireTable !== undefined) {
     // Here --create-table was not given: at a local endpoint, adding it to this command is the fix (ADD_CREATE_TABLE).
-    await requireDirectoryTable(
-      client,
-      {
-        directoryTable: request.table,
-        ...(request.endpoint !== undefined && { endpoint: request.endpoint }),
-      },
-      request.dryRun ? ADD_CREATE_TABLE.dryRun : ADD_CREATE_TABLE.import,
-    );
+    await request.requireTable(client, request.dryRun ? ADD_CREATE_TABLE.dryRun : ADD_CREATE_TABLE.import);
+  } else {
+    await requireTableKind(client, request.table, OWNER_DIRECTORY_TABLE_KEY);
   }
   return false;
 }

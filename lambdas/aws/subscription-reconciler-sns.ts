@@ -47,13 +47,10 @@ import {
   type Subscription,
   UnsubscribeCommand,
 } from '@aws-sdk/client-sns';
+import { OWNER_SUBSCRIPTION_PROTOCOL } from '../hygiene/data-contract';
 import { type MailboxKey, normalizeEmail } from '../hygiene/owner-directory';
 import { PendingSubscriptionNotRemovableError } from '../hygiene/subscription-creations';
-import {
-  OWNER_SUBSCRIPTION_PROTOCOL,
-  PENDING_CONFIRMATION_ARN,
-  type TopicSubscription,
-} from '../hygiene/subscription-plan';
+import { PENDING_CONFIRMATION_ARN, type TopicSubscription } from '../hygiene/subscription-plan';
 import {
   budgetSpentCheck,
   type TopicListingBudget,

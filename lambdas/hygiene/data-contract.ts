@@ -1,6 +1,8 @@
 /**
  * The stored data contract: every attribute name, index name and reserved id
- * the worker reads or writes in the credentials table, in one place.
+ * the worker reads or writes in the credentials table, in one place; and the
+ * one name it shares with the topic's subscriptions, the protocol of owner
+ * subscriptions ({@link OWNER_SUBSCRIPTION_PROTOCOL}).
  *
  * Why one module: these names are shared with whoever else reads the table (a
  * credentials UI, admins setting `hygieneExempt`, the CDK table definition),
@@ -325,3 +327,13 @@ export const GUARD_APPROVAL_ATTR = {
   /** Number: the planned deletions it allowed. */
   usedFor: 'hygieneApprovalUsedFor',
 } as const;
+
+/**
+ * The SNS protocol of owner subscriptions: what the subscription reconciler
+ * subscribes owners with (route `sns-email`), what it and the notifier's live
+ * subscription check recognise an owner's subscription by, and what the
+ * reconciler's grant allows it to subscribe (`sns:Protocol`,
+ * lib/hygiene-grants.ts; docs/notifications.md, "Subscription reconciler").
+ * A subscription of another protocol is never an owner's.
+ */
+export const OWNER_SUBSCRIPTION_PROTOCOL = 'email';

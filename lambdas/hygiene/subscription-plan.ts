@@ -32,6 +32,7 @@
  * Pure: no AWS imports, no clock, no I/O.
  */
 import { collate } from './collate';
+import { OWNER_SUBSCRIPTION_PROTOCOL } from './data-contract';
 import type { OwnerReachVerdict } from './message';
 import {
   hasFilterUnsafeCharacter,
@@ -48,9 +49,6 @@ import {
   type UnsubscribeGuardVerdict,
   unsubscribedState,
 } from './subscription-opt-out';
-
-/** The protocol of owner subscriptions. */
-export const OWNER_SUBSCRIPTION_PROTOCOL = 'email';
 
 /** What SNS lists instead of an ARN for a subscription awaiting confirmation: it cannot be read or unsubscribed. */
 export const PENDING_CONFIRMATION_ARN = 'PendingConfirmation';

@@ -1,22 +1,149 @@
 /**
  * The shape of the code, checked (README, "Architecture"): the modules under
- * `lambdas/`, `cli/`, `lib/` and `bin/`, and the tests and the bench (`test/`,
- * `bench/`), import one another without cycles (a cycle means two modules
- * that cannot be understood, tested or moved apart: the one "below" should
- * hold what both need), and the domain
+ * `lambdas/`, `cli/`, `lib/`, `bin/` and `scripts/`, and the tests and the
+ * bench (`test/`, `bench/`), import one another without cycles (a cycle means
+ * two modules that cannot be understood, tested or moved apart: the one
+ * "below" should hold what both need); the domain
  * (`lambdas/hygiene/`) stays pure: it imports only its own modules, `node:crypto`
  * and the pure parsing libraries listed here — no AWS SDK, no adapter, no
- * handler, no CLI, no I/O. Reads the source files' import lines; no build.
+ * handler, no CLI, no I/O; and every import points the way the README's
+ * layering does ({@link ALLOWED_IMPORTS}: folder → what it may import), so a
+ * use case that reaches for a flag, or `lib/` for more of the Lambdas than
+ * the plain data it reads, fails here by name. Reads the source files' import
+ * lines; no build.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(__dirname, '../..');
-const SOURCE_DIRS = ['lambdas', 'cli', 'lib', 'bin', 'test', 'bench'];
+const SOURCE_DIRS = ['lambdas', 'cli', 'lib', 'bin', 'scripts', 'test', 'bench'];
 const DOMAIN = join(ROOT, 'lambdas', 'hygiene');
 /** What the domain may import besides its own modules: pure code, no I/O. */
 const DOMAIN_PACKAGES = ['node:crypto', 'zod/mini', 'zod/locales', 'ipaddr.js'];
+
+/** The Lambdas' layers, as the README's diagram draws them. */
+const DOMAIN_LAYER = 'lambdas/hygiene/';
+const RENDER = 'lambdas/render/';
+const RELAY = 'lambdas/relay/';
+const LAMBDA_ADAPTERS = 'lambdas/aws/';
+const LAMBDA_LAYERS = [DOMAIN_LAYER, RENDER, RELAY, LAMBDA_ADAPTERS];
+
+/**
+ * What the CLI's adapters read of the handlers: plain data, no Lambda runtime (the deployed functions'
+ * environment, the metric names and the sweep's metric values, so the operator's sweep reports as the Lambda does).
+ */
+const HANDLER_DATA_FOR_CLI = [
+  'lambdas/handlers/environment.ts',
+  'lambdas/handlers/metric-names.ts',
+  'lambdas/handlers/sweep-metric-values.ts',
+];
+
+/** The only modules of the Lambdas `lib/` reads at synth time (README, "Architecture": the `lib/` line). */
+const LIB_READS = [
+  'lambdas/hygiene/config.ts',
+  'lambdas/hygiene/data-contract.ts',
+  'lambdas/hygiene/owner-directory.ts',
+  'lambdas/hygiene/email-address-rules.ts',
+  'lambdas/hygiene/sweep/types.ts',
+  'lambdas/relay/ses-address.ts',
+  'lambdas/aws/credential-table-definition.ts',
+  'lambdas/aws/owner-directory-table-definition.ts',
+  'lambdas/aws/relay-ledger-table-definition.ts',
+  'lambdas/handlers/metric-names.ts',
+  'lambdas/handlers/environment.ts',
+  'lambdas/handlers/safety-margins.ts',
+];
+
+/**
+ * Who may import whom (README, "Architecture" and "Where things live"): each layer (a folder, ending in `/`, or
+ * one module) → the layers and single modules it may import besides its own. A file belongs to the longest key
+ * it starts with (`cli/aws/x.ts` to `cli/aws/`, `cli/jsonl.ts` to `cli/`, the CLI's shared modules); a file
+ * under no key (`test/`, `bench/`: they reach into every layer on purpose) is not checked as an importer, and
+ * is imported only where it is named (`scripts/`). Nothing in `lambdas/` imports `cli/`; in the CLI, `commands/` → `use-cases/` →
+ * `aws/`, and neither a use case nor an adapter imports a flag (`options/`).
+ */
+const ALLOWED_IMPORTS: Readonly<Record<string, readonly string[]>> = {
+  [DOMAIN_LAYER]: [],
+  [RENDER]: [DOMAIN_LAYER],
+  [RELAY]: [DOMAIN_LAYER, RENDER],
+  [LAMBDA_ADAPTERS]: [DOMAIN_LAYER, RELAY],
+  'lambdas/handlers/': LAMBDA_LAYERS,
+  'lib/': LIB_READS,
+  'bin/': ['lib/'],
+  'cli/main.ts': ['cli/', 'cli/commands/', DOMAIN_LAYER, RENDER],
+  'cli/': [DOMAIN_LAYER, RENDER, 'lambdas/aws/sns-wire.ts'],
+  'cli/commands/': [
+    'cli/',
+    'cli/use-cases/',
+    'cli/options/',
+    'cli/format/',
+    'cli/aws/',
+    'cli/local/',
+    ...LAMBDA_LAYERS,
+  ],
+  'cli/use-cases/': ['cli/', 'cli/aws/', ...LAMBDA_LAYERS],
+  'cli/options/': ['cli/', 'cli/aws/', 'cli/format/shell-word.ts', ...LAMBDA_LAYERS],
+  'cli/format/': [
+    'cli/',
+    DOMAIN_LAYER,
+    RENDER,
+    // The shapes they print (type imports).
+    'cli/aws/run-manifest-parse.ts',
+    'cli/options/formats.ts',
+    'cli/use-cases/report-table.ts',
+  ],
+  'cli/aws/': [
+    'cli/stderr.ts',
+    'cli/operator-text.ts',
+    DOMAIN_LAYER,
+    RENDER,
+    LAMBDA_ADAPTERS,
+    ...HANDLER_DATA_FOR_CLI,
+  ],
+  'cli/local/': ['cli/use-cases/', DOMAIN_LAYER, LAMBDA_ADAPTERS],
+  'scripts/': [
+    'cli/local/',
+    DOMAIN_LAYER,
+    RELAY,
+    // The fault run's figures, written by the tests and merged by the report; the digest the email check renders.
+    'test/faults/support/figures.ts',
+    'test/support/sample-digest.ts',
+  ],
+};
+
+/** The layer of a path relative to the root: the longest key of {@link ALLOWED_IMPORTS} it is or starts with. */
+function layerOf(path: string): string | undefined {
+  return Object.keys(ALLOWED_IMPORTS)
+    .filter((key) => (key.endsWith('/') ? path.startsWith(key) : path === key))
+    .sort((a, b) => b.length - a.length)[0];
+}
+
+/** Whether a module of `layer` may import `target` (both relative to the root). */
+function mayImport(layer: string, target: string): boolean {
+  const targetLayer = layerOf(target);
+  return (
+    targetLayer === layer ||
+    (ALLOWED_IMPORTS[layer] ?? []).some((allowed) => allowed === target || allowed === targetLayer)
+  );
+}
+
+/** Every import against {@link ALLOWED_IMPORTS}, as `importer imports imported: the rule`. */
+function wrongWayImports(graph: ReadonlyMap<string, readonly string[]>): string[] {
+  return [...graph].flatMap(([file, targets]) => {
+    const from = relative(ROOT, file);
+    const layer = layerOf(from);
+    if (layer === undefined) return [];
+    return targets
+      .map((target) => relative(ROOT, target))
+      .filter((to) => !mayImport(layer, to))
+      .map(
+        (to) =>
+          `${from} imports ${to}: ${layer} may import only ${[layer, ...(ALLOWED_IMPORTS[layer] ?? [])].join(', ')} ` +
+          '(README, "Architecture")',
+      );
+  });
+}
 
 /** `import … from 'x'`, `import type …`, `export … from 'x'`, `import('x')`: the specifiers, comments left out. */
 const IMPORT =
@@ -128,6 +255,40 @@ describe('module structure', () => {
         ]),
       ),
     ).toEqual([]);
+  });
+
+  it('imports only the way the README layers the folders (ALLOWED_IMPORTS)', () => {
+    expect(wrongWayImports(graph)).toEqual([]);
+  });
+
+  it('names every layer and module of ALLOWED_IMPORTS as they are (a renamed one would allow nothing)', () => {
+    const files = new Set([...graph.keys()].map((f) => relative(ROOT, f)));
+    const layers = Object.keys(ALLOWED_IMPORTS);
+    const stale = [...layers, ...Object.values(ALLOWED_IMPORTS).flat()].filter((entry) =>
+      entry.endsWith('/') ? ![...files].some((f) => layerOf(f) === entry) : !files.has(entry),
+    );
+    expect(stale).toEqual([]);
+  });
+
+  it('finds the wrong-way imports a review found (the check itself)', () => {
+    const edge = (from: string, to: string) => new Map([[join(ROOT, from), [join(ROOT, to)]]]);
+    const wrong = (from: string, to: string) => wrongWayImports(edge(from, to));
+    expect(wrong('cli/aws/caller-identity.ts', 'cli/options/by-option.ts')).toEqual([
+      expect.stringMatching(
+        /^cli\/aws\/caller-identity\.ts imports cli\/options\/by-option\.ts: cli\/aws\/ may import only cli\/aws\/, cli\/stderr\.ts, /,
+      ),
+    ]);
+    expect(wrong('cli/use-cases/import-owners.ts', 'cli/options/directory-options.ts')).toHaveLength(1);
+    expect(wrong('lib/hygiene-grants.ts', 'lambdas/hygiene/subscription-plan.ts')).toHaveLength(1);
+    expect(wrong('lambdas/handlers/sweep.ts', 'cli/exit-codes.ts')).toHaveLength(1);
+    expect(wrong('lambdas/hygiene/policy.ts', 'lambdas/render/sanitize.ts')).toHaveLength(1);
+    expect(wrong('scripts/render-email.ts', 'test/support/fakes.ts')).toHaveLength(1);
+    // What the layering allows: a shared CLI module, plain handler data, a listed module, the same layer.
+    expect(wrong('cli/aws/caller-identity.ts', 'cli/operator-text.ts')).toEqual([]);
+    expect(wrong('cli/aws/deployment-lookup.ts', 'lambdas/handlers/environment.ts')).toEqual([]);
+    expect(wrong('lib/hygiene-grants.ts', 'lambdas/hygiene/data-contract.ts')).toEqual([]);
+    expect(wrong('cli/jsonl.ts', 'cli/usage-error.ts')).toEqual([]);
+    expect(wrong('test/unit/x.test.ts', 'cli/options/by-option.ts')).toEqual([]);
   });
 
   it('keeps the domain pure: only its own modules, node:crypto and pure parsing libraries', () => {

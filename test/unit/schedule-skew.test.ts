@@ -1,7 +1,8 @@
 /**
  * The sweep refuses a scheduled time too far from the wall clock, so a direct
- * invocation cannot move the decision clock (docs/deploy.md, "ScheduledTimeRejected"):
- * the pure check and the setting read from the environment.
+ * invocation cannot move the decision clock (docs/deploy.md, "Runbook: Scheduled
+ * time rejected (`ScheduledTimeRejected`)"): the pure check and the setting read
+ * from the environment.
  */
 import { describe, expect, it } from 'vitest';
 import {

@@ -44,7 +44,7 @@ import { terminalLines, terminalText } from '../../../lambdas/render/sanitize';
 import { EXIT_CODE } from '../../exit-codes';
 import { shellWord } from '../../format/shell-word';
 import { defineCommand } from '../../options/define-command';
-import { directoryConfigOf, withDirectory } from '../../options/directory-options';
+import { directoryConfigOf, requireDirectoryTable, withDirectory } from '../../options/directory-options';
 import { formatOption, RESULT_FORMATS } from '../../options/formats';
 import { configOption } from '../../options/load-config';
 import type { OptionsOf } from '../../options/options-of';
@@ -356,7 +356,7 @@ async function runOwnersImport(
       maxDeletePercent: config.maxDeletePercent,
       createTable: options.createTable ?? false,
       dryRun,
-      ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
+      requireTable: (directory, howToCreate) => requireDirectoryTable(directory, options, howToCreate),
       onWritten: (written) => progress.update(written),
     });
   const summary = await withProgress({ label: 'owners import', unit: 'owners written' }, (progress) =>

@@ -10,7 +10,9 @@
  * whichever way the missing directory is found: `requireDirectoryTable`, or
  * the SDK's error through `withDirectoryErrors`; an `owners import` without
  * `--create-table` is told to add it (a dry run: that it then plans against
- * an empty directory, and creates nothing).
+ * an empty directory, and creates nothing) by the check its command passes
+ * in (`OwnerImportRequest.requireTable`: the use case does not import the
+ * flag layer; README, "Architecture").
  */
 
 import { writeFile } from 'node:fs/promises';
@@ -121,18 +123,25 @@ describe('a missing owner directory at a local endpoint', () => {
 describe('owners import without --create-table on a missing local directory', () => {
   useMissingDescribeTable();
   const tempDir = useTempDir('missing-table-hints');
-  /** An import of a one-owner file into the missing `Owners-X` at the local endpoint, `dryRun` as given. */
-  const importOwners = async (dryRun: boolean) => {
+  const directory = { directoryTable: 'Owners-X', endpoint: LOCAL };
+  /**
+   * An import of a one-owner file into the missing `Owners-X` at the local endpoint, `dryRun` as given, with the
+   * command's check (`requireDirectoryTable`) passed in unless `commandCheck` is false.
+   */
+  const importOwners = async (dryRun: boolean, commandCheck = true) => {
     const file = join(tempDir(), 'owners.csv');
     await writeFile(file, 'userId,email,name,status\nu1,a@example.com,A,active\n');
     const request = {
-      table: 'Owners-X',
+      table: directory.directoryTable,
       file,
       asOf: '2026-11-30T00:00:00.000Z',
       now: '2026-12-01T00:00:00.000Z',
       maxDeletePercent: 10,
-      endpoint: LOCAL,
       dryRun,
+      ...(commandCheck && {
+        requireTable: (client: DynamoDBDocumentClient, howToCreate: string) =>
+          requireDirectoryTable(client, directory, howToCreate),
+      }),
     };
     return importOwnerFile(createDocumentClient({ endpoint: LOCAL }), request);
   };
@@ -148,6 +157,10 @@ describe('owners import without --create-table on a missing local directory', ()
       'owner directory table Owners-X not found (run this dry run again with --create-table to plan against ' +
         'an empty directory; without --dry-run, --create-table creates it)',
     );
+  });
+
+  it('without a check passed in, the table is still checked: DynamoDB’s own error, for the caller to say', async () => {
+    await expect(importOwners(false, false)).rejects.toBeInstanceOf(ResourceNotFoundException);
   });
 });
 
