@@ -1,11 +1,20 @@
-/** Short, user-facing reasons for file system errors (for one-line usage errors). */
+/**
+ * Short, user-facing reasons for file system errors (for one-line usage errors). The error is read through
+ * `describeError` (lambdas/hygiene/errors.ts), the one way a caught value is turned into text.
+ */
+import { describeError } from '../lambdas/hygiene/errors';
 
-/** Why a file could not be read, as a short phrase ("no such file", "permission denied", ...). */
+/** The short phrase for a Node.js system error code a file operation fails with. */
+const FILE_ERROR_PHRASES: ReadonlyMap<string, string> = new Map([
+  ['ENOENT', 'no such file'],
+  ['EACCES', 'permission denied'],
+  ['EPERM', 'permission denied'],
+  ['EISDIR', 'is a directory'],
+  ['ELOOP', 'too many levels of symbolic links (a link loop)'],
+]);
+
+/** Why a file could not be read, as a short phrase ("no such file", "permission denied", ...), else its message. */
 export function describeFileError(error: unknown): string {
-  const code = error instanceof Error && 'code' in error ? String(error.code) : undefined;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'is a directory';
-  if (code === 'ELOOP') return 'too many levels of symbolic links (a link loop)';
-  return error instanceof Error ? error.message : String(error);
+  const { message, systemCode } = describeError(error);
+  return (systemCode !== undefined ? FILE_ERROR_PHRASES.get(systemCode) : undefined) ?? message;
 }

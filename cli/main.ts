@@ -46,6 +46,7 @@
  *   at a closed output and throws any other write error.
  */
 import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { describeError } from '../lambdas/hygiene/errors';
 import { terminalText } from '../lambdas/render/sanitize';
 import { registerExemptCommands } from './commands/exempt';
 import { registerExportCommand } from './commands/export';
@@ -253,9 +254,7 @@ try {
   } else {
     // An output's write error, thrown by a listing's StreamWriter, was reported when it happened (`guardOutputs`).
     if (error !== outputs.failure) {
-      process.stderr.write(
-        `pc-hygiene: ${terminalText(error instanceof Error ? error.message : String(error))}\n`,
-      );
+      process.stderr.write(`pc-hygiene: ${terminalText(describeError(error).message)}\n`);
     }
     process.exitCode = EXIT_CODE.failure;
   }

@@ -27,6 +27,8 @@ import {
   type BatchWriteCommandOutput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { fullJitterDelayMs } from '../../lambdas/hygiene/backoff';
+import { timerSleep } from '../../lambdas/hygiene/notifier/pacing';
 import type { RawItem } from '../../lambdas/hygiene/ports';
 import { TaskPool } from '../../lambdas/hygiene/task-pool';
 
@@ -89,8 +91,6 @@ export interface BatchWriterOptions {
 function isValidationError(error: unknown): error is Error {
   return error instanceof Error && error.name === 'ValidationException';
 }
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * What a writer did with the items it was given (refused items aside: they went to `onRefused`; and items
@@ -269,13 +269,13 @@ export class BatchItemWriter {
 
   /** Waits before retry `attempt + 1`: exponential, capped, full jitter (spreads concurrent batches apart). */
   private async backOff(attempt: number): Promise<void> {
-    const sleep = this.options.sleep ?? defaultSleep;
-    const random = this.options.random ?? Math.random;
-    const cap = Math.min(
-      this.options.maxDelayMs ?? 5_000,
-      (this.options.baseDelayMs ?? 50) * 2 ** (attempt - 1),
-    );
-    await sleep(Math.floor(random() * cap));
+    const sleep = this.options.sleep ?? timerSleep;
+    const delayMs = fullJitterDelayMs(attempt, {
+      baseMs: this.options.baseDelayMs ?? 50,
+      capMs: this.options.maxDelayMs ?? 5_000,
+      random: this.options.random ?? Math.random,
+    });
+    await sleep(delayMs);
   }
 
   /**

@@ -41,6 +41,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { readStoredNumber } from '../../lambdas/aws/dynamodb-client';
 import { formatProblem, parseCredential } from '../../lambdas/hygiene/credential';
 import { HISTORY_ATTR, isReservedId, RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
+import { describeError } from '../../lambdas/hygiene/errors';
 import { HISTORY_LIMIT, HISTORY_MAX_DROP, historyLength } from '../../lambdas/hygiene/history';
 import { loneSurrogateProblems } from '../../lambdas/hygiene/lone-surrogates';
 import type { RawItem } from '../../lambdas/hygiene/ports';
@@ -485,8 +486,7 @@ function longHistoriesWarning(summary: Pick<ImportSummary, 'longHistories'>): st
 /** Prints the summary on stdout: one line, or one JSON object (with the write error, when there was one). */
 function printSummary(summary: ImportSummary, format: string, error: unknown): void {
   if (format === 'json') {
-    const failed =
-      error === undefined ? {} : { error: error instanceof Error ? error.message : String(error) };
+    const failed = error === undefined ? {} : { error: describeError(error).message };
     process.stdout.write(`${jsonText({ ...summary, ...failed })}\n`);
     return;
   }

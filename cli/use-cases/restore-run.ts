@@ -19,12 +19,13 @@
  * {@link IN_FLIGHT_ATTEMPTS} in all, before it is listed refused. With
  * `dryRun` every check is made and nothing is written.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { fullJitterDelayMs } from '../../lambdas/hygiene/backoff';
 import { collate } from '../../lambdas/hygiene/collate';
 import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import { errorText } from '../../lambdas/hygiene/errors';
 import { operatorFields } from '../../lambdas/hygiene/history';
+import { timerSleep } from '../../lambdas/hygiene/notifier/pacing';
 import type { ManifestEntry } from '../../lambdas/hygiene/run-manifest';
 import { TaskPool } from '../../lambdas/hygiene/task-pool';
 import {
@@ -45,8 +46,12 @@ export const RESTORE_CONCURRENCY = 8;
 /** Attempts at one credential's restore while DynamoDB cancels it for another write in flight. */
 export const IN_FLIGHT_ATTEMPTS = 4;
 
-/** The pause before attempt `attempt + 1`: full jitter, up to 100 ms × 2^attempt (200, 400, 800 ms). */
-const jitterPause = (attempt: number): Promise<void> => sleep(Math.random() * 100 * 2 ** attempt);
+/**
+ * The pause after failed attempt `attempt`: full jitter, up to 200 ms × 2^(attempt − 1) (200, 400, 800 ms with
+ * {@link IN_FLIGHT_ATTEMPTS} attempts), capped at 5 s like the other retries, should the attempts ever be raised.
+ */
+const jitterPause = (attempt: number): Promise<void> =>
+  timerSleep(fullJitterDelayMs(attempt, { baseMs: 200, capMs: 5_000, random: Math.random }));
 
 /**
  * Runs `restore`, and again after a random pause while it is refused for

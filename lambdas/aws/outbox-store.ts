@@ -33,6 +33,7 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { exponentialDelayMs } from '../hygiene/backoff';
 import { chunks } from '../hygiene/chunks';
 import {
   OUTBOX_ATTR,
@@ -42,6 +43,7 @@ import {
   OUTBOX_LEASE_ID,
   PURGE_PENDING_ATTR,
 } from '../hygiene/data-contract';
+import { timerSleep } from '../hygiene/notifier/pacing';
 import { type MarkPlan, planMark, readOutboxIndexEntry, readPendingItem } from '../hygiene/outbox-item';
 import type {
   LeaseRequest,
@@ -82,6 +84,13 @@ const REQUEST_CONCURRENCY = 4;
 const MARK_ATTEMPTS = 5;
 /** `BatchGetItem` rounds for keys the service left unprocessed (throttling) before giving up. */
 const READ_ROUNDS = 6;
+/**
+ * The backoff before each repeated `BatchGetItem` round: 50 ms doubled per round (50 … 800 ms, 1.55 s in all), without
+ * jitter: a drain's read has at most {@link REQUEST_CONCURRENCY} requests in flight (and one drain at a time holds
+ * the drain lease), too few retriers for jitter to spread apart, while full jitter would halve the expected time a
+ * throttled table is given before the drain gives up ({@link OutboxReadThrottledError}).
+ */
+const READ_BACKOFF = { baseMs: 50, capMs: 5_000 } as const;
 
 /** `markSent` kept losing races with other writers (should not happen; the events stay pending). */
 export class OutboxMarkContentionError extends Error {
@@ -206,6 +215,8 @@ export class DynamoDbOutboxStore implements OutboxStore {
       readonly clock?: () => number;
       /** Reads write nothing, not even the cleanup of an emptied outbox (`notify --dry-run`). */
       readonly readOnly?: boolean;
+      /** Waits `ms` between `BatchGetItem` rounds (injectable so tests do not wait); default a timer. */
+      readonly sleep?: (ms: number) => Promise<void>;
     } = {},
   ) {}
 
@@ -315,7 +326,7 @@ export class DynamoDbOutboxStore implements OutboxStore {
     const items: RawItem[] = [];
     let keys: Record<string, unknown>[] = ids.map((id) => ({ [KEY]: id }));
     for (let round = 0; round < READ_ROUNDS && keys.length > 0; round++) {
-      if (round > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** round));
+      if (round > 0) await (this.options.sleep ?? timerSleep)(exponentialDelayMs(round, READ_BACKOFF));
       const out = await this.client.send(
         new BatchGetCommand({
           RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true, ...READ_PROJECTION } },

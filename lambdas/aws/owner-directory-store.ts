@@ -32,6 +32,7 @@ import {
   type ScanCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { fullJitterDelayMs } from '../hygiene/backoff';
 import { chunks } from '../hygiene/chunks';
 import {
   DIRECTORY_FRESHNESS_ATTR,
@@ -39,6 +40,7 @@ import {
   isReservedId,
   OWNER_ATTR,
 } from '../hygiene/data-contract';
+import { timerSleep } from '../hygiene/notifier/pacing';
 import {
   forgetOptOutAt,
   isAddressDigest,
@@ -109,8 +111,6 @@ export interface OwnerDirectoryStoreOptions {
    */
   readonly mailboxes?: MailboxRule;
 }
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const STATUS = '#status';
 const NAMES = { [STATUS]: OWNER_ATTR.status };
@@ -603,7 +603,7 @@ export class DynamoOwnerDirectory
     readonly tableName: string,
     private readonly options: OwnerDirectoryStoreOptions = {},
   ) {
-    this.sleep = options.sleep ?? defaultSleep;
+    this.sleep = options.sleep ?? timerSleep;
     this.spellings = (options.mailboxes ?? CASE_INSENSITIVE_MAILBOXES).spellings;
   }
 
@@ -676,8 +676,10 @@ export class DynamoOwnerDirectory
           maxAttempts,
         );
       }
-      const cap = Math.min(5_000, (this.options.baseDelayMs ?? 50) * 2 ** (attempt - 1));
-      await this.sleep(Math.floor((this.options.random ?? Math.random)() * cap));
+      const random = this.options.random ?? Math.random;
+      await this.sleep(
+        fullJitterDelayMs(attempt, { baseMs: this.options.baseDelayMs ?? 50, capMs: 5_000, random }),
+      );
     }
   }
 

@@ -24,7 +24,9 @@
  * the same rule, so the relay never asks this sender for one.
  */
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { fullJitterDelayMs } from '../hygiene/backoff';
 import { describeError, errorText } from '../hygiene/errors';
+import { timerSleep } from '../hygiene/notifier/pacing';
 import {
   type EmailSender,
   hasTimeFor,
@@ -76,8 +78,6 @@ export interface SesEmailSenderOptions {
   readonly random?: () => number;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** Sends raw MIME with SESv2. */
 export class SesEmailSender implements EmailSender {
   /** The longest one attempt may take (ms): none starts with less of the budget left. */
@@ -119,10 +119,13 @@ export class SesEmailSender implements EmailSender {
       } catch (error: unknown) {
         if (attempt >= maxAttempts || !isTransientSesError(error)) throw error;
         lastError = error;
-        const cap = Math.min(5_000, (this.options.baseDelayMs ?? 200) * 2 ** (attempt - 1));
-        const delayMs = Math.floor((this.options.random ?? Math.random)() * cap);
+        const delayMs = fullJitterDelayMs(attempt, {
+          baseMs: this.options.baseDelayMs ?? 200,
+          capMs: 5_000,
+          random: this.options.random ?? Math.random,
+        });
         if (!hasTimeFor(budget, delayMs + this.attemptMs)) throw this.noTimeLeft(budget, delayMs, error);
-        await (this.options.sleep ?? defaultSleep)(delayMs);
+        await (this.options.sleep ?? timerSleep)(delayMs);
       }
     }
   }

@@ -19,7 +19,7 @@ import {
   type Severity,
   subjectText,
 } from './message';
-import { DAY_MS, parseInstant, relativePhrase } from './time';
+import { DAY_MS, formatInstant, parseInstant, relativePhrase } from './time';
 import { UNSAFE_CHARACTERS } from './untrusted-text';
 
 /** The machine document's schema name. */
@@ -587,7 +587,7 @@ function pack(
 export function renderDigest(input: DigestInput): DigestPart[] {
   if (input.events.length === 0) return [];
   const limit = input.budget.maxMessageBytes;
-  const nowIso = new Date(Math.floor(input.now)).toISOString();
+  const nowIso = formatInstant(input.now);
   const events = orderEvents(input.events);
   const whole = renderPart(input, nowIso, events, 1, 1);
   if (whole.bytes <= limit) return [whole];

@@ -29,6 +29,7 @@ import {
 } from './message';
 import { type OwnerDeliveryRoute, UNREACHABLE_REASONS, type UnreachableReason } from './owner-directory';
 import { MAX_CONFIRMATION_EMAILS } from './subscription-confirmations';
+import { formatInstant } from './time';
 
 /** The machine document's schema name. */
 export const UNREACHABLE_REPORT_SCHEMA = 'personal-client-hygiene/owner-unreachable';
@@ -487,7 +488,7 @@ export function renderUnreachableReport(input: UnreachableReportInput): Unreacha
   const units = unitsOf(input);
   if (units.length === 0) return [];
   const limit = input.budget.maxMessageBytes;
-  const nowIso = new Date(Math.floor(input.now)).toISOString();
+  const nowIso = formatInstant(input.now);
   const whole = renderPart(input, nowIso, units, 1, 1);
   if (whole.bytes <= limit) return [whole];
   const measured = measureCosts(input, nowIso, units);

@@ -36,6 +36,7 @@ import {
   type NumberedMessagePart,
   subjectText,
 } from '../hygiene/message';
+import { formatInstant } from '../hygiene/time';
 import {
   type ReportedReason,
   reasonAdviceLines,
@@ -284,7 +285,7 @@ export function renderUnreadableBounceNotice(
   now: number,
   budget: MessageBudget,
 ): NumberedMessagePart {
-  const nowIso = new Date(Math.floor(now)).toISOString();
+  const nowIso = formatInstant(now);
   const document: BounceReportDocument = {
     schema: UNREACHABLE_REPORT_SCHEMA,
     version: UNREACHABLE_REPORT_SCHEMA_VERSION,

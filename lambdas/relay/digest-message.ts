@@ -15,6 +15,7 @@
  * Pure: no I/O.
  */
 import { DIGEST_SCHEMA, DIGEST_SCHEMA_VERSION, type DigestDocument, eventTypesOf } from '../hygiene/digest';
+import { describeError } from '../hygiene/errors';
 import type { OutboxEvent } from '../hygiene/events';
 import { OWNER_REACH_VERDICTS, type OwnerReachVerdict, SEVERITIES } from '../hygiene/message';
 import { parseOutboxEvent } from '../hygiene/outbox-item';
@@ -134,9 +135,7 @@ function json(textValue: string, what: string): unknown {
   try {
     return JSON.parse(textValue);
   } catch (error: unknown) {
-    throw new InvalidDigestMessageError(
-      `${what} is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
-    );
+    throw new InvalidDigestMessageError(`${what} is not valid JSON (${describeError(error).message})`);
   }
 }
 

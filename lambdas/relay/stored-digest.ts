@@ -12,6 +12,7 @@
  * so what reaches the report is what a digest may carry. Pure (node:zlib only).
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { describeError } from '../hygiene/errors';
 import type { OutboxEvent } from '../hygiene/events';
 import { parseOutboxEvent } from '../hygiene/outbox-item';
 
@@ -46,7 +47,7 @@ export function decodeDigestEvents(bytes: Uint8Array): DecodedDigestEvents {
   try {
     stored = inflate(bytes);
   } catch (error: unknown) {
-    const why = error instanceof Error ? error.message : String(error);
+    const why = describeError(error).message;
     return { ok: false, problem: `the stored events are not gzip-compressed JSON (${why})` };
   }
   const value = stored as { v?: unknown; events?: unknown } | null;

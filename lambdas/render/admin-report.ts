@@ -21,6 +21,8 @@
  * subscription is confirmed every alarm reaches no one, and this message, on the other topic, is what says so
  * (first line, subject tag, severity at least `warning`).
  */
+
+import { describeError } from '../hygiene/errors';
 import {
   type MessageBudget,
   maxSeverity,
@@ -337,12 +339,7 @@ export async function publishAdminReport(
     const failure = failed[0];
     return failure ? { published: false, failure } : { published: true };
   } catch (error: unknown) {
-    const failure: FailedEntry = {
-      id: message.id,
-      code: error instanceof Error ? error.name : 'Error',
-      message: error instanceof Error ? error.message : String(error),
-      senderFault: false,
-    };
-    return { published: false, failure };
+    const { code, message: text, senderFault } = describeError(error);
+    return { published: false, failure: { id: message.id, code, message: text, senderFault } };
   }
 }

@@ -3,7 +3,8 @@
  * summaries and guard trips"), rendered from real sweeps over in-memory ports: `audience: admin` attributes, a
  * subject of counts (orphan flags and deletions included) within 100 characters, the versioned machine document, the
  * audit run's would-be digests per owner with stored user ids escaped, guard trips at high severity with the approval
- * advice each mode needs, record lists cut (counts kept) past the size limit; a failed publish reported, not thrown.
+ * advice each mode needs, record lists cut (counts kept) past the size limit; a failed publish reported, not thrown,
+ * its error described as everywhere else (lambdas/hygiene/errors.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { publishEntryBytes, snsEntryFields, snsLimits } from '../../lambdas/aws/sns-wire';
@@ -92,7 +93,12 @@ describe('renderAdminReport', () => {
       credential('c-1'),
     ]);
     const summary = await runSweep(
-      { scanner: new MemoryScanner(table), writer: new MemoryWriter(table), directory: departedOwners },
+      {
+        clock: Date.now,
+        scanner: new MemoryScanner(table),
+        writer: new MemoryWriter(table),
+        directory: departedOwners,
+      },
       { config: parseConfig({ maxDeletePercent: 100 }), now: NOW, runId: 'run-1', mode: 'enforce' },
     );
     expect(summary.deletions).toMatchObject({ orphaned: 2, applied: 2 });
@@ -111,7 +117,12 @@ describe('renderAdminReport', () => {
     const table = new MemoryTable([credential('a-2'), credential('a-3'), credential('c-1')]);
     const run = (mode: 'enforce' | 'audit') =>
       runSweep(
-        { scanner: new MemoryScanner(table), writer: new MemoryWriter(table), directory: departedOwners },
+        {
+          clock: Date.now,
+          scanner: new MemoryScanner(table),
+          writer: new MemoryWriter(table),
+          directory: departedOwners,
+        },
         { config: parseConfig({}), now: NOW, runId: 'run-1', mode },
       );
 
@@ -246,6 +257,24 @@ describe('publishAdminReport', () => {
     expect(await publishAdminReport(publisher, summary)).toEqual({
       published: false,
       failure: { id: 'run-summary', code: 'Error', message: 'SNS unavailable', senderFault: false },
+    });
+  });
+
+  it("describes a thrown error as describeError does: an AWS SDK client fault is the sender's (a retry fails again)", async () => {
+    const summary = await sweep(oneOfEachRule(), 'enforce');
+    const publisher = new RecordingPublisher();
+    publisher.down = Object.assign(new Error('User is not authorized to perform SNS:Publish'), {
+      name: 'AuthorizationErrorException',
+      $fault: 'client',
+    });
+    expect(await publishAdminReport(publisher, summary)).toEqual({
+      published: false,
+      failure: {
+        id: 'run-summary',
+        code: 'AuthorizationErrorException',
+        message: 'User is not authorized to perform SNS:Publish',
+        senderFault: true,
+      },
     });
   });
 });

@@ -92,7 +92,10 @@ export class RecipientPacer {
   }
 }
 
-/** The default wait: a timer. Handlers and the CLI use it; tests pass a fake that advances their clock. */
+/**
+ * The default wait: a timer, the one real sleep of the code base (the notifier's and the bounce report's pacing, the
+ * adapters' and the CLI's retry backoffs). Handlers and the CLI use it; tests pass a fake that advances their clock.
+ */
 export function timerSleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
