@@ -37,7 +37,13 @@ import { RecordingPublisher } from '../unit/outbox-fakes';
 import { converge, FAULT_CONFIG, FAULT_NOW, LEASE_MS, realisticFleet, seed } from './support/cycle';
 import { writeFigures } from './support/figures';
 import { eventKey, Ledger } from './support/ledger';
-import { comparable, consistencyViolations, outboxIndexIds, readTable } from './support/table-check';
+import {
+  comparable,
+  consistencyViolations,
+  outboxIndexIds,
+  readTable,
+  wrongDeletions,
+} from './support/table-check';
 import { injectLostResponses, loseFirstResponse, seededRandom, stubSnsClient } from './support/throttling';
 
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:hygiene-faults';
@@ -105,6 +111,7 @@ describe('responses lost after the request took effect', () => {
 
         const summary = await runSweep(
           {
+            clock: Date.now,
             scanner: new DynamoDbCredentialScanner(client, table.tableName, { pageSize: 8 }),
             writer: makeWriter(client, table.tableName),
             checkpoints: new DynamoDbCheckpointStore(client, table.tableName),
@@ -129,6 +136,8 @@ describe('responses lost after the request took effect', () => {
         const final = await readTable(table);
         const expected = await readTable(reference);
         for (const [id, item] of final) expect(comparable(item), id).toEqual(comparable(expected.get(id)));
+        // The loop above reads only the items still there: every item seeded must be too (none vanished).
+        expect(wrongDeletions(original, final, FAULT_CONFIG, FAULT_NOW)).toEqual([]);
         const planned = new Map<string, string[]>();
         const plannedEvents = new Set<string>();
         for (const record of records) {

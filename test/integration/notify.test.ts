@@ -1,7 +1,9 @@
 /**
  * The notifier against DynamoDB Local: real sweeps fill the outbox through the
  * sparse index, the real drain lease, batched reads and conditional marks drain it; the publisher is
- * a recording fake (SNS itself is covered at the client boundary).
+ * a recording fake (SNS itself is covered at the client boundary). A slow drain renews its lease on the
+ * table (its own live lease: the renewal branch of the lease condition), and a drain reads the index past
+ * its first page (docs/notifications.md, "The outbox protocol").
  */
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -70,6 +72,7 @@ describe('notifier over DynamoDB Local', () => {
   const sweep = (now = NOW) =>
     runSweep(
       {
+        clock: Date.now,
         scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
         writer: new DynamoDbTransitionWriter(table.client, table.tableName),
       },
@@ -91,6 +94,13 @@ describe('notifier over DynamoDB Local', () => {
 
   const deliveredKeys = (publisher: RecordingPublisher) =>
     publisher.documents().flatMap((d) => d.events.map((e: OutboxEvent) => `${e.credentialId}/${e.eventId}`));
+
+  /** The credentials of the delivered events, sorted (one entry per delivery). */
+  const deliveredCredentials = (publisher: RecordingPublisher) =>
+    publisher
+      .documents()
+      .flatMap((d) => d.events.map((e: OutboxEvent) => e.credentialId))
+      .sort();
 
   /** Three owners with different needs and one with none. */
   async function seedFleet(prefix: string) {
@@ -390,6 +400,70 @@ describe('notifier over DynamoDB Local', () => {
     expect(summary).toMatchObject({ invalidEvents: 1, eventsPublished: 1, eventsFailed: 1, reportParts: 0 });
     expect(deliveredKeys(publisher)).toEqual(['t11-1/e1']);
     expect(await outboxOf('t11-1')).toEqual([forged]);
+  });
+
+  /** One credential with a 7-day notice for each of `owners` owners, swept into the outbox. */
+  async function seedOneNoticeEach(prefix: string, owners: number) {
+    await putItems(
+      table.client,
+      table.tableName,
+      Array.from({ length: owners }, (_, i) =>
+        credential(`${prefix}-${i}`, `${prefix}-user-${i}`, { expiresTime: iso(5) }),
+      ),
+    );
+    await sweep();
+    expect((await indexEntries()).length).toBe(owners);
+  }
+
+  it('renews its own live lease on the table when a slow drain has used more than half of it', async () => {
+    await seedOneNoticeEach('t12', 4);
+    let now = NOW;
+    const publisher = new RecordingPublisher();
+    const publish = publisher.publishBatch.bind(publisher);
+    const leaseEnds: unknown[] = [];
+    // Each publish call takes two minutes of the drain's clock; one owner a chunk, one chunk at a time.
+    publisher.publishBatch = async (entries) => {
+      leaseEnds.push(
+        (await getItem(table.client, table.tableName, OUTBOX_LEASE_ID))?.[OUTBOX_LEASE_ATTR.until],
+      );
+      now += 2 * MINUTE;
+      return publish(entries);
+    };
+
+    const summary = await runNotifier(
+      { outbox: store, publisher, clock: () => now },
+      { drainId: 'slow', leaseMs: 5 * MINUTE, readBatchItems: 1, groupConcurrency: 1, maxBatchEntries: 1 },
+    );
+
+    // Chunks at NOW (lease until NOW+5), NOW+2 (3 minutes left: kept), NOW+4 (1 left, still live: renewed until
+    // NOW+9, a write only the `holder = drainId` branch of the condition allows), NOW+6 (kept).
+    expect(leaseEnds).toEqual([5, 5, 9, 9].map((m) => formatInstant(NOW + m * MINUTE)));
+    expect(summary).toMatchObject({
+      status: 'complete',
+      eventsPublished: 4,
+      claimConflicts: 0,
+      storeErrors: 0,
+    });
+    expect(deliveredCredentials(publisher)).toEqual(['t12-0', 't12-1', 't12-2', 't12-3']);
+    expect(await indexEntries()).toEqual([]);
+    for (let i = 0; i < 4; i++)
+      expect(await getItem(table.client, table.tableName, `t12-${i}`)).not.toHaveProperty(OUTBOX_ATTR.events);
+    expect(await getItem(table.client, table.tableName, OUTBOX_LEASE_ID)).not.toHaveProperty(
+      OUTBOX_LEASE_ATTR.holder,
+    );
+  });
+
+  it('reads the outbox index past its first page', async () => {
+    await seedOneNoticeEach('t13', 5);
+    const publisher = new RecordingPublisher();
+    // Two index entries a Scan page: the five pending items take three pages.
+    const paged = new DynamoDbOutboxStore(table.client, table.tableName, { pageSize: 2 });
+
+    const summary = await drain(publisher, NOW, paged);
+
+    expect(summary).toMatchObject({ pendingItems: 5, eventsPublished: 5, claimConflicts: 0 });
+    expect(deliveredCredentials(publisher)).toEqual(['t13-0', 't13-1', 't13-2', 't13-3', 't13-4']);
+    expect(await indexEntries()).toEqual([]);
   });
 
   it('reads nothing for an item that no longer exists (a stale index entry), and creates none', async () => {

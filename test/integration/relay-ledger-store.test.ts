@@ -6,7 +6,8 @@
  * a bounce's report is claimed once on the part's entry (or on a
  * `bounce#<SES message id>` entry it creates), waits for a live claim, takes
  * over a lapsed one, is released only by its holder; a part whose bounce was
- * reported is never claimed for sending again.
+ * reported is never claimed for sending again. Both leases hold through the
+ * millisecond they end (lapsed only once older: docs/data-model.md, "Relay ledger").
  */
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
@@ -65,6 +66,20 @@ describe('DynamoRelayLedger', () => {
 
     expect(takeover.status).toBe('claimed');
     expect((await item(k))?.leaseUntil).toBe(NOW + 60_001 + 60_000);
+  });
+
+  it('holds a claim through the millisecond its lease ends: only a claim older than `leaseUntil` is taken over', async () => {
+    // docs/data-model.md, "Relay ledger" (`leaseUntil`): the claim and the part's state judge by the same rule.
+    const k = key();
+    await ledger.claim(k, NOW, 60_000);
+
+    const atLeaseEnd = [await ledger.claim(k, NOW + 60_000, 60_000), await ledger.partState(k, NOW + 60_000)];
+    const leaseEnd = (await item(k))?.leaseUntil;
+    const justAfter = await ledger.claim(k, NOW + 60_001, 60_000);
+
+    expect(atLeaseEnd).toEqual([{ status: 'in-progress' }, { status: 'in-progress' }]);
+    expect(leaseEnd).toBe(NOW + 60_000);
+    expect(justAfter.status).toBe('claimed');
   });
 
   it('releases only its own claim, so a failed send can be retried at once', async () => {
@@ -176,6 +191,19 @@ describe('DynamoRelayLedger, for bounce reports', () => {
       bounceReportedAt: '2026-11-26T02:16:02.000Z',
     });
     expect((await item(k))?.bounceReportLeaseUntil).toBeUndefined();
+  });
+
+  it('holds a report’s claim through the millisecond its lease ends: only a claim older than its lease is taken over', async () => {
+    // docs/data-model.md, "Relay ledger" (`bounceReportLeaseUntil`).
+    const k = key();
+    await ledger.claim(k, NOW, 60_000, events);
+    await ledger.claimReport(k, NOW, 60_000, true);
+
+    const atLeaseEnd = await ledger.claimReport(k, NOW + 60_000, 60_000, true);
+    const justAfter = await ledger.claimReport(k, NOW + 60_001, 60_000, true);
+
+    expect(atLeaseEnd).toEqual({ status: 'in-progress' });
+    expect(justAfter.status).toBe('claimed');
   });
 
   it('never creates a part’s entry for a report, nor recreates a removed one when marking', async () => {
