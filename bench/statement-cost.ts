@@ -135,6 +135,7 @@ try {
     const sweep = await costOf(emulatorPid, () =>
       runSweep(
         {
+          clock: Date.now,
           scanner: new DynamoDbCredentialScanner(client, sweepTable),
           writer: sweepTransitionWriter(sweepClient.client, sweepTable),
           checkpoints: new DynamoDbCheckpointStore(client, sweepTable),

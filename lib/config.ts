@@ -10,6 +10,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as z from 'zod/mini';
+import { isTableName } from '../lambdas/aws/credential-table-definition';
 import {
   CONFIG_KEYS,
   ConfigError,
@@ -302,7 +303,7 @@ const KMS_KEY_ARN =
 /** A DynamoDB table name; undefined (with a problem) when it is not one. */
 function tableNameFrom(key: string, value: unknown, problems: string[]): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value === 'string' && /^[A-Za-z0-9_.-]{3,255}$/.test(value)) return value;
+  if (isTableName(value)) return value;
   problems.push(
     `${key} = ${JSON.stringify(value)}: must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)`,
   );

@@ -1,8 +1,10 @@
 /**
  * One way to print a listing of records (`runs list`, `runs show`, `report
- * --list`, the deletions of `sweep --dry-run`): an aligned text table for
- * people, or CSV (RFC 4180, a header row) for spreadsheets. Stored text goes
- * through the sanitiser each way (`terminalText` for a cell on a terminal,
+ * --list`, `owners list`, the deletions of `sweep --dry-run`): an aligned
+ * text table for people (laid out by `alignedRows`,
+ * lambdas/render/aligned-rows.ts, as every text table is), or CSV (RFC 4180,
+ * a header row) for spreadsheets. Stored text goes through the sanitiser
+ * each way (`terminalText` for a cell on a terminal,
  * `csvCell` for CSV). JSON output is the command's own (it keeps types and
  * nesting). A table heads its columns in capitals (`USER ID`, `DELETE
  * AFTER`), as every table listing of the CLI does (`plan`'s and `owners
@@ -12,6 +14,7 @@
  * table has fixed column widths ({@link streamingListingTable}) and its CSV is
  * written a row at a time ({@link listingCsvRows}), so nothing holds every row.
  */
+import { alignedLine, alignedRows } from '../../lambdas/render/aligned-rows';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { csvCell } from './plan-csv';
 
@@ -23,37 +26,11 @@ function terminalCells(row: readonly ListingCell[]): string[] {
   return row.map((cell) => (cell === undefined ? '-' : terminalText(String(cell))));
 }
 
-/**
- * Each column's width: its header's or its widest cell's, in one pass over
- * the rows (a loop: spreading every row into `Math.max` as arguments
- * overflows the call stack past about 100,000 rows).
- */
-function columnWidths(header: readonly string[], rows: readonly (readonly string[])[]): number[] {
-  const widths = header.map((h) => h.length);
-  for (const row of rows) {
-    for (let i = 0; i < widths.length; i++) {
-      const length = row[i]?.length ?? 0;
-      if (length > (widths[i] ?? 0)) widths[i] = length;
-    }
-  }
-  return widths;
-}
-
-/** One line: each cell but the last padded to its column's width; a wider cell is kept whole. */
-function alignedLine(cells: readonly string[], widths: readonly number[]): string {
-  return cells
-    .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
-    .join('  ')
-    .trimEnd();
-}
-
 /** The table form: a header line and one aligned line per row (columns as wide as their widest cell). */
 export function listingTable(header: readonly string[], rows: readonly (readonly ListingCell[])[]): string {
-  const text = rows.map(terminalCells);
-  const widths = columnWidths(header, text);
-  let table = `${alignedLine(header, widths)}\n`;
-  for (const cells of text) table += `${alignedLine(cells, widths)}\n`;
-  return table;
+  return alignedRows([header, ...rows.map(terminalCells)])
+    .map((line) => `${line}\n`)
+    .join('');
 }
 
 /** A column of a {@link streamingListingTable}: its header and the width its cells are padded to. */

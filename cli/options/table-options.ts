@@ -11,7 +11,11 @@
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Command, Option, type OptionValues } from '@commander-js/extra-typings';
-import { DEFAULT_TABLE_NAME, TABLE_DEFINITION } from '../../lambdas/aws/credential-table-definition';
+import {
+  DEFAULT_TABLE_NAME,
+  isTableName,
+  TABLE_DEFINITION,
+} from '../../lambdas/aws/credential-table-definition';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { describeError } from '../../lambdas/hygiene/errors';
 import { SubscriptionListingError } from '../../lambdas/hygiene/notifier/live-subscriptions';
@@ -127,16 +131,13 @@ export function addAwsOptions<
   return withFlags;
 }
 
-/** Table names DynamoDB accepts: 3–255 of `A-Za-z0-9_.-`. */
-const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
-
 /**
  * Checks a table name given with `flag` (`--table`, `--directory-table`).
  * @returns the name
  * @throws {UsageError} naming the flag when DynamoDB would refuse the name
  */
 export function checkTableName(flag: string, name: string): string {
-  if (!TABLE_NAME.test(name)) {
+  if (!isTableName(name)) {
     throw new UsageError(
       `${flag} ${JSON.stringify(name)} is not a valid table name (3-255 characters: letters, digits, _ . -)`,
     );

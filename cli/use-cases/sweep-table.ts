@@ -77,6 +77,7 @@ export function sweepTable(options: TableSweep): Promise<RunSummary> {
   const deadline = timeBudgetMs === undefined ? undefined : Date.now() + timeBudgetMs;
   return runSweep(
     {
+      clock: Date.now,
       scanner: new DynamoDbCredentialScanner(client, tableName),
       writer: sweepTransitionWriter(client, tableName),
       checkpoints: new DynamoDbCheckpointStore(client, tableName, {

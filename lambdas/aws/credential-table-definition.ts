@@ -56,3 +56,15 @@ export const TABLE_DEFINITION: TableDefinition = {
 
 /** Default table name for the CLI and local mode. */
 export const DEFAULT_TABLE_NAME = 'PersonalClients';
+
+/** The names DynamoDB accepts for a table: 3–255 of `A-Z a-z 0-9 _ . -`. */
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+
+/**
+ * Whether DynamoDB accepts `name` as a table name (3–255 of `A-Z a-z 0-9 _ . -`): the one rule the CLI's
+ * `--table` / `--directory-table` flags (`cli/options/table-options.ts`) and the CDK context's brought table names
+ * (`lib/config.ts`) check, each with its own message.
+ */
+export function isTableName(name: unknown): name is string {
+  return typeof name === 'string' && TABLE_NAME.test(name);
+}

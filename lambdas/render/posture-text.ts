@@ -12,6 +12,7 @@
 import { UNREACHABLE_REASONS } from '../hygiene/owner-directory';
 import type { OwnerPosture, PostureReach, PostureReport } from '../hygiene/posture';
 import type { DirectorySummary } from '../hygiene/run-summary';
+import { alignedRows } from './aligned-rows';
 import { jsonText } from './json-text';
 import { type DirectoryLineVoice, directoryLine } from './run-summary-text';
 import { terminalText } from './sanitize';
@@ -23,6 +24,9 @@ const REPORT_DIRECTORY_VOICE: DirectoryLineVoice = { verb: 'would be', now: "the
 export function renderPostureJson(report: PostureReport): string {
   return `${jsonText(report, 2)}\n`;
 }
+
+/** The width of the posture table's share column: a share as wide as `100.0%`. */
+const PERCENT_WIDTH = 6;
 
 function percentOf(part: number, whole: number): string {
   if (whole === 0) return '';
@@ -57,14 +61,14 @@ export function renderPostureText(report: PostureReport): string {
     // Soft-deleted credentials included (what the notifier will send): not a share of the active ones.
     ['with notices pending (deleted included)', r.pendingNotices, ''],
   ];
-  const labelWidth = Math.max(...rows.map(([l]) => l.length));
-  const numberWidth = Math.max(...rows.map(([, n]) => String(n).length));
   const lines = [
     `Hygiene posture at ${r.now}`,
     `  ${r.total} items: ${r.valid} valid (${r.active} active, ${r.deleted} soft-deleted), ${r.invalid} invalid`,
     '',
-    ...rows.map(([label, n, pct]) =>
-      `${label.padEnd(labelWidth)}  ${String(n).padStart(numberWidth)}  ${pct.padStart(6)}`.trimEnd(),
+    // Labels at the left, counts and shares at the right; the shares' column as wide as `100.0%`.
+    ...alignedRows(
+      rows.map(([label, n, pct]) => [label, String(n), pct]),
+      { leftAligned: 1, minWidths: [0, 0, PERCENT_WIDTH] },
     ),
   ];
   if (r.directory !== undefined) lines.push('', directoryLine(r.directory, REPORT_DIRECTORY_VOICE));
@@ -95,15 +99,16 @@ function reachLines(reach: PostureReach, directory: DirectorySummary | undefined
       reach.byReason[why],
     ]),
   ];
-  const labelWidth = Math.max(...rows.map(([l]) => l.length));
-  const numberWidth = Math.max(...rows.map(([, n]) => String(n).length));
   return [
     '',
     `Owner reach (${reach.route}):`,
     d.imported
       ? `  directory as of ${terminalText(d.asOf ?? 'unknown')}, ${d.owners} owner(s)`
       : '  directory never imported: nobody can be emailed on relay (pc-hygiene owners import)',
-    ...rows.map(([label, n]) => `${label.padEnd(labelWidth)}  ${String(n).padStart(numberWidth)}`),
+    ...alignedRows(
+      rows.map(([label, n]) => [label, String(n)]),
+      { leftAligned: 1 },
+    ),
   ];
 }
 
@@ -151,16 +156,6 @@ function ownerLines(r: PostureReport): string[] {
     'EXP<=30D',
   ];
   const body = r.owners.top.map((o) => ownerCells(o, withReach));
-  const all = [header, ...body];
-  const leftAligned = withReach ? 3 : 1;
-  const widths = header.map((_, i) => Math.max(...all.map((row) => (row[i] ?? '').length)));
-  for (const row of all) {
-    lines.push(
-      row
-        .map((cell, i) => (i < leftAligned ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
-        .join('  ')
-        .trimEnd(),
-    );
-  }
-  return lines;
+  // The owner (and its name and reach) at the left, the figures at the right.
+  return [...lines, ...alignedRows([header, ...body], { leftAligned: withReach ? 3 : 1 })];
 }

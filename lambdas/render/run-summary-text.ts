@@ -22,6 +22,7 @@ import {
   type RunSummary,
 } from '../hygiene/run-summary';
 import { AFTER_NOW_TOLERANCE_MS, DAY_MS } from '../hygiene/time';
+import { alignedRows } from './aligned-rows';
 import { jsonText } from './json-text';
 import { terminalText } from './sanitize';
 
@@ -140,7 +141,8 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
   for (const type of ACTION_TYPES) {
     rows.push([type, String(summary.planned[type]), String(summary.applied[type])]);
   }
-  lines.push(...table(rows), '');
+  // Left-aligned action names, right-aligned counts.
+  lines.push(...alignedRows(rows, { leftAligned: 1 }), '');
   lines.push(...deletionLines(summary));
   lines.push(directoryLine(summary.directory), '');
   lines.push(eventsLine(summary), ...reachLines(summary.reach, limit, audit));
@@ -468,18 +470,4 @@ function recordList<T>(title: string, list: CappedList<T>, limit: number, line: 
   const out = ['', `${title}: ${list.count}`, ...shown.map((r) => `  ${terminalText(line(r))}`)];
   if (list.count > shown.length) out.push(`  ... ${list.count - shown.length} more (use --format json)`);
   return out;
-}
-
-/** Left-aligned first column, right-aligned numbers. */
-function table(rows: readonly string[][]): string[] {
-  const widths: number[] = [];
-  for (const row of rows) {
-    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
-  }
-  return rows.map((row) =>
-    row
-      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd(),
-  );
 }

@@ -19,7 +19,7 @@ import { MemoryScanner, MemoryTable, MemoryWriter } from '../unit/support/memory
 async function summary(maxDeletesPerRun: number, allowMassDelete = false): Promise<RunSummary> {
   const table = new MemoryTable([credential('a-1', { expiresTime: days(-1) }), credential('a-2')]);
   return runSweep(
-    { scanner: new MemoryScanner(table), writer: new MemoryWriter(table) },
+    { clock: Date.now, scanner: new MemoryScanner(table), writer: new MemoryWriter(table) },
     {
       config: parseConfig({ maxDeletesPerRun, maxDeletePercent: 100 }),
       now: NOW,

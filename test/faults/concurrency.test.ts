@@ -31,6 +31,7 @@ async function sweepProcess(table: TestTable, ledger: Ledger, n: number): Promis
   try {
     return await runSweep(
       {
+        clock: Date.now,
         scanner: new DynamoDbCredentialScanner(client, table.tableName, { pageSize: 10 }),
         writer: ledger.writer(sweepTransitionWriter(client, table.tableName)),
         checkpoints: new DynamoDbCheckpointStore(client, table.tableName),

@@ -87,6 +87,7 @@ async function crashingCycle(
   try {
     await runSweep(
       {
+        clock: Date.now,
         scanner: new DynamoDbCredentialScanner(client, table.tableName, { pageSize: variant.pageSize }),
         // The batched writer without the sweep's linger: calls group by turn of the event loop, not by a timer,
         // so every case sends the same requests and each crash point is the same request.

@@ -140,7 +140,10 @@ describe('exempt / unexempt, the write retried after a lost response', () => {
     const sweep = async () => {
       const scanner = new DynamoDbCredentialScanner(other.client, table.tableName);
       const writer = new DynamoDbTransitionWriter(other.client, table.tableName);
-      await runSweep({ scanner, writer }, { config, now: NOW, runId: 'run-1', mode: 'enforce' });
+      await runSweep(
+        { clock: Date.now, scanner, writer },
+        { config, now: NOW, runId: 'run-1', mode: 'enforce' },
+      );
     };
     const counts = loseFirstResponseAfter(table.client, {
       matches: isExemptWrite,

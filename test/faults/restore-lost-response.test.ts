@@ -101,6 +101,7 @@ describe('restore, its write retried after a lost response', () => {
     });
     await runSweep(
       {
+        clock: Date.now,
         scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
         writer: new DynamoDbTransitionWriter(table.client, table.tableName),
       },

@@ -104,6 +104,7 @@ describe('throttled DynamoDB and SNS', () => {
           try {
             const summary = await runSweep(
               {
+                clock: Date.now,
                 scanner: new DynamoDbCredentialScanner(dynamoClient, table.tableName, { pageSize: 8 }),
                 writer: ledger.writer(sweepTransitionWriter(dynamoClient, table.tableName)),
                 checkpoints: new DynamoDbCheckpointStore(dynamoClient, table.tableName),

@@ -374,6 +374,7 @@ describe('BatchedTransitionWriter with a linger', () => {
       const writer = make(sweepTable.client, sweepTable.tableName);
       const summary = await runSweep(
         {
+          clock: Date.now,
           scanner: new DynamoDbCredentialScanner(sweepTable.client, sweepTable.tableName, { pageSize: 8 }),
           writer,
         },

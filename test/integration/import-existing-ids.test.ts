@@ -54,6 +54,7 @@ describe('import of ids already in the table', () => {
   beforeEach(async () => {
     await runSweep(
       {
+        clock: Date.now,
         scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
         writer: new DynamoDbTransitionWriter(table.client, table.tableName),
       },

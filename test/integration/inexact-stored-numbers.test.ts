@@ -56,6 +56,7 @@ describe.each(TRANSITION_WRITERS)(
 
       const summary = await runSweep(
         {
+          clock: Date.now,
           scanner: new DynamoDbCredentialScanner(table.client, table.tableName, { pageSize: 2 }),
           writer: makeWriter(table.client, table.tableName),
         },

@@ -52,6 +52,7 @@ describe.each(TRANSITION_WRITERS)(
       const before = await exportTable(table);
       const summary = await runSweep(
         {
+          clock: Date.now,
           scanner: new DynamoDbCredentialScanner(table.client, table.tableName, { pageSize: 4 }),
           writer: makeWriter(table.client, table.tableName),
         },

@@ -82,6 +82,7 @@ describe('credentials near the 400 KB item limit', () => {
   const sweep = (runId: string, now = NOW) =>
     runSweep(
       {
+        clock: Date.now,
         scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
         writer: sweepTransitionWriter(table.client, table.tableName),
         checkpoints: new DynamoDbCheckpointStore(table.client, table.tableName),

@@ -123,6 +123,7 @@ describe('a sweep over long stored histories', () => {
     const writer = sweepTransitionWriter(table.client, table.tableName);
     const summary = await runSweep(
       {
+        clock: Date.now,
         scanner: new DynamoDbCredentialScanner(table.client, table.tableName, { pageSize: 4 }),
         writer,
         checkpoints: new DynamoDbCheckpointStore(table.client, table.tableName),

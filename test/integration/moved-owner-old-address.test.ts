@@ -72,6 +72,7 @@ describe('an owner moved by an import, before the reconciler’s next run', () =
     );
     await runSweep(
       {
+        clock: Date.now,
         scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
         writer: new DynamoDbTransitionWriter(table.client, table.tableName),
       },

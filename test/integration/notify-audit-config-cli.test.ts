@@ -42,6 +42,7 @@ function items(): Record<string, unknown>[] {
 async function queueEvents(table: TestTable): Promise<void> {
   await runSweep(
     {
+      clock: Date.now,
       scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
       writer: new DynamoDbTransitionWriter(table.client, table.tableName),
     },

@@ -51,6 +51,7 @@ async function seededTable(): Promise<TestTable> {
   ]);
   await runSweep(
     {
+      clock: Date.now,
       scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
       writer: new DynamoDbTransitionWriter(table.client, table.tableName),
     },

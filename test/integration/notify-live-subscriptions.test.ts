@@ -108,6 +108,7 @@ describe('the sns-email drain checks the topic’s live subscriptions', () => {
     }
     await runSweep(
       {
+        clock: Date.now,
         scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
         writer: new DynamoDbTransitionWriter(table.client, table.tableName),
       },

@@ -40,6 +40,7 @@ describe('pc-hygiene notify with an owner directory (route relay)', () => {
     dir = await mkdtemp(join(tmpdir(), 'notify-reach-cli-'));
     await runSweep(
       {
+        clock: Date.now,
         scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
         writer: new DynamoDbTransitionWriter(table.client, table.tableName),
       },

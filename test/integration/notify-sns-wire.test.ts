@@ -45,6 +45,7 @@ describe('notifications over an SNS-compatible server', () => {
   const sweep = (configInput: Record<string, unknown> = { maxDeletePercent: 100 }) =>
     runSweep(
       {
+        clock: Date.now,
         scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
         writer: new DynamoDbTransitionWriter(table.client, table.tableName),
       },

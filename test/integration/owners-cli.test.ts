@@ -285,6 +285,32 @@ describe('pc-hygiene owners export / list', () => {
     );
   });
 
+  it('lists the owners as an aligned table: stored text through the terminal sanitiser, `-` for what is missing', async () => {
+    // A name from an HR export is untrusted: bidi and C1 controls must not reach the terminal (lambdas/render/sanitize.ts).
+    const hostile = { userId: 'dee', email: 'dee@example.com', name: 'Dee \u202e\u009b2J', status: 'active' };
+    const imported = await runCli([
+      'owners',
+      'import',
+      await file('dee.jsonl', `${JSON.stringify(hostile)}\n`),
+      ...flags(),
+    ]);
+    expect(imported.code).toBe(0);
+
+    const listed = await runCli(['owners', 'list', ...flags(), '--route', 'relay']);
+
+    expect(listed).toMatchObject({ code: 0, stderr: '' });
+    expect(listed.stdout).toBe(
+      [
+        'USER ID  STATUS    EMAIL            NAME               REACH (relay)',
+        'ann      active    ann@example.com  Smith, Ann         reachable',
+        'bob      departed  -                Bob "the builder"  unreachable: departed',
+        'cid      active    cid@example.com  Cid                reachable',
+        'dee      active    dee@example.com  Dee \\u202e\\x9b2J   reachable',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('lists an owner who unsubscribed by an SNS email’s link as unreachable on relay too (reason unsubscribed)', async () => {
     const directory = new DynamoOwnerDirectory(table.client, table.tableName);
     // ann unsubscribed (as the sns-email reconciler records it); cid bounces as well and unsubscribed: her choice first.

@@ -67,6 +67,7 @@ describe('purge held back until the deletion notice is sent (DynamoDB Local)', (
   const sweep = (notifyOwners = true, now = NOW) =>
     runSweep(
       {
+        clock: Date.now,
         scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
         writer: new DynamoDbTransitionWriter(table.client, table.tableName),
       },

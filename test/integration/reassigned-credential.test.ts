@@ -33,7 +33,7 @@ describe.each(TRANSITION_WRITERS)('a credential reassigned with a notice pending
   let runs = 0;
   const sweep = (now: number, writer: TransitionWriter) =>
     runSweep(
-      { scanner: new DynamoDbCredentialScanner(table.client, table.tableName), writer },
+      { clock: Date.now, scanner: new DynamoDbCredentialScanner(table.client, table.tableName), writer },
       { config, now, runId: `run-${++runs}`, mode: 'enforce' },
     );
   const reassign = (id: string, userId: string) =>

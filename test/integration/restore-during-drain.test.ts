@@ -52,6 +52,7 @@ describe('restore while a drain holds the lease (DynamoDB Local)', () => {
     ]);
     await runSweep(
       {
+        clock: Date.now,
         scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
         writer: new DynamoDbTransitionWriter(table.client, table.tableName),
       },

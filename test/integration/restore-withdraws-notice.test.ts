@@ -46,6 +46,7 @@ describe('restore withdraws an unsent deletion notice (DynamoDB Local)', () => {
   const sweep = (now = NOW) =>
     runSweep(
       {
+        clock: Date.now,
         scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
         writer: new DynamoDbTransitionWriter(table.client, table.tableName),
       },

@@ -55,6 +55,7 @@ describe('stale warnings and their limit over DynamoDB Local', () => {
   it('stores the limit and tier, and the owner’s email says them; a previous entry reads as before', async () => {
     await runSweep(
       {
+        clock: Date.now,
         scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
         writer: new DynamoDbTransitionWriter(table.client, table.tableName),
       },

@@ -86,7 +86,12 @@ describe.each(TRANSITION_WRITERS)('the transition write races (%s)', (name, crea
   );
   const sweep = (writer: TransitionWriter, allowMassDelete: boolean, directory?: SweepOwnerDirectory) =>
     runSweep(
-      { scanner: new DynamoDbCredentialScanner(table.client, table.tableName), writer, directory },
+      {
+        clock: Date.now,
+        scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
+        writer,
+        directory,
+      },
       { config, now: NOW, runId: 'run-1', mode: 'enforce', allowMassDelete },
     );
 
@@ -200,7 +205,7 @@ describe.each(TRANSITION_WRITERS)('the transition write races (%s)', (name, crea
     const writer = create(table.client, table.tableName);
     const run = (now: number, runId: string) =>
       runSweep(
-        { scanner: new DynamoDbCredentialScanner(table.client, table.tableName), writer },
+        { clock: Date.now, scanner: new DynamoDbCredentialScanner(table.client, table.tableName), writer },
         { config, now, runId, mode: 'enforce' },
       );
     await putItems(table.client, table.tableName, [

@@ -52,6 +52,7 @@ describe('owners SES cannot email, on relay, through the CLI', () => {
     dir = tempDir();
     await runSweep(
       {
+        clock: Date.now,
         scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
         writer: new DynamoDbTransitionWriter(table.client, table.tableName),
       },

@@ -28,7 +28,7 @@ async function abortedSummary(): Promise<RunSummary> {
   });
   const config = parseConfig({ mode: 'enforce', scanSegments: 1, writeConcurrency: 1 });
   const error = await runSweep(
-    { scanner: new MemoryScanner(table), writer },
+    { clock: Date.now, scanner: new MemoryScanner(table), writer },
     { config, now: NOW, runId: 'run-1', mode: 'enforce', maxWriteFailures: 10 },
   ).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(SweepAbortedError);
@@ -39,7 +39,7 @@ async function abortedSummary(): Promise<RunSummary> {
 async function overriddenSummary(deletions: { applied: number; deferred: number }): Promise<RunSummary> {
   const table = new MemoryTable([credential('x-1')]);
   const summary = await runSweep(
-    { scanner: new MemoryScanner(table), writer: new MemoryWriter(table) },
+    { clock: Date.now, scanner: new MemoryScanner(table), writer: new MemoryWriter(table) },
     { config: parseConfig({}), now: NOW, runId: 'run-1', mode: 'enforce' },
   );
   const approval = {

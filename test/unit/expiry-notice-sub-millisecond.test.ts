@@ -34,7 +34,7 @@ describe('expiry notice for an expiresTime with sub-millisecond digits', () => {
       const table = new MemoryTable([credential('a-micro', { expiresTime })]);
       const sweep = () =>
         runSweep(
-          { scanner: new MemoryScanner(table), writer: new MemoryWriter(table) },
+          { clock: Date.now, scanner: new MemoryScanner(table), writer: new MemoryWriter(table) },
           { config: parseConfig({ scanSegments: 1 }), now: NOW, runId: 'run-1', mode: 'enforce' },
         );
 

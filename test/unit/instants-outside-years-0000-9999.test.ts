@@ -22,7 +22,7 @@ describe('a record with a date outside years 0000-9999 in UTC', () => {
     const writer = new MemoryWriter(table);
 
     const summary = await runSweep(
-      { scanner: new MemoryScanner(table), writer },
+      { clock: Date.now, scanner: new MemoryScanner(table), writer },
       { config: parseConfig({ scanSegments: 1 }), now: NOW, runId: 'run-1', mode: 'enforce' },
     );
 

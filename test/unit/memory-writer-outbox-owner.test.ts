@@ -28,7 +28,7 @@ describe('MemoryWriter and the outbox owner', () => {
     ]);
 
     const summary = await runSweep(
-      { scanner: new MemoryScanner(table), writer: new MemoryWriter(table) },
+      { clock: Date.now, scanner: new MemoryScanner(table), writer: new MemoryWriter(table) },
       { config: parseConfig({ mode: 'enforce' }), now: NOW, runId: 'run-1', mode: 'enforce' },
     );
 

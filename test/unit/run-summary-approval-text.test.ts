@@ -28,7 +28,7 @@ const FORGED = {
 async function summaryWith(approval: GuardApprovalUse): Promise<RunSummary> {
   const table = new MemoryTable([credential('x-1', { expiresTime: days(-1) })]);
   const summary = await runSweep(
-    { scanner: new MemoryScanner(table), writer: new MemoryWriter(table) },
+    { clock: Date.now, scanner: new MemoryScanner(table), writer: new MemoryWriter(table) },
     { config: parseConfig({ maxDeletePercent: 100 }), now: NOW, runId: 'run-1', mode: 'enforce' },
   );
   const overridden = approval.status === 'used';

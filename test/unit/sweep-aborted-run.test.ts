@@ -58,7 +58,7 @@ describe('a sweep aborted by failed writes', () => {
     const config = parseConfig({ mode: 'enforce', scanSegments: 1, maxDeletesPerRun: 0 });
 
     const run = runSweep(
-      { scanner: new MemoryScanner(table), writer: deniedWriter(table), approvals },
+      { clock: Date.now, scanner: new MemoryScanner(table), writer: deniedWriter(table), approvals },
       { config, now: NOW, runId: 'run-1', mode: 'enforce' },
     );
 
@@ -82,7 +82,7 @@ describe('a sweep aborted by failed writes', () => {
     const config = parseConfig({ mode: 'enforce', scanSegments: 1, writeConcurrency: 1 });
 
     const run = runSweep(
-      { scanner: new MemoryScanner(table, 60), writer, checkpoints },
+      { clock: Date.now, scanner: new MemoryScanner(table, 60), writer, checkpoints },
       { config, now: NOW, runId: 'run-1', mode: 'enforce', maxWriteFailures: 10 },
     );
 
@@ -116,7 +116,7 @@ describe('a sweep aborted by failed writes', () => {
     });
 
     const run = runSweep(
-      { scanner: new MemoryScanner(table, 100), writer },
+      { clock: Date.now, scanner: new MemoryScanner(table, 100), writer },
       { config, now: NOW, runId: 'run-1', mode: 'enforce', maxWriteFailures: 10 },
     );
 
@@ -144,6 +144,7 @@ describe('a sweep aborted by failed writes', () => {
 
     const summary = await runSweep(
       {
+        clock: Date.now,
         scanner: new MemoryScanner(table, 20),
         writer,
         remainingMs: () => remaining,

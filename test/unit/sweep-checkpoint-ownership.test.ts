@@ -20,11 +20,15 @@ const older: ScanCheckpoint = { segments: 1, positions: [{ id: 'k2' }] };
 const newer: ScanCheckpoint = { segments: 1, positions: [{ id: 'k5' }] };
 
 /** One run over nine credentials; `meanwhile` is called before each page (another run acting mid-scan). */
-function sweep(checkpoints: MemoryCheckpointStore, meanwhile?: () => void, extra: Partial<SweepDeps> = {}) {
+function sweep(
+  checkpoints: MemoryCheckpointStore,
+  meanwhile?: () => void,
+  extra: Partial<Omit<SweepDeps, 'clock'>> = {},
+) {
   const table = new MemoryTable(ids.map((id) => credential(id, { expiresTime: days(400) })));
   const scanner = new MemoryScanner(table, 2, meanwhile);
   return runSweep(
-    { scanner, writer: new MemoryWriter(table), checkpoints, ...extra },
+    { clock: Date.now, scanner, writer: new MemoryWriter(table), checkpoints, ...extra },
     { config, now: NOW, runId: 'run-1', mode: 'enforce' },
   );
 }

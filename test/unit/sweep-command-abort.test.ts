@@ -36,7 +36,7 @@ vi.mock('../../cli/use-cases/sweep-table', async (importOriginal) => ({
 async function abortedSummary(): Promise<RunSummary> {
   const table = new MemoryTable([credential('a-1', { expiresTime: days(-1) })]);
   const summary = await runSweep(
-    { scanner: new MemoryScanner(table), writer: new MemoryWriter(table) },
+    { clock: Date.now, scanner: new MemoryScanner(table), writer: new MemoryWriter(table) },
     { config: parseConfig({ maxDeletePercent: 100 }), now: NOW, runId: 'sweep-aborted', mode: 'enforce' },
   );
   return { ...summary, status: 'aborted' };

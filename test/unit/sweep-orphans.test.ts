@@ -67,7 +67,7 @@ describe('runSweep with an owner directory', () => {
     const { table, scanner, writer } = setup();
     const directory = new FakeDirectory(fresh, ['user-a']);
 
-    const summary = await runSweep({ scanner, writer, directory }, options());
+    const summary = await runSweep({ clock: Date.now, scanner, writer, directory }, options());
 
     expect(table.get('a-1')).toMatchObject({
       [HYGIENE_ATTR.orphanedAt]: days(0),
@@ -100,7 +100,7 @@ describe('runSweep with an owner directory', () => {
     const strict = parseConfig({ maxDeletesPerRun: 0, scanSegments: 1 });
 
     const summary = await runSweep(
-      { scanner, writer, directory: new FakeDirectory(fresh, ['user-a']) },
+      { clock: Date.now, scanner, writer, directory: new FakeDirectory(fresh, ['user-a']) },
       options({ config: strict }),
     );
 
@@ -124,7 +124,7 @@ describe('runSweep with an owner directory', () => {
     const before = table.snapshot();
     const directory = new FakeDirectory(freshness, ['user-a']);
 
-    const summary = await runSweep({ scanner, writer, directory }, options());
+    const summary = await runSweep({ clock: Date.now, scanner, writer, directory }, options());
 
     expect(table.snapshot()).toEqual(before);
     expect(summary.directory.status).toBe(status);
@@ -137,7 +137,7 @@ describe('runSweep with an owner directory', () => {
     const { table, scanner, writer } = setup();
     const before = table.snapshot();
 
-    const summary = await runSweep({ scanner, writer }, options());
+    const summary = await runSweep({ clock: Date.now, scanner, writer }, options());
 
     expect(table.snapshot()).toEqual(before);
     expect(summary.directory).toEqual({ status: 'no-directory', departed: 0, maxAgeDays: 7 });
@@ -157,7 +157,7 @@ describe('runSweep with an owner directory', () => {
       getMany: async () => new Map(),
     };
 
-    const summary = await runSweep({ scanner, writer, directory }, options());
+    const summary = await runSweep({ clock: Date.now, scanner, writer, directory }, options());
 
     expect(summary.directory).toMatchObject({
       status: 'unreadable',

@@ -86,7 +86,7 @@ describe('sweep properties', () => {
           };
           const whole = new MemoryTable(items);
           await runSweep(
-            { scanner: new MemoryScanner(whole, pageSize), writer: new MemoryWriter(whole) },
+            { clock: Date.now, scanner: new MemoryScanner(whole, pageSize), writer: new MemoryWriter(whole) },
             { ...options, runId: 'whole' },
           );
 
@@ -127,12 +127,12 @@ describe('sweep properties', () => {
         const writer = new MemoryWriter(table);
 
         const audit = await runSweep(
-          { scanner: new MemoryScanner(table, pageSize), writer },
+          { clock: Date.now, scanner: new MemoryScanner(table, pageSize), writer },
           { config, now: NOW, runId: 'audit', mode: 'audit' },
         );
         expect(writer.received).toHaveLength(0);
         const enforce = await runSweep(
-          { scanner: new MemoryScanner(table, pageSize), writer },
+          { clock: Date.now, scanner: new MemoryScanner(table, pageSize), writer },
           { config, now: NOW, runId: 'enforce', mode: 'enforce' },
         );
 

@@ -23,7 +23,10 @@ describe('runSweep when the scan fails', () => {
     const scanner = failingAfter(new MemoryScanner(table, 3), 2);
     const config = parseConfig({ mode: 'enforce', scanSegments: 1, writeConcurrency: 8 });
 
-    const run = runSweep({ scanner, writer }, { config, now: NOW, runId: 'run-1', mode: 'enforce' });
+    const run = runSweep(
+      { clock: Date.now, scanner, writer },
+      { config, now: NOW, runId: 'run-1', mode: 'enforce' },
+    );
 
     // It had written (expiry notices): it ends aborted, naming the scan error, so it is reported all the same.
     const error = await run.catch((e: unknown) => e);

@@ -6,7 +6,7 @@
  * writes nothing; the guard withholds deletions; the time budget stops at a page boundary and the checkpoint
  * resumes.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { parseCredential } from '../../lambdas/hygiene/credential';
 import { OUTBOX_ATTR, RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
@@ -19,6 +19,7 @@ import {
   purgeAt,
   runSweep,
   SweepAbortedError,
+  type SweepDeps,
   type SweepOptions,
 } from '../../lambdas/hygiene/sweep';
 import { credential, days, NOW, oneOfEachRule } from './support/credentials';
@@ -57,7 +58,7 @@ describe('runSweep in enforce mode', () => {
     const { table, scanner, writer } = setup();
     const before = table.snapshot();
 
-    const summary = await runSweep({ scanner, writer }, options());
+    const summary = await runSweep({ clock: Date.now, scanner, writer }, options());
 
     expect(table.get('b-expired')).toMatchObject({
       deletedAt: days(0),
@@ -104,7 +105,7 @@ describe('runSweep in enforce mode', () => {
   it('queues owner events in the same write, counted per type and per owner', async () => {
     const { table, scanner, writer } = setup();
 
-    const summary = await runSweep({ scanner, writer }, options());
+    const summary = await runSweep({ clock: Date.now, scanner, writer }, options());
 
     expect(table.get('c-expiring')?.[OUTBOX_ATTR.events]).toEqual([
       expect.objectContaining({
@@ -141,7 +142,7 @@ describe('runSweep in enforce mode', () => {
       },
     });
 
-    await runSweep({ scanner, writer }, options());
+    await runSweep({ clock: Date.now, scanner, writer }, options());
 
     expect(writer.received.filter((t) => t.actions.some((a) => a.type.startsWith('delete')))).toHaveLength(2);
     expect(deletionsBeforeScanEnd).toEqual([]);
@@ -150,21 +151,27 @@ describe('runSweep in enforce mode', () => {
   it('sets hygienePurgeAt on deletions only when purgeAfterDays is configured', async () => {
     const { table, scanner, writer } = setup();
 
-    await runSweep({ scanner, writer }, options({ config: { ...config, purgeAfterDays: 30 } }));
+    await runSweep(
+      { clock: Date.now, scanner, writer },
+      options({ config: { ...config, purgeAfterDays: 30 } }),
+    );
 
     expect(table.get('b-expired')?.hygienePurgeAt).toBe(Math.floor(NOW / 1000) + 30 * 86_400);
     expect(table.get('c-expiring')).not.toHaveProperty('hygienePurgeAt');
     const again = setup();
-    await runSweep({ scanner: again.scanner, writer: again.writer }, options());
+    await runSweep({ clock: Date.now, scanner: again.scanner, writer: again.writer }, options());
     expect(again.table.get('b-expired')).not.toHaveProperty('hygienePurgeAt');
   });
 
   it('changes nothing when run a second time with the same now', async () => {
     const { table, scanner, writer } = setup();
-    await runSweep({ scanner, writer }, options());
+    await runSweep({ clock: Date.now, scanner, writer }, options());
     const afterFirst = table.snapshot();
 
-    const second = await runSweep({ scanner, writer: new MemoryWriter(table) }, options({ runId: 'run-2' }));
+    const second = await runSweep(
+      { clock: Date.now, scanner, writer: new MemoryWriter(table) },
+      options({ runId: 'run-2' }),
+    );
 
     expect(table.snapshot()).toEqual(afterFirst);
     expect(Object.values(second.planned).every((n) => n === 0)).toBe(true);
@@ -174,7 +181,7 @@ describe('runSweep in enforce mode', () => {
   it('writes no events when the run does not notify owners', async () => {
     const { table, scanner, writer } = setup();
 
-    const summary = await runSweep({ scanner, writer }, options({ notifyOwners: false }));
+    const summary = await runSweep({ clock: Date.now, scanner, writer }, options({ notifyOwners: false }));
 
     expect(writer.received.every((t) => t.events.length === 0)).toBe(true);
     expect(table.get('c-expiring')).not.toHaveProperty(OUTBOX_ATTR.events);
@@ -190,7 +197,7 @@ describe('runSweep in enforce mode', () => {
     const writer = new MemoryWriter(table, { delayMs: 2 });
 
     const summary = await runSweep(
-      { scanner: new MemoryScanner(table, 5), writer },
+      { clock: Date.now, scanner: new MemoryScanner(table, 5), writer },
       options({ config: { ...config, writeConcurrency: 3 } }),
     );
 
@@ -211,7 +218,7 @@ describe('runSweep in enforce mode', () => {
     };
 
     const summary = await runSweep(
-      { scanner: leaky, writer },
+      { clock: Date.now, scanner: leaky, writer },
       options({ config: { ...config, scanSegments: 1 } }),
     );
 
@@ -232,7 +239,7 @@ describe('runSweep with changed items and failing writes', () => {
       },
     });
 
-    const summary = await runSweep({ scanner, writer }, options());
+    const summary = await runSweep({ clock: Date.now, scanner, writer }, options());
 
     expect(table.get('b-expired')).not.toHaveProperty('deletedAt');
     expect(table.get('e-flagged-due')).not.toHaveProperty('deletedAt');
@@ -256,7 +263,7 @@ describe('runSweep with changed items and failing writes', () => {
       },
     });
 
-    const summary = await runSweep({ scanner, writer }, options());
+    const summary = await runSweep({ clock: Date.now, scanner, writer }, options());
 
     expect(summary.failed).toEqual({
       count: 1,
@@ -275,7 +282,7 @@ describe('runSweep with changed items and failing writes', () => {
       },
     });
 
-    const run = runSweep({ scanner, writer }, options({ maxWriteFailures: 1 }));
+    const run = runSweep({ clock: Date.now, scanner, writer }, options({ maxWriteFailures: 1 }));
 
     await expect(run).rejects.toBeInstanceOf(SweepAbortedError);
     // The second failure (more than maxWriteFailures 1) aborts the run: the third notice is never attempted.
@@ -290,7 +297,10 @@ describe('runSweep in audit mode', () => {
     const checkpoints = new MemoryCheckpointStore({ segments: 2, positions: ['done', null] });
     const before = table.snapshot();
 
-    const summary = await runSweep({ scanner, writer, checkpoints }, options({ mode: 'audit' }));
+    const summary = await runSweep(
+      { clock: Date.now, scanner, writer, checkpoints },
+      options({ mode: 'audit' }),
+    );
 
     expect(table.snapshot()).toEqual(before);
     expect(writer.received).toEqual([]);
@@ -312,7 +322,7 @@ describe('runSweep guard', () => {
   it('makes no deletion when the guard trips, but still applies the rest', async () => {
     const { table, scanner, writer } = setup();
 
-    const summary = await runSweep({ scanner, writer }, options({ config: strict }));
+    const summary = await runSweep({ clock: Date.now, scanner, writer }, options({ config: strict }));
 
     expect(table.get('b-expired')).not.toHaveProperty('deletedAt');
     expect(table.get('e-flagged-due')).not.toHaveProperty('deletedAt');
@@ -338,7 +348,10 @@ describe('runSweep guard', () => {
   it('deletes anyway when the operator overrides it for the run', async () => {
     const { table, scanner, writer } = setup();
 
-    const summary = await runSweep({ scanner, writer }, options({ config: strict, allowMassDelete: true }));
+    const summary = await runSweep(
+      { clock: Date.now, scanner, writer },
+      options({ config: strict, allowMassDelete: true }),
+    );
 
     expect(table.get('b-expired')).toHaveProperty('deletedAt', days(0));
     expect(summary.guard).toMatchObject({ tripped: true, overridden: true, deletionsAllowed: true });
@@ -362,6 +375,7 @@ describe('runSweep guard', () => {
       const told: string[] = [];
       const summary = await runSweep(
         {
+          clock: Date.now,
           scanner,
           writer,
           onProgress: (p) => phases.add(p.phase),
@@ -386,7 +400,10 @@ describe('runSweep guard', () => {
   it('trips in audit mode too, so the dry run shows what enforce would refuse', async () => {
     const { scanner, writer } = setup();
 
-    const summary = await runSweep({ scanner, writer }, options({ config: strict, mode: 'audit' }));
+    const summary = await runSweep(
+      { clock: Date.now, scanner, writer },
+      options({ config: strict, mode: 'audit' }),
+    );
 
     expect(summary.guard.tripped).toBe(true);
     expect(summary.applied['delete-expired']).toBe(0);
@@ -407,7 +424,7 @@ describe('runSweep with a time budget', () => {
         },
       };
       const running = runSweep(
-        { scanner, writer: new MemoryWriter(new MemoryTable([])), checkpoints },
+        { clock: Date.now, scanner, writer: new MemoryWriter(new MemoryTable([])), checkpoints },
         options(),
       );
       await expect(running).rejects.toThrow(RangeError);
@@ -443,7 +460,7 @@ describe('runSweep with a time budget', () => {
       return load();
     };
 
-    const running = runSweep({ scanner, writer, checkpoints }, options());
+    const running = runSweep({ clock: Date.now, scanner, writer, checkpoints }, options());
     await new Promise((resolve) => setTimeout(resolve, 0));
     // The scan from the top was asked for its first page before the checkpoint came back.
     expect(scanner.yielded.length).toBeGreaterThan(0);
@@ -478,7 +495,7 @@ describe('runSweep with a time budget', () => {
     expect(first.checkpoint).toMatchObject({ resumed: false, saved: true, cleared: false, segments: 2 });
 
     const second = await runSweep(
-      { scanner: new MemoryScanner(table, 2), writer, checkpoints },
+      { clock: Date.now, scanner: new MemoryScanner(table, 2), writer, checkpoints },
       options({ runId: 'run-2', config: { ...config, scanSegments: 5 } }),
     );
 
@@ -524,7 +541,10 @@ describe('runSweep with a time budget', () => {
     const { scanner, writer } = setup();
     const checkpoints = new MemoryCheckpointStore();
 
-    const summary = await runSweep({ scanner, writer, checkpoints, remainingMs: () => 0 }, options());
+    const summary = await runSweep(
+      { clock: Date.now, scanner, writer, checkpoints, remainingMs: () => 0 },
+      options(),
+    );
 
     expect(summary.status).toBe('incomplete');
     expect(summary.scanned).toBe(3);
@@ -535,7 +555,10 @@ describe('runSweep with a time budget', () => {
     const { table, scanner, writer } = setup();
     const remainingMs = () => (scanner.finished ? 1_000 : 60_000);
 
-    const summary = await runSweep({ scanner, writer, remainingMs }, options({ deadlineMarginMs: 30_000 }));
+    const summary = await runSweep(
+      { clock: Date.now, scanner, writer, remainingMs },
+      options({ deadlineMarginMs: 30_000 }),
+    );
 
     // The scan finished (complete) but the deletions found the budget spent.
     expect(summary.status).toBe('complete');
@@ -547,10 +570,35 @@ describe('runSweep with a time budget', () => {
     const { scanner, writer } = setup();
     const checkpoints = new MemoryCheckpointStore();
 
-    const summary = await runSweep({ scanner, writer, checkpoints }, options());
+    const summary = await runSweep({ clock: Date.now, scanner, writer, checkpoints }, options());
 
     expect(checkpoints.calls).toEqual(['load']);
     expect(summary.checkpoint).toMatchObject({ resumed: false, saved: false, cleared: false });
+  });
+});
+
+describe('runSweep and the wall clock', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('times the run by the injected clock only: the domain reads no clock of its own', async () => {
+    vi.spyOn(Date, 'now').mockImplementation(() => {
+      throw new Error('the sweep read Date.now instead of deps.clock');
+    });
+    let tick = Date.UTC(2030, 0, 2, 3, 4, 5);
+    const clock = () => (tick += 250);
+    const { scanner, writer } = setup();
+
+    const summary = await runSweep({ clock, scanner, writer }, options());
+
+    expect(summary.startedAt).toBe('2030-01-02T03:04:05.250Z');
+    expect(summary.durationMs).toBeGreaterThan(0);
+    expect(summary.durationMs % 250).toBe(0);
+  });
+
+  it('requires a clock (no default in the domain; checked by the type check)', () => {
+    expectTypeOf<SweepDeps>().toHaveProperty('clock').toEqualTypeOf<() => number>();
   });
 });
 

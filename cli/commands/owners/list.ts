@@ -33,10 +33,9 @@ import {
 } from '../../../lambdas/hygiene/owner-directory';
 import { isSesSendable } from '../../../lambdas/relay/ses-address';
 import { jsonText } from '../../../lambdas/render/json-text';
-import { terminalText } from '../../../lambdas/render/sanitize';
 import type { Deployment } from '../../aws/deployment-lookup';
 import { requireTableKind } from '../../aws/table-key';
-import { listingCsv } from '../../format/listing';
+import { listingCsv, listingTable } from '../../format/listing';
 import { defineCommand } from '../../options/define-command';
 import {
   directoryConfigOf,
@@ -96,11 +95,6 @@ interface ListedOwner {
   readonly reach: Reachability;
 }
 
-/** Names and ids come from an export: printed through the one terminal sanitiser. */
-function printable(text: string | undefined): string {
-  return terminalText(text ?? '');
-}
-
 /** The CSV columns: the JSON output's field names, one row per owner (`route` on each, as the JSON says it once). */
 const CSV_COLUMNS = ['userId', 'status', 'email', 'name', 'route', 'reachable', 'reason'] as const;
 
@@ -118,23 +112,20 @@ function ownersCsv(listed: readonly ListedOwner[], route: OwnerDeliveryRoute): s
   return listingCsv(CSV_COLUMNS, rows);
 }
 
-/** The owners as an aligned text table (one header line, one line per owner). */
+/**
+ * The owners as an aligned text table (a listing: `listingTable`, which puts every cell, the directory's
+ * untrusted names and addresses among them, through the terminal sanitiser); an empty or missing email or name
+ * reads `-`.
+ */
 function ownersTable(listed: readonly ListedOwner[], route: OwnerDeliveryRoute): string {
   const rows = listed.map(({ owner, reach }) => [
-    printable(owner.userId),
-    'status' in owner ? owner.status : '-',
-    printable('email' in owner ? owner.email : undefined) || '-',
-    printable('name' in owner ? owner.name : undefined) || '-',
+    owner.userId,
+    'status' in owner ? owner.status : undefined,
+    ('email' in owner && owner.email) || undefined,
+    ('name' in owner && owner.name) || undefined,
     reach.reachable ? 'reachable' : `unreachable: ${reach.reason}`,
   ]);
-  const header = ['USER ID', 'STATUS', 'EMAIL', 'NAME', `REACH (${route})`];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return `${[header, ...rows].map(line).join('\n')}\n`;
+  return listingTable(['USER ID', 'STATUS', 'EMAIL', 'NAME', `REACH (${route})`], rows);
 }
 
 /** The owners of the active (valid, not soft-deleted) credentials in a table, read with one parallel scan. */

@@ -129,9 +129,9 @@ export class SweepRun {
       settings.enforce && deps.manifest ? new ManifestRecorder(deps.manifest, settings.runId) : undefined;
   }
 
-  /** The wall clock (`deps.clock`, default `Date.now`). */
+  /** The wall clock the caller injected (`deps.clock`). */
   clock(): number {
-    return (this.deps.clock ?? Date.now)();
+    return this.deps.clock();
   }
 
   /**

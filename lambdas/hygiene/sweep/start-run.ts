@@ -18,7 +18,7 @@ import {
 } from './types';
 
 function settingsOf(deps: SweepDeps, options: SweepOptions): SweepSettings {
-  const startedAt = (deps.clock ?? Date.now)();
+  const startedAt = deps.clock();
   const enforce = options.mode === 'enforce';
   // Audit notifies nobody, but still counts the events enforce would queue.
   const notifyOwners = enforce && (options.notifyOwners ?? true);

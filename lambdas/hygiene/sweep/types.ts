@@ -33,8 +33,12 @@ export interface SweepDeps {
   readonly remainingMs?: () => number;
   /** Told how far the run is: see {@link SweepProgress} for when it is called and what it carries. */
   readonly onProgress?: (progress: SweepProgress) => void;
-  /** Wall clock for `startedAt` / `durationMs` only (decisions use `options.now`). Default `Date.now`. */
-  readonly clock?: () => number;
+  /**
+   * The wall clock (epoch ms), for `startedAt`, `durationMs`, write timings and the instant a guard approval is
+   * used; decisions use `options.now`. Required: the domain reads no clock of its own (README, "Architecture"),
+   * so the handler and the CLI pass `Date.now` and tests their fake clock.
+   */
+  readonly clock: () => number;
   /**
    * The owner directory, read once per run for the orphan rule (docs/rules.md,
    * "Orphaned credentials") and, after the writes, for the reach of the owners

@@ -54,6 +54,7 @@ export async function seed(
 /** The sweep's real adapters, writes recorded by `ledger`. Small pages: several per segment. */
 export function realSweepDeps(table: TestTable, ledger: Ledger): SweepDeps {
   return {
+    clock: Date.now,
     scanner: new DynamoDbCredentialScanner(table.client, table.tableName, { pageSize: 8 }),
     writer: ledger.writer(sweepTransitionWriter(table.client, table.tableName)),
     checkpoints: new DynamoDbCheckpointStore(table.client, table.tableName),

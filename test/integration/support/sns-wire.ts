@@ -106,6 +106,7 @@ export async function seedSweptFleet(
   await directory.recordFreshness({ asOf: dayBefore, owners: fleet.owners.length }, dayBefore);
   await runSweep(
     {
+      clock: Date.now,
       scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
       writer: new DynamoDbTransitionWriter(table.client, table.tableName),
     },

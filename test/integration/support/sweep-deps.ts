@@ -20,6 +20,7 @@ export function sweepDeps(
   checkpoints: DynamoDbCheckpointStore;
 } {
   return {
+    clock: Date.now,
     scanner: new DynamoDbCredentialScanner(table.client, table.tableName, { pageSize }),
     writer: new DynamoDbTransitionWriter(table.client, table.tableName),
     checkpoints: new DynamoDbCheckpointStore(table.client, table.tableName),
