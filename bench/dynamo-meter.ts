@@ -182,6 +182,8 @@ export interface DynamoMeter {
 interface MeterOptions {
   readonly rttMs?: number;
   readonly latency?: LatencySampler;
+  /** When a Scan page came back (ms); tests pass a fake one. @default `performance.now` */
+  readonly clock?: () => number;
 }
 
 /** The running counts of one metered client: its middleware adds to them, {@link totalsOf} reads them. */
@@ -265,9 +267,8 @@ function countFailure(counts: MeterCounts, command: string, reads: boolean, erro
   }
 }
 
-/** Notes that a Scan page came back now (its latency waited). */
-function noteScanPage(counts: MeterCounts): void {
-  const at = performance.now();
+/** Notes that a Scan page came back `at` (its latency waited). */
+function noteScanPage(counts: MeterCounts, at: number): void {
   counts.scanWindow ??= { firstPageAt: at, lastPageAt: at };
   counts.scanWindow.lastPageAt = at;
 }
@@ -283,6 +284,7 @@ function addMeteringMiddleware(
 ): void {
   const { latency } = options;
   const rttMs = options.rttMs ?? 0;
+  const clock = options.clock ?? (() => performance.now());
   /** Waits the latency of each attempt (the last one's read units known) and the round trips of the retried ones. */
   const waitForAttempts = (attempts: number, shape: RequestShape, readUnits: number) =>
     waitAttempts(
@@ -311,7 +313,7 @@ function addMeteringMiddleware(
         countAttempts(counts, command, attempts);
         const readUnits = countCapacity(counts, command, reads, input, output);
         await waitForAttempts(attempts, shape, readUnits);
-        if (command === 'ScanCommand') noteScanPage(counts);
+        if (command === 'ScanCommand') noteScanPage(counts, clock());
         return result;
       } catch (error: unknown) {
         const attempts = attemptsOf(error);
@@ -351,6 +353,7 @@ function totalsOf(counts: MeterCounts): DynamoMeterTotals {
  * @param options.rttMs a simulated network round trip waited before each request (0: none)
  * @param options.latency draws the modelled service latency of each request, waited once its response
  *   (or error) is back, since a Scan's latency depends on what it read; absent: none
+ * @param options.clock what {@link DynamoMeter.scanWindow} reads the page times from; absent: `performance.now`
  */
 export function meterDynamo(client: DynamoDBDocumentClient, options: MeterOptions = {}): DynamoMeter {
   const counts = newCounts();

@@ -44,6 +44,11 @@ function rank(scenario: string): number {
   return i < 0 ? ORDER.length : i;
 }
 
+/** A measured outcome, or "n/a" for one the scenario does not measure (left out of its figures). */
+function outcome(count: number | undefined): string {
+  return count === undefined ? 'n/a' : String(count);
+}
+
 /** `key value; key value`, counts with thousands separators (not seeds: `grouped` false). */
 function list(values: Readonly<Record<string, number | string>>, grouped = true): string {
   return Object.entries(values)
@@ -72,9 +77,8 @@ export function renderFigures(figures: readonly Recorded[]): string {
       '|---|---|---|---|---|---|',
     );
     for (const f of figures) {
-      lines.push(
-        `| ${f.scenario} | ${list(f.cases)} | ${list(f.faults)} | ${f.wrongDeletions} | ${f.lostEvents} | ${f.duplicateEvents} |`,
-      );
+      const outcomes = [f.wrongDeletions, f.lostEvents, f.duplicateEvents].map(outcome).join(' | ');
+      lines.push(`| ${f.scenario} | ${list(f.cases)} | ${list(f.faults)} | ${outcomes} |`);
     }
     const notes = figures.filter((f) => f.notes && Object.keys(f.notes).length > 0);
     if (notes.length > 0) lines.push('', 'Notes:', '');

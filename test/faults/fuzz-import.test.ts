@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importJsonLines } from '../../cli/commands/import';
 import { RESERVED_ID_PREFIX } from '../../lambdas/hygiene/data-contract';
+import { fuzzSeed } from '../support/fuzz-seed';
 import { getItem } from '../support/items';
 import { runCli } from '../support/run-cli';
 import { createTestTable, type TestTable } from '../support/test-table';
@@ -19,7 +20,7 @@ import { credential } from '../unit/support/credentials';
 import { writeFigures } from './support/figures';
 import { BAD_CIDRS, BAD_DATES } from './support/malformed';
 
-const SEED = Number(process.env.FUZZ_SEED ?? 20261126);
+const SEED = fuzzSeed();
 const RUNS = Number(process.env.FUZZ_RUNS ?? 80);
 
 /** One generated line and whether import must accept it. */
@@ -178,9 +179,7 @@ describe('import of fuzzed JSON Lines', () => {
       scenario: 'fuzz-import',
       cases: { 'generated files': totals.files, 'generated lines': totals.lines },
       faults: { 'bad lines': totals.rejected },
-      wrongDeletions: 0,
-      lostEvents: 0,
-      duplicateEvents: 0,
+      // Import only: no sweep, no drain, so no deletion or event outcome is measured (all shown "n/a").
       notes: { seed: SEED, 'good lines written': totals.written, 'bad lines written': 0 },
     });
   });

@@ -107,9 +107,8 @@ describe('races between plan and apply', () => {
         'of them on planned deletions': totals.racedDeletions,
         ...perKind,
       },
+      // No drain runs here: lost and duplicate events are not measured (omitted, shown "n/a").
       wrongDeletions: totals.wrong,
-      lostEvents: 0,
-      duplicateEvents: 0,
     });
   });
 

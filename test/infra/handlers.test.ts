@@ -199,7 +199,9 @@ describe('sweep handler', async () => {
     await incomplete.handler({}, { getRemainingTimeInMillis: () => 45_000 });
     expect(incomplete.metrics).toMatchObject({ SweepCompleted: 0, RunIncomplete: 1 });
     const aborted = handlerWith({ writerThrows: true });
-    await expect(aborted.handler({}, context)).rejects.toThrow();
+    await expect(aborted.handler({}, context)).rejects.toThrow(
+      expect.objectContaining({ name: 'SweepAbortedError' }),
+    );
     expect(aborted.metrics.SweepCompleted).toBe(0);
   });
 

@@ -6,9 +6,10 @@
  * unless someone re-confirms it. The SNS-compatible local server models that
  * limit at delivery; a real sweep on DynamoDB Local, the owner directory on
  * its own table and the real `SnsPublisher` then drain an owner digest and
- * an owner-unreachable report of 12 parts and more each, on real time (the
- * notifier's own timer paces them): the admins' and the owner's email
- * subscriptions stay confirmed and receive every part.
+ * an owner-unreachable report of 12 parts and more each, on virtual time
+ * (the notifier's `sleep` and the server's clock share one
+ * `test/unit/support/virtual-time.ts`; no real waiting): the admins' and the
+ * owner's email subscriptions stay confirmed and receive every part.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
@@ -16,12 +17,15 @@ import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import type { OutboxEvent } from '../../lambdas/hygiene/events';
 import type { OutgoingMessage } from '../../lambdas/hygiene/message';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
+import { RECIPIENT_SPACING_MS } from '../../lambdas/hygiene/notifier/pacing';
+import type { NotificationPublisher } from '../../lambdas/hygiene/outbox-ports';
 import { addDays, formatInstant } from '../../lambdas/hygiene/time';
 import type { UnreachableReportDocument } from '../../lambdas/hygiene/unreachable-report';
 import { ownedCredential } from '../support/owned-credential';
 import { deliveredDocument } from '../support/sns-delivery';
 import { useTestDirectoryTable } from '../support/test-directory-table';
 import { useTestTable } from '../support/test-table';
+import { VirtualTime } from '../unit/support/virtual-time';
 import type { DeliveredMessage } from './fake-sns-server';
 import { addOwnerEmailSubscription, seedSweptFleet, useSnsPublisher } from './support/sns-wire';
 
@@ -33,6 +37,23 @@ const key = (e: Pick<OutboxEvent, 'credentialId' | 'eventId'>) => `${e.credentia
 /** The events of the machine documents (`default`) of the messages an email subscription received. */
 const documentsOf = <T>(received: readonly DeliveredMessage[]) =>
   received.map((m) => deliveredDocument<T>(m.message));
+
+/** `publisher`, counting its calls not yet answered: virtual time must not pass under a publish on the wire. */
+function publishesInFlight(publisher: NotificationPublisher) {
+  let inFlight = 0;
+  const counted: NotificationPublisher = {
+    limits: publisher.limits,
+    async publishBatch(messages) {
+      inFlight += 1;
+      try {
+        return await publisher.publishBatch(messages);
+      } finally {
+        inFlight -= 1;
+      }
+    },
+  };
+  return { publisher: counted, inFlight: () => inFlight };
+}
 
 describe('SNS email subscriptions and their 10 messages a second, over the SNS-compatible server', () => {
   const table = useTestTable('notify-paced', 'each');
@@ -108,16 +129,23 @@ describe('SNS email subscriptions and their 10 messages a second, over the SNS-c
     const alice = addOwnerEmailSubscription(wire.sns, TOPIC, 'alice', 'alice@example.com');
     const admins = adminsByEmail();
 
+    // The server times deliveries on the drain's virtual clock, which stands still while a publish is in flight.
+    const time = new VirtualTime(NOW);
+    wire.sns.clock = time.clock;
+    const publishing = publishesInFlight(wire.publisher);
     // Small messages, so a few dozen events make 12 parts and more (SNS's 256 KiB takes ~2,000 owners: 19 parts).
-    const started = Date.now();
-    const summary = await runNotifier(
-      {
-        outbox: new DynamoDbOutboxStore(table.client, table.tableName),
-        publisher: wire.publisher,
-        clock: () => NOW,
-        directory,
-      },
-      { maxMessageBytes: 5_000, drainId: 'drain-1' },
+    const summary = await time.runBesideIo(
+      runNotifier(
+        {
+          outbox: new DynamoDbOutboxStore(table.client, table.tableName),
+          publisher: publishing.publisher,
+          clock: time.clock,
+          sleep: time.sleep,
+          directory,
+        },
+        { maxMessageBytes: 5_000, drainId: 'drain-1' },
+      ),
+      () => publishing.inFlight() > 0,
     );
 
     expect(summary).toMatchObject({ status: 'complete', eventsFailed: 0, unreportedEvents: 0 });
@@ -133,7 +161,9 @@ describe('SNS email subscriptions and their 10 messages a second, over the SNS-c
     const reported = reports.flatMap((r) => r.owners.flatMap((o) => o.events.map(key)));
     expect(new Set(reported).size).toBe(unreachable);
     expect(await new DynamoDbOutboxStore(table.client, table.tableName).read(['a0', 'g0'])).toEqual([]);
-    // What pacing costs: 200 ms between two parts to one recipient, the digest's and then the report's.
-    expect(Date.now() - started).toBeGreaterThanOrEqual((digests.length - 1 + reports.length - 1) * 200);
+    // What pacing costs on the virtual clock: 200 ms between two parts to one recipient, the digest's and then the
+    // report's.
+    const pacedParts = digests.length - 1 + reports.length - 1;
+    expect(time.now - NOW).toBeGreaterThanOrEqual(pacedParts * RECIPIENT_SPACING_MS);
   });
 });

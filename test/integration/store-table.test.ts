@@ -40,7 +40,12 @@ describe('createTable on DynamoDB Local', () => {
           Item: { id: { S: 'x' }, [OUTBOX_ATTR.owner]: { N: '1' }, [OUTBOX_ATTR.since]: { S: 'a' } },
         }),
       ),
-    ).rejects.toThrow();
+    ).rejects.toThrow(
+      expect.objectContaining({
+        name: 'ValidationException',
+        message: expect.stringMatching(/type mismatch/i),
+      }),
+    );
   });
 
   it('with ifNotExists, accepts an existing table; without, refuses it', async () => {

@@ -459,22 +459,33 @@ describe('meterDynamo', () => {
     const client = answeredClient((command) =>
       command === 'ScanCommand' ? { Items: [], ConsumedCapacity: { CapacityUnits: 1 } } : {},
     );
-    const meter = meterDynamo(client, { latency: (request) => (request.command === 'ScanCommand' ? 50 : 0) });
-    await client.send(anUpdate());
-    expect(meter.scanWindow()).toBeUndefined();
+    // Virtual time: the modelled latency is a fake timer, and the meter reads the page times from the fake clock.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const meter = meterDynamo(client, {
+        latency: (request) => (request.command === 'ScanCommand' ? 50 : 0),
+        clock: () => Date.now(),
+      });
+      await client.send(anUpdate());
+      expect(meter.scanWindow()).toBeUndefined();
+      const start = Date.now();
+      const aPage = () => client.send(new ScanCommand({ TableName: 't', Limit: 1000 }));
 
-    const before = performance.now();
-    await client.send(new ScanCommand({ TableName: 't', Limit: 1000 }));
-    const afterFirst = performance.now();
-    await client.send(new ScanCommand({ TableName: 't', Limit: 1000 }));
-    const afterLast = performance.now();
+      const firstPage = aPage();
+      await vi.advanceTimersByTimeAsync(49);
+      expect(meter.scanWindow()).toBeUndefined(); // not before its modelled 50 ms are waited
+      await vi.advanceTimersByTimeAsync(1);
+      await firstPage;
+      expect(meter.scanWindow()).toEqual({ firstPageAt: start + 50, lastPageAt: start + 50 });
 
-    const window = meter.scanWindow();
-    expect(window?.firstPageAt).toBeGreaterThanOrEqual(before + 25); // after the modelled 50 ms (a timer may fire a little early)
-    expect(window?.firstPageAt).toBeLessThanOrEqual(afterFirst);
-    expect(window?.lastPageAt).toBeGreaterThan(afterFirst);
-    expect(window?.lastPageAt).toBeLessThanOrEqual(afterLast);
-    client.destroy();
+      const lastPage = aPage();
+      await vi.advanceTimersByTimeAsync(50);
+      await lastPage;
+      expect(meter.scanWindow()).toEqual({ firstPageAt: start + 50, lastPageAt: start + 100 });
+    } finally {
+      vi.useRealTimers();
+      client.destroy();
+    }
   });
 
   it('scanTimeline places the pages in the call and names what followed the scan', () => {
@@ -1047,17 +1058,24 @@ describe('combineMemoryReps', () => {
 });
 
 describe('startMeasuredProfile', () => {
-  /** Keeps the CPU busy for `ms` (a workload for the sampler, not a timing assertion). */
-  function spin(ms: number): number {
+  /**
+   * Keeps this thread busy until it has run `cpuMs` of its own CPU time (a workload for the sampler, not a timing
+   * assertion): by work done, not wall time, so a loaded machine that leaves the thread waiting cannot cut it short.
+   */
+  function spin(cpuMs: number): number {
     let n = 0;
-    for (const end = performance.now() + ms; performance.now() < end; ) n++;
+    const cpuUsedMs = () => {
+      const { user, system } = process.threadCpuUsage();
+      return (user + system) / 1000;
+    };
+    for (const end = cpuUsedMs() + cpuMs; cpuUsedMs() < end; ) n++;
     return n;
   }
   function spinBeforeTheProfile(): number {
     return spin(40);
   }
   function spinInTheProfile(): number {
-    return spin(40);
+    return spin(60);
   }
 
   it('profiles what runs between start and stop only, and writes it as a .cpuprofile', async () => {

@@ -69,6 +69,8 @@ describe('JsonlFileSink', () => {
 
   it('throws when it cannot write, so nothing is marked sent', async () => {
     const sink = new JsonlFileSink(dir); // a directory, not a file
-    await expect(sink.publishBatch([message('a')])).rejects.toThrow();
+    await expect(sink.publishBatch([message('a')])).rejects.toThrow(
+      expect.objectContaining({ code: 'EISDIR' }),
+    );
   });
 });

@@ -4,7 +4,7 @@
  * clock to the earliest parked timer whenever nothing else can run, so waits
  * take no real time and concurrent waits end in the order their times say.
  */
-import { setImmediate } from 'node:timers/promises';
+import { setTimeout as realDelay, setImmediate } from 'node:timers/promises';
 
 /** A clock and a sleep on virtual time, with the waits asked for. */
 export class VirtualTime {
@@ -37,6 +37,33 @@ export class VirtualTime {
       this.timers.sort((a, b) => a.at - b.at);
       const next = this.timers.shift();
       if (next === undefined) continue;
+      this.now = Math.max(this.now, next.at);
+      next.wake();
+    }
+  }
+
+  /**
+   * Drives `work` like {@link run}, for work that also waits on real I/O (DynamoDB Local, a local HTTP fake): a
+   * parked timer fires only while `busy()` is false, so virtual time stands still while a request whose arrival is
+   * timed on this clock is in flight (a publish to the SNS fake). While a timer cannot fire, a real millisecond
+   * passes, leaving the event loop to that I/O instead of spinning.
+   * @param busy whether I/O timed on this clock is in flight (e.g. a count of publishes not yet answered)
+   */
+  async runBesideIo<T>(work: Promise<T>, busy: () => boolean): Promise<T> {
+    let settled = false;
+    const done = work.finally(() => {
+      settled = true;
+    });
+    done.catch(() => undefined);
+    for (;;) {
+      await setImmediate();
+      if (settled) return done;
+      this.timers.sort((a, b) => a.at - b.at);
+      const next = busy() ? undefined : this.timers.shift();
+      if (next === undefined) {
+        await realDelay(1);
+        continue;
+      }
       this.now = Math.max(this.now, next.at);
       next.wake();
     }
