@@ -402,12 +402,12 @@ function reachWidgets(m: RunMetric, relay: DashboardRelay | undefined): cloudwat
 
 /**
  * The `relay` route's owner email: SES bounces and complaints (suppressed sends among them; bounces SES did not call
- * permanent apart), what they recorded, those nothing was recorded for, and the SES events SNS could not deliver or
- * the function could not read (per hour: the `SesEventsNotificationsFailed` and `UnreadableSesEvents` alarms'
- * metrics); and the age of the relay queue's oldest digest (the `OldestDigestTooOld` alarm's metric, the largest in
- * 5 minutes) beside the emails SES accepted and the relay's failed records and, of those, the ones SES left no time
- * for and the ones given up on (per hour, the right axis: the `EmailRelayOutOfTime` and `EmailRelayGaveUp` alarms'
- * metrics).
+ * permanent apart), what they recorded, those nothing was recorded for, mailbox providers' `auth-failure` and
+ * `virus` reports, and the SES events SNS could not deliver or the function could not read (per hour: the
+ * `EmailAuthOrVirusReports`, `SesEventsNotificationsFailed` and `UnreadableSesEvents` alarms' metrics); and the age
+ * of the relay queue's oldest digest (the `OldestDigestTooOld` alarm's metric, the largest in 5 minutes) beside the
+ * emails SES accepted and the relay's failed records and, of those, the ones SES left no time for and the ones given
+ * up on (per hour, the right axis: the `EmailRelayOutOfTime` and `EmailRelayGaveUp` alarms' metrics).
  */
 function ownerEmailWidgets(m: RunMetric, relay: DashboardRelay, width: number): cloudwatch.IWidget[] {
   return [
@@ -438,6 +438,10 @@ function ownerEmailWidgets(m: RunMetric, relay: DashboardRelay, width: number): 
           label: 'of which without their events (not read back)',
         }),
         m(SES_EVENTS_METRIC.notSpam, { ...RUN_WATCH.perHour, label: 'not-spam reports (no opt-out)' }),
+        m(SES_EVENTS_METRIC.authOrVirusReports, {
+          ...RUN_WATCH.perHour,
+          label: 'auth-failure or virus reports (the provider’s finding: no opt-out)',
+        }),
         m(SES_EVENTS_METRIC.unattributed, {
           ...RUN_WATCH.perHour,
           label: 'bounces and complaints nothing was recorded for (no owner, or not their address)',
@@ -531,10 +535,11 @@ function subscriptionWidgets(
 }
 
 /**
- * Owner subscriptions (`sns-email` route): how close to the quota, who is pending or unsubscribed; and the admin
- * subscriptions (every route: the `NoAdminSubscription` alarm's metric, the fewest in an hour) with the email ones left
- * out of them because they also receive owner digests (the `WideAdminEmailSubscription` alarm's metric, the largest in
- * an hour), beside the alarm topic's confirmed subscriptions as each sweep counts them when there is an alarm topic
+ * Owner subscriptions (`sns-email` route): how close to the quota, who is pending or unsubscribed, and who was sent
+ * no more confirmation links (`ConfirmationExhaustedOwners`, no alarm); and the admin subscriptions (every route: the
+ * `NoAdminSubscription` alarm's metric, the fewest in an hour) with the email ones left out of them because they
+ * also receive owner digests (the `WideAdminEmailSubscription` alarm's metric, the largest in an hour), beside the
+ * alarm topic's confirmed subscriptions as each sweep counts them when there is an alarm topic
  * (`AlarmTopicSubscriptions`, no alarm: the admin run summary says when there is none).
  */
 function subscriptionsGraph(
@@ -555,6 +560,10 @@ function subscriptionsGraph(
       }),
       m(RECONCILER_METRIC.pendingOwners, { ...RUN_WATCH.lastRun, label: 'owners pending confirmation' }),
       m(RECONCILER_METRIC.unsubscribedOwners, { ...RUN_WATCH.lastRun, label: 'owners who unsubscribed' }),
+      m(RECONCILER_METRIC.confirmationExhaustedOwners, {
+        ...RUN_WATCH.lastRun,
+        label: 'owners sent no more confirmation links (every link unanswered)',
+      }),
       m(RECONCILER_METRIC.adminSubscriptions, {
         ...RUN_WATCH.fewestInAnHour,
         label: withNotes('admin subscriptions', 'fewest in an hour', ...note('NoAdminSubscription', '0')),

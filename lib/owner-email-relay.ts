@@ -515,10 +515,11 @@ export class OwnerEmailRelay extends Construct {
 
   /**
    * SES's bounces and complaints: many of them (a reputation problem), events SNS could not deliver to the SES
-   * events function (dropped: the subscription has no dead-letter queue), and events the function could not read
-   * (a bounce or complaint among them unrecorded, its digest unreported). Bounces and complaints nothing was
-   * recorded for (`UnattributedEmailBounces`) are only on the dashboard: a bounce of a relay email is reported to
-   * the admins whether or not its owner is found, and a complaint's email was delivered.
+   * events function (dropped: the subscription has no dead-letter queue), events the function could not read (a
+   * bounce or complaint among them unrecorded, its digest unreported), and any mailbox provider's report that a
+   * digest failed authentication or carried a virus (digests going to spam, or refused, with no one told). Bounces
+   * and complaints nothing was recorded for (`UnattributedEmailBounces`) are only on the dashboard: a bounce of a
+   * relay email is reported to the admins whether or not its owner is found, and a complaint's email was delivered.
    */
   private addSesEventsAlarms(props: OwnerEmailRelayProps): cloudwatch.Alarm[] {
     return [
@@ -545,6 +546,13 @@ export class OwnerEmailRelay extends Construct {
         'The SES events function received messages on the SES events topic that were not JSON (UnreadableSesEvents): skipped, nothing recorded. A bounce or complaint among them went unrecorded: an owner not marked bouncing or unsubscribed, a bounced digest not reported to the admins. The function’s warning "SES events" has the summary; see docs/deploy.md, "Runbook: SES events not delivered".',
         props,
         SES_EVENTS_METRIC.unreadable,
+      ),
+      failureCountAlarm(
+        this,
+        'EmailAuthOrVirusReports',
+        'A mailbox provider reported an owner digest as failing authentication (auth-failure: SPF, DKIM or DMARC of the sender identity, so digests go to spam or are refused, and no owner says so) or as carrying a virus (virus: digests carry no attachment, so treat it as suspicious). EmailAuthOrVirusReports ≥ 1 in an hour; the SES events function’s warning "SES events" says which (authOrVirusTypes). Check the identity’s DKIM, MAIL FROM domain and DMARC record; see docs/deploy.md, "Runbook: Email authentication or virus reports".',
+        props,
+        SES_EVENTS_METRIC.authOrVirusReports,
       ),
     ];
   }

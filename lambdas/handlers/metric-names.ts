@@ -166,6 +166,15 @@ export const RECONCILER_METRIC = {
    * (reason `unsubscribed`).
    */
   unsubscribedOwners: 'OwnerSubscriptionsUnsubscribed',
+  /**
+   * Owners the run did not subscribe again because the `MAX_CONFIRMATION_EMAILS` confirmation emails sent to their
+   * address went unanswered (summary `confirmationsExhausted`, lambdas/hygiene/subscription-confirmations.ts): no
+   * subscription, no link pending, and no more links sent; unreachable (reason `subscription-unconfirmed`) until the
+   * address changes or `pc-hygiene owners resubscribe` (docs/notifications.md, "Pending subscriptions"). 0 on `relay`
+   * (no owner subscriptions). No alarm of its own: an owner of these with notices is in the drain's owner-unreachable
+   * report and `UnreachableOwners` fires for them (docs/deploy.md, "Runbook: Unreachable owners").
+   */
+  confirmationExhaustedOwners: 'ConfirmationExhaustedOwners',
   /** Active owners whose address already has a non-owner email subscription (not subscribed). */
   conflicts: 'SubscriptionConflicts',
   /**
@@ -288,6 +297,15 @@ export const SES_EVENTS_METRIC = {
    * among the complaints; counted so a dashboard shows them.
    */
   notSpam: 'NotSpamReports',
+  /**
+   * Feedback reports a mailbox provider sent about a relay email on its own finding, not the person's stop (summary
+   * `authOrVirusReports`; recorded as nothing, not among the complaints): `auth-failure` (RFC 6591: the email failed
+   * SPF, DKIM or DMARC authentication at the provider, so owners' digests go to spam or are refused) and `virus` (the
+   * provider found one in a digest, which carries no attachment). Which of the two is in the handler's logged
+   * summary (`authOrVirusTypes`), not a dimension. Alarm at 1 or more in an hour (`EmailAuthOrVirusReports`:
+   * docs/deploy.md, "Runbook: Email authentication or virus reports").
+   */
+  authOrVirusReports: 'EmailAuthOrVirusReports',
   /**
    * Bounces SES did not report as permanent (`Transient` of any subtype, `Undetermined`) and rejects (SES found a
    * virus: `Undetermined`/`Reject`); not in `EmailBounces`, no owner marked bouncing. A `Transient`/`General` one

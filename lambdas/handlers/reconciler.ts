@@ -32,8 +32,12 @@
  * no completion either. A run whose mass-unsubscribe guard held
  * back new opt-outs counts them in `OptOutsHeldBack` (its alarm's metric) and
  * logs a warning naming them (docs/notifications.md, "Subscription
- * reconciler"). A finished run, a quota stop and an empty directory refused
- * each emit `AdminSubscriptions` (the subscriptions that deliver every admin
+ * reconciler"). A finished run and a quota stop count the owners the run sent
+ * no more confirmation links (`ConfirmationExhaustedOwners`: the summary's
+ * `confirmationsExhausted`, named in its log line; a gauge, no alarm: the
+ * drains' `UnreachableOwners` fires for those with notices). A finished
+ * run, a quota stop and an empty directory refused each emit
+ * `AdminSubscriptions` (the subscriptions that deliver every admin
  * message: the `NoAdminSubscription` alarm's metric, on the alarm topic) and
  * log a warning when there is none: SNS then drops every admin notice, and
  * nothing on the notification topic can say so — also before the first
@@ -108,6 +112,11 @@ export function recordReconcilerMetrics(
   metrics.addMetric(RECONCILER_METRIC.failed, MetricUnit.Count, summary.failed.length);
   metrics.addMetric(RECONCILER_METRIC.pendingOwners, MetricUnit.Count, summary.states.pending);
   metrics.addMetric(RECONCILER_METRIC.unsubscribedOwners, MetricUnit.Count, summary.states.unsubscribed);
+  metrics.addMetric(
+    RECONCILER_METRIC.confirmationExhaustedOwners,
+    MetricUnit.Count,
+    summary.confirmationsExhausted.length,
+  );
   metrics.addMetric(RECONCILER_METRIC.conflicts, MetricUnit.Count, summary.conflicts.length);
   metrics.addMetric(RECONCILER_METRIC.optOutsHeldBack, MetricUnit.Count, optOutsHeldBack(summary));
   recordAdminReach(metrics, summary);

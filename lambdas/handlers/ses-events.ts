@@ -13,8 +13,10 @@
  * since. Thin: build the directory, ledger and publisher once per cold
  * start, call `recordAddressProblems`, emit `EmailBounces` (the bounce
  * alarm's metric), `EmailsSuppressed`, `TransientEmailBounces`,
- * `UnreadableSesEvents` (messages that were not JSON) and friends, log the
- * summary (with the transient bounces' subtypes). A report the topic refused fails the invocation
+ * `UnreadableSesEvents` (messages that were not JSON), `EmailAuthOrVirusReports`
+ * (mailbox providers' `auth-failure` and `virus` reports: its alarm's metric) and
+ * friends, log the summary (with the transient bounces' subtypes and those
+ * reports' feedback types). A report the topic refused fails the invocation
  * (Lambda retries it, then keeps it in the failure destination). An invocation that published a report holds
  * until the admins may be sent to again (`holdForNextReport`, at most 200 ms) before it returns or fails: the
  * function runs one invocation at a time (reserved concurrency 1), so a burst of bounces does not suspend the
@@ -65,10 +67,20 @@ function addMetrics(deps: SesEventsHandlerDeps, summary: AddressProblemSummary):
     [SES_EVENTS_METRIC.digestsReported, summary.digestsReported],
     [SES_EVENTS_METRIC.digestsUnreadable, summary.digestsUnreadable],
     [SES_EVENTS_METRIC.notSpam, summary.notSpam],
+    [SES_EVENTS_METRIC.authOrVirusReports, summary.authOrVirusReports],
     [SES_EVENTS_METRIC.transient, summary.transient],
     [SES_EVENTS_METRIC.unreadable, summary.unreadable],
   ];
   for (const [name, value] of counts) deps.metrics.addMetric(name, MetricUnit.Count, value);
+}
+
+/**
+ * Whether the summary is logged as a warning: events attributed to no owner or not read (not JSON), bounced digests
+ * reported without their events, or providers' `auth-failure` or `virus` reports (`EmailAuthOrVirusReports`).
+ */
+function needsAttention(summary: AddressProblemSummary): boolean {
+  const { unattributed, unreadable, digestsUnreadable, authOrVirusReports } = summary;
+  return unattributed > 0 || unreadable > 0 || digestsUnreadable > 0 || authOrVirusReports > 0;
 }
 
 /** The raw handler over explicit dependencies (tests pass fakes or local adapters). */
@@ -93,8 +105,7 @@ export function createSesEventsHandler(deps: SesEventsHandlerDeps) {
       await holdForNextReport(reporter, remainingBudget(context, SES_EVENTS_SAFETY_MARGIN_MS)());
     }
     addMetrics(deps, summary);
-    if (summary.unattributed > 0 || summary.unreadable > 0 || summary.digestsUnreadable > 0)
-      deps.logger.warn('SES events', { summary });
+    if (needsAttention(summary)) deps.logger.warn('SES events', { summary });
     else deps.logger.info('SES events', { summary });
     return summary;
   };

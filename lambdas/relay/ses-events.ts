@@ -33,9 +33,11 @@
  * opposite of a "stop", counted apart (`notSpam`); `auth-failure` (RFC 6591)
  * and `virus` are the provider's findings about the message (its
  * authentication failed, it carried a virus), not anything the person did,
- * counted apart (`authOrVirusReports`). Both are logged with the summary, as
- * unreadable messages are; neither is in `bounces` or `complaints` (the
- * bounce alarm).
+ * counted apart (`authOrVirusReports`, and by feedback type in
+ * `authOrVirusTypes`: the handler's `EmailAuthOrVirusReports` metric and
+ * alarm, docs/deploy.md, "Runbook: Email authentication or virus reports").
+ * Both are logged with the summary, as unreadable messages are; neither is in
+ * `bounces` or `complaints` (the bounce alarm).
  *
  * A **suppressed send** is not a complaint either. The relay's configuration
  * set turns SES's account-level suppression list on for bounces and
@@ -177,9 +179,15 @@ export type SesEventReading =
   /** A complaint whose feedback type is `not-spam` (RFC 5965): the person said the email is not spam. */
   | { readonly kind: 'not-spam' }
   /** A complaint whose feedback type is `auth-failure` or `virus` (RFC 5965): the provider's report, not a stop. */
-  | { readonly kind: 'auth-or-virus' }
+  | { readonly kind: 'auth-or-virus'; readonly feedbackType: AuthOrVirusFeedback }
   /** Deliveries, opens…: nothing to record. */
   | { readonly kind: 'ignored' };
+
+/**
+ * The feedback types of a provider's own finding about an email (not the person's stop): `auth-failure` (it failed
+ * SPF, DKIM or DMARC authentication, RFC 6591) and `virus` (it carried one, RFC 5965).
+ */
+export type AuthOrVirusFeedback = 'auth-failure' | 'virus';
 
 /** A bounce as the handler treats it, by SES's bounce type and subtype ({@link bounceClass}). */
 type BounceClass =
@@ -244,10 +252,10 @@ function carriesDsnFailure(recipients: unknown): boolean {
  */
 function feedbackKind(
   complaint: Record<string, unknown> | undefined,
-): 'not-spam' | 'auth-or-virus' | 'complaint' {
+): 'not-spam' | AuthOrVirusFeedback | 'complaint' {
   const type = token(complaint?.complaintFeedbackType);
-  if (type === 'not-spam') return 'not-spam';
-  return type === 'auth-failure' || type === 'virus' ? 'auth-or-virus' : 'complaint';
+  if (type === 'not-spam' || type === 'auth-failure' || type === 'virus') return type;
+  return 'complaint';
 }
 
 /**
@@ -306,7 +314,8 @@ export function readSesEvent(message: string, now: number): SesEventReading {
     if (isSuppressedSend(complaint?.complaintSubType))
       return problem({ kind: 'bounce', sentTo: to(), ...owner, at: at(), suppressed: true });
     const feedback = feedbackKind(complaint);
-    if (feedback !== 'complaint') return { kind: feedback };
+    if (feedback === 'not-spam') return { kind: 'not-spam' };
+    if (feedback !== 'complaint') return { kind: 'auth-or-virus', feedbackType: feedback };
     return problem({ kind: 'complaint', sentTo: to(), ...owner, at: at() });
   }
   if (type === 'Reject') {
@@ -364,9 +373,14 @@ export interface AddressProblemSummary {
   readonly notSpam: number;
   /**
    * Complaints whose feedback type is `auth-failure` or `virus` (the provider's finding, not the person's stop):
-   * nothing recorded, not counted in `bounces` or `complaints`; logged with the summary, no metric of its own.
+   * nothing recorded, not counted in `bounces` or `complaints`; the handler's `EmailAuthOrVirusReports` (alarm at 1).
    */
   readonly authOrVirusReports: number;
+  /**
+   * `authOrVirusReports` by feedback type (`auth-failure`, `virus`; only those seen): for the log, which tells the
+   * operator which runbook step applies (docs/deploy.md, "Runbook: Email authentication or virus reports").
+   */
+  readonly authOrVirusTypes: Readonly<Partial<Record<AuthOrVirusFeedback, number>>>;
   /**
    * Bounces SES did not report as permanent (`Transient` of any subtype, `Undetermined`), and `Reject` events: nobody
    * marked, not in `bounces`. All but `Transient`/`General` ones without a DSN failure (automatic replies) are
@@ -494,8 +508,11 @@ function bouncedEmailOf(problem: AddressProblem, owner: OwnerRecord | undefined)
 }
 
 /** Mutable counters of {@link AddressProblemSummary}. */
-type Tally = { -readonly [K in Exclude<keyof AddressProblemSummary, 'transientTypes'>]: number } & {
+type Tally = {
+  -readonly [K in Exclude<keyof AddressProblemSummary, 'transientTypes' | 'authOrVirusTypes'>]: number;
+} & {
   transientTypes: Record<string, number>;
+  authOrVirusTypes: Partial<Record<AuthOrVirusFeedback, number>>;
 };
 
 /** Counts a bounce SES did not report as permanent, by its type and subtype. */
@@ -503,6 +520,12 @@ function countTransient(summary: Tally, bounceType: NotPermanentBounceType, boun
   const key = `${bounceType}/${bounceSubType}`;
   summary.transient += 1;
   summary.transientTypes[key] = (summary.transientTypes[key] ?? 0) + 1;
+}
+
+/** Counts a provider's `auth-failure` or `virus` report, by its feedback type. */
+function countAuthOrVirus(summary: Tally, feedbackType: AuthOrVirusFeedback): void {
+  summary.authOrVirusReports += 1;
+  summary.authOrVirusTypes[feedbackType] = (summary.authOrVirusTypes[feedbackType] ?? 0) + 1;
 }
 
 /**
@@ -606,6 +629,7 @@ export async function recordAddressProblems(
     unreadable: 0,
     notSpam: 0,
     authOrVirusReports: 0,
+    authOrVirusTypes: {},
     transient: 0,
     transientTypes: {},
     digestsReported: 0,
@@ -621,7 +645,7 @@ export async function recordAddressProblems(
       continue;
     }
     if (reading.kind === 'not-spam') summary.notSpam += 1;
-    if (reading.kind === 'auth-or-virus') summary.authOrVirusReports += 1;
+    if (reading.kind === 'auth-or-virus') countAuthOrVirus(summary, reading.feedbackType);
     if (reading.kind === 'general-transient') countTransient(summary, 'Transient', 'General');
     if (reading.kind !== 'problem') continue;
     const { problem } = reading;

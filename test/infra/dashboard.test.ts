@@ -6,7 +6,8 @@
  * dead-letter queue could not keep, the relay's suppressed sends beside its
  * bounces and complaints, the alarm topic's confirmed subscriptions (each
  * sweep's, no alarm) beside the admin subscriptions the reconciler counts
- * (and not with `alarms: false`: no alarm topic, nothing counted),
+ * (and not with `alarms: false`: no alarm topic, nothing counted), the owners
+ * sent no more confirmation links beside those pending and unsubscribed (no alarm),
  * and every alarm's metric with the alarm's
  * statistic and period (an operator sent by an alarm finds the datapoints it
  * fired on there), kept whatever the time range (period override `inherit`).
@@ -317,6 +318,25 @@ describe('the dashboard’s subscriptions graph', () => {
       },
     ]);
     expect(subscriptionsGraph(template).watches).toEqual(expect.arrayContaining(wide));
+  });
+
+  it('draws the owners sent no more confirmation links beside those pending and unsubscribed, each run’s figure, with no alarm on it', () => {
+    const { template } = synthApp();
+    const lastRun = (metric: string) => ({ ...runLine(metric), statistic: 'Maximum', period: 3600 });
+
+    expect(subscriptionsGraph(template).watches).toEqual(
+      expect.arrayContaining([
+        lastRun(RECONCILER_METRIC.pendingOwners),
+        lastRun(RECONCILER_METRIC.unsubscribedOwners),
+        lastRun(RECONCILER_METRIC.confirmationExhaustedOwners),
+      ]),
+    );
+    // UnreachableOwners fires for those of them with notices.
+    expect(
+      alarmsOf(template).filter(
+        ([, a]) => a.Properties?.MetricName === RECONCILER_METRIC.confirmationExhaustedOwners,
+      ),
+    ).toEqual([]);
   });
 
   it('with alarms: false, draws no alarm topic line: the sweep gets no alarm topic to count', () => {

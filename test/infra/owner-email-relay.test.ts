@@ -14,7 +14,7 @@
  * allow-list), its reserved concurrency of 1 (bounce reports paced across
  * invocations; no alarm on throttles), the alarms (among them: each digest given up on, the relay's
  * `RELAY_MAX_RECEIVE_COUNT` being the redrive policy's own value; SES events
- * SNS could not deliver or the function could not read), no per-owner
+ * SNS could not deliver or the function could not read; providers' auth-failure or virus reports), no per-owner
  * resource, and the synth error naming `senderIdentity` when it is missing.
  */
 import { App, type CfnElement, Duration, Stack } from 'aws-cdk-lib';
@@ -551,6 +551,18 @@ describe('OwnerEmailRelay', () => {
       AlarmActions: Match.anyValue(),
     });
     expect(onMetric(SES_EVENTS_METRIC.unattributed)).toEqual([]);
+  });
+
+  it('alarms on any provider’s auth-failure or virus report in an hour, citing its runbook', () => {
+    const { template } = build();
+
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ...failureCountAlarmShape(SES_EVENTS_METRIC.authOrVirusReports),
+      AlarmActions: Match.anyValue(),
+      AlarmDescription: Match.stringLikeRegexp(
+        'failing authentication.*carrying a virus.*docs/deploy.md, "Runbook: Email authentication or virus reports"',
+      ),
+    });
   });
 
   it('lets the SES events function read an owner’s current address and mark it, nothing more on the directory', () => {

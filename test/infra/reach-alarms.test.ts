@@ -173,12 +173,12 @@ describe('owner reach alarms (relay route)', () => {
     expect(onRelayFailures).toHaveLength(1);
   });
 
-  it('keeps the stack’s alarms and adds the relay’s ten (its DLQ, digests given up on, its queue’s oldest digest, bounces, unreported unreachable owners, records out of time, SES events not delivered and not read, its two functions’ errors)', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 28 + 10);
+  it('keeps the stack’s alarms and adds the relay’s eleven (its DLQ, digests given up on, its queue’s oldest digest, bounces, unreported unreachable owners, records out of time, SES events not delivered and not read, providers’ auth-failure or virus reports, its two functions’ errors)', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 28 + 11);
     expect(alarmNotificationCheck(template.toJSON() as CfnTemplate).problems).toEqual([]);
   });
 
-  it('shows bounces, complaints, owners marked bouncing or opted out by a complaint, bounced digests reported, SES events not attributed or not read, owners the relay could not email beside unreachable owners, and the relay’s failed records, those out of time and those given up on', () => {
+  it('shows bounces, complaints, owners marked bouncing or opted out by a complaint, bounced digests reported, providers’ auth-failure or virus reports, SES events not attributed or not read, owners the relay could not email beside unreachable owners, and the relay’s failed records, those out of time and those given up on', () => {
     expect(dashboardMetrics(template)).toEqual(
       expect.arrayContaining([
         RELAY_METRIC.failed,
@@ -195,6 +195,7 @@ describe('owner reach alarms (relay route)', () => {
         SES_EVENTS_METRIC.optedOut,
         SES_EVENTS_METRIC.digestsReported,
         SES_EVENTS_METRIC.digestsUnreadable,
+        SES_EVENTS_METRIC.authOrVirusReports,
       ]),
     );
   });

@@ -1,7 +1,7 @@
 /**
  * The subscription reconciler handler's own logic, with in-memory ports: the
  * metrics it emits (the `SubscriptionQuotaExceeded`, `MassUnsubscribeGuardTripped`, `NoAdminSubscription`,
- * `WideAdminEmailSubscription` and `ReconcilerHeartbeat` alarms' input; the admin count on the wire:
+ * `WideAdminEmailSubscription` and `ReconcilerHeartbeat` alarms' input, and the `ConfirmationExhaustedOwners` gauge; the admin count on the wire:
  * test/integration/reconciler-admin-subscriptions.test.ts), the quota stop (the same metrics for what the stopped
  * run did; not a completed run), an empty directory refused when it would remove an owner subscription (the admins'
  * reach only: no completion) and completed when there is none (day one), the mailbox rule it
@@ -10,6 +10,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RECONCILER_METRIC } from '../../lambdas/handlers/metric-names';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
+import { MAX_CONFIRMATION_EMAILS } from '../../lambdas/hygiene/subscription-confirmations';
 import {
   FilterPolicyQuotaError,
   InvalidFilterPolicyQuotaError,
@@ -80,6 +81,7 @@ describe('reconciler handler', () => {
       [RECONCILER_METRIC.failed]: 0,
       [RECONCILER_METRIC.pendingOwners]: 2,
       [RECONCILER_METRIC.unsubscribedOwners]: 0,
+      [RECONCILER_METRIC.confirmationExhaustedOwners]: 0,
       [RECONCILER_METRIC.conflicts]: 0,
       [RECONCILER_METRIC.optOutsHeldBack]: 0,
       [RECONCILER_METRIC.adminSubscriptions]: 1,
@@ -105,6 +107,7 @@ describe('reconciler handler', () => {
       [RECONCILER_METRIC.failed]: 0,
       [RECONCILER_METRIC.pendingOwners]: 1,
       [RECONCILER_METRIC.unsubscribedOwners]: 0,
+      [RECONCILER_METRIC.confirmationExhaustedOwners]: 0,
       [RECONCILER_METRIC.conflicts]: 0,
       [RECONCILER_METRIC.optOutsHeldBack]: 0,
       [RECONCILER_METRIC.adminSubscriptions]: 0,
@@ -157,6 +160,7 @@ describe('reconciler handler', () => {
       [RECONCILER_METRIC.failed]: 1,
       [RECONCILER_METRIC.pendingOwners]: 1,
       [RECONCILER_METRIC.unsubscribedOwners]: 0,
+      [RECONCILER_METRIC.confirmationExhaustedOwners]: 0,
       [RECONCILER_METRIC.conflicts]: 1,
       [RECONCILER_METRIC.optOutsHeldBack]: 0,
       // dee's address: the admins' subscription
@@ -184,6 +188,7 @@ describe('reconciler handler', () => {
       [RECONCILER_METRIC.failed]: 0,
       [RECONCILER_METRIC.pendingOwners]: 0,
       [RECONCILER_METRIC.unsubscribedOwners]: 0,
+      [RECONCILER_METRIC.confirmationExhaustedOwners]: 0,
       [RECONCILER_METRIC.conflicts]: 0,
       [RECONCILER_METRIC.optOutsHeldBack]: 0,
       [RECONCILER_METRIC.adminSubscriptions]: 1,
@@ -234,6 +239,48 @@ describe('reconciler handler', () => {
       [RECONCILER_METRIC.created]: 1,
       [RECONCILER_METRIC.pendingOwners]: 1,
       [RECONCILER_METRIC.unsubscribedOwners]: 1,
+    });
+  });
+
+  it('gauges the owners sent no more confirmation links (MAX_CONFIRMATION_EMAILS unanswered), on a quota stop too', async () => {
+    // ada and bob got every link and confirmed none (recorded none, nothing pending); cy's last link is still
+    // pending (not at the limit yet); dee has a link left: subscribed again.
+    const exhausted = (userId: string, subscription?: 'none') => ({
+      ...activeOwner(userId),
+      ...(subscription !== undefined && { subscription }),
+      confirmationEmailsSent: MAX_CONFIRMATION_EMAILS,
+    });
+    const cyPending = {
+      arn: 'PendingConfirmation',
+      protocol: 'email',
+      endpoint: 'cy@x',
+      pending: true,
+    } as const;
+    const owners = [
+      exhausted('ada', 'none'),
+      exhausted('bob'),
+      { ...exhausted('cy'), subscription: 'pending' as const },
+      { ...activeOwner('dee'), confirmationEmailsSent: MAX_CONFIRMATION_EMAILS - 1 },
+    ];
+    const finished = reconcilerOver([cyPending], 200, { owners });
+
+    const summary = await finished.handler({}, LAMBDA_CONTEXT);
+
+    expect(summary).toMatchObject({
+      confirmationsExhausted: [{ userId: 'ada' }, { userId: 'bob' }],
+      created: 1,
+    });
+    expect(finished.metrics).toMatchObject({
+      [RECONCILER_METRIC.confirmationExhaustedOwners]: 2,
+      [RECONCILER_METRIC.pendingOwners]: 2,
+    });
+
+    // cy's pending subscription holds the only filter policy of the quota: dee is left out, ada and bob still counted.
+    const stopped = reconcilerOver([cyPending], 1, { owners });
+    await expect(stopped.handler({}, LAMBDA_CONTEXT)).rejects.toThrow(FilterPolicyQuotaError);
+    expect(stopped.metrics).toMatchObject({
+      [RECONCILER_METRIC.quotaExceeded]: 1,
+      [RECONCILER_METRIC.confirmationExhaustedOwners]: 2,
     });
   });
 

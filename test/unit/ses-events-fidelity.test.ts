@@ -216,6 +216,7 @@ describe('a complaint by its feedback type', () => {
       unattributed: 0,
       notSpam: 0,
       authOrVirusReports: 3,
+      authOrVirusTypes: { 'auth-failure': 2, virus: 1 },
     });
     expect(addressProblemOf(JSON.stringify(complaint('virus')), NOW)).toBeUndefined();
   });

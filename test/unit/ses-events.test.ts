@@ -15,7 +15,8 @@
  * anyone, and a `Transient`/`General` one without DSN fields, only counted
  * (the DSN-failure rule, a `Reject` and the `auth-failure`/`virus` feedback
  * types: test/unit/ses-events-fidelity.test.ts); the handler's
- * metrics (a message that is not JSON counted as `UnreadableSesEvents`). On DynamoDB Local:
+ * metrics (a message that is not JSON counted as `UnreadableSesEvents`; a provider's `auth-failure` or `virus`
+ * report as `EmailAuthOrVirusReports`, its summary logged as a warning). On DynamoDB Local:
  * test/integration/ses-bounce-attribution.test.ts.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -202,6 +203,7 @@ describe('recordAddressProblems', () => {
       unreadable: 1,
       notSpam: 0,
       authOrVirusReports: 0,
+      authOrVirusTypes: {},
       // the Transient/General bounce: counted, nothing recorded
       transient: 1,
       transientTypes: { 'Transient/General': 1 },
@@ -237,6 +239,7 @@ describe('recordAddressProblems', () => {
       unreadable: 0,
       notSpam: 0,
       authOrVirusReports: 0,
+      authOrVirusTypes: {},
       transient: 0,
       transientTypes: {},
       digestsReported: 0,
@@ -424,6 +427,7 @@ describe('the SES events handler', () => {
       [SES_EVENTS_METRIC.digestsReported]: 1,
       [SES_EVENTS_METRIC.digestsUnreadable]: 1,
       [SES_EVENTS_METRIC.notSpam]: 0,
+      [SES_EVENTS_METRIC.authOrVirusReports]: 0,
       [SES_EVENTS_METRIC.transient]: 0,
       [SES_EVENTS_METRIC.unreadable]: 0,
     });
@@ -509,6 +513,37 @@ describe('a not-spam feedback report', () => {
       [SES_EVENTS_METRIC.complaints]: 0,
       [SES_EVENTS_METRIC.notSpam]: 1,
     });
+  });
+});
+
+describe('an auth-failure or virus feedback report', () => {
+  /** A provider's report of feedback type `type` about the relay's email to ada. */
+  const report = (type: string) =>
+    JSON.stringify({
+      eventType: 'Complaint',
+      complaint: { complainedRecipients: [{ emailAddress: 'ada@example.com' }], complaintFeedbackType: type },
+      mail: { destination: ['ada@example.com'], tags: { [OWNER_TAG]: [ownerTags('ada')[OWNER_TAG]] } },
+    });
+
+  it('is emitted as EmailAuthOrVirusReports with its count, and warns with the summary naming the types', async () => {
+    const logged: unknown[] = [];
+    const directory = recorder();
+    const { handle, metrics } = await quietHandler(directory, logged);
+
+    const summary = await handle([report('auth-failure'), report('virus'), report('Auth-Failure')]);
+
+    expect(directory.complaints).toEqual([]);
+    expect(summary).toMatchObject({
+      authOrVirusReports: 3,
+      authOrVirusTypes: { 'auth-failure': 2, virus: 1 },
+    });
+    expect(metrics).toMatchObject({
+      [SES_EVENTS_METRIC.authOrVirusReports]: 3,
+      [SES_EVENTS_METRIC.bounces]: 0,
+      [SES_EVENTS_METRIC.complaints]: 0,
+    });
+    // The alarm's runbook reads the types from this warning (docs/deploy.md, "Runbook: Email authentication or virus reports").
+    expect(logged).toEqual([['warn', 'SES events', { summary }]]);
   });
 });
 
@@ -679,6 +714,7 @@ describe('a suppressed send (SES did not send: the address is on its suppression
       unreadable: 0,
       notSpam: 0,
       authOrVirusReports: 0,
+      authOrVirusTypes: {},
       transient: 0,
       transientTypes: {},
       digestsReported: 2,
@@ -904,6 +940,7 @@ describe('a bounce SES did not call permanent', () => {
       unreadable: 0,
       notSpam: 0,
       authOrVirusReports: 0,
+      authOrVirusTypes: {},
       transient: 2,
       transientTypes: { 'Transient/MailboxFull': 1, 'Undetermined/Undetermined': 1 },
       digestsReported: 2,
