@@ -7,13 +7,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
+import { fuzzSeed } from '../support/fuzz-seed';
 import { useFuzzFigures, useFuzzTable } from '../support/fuzz-table';
 import { runCli, tableFlags } from '../support/run-cli';
 import { FAULT_NOW } from './support/cycle';
 import { malformedBatch } from './support/malformed';
 import { putRawItems, scanRawItems } from './support/raw-items';
 
-const SEED = Number(process.env.FUZZ_SEED ?? 20261126) + 1;
+const SEED = fuzzSeed() + 1;
 
 describe('pc-hygiene sweep over a table of malformed items', () => {
   const { table, raw } = useFuzzTable('fuzz-cli');

@@ -24,6 +24,7 @@ import {
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { decide } from '../../lambdas/hygiene/policy';
 import { runSweep } from '../../lambdas/hygiene/sweep';
+import { fuzzSeed } from '../support/fuzz-seed';
 import { useFuzzFigures, useFuzzTable } from '../support/fuzz-table';
 import { putItems } from '../support/items';
 import type { TestTable } from '../support/test-table';
@@ -34,7 +35,7 @@ import { fuzzId, malformedBatch, oddValidItem } from './support/malformed';
 import { putRawItems, scanRawItems } from './support/raw-items';
 import { readTable } from './support/table-check';
 
-const SEED = Number(process.env.FUZZ_SEED ?? 20261126);
+const SEED = fuzzSeed();
 const RUNS = Number(process.env.FUZZ_RUNS ?? 20);
 const VALID_RUNS = Number(process.env.FUZZ_VALID_RUNS ?? 6);
 
