@@ -11,7 +11,7 @@
  *
  * Why the write is conditional: `bouncingSince` is removed only while the
  * owner still has the address and the bouncing instant it was read with
- * (`clearBouncing`, lambdas/aws/owner-directory-store.ts, which says why the
+ * (`clearBouncing`, lambdas/aws/owner-directory-reach-writes.ts, which says why the
  * instant): an import that moved the owner meanwhile, or a bounce that marked
  * them again after another clear, wins. Kept out of the command module so it
  * can be tested without the CLI.

@@ -27,7 +27,8 @@
  * owners as they are then).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoOwnerDirectory, type StoredDirectoryFreshness } from '../../lambdas/aws/owner-directory-store';
+import type { StoredDirectoryFreshness } from '../../lambdas/aws/owner-directory-reads';
+import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import { ownerExportDigest } from '../../lambdas/hygiene/owner-export-digest';
 import {

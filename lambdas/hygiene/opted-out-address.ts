@@ -102,7 +102,7 @@ export function remembersOptOutAt(
  * owner is no longer opted out there, so no form of it, legacy or of another
  * spelling of the mailbox, is left to be found later. The store's check of a
  * move's write counts the same digests as forgotten (`plannedFromStored`,
- * lambdas/aws/owner-directory-store.ts, given the same rule).
+ * lambdas/aws/owner-directory-upsert-request.ts, given the same rule).
  */
 export function forgetOptOutAt(
   remembered: Set<string>,

@@ -10,11 +10,9 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  DirectoryReadIncompleteError,
-  DynamoOwnerDirectory,
-  ownerFromItem,
-} from '../../lambdas/aws/owner-directory-store';
+import { ownerFromItem } from '../../lambdas/aws/owner-directory-items';
+import { DirectoryReadIncompleteError } from '../../lambdas/aws/owner-directory-reads';
+import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { DIRECTORY_FRESHNESS_ID } from '../../lambdas/hygiene/data-contract';
 import { optedOutAddressDigest } from '../../lambdas/hygiene/opted-out-address';
 import { type OwnerUpsert, planOwnerImport } from '../../lambdas/hygiene/owner-import';
