@@ -19,9 +19,9 @@ import { type ExemptResult, setExempt } from '../aws/exempt';
 import { byOption, requiredReason } from '../options/by-option';
 import { parseCredentialId } from '../options/credential-id';
 import { defineCommand } from '../options/define-command';
+import { configuredExemptIds } from '../options/deployment-config';
 import {
   awsTargetOf,
-  configuredExemptIds,
   enforceOption,
   refuseAuditDeployment,
   resolveTarget,

@@ -10,9 +10,9 @@ import { resolveVerifiedOperator } from '../aws/caller-identity';
 import type { Deployment } from '../aws/deployment-lookup';
 import type { RestoreResult, RestoreTerms } from '../aws/restore';
 import { requiredReason } from '../options/by-option';
+import { configuredExemptIds } from '../options/deployment-config';
 import {
   awsTargetOf,
-  configuredExemptIds,
   refuseAuditDeployment,
   resolveTarget,
   type Target,

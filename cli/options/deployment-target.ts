@@ -18,15 +18,15 @@
  * local session never redirects a deployed stack's run. Both checks run
  * before any action ({@link refuseMixedTarget}). The config is
  * `--config FILE` when given, else the deployment's, else the built-in
- * defaults ({@link chooseConfig}, shared with the owner directory commands);
- * acting on a deployment, the command says on stderr which stack and which
- * config it uses. Against a deployment in `audit` mode a writing command
+ * defaults (`chooseConfig`, `deployment-config.ts`: the rule, shared with the
+ * owner directory commands); acting on a deployment, the command says on
+ * stderr which stack and which config it uses. Against a deployment in `audit` mode a writing command
  * refuses unless `--enforce` is given ({@link refuseAuditDeployment}).
  */
 
 import { type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { DEFAULT_TABLE_NAME } from '../../lambdas/aws/credential-table-definition';
-import { CONFIG_KEYS, DEFAULT_CONFIG, type HygieneConfig } from '../../lambdas/hygiene/config';
+import type { HygieneConfig } from '../../lambdas/hygiene/config';
 import { isStackName } from '../../lambdas/render/stack-name';
 import type { Deployment, DeploymentClients } from '../aws/deployment-lookup';
 import { DEFAULT_STACK_NAME } from '../aws/stack-outputs';
@@ -34,6 +34,7 @@ import { shellWord } from '../format/shell-word';
 import { sayOnStderr } from '../stderr';
 import { UsageError } from '../usage-error';
 import { describeAwsSetupError, WITHOUT_A_STACK } from './aws-setup-errors';
+import { chooseConfig } from './deployment-config';
 import { endpointPlaceholder } from './endpoint-text';
 import { loadConfigFile } from './load-config';
 
@@ -206,75 +207,6 @@ export async function resolveTarget(
     config,
     configSource,
   };
-}
-
-/** The config a command decides with, and where it came from (as told on stderr). */
-export interface ChosenConfig {
-  readonly config: HygieneConfig;
-  readonly configSource: string;
-}
-
-/**
- * Which config applies — the one rule for every command, table or owner
- * directory (docs/deploy.md, "Operating a deployment from the CLI"): the
- * `--config` file when given, else the deployment's, else the built-in
- * defaults. A file replaces the deployed config whole (a key it leaves out
- * takes the default, not the deployment's value), so with a stack the source
- * names every setting in which the file differs from the deployment
- * ({@link differencesFromDeployment}): a partial file that drops the
- * deployment's `exemptIds` or `mode` is said on stderr before anything acts.
- * @param path `--config`, when given
- * @param fileConfig that file, already loaded ({@link loadConfigFile}: a bad file fails before AWS is asked)
- * @param deployment the stack looked up, if any
- */
-export function chooseConfig(
-  path: string | undefined,
-  fileConfig: HygieneConfig | undefined,
-  deployment: Deployment | undefined,
-): ChosenConfig {
-  if (path !== undefined && fileConfig !== undefined) {
-    const differences =
-      deployment === undefined ? [] : differencesFromDeployment(fileConfig, deployment.config);
-    const differs =
-      differences.length === 0
-        ? ''
-        : ` (it replaces the deployed config of stack ${deployment?.stackName}, differing in ${differences.join(', ')})`;
-    return { config: fileConfig, configSource: `config file ${path}${differs}` };
-  }
-  if (deployment !== undefined) {
-    return {
-      config: deployment.config,
-      configSource: `the deployed config of stack ${deployment.stackName} (mode ${deployment.config.mode})`,
-    };
-  }
-  return { config: DEFAULT_CONFIG, configSource: 'the built-in default config' };
-}
-
-/**
- * The ids the configured `exemptIds` list for the sweep that acts on the
- * target's table: the deployed config's when a stack is looked up, whatever a
- * `--config` file says (the scheduled sweep reads the deployed config, never
- * the file); else the target's config (`--config`'s, or the built-in
- * defaults: none). A credential listed is exempt whatever its item says
- * (docs/rules.md, "Exempt credentials"): `unexempt` cannot clear that, and
- * `restore` does not refuse it past its expiry, since no sweep deletes it again.
- */
-export function configuredExemptIds(target: Pick<Target, 'config' | 'deployment'>): ReadonlySet<string> {
-  return new Set((target.deployment?.config ?? target.config).exemptIds);
-}
-
-/**
- * The settings in which `file` differs from the `deployed` config, in the
- * schema's order; `exemptIds` says how many deployed ids the file drops.
- */
-export function differencesFromDeployment(file: HygieneConfig, deployed: HygieneConfig): string[] {
-  return CONFIG_KEYS.filter((key) => JSON.stringify(file[key]) !== JSON.stringify(deployed[key])).map(
-    (key) => {
-      if (key !== 'exemptIds') return key;
-      const dropped = deployed.exemptIds.filter((id) => !file.exemptIds.includes(id)).length;
-      return dropped === 0 ? key : `${key} (${dropped} deployed id(s) not exempt under the file)`;
-    },
-  );
 }
 
 /**

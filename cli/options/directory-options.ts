@@ -28,14 +28,8 @@ import { STACK_OUTPUT } from '../aws/stack-outputs';
 import { OWNER_DIRECTORY_TABLE_KEY, requireTableKind } from '../aws/table-key';
 import { sayOnStderr } from '../stderr';
 import { UsageError } from '../usage-error';
-import {
-  type ChosenConfig,
-  chooseConfig,
-  lookUpStack,
-  refuseMixedTarget,
-  stackToLookUp,
-  type Target,
-} from './deployment-target';
+import { type ChosenConfig, chooseConfig } from './deployment-config';
+import { lookUpStack, refuseMixedTarget, stackToLookUp, type Target } from './deployment-target';
 import { loadConfigFile } from './load-config';
 import { stackDefaultValue, stackOptionDefault } from './stack-default';
 import {

@@ -7,12 +7,12 @@
  * `bouncing`, with a paragraph and a `bouncedEmail` field naming the email
  * (drain, part, address, when, SES's message id). A suppressed send (SES did
  * not send the email: the address is on the account's suppression list;
- * `ses-events.ts`) is reported the same way, its paragraph saying so instead
+ * `ses-event-reading.ts`) is reported the same way, its paragraph saying so instead
  * of "SES reported a permanent bounce", and `bouncedEmail.suppressed` true
  * (an optional field: the schema's version stays). A bounce SES did not call
  * permanent but gave up on (`Transient`, `Undetermined`; a `Reject`, SES
  * having found a virus, comes as `Undetermined` with subtype `Reject`,
- * `ses-events.ts`) marks no one, so it is reported with the report-only
+ * `ses-event-reading.ts`) marks no one, so it is reported with the report-only
  * reason `email-undelivered` (`REPORT_ONLY_REASONS`), never `bouncing`,
  * which says the owner is marked: its paragraph says which bounce it was and
  * that the owner was **not** marked bouncing, `bouncedEmail.bounceType`/
@@ -90,7 +90,7 @@ export interface BouncedEmail {
 
 /**
  * How a `Reject` (SES found a virus and did not send the email) is reported: as a bounce SES gave up on, of no bounce
- * type SES documents (`ses-events.ts` reads it so; {@link whatHappened} says what it was).
+ * type SES documents (`ses-event-reading.ts` reads it so; {@link whatHappened} says what it was).
  */
 export const REJECTED = { bounceType: 'Undetermined', bounceSubType: 'Reject' } as const;
 

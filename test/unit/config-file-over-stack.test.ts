@@ -2,11 +2,11 @@
  * `--config FILE` with a stack replaces the deployed config whole (a key the
  * file leaves out takes the default): the config source told on stderr names
  * every setting in which the file differs, and how many deployed exemptIds it
- * drops (cli/options/deployment-target.ts, docs/deploy.md).
+ * drops (cli/options/deployment-config.ts, docs/deploy.md).
  */
 import { describe, expect, it } from 'vitest';
 import type { Deployment } from '../../cli/aws/deployment-lookup';
-import { chooseConfig, differencesFromDeployment } from '../../cli/options/deployment-target';
+import { chooseConfig, differencesFromDeployment } from '../../cli/options/deployment-config';
 import { parseConfig } from '../../lambdas/hygiene/config';
 
 const deployed = parseConfig({

@@ -29,8 +29,8 @@ import { optedOutAddressDigest } from '../../lambdas/hygiene/opted-out-address';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import type { BouncedEmail } from '../../lambdas/relay/bounce-report';
 import { digestEmailTags, OWNER_TAG, ownerTags, userIdFromTag } from '../../lambdas/relay/email-tags';
+import { addressProblemOf } from '../../lambdas/relay/ses-event-reading';
 import {
-  addressProblemOf,
   type BounceDirectory,
   BounceMarkContendedError,
   recordAddressProblems,
