@@ -16,7 +16,7 @@ import { describeError } from '../../lambdas/hygiene/errors';
 import {
   InvalidFilterPolicyQuotaError,
   parseFilterPolicyQuota,
-} from '../../lambdas/hygiene/subscription-plan';
+} from '../../lambdas/hygiene/subscription-quota';
 import { STACK_OUTPUT } from './stack-outputs';
 
 export { DEFAULT_STACK_NAME, STACK_OUTPUT } from './stack-outputs';

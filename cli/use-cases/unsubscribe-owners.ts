@@ -46,10 +46,9 @@
  * Kept out of the command module so it can be tested without the CLI.
  */
 import type { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
+import { type MailboxKey, normalizeEmail } from '../../lambdas/hygiene/email-address-rules';
 import { errorText } from '../../lambdas/hygiene/errors';
 import {
-  type MailboxKey,
-  normalizeEmail,
   type OwnerDeliveryRoute,
   type OwnerRecord,
   plannedStateFor,

@@ -48,7 +48,7 @@ import {
   UnsubscribeCommand,
 } from '@aws-sdk/client-sns';
 import { OWNER_SUBSCRIPTION_PROTOCOL } from '../hygiene/data-contract';
-import { type MailboxKey, normalizeEmail } from '../hygiene/owner-directory';
+import { type MailboxKey, normalizeEmail } from '../hygiene/email-address-rules';
 import { PendingSubscriptionNotRemovableError } from '../hygiene/subscription-creations';
 import { PENDING_CONFIRMATION_ARN, type TopicSubscription } from '../hygiene/subscription-plan';
 import {

@@ -57,16 +57,16 @@ import { errorText, withoutEmailAddresses } from '../hygiene/errors';
 import type { OwnerDeliveryRoute, OwnerSubscriptionRegistry } from '../hygiene/owner-directory';
 import { MASS_UNSUBSCRIBE_LIMIT } from '../hygiene/subscription-opt-out';
 import {
-  DEFAULT_FILTER_POLICY_QUOTA,
-  FilterPolicyQuotaError,
-  parseFilterPolicyQuota,
-} from '../hygiene/subscription-plan';
-import {
   listingProgressText,
   type TopicListingProgress,
   TopicListingStoppedError,
   type TopicSubscriptions,
 } from '../hygiene/subscription-ports';
+import {
+  DEFAULT_FILTER_POLICY_QUOTA,
+  FilterPolicyQuotaError,
+  parseFilterPolicyQuota,
+} from '../hygiene/subscription-quota';
 import {
   EmptyOwnerDirectoryError,
   type ReconcileSummary,

@@ -9,7 +9,8 @@ import { en } from 'zod/locales';
 // Lambda bundles carry this module; classic `zod` would add ~440 KB to each.
 import * as z from 'zod/mini';
 import { decimalShape } from './decimal-shape';
-import { hasNonAsciiLocalPart, OWNER_DELIVERY_ROUTES } from './owner-directory';
+import { hasNonAsciiLocalPart } from './email-address-rules';
+import { OWNER_DELIVERY_ROUTES } from './owner-directory';
 
 // English messages for the checks without a custom message (e.g. a missing tier name).
 z.config(en());

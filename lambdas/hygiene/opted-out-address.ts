@@ -31,7 +31,7 @@
  * and forgotten, under either; the digest written stays of the address as given.
  */
 import { createHash } from 'node:crypto';
-import { normalizeEmail } from './owner-directory';
+import { normalizeEmail } from './email-address-rules';
 
 /** What a stored digest looks like: SHA-256, lowercase hex. */
 const ADDRESS_DIGEST = /^[0-9a-f]{64}$/;

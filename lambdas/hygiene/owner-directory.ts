@@ -6,9 +6,16 @@
  * published digest to have reached a person. Pure types and rules: the
  * DynamoDB adapter lives in `lambdas/aws/`.
  */
+import { hasNonAsciiLocalPart, localPartSpecial } from './email-address-rules';
 import { errorText } from './errors';
 import { confirmationLimitReached, MAX_CONFIRMATION_EMAILS } from './subscription-confirmations';
 import { AFTER_NOW_TOLERANCE_MS, DAY_MS, parseInstant } from './time';
+
+/**
+ * How addresses compare moved to `email-address-rules.ts` (one place for what an email address is); re-exported
+ * here only for `notifier/live-subscriptions.ts` and `notifier/types.ts` until their imports move too.
+ */
+export { type MailboxKey, normalizeEmail } from './email-address-rules';
 
 /** How owner email leaves the worker: per-owner SNS email subscriptions, or the SES relay. */
 export const OWNER_DELIVERY_ROUTES = ['sns-email', 'relay'] as const;
@@ -101,73 +108,6 @@ export type UnreachableReason = (typeof UNREACHABLE_REASONS)[number];
 export type Reachability =
   | { readonly reachable: true }
   | { readonly reachable: false; readonly reason: UnreachableReason };
-
-/**
- * An owner's email address as the worker compares it: trimmed,
- * case-insensitive (a directory re-export may change the case) and in
- * Unicode NFC (an export may spell `é` as one code point or as `e` + U+0301,
- * NFD: one address either way, so one opt-out digest). One rule for the
- * subscription reconciler, the import's route reset, the bounce handler's
- * attribution and the opt-out digests (`opted-out-address.ts`). NFC leaves
- * ASCII text unchanged, so digests stored before it was applied still match
- * for every ASCII address.
- */
-export function normalizeEmail(email: string): string {
-  // NFC last: lower-casing can leave a sequence NFC composes.
-  return email.trim().toLowerCase().normalize('NFC');
-}
-
-/**
- * One key per mailbox: two addresses are one mailbox when their keys are
- * equal. The domain's own is {@link normalizeEmail}; the Lambdas and the CLI
- * pass the relay's Punycode-aware `mailboxKey` (lambdas/relay/ses-address.ts).
- */
-export type MailboxKey = (email: string) => string;
-
-/** A character outside 7-bit ASCII. */
-export const NON_ASCII = /[^\p{ASCII}]/u;
-
-/**
- * Whether the local part of `address` (a bare address; what comes before its
- * last `@`) holds a character outside 7-bit ASCII (`josé@corp.example`).
- * Amazon SES cannot send to or from such an address: it "does not support the
- * SMTPUTF8 extension" (RFC 6531), so an address must be 7-bit ASCII, a
- * non-ASCII domain written in Punycode, which "is not permitted in the local
- * part" (SES API reference, `Destination`). A non-ASCII domain alone
- * (`bob@bücher.example`) is fine: the relay sends it in Punycode. The
- * config's `senderIdentity` rule, and the part of "SES can send to it" the
- * domain can judge without the URL host rules ({@link SendableAddress}).
- */
-export function hasNonAsciiLocalPart(address: string): boolean {
-  const at = address.lastIndexOf('@');
-  return NON_ASCII.test(at < 0 ? address : address.slice(0, at));
-}
-
-/**
- * RFC 5322's "specials" but the dot (`( ) < > [ ] : ; @ \ , "`), and
- * whitespace: what an unquoted local part cannot hold (a quoted one can).
- */
-const LOCAL_PART_SPECIAL = /[\s"(),:;<>@[\\\]]/u;
-
-/**
- * The first character of the local part of `address` (what comes before its
- * last `@`; `undefined` without an `@`) that is an RFC 5322 special other
- * than the dot, whitespace or a double quote ({@link LOCAL_PART_SPECIAL}:
- * `x,y@example.com`, `"a b"@example.com`, `a;b@example.com`); `undefined`:
- * none. Legal in a quoted local part, but no owner needs one, and the
- * services disagree on it: nodemailer quotes it in the `To` header while
- * SES's `Destination` gets the bare form, which SES may refuse or read as
- * two addresses (a comma separates addresses); AWS documents no grammar for
- * these strings beyond 7-bit ASCII, nor any for SNS email endpoints. The one
- * rule of the owner import (which refuses such an address:
- * `owner-import-rows.ts`) and of "SES can send to it" ({@link
- * SendableAddress}; `sesAddress`, `lambdas/relay/ses-address.ts`), which
- * judges an address stored before the import refused it `unsendable-address`.
- */
-export function localPartSpecial(address: string): string | undefined {
-  const at = address.lastIndexOf('@');
-  return at < 0 ? undefined : LOCAL_PART_SPECIAL.exec(address.slice(0, at))?.[0];
-}
 
 /**
  * Whether Amazon SES can be asked to send to `address`: the rule that judges

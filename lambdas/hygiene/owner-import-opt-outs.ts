@@ -13,6 +13,8 @@
  * {@link OptOutReport.optOutsOverNoneOrPending}); the plan (owner-import.ts)
  * only places the result in an owner's write.
  */
+
+import { type MailboxKey, normalizeEmail } from './email-address-rules';
 import {
   asGivenOnly,
   digestUnion,
@@ -21,7 +23,7 @@ import {
   optedOutAddressDigest,
   remembersOptOutAt,
 } from './opted-out-address';
-import { type MailboxKey, normalizeEmail, type OwnerRecord } from './owner-directory';
+import type { OwnerRecord } from './owner-directory';
 import type { ImportedOwner } from './owner-import-rows';
 
 /**

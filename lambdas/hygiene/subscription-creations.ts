@@ -18,8 +18,10 @@
  * as the plan would not count it one. Split from `subscription-reconciler.ts`,
  * which applies the plan and records the states. Pure: the ports only.
  */
+
+import type { MailboxKey } from './email-address-rules';
 import { errorText } from './errors';
-import type { MailboxKey, OwnerRecord, OwnerSubscriptionRegistry } from './owner-directory';
+import type { OwnerRecord, OwnerSubscriptionRegistry } from './owner-directory';
 import type { SubscriptionOperation, SubscriptionPlan } from './subscription-plan';
 import type { ReconcilerDeps, TopicSubscriptions } from './subscription-ports';
 import { mapWithConcurrency } from './task-pool';

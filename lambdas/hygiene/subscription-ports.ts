@@ -8,7 +8,9 @@
  * check before each SNS call (a listing's pages and reads included), and the
  * error of a listing it stopped. No AWS imports here.
  */
-import type { MailboxKey, OwnerSubscriptionRegistry } from './owner-directory';
+
+import type { MailboxKey } from './email-address-rules';
+import type { OwnerSubscriptionRegistry } from './owner-directory';
 import type { TopicSubscription } from './subscription-plan';
 
 /** The topic's subscriptions, as the reconciler reads and changes them (adapter: `lambdas/aws/`). */

@@ -51,10 +51,9 @@
  * and by `pc-hygiene owners sync-subscriptions` (no budget: it runs to the end).
  */
 import { type AdminReach, adminReachOf } from './admin-reach';
+import { type MailboxKey, normalizeEmail } from './email-address-rules';
 import { attachUnlogged } from './errors';
 import {
-  type MailboxKey,
-  normalizeEmail,
   type OwnerDeliveryRoute,
   type OwnerRecord,
   type OwnerSubscriptionState,
@@ -71,19 +70,21 @@ import {
 } from './subscription-creations';
 import type { UnsubscribeGuardVerdict } from './subscription-opt-out';
 import {
-  DEFAULT_FILTER_POLICY_QUOTA,
   deliversEveryDeliverableDigest,
   type ExhaustedConfirmations,
-  FilterPolicyQuotaError,
-  filterPolicyQuotaProblem,
   planSubscriptions,
   type SubscriptionConflict,
   type SubscriptionOperation,
   type SubscriptionPlan,
-  withinQuota,
   withoutCreationsFor,
 } from './subscription-plan';
 import { budgetSpentCheck, type ReconcilerDeps, type TopicSubscriptions } from './subscription-ports';
+import {
+  DEFAULT_FILTER_POLICY_QUOTA,
+  FilterPolicyQuotaError,
+  filterPolicyQuotaProblem,
+  withinQuota,
+} from './subscription-quota';
 
 /** How to reconcile. */
 export interface ReconcileOptions {

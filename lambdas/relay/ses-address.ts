@@ -26,7 +26,7 @@ import {
   localPartSpecial,
   NON_ASCII,
   normalizeEmail,
-} from '../hygiene/owner-directory';
+} from '../hygiene/email-address-rules';
 
 /**
  * An address SES cannot be asked to send to or from: a non-ASCII local part,

@@ -22,7 +22,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SnsTopicSubscriptions } from '../../lambdas/aws/subscription-reconciler-sns';
 import { RECONCILER_METRIC } from '../../lambdas/handlers/metric-names';
 import { RECONCILER_SAFETY_MARGIN_MS } from '../../lambdas/handlers/safety-margins';
-import { FilterPolicyQuotaError, ownerFilterPolicy } from '../../lambdas/hygiene/subscription-plan';
+import { ownerFilterPolicy } from '../../lambdas/hygiene/subscription-plan';
+import { FilterPolicyQuotaError } from '../../lambdas/hygiene/subscription-quota';
 import { MemoryOwnerRegistry } from '../unit/support/memory-owner-registry';
 import {
   activeOwner,

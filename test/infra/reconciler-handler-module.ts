@@ -8,8 +8,9 @@
  * stand-ins (`handler-tools.ts`).
  */
 import type { OwnerRecord, OwnerSubscriptionRegistry } from '../../lambdas/hygiene/owner-directory';
-import { DEFAULT_FILTER_POLICY_QUOTA, type TopicSubscription } from '../../lambdas/hygiene/subscription-plan';
+import type { TopicSubscription } from '../../lambdas/hygiene/subscription-plan';
 import type { TopicSubscriptions } from '../../lambdas/hygiene/subscription-ports';
+import { DEFAULT_FILTER_POLICY_QUOTA } from '../../lambdas/hygiene/subscription-quota';
 import { fakeTools } from './handler-tools';
 
 /** What `lambdas/handlers/reconciler` exports. */

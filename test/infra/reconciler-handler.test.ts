@@ -11,12 +11,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { RECONCILER_METRIC } from '../../lambdas/handlers/metric-names';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import { MAX_CONFIRMATION_EMAILS } from '../../lambdas/hygiene/subscription-confirmations';
+import { ownerFilterPolicy, type TopicSubscription } from '../../lambdas/hygiene/subscription-plan';
 import {
   FilterPolicyQuotaError,
   InvalidFilterPolicyQuotaError,
-  ownerFilterPolicy,
-  type TopicSubscription,
-} from '../../lambdas/hygiene/subscription-plan';
+} from '../../lambdas/hygiene/subscription-quota';
 import { EmptyOwnerDirectoryError } from '../../lambdas/hygiene/subscription-reconciler';
 import { MemoryOwnerRegistry } from '../unit/support/memory-owner-registry';
 import {

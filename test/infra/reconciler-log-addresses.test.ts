@@ -10,7 +10,7 @@
  * line would repeat it whole.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FilterPolicyQuotaError } from '../../lambdas/hygiene/subscription-plan';
+import { FilterPolicyQuotaError } from '../../lambdas/hygiene/subscription-quota';
 import { type ReconcileSummary, SubscriptionQuotaStop } from '../../lambdas/hygiene/subscription-reconciler';
 import { importReconcilerHandler, type ReconcilerHandlerModule } from './reconciler-handler-module';
 

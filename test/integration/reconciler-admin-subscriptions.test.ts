@@ -10,7 +10,7 @@ import { createSnsClient } from '../../lambdas/aws/sns-client';
 import { SnsTopicSubscriptions } from '../../lambdas/aws/subscription-reconciler-sns';
 import { RECONCILER_METRIC } from '../../lambdas/handlers/metric-names';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
-import { FilterPolicyQuotaError } from '../../lambdas/hygiene/subscription-plan';
+import { FilterPolicyQuotaError } from '../../lambdas/hygiene/subscription-quota';
 import {
   importReconcilerHandler,
   LAMBDA_CONTEXT,

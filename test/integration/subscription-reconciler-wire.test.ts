@@ -13,8 +13,9 @@ import { SnsTopicSubscriptions } from '../../lambdas/aws/subscription-reconciler
 import { type OwnerRecord, reachabilityOf } from '../../lambdas/hygiene/owner-directory';
 import { planOwnerImport } from '../../lambdas/hygiene/owner-import';
 import type { ImportedOwner } from '../../lambdas/hygiene/owner-import-rows';
-import { FilterPolicyQuotaError, ownerFilterPolicy } from '../../lambdas/hygiene/subscription-plan';
+import { ownerFilterPolicy } from '../../lambdas/hygiene/subscription-plan';
 import type { TopicSubscriptions } from '../../lambdas/hygiene/subscription-ports';
+import { FilterPolicyQuotaError } from '../../lambdas/hygiene/subscription-quota';
 import { reconcileSubscriptions } from '../../lambdas/hygiene/subscription-reconciler';
 import { createTestDirectoryTable, type TestDirectoryTable } from '../support/test-directory-table';
 import { FakeSnsServer } from './fake-sns-server';

@@ -7,12 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../lambdas/hygiene/config';
-import {
-  hasNonAsciiLocalPart,
-  type OwnerRecord,
-  reachabilityOf,
-  UNREACHABLE_REASONS,
-} from '../../lambdas/hygiene/owner-directory';
+import { hasNonAsciiLocalPart } from '../../lambdas/hygiene/email-address-rules';
+import { type OwnerRecord, reachabilityOf, UNREACHABLE_REASONS } from '../../lambdas/hygiene/owner-directory';
 import { UNREACHABLE_REASON_TEXT } from '../../lambdas/hygiene/unreachable-report';
 
 const owner = (email: string, more: Partial<OwnerRecord> = {}): OwnerRecord => ({

@@ -3,7 +3,7 @@
  * a quote (`x,y@example.com`, `"a b"@example.com`, `a;b@example.com`): legal
  * quoted, but nodemailer quotes it in the `To` header while SES's
  * `Destination` gets it bare, which SES may refuse or read as two addresses.
- * One rule (`localPartSpecial`, lambdas/hygiene/owner-directory.ts) makes
+ * One rule (`localPartSpecial`, lambdas/hygiene/email-address-rules.ts) makes
  * `owners import` refuse it, naming the line, the character and the rule,
  * and makes one stored before that rule unsendable on `relay`
  * (`isSesSendable`, `unsendable-address`): reported to the admins, never a
@@ -17,7 +17,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { importOwnerFile } from '../../cli/use-cases/import-owners';
 import { SesEmailSender } from '../../lambdas/aws/ses-email-sender';
-import { localPartSpecial, type OwnerRecord, reachabilityOf } from '../../lambdas/hygiene/owner-directory';
+import { localPartSpecial } from '../../lambdas/hygiene/email-address-rules';
+import { type OwnerRecord, reachabilityOf } from '../../lambdas/hygiene/owner-directory';
 import { checkOwnerRow } from '../../lambdas/hygiene/owner-import-rows';
 import { relayBatch } from '../../lambdas/relay/relay';
 import { isSesSendable, sesAddress, UnsendableAddressError } from '../../lambdas/relay/ses-address';

@@ -1,7 +1,7 @@
 /**
  * What `owners import` accepts as an email (lambdas/hygiene/owner-import-rows.ts)
  * and how the worker compares addresses (`normalizeEmail`,
- * lambdas/hygiene/owner-directory.ts): no invisible control or format
+ * lambdas/hygiene/email-address-rules.ts): no invisible control or format
  * characters (ZWNJ and ZWJ excepted only in the domain, right after a
  * non-ASCII letter or mark, where IDNA allows them in some labels), no
  * angle brackets, a dotted domain, each refusal naming its rule and the way
@@ -12,8 +12,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { normalizeEmail } from '../../lambdas/hygiene/email-address-rules';
 import { optedOutAddressDigest } from '../../lambdas/hygiene/opted-out-address';
-import { normalizeEmail } from '../../lambdas/hygiene/owner-directory';
 import { checkOwnerRow } from '../../lambdas/hygiene/owner-import-rows';
 
 /** What every refusal by a rule says after what is wrong: the rule, and what the operator can do. */

@@ -16,8 +16,8 @@ import {
   PENDING_CONFIRMATION_ARN,
   planSubscriptions,
   type TopicSubscription,
-  withinQuota,
 } from '../../lambdas/hygiene/subscription-plan';
+import { withinQuota } from '../../lambdas/hygiene/subscription-quota';
 import { requireInstant } from '../../lambdas/hygiene/time';
 import {
   OPT_OUT_SUPPRESSION_ADVICE,

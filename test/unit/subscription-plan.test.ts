@@ -7,8 +7,6 @@ import { describe, expect, it } from 'vitest';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import {
   deliversEveryDeliverableDigest,
-  FilterPolicyQuotaError,
-  filterPolicyQuotaProblem,
   isOwnerFilterPolicy,
   ownerFilterPolicy,
   ownerFilterUserIds,
@@ -16,6 +14,7 @@ import {
   planSubscriptions,
   type TopicSubscription,
 } from '../../lambdas/hygiene/subscription-plan';
+import { FilterPolicyQuotaError, filterPolicyQuotaProblem } from '../../lambdas/hygiene/subscription-quota';
 
 const active = (userId: string, email?: string): OwnerRecord => ({
   userId,

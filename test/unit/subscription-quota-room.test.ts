@@ -6,14 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
+import { planSubscriptions, type SubscriptionPlan } from '../../lambdas/hygiene/subscription-plan';
 import {
   DEFAULT_FILTER_POLICY_QUOTA,
   FilterPolicyQuotaError,
   filterPolicyQuotaProblem,
-  planSubscriptions,
-  type SubscriptionPlan,
   withinQuota,
-} from '../../lambdas/hygiene/subscription-plan';
+} from '../../lambdas/hygiene/subscription-quota';
 import {
   ADMIN,
   confirmedOwner,

@@ -6,12 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { reachabilityOf } from '../../lambdas/hygiene/owner-directory';
-import {
-  FilterPolicyQuotaError,
-  ownerFilterPolicy,
-  type TopicSubscription,
-} from '../../lambdas/hygiene/subscription-plan';
+import { ownerFilterPolicy, type TopicSubscription } from '../../lambdas/hygiene/subscription-plan';
 import type { TopicSubscriptions } from '../../lambdas/hygiene/subscription-ports';
+import { FilterPolicyQuotaError } from '../../lambdas/hygiene/subscription-quota';
 import {
   type ReconcileSummary,
   reconcileSubscriptions,

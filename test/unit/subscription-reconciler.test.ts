@@ -16,12 +16,9 @@
 import { describe, expect, it } from 'vitest';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import { PendingSubscriptionNotRemovableError } from '../../lambdas/hygiene/subscription-creations';
-import {
-  FilterPolicyQuotaError,
-  ownerFilterPolicy,
-  type TopicSubscription,
-} from '../../lambdas/hygiene/subscription-plan';
+import { ownerFilterPolicy, type TopicSubscription } from '../../lambdas/hygiene/subscription-plan';
 import type { TopicSubscriptions } from '../../lambdas/hygiene/subscription-ports';
+import { FilterPolicyQuotaError } from '../../lambdas/hygiene/subscription-quota';
 import {
   EmptyOwnerDirectoryError,
   reconcileSubscriptions,

@@ -41,12 +41,11 @@ import { SnsTopicSubscriptions } from '../../../lambdas/aws/subscription-reconci
 import { ownerDigestEmailsText } from '../../../lambdas/hygiene/admin-reach';
 import type { FailedOperation } from '../../../lambdas/hygiene/subscription-creations';
 import { MASS_UNSUBSCRIBE_LIMIT } from '../../../lambdas/hygiene/subscription-opt-out';
+import type { SubscriptionConflict, SubscriptionOperation } from '../../../lambdas/hygiene/subscription-plan';
 import {
   DEFAULT_FILTER_POLICY_QUOTA,
   FilterPolicyQuotaError,
-  type SubscriptionConflict,
-  type SubscriptionOperation,
-} from '../../../lambdas/hygiene/subscription-plan';
+} from '../../../lambdas/hygiene/subscription-quota';
 import {
   DEFAULT_RECONCILE_CONCURRENCY,
   EmptyOwnerDirectoryError,
