@@ -35,6 +35,7 @@ import { DynamoDbGuardApprovals } from '../lambdas/aws/guard-approval-store';
 import { DynamoDbOutboxStore } from '../lambdas/aws/outbox-store';
 import { DynamoDbRunManifestWriter } from '../lambdas/aws/run-manifest-store';
 import { SnsPublisher } from '../lambdas/aws/sns-publisher';
+import { timerSleep } from '../lambdas/aws/timer-sleep';
 import { parseConfig } from '../lambdas/hygiene/config';
 import { runNotifier } from '../lambdas/hygiene/notifier';
 import { createRunId, runSweep } from '../lambdas/hygiene/sweep';
@@ -151,6 +152,7 @@ async function runNotifyTask({ task, dynamo, sns, deployed }: PreparedMeasuremen
       outbox: new DynamoDbOutboxStore(dynamo, task.tableName),
       publisher: new SnsPublisher(sns.client, BENCH_TOPIC_ARN),
       clock: clockFrom(task.now),
+      sleep: timerSleep,
       ...deployed?.notifier,
     },
     deployed?.notifierOptions ?? {},

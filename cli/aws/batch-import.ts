@@ -27,8 +27,8 @@ import {
   type BatchWriteCommandOutput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { fullJitterDelayMs } from '../../lambdas/hygiene/backoff';
-import { timerSleep } from '../../lambdas/hygiene/notifier/pacing';
 import type { RawItem } from '../../lambdas/hygiene/ports';
 import { TaskPool } from '../../lambdas/hygiene/task-pool';
 

@@ -5,6 +5,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { type NotifierSummary, runNotifier } from '../../lambdas/hygiene/notifier';
 import type { NotificationPublisher } from '../../lambdas/hygiene/outbox-ports';
 import type { OwnerDeliveryRoute, OwnerDirectory } from '../../lambdas/hygiene/owner-directory';
@@ -45,6 +46,8 @@ export function drainTable(
         startedAt ??= Date.now();
         return now + (Date.now() - startedAt);
       },
+      // The pacing per recipient waits on a real timer, as the notifier Lambda's does.
+      sleep: timerSleep,
       ...(reach.directory !== undefined && { directory: reach.directory }),
       ...(reach.topicSubscriptions !== undefined && { topicSubscriptions: reach.topicSubscriptions }),
       // On `relay`: the sender's own rule of what SES can be asked to send to (`unsendable-address`).

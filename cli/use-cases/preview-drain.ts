@@ -72,6 +72,10 @@ const NO_PUBLISHER: NotifierDeps['publisher'] = {
   publishBatch: () => Promise.reject(new Error('notify --dry-run publishes nothing')),
 };
 
+/** The dry run's wait: it publishes nothing, so it has nothing to pace. */
+const NO_WAIT: NotifierDeps['sleep'] = () =>
+  Promise.reject(new Error('notify --dry-run publishes nothing, so it never waits'));
+
 /**
  * Renders what one drain would send now, writing nothing anywhere.
  * @throws when the owner directory cannot be read (a real drain would leave those events pending)
@@ -89,6 +93,7 @@ export async function previewDrain(options: {
     outbox: options.outbox,
     publisher: NO_PUBLISHER,
     clock: () => options.now,
+    sleep: NO_WAIT,
     ...(options.directory !== undefined && { directory: options.directory }),
     ...(options.topicSubscriptions !== undefined && { topicSubscriptions: options.topicSubscriptions }),
     // As a drain: on `relay`, the sender's own rule of what SES can be asked to send to.

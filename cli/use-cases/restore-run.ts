@@ -20,12 +20,12 @@
  * `dryRun` every check is made and nothing is written.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { fullJitterDelayMs } from '../../lambdas/hygiene/backoff';
 import { collate } from '../../lambdas/hygiene/collate';
 import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import { errorText } from '../../lambdas/hygiene/errors';
 import { operatorFields } from '../../lambdas/hygiene/history';
-import { timerSleep } from '../../lambdas/hygiene/notifier/pacing';
 import type { ManifestEntry } from '../../lambdas/hygiene/run-manifest';
 import { TaskPool } from '../../lambdas/hygiene/task-pool';
 import {

@@ -43,7 +43,6 @@ import {
   OUTBOX_LEASE_ID,
   PURGE_PENDING_ATTR,
 } from '../hygiene/data-contract';
-import { timerSleep } from '../hygiene/notifier/pacing';
 import { type MarkPlan, planMark, readOutboxIndexEntry, readPendingItem } from '../hygiene/outbox-item';
 import type {
   LeaseRequest,
@@ -70,6 +69,7 @@ import {
   markWrite,
   relocatePublished,
 } from './outbox-mark-write';
+import { timerSleep } from './timer-sleep';
 import { UpdateExpressionBuilder, type UpdateExpressionParts } from './update-expression';
 
 const KEY = TABLE_DEFINITION.partitionKey.name;

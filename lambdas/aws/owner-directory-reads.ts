@@ -25,9 +25,9 @@ import {
   isReservedId,
   OWNER_ATTR,
 } from '../hygiene/data-contract';
-import { timerSleep } from '../hygiene/notifier/pacing';
 import type { DirectoryFreshness, OwnerRecord } from '../hygiene/owner-directory';
 import { type OwnerTable, ownerFromItem, STATUS, STATUS_NAMES } from './owner-directory-items';
+import { timerSleep } from './timer-sleep';
 
 /** DynamoDB's limit of keys in one `BatchGetItem`. */
 export const BATCH_GET_LIMIT = 100;

@@ -26,7 +26,6 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { fullJitterDelayMs } from '../hygiene/backoff';
 import { describeError, errorText } from '../hygiene/errors';
-import { timerSleep } from '../hygiene/notifier/pacing';
 import {
   type EmailSender,
   hasTimeFor,
@@ -36,6 +35,7 @@ import {
 } from '../relay/ports';
 import { sesAddress } from '../relay/ses-address';
 import { SES_REQUEST_TIMEOUT_MS } from './sesv2-client';
+import { timerSleep } from './timer-sleep';
 
 /** Error names SES (or the SDK) uses for throttling and transient trouble. */
 const TRANSIENT_CODES: ReadonlySet<string> = new Set([

@@ -13,6 +13,7 @@ import type { Context } from 'aws-lambda';
 import { DynamoDbOutboxStore } from '../aws/outbox-store';
 import { SnsPublisher } from '../aws/sns-publisher';
 import { SnsTopicSubscriptions } from '../aws/subscription-reconciler-sns';
+import { timerSleep } from '../aws/timer-sleep';
 import { withRecordTextsMasked } from '../hygiene/errors';
 import type { NotifierDeps, NotifierSummary } from '../hygiene/notifier';
 import { runNotifier } from '../hygiene/notifier';
@@ -111,6 +112,8 @@ export function createNotifierHandler(deps: NotifierHandlerDeps) {
         publisher: deps.publisher,
         clock: deps.clock,
         remainingMs: remainingBudget(context, NOTIFIER_SAFETY_MARGIN_MS),
+        // The pacing per recipient waits on a real timer (the domain holds none).
+        sleep: timerSleep,
         ...(deps.directory !== undefined && { directory: deps.directory }),
         ...(deps.topicSubscriptions !== undefined && { topicSubscriptions: deps.topicSubscriptions }),
         // On `relay`: the sender's own rule of what SES can be asked to send to (`unsendable-address`).

@@ -26,6 +26,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { DynamoRelayLedger } from '../aws/relay-ledger-store';
 import { SnsPublisher } from '../aws/sns-publisher';
+import { timerSleep } from '../aws/timer-sleep';
 import { RecipientPacer } from '../hygiene/notifier/pacing';
 import { type BouncedDigestDeps, holdForNextReport, reportBouncedDigest } from '../relay/bounced-digest';
 import { type AddressProblemSummary, type BounceDirectory, recordAddressProblems } from '../relay/ses-events';
@@ -123,6 +124,7 @@ export const sesEventsHandler = createSesEventsHandler({
   bouncedDigests: {
     ledger: new DynamoRelayLedger(documentClient, requireEnv(env, HANDLER_ENV.relayLedgerTableName)),
     publisher: new SnsPublisher(snsClient, requireEnv(env, HANDLER_ENV.topicArn)),
+    sleep: timerSleep,
   },
   clock: Date.now,
 });

@@ -11,12 +11,6 @@ import { errorText } from './errors';
 import { confirmationLimitReached, MAX_CONFIRMATION_EMAILS } from './subscription-confirmations';
 import { AFTER_NOW_TOLERANCE_MS, DAY_MS, parseInstant } from './time';
 
-/**
- * How addresses compare moved to `email-address-rules.ts` (one place for what an email address is); re-exported
- * here only for `notifier/live-subscriptions.ts` and `notifier/types.ts` until their imports move too.
- */
-export { type MailboxKey, normalizeEmail } from './email-address-rules';
-
 /** How owner email leaves the worker: per-owner SNS email subscriptions, or the SES relay. */
 export const OWNER_DELIVERY_ROUTES = ['sns-email', 'relay'] as const;
 export type OwnerDeliveryRoute = (typeof OWNER_DELIVERY_ROUTES)[number];

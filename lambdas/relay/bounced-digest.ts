@@ -2,7 +2,7 @@
  * A digest part whose email bounced reaches the admins (docs/notifications.md,
  * "Email relay"): a permanent bounce, one SES gave up on without calling it
  * permanent (`Transient`, `Undetermined`; a `Transient`/`General` one only
- * with a DSN failure), or a reject (SES found a virus; `ses-events.ts`). By then the outbox, the ledger and SQS all say the events
+ * with a DSN failure), or a reject (SES found a virus; `ses-event-reading.ts`). By then the outbox, the ledger and SQS all say the events
  * went out, so the SES events handler gives the admins the part's events in
  * an `owner-unreachable` report (`bounce-report.ts`, which says which kind of
  * bounce it was: reason `bouncing` when it marked the owner, else
@@ -25,7 +25,7 @@
  * splitting, batching and pacing").
  */
 import type { NumberedMessagePart } from '../hygiene/message';
-import { RecipientPacer, timerSleep } from '../hygiene/notifier/pacing';
+import { RecipientPacer } from '../hygiene/notifier/pacing';
 import { publishInBatches } from '../hygiene/notifier/publish';
 import type { FailedEntry, NotificationPublisher } from '../hygiene/outbox-ports';
 import { UnreachableReportTooLargeError } from '../hygiene/unreachable-report';
@@ -45,9 +45,9 @@ export interface BouncedDigestDeps {
   readonly leaseMs: number;
   /**
    * Waits between two parts of a report to the admins (paced per recipient: `lambdas/hygiene/notifier/pacing.ts`).
-   * @default a timer (`timerSleep`)
+   * The handler passes the timer (`timerSleep`, `lambdas/aws/timer-sleep.ts`: the relay holds none); tests a fake.
    */
-  readonly sleep?: (ms: number) => Promise<void>;
+  readonly sleep: (ms: number) => Promise<void>;
   /**
    * The pacing shared by every report of the invocation (the handler's, for {@link holdForNextReport}).
    * @default a pacing of this report alone
@@ -144,7 +144,7 @@ async function publishAll(
     pacing: {
       pacer: deps.pacing ?? new RecipientPacer(),
       clock: deps.clock,
-      sleep: deps.sleep ?? timerSleep,
+      sleep: deps.sleep,
     },
   });
   return [...failed.values()];
@@ -223,6 +223,6 @@ export async function holdForNextReport(
   maxMs: number,
 ): Promise<number> {
   const holdMs = Math.max(0, Math.min(deps.pacing.settledInMs(deps.clock()), maxMs));
-  if (holdMs > 0) await (deps.sleep ?? timerSleep)(holdMs);
+  if (holdMs > 0) await deps.sleep(holdMs);
   return holdMs;
 }

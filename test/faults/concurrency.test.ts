@@ -12,6 +12,7 @@ import { DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { runSweep } from '../../lambdas/hygiene/sweep';
@@ -65,6 +66,7 @@ async function notifierProcess(
           publisher: ledger.publisher(new RecordingPublisher()),
           // Real elapsed time after the decision instant: leases of concurrent drains overlap.
           clock: () => cycle.FAULT_NOW + (Date.now() - started),
+          sleep: timerSleep,
         },
         { leaseMs: cycle.LEASE_MS, drainId: `concurrent-drain-${n}-${++drains}` },
       );

@@ -13,6 +13,7 @@ import { BatchedTransitionWriter } from '../../lambdas/aws/batched-transition-wr
 import { DynamoDbCheckpointStore } from '../../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import { parseCredential } from '../../lambdas/hygiene/credential';
 import { CHECKPOINT_ID } from '../../lambdas/hygiene/data-contract';
@@ -115,6 +116,7 @@ async function crashingCycle(
             crash.write('PublishBatch', `${messages.length} entries`, () => published.publishBatch(messages)),
         },
         clock: () => cycle.FAULT_NOW,
+        sleep: timerSleep,
       },
       // One owner per chunk (and per PublishBatch): a lease, then per chunk a read, a publish and a mark
       // request, so a crash lands between chunks as well as inside one.

@@ -22,6 +22,7 @@ import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner'
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { SnsPublisher } from '../../lambdas/aws/sns-publisher';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { parseCredential } from '../../lambdas/hygiene/credential';
 import { OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
 import { eventsFor, type OutboxEvent } from '../../lambdas/hygiene/events';
@@ -123,6 +124,7 @@ describe('responses lost after the request took effect', () => {
             outbox: new DynamoDbOutboxStore(client, table.tableName, { pageSize: 8 }),
             publisher: lossyDrain.publisher(new SnsPublisher(snsClient, TOPIC_ARN)),
             clock: () => FAULT_NOW,
+            sleep: timerSleep,
           },
           // One digest per PublishBatch call and one owner per chunk (its own read and mark calls): more
           // SNS and DynamoDB requests whose response can be lost.
@@ -230,7 +232,12 @@ describe('a mark whose response was lost', () => {
       const publisher = new RecordingPublisher();
 
       const drain = await runNotifier(
-        { outbox: new DynamoDbOutboxStore(client, table.tableName), publisher, clock: () => FAULT_NOW },
+        {
+          outbox: new DynamoDbOutboxStore(client, table.tableName),
+          publisher,
+          clock: () => FAULT_NOW,
+          sleep: timerSleep,
+        },
         { drainId: 'd1' },
       );
 
@@ -271,7 +278,12 @@ describe('a mark whose response was lost', () => {
       );
 
       const drain = await runNotifier(
-        { outbox: new DynamoDbOutboxStore(client, table.tableName), publisher, clock: () => FAULT_NOW },
+        {
+          outbox: new DynamoDbOutboxStore(client, table.tableName),
+          publisher,
+          clock: () => FAULT_NOW,
+          sleep: timerSleep,
+        },
         { drainId: 'd1' },
       );
 
@@ -340,6 +352,7 @@ describe('a batched mark call that fails on its first attempt', () => {
           outbox: new DynamoDbOutboxStore(client(real, table), table.tableName),
           publisher,
           clock: () => FAULT_NOW,
+          sleep: timerSleep,
         },
         { drainId: 'd1' },
       );

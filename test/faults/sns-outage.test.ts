@@ -8,6 +8,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { runSweep } from '../../lambdas/hygiene/sweep';
@@ -92,7 +93,10 @@ describe('SNS down for a week', () => {
         for (let drain = 0; drain < DRAINS_PER_DAY; drain++) {
           const at = now + (drain + 1) * (DAY_MS / (DRAINS_PER_DAY + 1));
           const deliveredBefore = sns.delivered.length;
-          const summary = await runNotifier({ outbox, publisher, clock: () => at }, { leaseMs: LEASE_MS });
+          const summary = await runNotifier(
+            { outbox, publisher, clock: () => at, sleep: timerSleep },
+            { leaseMs: LEASE_MS },
+          );
           figures.drains++;
           if (sns.down) {
             expect(summary.eventsPublished).toBe(0);

@@ -14,6 +14,7 @@ import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner'
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { SnsPublisher } from '../../lambdas/aws/sns-publisher';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { type SnsStub, startSnsStub } from '../infra/sns-stub';
@@ -131,6 +132,7 @@ describe('throttled DynamoDB and SNS', () => {
               outbox: new DynamoDbOutboxStore(dynamoClient, table.tableName, { pageSize: 8 }),
               publisher: ledger.publisher(new SnsPublisher(snsClient, TOPIC_ARN)),
               clock: () => drainAt,
+              sleep: timerSleep,
             },
             // One digest per PublishBatch call: more SNS requests to throttle.
             { leaseMs: cycle.LEASE_MS, drainId: `throttled-drain-${round}`, maxBatchEntries: 1 },

@@ -17,6 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { importJsonLines } from '../../cli/commands/import';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
@@ -163,6 +164,7 @@ describe('a drain over indexed items whose hygieneOutbox is not a list', () => {
         outbox: new DynamoDbOutboxStore(table.client, table.tableName),
         publisher,
         clock: () => NOW,
+        sleep: timerSleep,
       });
 
     const first = await drain();

@@ -16,6 +16,7 @@ import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { createSnsClient } from '../../lambdas/aws/sns-client';
 import { SnsTopicSubscriptions } from '../../lambdas/aws/subscription-reconciler-sns';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import type { DigestDocument } from '../../lambdas/hygiene/digest';
@@ -86,6 +87,7 @@ describe('an owner moved by an import, before the reconciler’s next run', () =
           clock: () => NOW,
           directory,
           topicSubscriptions: topic,
+          sleep: timerSleep,
         },
         { ownerDelivery: 'sns-email', drainId: 'drain-1' },
       );

@@ -19,6 +19,7 @@ import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { createSnsClient } from '../../lambdas/aws/sns-client';
 import type { PublishEntry } from '../../lambdas/aws/sns-wire';
 import { SnsTopicSubscriptions } from '../../lambdas/aws/subscription-reconciler-sns';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import { HANDLER_ENV } from '../../lambdas/handlers/environment';
 import { parseConfig } from '../../lambdas/hygiene/config';
@@ -124,6 +125,7 @@ describe('the sns-email drain checks the topic’s live subscriptions', () => {
         clock: () => at,
         directory,
         topicSubscriptions: topicOn(),
+        sleep: timerSleep,
       },
       // One owner per PublishBatch and per read: three owner groups, one listing.
       { ownerDelivery: 'sns-email', drainId, maxBatchEntries: 1, readBatchItems: 1 },

@@ -9,6 +9,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
 import type { OutboxEvent } from '../../lambdas/hygiene/events';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
@@ -72,6 +73,7 @@ describe('owner reach over an SNS-compatible server and a directory table', () =
         publisher: wire.publisher,
         clock: () => NOW,
         directory,
+        sleep: timerSleep,
       },
       { ownerDelivery: route, drainId: 'drain-1' },
     );

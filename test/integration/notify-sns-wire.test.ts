@@ -7,6 +7,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import type { DigestDocument } from '../../lambdas/hygiene/digest';
@@ -56,7 +57,8 @@ describe('notifications over an SNS-compatible server', () => {
         mode: 'enforce',
       },
     );
-  const drain = (at = NOW) => runNotifier({ outbox: store, publisher: wire.publisher, clock: () => at });
+  const drain = (at = NOW) =>
+    runNotifier({ outbox: store, publisher: wire.publisher, clock: () => at, sleep: timerSleep });
 
   it('routes each owner digest to that owner’s userId subscription and deletions to an audit subscription', async () => {
     await putItems(table.client, table.tableName, [

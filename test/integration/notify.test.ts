@@ -9,6 +9,7 @@ import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import {
@@ -81,7 +82,7 @@ describe('notifier over DynamoDB Local', () => {
 
   const drain = (publisher: RecordingPublisher, at = NOW, outbox: OutboxStore = store, drainId?: string) =>
     runNotifier(
-      { outbox, publisher, clock: () => at },
+      { outbox, publisher, clock: () => at, sleep: timerSleep },
       { leaseMs: 5 * MINUTE, ...(drainId !== undefined && { drainId }) },
     );
 
@@ -431,7 +432,7 @@ describe('notifier over DynamoDB Local', () => {
     };
 
     const summary = await runNotifier(
-      { outbox: store, publisher, clock: () => now },
+      { outbox: store, publisher, clock: () => now, sleep: timerSleep },
       { drainId: 'slow', leaseMs: 5 * MINUTE, readBatchItems: 1, groupConcurrency: 1, maxBatchEntries: 1 },
     );
 

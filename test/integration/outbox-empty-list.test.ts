@@ -14,6 +14,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { HYGIENE_ATTR, OUTBOX_ATTR, PURGE_PENDING_ATTR } from '../../lambdas/hygiene/data-contract';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { markRequest } from '../../lambdas/hygiene/notifier/mark';
@@ -108,7 +109,10 @@ describe('an outbox emptied by marks leaves the index (DynamoDB Local)', () => {
     ]);
     const publisher = new RecordingPublisher();
 
-    const summary = await runNotifier({ outbox: store(), publisher, clock: () => NOW }, { drainId: 'd1' });
+    const summary = await runNotifier(
+      { outbox: store(), publisher, clock: () => NOW, sleep: timerSleep },
+      { drainId: 'd1' },
+    );
 
     expect(summary).toMatchObject({ alreadyDrained: 2, eventsPublished: 1, eventsFailed: 0 });
     expect(outboxState(await getItem(table.client, table.tableName, 'pc-empty'))).toEqual(LEFT_THE_INDEX);

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { restoreCredential } from '../../cli/aws/restore';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { HYGIENE_ATTR, OUTBOX_ATTR, PURGE_PENDING_ATTR } from '../../lambdas/hygiene/data-contract';
@@ -85,7 +86,7 @@ describe('purge held back until the deletion notice is sent (DynamoDB Local)', (
     });
   const LEASE_MS = 5 * 60_000;
   const drain = (publisher: RecordingPublisher, outbox: OutboxStore = store(), at = NOW) =>
-    runNotifier({ outbox, publisher, clock: () => at }, { leaseMs: LEASE_MS });
+    runNotifier({ outbox, publisher, clock: () => at, sleep: timerSleep }, { leaseMs: LEASE_MS });
 
   it('a deletion that queues a notice holds its purge time in hygienePurgePending, not hygienePurgeAt', async () => {
     const { expired, expiring } = await seed();

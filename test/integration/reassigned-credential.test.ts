@@ -10,6 +10,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
@@ -60,7 +61,12 @@ describe.each(TRANSITION_WRITERS)('a credential reassigned with a notice pending
     expect(queued?.[OUTBOX_ATTR.owner]).toBe('alice');
     const publisher = new RecordingPublisher();
     const summary = await runNotifier(
-      { outbox: new DynamoDbOutboxStore(table.client, table.tableName), publisher, clock: () => LATER },
+      {
+        outbox: new DynamoDbOutboxStore(table.client, table.tableName),
+        publisher,
+        clock: () => LATER,
+        sleep: timerSleep,
+      },
       { drainId: 'd1' },
     );
 

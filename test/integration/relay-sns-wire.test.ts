@@ -22,6 +22,7 @@ import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { DynamoRelayLedger } from '../../lambdas/aws/relay-ledger-store';
 import { SesEmailSender } from '../../lambdas/aws/ses-email-sender';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { RELAY_METRIC } from '../../lambdas/handlers/metric-names';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { addDays, formatInstant } from '../../lambdas/hygiene/time';
@@ -153,6 +154,7 @@ describe('relay route over an SNS-compatible server: notifier → topic → rela
         publisher: wire.publisher,
         clock: () => NOW,
         directory,
+        sleep: timerSleep,
       },
       { ownerDelivery: 'relay', drainId: 'drain-1' },
     );

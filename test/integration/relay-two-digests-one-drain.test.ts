@@ -13,6 +13,7 @@ import { createRelayLedgerTable } from '../../cli/aws/create-relay-ledger-table'
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { DynamoRelayLedger } from '../../lambdas/aws/relay-ledger-store';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { reportBouncedDigest } from '../../lambdas/relay/bounced-digest';
@@ -74,7 +75,12 @@ describe('two digests for one owner in one drain, on the relay', () => {
   async function drainToQueue(): Promise<RelayRecord[]> {
     const publisher = new RecordingPublisher();
     const summary = await runNotifier(
-      { outbox: new DynamoDbOutboxStore(table.client, table.tableName), publisher, clock: () => NOW },
+      {
+        outbox: new DynamoDbOutboxStore(table.client, table.tableName),
+        publisher,
+        clock: () => NOW,
+        sleep: timerSleep,
+      },
       { drainId: 'drain-1', maxBatchEntries: 1, readBatchItems: 1 },
     );
     expect(summary).toMatchObject({ eventsFailed: 0, invalidEvents: 1 });
@@ -163,7 +169,7 @@ describe('two digests for one owner in one drain, on the relay', () => {
       NOW + 120_000,
       (email) =>
         reportBouncedDigest(
-          { ledger: deps.ledger, publisher, clock: () => NOW + 120_000, leaseMs: 60_000 },
+          { ledger: deps.ledger, publisher, clock: () => NOW + 120_000, leaseMs: 60_000, sleep: timerSleep },
           email,
         ),
     );
@@ -189,7 +195,7 @@ describe('two digests for one owner in one drain, on the relay', () => {
     const publisher = new RecordingPublisher();
 
     const outcome = await reportBouncedDigest(
-      { ledger: deps.ledger, publisher, clock: () => NOW, leaseMs: 60_000 },
+      { ledger: deps.ledger, publisher, clock: () => NOW, leaseMs: 60_000, sleep: timerSleep },
       {
         ...legacy,
         sentTo: ['bob@example.com'],

@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { RestoreConflictError, restoreCredential } from '../../cli/aws/restore';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { OUTBOX_ATTR, OUTBOX_LEASE_ATTR, OUTBOX_LEASE_ID } from '../../lambdas/hygiene/data-contract';
@@ -73,7 +74,7 @@ describe('restore while a drain holds the lease (DynamoDB Local)', () => {
       return publishBatch(messages);
     };
     const outbox = new DynamoDbOutboxStore(table.client, table.tableName, { clock: () => DRAIN_AT });
-    await runNotifier({ outbox, publisher, clock: () => DRAIN_AT }, { leaseMs: LEASE_MS });
+    await runNotifier({ outbox, publisher, clock: () => DRAIN_AT, sleep: timerSleep }, { leaseMs: LEASE_MS });
     return publisher.documents().flatMap((d) => d.events.map((e) => `${e.type} ${e.credentialId}`));
   };
   const restore = (id: string, now = RESTORE_AT) =>

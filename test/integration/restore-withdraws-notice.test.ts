@@ -16,6 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { RestoreConflictError, restoreCredential } from '../../cli/aws/restore';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { HYGIENE_ATTR, OUTBOX_ATTR, PURGE_PENDING_ATTR } from '../../lambdas/hygiene/data-contract';
@@ -55,7 +56,10 @@ describe('restore withdraws an unsent deletion notice (DynamoDB Local)', () => {
   const drain = async (client: DynamoDBDocumentClient = table.client) => {
     const publisher = new RecordingPublisher();
     const outbox = new DynamoDbOutboxStore(client, table.tableName, { clock: () => NOW + 60_000 });
-    await runNotifier({ outbox, publisher, clock: () => NOW + 60_000 }, { leaseMs: 5 * 60_000 });
+    await runNotifier(
+      { outbox, publisher, clock: () => NOW + 60_000, sleep: timerSleep },
+      { leaseMs: 5 * 60_000 },
+    );
     return publisher.documents().flatMap((d) => d.events.map((e) => `${e.type} ${e.credentialId}`));
   };
   /** An operator restores it (expired, so forced), through `client`. */

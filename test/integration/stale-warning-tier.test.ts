@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { HYGIENE_ATTR, OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
@@ -68,7 +69,12 @@ describe('stale warnings and their limit over DynamoDB Local', () => {
 
     const publisher = new RecordingPublisher();
     await runNotifier(
-      { outbox: new DynamoDbOutboxStore(table.client, table.tableName), publisher, clock: () => NOW },
+      {
+        outbox: new DynamoDbOutboxStore(table.client, table.tableName),
+        publisher,
+        clock: () => NOW,
+        sleep: timerSleep,
+      },
       { leaseMs: 300_000 },
     );
 

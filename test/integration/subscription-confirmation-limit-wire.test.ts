@@ -14,6 +14,7 @@ import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { createSnsClient } from '../../lambdas/aws/sns-client';
 import { SnsTopicSubscriptions } from '../../lambdas/aws/subscription-reconciler-sns';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { planOwnerImport } from '../../lambdas/hygiene/owner-import';
 import { MAX_CONFIRMATION_EMAILS } from '../../lambdas/hygiene/subscription-confirmations';
@@ -84,6 +85,7 @@ describe('the limit of confirmation emails over an SNS-compatible server and Dyn
         publisher: wire.publisher,
         clock: () => NOW,
         directory,
+        sleep: timerSleep,
       },
       { ownerDelivery: 'sns-email', drainId: 'drain-1' },
     );

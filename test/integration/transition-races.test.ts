@@ -15,6 +15,7 @@ import { BatchExecuteStatementCommand, UpdateCommand } from '@aws-sdk/lib-dynamo
 import { describe, expect, it } from 'vitest';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { transitionStatement, transitionUpdate, transitionWrite } from '../../lambdas/aws/transition-write';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { parseCredential } from '../../lambdas/hygiene/credential';
@@ -222,7 +223,12 @@ describe.each(TRANSITION_WRITERS)('the transition write races (%s)', (name, crea
     expect.soft(queued?.[OUTBOX_ATTR.owner]).toBe('alice');
     const publisher = new RecordingPublisher();
     await runNotifier(
-      { outbox: new DynamoDbOutboxStore(table.client, table.tableName), publisher, clock: () => later },
+      {
+        outbox: new DynamoDbOutboxStore(table.client, table.tableName),
+        publisher,
+        clock: () => later,
+        sleep: timerSleep,
+      },
       { drainId: 'd1' },
     );
 

@@ -13,6 +13,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SNS_LIMITS, snsLimits } from '../../lambdas/aws/sns-wire';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import type { OutboxEvent } from '../../lambdas/hygiene/events';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import { UNREACHABLE_REASON_TEXT } from '../../lambdas/hygiene/unreachable-report';
@@ -58,7 +59,7 @@ async function sentPart(ledger = new MemoryRelayLedger()): Promise<MemoryRelayLe
 }
 
 function deps(ledger: MemoryRelayLedger, publisher = new RecordingPublisher()) {
-  return { ledger, publisher, clock: () => NOW, leaseMs: 60_000 };
+  return { ledger, publisher, clock: () => NOW, leaseMs: 60_000, sleep: timerSleep };
 }
 
 /** The documents (as `sqs` receives them) and email texts a publisher delivered. */

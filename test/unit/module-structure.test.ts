@@ -6,11 +6,14 @@
  * "below" should hold what both need); the domain
  * (`lambdas/hygiene/`) stays pure: it imports only its own modules, `node:crypto`
  * and the pure parsing libraries listed here — no AWS SDK, no adapter, no
- * handler, no CLI, no I/O; and every import points the way the README's
+ * handler, no CLI, no I/O; the domain, the relay and the rendering start no
+ * timer (`setTimeout`, `setInterval`, `setImmediate`: they wait through the
+ * callers' `sleep` port, the real one being `lambdas/aws/timer-sleep.ts`);
+ * and every import points the way the README's
  * layering does ({@link ALLOWED_IMPORTS}: folder → what it may import), so a
  * use case that reaches for a flag, or `lib/` for more of the Lambdas than
- * the plain data it reads, fails here by name. Reads the source files' import
- * lines; no build.
+ * the plain data it reads, fails here by name. Reads the source files' text
+ * (import lines, timer calls); no build.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -157,11 +160,28 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-function specifiers(file: string): string[] {
-  const source = readFileSync(file, 'utf8')
+/** A source file's text without its comments (block comments, and lines that are a `//` comment). */
+function codeOf(file: string): string {
+  return readFileSync(file, 'utf8')
     .replace(/\/\*[\s\S]*?\*\//g, '')
     .replace(/^\s*\/\/.*$/gm, '');
-  return [...source.matchAll(IMPORT)].map((match) => match[1] ?? match[2] ?? '');
+}
+
+function specifiers(file: string): string[] {
+  return [...codeOf(file).matchAll(IMPORT)].map((match) => match[1] ?? match[2] ?? '');
+}
+
+/** The folders that hold no timer: the domain, and the pure layers over it (README, "Architecture"). */
+const TIMERLESS_DIRS = [DOMAIN_LAYER, RENDER, RELAY];
+/** A timer started: the waits are the callers' `sleep` port (the real one is `lambdas/aws/timer-sleep.ts`). */
+const TIMER_CALL = /\b(?:setTimeout|setInterval|setImmediate)\s*\(/g;
+
+/** Every timer started in {@link TIMERLESS_DIRS}, as `file: call`. */
+function timerCalls(files: readonly string[]): string[] {
+  return files
+    .map((file) => relative(ROOT, file))
+    .filter((from) => TIMERLESS_DIRS.some((dir) => from.startsWith(dir)))
+    .flatMap((from) => [...codeOf(join(ROOT, from)).matchAll(TIMER_CALL)].map((m) => `${from}: ${m[0]}`));
 }
 
 /** The source file a relative specifier names (`.ts`, `.tsx`, or a folder's `index.ts`), or `undefined`. */
@@ -289,6 +309,12 @@ describe('module structure', () => {
     expect(wrong('lib/hygiene-grants.ts', 'lambdas/hygiene/data-contract.ts')).toEqual([]);
     expect(wrong('cli/jsonl.ts', 'cli/usage-error.ts')).toEqual([]);
     expect(wrong('test/unit/x.test.ts', 'cli/options/by-option.ts')).toEqual([]);
+  });
+
+  it('starts no timer in the domain, the relay or the rendering (the wait is the sleep port)', () => {
+    const files = [...graph.keys()];
+    expect(files.filter((f) => relative(ROOT, f).startsWith(RELAY)).length).toBeGreaterThan(0);
+    expect(timerCalls(files)).toEqual([]);
   });
 
   it('keeps the domain pure: only its own modules, node:crypto and pure parsing libraries', () => {

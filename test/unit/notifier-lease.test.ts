@@ -7,6 +7,7 @@
  * report; reads and marks are one call per chunk.
  */
 import { describe, expect, it } from 'vitest';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import type { LeaseRequest, MarkRequest } from '../../lambdas/hygiene/outbox-ports';
 import { requireInstant } from '../../lambdas/hygiene/time';
@@ -54,7 +55,7 @@ describe('the drain lease', () => {
     const publisher = new RecordingPublisher();
 
     const summary = await runNotifier(
-      { outbox, publisher, clock: () => T0 },
+      { outbox, publisher, clock: () => T0, sleep: timerSleep },
       { drainId: 'd1', readBatchItems: 20 },
     );
 
@@ -71,7 +72,12 @@ describe('the drain lease', () => {
   it('takes no lease and makes no write when the outbox is empty', async () => {
     const { outbox, leases } = recordingOutbox();
 
-    const summary = await runNotifier({ outbox, publisher: new RecordingPublisher(), clock: () => T0 });
+    const summary = await runNotifier({
+      outbox,
+      publisher: new RecordingPublisher(),
+      clock: () => T0,
+      sleep: timerSleep,
+    });
 
     expect(summary).toMatchObject({ pendingItems: 0, eventsPublished: 0 });
     expect(leases).toEqual([]);
@@ -83,8 +89,14 @@ describe('the drain lease', () => {
     await outbox.acquireLease({ drainId: 'other', now: T0, leaseUntil: T0 + 5 * MINUTE });
     const publisher = new RecordingPublisher();
 
-    const held = await runNotifier({ outbox, publisher, clock: () => T0 + MINUTE }, { drainId: 'd2' });
-    const lapsed = await runNotifier({ outbox, publisher, clock: () => T0 + 5 * MINUTE }, { drainId: 'd3' });
+    const held = await runNotifier(
+      { outbox, publisher, clock: () => T0 + MINUTE, sleep: timerSleep },
+      { drainId: 'd2' },
+    );
+    const lapsed = await runNotifier(
+      { outbox, publisher, clock: () => T0 + 5 * MINUTE, sleep: timerSleep },
+      { drainId: 'd3' },
+    );
 
     expect(held).toMatchObject({ pendingItems: 3, claimConflicts: 3, eventsPublished: 0 });
     expect(reads).toHaveLength(1);
@@ -100,7 +112,7 @@ describe('the drain lease', () => {
     };
     const publisher = new RecordingPublisher();
 
-    const summary = await runNotifier({ outbox, publisher, clock: () => T0 });
+    const summary = await runNotifier({ outbox, publisher, clock: () => T0, sleep: timerSleep });
 
     expect(summary).toMatchObject({ pendingItems: 2, claimConflicts: 0, storeErrors: 1, eventsPublished: 0 });
     expect(publisher.calls).toEqual([]);
@@ -115,7 +127,7 @@ describe('the drain lease', () => {
     };
 
     const summary = await runNotifier(
-      { outbox, publisher: new RecordingPublisher(), clock: () => T0 },
+      { outbox, publisher: new RecordingPublisher(), clock: () => T0, sleep: timerSleep },
       { drainId: 'd1', leaseMs: 5 * MINUTE },
     );
 
@@ -138,7 +150,7 @@ describe('the drain lease', () => {
     };
 
     const summary = await runNotifier(
-      { outbox, publisher, clock: () => now },
+      { outbox, publisher, clock: () => now, sleep: timerSleep },
       { drainId: 'd1', leaseMs: 5 * MINUTE, readBatchItems: 10, groupConcurrency: 1 },
     );
 
@@ -195,7 +207,7 @@ describe('the drain lease', () => {
       };
 
       const summary = await runNotifier(
-        { outbox, publisher, clock: () => now, directory },
+        { outbox, publisher, clock: () => now, directory, sleep: timerSleep },
         { drainId: 'd1', leaseMs: 5 * MINUTE, readBatchItems: 1, maxBatchEntries: 1, groupConcurrency: 1 },
       );
 
@@ -243,7 +255,7 @@ describe('the drain lease', () => {
       };
 
       const summary = await runNotifier(
-        { outbox, publisher, clock: () => now, directory },
+        { outbox, publisher, clock: () => now, directory, sleep: timerSleep },
         { drainId: 'd1', leaseMs: 5 * MINUTE },
       );
 
@@ -272,7 +284,7 @@ describe('the drain lease', () => {
       };
 
       const summary = await runNotifier(
-        { outbox, publisher, clock: () => T0, directory, remainingMs: () => remaining },
+        { outbox, publisher, clock: () => T0, directory, remainingMs: () => remaining, sleep: timerSleep },
         { drainId: 'd1', leaseMs: 5 * MINUTE },
       );
 

@@ -8,6 +8,7 @@
  * the rule given (`mailboxKey`: a domain in Punycode or Unicode is one).
  */
 import { describe, expect, it } from 'vitest';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { runNotifier, SubscriptionListingError } from '../../lambdas/hygiene/notifier';
 import {
   isSubscribedLive,
@@ -163,6 +164,7 @@ describe('runNotifier with the topic’s subscriptions', () => {
           directory,
           ...(listing !== undefined && { topicSubscriptions: listing }),
           ...(remainingMs !== undefined && { remainingMs }),
+          sleep: timerSleep,
         },
         // Groups of 2 owners: several chunks, one listing.
         { ownerDelivery, maxBatchEntries: 2, readBatchItems: 2 },
@@ -238,7 +240,7 @@ describe('runNotifier with the topic’s subscriptions', () => {
     const publisher = new RecordingPublisher();
 
     const summary = await runNotifier(
-      { outbox, publisher, clock: () => NOW, directory, topicSubscriptions: listing },
+      { outbox, publisher, clock: () => NOW, directory, topicSubscriptions: listing, sleep: timerSleep },
       { ownerDelivery: 'sns-email' },
     );
 
@@ -277,6 +279,7 @@ describe('runNotifier with the topic’s subscriptions', () => {
         clock: () => NOW,
         directory: new InMemoryOwnerDirectory(),
         topicSubscriptions: idle,
+        sleep: timerSleep,
       },
       {},
     );

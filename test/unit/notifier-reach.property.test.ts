@@ -10,6 +10,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PublishEntry } from '../../lambdas/aws/sns-wire';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import type { OutboxEvent } from '../../lambdas/hygiene/events';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import {
@@ -115,7 +116,7 @@ describe('owner reach (property)', () => {
           let now = T0;
           const drain = () =>
             runNotifier(
-              { outbox, publisher, clock: () => now, directory },
+              { outbox, publisher, clock: () => now, directory, sleep: timerSleep },
               { leaseMs: LEASE, ownerDelivery: route },
             );
           for (const [i, s] of steps.entries()) {

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { PublishEntry } from '../../lambdas/aws/sns-wire';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import type { OutboxEvent } from '../../lambdas/hygiene/events';
 import { type NotifierOptions, runNotifier } from '../../lambdas/hygiene/notifier';
 import {
@@ -28,7 +29,10 @@ function setup(directory?: InMemoryOwnerDirectory) {
   const publisher = new RecordingPublisher();
   let now = NOW;
   const drain = (options: NotifierOptions = {}) =>
-    runNotifier({ outbox, publisher, clock: () => now, ...(directory && { directory }) }, options);
+    runNotifier(
+      { outbox, publisher, clock: () => now, ...(directory && { directory }), sleep: timerSleep },
+      options,
+    );
   const advance = (ms: number) => {
     now += ms;
   };

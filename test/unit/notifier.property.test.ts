@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import type { OutboxEvent } from '../../lambdas/hygiene/events';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { InMemoryOutbox, outboxEvent, RecordingPublisher } from './outbox-fakes';
@@ -65,7 +66,7 @@ describe('runNotifier under faults (property)', () => {
                 }
               : undefined;
             if (s.crash) crashes++;
-            await runNotifier({ outbox, publisher, clock: () => now }, { leaseMs: LEASE });
+            await runNotifier({ outbox, publisher, clock: () => now, sleep: timerSleep }, { leaseMs: LEASE });
             now += s.gap * 60_000;
           }
           // Then SNS is healthy and the process stays up: drains catch up.
@@ -74,7 +75,7 @@ describe('runNotifier under faults (property)', () => {
           outbox.beforeMark = undefined;
           for (let i = 0; i < 4 && outbox.pendingEvents().length > 0; i++) {
             now += LEASE;
-            await runNotifier({ outbox, publisher, clock: () => now }, { leaseMs: LEASE });
+            await runNotifier({ outbox, publisher, clock: () => now, sleep: timerSleep }, { leaseMs: LEASE });
           }
 
           expect(outbox.pendingEvents()).toEqual([]);

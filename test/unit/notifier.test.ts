@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SNS_BATCH_MAX_ENTRIES, SNS_MESSAGE_LIMIT_BYTES } from '../../lambdas/aws/sns-wire';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import type { OutboxEvent } from '../../lambdas/hygiene/events';
 import {
   batchEntries,
@@ -31,7 +32,7 @@ function setup() {
     },
   };
   const drain = (options: Parameters<typeof runNotifier>[1] = {}) =>
-    runNotifier({ outbox, publisher, clock: () => now }, options);
+    runNotifier({ outbox, publisher, clock: () => now, sleep: timerSleep }, options);
   return { outbox, publisher, clock, drain };
 }
 
@@ -242,7 +243,7 @@ describe('runNotifier', () => {
   it('sends each event once when two drains run at the same time', async () => {
     const { outbox, publisher } = setup();
     const events = seedOwners(outbox, 15, 2);
-    const deps = { outbox, publisher, clock: () => T0 };
+    const deps = { outbox, publisher, clock: () => T0, sleep: timerSleep };
 
     const [a, b] = await Promise.all([
       runNotifier(deps, { drainId: 'a' }),
@@ -340,7 +341,13 @@ describe('runNotifier', () => {
     const { outbox, publisher } = setup();
     seedOwners(outbox, 3);
 
-    const summary = await runNotifier({ outbox, publisher, clock: () => T0, remainingMs: () => 10_000 });
+    const summary = await runNotifier({
+      outbox,
+      publisher,
+      clock: () => T0,
+      remainingMs: () => 10_000,
+      sleep: timerSleep,
+    });
 
     expect(summary).toMatchObject({ status: 'incomplete', pendingItems: 3, eventsPublished: 0 });
     expect(publisher.calls).toEqual([]);

@@ -12,6 +12,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { previewDrain } from '../../cli/use-cases/preview-drain';
 import type { PublishEntry } from '../../lambdas/aws/sns-wire';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import type { OutboxEvent } from '../../lambdas/hygiene/events';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { requireInstant } from '../../lambdas/hygiene/time';
@@ -57,7 +58,10 @@ describe('notify --dry-run and an event too large for any message', () => {
     const preview = await previewDrain({ outbox, now: NOW, directory, ownerDelivery: 'sns-email' });
 
     const publisher = new RecordingPublisher();
-    const drained = await runNotifier({ outbox, publisher, clock: () => NOW, directory }, {});
+    const drained = await runNotifier(
+      { outbox, publisher, clock: () => NOW, directory, sleep: timerSleep },
+      {},
+    );
     const sent = publisher.delivered;
     expect(preview.entries.map(audienceOf)).toEqual(sent.map(audienceOf));
     const reportOf = (entries: readonly PublishEntry[]) =>

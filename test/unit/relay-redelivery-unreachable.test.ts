@@ -10,6 +10,7 @@
  * that email's bounce.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import { reportBouncedDigest } from '../../lambdas/relay/bounced-digest';
 import { digestFromSnsEnvelope } from '../../lambdas/relay/digest-message';
@@ -133,7 +134,7 @@ describe('a redelivery for an owner unreachable since the drain', () => {
     // Then SES reports the crashed sender's email bounced.
     const publisher = new RecordingPublisher();
     const bounce = await reportBouncedDigest(
-      { ledger, publisher, clock: () => now, leaseMs: 60_000 },
+      { ledger, publisher, clock: () => now, leaseMs: 60_000, sleep: timerSleep },
       {
         ...digestPartFromTags(
           Object.fromEntries(Object.entries(email?.tags ?? {}).map(([k, v]) => [k, [v]])),

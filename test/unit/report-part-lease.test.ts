@@ -10,6 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { PublishEntry } from '../../lambdas/aws/sns-wire';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { type NotifierOptions, runNotifier } from '../../lambdas/hygiene/notifier';
 import { requireInstant } from '../../lambdas/hygiene/time';
 import { InMemoryOutbox, outboxEvent, RecordingPublisher } from './outbox-fakes';
@@ -75,7 +76,7 @@ describe('the lease after a report sent in part', () => {
     publisher.failEntry = (entry) => (audienceOf(entry) === 'admin' ? 'InternalError' : undefined);
 
     const summary = await runNotifier(
-      { outbox, publisher, clock: () => T0, directory: new InMemoryOwnerDirectory([]) },
+      { outbox, publisher, clock: () => T0, directory: new InMemoryOwnerDirectory([]), sleep: timerSleep },
       { drainId: 'd1', leaseMs: LEASE_MS },
     );
 
@@ -97,7 +98,13 @@ describe('the lease after a report sent in part', () => {
     publisher.failEntry = (entry) => (audienceOf(entry) === 'admin' ? 'InternalError' : undefined);
 
     const summary = await runNotifier(
-      { outbox, publisher, clock: () => T0, directory: new InMemoryOwnerDirectory([reachableOwner('bob')]) },
+      {
+        outbox,
+        publisher,
+        clock: () => T0,
+        directory: new InMemoryOwnerDirectory([reachableOwner('bob')]),
+        sleep: timerSleep,
+      },
       { drainId: 'd1', leaseMs: LEASE_MS },
     );
 

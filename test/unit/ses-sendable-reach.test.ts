@@ -13,6 +13,7 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SesEmailSender } from '../../lambdas/aws/ses-email-sender';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { type OwnerRecord, reachabilityOf } from '../../lambdas/hygiene/owner-directory';
 import { requireInstant } from '../../lambdas/hygiene/time';
@@ -106,7 +107,7 @@ describe('the drain with the SES rule (NotifierDeps.sendable)', () => {
       const now = requireInstant('2026-11-26T02:00:00.000Z', 'now');
 
       const summary = await runNotifier(
-        { outbox, publisher, clock: () => now, directory, sendable: isSesSendable },
+        { outbox, publisher, clock: () => now, directory, sendable: isSesSendable, sleep: timerSleep },
         { ownerDelivery: 'relay', drainId: 'd1' },
       );
 

@@ -10,6 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PublishBatchTooLargeError, SnsPublisher } from '../../lambdas/aws/sns-publisher';
 import { type PublishEntry, publishEntryBytes, SNS_MESSAGE_LIMIT_BYTES } from '../../lambdas/aws/sns-wire';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import type { OutgoingMessage } from '../../lambdas/hygiene/message';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { requireInstant } from '../../lambdas/hygiene/time';
@@ -128,7 +129,7 @@ describe('runNotifier through SnsPublisher (SNS mocked at the client boundary)',
     seed(outbox, 23, 'd'.repeat(256), 30);
     const publisher = new SnsPublisher(new SNSClient({ region: 'eu-west-1' }), TOPIC);
 
-    const summary = await runNotifier({ outbox, publisher, clock: () => NOW });
+    const summary = await runNotifier({ outbox, publisher, clock: () => NOW, sleep: timerSleep });
 
     const calls = sns.commandCalls(PublishBatchCommand).map((c) => c.args[0].input);
     expect(summary.eventsPublished).toBe(23 * 30);
@@ -174,6 +175,7 @@ describe('runNotifier through SnsPublisher (SNS mocked at the client boundary)',
       outbox,
       publisher: new SnsPublisher(new SNSClient({ region: 'eu-west-1' }), TOPIC),
       clock: () => NOW,
+      sleep: timerSleep,
     });
 
     // Owner groups drain concurrently, so the calls may complete in any order.
@@ -209,9 +211,9 @@ describe('runNotifier through SnsPublisher (SNS mocked at the client boundary)',
     seed(outbox, 3);
     const publisher = new SnsPublisher(new SNSClient({ region: 'eu-west-1' }), TOPIC);
 
-    const first = await runNotifier({ outbox, publisher, clock: () => NOW });
-    const second = await runNotifier({ outbox, publisher, clock: () => NOW });
-    const third = await runNotifier({ outbox, publisher, clock: () => NOW });
+    const first = await runNotifier({ outbox, publisher, clock: () => NOW, sleep: timerSleep });
+    const second = await runNotifier({ outbox, publisher, clock: () => NOW, sleep: timerSleep });
+    const third = await runNotifier({ outbox, publisher, clock: () => NOW, sleep: timerSleep });
 
     expect(first).toMatchObject({ eventsPublished: 2, eventsFailed: 1 });
     expect(second).toMatchObject({ eventsPublished: 1, eventsFailed: 0 });

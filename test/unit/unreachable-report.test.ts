@@ -16,6 +16,7 @@ import {
   snsEntryFields,
   snsLimits,
 } from '../../lambdas/aws/sns-wire';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { EVENT_TYPES } from '../../lambdas/hygiene/events';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import type { UnreachableReason } from '../../lambdas/hygiene/owner-directory';
@@ -489,7 +490,7 @@ describe('the owner-unreachable report through SnsPublisher (SNS mocked at the c
     const publisher = new SnsPublisher(new SNSClient({ region: 'eu-west-1' }), TOPIC);
 
     const summary = await runNotifier(
-      { outbox, publisher, clock: () => NOW, directory: new InMemoryOwnerDirectory() },
+      { outbox, publisher, clock: () => NOW, directory: new InMemoryOwnerDirectory(), sleep: timerSleep },
       { drainId: 'drain-1' },
     );
 

@@ -16,10 +16,9 @@
  * listing comes through a port.
  */
 import { OWNER_SUBSCRIPTION_PROTOCOL } from '../data-contract';
+import { type MailboxKey, normalizeEmail } from '../email-address-rules';
 import { describeError } from '../errors';
 import {
-  type MailboxKey,
-  normalizeEmail,
   type OwnerDeliveryRoute,
   type OwnerRecord,
   type Reachability,

@@ -7,8 +7,8 @@
  * a `publishBatch` call carries at most one message per recipient ({@link recipientOf}), and two calls carrying
  * the same recipient start at least {@link RECIPIENT_SPACING_MS} apart, so no recipient is sent more than
  * {@link RECIPIENT_MESSAGES_PER_SECOND} messages in any second. A {@link RecipientPacer} remembers, for one drain
- * (or one bounce report), when each recipient may next be sent to; the wait itself is the caller's port (`sleep`).
- * Pure but for {@link timerSleep}, the default wait of a caller that gives none.
+ * (or one bounce report), when each recipient may next be sent to; the wait itself is the caller's port (`sleep`:
+ * the handlers and the CLI pass the timer of `lambdas/aws/timer-sleep.ts`). Pure: no timer, no I/O.
  */
 import type { NotificationMessage } from '../message';
 
@@ -90,12 +90,4 @@ export class RecipientPacer {
   arrived(turn: PacedTurn): void {
     this.reached = Math.max(this.reached, turn.at);
   }
-}
-
-/**
- * The default wait: a timer, the one real sleep of the code base (the notifier's and the bounce report's pacing, the
- * adapters' and the CLI's retry backoffs). Handlers and the CLI use it; tests pass a fake that advances their clock.
- */
-export function timerSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

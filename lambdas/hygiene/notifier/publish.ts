@@ -16,7 +16,7 @@ import type { OutgoingMessage } from '../message';
 import type { FailedEntry, NotificationPublisher } from '../outbox-ports';
 import { mapWithConcurrency } from '../task-pool';
 import type { DrainContext, DrainState } from './drain-state';
-import { RECIPIENT_MESSAGES_PER_SECOND, type RecipientPacer, recipientOf, timerSleep } from './pacing';
+import { RECIPIENT_MESSAGES_PER_SECOND, type RecipientPacer, recipientOf } from './pacing';
 import type { OwnerDigest } from './render';
 
 /**
@@ -164,7 +164,7 @@ export async function publishMessages(
     pacing: {
       pacer: settings.pacer,
       clock: deps.clock,
-      sleep: deps.sleep ?? timerSleep,
+      sleep: deps.sleep,
       ...(deps.remainingMs !== undefined && { remainingMs: deps.remainingMs }),
     },
   });

@@ -3,9 +3,10 @@
  * and what it reports. Kept apart from the phases so the use case, the
  * handler and the CLI share one definition. Pure types.
  */
+
+import type { MailboxKey } from '../email-address-rules';
 import type { NotificationPublisher, OutboxStore } from '../outbox-ports';
 import type {
-  MailboxKey,
   OwnerDeliveryRoute,
   OwnerDirectory,
   SendableAddress,
@@ -25,10 +26,11 @@ export interface NotifierDeps {
   /**
    * Waits `ms` milliseconds: the pause between two publishes to one recipient (the admins, an owner), so no email
    * subscription is sent more than SNS allows (docs/notifications.md, "Size limits, splitting, batching and
-   * pacing"). A wait that would end past `remainingMs` is not taken: those messages stay pending. Tests pass one
-   * that advances their fake clock. @default a timer (`timerSleep`, `notifier/pacing.ts`)
+   * pacing"). A wait that would end past `remainingMs` is not taken: those messages stay pending. The handler and
+   * the CLI pass the timer (`timerSleep`, `lambdas/aws/timer-sleep.ts`: the domain holds none); tests pass one that
+   * advances their fake clock.
    */
-  readonly sleep?: (ms: number) => Promise<void>;
+  readonly sleep: (ms: number) => Promise<void>;
   /**
    * The owner directory: judges whether each owner is reachable on the route
    * (docs/notifications.md, "Owner reach"). Absent, or never imported: every

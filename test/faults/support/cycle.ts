@@ -8,6 +8,7 @@ import { sweepTransitionWriter } from '../../../lambdas/aws/batched-transition-w
 import { DynamoDbCheckpointStore } from '../../../lambdas/aws/checkpoint-store';
 import { DynamoDbCredentialScanner } from '../../../lambdas/aws/credential-scanner';
 import { DynamoDbOutboxStore } from '../../../lambdas/aws/outbox-store';
+import { timerSleep } from '../../../lambdas/aws/timer-sleep';
 import { type HygieneConfig, parseConfig } from '../../../lambdas/hygiene/config';
 import { type NotifierDeps, runNotifier } from '../../../lambdas/hygiene/notifier';
 import { runSweep, type SweepDeps } from '../../../lambdas/hygiene/sweep';
@@ -67,6 +68,7 @@ export function realNotifierDeps(table: TestTable, ledger: Ledger, clock: () => 
     outbox: new DynamoDbOutboxStore(table.client, table.tableName, { pageSize: 8 }),
     publisher: ledger.publisher(new RecordingPublisher()),
     clock,
+    sleep: timerSleep,
   };
 }
 

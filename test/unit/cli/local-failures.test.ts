@@ -22,6 +22,7 @@ import {
   writeLocalResult,
 } from '../../../cli/commands/local';
 import { EXIT_CODE } from '../../../cli/exit-codes';
+import { timerSleep } from '../../../lambdas/aws/timer-sleep';
 import { DEFAULT_CONFIG, parseConfig } from '../../../lambdas/hygiene/config';
 import { runNotifier } from '../../../lambdas/hygiene/notifier';
 import { PostureAccumulator } from '../../../lambdas/hygiene/posture';
@@ -87,6 +88,7 @@ async function cycleResult(
     outbox: new InMemoryOutbox(),
     publisher: new RecordingPublisher(),
     clock: () => NOW,
+    sleep: timerSleep,
   });
   return {
     summary,
