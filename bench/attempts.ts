@@ -5,6 +5,7 @@
  * error once it gives up; the metering middlewares sit above that step
  * (they need the command's input and output), so they read it there.
  */
+import { timerSleep } from '../lambdas/aws/timer-sleep';
 
 /** Attempts the SDK made for one call, from its output or error (`$metadata.attempts`); 1 when it does not say. */
 export function attemptsOf(outputOrError: unknown): number {
@@ -24,9 +25,6 @@ export function attemptsWaitMs(attempts: number, rttMs: number, draw?: (attempt:
   return wait;
 }
 
-/** Resolves after `ms` milliseconds. */
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Waits {@link attemptsWaitMs} of a call's attempts (nothing when it comes to 0). */
 export async function waitAttempts(
   attempts: number,
@@ -34,5 +32,5 @@ export async function waitAttempts(
   draw?: (attempt: number) => number,
 ): Promise<void> {
   const ms = attemptsWaitMs(attempts, rttMs, draw);
-  if (ms > 0) await sleep(ms);
+  if (ms > 0) await timerSleep(ms);
 }

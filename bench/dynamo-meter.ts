@@ -23,7 +23,8 @@
  * arm's wall time goes ({@link scanTimeline}).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { attemptsOf, sleep, waitAttempts } from './attempts';
+import { timerSleep } from '../lambdas/aws/timer-sleep';
+import { attemptsOf, waitAttempts } from './attempts';
 import type { LatencySampler, RequestShape } from './latency-model';
 import { PartiqlCapacityEstimator, type PricedWrite, pricedWrites } from './partiql-capacity';
 
@@ -306,7 +307,7 @@ function addMeteringMiddleware(
         consistentRead: input.ConsistentRead === true,
       };
       try {
-        if (rttMs > 0) await sleep(rttMs);
+        if (rttMs > 0) await timerSleep(rttMs);
         const result = await next(metered);
         const output = result.output as Record<string, unknown> & { ConsumedCapacity?: unknown };
         const attempts = attemptsOf(output);

@@ -12,7 +12,8 @@
 import { randomUUID } from 'node:crypto';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { createSnsClient } from '../lambdas/aws/sns-client';
-import { attemptsOf, sleep, waitAttempts } from './attempts';
+import { timerSleep } from '../lambdas/aws/timer-sleep';
+import { attemptsOf, waitAttempts } from './attempts';
 import type { LatencySampler, RequestShape } from './latency-model';
 import { measurementEndpoint, type SnsTotals, takeSnsTotals } from './sns-server';
 import type { SnsServerLocation } from './sns-server-process';
@@ -45,7 +46,7 @@ export function createBenchSnsClient(
         items: input.PublishBatchRequestEntries?.length ?? 0,
       };
       const draw = latency && (() => latency(shape));
-      if (rttMs > 0) await sleep(rttMs);
+      if (rttMs > 0) await timerSleep(rttMs);
       try {
         const result = await next(args);
         await waitAttempts(attemptsOf(result.output), rttMs, draw);

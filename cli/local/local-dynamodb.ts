@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
 
 /** A running DynamoDB Local. */
 export interface DynamoDbLocal {
@@ -102,8 +103,6 @@ async function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
   return new Promise((resolve) => {
@@ -190,6 +189,6 @@ export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}
         `DynamoDB Local did not answer on ${endpoint} within ${options.startTimeoutMs ?? 30_000} ms: ${stderr.trim() || 'no output'}`,
       );
     }
-    await sleep(100);
+    await timerSleep(100);
   }
 }

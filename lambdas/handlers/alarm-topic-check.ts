@@ -8,7 +8,7 @@
  * listing still running then is left behind, reported as out of time, and starts no further page.
  */
 import { errorText } from '../hygiene/errors';
-import type { TopicSubscriptionListing } from '../hygiene/subscription-ports';
+import { TopicListingStoppedError, type TopicSubscriptionListing } from '../hygiene/subscription-ports';
 import type { AlarmTopicReach } from '../render/alarm-topic-text';
 
 /**
@@ -55,7 +55,10 @@ export async function checkAlarmTopic(
     const confirmed = subscriptions.filter((s) => !s.pending).length;
     return { status: 'checked', topicArn, confirmed, pending: subscriptions.length - confirmed };
   } catch (error: unknown) {
-    return { status: 'unchecked', topicArn, error: errorText(error) };
+    // The listing stopped at the same deadline before the timer fired: the check ran out of time all the same.
+    const failure =
+      error instanceof TopicListingStoppedError ? new AlarmTopicCheckTimeoutError(timeoutMs) : error;
+    return { status: 'unchecked', topicArn, error: errorText(failure) };
   } finally {
     clearTimeout(timer);
   }

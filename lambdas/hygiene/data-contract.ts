@@ -171,7 +171,8 @@ export const OUTBOX_LEASE_ATTR = {
 // ---------------------------------------------------------------------------
 // Owner directory table (a separate table; docs/data-model.md, "Owner
 // directory"). Maintained with the owner directory work: `lambdas/aws/
-// owner-directory-table.ts` and `owner-directory-store.ts` read these names.
+// owner-directory-table-definition.ts` and the `owner-directory-*.ts` store
+// modules beside it read these names.
 // ---------------------------------------------------------------------------
 
 /**

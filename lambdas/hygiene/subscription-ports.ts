@@ -22,7 +22,7 @@ export interface TopicSubscriptions {
    * email subscriptions: every one (the reconciler), or with
    * {@link TopicListOptions.atAddresses} only the owner email subscriptions at
    * those addresses (`owners unsubscribe`), the others dropped unread.
-   * @throws {TopicListingStoppedError} when {@link TopicListOptions.remainingMs} ran out before every page was
+   * @throws {TopicListingStoppedError} when {@link TopicListingBudget.remainingMs} ran out before every page was
    *   listed and every subscription read
    */
   list(options?: TopicListOptions): Promise<readonly TopicSubscription[]>;
@@ -58,14 +58,24 @@ export interface TopicSubscriptionListing {
   listUnread(budget?: TopicListingBudget): Promise<readonly TopicSubscription[]>;
 }
 
-/** The time budget of a listing of the topic's pages alone ({@link TopicSubscriptionListing.listUnread}). */
+/**
+ * The time budget of a listing of the topic ({@link TopicSubscriptionListing.listUnread}, and
+ * {@link TopicSubscriptions.list} through {@link TopicListOptions}).
+ */
 export interface TopicListingBudget {
-  /** The time left (ms), read before each page; absent: no deadline. */
+  /**
+   * The time left in the caller's budget (ms: the reconciler's `ReconcilerDeps.remainingMs`, the notifier's drain
+   * budget, the sweep's alarm topic check's time), read before each page of the listing (SNS:
+   * `ListSubscriptionsByTopic`, 100 subscriptions a page) and, in `list`, before each subscription's attribute read
+   * (SNS: `GetSubscriptionAttributes`). Once it reads 0 or less ({@link budgetSpentCheck}) no page and no read
+   * starts: the reads in flight end, and the listing throws {@link TopicListingStoppedError} instead of returning
+   * part of the topic. Absent: no deadline.
+   */
   readonly remainingMs?: () => number;
 }
 
 /** Which subscriptions {@link TopicSubscriptions.list} reads. */
-export interface TopicListOptions {
+export interface TopicListOptions extends TopicListingBudget {
   /**
    * Only the subscriptions of protocol `email` (`OWNER_SUBSCRIPTION_PROTOCOL`)
    * whose endpoint is one of these addresses' mailboxes, both sides compared
@@ -84,14 +94,6 @@ export interface TopicListOptions {
    * found for `bob@xn--bcher-kva.example`.
    */
   readonly mailboxKey?: MailboxKey;
-  /**
-   * The time left in the caller's budget (ms; the reconciler's `ReconcilerDeps.remainingMs`), read before each
-   * page of the listing (SNS: `ListSubscriptionsByTopic`, 100 subscriptions a page) and each subscription's
-   * attribute read (SNS: `GetSubscriptionAttributes`). Once it reads 0 or less ({@link budgetSpentCheck}) no page
-   * and no read starts: the reads in flight end, and `list` throws {@link TopicListingStoppedError} instead of
-   * returning part of the topic. Absent: no deadline.
-   */
-  readonly remainingMs?: () => number;
 }
 
 /** How far {@link TopicSubscriptions.list} got before its time budget ran out ({@link TopicListingStoppedError}). */
@@ -122,8 +124,7 @@ export class TopicListingStoppedError extends Error implements TopicListingProgr
   readonly read: number;
   constructor(progress: TopicListingProgress) {
     super(
-      `The time budget ran out before the topic's subscriptions were listed and read: ${listingProgressText(progress)}. ` +
-        'A partial listing is never planned from: nothing was planned or changed.',
+      `The time budget ran out before the topic's subscriptions were listed and read: ${listingProgressText(progress)}`,
     );
     this.listed = progress.listed;
     this.listingFinished = progress.listingFinished;
@@ -145,7 +146,7 @@ export function listingProgressText({ listed, listingFinished, read }: TopicList
 /**
  * The check of a time budget before each SNS call it bounds: true from the first time `remainingMs` reads 0 or
  * less, and from then on (once spent, no later call starts); never true without a budget. The reconciler's
- * operations and the topic's listing, its pages and attribute reads ({@link TopicListOptions.remainingMs}), all
+ * operations and the topic's listing, its pages and attribute reads ({@link TopicListingBudget.remainingMs}), all
  * stop by it.
  */
 export function budgetSpentCheck(remainingMs?: () => number): () => boolean {
@@ -163,7 +164,7 @@ export interface ReconcilerDeps {
   /**
    * The time left in the run's budget (ms; the Lambda: its remaining time less a safety margin,
    * `lambdas/handlers/remaining-budget.ts`), as the sweep's and the notifier's deps carry theirs. The listing reads
-   * it before each page and attribute read ({@link TopicListOptions.remainingMs}): once spent, the run stops before
+   * it before each page and attribute read ({@link TopicListingBudget.remainingMs}): once spent, the run stops before
    * its plan, having planned and changed nothing ({@link TopicListingStoppedError}). Then it is read before each
    * removal, repair and creation the run would start: once spent, no such call starts, and those operations are
    * left for the next run (`ReconcileSummary.deferred`, `subscription-reconciler.ts`). Absent: no deadline

@@ -3,7 +3,7 @@
  * each is conditional on something its own change falsifies, so the SDK's
  * retry of a write that already applied fails its condition on the writer's
  * own change. Each is still judged done (`conditionalUpdate`'s `leaves`,
- * lambdas/aws/owner-directory-store.ts): the reconciler's state write
+ * lambdas/aws/owner-directory-update.ts): the reconciler's state write
  * (recorded, not in `skippedStateChanges` and counted under the old state:
  * docs/notifications.md, "Subscription reconciler", step 5), an import's
  * `departed` mark (counted), and `owners clear-bouncing`'s removal (cleared).

@@ -1,18 +1,25 @@
 /**
  * Powertools stand-ins for a handler test: a logger that collects every line
- * with its level and a metrics object that keeps the last value of each
- * metric, so a test reads what the handler reported. One for every handler
- * test (notifier, reconciler).
+ * with its level (and, in `lines`, its fields) and a metrics object that
+ * keeps the last value of each metric, so a test reads what the handler
+ * reported. One for every handler test (notifier, reconciler, sweep).
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 
-/** The collected metrics (last value per name) and log lines, and the tools to hand the handler. */
+/**
+ * The collected metrics (last value per name) and log lines (`logs`: level and message; `lines`: with the fields
+ * logged beside them), and the tools to hand the handler.
+ */
 export function fakeTools() {
   const metrics: Record<string, number> = {};
   const logs: { level: string; message: string }[] = [];
-  const log = (level: string) => (message: string) => logs.push({ level, message });
+  const lines: { level: string; message: string; fields: unknown }[] = [];
+  const log = (level: string) => (message: string, fields?: unknown) => {
+    logs.push({ level, message });
+    lines.push({ level, message, fields });
+  };
   const logger = { appendKeys: () => undefined, info: log('info'), warn: log('warn'), error: log('error') };
   const metricsTool = {
     addMetric: (name: string, _unit: string, value: number) => {
@@ -22,6 +29,7 @@ export function fakeTools() {
   return {
     metrics,
     logs,
+    lines,
     tools: {
       logger: logger as unknown as Logger,
       metrics: metricsTool as unknown as Metrics,

@@ -13,8 +13,9 @@ import { parseCredential } from '../../lambdas/hygiene/credential';
 import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import { decide, isDeletion } from '../../lambdas/hygiene/policy';
 import { DAY_MS, formatInstant } from '../../lambdas/hygiene/time';
+import { fuzzSeed } from '../support/fuzz-seed';
 
-const SEED = Number(process.env.FUZZ_SEED ?? 20261206);
+const SEED = fuzzSeed();
 
 const near = (minDays: number, maxDays: number) =>
   fc.oneof(

@@ -6,15 +6,13 @@
  * lambdas/hygiene/errors.ts); the summary it returns keeps them whole. Real handlers over in-memory ports, with a
  * logger that keeps every line's fields.
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
-import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { withoutAddressesForLog } from '../../lambdas/handlers/summary-log';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import type { OutgoingMessage } from '../../lambdas/hygiene/message';
 import type { FailedEntry } from '../../lambdas/hygiene/outbox-ports';
 import { runSweep, SweepAbortedError } from '../../lambdas/hygiene/sweep';
+import { fakeTools } from '../infra/handler-tools';
 import { InMemoryOutbox, outboxEvent, RecordingPublisher } from './outbox-fakes';
 import { credential, days, NOW } from './support/credentials';
 import { MemoryScanner, MemoryTable, MemoryWriter } from './support/memory-ports';
@@ -43,18 +41,9 @@ const SES_REFUSAL =
 const MASKED_REFUSAL =
   'Email address is not verified. The following identities failed the check: <email address>';
 
-/** Every log line with its level, message and fields, and the tools to hand a handler. */
+/** Every log line with its level, message and fields, the tools to hand a handler, and the logged fields as text. */
 function recordingTools() {
-  const lines: { level: string; message: string; fields: unknown }[] = [];
-  const log = (level: string) => (message: string, fields?: unknown) => {
-    lines.push({ level, message, fields });
-  };
-  const logger = { appendKeys: () => undefined, info: log('info'), warn: log('warn'), error: log('error') };
-  const tools = {
-    logger: logger as unknown as Logger,
-    metrics: { addMetric: () => undefined } as unknown as Metrics,
-    tracer: {} as Tracer,
-  };
+  const { lines, tools } = fakeTools();
   /** All the logged fields as one JSON text, as CloudWatch would keep them. */
   const logged = () => JSON.stringify(lines.map((l) => l.fields));
   return { lines, tools, logged };

@@ -1,6 +1,6 @@
 /**
- * The owner directory store's requests (lambdas/aws/owner-directory-store.ts; docs/data-model.md, "Owner
- * directory"), against a client-boundary mock of the document client: consistent BatchGetItem reads, 100 distinct
+ * The owner directory store's requests (lambdas/aws/owner-directory-store.ts and the owner-directory-*.ts modules
+ * beside it: `ownerFromItem` in owner-directory-items.ts; docs/data-model.md, "Owner directory"), against a client-boundary mock of the document client: consistent BatchGetItem reads, 100 distinct
  * keys a request, never the freshness id, unprocessed keys retried with backoff then named; `ownerFromItem` departed
  * only when said, unknown states and damaged opt-out sets ignored; every import upsert conditional on the owner as
  * the plan read them; the remembered opt-out set written whole only while exactly as stored, and an SES complaint's

@@ -1,5 +1,5 @@
 /**
- * The time budget of a listing of a topic's pages alone (`SnsTopicSubscriptions.listUnread`,
+ * The time budget of a listing of a topic's pages alone (`SnsTopicSubscriptions.listUnread`, lambdas/aws/subscription-reconciler-sns.ts;
  * lambdas/hygiene/subscription-ports.ts): the notifier's drain lists the whole topic once per drain
  * (docs/notifications.md, "Owner reach") and the sweep's alarm topic check lists the alarm topic (docs/deploy.md,
  * "Runbook: Alarm delivery"). With a budget no `ListSubscriptionsByTopic` page starts once it is spent, and the
@@ -80,7 +80,7 @@ describe("the drain's listing (listLiveSubscriptions)", () => {
     await expect(live).rejects.toBeInstanceOf(SubscriptionListingError);
     await expect(live).rejects.toThrow(
       `listing the subscriptions of ${TOPIC} failed (TopicListingStoppedError: The time budget ran out before the ` +
-        "topic's subscriptions were listed and read: 4 subscriptions listed, the listing did not finish (none read).",
+        "topic's subscriptions were listed and read: 4 subscriptions listed, the listing did not finish (none read)), so",
     );
     await expect(live).rejects.toThrow('the 7 pending item(s) stay pending for the next drain');
     expect(pagesRequested()).toHaveLength(2);
@@ -115,5 +115,22 @@ describe('the alarm topic check left behind by its timeout', () => {
 
     expect(atTimeout).toBe(3);
     expect(pagesRequested()).toHaveLength(atTimeout);
+  });
+
+  it('says it ran out of time when the listing stops at the deadline before the timer fires', async () => {
+    vi.useFakeTimers();
+    // The first page answers after the check's deadline (the clock moved on), before its timer has fired.
+    sns.on(ListSubscriptionsByTopicCommand).callsFake(async () => {
+      vi.setSystemTime(Date.now() + 3_000);
+      return { Subscriptions: [], NextToken: 'more' };
+    });
+    const topic = new SnsTopicSubscriptions(new SNSClient({ region: 'eu-west-1' }), TOPIC);
+
+    expect(await checkAlarmTopic(topic, 2_500)).toEqual({
+      status: 'unchecked',
+      topicArn: TOPIC,
+      error: 'AlarmTopicCheckTimeoutError: no answer within 2500 ms',
+    });
+    expect(pagesRequested()).toHaveLength(1);
   });
 });

@@ -26,7 +26,7 @@ import {
   type SendableAddress,
 } from '../owner-directory';
 import type { TopicSubscription } from '../subscription-plan';
-import type { TopicSubscriptionListing } from '../subscription-ports';
+import type { TopicListingBudget, TopicSubscriptionListing } from '../subscription-ports';
 
 /** The confirmed subscriptions a drain found on its topic, indexed for the owner check. */
 export interface LiveSubscriptions {
@@ -122,16 +122,15 @@ export class SubscriptionListingError extends Error {
 export async function listLiveSubscriptions(
   topic: TopicSubscriptionListing,
   pendingItems: number,
-  options: { readonly mailboxKey?: MailboxKey; readonly remainingMs?: () => number } = {},
+  options: TopicListingBudget & { readonly mailboxKey?: MailboxKey } = {},
 ): Promise<LiveSubscriptions> {
-  const { mailboxKey, remainingMs } = options;
   let listed: readonly TopicSubscription[];
   try {
-    listed = await topic.listUnread(remainingMs === undefined ? {} : { remainingMs });
+    listed = await topic.listUnread(options);
   } catch (error: unknown) {
     throw new SubscriptionListingError(topic.topicArn, pendingItems, error);
   }
-  return liveSubscriptionsOf(topic.topicArn, listed, mailboxKey);
+  return liveSubscriptionsOf(topic.topicArn, listed, options.mailboxKey);
 }
 
 /** True when `arn` names a subscription of `topicArn` (`<topicArn>:<id>`). */

@@ -71,11 +71,8 @@ export async function checkSubscriptions(context: DrainContext, pendingItems: nu
   if (!reach.verified || context.settings.ownerDelivery !== 'sns-email') return reach;
   const topic = context.deps.topicSubscriptions;
   if (topic === undefined) return { ...reach, subscriptions: { kind: 'recorded-states' } };
-  const { mailboxKey, remainingMs } = context.deps;
-  const live = await listLiveSubscriptions(topic, pendingItems, {
-    ...(mailboxKey !== undefined && { mailboxKey }),
-    ...(remainingMs !== undefined && { remainingMs }),
-  });
+  // The drain's deps carry the listing's two settings: its mailbox rule and its time budget.
+  const live = await listLiveSubscriptions(topic, pendingItems, context.deps);
   return { ...reach, subscriptions: { kind: 'listed', live } };
 }
 

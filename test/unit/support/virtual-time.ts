@@ -24,22 +24,13 @@ export class VirtualTime {
   };
 
   /** Drives `work` to its end: each time nothing can run, the earliest timer fires and the clock moves to it. */
-  async run<T>(work: Promise<T>): Promise<T> {
-    let settled = false;
-    const done = work.finally(() => {
-      settled = true;
-    });
-    done.catch(() => undefined);
-    for (;;) {
-      // Every continuation that can run now runs (no I/O here: a macrotask turn drains the microtasks).
-      await setImmediate();
-      if (settled) return done;
-      this.timers.sort((a, b) => a.at - b.at);
-      const next = this.timers.shift();
-      if (next === undefined) continue;
-      this.now = Math.max(this.now, next.at);
-      next.wake();
-    }
+  run<T>(work: Promise<T>): Promise<T> {
+    // No I/O here: with no timer parked, the next macrotask turn is all there is to wait for.
+    return this.drive(
+      work,
+      () => false,
+      async () => undefined,
+    );
   }
 
   /**
@@ -49,7 +40,16 @@ export class VirtualTime {
    * passes, leaving the event loop to that I/O instead of spinning.
    * @param busy whether I/O timed on this clock is in flight (e.g. a count of publishes not yet answered)
    */
-  async runBesideIo<T>(work: Promise<T>, busy: () => boolean): Promise<T> {
+  runBesideIo<T>(work: Promise<T>, busy: () => boolean): Promise<T> {
+    return this.drive(work, busy, () => realDelay(1));
+  }
+
+  /**
+   * The loop of {@link run} and {@link runBesideIo}: every continuation that can run now runs (a macrotask turn
+   * drains the microtasks); then, unless `busy()`, the earliest parked timer fires and the clock moves to it; with
+   * none that may fire, `idle()` is awaited.
+   */
+  private async drive<T>(work: Promise<T>, busy: () => boolean, idle: () => Promise<unknown>): Promise<T> {
     let settled = false;
     const done = work.finally(() => {
       settled = true;
@@ -61,7 +61,7 @@ export class VirtualTime {
       this.timers.sort((a, b) => a.at - b.at);
       const next = busy() ? undefined : this.timers.shift();
       if (next === undefined) {
-        await realDelay(1);
+        await idle();
         continue;
       }
       this.now = Math.max(this.now, next.at);
