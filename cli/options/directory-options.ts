@@ -29,8 +29,9 @@ import { OWNER_DIRECTORY_TABLE_KEY, requireTableKind } from '../aws/table-key';
 import { sayOnStderr } from '../stderr';
 import { UsageError } from '../usage-error';
 import { type ChosenConfig, chooseConfig } from './deployment-config';
-import { lookUpStack, refuseMixedTarget, stackToLookUp, type Target } from './deployment-target';
+import { lookUpStack, stackToLookUp, type Target } from './deployment-target';
 import { loadConfigFile } from './load-config';
+import { refuseMixedTarget } from './mixed-target-refusal';
 import { stackDefaultValue, stackOptionDefault } from './stack-default';
 import {
   addAwsOptions,

@@ -8,7 +8,11 @@
  * is no such URL is never shown either, not even in the error that refuses
  * it: `u:SECRET@127.0.0.1:9` parses as a URL of scheme `u` whose path holds
  * the rest, and text that is no URL at all may be one mistyped, secret and all.
+ * A message names it as text ({@link endpointText}) or, where the operator is
+ * to type it back, as one shell word ({@link endpointWord}).
  */
+
+import { shellWord } from '../format/shell-word';
 
 /** What a message says in place of a URL with a host that may hold a secret (user info, a query, a fragment). */
 export const ENDPOINT_NOT_SHOWN = '(an endpoint URL with credentials, a query or a fragment: not shown)';
@@ -51,4 +55,21 @@ export function endpointPlaceholder(endpoint: string): string | undefined {
 /** `endpoint` as a message shows it: as given when it is safe to print, else its {@link endpointPlaceholder}. */
 export function endpointText(endpoint: string): string {
   return endpointPlaceholder(endpoint) ?? endpoint;
+}
+
+/** What a message says in place of a value that cannot be typed back from the screen (`shellWord` refuses it). */
+export const VALUE_WITH_CONTROL_CHARACTERS = '(a value with control characters)';
+
+/**
+ * An endpoint as a message shows it: one shell word to type back, or in its
+ * place `placeholder` when given, else what says why it is not shown: it may
+ * hold a secret (user info `http://user:password@host`, a query or a fragment
+ * where a token goes, or no URL to look into: {@link endpointPlaceholder}), or it
+ * cannot be typed back (control characters: {@link VALUE_WITH_CONTROL_CHARACTERS}).
+ * @param placeholder what the advice to type shows instead (`URL`), when the endpoint is not shown
+ */
+export function endpointWord(endpoint: string, placeholder?: string): string {
+  const hidden = endpointPlaceholder(endpoint);
+  if (hidden !== undefined) return placeholder ?? hidden;
+  return shellWord(endpoint) ?? placeholder ?? VALUE_WITH_CONTROL_CHARACTERS;
 }

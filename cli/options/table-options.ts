@@ -29,8 +29,9 @@ import {
 import { isOutputError } from '../stream-writer';
 import { UsageError } from '../usage-error';
 import { describeAwsSetupError } from './aws-setup-errors';
-import { refuseMixedTarget, stackToLookUp, type TargetFlags, targetFlagsOf } from './deployment-target';
+import { stackToLookUp, type TargetFlags, targetFlagsOf } from './deployment-target';
 import { endpointText } from './endpoint-text';
+import { refuseMixedTarget } from './mixed-target-refusal';
 import { type StackRule, stackDefault, stackOptionDefault } from './stack-default';
 
 /** The table flags as commander parses them. */

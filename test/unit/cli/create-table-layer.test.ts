@@ -16,6 +16,9 @@ vi.mock('../../../cli/options/load-config', () => {
 vi.mock('../../../cli/options/deployment-target', () => {
   throw new Error('the options layer was loaded');
 });
+vi.mock('../../../cli/options/mixed-target-refusal', () => {
+  throw new Error('the options layer was loaded');
+});
 
 it('creating a table and checking its kind load no option parsing or config', async () => {
   await expect(import('../../../cli/aws/create-table')).resolves.toHaveProperty('createTableFrom');
