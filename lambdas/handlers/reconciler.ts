@@ -203,7 +203,7 @@ function reportListingStopped(
   deps: Observability,
   error: TopicListingStoppedError,
 ): ReconcilerListingStopped {
-  const progress = { listed: error.listed, listingFinished: error.listingFinished, read: error.read };
+  const { progress } = error;
   deps.metrics.addMetric(RECONCILER_METRIC.incomplete, MetricUnit.Count, 1);
   deps.metrics.addMetric(RECONCILER_METRIC.completed, MetricUnit.Count, 0);
   deps.logger.warn(

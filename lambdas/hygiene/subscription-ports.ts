@@ -130,6 +130,11 @@ export class TopicListingStoppedError extends Error implements TopicListingProgr
     this.listingFinished = progress.listingFinished;
     this.read = progress.read;
   }
+
+  /** How far the listing got, as a plain record (for a log line's fields or a handler's result). */
+  get progress(): TopicListingProgress {
+    return { listed: this.listed, listingFinished: this.listingFinished, read: this.read };
+  }
 }
 
 /**

@@ -24,6 +24,7 @@ import { RECONCILER_METRIC } from '../../lambdas/handlers/metric-names';
 import { RECONCILER_SAFETY_MARGIN_MS } from '../../lambdas/handlers/safety-margins';
 import { ownerFilterPolicy } from '../../lambdas/hygiene/subscription-plan';
 import { FilterPolicyQuotaError } from '../../lambdas/hygiene/subscription-quota';
+import { listedEmailSubscription } from '../support/listed-email-subscription';
 import { MemoryOwnerRegistry } from '../unit/support/memory-owner-registry';
 import {
   activeOwner,
@@ -169,12 +170,7 @@ describe('reconciler handler time budget spent while listing the topic', () => {
     const sns = mockClient(SNSClient);
     const subscribed = ['ada', 'bob', 'cy', 'dee', 'eve', 'fay'];
     sns.on(ListSubscriptionsByTopicCommand).resolves({
-      Subscriptions: subscribed.map((id) => ({
-        SubscriptionArn: `${TOPIC}:${id}`,
-        Protocol: 'email',
-        Endpoint: `${id}@x`,
-        TopicArn: TOPIC,
-      })),
+      Subscriptions: subscribed.map((id) => listedEmailSubscription(TOPIC, id, `${id}@x`)),
     });
     let now = 0;
     sns.on(GetSubscriptionAttributesCommand).callsFake(async () => {
@@ -228,12 +224,7 @@ describe('reconciler handler time budget spent while listing the topic', () => {
       now += CALL_MS;
       const ids = NextToken === undefined ? ['ada', 'bob'] : ['cy'];
       return {
-        Subscriptions: ids.map((id) => ({
-          SubscriptionArn: `${TOPIC}:${id}`,
-          Protocol: 'email',
-          Endpoint: `${id}@x`,
-          TopicArn: TOPIC,
-        })),
+        Subscriptions: ids.map((id) => listedEmailSubscription(TOPIC, id, `${id}@x`)),
         ...(NextToken === undefined && { NextToken: 'page-2' }),
       };
     });

@@ -23,6 +23,7 @@ import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import { ownerFilterPolicy } from '../../lambdas/hygiene/subscription-plan';
 import { TopicListingStoppedError } from '../../lambdas/hygiene/subscription-ports';
 import { reconcileSubscriptions } from '../../lambdas/hygiene/subscription-reconciler';
+import { listedEmailSubscription } from '../support/listed-email-subscription';
 import { MemoryOwnerRegistry } from './support/memory-owner-registry';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hygiene';
@@ -39,12 +40,7 @@ let now = 0;
 beforeEach(() => {
   now = 0;
   sns.on(ListSubscriptionsByTopicCommand).resolves({
-    Subscriptions: SUBSCRIBED.map((id) => ({
-      SubscriptionArn: `${TOPIC}:${id}`,
-      Protocol: 'email',
-      Endpoint: `${id}@example.com`,
-      TopicArn: TOPIC,
-    })),
+    Subscriptions: SUBSCRIBED.map((id) => listedEmailSubscription(TOPIC, id, `${id}@example.com`)),
   });
   sns
     .on(GetSubscriptionAttributesCommand)
@@ -159,12 +155,7 @@ describe('reconcileSubscriptions with a time budget spent between two pages of t
       const page = NextToken === undefined ? 0 : Number(NextToken.slice('page-'.length)) - 1;
       const last = page === PAGES.length - 1;
       return {
-        Subscriptions: PAGES[page]!.map((id) => ({
-          SubscriptionArn: `${TOPIC}:${id}`,
-          Protocol: 'email',
-          Endpoint: `${id}@example.com`,
-          TopicArn: TOPIC,
-        })),
+        Subscriptions: PAGES[page]!.map((id) => listedEmailSubscription(TOPIC, id, `${id}@example.com`)),
         ...(!last && { NextToken: `page-${page + 2}` }),
       };
     });

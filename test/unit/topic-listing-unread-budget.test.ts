@@ -17,6 +17,7 @@ import {
   SubscriptionListingError,
 } from '../../lambdas/hygiene/notifier/live-subscriptions';
 import { TopicListingStoppedError } from '../../lambdas/hygiene/subscription-ports';
+import { listedEmailSubscription } from '../support/listed-email-subscription';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hygiene';
 const sns = mockClient(SNSClient);
@@ -34,12 +35,9 @@ function pagedTopic(pages: number, clock: { now: number }) {
     clock.now += PAGE_MS;
     const page = NextToken === undefined ? 0 : Number(NextToken);
     return {
-      Subscriptions: [0, 1].map((i) => ({
-        SubscriptionArn: `${TOPIC}:p${page}-${i}`,
-        Protocol: 'email',
-        Endpoint: `p${page}-${i}@example.com`,
-        TopicArn: TOPIC,
-      })),
+      Subscriptions: [0, 1].map((i) =>
+        listedEmailSubscription(TOPIC, `p${page}-${i}`, `p${page}-${i}@example.com`),
+      ),
       ...(page + 1 < pages && { NextToken: String(page + 1) }),
     };
   });
