@@ -5,6 +5,7 @@
  * Lambda), hence `cli/local/` beside the demo data.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -114,23 +115,17 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   });
 }
 
-/**
- * Starts an in-memory DynamoDB Local and resolves once it answers requests.
- * The process is killed when `stop()` is called or, at the latest, when this
- * Node process exits, so no java process outlives its parent.
- * @throws {JavaNotFoundError} when `java` is missing
- * @throws {DynamoDbLocalStartError} when `options.port` is in use, or the server exits early or does not answer in time
- */
-export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
-  const directory = dynamoDbLocalDirectory();
-  if (options.port !== undefined && !(await portIsFree(options.port))) {
-    // Another server there would answer in our java's place (ours then fails to bind): refuse before starting.
-    throw new DynamoDbLocalStartError(
-      `cannot start DynamoDB Local on port ${options.port}: the port is in use`,
-    );
-  }
-  const port = options.port ?? (await freePort());
-  const endpoint = `http://127.0.0.1:${port}`;
+/** The java process of one DynamoDB Local, its latest stderr, and how to stop it. */
+interface SpawnedJava {
+  readonly child: ChildProcess;
+  /** The last 4,000 characters of its stderr. */
+  stderr(): string;
+  /** The error `spawn` reported (`ENOENT`: no java), if any. */
+  spawnError(): Error | undefined;
+  stop(): Promise<void>;
+}
+
+function spawnDynamoDbLocal(directory: string, port: number): SpawnedJava {
   const child = spawn(
     'java',
     [
@@ -153,12 +148,11 @@ export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}
   // Last resort: a synchronous kill when Node exits without calling stop().
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
-
   let spawnError: Error | undefined;
   child.once('error', (error: Error) => {
     spawnError = error;
+    process.removeListener('exit', killOnExit);
   });
-
   const stop = async (): Promise<void> => {
     process.removeListener('exit', killOnExit);
     if (child.exitCode !== null || child.signalCode !== null || spawnError) return;
@@ -168,25 +162,98 @@ export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}
       await waitForExit(child, 5_000);
     }
   };
+  return { child, stderr: () => stderr, spawnError: () => spawnError, stop };
+}
 
-  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+/**
+ * The inodes of the sockets listening on `port` (IPv4 and IPv6), from Linux's `/proc/net/tcp*`; undefined where
+ * there is no such table to read (not Linux).
+ */
+async function listeningSocketInodes(port: number): Promise<Set<string> | undefined> {
+  const tables = await Promise.all(
+    ['/proc/net/tcp', '/proc/net/tcp6'].map((file) => readFile(file, 'utf8').catch(() => undefined)),
+  );
+  if (tables.every((table) => table === undefined)) return undefined;
+  const portSuffix = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const inodes = new Set<string>();
+  for (const line of tables.flatMap((table) => table?.split('\n').slice(1) ?? [])) {
+    // sl, local_address, rem_address, st (0A: LISTEN), tx:rx queues, tr:when, retrnsmt, uid, timeout, inode
+    const fields = line.trim().split(/\s+/);
+    if (fields[1]?.endsWith(portSuffix) && fields[3] === '0A' && fields[9]) inodes.add(fields[9]);
+  }
+  return inodes;
+}
+
+/**
+ * Whether process `pid` holds the socket listening on `port` (Linux: its `/proc/<pid>/fd` links to the socket's
+ * inode); undefined where `/proc` cannot tell, and the `ListTables` answer alone decides.
+ */
+export async function holdsListeningPort(pid: number, port: number): Promise<boolean | undefined> {
+  const inodes = await listeningSocketInodes(port);
+  if (inodes === undefined) return undefined;
+  const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
+  for (const fd of fds) {
+    const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+    const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+    if (inode !== undefined && inodes.has(inode)) return true;
+  }
+  return false;
+}
+
+/** Jetty's words when DynamoDB Local cannot bind its port (its JVM does not exit then: it must be stopped). */
+const BIND_FAILURE = /Failed to bind|BindException/;
+
+/**
+ * Starts an in-memory DynamoDB Local and resolves once it answers requests.
+ * The process is killed when `stop()` is called or, at the latest, when this
+ * Node process exits, so no java process outlives its parent.
+ * Only our java's answer counts: where `/proc` shows who holds the port (Linux), an answer from a server another
+ * process started there (between the port's choice and java's bind) is refused, not taken for ours.
+ * @throws {JavaNotFoundError} when `java` is missing
+ * @throws {DynamoDbLocalStartError} when `options.port` is in use, another process takes the port before java binds
+ *   it, or the server exits early or does not answer in time
+ */
+export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
+  const directory = dynamoDbLocalDirectory();
+  if (options.port !== undefined && !(await portIsFree(options.port))) {
+    // Another server there would answer in our java's place (ours then fails to bind): refuse before starting.
+    throw new DynamoDbLocalStartError(
+      `cannot start DynamoDB Local on port ${options.port}: the port is in use`,
+    );
+  }
+  const port = options.port ?? (await freePort());
+  const endpoint = `http://127.0.0.1:${port}`;
+  const java = spawnDynamoDbLocal(directory, port);
+  const timeoutMs = options.startTimeoutMs ?? 30_000;
+  const deadline = Date.now() + timeoutMs;
+  const output = () => java.stderr().trim() || 'no output';
   for (;;) {
+    const spawnError = java.spawnError();
     if (spawnError) {
-      process.removeListener('exit', killOnExit);
       if ((spawnError as NodeJS.ErrnoException).code === 'ENOENT') throw new JavaNotFoundError();
       throw new DynamoDbLocalStartError(`could not start DynamoDB Local: ${spawnError.message}`);
     }
+    const { child } = java;
     if (child.exitCode !== null || child.signalCode !== null) {
-      process.removeListener('exit', killOnExit);
+      await java.stop();
       throw new DynamoDbLocalStartError(
-        `DynamoDB Local exited (${child.exitCode ?? child.signalCode}) before answering on port ${port}: ${stderr.trim() || 'no output'}`,
+        `DynamoDB Local exited (${child.exitCode ?? child.signalCode}) before answering on port ${port}: ${output()}`,
       );
     }
-    if (await answersAsDynamoDb(endpoint)) return { endpoint, stop };
-    if (Date.now() > deadline) {
-      await stop();
+    if (BIND_FAILURE.test(java.stderr())) {
+      await java.stop();
       throw new DynamoDbLocalStartError(
-        `DynamoDB Local did not answer on ${endpoint} within ${options.startTimeoutMs ?? 30_000} ms: ${stderr.trim() || 'no output'}`,
+        `cannot start DynamoDB Local on port ${port}: another process took the port before DynamoDB Local could bind it (run again for another port): ${output()}`,
+      );
+    }
+    // Another server's answer (ours not bound yet, or failing to bind: its stderr says so next) is not ours.
+    const answered = await answersAsDynamoDb(endpoint);
+    if (answered && (await holdsListeningPort(child.pid ?? -1, port)) !== false)
+      return { endpoint, stop: java.stop };
+    if (Date.now() > deadline) {
+      await java.stop();
+      throw new DynamoDbLocalStartError(
+        `DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms: ${output()}`,
       );
     }
     await timerSleep(100);

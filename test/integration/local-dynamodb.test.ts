@@ -3,7 +3,8 @@
  * exactly one java process on the chosen port, answering ListTables; `stop()` leaves it gone and may be called
  * twice. Without java on the PATH the error is `JavaNotFoundError`, naming the `apt-get install` that fixes it.
  * Another server on the port is never taken for DynamoDB Local: a port given in use is refused before java starts,
- * and only a DynamoDB answer to `ListTables` counts as one.
+ * only a DynamoDB answer to `ListTables` counts as one, and (Linux, read from `/proc`) only an answer from the
+ * socket our java holds: a server that takes the port between the check and java's bind is refused too.
  */
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
@@ -13,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import {
   answersAsDynamoDb,
   DynamoDbLocalStartError,
+  holdsListeningPort,
   JavaNotFoundError,
   startDynamoDbLocal,
 } from '../../cli/local/local-dynamodb';
@@ -40,6 +42,29 @@ async function otherServer(status: number, body: string): Promise<{ server: Serv
   const server = createServer((_request, response) => response.writeHead(status).end(body));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, port: (server.address() as AddressInfo).port };
+}
+
+/** A free loopback port (bound, then released). */
+async function freeLoopbackPort(): Promise<number> {
+  const { server, port } = await otherServer(200, '');
+  await closed(server);
+  return port;
+}
+
+/**
+ * A server answering `ListTables` as DynamoDB does, on `port` as soon as it is free: it retries its bind every few
+ * milliseconds, so it takes the port right after `startDynamoDbLocal` has checked it and long before a JVM binds it.
+ */
+async function dynamoDbImpostorOn(port: number): Promise<Server> {
+  const server = createServer((_request, response) => response.writeHead(200).end('{"TableNames":[]}'));
+  for (;;) {
+    const bound = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (bound) return server;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
 }
 
 const closed = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
@@ -77,6 +102,36 @@ describe('startDynamoDbLocal', () => {
       await expect(start).rejects.toThrow(DynamoDbLocalStartError);
       await expect(start).rejects.toThrow(`cannot start DynamoDB Local on port ${port}: the port is in use`);
       expect(javaPidsListeningOn(port)).toEqual([]);
+    } finally {
+      await closed(server);
+    }
+  });
+});
+
+describe('startDynamoDbLocal with a server that takes the port after the check', () => {
+  it('refuses the other server, whose ListTables answer is not our java’s, and leaves no java behind', async () => {
+    const port = await freeLoopbackPort();
+    const start = startDynamoDbLocal({ port, startTimeoutMs: 20_000 });
+    const impostor = await dynamoDbImpostorOn(port);
+    try {
+      await expect(start).rejects.toThrow(DynamoDbLocalStartError);
+      await expect(start).rejects.toThrow(
+        `cannot start DynamoDB Local on port ${port}: another process took the port before DynamoDB Local could bind it`,
+      );
+      expect(javaPidsListeningOn(port)).toEqual([]);
+    } finally {
+      await closed(impostor);
+    }
+  });
+});
+
+describe('holdsListeningPort', () => {
+  it('tells the process holding a listening socket from one that does not', async () => {
+    const { server, port } = await otherServer(200, '');
+    try {
+      expect(await holdsListeningPort(process.pid, port)).toBe(true);
+      expect(await holdsListeningPort(process.ppid, port)).toBe(false);
+      expect(await holdsListeningPort(process.pid, await freeLoopbackPort())).toBe(false);
     } finally {
       await closed(server);
     }
