@@ -124,8 +124,11 @@ export type SesEventReading =
   | { readonly kind: 'general-transient' }
   /** A complaint whose feedback type is `not-spam` (RFC 5965): the person said the email is not spam. */
   | { readonly kind: 'not-spam' }
-  /** A complaint whose feedback type is `auth-failure` or `virus` (RFC 5965): the provider's report, not a stop. */
-  | { readonly kind: 'auth-or-virus'; readonly feedbackType: AuthOrVirusFeedback }
+  /**
+   * A complaint whose feedback type is `auth-failure` or `virus` (RFC 5965): the provider's report, not a stop; with
+   * the owner the email was tagged for and SES's message id, when the event carries them (never the address).
+   */
+  | { readonly kind: 'auth-or-virus'; readonly report: AuthOrVirusReport }
   /** Deliveries, opens…: nothing to record. */
   | { readonly kind: 'ignored' };
 
@@ -134,6 +137,15 @@ export type SesEventReading =
  * SPF, DKIM or DMARC authentication, RFC 6591) and `virus` (it carried one, RFC 5965).
  */
 export type AuthOrVirusFeedback = 'auth-failure' | 'virus';
+
+/** A provider's `auth-failure` or `virus` report, as the log names it: its type, the owner and the email, not the address. */
+export interface AuthOrVirusReport {
+  readonly feedbackType: AuthOrVirusFeedback;
+  /** The owner the relay tagged the email for. */
+  readonly userId?: string;
+  /** SES's id of the email (`mail.messageId`). */
+  readonly sesMessageId?: string;
+}
 
 /** A bounce as the handler treats it, by SES's bounce type and subtype ({@link bounceClass}). */
 type BounceClass =
@@ -261,7 +273,15 @@ export function readSesEvent(message: string, now: number): SesEventReading {
       return problem({ kind: 'bounce', sentTo: to(), ...owner, at: at(), suppressed: true });
     const feedback = feedbackKind(complaint);
     if (feedback === 'not-spam') return { kind: 'not-spam' };
-    if (feedback !== 'complaint') return { kind: 'auth-or-virus', feedbackType: feedback };
+    if (feedback !== 'complaint') {
+      const { userId, sesMessageId } = owner;
+      const report = {
+        feedbackType: feedback,
+        ...(userId && { userId }),
+        ...(sesMessageId && { sesMessageId }),
+      };
+      return { kind: 'auth-or-virus', report };
+    }
     return problem({ kind: 'complaint', sentTo: to(), ...owner, at: at() });
   }
   if (type === 'Reject') {

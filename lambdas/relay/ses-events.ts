@@ -45,6 +45,7 @@ import { directorySpellings, mailboxKey } from './ses-address';
 import {
   type AddressProblem,
   type AuthOrVirusFeedback,
+  type AuthOrVirusReport,
   readSesEvent,
   type SesEventReading,
 } from './ses-event-reading';
@@ -91,6 +92,12 @@ export interface AddressProblemSummary {
    * operator which runbook step applies (docs/deploy.md, "Runbook: Email authentication or virus reports").
    */
   readonly authOrVirusTypes: Readonly<Partial<Record<AuthOrVirusFeedback, number>>>;
+  /**
+   * The first {@link AUTH_OR_VIRUS_LISTED} of those reports, each with the owner the email was tagged for and SES's
+   * message id (never the address): which owners' mailbox provider found the digest failing authentication, and
+   * which email (docs/deploy.md, "Runbook: Email authentication or virus reports").
+   */
+  readonly authOrVirusEmails: readonly AuthOrVirusReport[];
   /**
    * Bounces SES did not report as permanent (`Transient` of any subtype, `Undetermined`), and `Reject` events: nobody
    * marked, not in `bounces`. All but `Transient`/`General` ones without a DSN failure (automatic replies) are
@@ -219,11 +226,18 @@ function bouncedEmailOf(problem: AddressProblem, owner: OwnerRecord | undefined)
 
 /** Mutable counters of {@link AddressProblemSummary}. */
 type Tally = {
-  -readonly [K in Exclude<keyof AddressProblemSummary, 'transientTypes' | 'authOrVirusTypes'>]: number;
+  -readonly [K in Exclude<
+    keyof AddressProblemSummary,
+    'transientTypes' | 'authOrVirusTypes' | 'authOrVirusEmails'
+  >]: number;
 } & {
   transientTypes: Record<string, number>;
   authOrVirusTypes: Partial<Record<AuthOrVirusFeedback, number>>;
+  authOrVirusEmails: AuthOrVirusReport[];
 };
+
+/** How many auth-failure/virus reports one summary lists (SNS invokes with one message; the count has them all). */
+export const AUTH_OR_VIRUS_LISTED = 20;
 
 /** Counts a bounce SES did not report as permanent, by its type and subtype. */
 function countTransient(summary: Tally, bounceType: NotPermanentBounceType, bounceSubType = '-'): void {
@@ -232,10 +246,12 @@ function countTransient(summary: Tally, bounceType: NotPermanentBounceType, boun
   summary.transientTypes[key] = (summary.transientTypes[key] ?? 0) + 1;
 }
 
-/** Counts a provider's `auth-failure` or `virus` report, by its feedback type. */
-function countAuthOrVirus(summary: Tally, feedbackType: AuthOrVirusFeedback): void {
+/** Counts a provider's `auth-failure` or `virus` report, by its feedback type, and lists the first ones. */
+function countAuthOrVirus(summary: Tally, report: AuthOrVirusReport): void {
+  const { feedbackType } = report;
   summary.authOrVirusReports += 1;
   summary.authOrVirusTypes[feedbackType] = (summary.authOrVirusTypes[feedbackType] ?? 0) + 1;
+  if (summary.authOrVirusEmails.length < AUTH_OR_VIRUS_LISTED) summary.authOrVirusEmails.push(report);
 }
 
 /**
@@ -340,6 +356,7 @@ export async function recordAddressProblems(
     notSpam: 0,
     authOrVirusReports: 0,
     authOrVirusTypes: {},
+    authOrVirusEmails: [],
     transient: 0,
     transientTypes: {},
     digestsReported: 0,
@@ -355,7 +372,7 @@ export async function recordAddressProblems(
       continue;
     }
     if (reading.kind === 'not-spam') summary.notSpam += 1;
-    if (reading.kind === 'auth-or-virus') countAuthOrVirus(summary, reading.feedbackType);
+    if (reading.kind === 'auth-or-virus') countAuthOrVirus(summary, reading.report);
     if (reading.kind === 'general-transient') countTransient(summary, 'Transient', 'General');
     if (reading.kind !== 'problem') continue;
     const { problem } = reading;

@@ -31,6 +31,7 @@ import type { BouncedEmail } from '../../lambdas/relay/bounce-report';
 import { digestEmailTags, OWNER_TAG, ownerTags, userIdFromTag } from '../../lambdas/relay/email-tags';
 import { addressProblemOf } from '../../lambdas/relay/ses-event-reading';
 import {
+  AUTH_OR_VIRUS_LISTED,
   type BounceDirectory,
   BounceMarkContendedError,
   recordAddressProblems,
@@ -204,6 +205,7 @@ describe('recordAddressProblems', () => {
       notSpam: 0,
       authOrVirusReports: 0,
       authOrVirusTypes: {},
+      authOrVirusEmails: [],
       // the Transient/General bounce: counted, nothing recorded
       transient: 1,
       transientTypes: { 'Transient/General': 1 },
@@ -240,6 +242,7 @@ describe('recordAddressProblems', () => {
       notSpam: 0,
       authOrVirusReports: 0,
       authOrVirusTypes: {},
+      authOrVirusEmails: [],
       transient: 0,
       transientTypes: {},
       digestsReported: 0,
@@ -517,12 +520,16 @@ describe('a not-spam feedback report', () => {
 });
 
 describe('an auth-failure or virus feedback report', () => {
-  /** A provider's report of feedback type `type` about the relay's email to ada. */
-  const report = (type: string) =>
+  /** A provider's report of feedback type `type` about the relay's email to ada (SES message id `messageId`). */
+  const report = (type: string, messageId = `ses-${type}`) =>
     JSON.stringify({
       eventType: 'Complaint',
       complaint: { complainedRecipients: [{ emailAddress: 'ada@example.com' }], complaintFeedbackType: type },
-      mail: { destination: ['ada@example.com'], tags: { [OWNER_TAG]: [ownerTags('ada')[OWNER_TAG]] } },
+      mail: {
+        messageId,
+        destination: ['ada@example.com'],
+        tags: { [OWNER_TAG]: [ownerTags('ada')[OWNER_TAG]] },
+      },
     });
 
   it('is emitted as EmailAuthOrVirusReports with its count, and warns with the summary naming the types', async () => {
@@ -536,7 +543,14 @@ describe('an auth-failure or virus feedback report', () => {
     expect(summary).toMatchObject({
       authOrVirusReports: 3,
       authOrVirusTypes: { 'auth-failure': 2, virus: 1 },
+      // Which owner's provider reported which email: the owner's id and SES's message id, never the address.
+      authOrVirusEmails: [
+        { feedbackType: 'auth-failure', userId: 'ada', sesMessageId: 'ses-auth-failure' },
+        { feedbackType: 'virus', userId: 'ada', sesMessageId: 'ses-virus' },
+        { feedbackType: 'auth-failure', userId: 'ada', sesMessageId: 'ses-Auth-Failure' },
+      ],
     });
+    expect(JSON.stringify(logged)).not.toContain('ada@example.com');
     expect(metrics).toMatchObject({
       [SES_EVENTS_METRIC.authOrVirusReports]: 3,
       [SES_EVENTS_METRIC.bounces]: 0,
@@ -544,6 +558,31 @@ describe('an auth-failure or virus feedback report', () => {
     });
     // The alarm's runbook reads the types from this warning (docs/deploy.md, "Runbook: Email authentication or virus reports").
     expect(logged).toEqual([['warn', 'SES events', { summary }]]);
+  });
+
+  it(`lists the first ${AUTH_OR_VIRUS_LISTED} reports of an invocation, and counts them all`, async () => {
+    const { handle } = await quietHandler(recorder(), []);
+    const reports = Array.from({ length: AUTH_OR_VIRUS_LISTED + 2 }, (_, i) => report('virus', `ses-${i}`));
+
+    const summary = await handle(reports);
+
+    expect(summary.authOrVirusReports).toBe(AUTH_OR_VIRUS_LISTED + 2);
+    expect(summary.authOrVirusEmails.map((e) => e.sesMessageId)).toEqual(
+      Array.from({ length: AUTH_OR_VIRUS_LISTED }, (_, i) => `ses-${i}`),
+    );
+  });
+
+  it('lists a report without owner tag or message id by its type alone', async () => {
+    const { handle } = await quietHandler(recorder(), []);
+    const untagged = JSON.stringify({
+      eventType: 'Complaint',
+      complaint: { complaintFeedbackType: 'auth-failure' },
+      mail: { destination: ['ada@example.com'] },
+    });
+
+    const summary = await handle([untagged]);
+
+    expect(summary.authOrVirusEmails).toEqual([{ feedbackType: 'auth-failure' }]);
   });
 });
 
@@ -715,6 +754,7 @@ describe('a suppressed send (SES did not send: the address is on its suppression
       notSpam: 0,
       authOrVirusReports: 0,
       authOrVirusTypes: {},
+      authOrVirusEmails: [],
       transient: 0,
       transientTypes: {},
       digestsReported: 2,
@@ -941,6 +981,7 @@ describe('a bounce SES did not call permanent', () => {
       notSpam: 0,
       authOrVirusReports: 0,
       authOrVirusTypes: {},
+      authOrVirusEmails: [],
       transient: 2,
       transientTypes: { 'Transient/MailboxFull': 1, 'Undetermined/Undetermined': 1 },
       digestsReported: 2,
