@@ -7,7 +7,7 @@
  * "Full jitter" (AWS Architecture Blog, "Exponential Backoff And Jitter"): the wait is drawn uniformly from
  * `[0, min(cap, base × 2^(attempt − 1)))`, so concurrent retriers that failed together spread apart instead of
  * returning together. {@link exponentialDelayMs} is that ceiling alone, for a retry loop that waits the same time on
- * every run (the outbox's reads: `lambdas/aws/outbox-store.ts`).
+ * every run (the outbox's reads: `lambdas/aws/outbox-reads.ts`).
  */
 
 /** The terms of an exponential backoff. */

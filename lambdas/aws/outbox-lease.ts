@@ -1,0 +1,88 @@
+/**
+ * The drain lease (docs/notifications.md, "The drain lease"): ONE conditional
+ * `UpdateItem` on a reserved item (`__hygiene__#outbox-drain-lease`) per
+ * drain, so one drain at a time publishes and marks
+ * ({@link acquireDrainLease}, {@link releaseDrainLease}), and the one rule of
+ * a live lease ({@link noLiveLeaseCondition}) that a restore withdrawing an
+ * unsent notice checks too.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { OUTBOX_LEASE_ATTR, OUTBOX_LEASE_ID } from '../hygiene/data-contract';
+import type { LeaseRequest, LeaseResult } from '../hygiene/outbox-ports';
+import { formatInstant } from '../hygiene/time';
+import { TABLE_DEFINITION } from './credential-table-definition';
+import { failedConditionItem } from './dynamodb-client';
+import type { OutboxTable } from './outbox-table';
+import { UpdateExpressionBuilder, type UpdateExpressionParts } from './update-expression';
+
+const KEY = TABLE_DEFINITION.partitionKey.name;
+
+/**
+ * The condition, on the lease item ({@link OUTBOX_LEASE_ID}), that no drain
+ * holds a live lease at `now` (epoch ms): it has no holder, or its end is at
+ * or before `now` (lapsed; judged on the caller's clock). The one lease rule:
+ * a drain takes the lease when it holds, or when the lease is its own
+ * ({@link leaseUpdate}); a restore that withdraws an unsent notice checks it
+ * in the transaction of its write (cli/aws/restore.ts; docs/notifications.md, "The
+ * drain lease").
+ */
+export function noLiveLeaseCondition(update: UpdateExpressionBuilder, now: number): string {
+  const holder = update.name(OUTBOX_LEASE_ATTR.holder);
+  const until = update.name(OUTBOX_LEASE_ATTR.until);
+  return `attribute_not_exists(${holder}) OR ${until} <= ${update.value(formatInstant(now))}`;
+}
+
+/** The lease write: take it if free, lapsed or already ours (a renewal). */
+function leaseUpdate(request: LeaseRequest): UpdateExpressionParts {
+  const update = new UpdateExpressionBuilder()
+    .set(OUTBOX_LEASE_ATTR.holder, request.drainId)
+    .set(OUTBOX_LEASE_ATTR.until, formatInstant(request.leaseUntil));
+  const holder = update.name(OUTBOX_LEASE_ATTR.holder);
+  update.condition(
+    `(${noLiveLeaseCondition(update, request.now)} OR ${holder} = ${update.value(request.drainId)})`,
+  );
+  return update.build();
+}
+
+/**
+ * Sets the lease item's holder and end if the lease is free, lapsed or this drain's.
+ * @returns `held`, or `conflict` with the holder and end another drain left on the item
+ */
+export async function acquireDrainLease(table: OutboxTable, request: LeaseRequest): Promise<LeaseResult> {
+  try {
+    await table.client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: { [KEY]: OUTBOX_LEASE_ID },
+        ...leaseUpdate(request),
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return { status: 'held' };
+  } catch (error: unknown) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    const current = failedConditionItem(error) ?? {};
+    const heldBy = current[OUTBOX_LEASE_ATTR.holder];
+    const until = current[OUTBOX_LEASE_ATTR.until];
+    return {
+      status: 'conflict',
+      ...(typeof heldBy === 'string' && { heldBy }),
+      ...(typeof until === 'string' && { until }),
+    };
+  }
+}
+
+/** Removes the lease's holder and end if this drain (`drainId`) still holds it; a lease it lost is left alone. */
+export async function releaseDrainLease(table: OutboxTable, drainId: string): Promise<void> {
+  const update = new UpdateExpressionBuilder();
+  update.condition(`${update.name(OUTBOX_LEASE_ATTR.holder)} = ${update.value(drainId)}`);
+  update.remove(OUTBOX_LEASE_ATTR.holder).remove(OUTBOX_LEASE_ATTR.until);
+  try {
+    await table.client.send(
+      new UpdateCommand({ TableName: table.tableName, Key: { [KEY]: OUTBOX_LEASE_ID }, ...update.build() }),
+    );
+  } catch (error: unknown) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+}
