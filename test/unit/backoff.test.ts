@@ -2,8 +2,9 @@
  * The one exponential backoff (lambdas/hygiene/backoff.ts): the ceiling doubles from the base and stops at the cap,
  * a full-jitter delay is a whole number of ms below it drawn by the injected `random` (so tests are deterministic),
  * nonsense terms are refused, and the retry loops that use it keep their delays: the outbox's `BatchGetItem`
- * rounds (lambdas/aws/outbox-reads.ts, through DynamoDbOutboxStore.read) wait 50 … 800 ms without jitter through an injectable sleep, and `restore
- * --run`'s in-flight retries (cli/use-cases/restore-run.ts) keep their ceilings of 100 ms × 2^attempt.
+ * rounds (lambdas/aws/outbox-reads.ts, through DynamoDbOutboxStore.read) wait 50 … 800 ms without jitter through an
+ * injectable sleep, and `restore --run`'s in-flight retries (cli/use-cases/restore-run.ts) keep their ceilings of
+ * 100 ms × 2^attempt.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
