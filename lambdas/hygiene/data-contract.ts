@@ -240,7 +240,7 @@ export const DIRECTORY_FRESHNESS_ATTR = {
 // ---------------------------------------------------------------------------
 // Relay ledger table (a separate table; docs/data-model.md, "Relay ledger").
 // Maintained with the email relay: `lambdas/aws/relay-ledger-table-definition.ts` and
-// `relay-ledger-store.ts` read these names.
+// `relay-ledger-parts.ts` / `relay-ledger-reports.ts` (the store's protocols) read these names.
 // ---------------------------------------------------------------------------
 
 /**
