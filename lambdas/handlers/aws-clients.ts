@@ -2,11 +2,12 @@
  * The deployed handlers' SDK clients, built once at cold start: endpoints from
  * the environment (overridable for the artifact test), a deadline on every
  * request (one rule for every function: docs/configuration.md, "Request
- * deadlines of the deployed functions"), and traced by X-Ray.
+ * deadlines of the deployed functions"), and traced by X-Ray with every email
+ * address masked in the errors the trace records (`lambdas/aws/address-masked-tracing.ts`).
  */
-import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type ClientTracer, traceWithAddressesMasked } from '../aws/address-masked-tracing';
 import { createDocumentClient, DYNAMODB_REQUEST_TIMEOUT_MS } from '../aws/dynamodb-client';
 import { createSnsClient, SNS_REQUEST_TIMEOUT_MS, type SnsClientOptions } from '../aws/sns-client';
 import { HANDLER_ENV } from './environment';
@@ -22,12 +23,12 @@ export interface HandlerClients {
  * service's request deadline ({@link DYNAMODB_REQUEST_TIMEOUT_MS},
  * {@link SNS_REQUEST_TIMEOUT_MS}: a hung request fails as a `TimeoutError`
  * and is retried, instead of running into the function's timeout) and traced
- * by `tracer`.
+ * by `tracer`, addresses masked in the errors the trace records ({@link traceWithAddressesMasked}).
  * @param snsRetryMode `adaptive` for control-plane bursts (the subscription reconciler); default `standard`
  */
 export function createHandlerClients(
   env: Readonly<Record<string, string | undefined>>,
-  tracer: Tracer,
+  tracer: ClientTracer,
   snsRetryMode: SnsClientOptions['retryMode'] = 'standard',
 ): HandlerClients {
   const dynamoDbEndpoint = env[HANDLER_ENV.dynamoDbEndpoint];
@@ -41,7 +42,7 @@ export function createHandlerClients(
     retryMode: snsRetryMode,
     requestTimeoutMs: SNS_REQUEST_TIMEOUT_MS,
   });
-  tracer.captureAWSv3Client(documentClient);
-  tracer.captureAWSv3Client(snsClient);
+  traceWithAddressesMasked(tracer, documentClient);
+  traceWithAddressesMasked(tracer, snsClient);
   return { documentClient, snsClient };
 }

@@ -5,8 +5,10 @@
  *
  * Why the trace keeps no response: a handler's result is its run summary (the
  * reconciler's names every planned subscription's email address on a first
- * run), and X-Ray's access control is not the owner directory's. Errors are
- * still recorded: their name and message are what the log has anyway.
+ * run), and X-Ray's access control is not the owner directory's. A thrown
+ * error is still recorded, with every email address in its message and stack
+ * masked (`maskedForTrace`, `lambdas/aws/address-masked-tracing.ts`, as for the
+ * SDK calls' errors); the Lambda runtime and the other middlewares get it whole.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -14,8 +16,9 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { maskedForTrace, unmaskedAfterTrace } from '../aws/address-masked-tracing';
 import { DEFAULT_METRICS_NAMESPACE } from './metric-names';
 
 /** One handler's observability tools (service name and namespace from the POWERTOOLS_* environment). */
@@ -36,13 +39,33 @@ export function createObservability(): Observability {
   };
 }
 
+/**
+ * `capture` (the handler's trace) between two middlewares: middy runs `onError` from the last middleware used to the
+ * first, so the inner one hands `capture` the thrown error with its addresses masked ({@link maskedForTrace}) and
+ * the outer one puts the original back for the Lambda runtime ({@link unmaskedAfterTrace}). The middlewares used
+ * after these (the logger's, the metrics') see the original.
+ */
+function withErrorsMaskedInTrace(capture: MiddlewareObj): MiddlewareObj[] {
+  const unmaskForRuntime: MiddlewareObj = {
+    onError: (request) => {
+      request.error = unmaskedAfterTrace(request.error);
+    },
+  };
+  const maskForTrace: MiddlewareObj = {
+    onError: (request) => {
+      request.error = maskedForTrace(request.error);
+    },
+  };
+  return [unmaskForRuntime, capture, maskForTrace];
+}
+
 /** Wraps a raw handler with the Powertools middlewares. */
 export function withObservability<TEvent, TResult>(
   raw: (event: TEvent, context: Context) => Promise<TResult>,
   tools: Observability,
 ) {
   return middy(raw)
-    .use(captureLambdaHandler(tools.tracer, { captureResponse: false }))
+    .use(withErrorsMaskedInTrace(captureLambdaHandler(tools.tracer, { captureResponse: false })))
     .use(injectLambdaContext(tools.logger))
     .use(logMetrics(tools.metrics, { captureColdStartMetric: true }));
 }

@@ -13,6 +13,7 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { traceWithAddressesMasked } from '../aws/address-masked-tracing';
 import { DynamoRelayLedger } from '../aws/relay-ledger-store';
 import { SesEmailSender } from '../aws/ses-email-sender';
 import { createSesClient } from '../aws/sesv2-client';
@@ -116,7 +117,7 @@ const tools = createObservability();
 const { documentClient } = createHandlerClients(env, tools.tracer);
 const sesEndpoint = env[HANDLER_ENV.sesEndpoint];
 const sesClient = createSesClient({ ...(sesEndpoint && { endpoint: sesEndpoint }) });
-tools.tracer.captureAWSv3Client(sesClient);
+traceWithAddressesMasked(tools.tracer, sesClient); // SES's refusals may name the address: masked in the trace
 const configurationSetName = config.sesConfigurationSet;
 const maxReceiveCount = maxReceiveCountOf(env);
 
