@@ -1,7 +1,10 @@
 /**
  * The stack's dead-letter queues, built one way: SQS-managed encryption
  * (encrypted at rest without a key policy for the scheduler role or an event
- * source to need), HTTPS only, messages kept `DEAD_LETTER_RETENTION_DAYS`
+ * source to need), or a customer-managed key for a queue a service sends to as
+ * itself (SNS keeping a subscription's undelivered messages: only a key whose
+ * policy lets the service use it, which an SQS-managed one cannot have), HTTPS
+ * only, messages kept `DEAD_LETTER_RETENTION_DAYS`
  * (14; the relay ledger's TTL is computed from it), and a redrive allow policy
  * naming the only queues that may make it their dead-letter queue (none but
  * the one it is built for: SQS's move of a message into a dead-letter queue is
@@ -13,6 +16,7 @@
  * ({@link guardDeadLetterQueue}).
  */
 import { CfnElement, Duration, Stack, Tokenization, Validations } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -48,16 +52,22 @@ export const NO_REDRIVE_SOURCES: sqs.RedriveAllowPolicy = {
  * Adds a dead-letter queue to `scope` under `id`.
  * @param deadLetterOf what it keeps the failures of, e.g. `the relay queue`
  * @param sourceQueues the SQS queues whose redrive policy names it (at most 10): the only ones SQS lets do so, and
- *   redrive to; none (the default) for a queue only services send to (EventBridge Scheduler, Lambda destinations)
+ *   redrive to; none (the default) for a queue only services send to (EventBridge Scheduler, Lambda destinations,
+ *   an SNS subscription)
+ * @param encryptionKey the customer-managed key to encrypt it with, whose policy lets the service that sends there as
+ *   itself use it (an SNS subscription's dead-letter queue); default SQS-managed encryption
  */
 export function addDeadLetterQueue(
   scope: Construct,
   id: string,
   deadLetterOf: string,
   sourceQueues: readonly sqs.IQueue[] = [],
+  encryptionKey?: kms.IKey,
 ): sqs.Queue {
   const queue = new sqs.Queue(scope, id, {
-    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    ...(encryptionKey === undefined
+      ? { encryption: sqs.QueueEncryption.SQS_MANAGED }
+      : { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: encryptionKey }),
     enforceSSL: true,
     retentionPeriod: Duration.days(DEAD_LETTER_RETENTION_DAYS),
     redriveAllowPolicy:

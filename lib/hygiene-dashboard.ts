@@ -56,6 +56,10 @@ export interface DashboardRelay {
   readonly deadLetterQueue: sqs.IQueue;
   /** The topic SES publishes bounces and complaints to: what it could not deliver (`SesEventsNotificationsFailed`). */
   readonly sesEventsTopic: sns.ITopic;
+  /**
+   * Where SNS keeps the SES events it could not deliver to the SES events function (`SesEventsDeadLetterMessages`).
+   */
+  readonly sesEventsDeadLetterQueue: sqs.IQueue;
 }
 
 /** What the dashboard shows. */
@@ -72,9 +76,9 @@ export interface HygieneDashboardOptions {
   readonly sweepCountsAlarmTopic: boolean;
   /**
    * The `relay` route, when deployed: the owner reach row shows SES bounces and
-   * complaints (and the SES events not delivered, not read or not attributed), the relay queue's oldest digest and
-   * the relay's failed records (those out of time, and those given up on, apart), and the errors graph its two
-   * functions and its dead-letter queue.
+   * complaints (and the SES events not delivered, not kept, not read or not attributed), the relay queue's oldest
+   * digest and the relay's failed records (those out of time, and those given up on, apart), and the errors graph its
+   * two functions and its two dead-letter queues (the relay queue's, the SES events subscription's).
    */
   readonly relay?: DashboardRelay;
   readonly deadLetterQueue: sqs.IQueue;
@@ -336,7 +340,13 @@ function deadLetterMetrics(options: HygieneDashboardOptions): cloudwatch.IMetric
     deadLetterArrivals(options.deadLetterQueue, 'arrived in the dead-letter queue (per 5 min)'),
     ...(relay === undefined
       ? []
-      : [deadLetterDepth(relay.deadLetterQueue, 'relay dead-letter messages (largest in 5 min)')]),
+      : [
+          deadLetterDepth(relay.deadLetterQueue, 'relay dead-letter messages (largest in 5 min)'),
+          deadLetterDepth(
+            relay.sesEventsDeadLetterQueue,
+            'SES events dead-letter messages (to replay; largest in 5 min)',
+          ),
+        ]),
   ];
 }
 
@@ -403,8 +413,11 @@ function reachWidgets(m: RunMetric, relay: DashboardRelay | undefined): cloudwat
 /**
  * The `relay` route's owner email: SES bounces and complaints (suppressed sends among them; bounces SES did not call
  * permanent apart), what they recorded, those nothing was recorded for, mailbox providers' `auth-failure` and
- * `virus` reports, and the SES events SNS could not deliver or the function could not read (per hour: the
- * `EmailAuthOrVirusReports`, `SesEventsNotificationsFailed` and `UnreadableSesEvents` alarms' metrics); and the age
+ * `virus` reports, the SES events SNS could not deliver (kept in their dead-letter queue) or could not keep there
+ * either (lost), and those the function could not read (per hour: the `EmailAuthOrVirusReports`,
+ * `SesEventsNotificationsFailed` and `UnreadableSesEvents` alarms' metrics, and SNS's
+ * `NumberOfNotificationsFailedToRedriveToDlq`, which has no alarm: `SesEventsNotificationsFailed` fires for those
+ * too, and its runbook looks there when the queue is empty); and the age
  * of the relay queue's oldest digest (the `OldestDigestTooOld` alarm's metric, the largest in 5 minutes) beside the
  * emails SES accepted and the relay's failed records and, of those, the ones SES left no time for and the ones given
  * up on (per hour, the right axis: the `EmailRelayOutOfTime` and `EmailRelayGaveUp` alarms' metrics).
@@ -452,8 +465,13 @@ function ownerEmailWidgets(m: RunMetric, relay: DashboardRelay, width: number): 
         }),
         notificationsFailed(
           relay.sesEventsTopic,
-          'SES events SNS could not deliver to the function (dropped)',
+          'SES events SNS could not deliver to the function (kept in the SES events DLQ)',
         ),
+        relay.sesEventsTopic.metric('NumberOfNotificationsFailedToRedriveToDlq', {
+          period: Duration.hours(1),
+          statistic: 'Sum',
+          label: 'of which SNS could not keep in the SES events DLQ either (lost)',
+        }),
       ],
       { width },
     ),

@@ -13,11 +13,13 @@
  * reported as a bounce or a complaint with subtype
  * `OnAccountSuppressionList`) and records owners unsubscribed (complaints),
  * and reports a bounced, suppressed or rejected digest part's events to the admins on
- * the notification topic (read from the ledger, the report recorded there);
+ * the notification topic (read from the ledger, the report recorded there); the dead-letter queue of that function's
+ * subscription, where SNS keeps the events it could not deliver (its own key SNS may use, only SNS from the topic
+ * sending, only the operators reading: docs/deploy.md, "Runbook: SES events not delivered");
  * and the alarms on the DLQ, the digests the relay gave up on (each one, whatever the DLQ holds), the queue's oldest
- * digest, bounces, owners nobody was told of, records SES left no time for, SES events SNS could not deliver or the
- * function could not read, and the two functions' errors. No per-owner resource: the fleet's size changes nothing
- * here.
+ * digest, bounces, owners nobody was told of, records SES left no time for, SES events SNS could not deliver (and
+ * those kept in their dead-letter queue) or the function could not read, and the two functions' errors. No
+ * per-owner resource: the fleet's size changes nothing here.
  */
 import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -31,7 +33,11 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { RELAY_LEDGER_TABLE, RELAY_QUEUE_RETENTION_DAYS } from '../lambdas/aws/relay-ledger-table-definition';
+import {
+  DEAD_LETTER_RETENTION_DAYS,
+  RELAY_LEDGER_TABLE,
+  RELAY_QUEUE_RETENTION_DAYS,
+} from '../lambdas/aws/relay-ledger-table-definition';
 import {
   configToEnvironment,
   HANDLER_ENV,
@@ -97,9 +103,9 @@ export interface OwnerEmailRelayProps {
   /**
    * Where an SES events invocation that still fails after Lambda's retries is kept (the schedule dead-letter
    * queue). That covers what the function does with an event it was given, not its delivery: an event SNS cannot
-   * hand to the function at all (its permission to invoke removed, the function deleted) is dropped after SNS's
-   * retries, the subscription having no dead-letter queue; the `SesEventsNotificationsFailed` alarm fires at any in
-   * an hour (docs/deploy.md, "Runbook: SES events not delivered").
+   * hand to the function at all (its permission to invoke removed, the function deleted) goes, after SNS's retries,
+   * to the subscription's own dead-letter queue, {@link OwnerEmailRelay.sesEventsDeadLetterQueue} (docs/deploy.md,
+   * "Runbook: SES events not delivered").
    */
   readonly failedInvocationQueue: sqs.IQueue;
   /**
@@ -113,7 +119,7 @@ export interface OwnerEmailRelayProps {
   readonly serviceName: string;
   /**
    * Where the relay's alarms notify (DLQ, digests given up on, queue age, bounces, unreported unreachable owners,
-   * out of time, SES events not delivered or unreadable, function errors).
+   * out of time, SES events not delivered, kept undelivered or unreadable, function errors).
    * @default - alarms without actions
    */
   readonly alarmAction?: cloudwatch.IAlarmAction;
@@ -231,6 +237,12 @@ export class OwnerEmailRelay extends Construct {
   readonly sesEventsFunction: HygieneFunction;
   readonly configurationSet: ses.ConfigurationSet;
   readonly sesEventsTopic: sns.Topic;
+  /**
+   * Where SNS keeps the SES events it could not deliver to the SES events function (client-side errors at once,
+   * server-side ones after its retries), for the operators to replay (docs/deploy.md, "Runbook: SES events not
+   * delivered").
+   */
+  readonly sesEventsDeadLetterQueue: sqs.Queue;
   /** Deliveries of one digest before SQS moves it to the DLQ: the redrive policy's, told to the relay function. */
   readonly maxReceiveCount: number;
   readonly alarms: readonly cloudwatch.Alarm[];
@@ -265,6 +277,7 @@ export class OwnerEmailRelay extends Construct {
     });
     this.relayFunction = this.addRelayFunction(props, sender);
     guardRelayQueues(this, this.relayFunction.role.roleArn, props.operatorPrincipalArns ?? []);
+    this.sesEventsDeadLetterQueue = this.addSesEventsDeadLetterQueue(props.operatorPrincipalArns ?? []);
     this.sesEventsFunction = this.addSesEventsFunction(props);
     this.alarms = props.alarms === false ? [] : this.addAlarms(props);
   }
@@ -342,6 +355,43 @@ export class OwnerEmailRelay extends Construct {
     });
     guardSesEventsTopic(topic, deploymentRole);
     return topic;
+  }
+
+  /**
+   * The dead-letter queue of the SES events function's subscription. SNS sends to it as itself (its service
+   * principal, not a role of the account), so its key must let SNS use it: a key of its own (rotating), whose policy
+   * lets `sns.amazonaws.com` `kms:GenerateDataKey` and `kms:Decrypt` (what the Amazon SQS Developer Guide gives an
+   * AWS service sending to an encrypted queue, "Configure KMS permissions for AWS services") only with
+   * `aws:SourceAccount` = this account. Not `aws:SourceArn` = the SES events topic, though the queue policy has it
+   * (the subscription's Allow): AWS documents that condition for SNS's send to a subscription's dead-letter queue,
+   * not for the KMS request behind it, and a key refusing SNS would lose every event it was meant to keep (counted
+   * only in the topic's `NumberOfNotificationsFailedToRedriveToDlq`). The key encrypts this one queue, which only SNS
+   * from the SES events topic may send to ({@link guardSesEventsDeadLetterQueue}).
+   */
+  private addSesEventsDeadLetterQueue(operators: readonly string[]): sqs.Queue {
+    const key = new kms.Key(this, 'SesEventsDeadLetterKey', {
+      description:
+        'Encrypts the SES events SNS could not deliver to the SES events function of the owner email relay',
+      enableKeyRotation: true,
+    });
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowSnsToKeepUndeliveredSesEvents',
+        principals: [new iam.ServicePrincipal('sns.amazonaws.com')],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    const queue = addDeadLetterQueue(
+      this,
+      'SesEventsDeadLetterQueue',
+      'the SES events function’s subscription to the SES events topic',
+      [],
+      key,
+    );
+    guardSesEventsDeadLetterQueue(queue, operatorsAndRoot(this, operators));
+    return queue;
   }
 
   /**
@@ -440,10 +490,12 @@ export class OwnerEmailRelay extends Construct {
       // Lambda's queue, retried up to the event age (6 hours, Lambda's default), then goes to the failure destination.
       reservedConcurrentExecutions: 1,
     });
-    // No dead-letter queue on the subscription (an event SNS cannot deliver is dropped after its retries, and
-    // `SesEventsNotificationsFailed` alarms): neither dead-letter queue of the stack fits one (docs/deploy.md,
-    // "Runbook: SES events not delivered").
-    this.sesEventsTopic.addSubscription(new subscriptions.LambdaSubscription(fn.function));
+    // An event SNS cannot deliver (client-side errors at once, server-side ones after its retries) is kept in the
+    // subscription's own dead-letter queue, not dropped; the operators replay it (docs/deploy.md, "Runbook: SES
+    // events not delivered"). CDK adds the queue policy's Allow for SNS from this topic (`aws:SourceArn`).
+    this.sesEventsTopic.addSubscription(
+      new subscriptions.LambdaSubscription(fn.function, { deadLetterQueue: this.sesEventsDeadLetterQueue }),
+    );
     // SNS invokes asynchronously: a bounce whose write or report still fails after Lambda's retries is kept, not dropped.
     keepFailedInvocations(fn.function, props.failedInvocationQueue);
     // The owner's current address (a consistent read), then the conditional mark.
@@ -515,9 +567,10 @@ export class OwnerEmailRelay extends Construct {
 
   /**
    * SES's bounces and complaints: many of them (a reputation problem), events SNS could not deliver to the SES
-   * events function (dropped: the subscription has no dead-letter queue), events the function could not read (a
-   * bounce or complaint among them unrecorded, its digest unreported), and any mailbox provider's report that a
-   * digest failed authentication or carried a virus (digests going to spam, or refused, with no one told). Bounces
+   * events function (each failure, and, in alarm while any is there, those kept in the subscription's dead-letter
+   * queue for an operator to replay), events the function could not read (a bounce or complaint among them
+   * unrecorded, its digest unreported), and any mailbox provider's report that a digest failed authentication or
+   * carried a virus (digests going to spam, or refused, with no one told). Bounces
    * and complaints nothing was recorded for (`UnattributedEmailBounces`) are only on the dashboard: a bounce of a
    * relay email is reported to the admins whether or not its owner is found, and a complaint's email was delivered.
    */
@@ -536,8 +589,13 @@ export class OwnerEmailRelay extends Construct {
       }),
       new cloudwatch.Alarm(this, 'SesEventsNotificationsFailed', {
         alarmDescription:
-          'SNS could not deliver SES bounce, complaint or reject events from the SES events topic to the SES events function (its permission to invoke removed, the function deleted or failing to accept the invocation): after SNS’s retries each is dropped, so an owner may not be marked bouncing or unsubscribed and a bounced digest not reported to the admins. Check the topic’s subscription and the function; see docs/deploy.md, "Runbook: SES events not delivered".',
+          'SNS could not deliver SES bounce, complaint or reject events from the SES events topic to the SES events function (its permission to invoke removed, the function deleted or failing to accept the invocation): after SNS’s retries each goes to the SES events dead-letter queue (SesEventsDeadLetterMessages), unrecorded until replayed: an owner not marked bouncing or unsubscribed, a bounced digest not reported to the admins. Check the topic’s subscription and the function, then replay; see docs/deploy.md, "Runbook: SES events not delivered".',
         metric: notificationsFailed(this.sesEventsTopic),
+        ...atLeast(1),
+      }),
+      new cloudwatch.Alarm(this, 'SesEventsDeadLetterMessages', {
+        alarmDescription: `SES bounce, complaint or reject events SNS could not deliver to the SES events function are in the SES events dead-letter queue, in alarm while any is there; the queue keeps each ${DEAD_LETTER_RETENTION_DAYS} days. Until replayed they are unrecorded: an owner not marked bouncing or unsubscribed, a bounced digest not reported to the admins. Fix the delivery, then replay them into the function and delete each replayed one: see docs/deploy.md, "Runbook: SES events not delivered".`,
+        metric: deadLetterDepth(this.sesEventsDeadLetterQueue),
         ...atLeast(1),
       }),
       failureCountAlarm(
@@ -638,6 +696,32 @@ function guardRelayQueues(relay: OwnerEmailRelay, relayRoleArn: string, operator
       keepers,
       NOT_A_SERVICE,
     ),
+  );
+}
+
+/**
+ * Locks the SES events dead-letter queue (docs/deploy.md, "Security choices"): its messages are SES events, which the
+ * operators replay into the SES events function (a complaint records an owner `unsubscribed`, a bounce marks the
+ * address bouncing), and they carry owners' addresses. So `sqs:SendMessage` is denied to every principal that is not
+ * an AWS service, with no exception (the only service its policy allows is SNS from the SES events topic, the
+ * subscription's Allow): no one can plant a forged event for an operator to replay; receiving, deleting, hiding,
+ * purging and moving its messages ({@link DEAD_LETTER_READ_ACTIONS}) are denied to all but `keepers` (the operators
+ * and the root user), AWS services included: none reads it. Administering the queue is never denied, as for the
+ * relay's queues ({@link guardRelayQueues}).
+ */
+function guardSesEventsDeadLetterQueue(queue: sqs.Queue, keepers: readonly string[]): void {
+  queue.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'SendOnlyBySns',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['sqs:SendMessage'],
+      resources: [queue.queueArn],
+      conditions: NOT_A_SERVICE,
+    }),
+  );
+  queue.addToResourcePolicy(
+    denyUnlessPrincipal('ReceiveOnlyByOperators', queue.queueArn, DEAD_LETTER_READ_ACTIONS, keepers),
   );
 }
 

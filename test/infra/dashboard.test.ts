@@ -217,7 +217,7 @@ describe('the dashboard’s "Errors and dead letters" graph', () => {
     ]);
   });
 
-  it('relay: also the relay’s and the SES events function’s errors, and the relay’s dead-letter queue', () => {
+  it('relay: also the relay’s and the SES events function’s errors, the relay’s dead-letter queue and the SES events subscription’s', () => {
     const { stack, template } = synthApp({ ownerDelivery: 'relay', senderIdentity: 'hygiene@example.com' });
     const relay = stack.hygiene.relay!;
     const id = (construct: Parameters<typeof stack.getLogicalId>[0]) => stack.getLogicalId(construct);
@@ -231,11 +231,15 @@ describe('the dashboard’s "Errors and dead letters" graph', () => {
         queueLine('ApproximateNumberOfMessagesVisible', id(relay.deadLetterQueue.node.defaultChild as never)),
         queueLine(
           'ApproximateNumberOfMessagesVisible',
+          id(relay.sesEventsDeadLetterQueue.node.defaultChild as never),
+        ),
+        queueLine(
+          'ApproximateNumberOfMessagesVisible',
           id(stack.hygiene.deadLetterQueue.node.defaultChild as never),
         ),
       ]),
     );
-    expect(lines).toHaveLength(7);
+    expect(lines).toHaveLength(8);
   });
 });
 

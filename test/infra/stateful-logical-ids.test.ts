@@ -50,6 +50,8 @@ const RELAY_ONLY = {
   HygieneRelayConfigurationSet43944023: 'AWS::SES::ConfigurationSet Delete',
   HygieneRelaySesEventsKey89D185A7: 'AWS::KMS::Key Retain',
   HygieneRelaySesEventsTopicCABE4678: 'AWS::SNS::Topic Delete',
+  HygieneRelaySesEventsDeadLetterKey5C3C6499: 'AWS::KMS::Key Retain',
+  HygieneRelaySesEventsDeadLetterQueue022D3B78: 'AWS::SQS::Queue Delete',
   HygieneRelayRelayFunctionLogGroupC47535B5: 'AWS::Logs::LogGroup Retain',
   HygieneRelaySesEventsFunctionLogGroup45EBDDF2: 'AWS::Logs::LogGroup Retain',
 };
