@@ -122,6 +122,11 @@ export class PersonalClientHygieneStack extends Stack {
         value: this.hygiene.relay.deadLetterQueue.queueUrl,
         description: 'Owner digests the relay could not email after the queue’s retries',
       });
+      new CfnOutput(this, 'SesEventsDeadLetterQueueUrl', {
+        value: this.hygiene.relay.sesEventsDeadLetterQueue.queueUrl,
+        description:
+          'SES bounce, complaint and reject events SNS could not deliver to the SES events function, to replay',
+      });
     }
   }
 

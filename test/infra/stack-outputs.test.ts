@@ -63,5 +63,9 @@ describe('stack outputs the runbooks name', () => {
     expect(outputValue(template, 'RelayQueueUrl')).not.toEqual(
       outputValue(template, 'RelayDeadLetterQueueUrl'),
     );
+    // The runbook's replay reads the SES events DLQ from this output (docs/deploy.md, "Runbook: SES events not delivered").
+    expect(outputValue(template, 'SesEventsDeadLetterQueueUrl')).toEqual(
+      stack.resolve(relay.sesEventsDeadLetterQueue.queueUrl),
+    );
   });
 });
