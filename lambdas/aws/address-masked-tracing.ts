@@ -59,12 +59,14 @@ function maskedStack(stack: string): string {
  */
 export function maskedForTrace<E>(error: E): E {
   if (!(error instanceof Error)) return error;
-  const message = withoutEmailAddresses(error.message);
-  const stack = error.stack === undefined ? undefined : maskedStack(error.stack);
-  if (message === error.message && stack === error.stack) return error;
+  // A message or stack that is not a text (a thrown oddity) is left as it is: masking never throws in its place.
+  const { message: givenMessage, stack: givenStack } = error as { message: unknown; stack: unknown };
+  const message = typeof givenMessage === 'string' ? withoutEmailAddresses(givenMessage) : givenMessage;
+  const stack = typeof givenStack === 'string' ? maskedStack(givenStack) : givenStack;
+  if (message === givenMessage && stack === givenStack) return error;
   const standIn: unknown = Object.create(error, {
     message: { value: message, writable: true, configurable: true },
-    ...(stack !== undefined && { stack: { value: stack, writable: true, configurable: true } }),
+    stack: { value: stack, writable: true, configurable: true },
     [ORIGINAL]: { value: error },
   });
   return standIn as E;

@@ -8,7 +8,10 @@
  * run), and X-Ray's access control is not the owner directory's. A thrown
  * error is still recorded, with every email address in its message and stack
  * masked (`maskedForTrace`, `lambdas/aws/address-masked-tracing.ts`, as for the
- * SDK calls' errors); the Lambda runtime and the other middlewares get it whole.
+ * SDK calls' errors), and the Lambda runtime gets that masked copy too: it
+ * writes the error to the log group, to the function's own X-Ray segment and to
+ * an asynchronous invocation's failure record. The logger's and the metrics'
+ * middlewares see it whole.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -18,7 +21,7 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { maskedForTrace, unmaskedAfterTrace } from '../aws/address-masked-tracing';
+import { maskedForTrace } from '../aws/address-masked-tracing';
 import { DEFAULT_METRICS_NAMESPACE } from './metric-names';
 
 /** One handler's observability tools (service name and namespace from the POWERTOOLS_* environment). */
@@ -40,23 +43,18 @@ export function createObservability(): Observability {
 }
 
 /**
- * `capture` (the handler's trace) between two middlewares: middy runs `onError` from the last middleware used to the
- * first, so the inner one hands `capture` the thrown error with its addresses masked ({@link maskedForTrace}) and
- * the outer one puts the original back for the Lambda runtime ({@link unmaskedAfterTrace}). The middlewares used
- * after these (the logger's, the metrics') see the original.
+ * `capture` (the handler's trace) with a middleware after it: middy runs `onError` from the last middleware used to
+ * the first, so that one hands `capture`, and after it the Lambda runtime, the thrown error with its addresses
+ * masked ({@link maskedForTrace}: the same class, name and properties). The middlewares used after these (the
+ * logger's, the metrics') see the original.
  */
 function withErrorsMaskedInTrace(capture: MiddlewareObj): MiddlewareObj[] {
-  const unmaskForRuntime: MiddlewareObj = {
-    onError: (request) => {
-      request.error = unmaskedAfterTrace(request.error);
-    },
-  };
-  const maskForTrace: MiddlewareObj = {
+  const maskForTraceAndRuntime: MiddlewareObj = {
     onError: (request) => {
       request.error = maskedForTrace(request.error);
     },
   };
-  return [unmaskForRuntime, capture, maskForTrace];
+  return [capture, maskForTraceAndRuntime];
 }
 
 /** Wraps a raw handler with the Powertools middlewares. */

@@ -211,7 +211,7 @@ describe('traceWithAddressesMasked (an SDK call refused with an address)', () =>
 describe('withObservability (a handler that throws an error naming an address)', () => {
   const context = { functionName: 'relay', awsRequestId: 'r-1' } as unknown as Context;
 
-  it("records it in the handler's subsegment masked, and the runtime gets the original", async () => {
+  it("records it in the handler's subsegment masked, and the runtime gets the masked copy of the same class", async () => {
     const failure = new Error(`SES refused: ${SES_REFUSAL}`);
     const tools = {
       logger: new Logger({ logLevel: 'SILENT' }),
@@ -220,8 +220,15 @@ describe('withObservability (a handler that throws an error naming an address)',
     };
     const handler = withObservability(async () => Promise.reject(failure), tools);
 
-    await expect(inSegment(segment, () => handler({}, context))).rejects.toBe(failure);
+    // The runtime writes what it is given to the log group, the function's X-Ray segment and a failure record.
+    const thrown: unknown = await inSegment(segment, () => handler({}, context)).catch(
+      (error: unknown) => error,
+    );
 
+    expect(thrown).toBeInstanceOf(Error);
+    expect((thrown as Error).message).toBe(`SES refused: ${SES_REFUSAL.replace(ADDRESS, MASKED)}`);
+    expect((thrown as Error).stack).not.toContain(ADDRESS);
+    expect(unmaskedAfterTrace(thrown)).toBe(failure);
     expect(failure.message).toBe(`SES refused: ${SES_REFUSAL}`);
     const [handlerTrace] = sent(segment);
     expect(handlerTrace).not.toContain(ADDRESS);
@@ -246,6 +253,22 @@ describe('maskedForTrace', () => {
     expect(standIn.name).toBe('TypeError');
     expect(unmaskedAfterTrace(standIn)).toBe(error);
     expect(error.message).toBe(`refused:\n  ${ADDRESS}`);
+  });
+
+  it('leaves a message or stack that is not a text as it is, masking what is, and never throws', () => {
+    const noMessage = new Error('x');
+    Object.defineProperty(noMessage, 'message', { value: undefined });
+    const numericMessage = new Error('x');
+    Object.defineProperty(numericMessage, 'message', { get: () => 42 });
+    const objectStack = new Error(`refused ${ADDRESS}`);
+    Object.defineProperty(objectStack, 'stack', { value: { frames: [] } });
+
+    expect(maskedForTrace(noMessage)).toBe(noMessage);
+    expect(maskedForTrace(numericMessage)).toBe(numericMessage);
+    const standIn = maskedForTrace(objectStack);
+    expect(standIn.message).toBe(`refused ${MASKED}`);
+    expect(standIn.stack).toEqual({ frames: [] });
+    expect(unmaskedAfterTrace(standIn)).toBe(objectStack);
   });
 
   it('returns an error without an address itself (its stack may name an @scope path), and any non-error as it is', () => {
