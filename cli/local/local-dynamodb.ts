@@ -166,12 +166,12 @@ function spawnDynamoDbLocal(directory: string, port: number): SpawnedJava {
 }
 
 /**
- * The inodes of the sockets listening on `port` (IPv4 and IPv6), from Linux's `/proc/net/tcp*`; undefined where
+ * The inodes of the sockets listening on `port` (IPv4 and IPv6), from Linux's `<procRoot>/net/tcp*`; undefined where
  * there is no such table to read (not Linux).
  */
-async function listeningSocketInodes(port: number): Promise<Set<string> | undefined> {
+async function listeningSocketInodes(port: number, procRoot: string): Promise<Set<string> | undefined> {
   const tables = await Promise.all(
-    ['/proc/net/tcp', '/proc/net/tcp6'].map((file) => readFile(file, 'utf8').catch(() => undefined)),
+    ['tcp', 'tcp6'].map((name) => readFile(join(procRoot, 'net', name), 'utf8').catch(() => undefined)),
   );
   if (tables.every((table) => table === undefined)) return undefined;
   const portSuffix = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
@@ -185,15 +185,24 @@ async function listeningSocketInodes(port: number): Promise<Set<string> | undefi
 }
 
 /**
- * Whether process `pid` holds the socket listening on `port` (Linux: its `/proc/<pid>/fd` links to the socket's
- * inode); undefined where `/proc` cannot tell, and the `ListTables` answer alone decides.
+ * Whether process `pid` holds the socket listening on `port` (Linux: its `<procRoot>/<pid>/fd` links to the
+ * socket's inode). Undefined where `/proc` cannot tell — no socket tables (not Linux), none listing a listener on
+ * the port though one answers there (a sandbox's or WSL1's tables), or the process's descriptors unreadable (a
+ * non-dumpable java) — and the `ListTables` answer alone decides: only a clear "another process" refuses.
+ * @param procRoot where procfs is mounted (tests give a tree of their own)
  */
-export async function holdsListeningPort(pid: number, port: number): Promise<boolean | undefined> {
-  const inodes = await listeningSocketInodes(port);
-  if (inodes === undefined) return undefined;
-  const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
+export async function holdsListeningPort(
+  pid: number,
+  port: number,
+  procRoot = '/proc',
+): Promise<boolean | undefined> {
+  const inodes = await listeningSocketInodes(port, procRoot);
+  if (inodes === undefined || inodes.size === 0) return undefined;
+  const fdDirectory = join(procRoot, String(pid), 'fd');
+  const fds = await readdir(fdDirectory).catch(() => undefined);
+  if (fds === undefined) return undefined;
   for (const fd of fds) {
-    const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+    const target = await readlink(join(fdDirectory, fd)).catch(() => '');
     const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
     if (inode !== undefined && inodes.has(inode)) return true;
   }
@@ -248,12 +257,13 @@ export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}
     }
     // Another server's answer (ours not bound yet, or failing to bind: its stderr says so next) is not ours.
     const answered = await answersAsDynamoDb(endpoint);
-    if (answered && (await holdsListeningPort(child.pid ?? -1, port)) !== false)
-      return { endpoint, stop: java.stop };
+    const ours = answered ? await holdsListeningPort(child.pid ?? -1, port) : undefined;
+    if (answered && ours !== false) return { endpoint, stop: java.stop };
     if (Date.now() > deadline) {
       await java.stop();
+      const who = answered ? `answered, but not from our java (pid ${child.pid})` : 'did not answer';
       throw new DynamoDbLocalStartError(
-        `DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms: ${output()}`,
+        `DynamoDB Local on ${endpoint} ${who} within ${timeoutMs} ms: ${output()}`,
       );
     }
     await timerSleep(100);

@@ -7,8 +7,11 @@
  * socket our java holds: a server that takes the port between the check and java's bind is refused too.
  */
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import {
@@ -125,13 +128,64 @@ describe('startDynamoDbLocal with a server that takes the port after the check',
   });
 });
 
+describe('holdsListeningPort on a procfs tree of the test’s own', () => {
+  const TCP_HEADER =
+    '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
+  /** A `/proc/net/tcp` line: a socket on local port `port` in state `state` (0A: LISTEN) with inode `inode`. */
+  const socketLine = (port: number, state: string, inode: number) =>
+    `   0: 00000000:${port.toString(16).toUpperCase().padStart(4, '0')} 00000000:0000 ${state} 00000000:00000000 00:00000000 00000000  1000        0 ${inode} 1 0000000000000000 100 0 0 10 0\n`;
+
+  /** A procfs tree: `net/tcp` holding `lines`, and for each pid its `fd` links to `socket:[inode]`. */
+  function procTree(lines: string[], fds: Record<number, number[]>): string {
+    const root = mkdtempSync(join(tmpdir(), 'proc-'));
+    mkdirSync(join(root, 'net'));
+    writeFileSync(join(root, 'net', 'tcp'), TCP_HEADER + lines.join(''));
+    for (const [pid, inodes] of Object.entries(fds)) {
+      mkdirSync(join(root, pid, 'fd'), { recursive: true });
+      for (const [i, inode] of inodes.entries()) {
+        symlinkSync(`socket:[${inode}]`, join(root, pid, 'fd', String(i + 3)));
+      }
+    }
+    return root;
+  }
+
+  it('tells the holder of the listening socket from another process', async () => {
+    const root = procTree([socketLine(8000, '0A', 111), socketLine(8000, '01', 222)], {
+      10: [111],
+      20: [222],
+    });
+    try {
+      expect(await holdsListeningPort(10, 8000, root)).toBe(true);
+      // 222 is a connection on the port, not its listener.
+      expect(await holdsListeningPort(20, 8000, root)).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true });
+    }
+  });
+
+  it('cannot tell (undefined, the answer alone decides) when procfs lists no listener or hides the descriptors', async () => {
+    const root = procTree([socketLine(9000, '0A', 111)], { 10: [111] });
+    try {
+      // Tables that list no listener on the port though a server answers there (a sandbox's, WSL1's).
+      expect(await holdsListeningPort(10, 8000, root)).toBeUndefined();
+      // The process's descriptors unreadable (a non-dumpable java) or gone.
+      expect(await holdsListeningPort(30, 9000, root)).toBeUndefined();
+      // No socket tables at all (not Linux).
+      expect(await holdsListeningPort(10, 9000, join(root, 'nowhere'))).toBeUndefined();
+    } finally {
+      rmSync(root, { recursive: true });
+    }
+  });
+});
+
 describe('holdsListeningPort', () => {
   it('tells the process holding a listening socket from one that does not', async () => {
     const { server, port } = await otherServer(200, '');
     try {
       expect(await holdsListeningPort(process.pid, port)).toBe(true);
       expect(await holdsListeningPort(process.ppid, port)).toBe(false);
-      expect(await holdsListeningPort(process.pid, await freeLoopbackPort())).toBe(false);
+      // Nothing listens there: nothing to tell (never asked then: no answer came from that port).
+      expect(await holdsListeningPort(process.pid, await freeLoopbackPort())).toBeUndefined();
     } finally {
       await closed(server);
     }
