@@ -1,6 +1,6 @@
 /**
  * The one conditional `UpdateItem` of a credential item the outbox sends
- * ({@link conditionalUpdate}): the read's cleanup of an emptied outbox
+ * ({@link conditionalOutboxItemUpdate}): the read's cleanup of an emptied outbox
  * (outbox-reads.ts) and the per-item path of a mark (outbox-marks.ts) both
  * write through it (docs/notifications.md, "One drain", steps 3 and 6).
  *
@@ -24,7 +24,7 @@ const KEY = TABLE_DEFINITION.partitionKey.name;
  * Sends one conditional update; a failed condition returns the item as it now is (`undefined`: gone), and
  * whether the SDK had retried the update (an earlier attempt may have applied it).
  */
-export async function conditionalUpdate(
+export async function conditionalOutboxItemUpdate(
   table: OutboxTable,
   credentialId: string,
   update: UpdateExpressionBuilder,

@@ -17,7 +17,7 @@ import type { MarkOutcome, MarkRequest, MarkResult, PendingOutboxItem } from '..
 import type { RawItem } from '../hygiene/ports';
 import { mapWithConcurrency } from '../hygiene/task-pool';
 import { mayHaveApplied } from './may-have-applied';
-import { conditionalUpdate } from './outbox-item-update';
+import { conditionalOutboxItemUpdate } from './outbox-item-update';
 import { markStatement, markUpdateExpression, markWrite, relocatePublished } from './outbox-mark-write';
 import { readOutboxItems } from './outbox-reads';
 import { type OutboxTable, REQUEST_CONCURRENCY } from './outbox-table';
@@ -199,7 +199,7 @@ async function markOne(
     };
     if (plan.remove.length === 0) return settled(outcome, ownWriteMayHaveApplied);
     const update = markUpdateExpression(markWrite(observed, plan, (table.options.clock ?? Date.now)()));
-    const written = await conditionalUpdate(table, item.credentialId, update);
+    const written = await conditionalOutboxItemUpdate(table, item.credentialId, update);
     if (written.ok) return settled(outcome, ownWriteMayHaveApplied);
     ownWriteMayHaveApplied ||= written.retried;
     if (written.current === undefined) return goneResult(request, ownWriteMayHaveApplied);

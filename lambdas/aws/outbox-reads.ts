@@ -24,7 +24,7 @@ import type { RawItem } from '../hygiene/ports';
 import { describeStoredValue } from '../hygiene/stored-value-text';
 import { mapWithConcurrency } from '../hygiene/task-pool';
 import { TABLE_DEFINITION } from './credential-table-definition';
-import { conditionalUpdate } from './outbox-item-update';
+import { conditionalOutboxItemUpdate } from './outbox-item-update';
 import { emptyOutboxCleanup, isEmptyIndexedOutbox } from './outbox-mark-write';
 import { type OutboxTable, REQUEST_CONCURRENCY } from './outbox-table';
 import { timerSleep } from './timer-sleep';
@@ -154,7 +154,7 @@ async function cleanUpEmptyOutboxes(table: OutboxTable, raws: readonly RawItem[]
   const now = (table.options.clock ?? Date.now)();
   await mapWithConcurrency(raws, REQUEST_CONCURRENCY, async (raw) => {
     if (typeof raw[KEY] !== 'string') return;
-    await conditionalUpdate(table, raw[KEY], emptyOutboxCleanup(raw, now));
+    await conditionalOutboxItemUpdate(table, raw[KEY], emptyOutboxCleanup(raw, now));
   });
 }
 

@@ -1,6 +1,6 @@
 /**
  * A relay ledger claim that took effect but lost its response
- * (lambdas/aws/relay-ledger-store.ts): the SDK retries it, and the retry's
+ * (lambdas/aws/relay-ledger-parts.ts, through DynamoRelayLedger): the SDK retries it, and the retry's
  * condition meets the claim the first attempt wrote. The ledger reads its own
  * token in the entry the failed condition returns and answers `claimed`, not
  * `in-progress` (another delivery sending), which would fail a record nobody

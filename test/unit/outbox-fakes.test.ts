@@ -1,7 +1,8 @@
 /**
- * The in-memory outbox marks as the DynamoDB store does (`lambdas/aws/outbox-store.ts`): a removal whose
- * entry guard fails (another entry with the same `eventId` but another `runId` at its index) re-plans by
- * whole content, so the fake never removes an unsent entry in place of the published one — the unit tests
+ * The in-memory outbox marks as the DynamoDB store does (`lambdas/aws/outbox-marks.ts`, through
+ * `DynamoDbOutboxStore`): a removal whose entry guard fails (another entry with the same `eventId` but another
+ * `runId` at its index) re-plans by whole content, so the fake never removes an unsent entry in place of the
+ * published one — the unit tests
  * that rely on it would otherwise pass on a loss the real store cannot make.
  */
 import { describe, expect, it } from 'vitest';
