@@ -187,7 +187,8 @@ export interface CredentialHygieneProps {
    * the alarm topic the construct creates (an on-call endpoint), when the deployment role is known. With
    * `ownerDelivery: relay`, they and the account root user are also the only
    * principals that may send to the relay queue and receive, delete or
-   * redrive its dead-letter queue (`OwnerEmailRelay`), whichever topic; and,
+   * redrive its dead-letter queue, and receive and delete the SES events
+   * dead-letter queue's events to replay them (`OwnerEmailRelay`), whichever topic; and,
    * on every route, they and the account root user are the only principals
    * that may read, purge or redrive the shared dead-letter queue
    * (`guardDeadLetterQueue`), so they apply with a brought topic too.

@@ -95,8 +95,9 @@ export interface OwnerEmailRelayProps {
    * Operator principals (`aws:PrincipalArn` values: role or user ARNs, `*` and `?` allowed in the name; the stack's
    * `operatorPrincipalArns`): with the account root user, the only principals that may receive, delete or redrive
    * the relay DLQ's digests and send to the relay queue (a DLQ redrive sends with its caller's permissions), and,
-   * with the relay function's role, receive from the relay queue ({@link guardRelayQueues}). Each still needs an
-   * IAM grant.
+   * with the relay function's role, receive from the relay queue ({@link guardRelayQueues}); and the only ones that
+   * may receive and delete the SES events DLQ's events, to replay them ({@link guardSesEventsDeadLetterQueue}).
+   * Each still needs an IAM grant.
    * @default - none: only the account root user
    */
   readonly operatorPrincipalArns?: readonly string[];
@@ -362,11 +363,12 @@ export class OwnerEmailRelay extends Construct {
    * principal, not a role of the account), so its key must let SNS use it: a key of its own (rotating), whose policy
    * lets `sns.amazonaws.com` `kms:GenerateDataKey` and `kms:Decrypt` (what the Amazon SQS Developer Guide gives an
    * AWS service sending to an encrypted queue, "Configure KMS permissions for AWS services") only with
-   * `aws:SourceAccount` = this account. Not `aws:SourceArn` = the SES events topic, though the queue policy has it
-   * (the subscription's Allow): AWS documents that condition for SNS's send to a subscription's dead-letter queue,
-   * not for the KMS request behind it, and a key refusing SNS would lose every event it was meant to keep (counted
-   * only in the topic's `NumberOfNotificationsFailedToRedriveToDlq`). The key encrypts this one queue, which only SNS
-   * from the SES events topic may send to ({@link guardSesEventsDeadLetterQueue}).
+   * `aws:SourceAccount` = this account: the looser of the two conditions used for such a key (CDK's own SQS
+   * subscription puts `aws:SourceArn` = the topic on its key statement), chosen because no AWS page states that
+   * SNS's KMS request for a subscription's dead-letter send carries the topic's ARN, and a key refusing SNS would
+   * lose every event it was meant to keep (counted only in the topic's `NumberOfNotificationsFailedToRedriveToDlq`).
+   * The topic is named where AWS documents it, the queue policy's Allow (the subscription's); the key encrypts this
+   * one queue, which only SNS from the SES events topic may send to ({@link guardSesEventsDeadLetterQueue}).
    */
   private addSesEventsDeadLetterQueue(operators: readonly string[]): sqs.Queue {
     const key = new kms.Key(this, 'SesEventsDeadLetterKey', {

@@ -67,5 +67,8 @@ describe('stack outputs the runbooks name', () => {
     expect(outputValue(template, 'SesEventsDeadLetterQueueUrl')).toEqual(
       stack.resolve(relay.sesEventsDeadLetterQueue.queueUrl),
     );
+    expect(outputValue(template, 'SesEventsFunctionName')).toEqual(
+      stack.resolve(relay.sesEventsFunction.function.functionName),
+    );
   });
 });

@@ -1,0 +1,81 @@
+/**
+ * The alarm counts the README and docs/deploy.md give ("twenty-eight alarms", "forty with `ownerDelivery: relay`",
+ * "the relay adds twelve alarms") are the synthesized stacks' own: a new alarm that leaves a count behind fails
+ * here, instead of telling an operator to expect fewer alarms than the stack creates.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { synthApp } from './synth';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+/** A document's text with every run of whitespace one space (the counts may wrap). */
+const text = (file: string) => readFileSync(join(ROOT, file), 'utf8').replace(/\s+/g, ' ');
+
+const ONES = ['', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+const TEENS = [
+  'ten',
+  'eleven',
+  'twelve',
+  'thirteen',
+  'fourteen',
+  'fifteen',
+  'sixteen',
+  'seventeen',
+  'eighteen',
+  'nineteen',
+];
+const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
+
+/** `n` (1–99) in English words, as the docs write counts: `twelve`, `twenty-eight`, `forty`. */
+function inWords(n: number): string {
+  if (n < 10) return ONES[n]!;
+  if (n < 20) return TEENS[n - 10]!;
+  const ones = ONES[n % 10]!;
+  return ones === '' ? TENS[Math.floor(n / 10)]! : `${TENS[Math.floor(n / 10)]}-${ones}`;
+}
+
+describe('the alarm counts in the docs', () => {
+  let stackAlarms: number;
+  let withRelay: number;
+  beforeAll(() => {
+    const count = (context: Record<string, unknown>) =>
+      Object.keys(synthApp(context).template.findResources('AWS::CloudWatch::Alarm')).length;
+    stackAlarms = count({});
+    withRelay = count({ ownerDelivery: 'relay', senderIdentity: 'noreply@example.com' });
+  });
+
+  it('spells numbers as the docs do', () => {
+    expect([12, 28, 40, 39, 9].map(inWords)).toEqual([
+      'twelve',
+      'twenty-eight',
+      'forty',
+      'thirty-nine',
+      'nine',
+    ]);
+  });
+
+  /** Every count `pattern` finds in `file` (its first group: a number in words). */
+  const countsIn = (file: string, pattern: RegExp) => [...text(file).matchAll(pattern)].map((m) => m[1]);
+  const WORD = '([a-z]+(?:-[a-z]+)?)';
+
+  it('README.md gives the stack’s alarms and those with the relay', () => {
+    expect(countsIn('README.md', new RegExp(`${WORD} alarms \\(`, 'g'))).toEqual([inWords(stackAlarms)]);
+    expect(countsIn('README.md', new RegExp(`alarms \\(${WORD} with \`ownerDelivery: relay\``, 'g'))).toEqual(
+      [inWords(withRelay)],
+    );
+  });
+
+  it('docs/deploy.md gives the stack’s alarms and the relay’s', () => {
+    const relayAlarms = inWords(withRelay - stackAlarms);
+    expect(countsIn('docs/deploy.md', new RegExp(`The stack creates ${WORD} alarms`, 'g'))).toEqual([
+      inWords(stackAlarms),
+    ]);
+    expect(countsIn('docs/deploy.md', new RegExp(`with \`ownerDelivery: relay\` ${WORD} more`, 'g'))).toEqual(
+      [relayAlarms],
+    );
+    expect(countsIn('docs/deploy.md', new RegExp(`the relay adds ${WORD} alarms`, 'g'))).toEqual([
+      relayAlarms,
+    ]);
+  });
+});
