@@ -6,30 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NOTIFIER_METRIC } from '../../lambdas/handlers/metric-names';
-
-const NUMBER_WORDS = [
-  'zero',
-  'one',
-  'two',
-  'three',
-  'four',
-  'five',
-  'six',
-  'seven',
-  'eight',
-  'nine',
-  'ten',
-  'eleven',
-  'twelve',
-  'thirteen',
-  'fourteen',
-  'fifteen',
-  'sixteen',
-  'seventeen',
-  'eighteen',
-  'nineteen',
-  'twenty',
-];
+import { inWords } from '../support/number-words';
 
 /** The paragraph of docs/notifications.md that says what the notifier Lambda emits. */
 function metricsParagraph(): string {
@@ -46,7 +23,7 @@ describe('docs/notifications.md on the notifier’s metrics', () => {
     const names = Object.values(NOTIFIER_METRIC);
     const count = /emits (\w+) of its figures/.exec(paragraph)?.[1];
 
-    expect(count).toBe(NUMBER_WORDS[names.length]);
+    expect(count).toBe(inWords(names.length));
     expect(names.filter((name) => !paragraph.includes(`\`${name}\``))).toEqual([]);
   });
 });
