@@ -11,9 +11,8 @@
  * naming another account's or region's queue; the queue's 7-day retention and its
  * oldest-digest age alarm; cdk-nag.
  */
-import { App, type CfnElement, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -25,6 +24,7 @@ import { addDeadLetterQueue } from '../../lib/dead-letter-queue';
 import { OwnerEmailRelay } from '../../lib/owner-email-relay';
 import { queuePolicyStatements, relayQueueAccessCheck, stackEnv } from './queue-access-check';
 import { alarmNotificationCheck, type CfnStatement, type CfnTemplate } from './structural-checks';
+import { relayInStack } from './support/relay-in-stack';
 import { logicalIdOf, SKIP_BUNDLING, synthApp } from './synth';
 
 const OPERATORS = [
@@ -35,46 +35,8 @@ const RECEIVE = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVi
 const NOT_A_SERVICE = { 'aws:PrincipalIsAWSService': 'false' };
 const DAYS = 86_400;
 
-function build(props: { operators?: readonly string[]; maxReceiveCount?: number } = {}) {
-  const app = new App({ context: SKIP_BUNDLING });
-  const stack = new Stack(app, 'RelayQueueTest', { env: { account: '123456789012', region: 'eu-west-1' } });
-  const key = new kms.Key(stack, 'TopicKey', { enableKeyRotation: true });
-  const topic = new sns.Topic(stack, 'Topic', { masterKey: key, enforceSSL: true });
-  const alarmTopic = new sns.Topic(stack, 'Alarms', { masterKey: key, enforceSSL: true });
-  const relay = new OwnerEmailRelay(stack, 'Relay', {
-    topic,
-    deploymentRoleArn: 'arn:aws:iam::123456789012:role/Deployer',
-    ...(props.operators !== undefined && { operatorPrincipalArns: props.operators }),
-    ...(props.maxReceiveCount !== undefined && { maxReceiveCount: props.maxReceiveCount }),
-    directoryTable: new dynamodb.Table(stack, 'Directory', {
-      partitionKey: { name: 'userId', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-    }),
-    failedInvocationQueue: addDeadLetterQueue(stack, 'Failed', 'the test'),
-    config: parseConfig({ ownerDelivery: 'relay', senderIdentity: 'hygiene@corp.example' }),
-    metricsNamespace: 'PersonalClientHygiene',
-    serviceName: 'personal-client-hygiene',
-    alarmAction: new cloudwatchActions.SnsAction(alarmTopic),
-  });
-  const template = Template.fromStack(stack);
-  const resolve = (value: unknown) => stack.resolve(value);
-  const root = resolve(stack.formatArn({ service: 'iam', region: '', resource: 'root' }));
-  const idOf = (construct: { node: { defaultChild?: unknown } }) =>
-    stack.getLogicalId(construct.node.defaultChild as CfnElement);
-  return {
-    app,
-    stack,
-    relay,
-    topic,
-    alarmTopic,
-    template,
-    json: template.toJSON() as CfnTemplate,
-    resolve,
-    root,
-    idOf,
-  };
-}
+/** The relay in a stack of its own ({@link relayInStack}). */
+const build = relayInStack;
 
 type Built = ReturnType<typeof build>;
 

@@ -1,25 +1,5 @@
-/**
- * No SES bounce or complaint SNS could not deliver is dropped (docs/deploy.md, "Runbook: SES events not delivered"):
- * the SES events function's subscription has a dead-letter queue of its own, and that queue is no open mailbox. On
- * the construct, the exact statements as synthesized (the queue policy: only SNS from the SES events topic sends,
- * only the operators and the root user read; the key policy: SNS may use the key, for this account, and nothing else
- * new) and the queue's settings (its key, 14 days, no redrive source); on the shipped stack (route relay), a
- * structural check read statement by statement — the subscription's redrive target, the queue's key and policies,
- * no role of the stack granted a send or a read there, the depth alarm on the queue notifying the alarm topic —
- * that it reports each piece taken away, cdk-nag, and the dashboard's line for the events SNS could not keep in the
- * queue either (lost: `NumberOfNotificationsFailedToRedriveToDlq`).
- */
-import { App, type CfnElement, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../lambdas/hygiene/config';
-import { addDeadLetterQueue } from '../../lib/dead-letter-queue';
-import { OwnerEmailRelay } from '../../lib/owner-email-relay';
 import { DEAD_LETTER_READ_ACTIONS, queuePolicyStatements, rolesGranted } from './queue-access-check';
 import {
   alarmNotificationCheck,
@@ -32,7 +12,8 @@ import {
   referencedId,
   statementCovers,
 } from './structural-checks';
-import { SKIP_BUNDLING, synthApp } from './synth';
+import { relayInStack } from './support/relay-in-stack';
+import { synthApp } from './synth';
 
 const OPERATORS = [
   'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_SecOps_*',
@@ -44,35 +25,8 @@ const SNS_KEY_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-/** The relay in a stack of its own (an env, operators, an alarm topic), as relay-queue-access.test.ts builds it. */
-function build() {
-  const app = new App({ context: SKIP_BUNDLING });
-  const stack = new Stack(app, 'SesEventsDlqTest', { env: { account: '123456789012', region: 'eu-west-1' } });
-  const key = new kms.Key(stack, 'TopicKey', { enableKeyRotation: true });
-  const topic = new sns.Topic(stack, 'Topic', { masterKey: key, enforceSSL: true });
-  const alarmTopic = new sns.Topic(stack, 'Alarms', { masterKey: key, enforceSSL: true });
-  const relay = new OwnerEmailRelay(stack, 'Relay', {
-    topic,
-    deploymentRoleArn: 'arn:aws:iam::123456789012:role/Deployer',
-    operatorPrincipalArns: OPERATORS,
-    directoryTable: new dynamodb.Table(stack, 'Directory', {
-      partitionKey: { name: 'userId', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-    }),
-    failedInvocationQueue: addDeadLetterQueue(stack, 'Failed', 'the test'),
-    config: parseConfig(RELAY),
-    metricsNamespace: 'PersonalClientHygiene',
-    serviceName: 'personal-client-hygiene',
-    alarmAction: new cloudwatchActions.SnsAction(alarmTopic),
-  });
-  const template = Template.fromStack(stack);
-  const resolve = (value: unknown) => stack.resolve(value);
-  const idOf = (construct: { node: { defaultChild?: unknown } }) =>
-    stack.getLogicalId(construct.node.defaultChild as CfnElement);
-  const root = resolve(stack.formatArn({ service: 'iam', region: '', resource: 'root' }));
-  return { app, stack, relay, template, json: template.toJSON() as CfnTemplate, resolve, idOf, root };
-}
+/** The relay in a stack of its own, with the operators ({@link relayInStack}). */
+const build = () => relayInStack({ stackName: 'SesEventsDlqTest', operators: OPERATORS });
 
 /** The queues SNS subscriptions to a Lambda function dead-letter to: subscription id → queue id. */
 function lambdaSubscriptionDeadLetterQueues(template: CfnTemplate): Map<string, string | undefined> {
