@@ -48,18 +48,23 @@ export function denyUnlessPrincipal(
 export const NOT_A_SERVICE = { Bool: { 'aws:PrincipalIsAWSService': 'false' } } as const;
 
 /**
- * Deny `sns:Publish` on a topic to every principal that is not an AWS service ({@link NOT_A_SERVICE};
- * `aws:PrincipalIsAWSService` is present in every signed request): for a topic whose only publisher is the one
- * service its policy allows (CloudWatch for the alarm topic, SES for the SES events topic), so that whoever in the
- * account holds an IAM `sns:Publish` grant still cannot post a forged message there.
+ * Deny `action` (default `sns:Publish`) on a resource to every principal that is not an AWS service
+ * ({@link NOT_A_SERVICE}; `aws:PrincipalIsAWSService` is present in every signed request): for a topic or queue
+ * whose only writer is the one service its policy allows (CloudWatch for the alarm topic, SES for the SES events
+ * topic, SNS for the SES events dead-letter queue), so that whoever in the account holds an IAM grant of the action
+ * still cannot post a forged message there.
  */
-export function publishOnlyByServices(sid: string, topicArn: string): iam.PolicyStatement {
+export function publishOnlyByServices(
+  sid: string,
+  resourceArn: string,
+  action = 'sns:Publish',
+): iam.PolicyStatement {
   return new iam.PolicyStatement({
     sid,
     effect: iam.Effect.DENY,
     principals: [new iam.AnyPrincipal()],
-    actions: ['sns:Publish'],
-    resources: [topicArn],
+    actions: [action],
+    resources: [resourceArn],
     conditions: NOT_A_SERVICE,
   });
 }

@@ -328,27 +328,18 @@ export class OwnerEmailRelay extends Construct {
    * ({@link guardSesEventsTopic}).
    */
   private addSesEventsTopic(deploymentRole: string | undefined): sns.Topic {
-    const key = new kms.Key(this, 'SesEventsKey', {
-      description: 'Encrypts the SES bounce and complaint events of the owner email relay',
-      enableKeyRotation: true,
-    });
     // The actions are what the SNS Developer Guide gives an AWS service publishing to an encrypted topic ("Enable
     // compatibility between event sources from AWS services and encrypted topics"); the condition is this account
     // (confused-deputy protection). Not `aws:SourceArn` = the configuration set, though the topic policy has it: no
     // AWS source says SNS's KMS request for SES carries it (for EventBridge the SNS guide says such keys are not
     // supported in a key policy), and a key refusing SES drops every bounce and complaint silently. The key
     // encrypts this one topic, whose policy lets only SES publish, only for this configuration set.
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowSesToPublishEncryptedEvents',
-        principals: [new iam.ServicePrincipal('ses.amazonaws.com')],
-        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-        resources: ['*'],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
-        },
-      }),
-    );
+    const key = keyForServiceOfThisAccount(this, 'SesEventsKey', {
+      description: 'Encrypts the SES bounce and complaint events of the owner email relay',
+      sid: 'AllowSesToPublishEncryptedEvents',
+      service: 'ses.amazonaws.com',
+      actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+    });
     const topic = new sns.Topic(this, 'SesEventsTopic', {
       displayName: 'Owner email relay: SES bounces and complaints',
       masterKey: key,
@@ -371,20 +362,13 @@ export class OwnerEmailRelay extends Construct {
    * one queue, which only SNS from the SES events topic may send to ({@link guardSesEventsDeadLetterQueue}).
    */
   private addSesEventsDeadLetterQueue(operators: readonly string[]): sqs.Queue {
-    const key = new kms.Key(this, 'SesEventsDeadLetterKey', {
+    const key = keyForServiceOfThisAccount(this, 'SesEventsDeadLetterKey', {
       description:
         'Encrypts the SES events SNS could not deliver to the SES events function of the owner email relay',
-      enableKeyRotation: true,
+      sid: 'AllowSnsToKeepUndeliveredSesEvents',
+      service: 'sns.amazonaws.com',
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
     });
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowSnsToKeepUndeliveredSesEvents',
-        principals: [new iam.ServicePrincipal('sns.amazonaws.com')],
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-    );
     const queue = addDeadLetterQueue(
       this,
       'SesEventsDeadLetterQueue',
@@ -702,6 +686,30 @@ function guardRelayQueues(relay: OwnerEmailRelay, relayRoleArn: string, operator
 }
 
 /**
+ * A rotating customer-managed key that one AWS service, acting as itself, may use (`actions`) only for this account
+ * (`aws:SourceAccount`: confused-deputy protection): what a service needs to write to the topic or queue the key
+ * encrypts (SES to the SES events topic, SNS to the SES events dead-letter queue), which an AWS-managed key cannot
+ * allow.
+ */
+function keyForServiceOfThisAccount(
+  scope: Construct,
+  id: string,
+  grant: { description: string; sid: string; service: string; actions: string[] },
+): kms.Key {
+  const key = new kms.Key(scope, id, { description: grant.description, enableKeyRotation: true });
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: grant.sid,
+      principals: [new iam.ServicePrincipal(grant.service)],
+      actions: grant.actions,
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } },
+    }),
+  );
+  return key;
+}
+
+/**
  * Locks the SES events dead-letter queue (docs/deploy.md, "Security choices"): its messages are SES events, which the
  * operators replay into the SES events function (a complaint records an owner `unsubscribed`, a bounce marks the
  * address bouncing), and they carry owners' addresses. So `sqs:SendMessage` is denied to every principal that is not
@@ -712,16 +720,7 @@ function guardRelayQueues(relay: OwnerEmailRelay, relayRoleArn: string, operator
  * relay's queues ({@link guardRelayQueues}).
  */
 function guardSesEventsDeadLetterQueue(queue: sqs.Queue, keepers: readonly string[]): void {
-  queue.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'SendOnlyBySns',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['sqs:SendMessage'],
-      resources: [queue.queueArn],
-      conditions: NOT_A_SERVICE,
-    }),
-  );
+  queue.addToResourcePolicy(publishOnlyByServices('SendOnlyBySns', queue.queueArn, 'sqs:SendMessage'));
   queue.addToResourcePolicy(
     denyUnlessPrincipal('ReceiveOnlyByOperators', queue.queueArn, DEAD_LETTER_READ_ACTIONS, keepers),
   );
