@@ -48,7 +48,7 @@ export function createObservability(): Observability {
  * masked ({@link maskedForTrace}: the same class, name and properties). The middlewares used after these (the
  * logger's, the metrics') see the original.
  */
-function withErrorsMaskedInTrace(capture: MiddlewareObj): MiddlewareObj[] {
+function withThrownErrorsMasked(capture: MiddlewareObj): MiddlewareObj[] {
   const maskForTraceAndRuntime: MiddlewareObj = {
     onError: (request) => {
       request.error = maskedForTrace(request.error);
@@ -63,7 +63,7 @@ export function withObservability<TEvent, TResult>(
   tools: Observability,
 ) {
   return middy(raw)
-    .use(withErrorsMaskedInTrace(captureLambdaHandler(tools.tracer, { captureResponse: false })))
+    .use(withThrownErrorsMasked(captureLambdaHandler(tools.tracer, { captureResponse: false })))
     .use(injectLambdaContext(tools.logger))
     .use(logMetrics(tools.metrics, { captureColdStartMetric: true }));
 }
