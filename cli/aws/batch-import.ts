@@ -28,7 +28,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { timerSleep } from '../../lambdas/aws/timer-sleep';
-import { fullJitterDelayMs } from '../../lambdas/hygiene/backoff';
+import { BACKOFF_CAP_MS, fullJitterDelayMs } from '../../lambdas/hygiene/backoff';
 import type { RawItem } from '../../lambdas/hygiene/ports';
 import { TaskPool } from '../../lambdas/hygiene/task-pool';
 
@@ -272,7 +272,7 @@ export class BatchItemWriter {
     const sleep = this.options.sleep ?? timerSleep;
     const delayMs = fullJitterDelayMs(attempt, {
       baseMs: this.options.baseDelayMs ?? 50,
-      capMs: this.options.maxDelayMs ?? 5_000,
+      capMs: this.options.maxDelayMs ?? BACKOFF_CAP_MS,
       random: this.options.random ?? Math.random,
     });
     await sleep(delayMs);

@@ -21,7 +21,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { timerSleep } from '../../lambdas/aws/timer-sleep';
-import { fullJitterDelayMs } from '../../lambdas/hygiene/backoff';
+import { BACKOFF_CAP_MS, fullJitterDelayMs } from '../../lambdas/hygiene/backoff';
 import { collate } from '../../lambdas/hygiene/collate';
 import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import { errorText } from '../../lambdas/hygiene/errors';
@@ -51,7 +51,7 @@ export const IN_FLIGHT_ATTEMPTS = 4;
  * {@link IN_FLIGHT_ATTEMPTS} attempts), capped at 5 s like the other retries, should the attempts ever be raised.
  */
 const jitterPause = (attempt: number): Promise<void> =>
-  timerSleep(fullJitterDelayMs(attempt, { baseMs: 200, capMs: 5_000, random: Math.random }));
+  timerSleep(fullJitterDelayMs(attempt, { baseMs: 200, capMs: BACKOFF_CAP_MS, random: Math.random }));
 
 /**
  * Runs `restore`, and again after a random pause while it is refused for

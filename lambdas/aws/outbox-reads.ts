@@ -15,7 +15,7 @@
  *   entry and never written.
  */
 import { BatchGetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { exponentialDelayMs } from '../hygiene/backoff';
+import { BACKOFF_CAP_MS, exponentialDelayMs } from '../hygiene/backoff';
 import { chunks } from '../hygiene/chunks';
 import { OUTBOX_ATTR, OUTBOX_CLAIM_ATTR, OUTBOX_INDEX, PURGE_PENDING_ATTR } from '../hygiene/data-contract';
 import { readOutboxIndexEntry, readPendingItem } from '../hygiene/outbox-item';
@@ -41,7 +41,7 @@ const READ_ROUNDS = 6;
  * the drain lease), too few retriers for jitter to spread apart, while full jitter would halve the expected time a
  * throttled table is given before the drain gives up ({@link OutboxReadThrottledError}).
  */
-const READ_BACKOFF = { baseMs: 50, capMs: 5_000 } as const;
+const READ_BACKOFF = { baseMs: 50, capMs: BACKOFF_CAP_MS } as const;
 
 /** `BatchGetItem` kept leaving keys unprocessed (throttling): those items stay pending. */
 export class OutboxReadThrottledError extends Error {

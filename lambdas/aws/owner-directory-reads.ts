@@ -17,7 +17,7 @@
  */
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, paginateScan, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
-import { fullJitterDelayMs } from '../hygiene/backoff';
+import { BACKOFF_CAP_MS, fullJitterDelayMs } from '../hygiene/backoff';
 import { chunks } from '../hygiene/chunks';
 import {
   DIRECTORY_FRESHNESS_ATTR,
@@ -175,7 +175,7 @@ async function batchGet(
     }
     const random = retry.random ?? Math.random;
     await (retry.sleep ?? timerSleep)(
-      fullJitterDelayMs(attempt, { baseMs: retry.baseDelayMs ?? 50, capMs: 5_000, random }),
+      fullJitterDelayMs(attempt, { baseMs: retry.baseDelayMs ?? 50, capMs: BACKOFF_CAP_MS, random }),
     );
   }
 }

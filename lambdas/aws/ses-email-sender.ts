@@ -24,7 +24,7 @@
  * the same rule, so the relay never asks this sender for one.
  */
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { fullJitterDelayMs } from '../hygiene/backoff';
+import { BACKOFF_CAP_MS, fullJitterDelayMs } from '../hygiene/backoff';
 import { describeError, errorText } from '../hygiene/errors';
 import {
   type EmailSender,
@@ -121,7 +121,7 @@ export class SesEmailSender implements EmailSender {
         lastError = error;
         const delayMs = fullJitterDelayMs(attempt, {
           baseMs: this.options.baseDelayMs ?? 200,
-          capMs: 5_000,
+          capMs: BACKOFF_CAP_MS,
           random: this.options.random ?? Math.random,
         });
         if (!hasTimeFor(budget, delayMs + this.attemptMs)) throw this.noTimeLeft(budget, delayMs, error);

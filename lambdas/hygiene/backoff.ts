@@ -10,6 +10,9 @@
  * every run (the outbox's reads: `lambdas/aws/outbox-reads.ts`).
  */
 
+/** The highest wait between two attempts of every retry loop of the project, in ms (5 s). */
+export const BACKOFF_CAP_MS = 5_000;
+
 /** The terms of an exponential backoff. */
 export interface BackoffTerms {
   /** The ceiling after the first failed attempt, in ms; doubled after each further one. */
