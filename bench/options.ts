@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../cli/usage-error';
+import { describeError } from '../lambdas/hygiene/errors';
 import {
   AWS_LATENCY_MODEL,
   LATENCY_PARAMS,
@@ -95,7 +96,7 @@ export function parseBenchOptions(
   try {
     parsed = parse(argv);
   } catch (error: unknown) {
-    throw new BenchUsageError(`${error instanceof Error ? error.message : String(error)}; ${BENCH_USAGE}`);
+    throw new BenchUsageError(`${describeError(error).message}; ${BENCH_USAGE}`);
   }
   const { values } = parsed;
   const rates = (values.rates ?? '1,10').split(',').map((part) => Number(part.trim()));

@@ -291,16 +291,3 @@ export function readSesEvent(message: string, now: number): SesEventReading {
   }
   return { kind: 'ignored' };
 }
-
-/**
- * The address problem of one SES event ({@link readSesEvent}): a bounce
- * (permanent, a suppressed send, or one SES gave up on, a `Reject` included)
- * or a complaint, or `undefined` for anything else (a `Transient`/`General`
- * bounce without a DSN failure and a feedback report that is not a stop
- * included).
- * @throws {SyntaxError} when `message` is not JSON
- */
-export function addressProblemOf(message: string, now: number): AddressProblem | undefined {
-  const reading = readSesEvent(message, now);
-  return reading.kind === 'problem' ? reading.problem : undefined;
-}

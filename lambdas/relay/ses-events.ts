@@ -239,18 +239,21 @@ type Tally = {
 /** How many auth-failure/virus reports one summary lists (SNS invokes with one message; the count has them all). */
 export const AUTH_OR_VIRUS_LISTED = 20;
 
+/** Adds one to `counts[key]`: the by-type counts beside a total. */
+function countOne<K extends string>(counts: Partial<Record<K, number>>, key: K): void {
+  counts[key] = (counts[key] ?? 0) + 1;
+}
+
 /** Counts a bounce SES did not report as permanent, by its type and subtype. */
 function countTransient(summary: Tally, bounceType: NotPermanentBounceType, bounceSubType = '-'): void {
-  const key = `${bounceType}/${bounceSubType}`;
   summary.transient += 1;
-  summary.transientTypes[key] = (summary.transientTypes[key] ?? 0) + 1;
+  countOne(summary.transientTypes, `${bounceType}/${bounceSubType}`);
 }
 
 /** Counts a provider's `auth-failure` or `virus` report, by its feedback type, and lists the first ones. */
 function countAuthOrVirus(summary: Tally, report: AuthOrVirusReport): void {
-  const { feedbackType } = report;
   summary.authOrVirusReports += 1;
-  summary.authOrVirusTypes[feedbackType] = (summary.authOrVirusTypes[feedbackType] ?? 0) + 1;
+  countOne(summary.authOrVirusTypes, report.feedbackType);
   if (summary.authOrVirusEmails.length < AUTH_OR_VIRUS_LISTED) summary.authOrVirusEmails.push(report);
 }
 

@@ -18,7 +18,7 @@ import {
   SECTION_ORDER,
 } from '../hygiene/digest';
 import type { OutboxEvent } from '../hygiene/events';
-import { parseInstant } from '../hygiene/time';
+import { formatInstant, parseInstant } from '../hygiene/time';
 import { escapeHtml, isolated } from './html-escape';
 
 /** What the HTML is rendered from: one published part of a digest. */
@@ -72,7 +72,7 @@ ${DARK_ACCENTS.map((c, i) => `  .pc-accent-${i} { color: ${c} !important; }`).jo
 
 /** `2026-12-03 09:00&nbsp;UTC` for an instant (epoch ms). */
 function utcMinute(ms: number): string {
-  const date = new Date(ms).toISOString();
+  const date = formatInstant(ms);
   return `${date.slice(0, 10)} ${date.slice(11, 16)}&nbsp;UTC`;
 }
 

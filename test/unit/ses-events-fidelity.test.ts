@@ -11,8 +11,8 @@ import { describe, expect, it } from 'vitest';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import type { BouncedEmail } from '../../lambdas/relay/bounce-report';
 import { digestEmailTags } from '../../lambdas/relay/email-tags';
-import { addressProblemOf } from '../../lambdas/relay/ses-event-reading';
 import { type BounceDirectory, recordAddressProblems } from '../../lambdas/relay/ses-events';
+import { addressProblemOf } from '../support/address-problem-of';
 
 const NOW = Date.parse('2026-11-27T06:00:00.000Z');
 const SENT_AT = '2026-11-26T05:00:00.000Z';

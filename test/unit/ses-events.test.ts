@@ -29,13 +29,13 @@ import { optedOutAddressDigest } from '../../lambdas/hygiene/opted-out-address';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import type { BouncedEmail } from '../../lambdas/relay/bounce-report';
 import { digestEmailTags, OWNER_TAG, ownerTags, userIdFromTag } from '../../lambdas/relay/email-tags';
-import { addressProblemOf } from '../../lambdas/relay/ses-event-reading';
 import {
   AUTH_OR_VIRUS_LISTED,
   type BounceDirectory,
   BounceMarkContendedError,
   recordAddressProblems,
 } from '../../lambdas/relay/ses-events';
+import { addressProblemOf } from '../support/address-problem-of';
 import { RecordingPublisher } from './outbox-fakes';
 import { MemoryRelayLedger } from './support/relay-fakes';
 
