@@ -13,6 +13,9 @@
  */
 import { terminalText } from '../../lambdas/render/sanitize';
 
+/** What a message says in place of a value that cannot be typed back from the screen ({@link shellWord} refuses it). */
+export const VALUE_WITH_CONTROL_CHARACTERS = '(a value with control characters)';
+
 /** Characters that need no quoting in any POSIX shell word (the set of Python's `shlex.quote`). */
 const PLAIN_WORD = /^[\w@%+=:,./-]+$/;
 
@@ -25,4 +28,12 @@ const PLAIN_WORD = /^[\w@%+=:,./-]+$/;
 export function shellWord(text: string): string | undefined {
   if (terminalText(text) !== text) return undefined;
   return PLAIN_WORD.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * `text` as a message shows it for the operator to type back: its {@link shellWord}, or in its place `placeholder`
+ * (`NAME`, `URL`, …) when it cannot be typed faithfully, by default {@link VALUE_WITH_CONTROL_CHARACTERS}.
+ */
+export function typedWord(text: string, placeholder: string = VALUE_WITH_CONTROL_CHARACTERS): string {
+  return shellWord(text) ?? placeholder;
 }

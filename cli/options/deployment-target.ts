@@ -25,7 +25,7 @@ import type { HygieneConfig } from '../../lambdas/hygiene/config';
 import { isStackName } from '../../lambdas/render/stack-name';
 import type { Deployment, DeploymentClients } from '../aws/deployment-lookup';
 import { DEFAULT_STACK_NAME } from '../aws/stack-outputs';
-import { shellWord } from '../format/shell-word';
+import { typedWord } from '../format/shell-word';
 import { sayOnStderr } from '../stderr';
 import { UsageError } from '../usage-error';
 import { describeAwsSetupError, WITHOUT_A_STACK } from './aws-setup-errors';
@@ -90,7 +90,7 @@ export function awsTargetOf(flags: TargetFlags): string | undefined {
 /**
  * The flags that aim a command the CLI tells the operator to type (the
  * tripped guard's `sweep --dry-run` and `guard approve`) at the table `flags`
- * name, as shell words ({@link shellWord}): `--endpoint URL --table NAME` for
+ * name, as shell words ({@link typedWord}): `--endpoint URL --table NAME` for
  * a local table; else `--stack NAME` when a stack is named (`--stack` or
  * `PC_HYGIENE_STACK`) and `--table NAME` when a table is; then
  * `--region`/`--profile` when given. Empty for the default stack, which the
@@ -106,7 +106,7 @@ export function targetFlagsOf(
   tableFlag: '--table' | '--directory-table' = '--table',
 ): string {
   const word = (flag: string, value: string | undefined, placeholder: string) =>
-    value === undefined ? [] : [flag, shellWord(value) ?? placeholder];
+    value === undefined ? [] : [flag, typedWord(value, placeholder)];
   const local = flags.endpoint !== undefined;
   return [
     ...(flags.endpoint !== undefined ? ['--endpoint', endpointWord(flags.endpoint, 'URL')] : []),

@@ -12,7 +12,7 @@
  * to type it back, as one shell word ({@link endpointWord}).
  */
 
-import { shellWord } from '../format/shell-word';
+import { typedWord, VALUE_WITH_CONTROL_CHARACTERS } from '../format/shell-word';
 
 /** What a message says in place of a URL with a host that may hold a secret (user info, a query, a fragment). */
 export const ENDPOINT_NOT_SHOWN = '(an endpoint URL with credentials, a query or a fragment: not shown)';
@@ -57,9 +57,6 @@ export function endpointText(endpoint: string): string {
   return endpointPlaceholder(endpoint) ?? endpoint;
 }
 
-/** What a message says in place of a value that cannot be typed back from the screen (`shellWord` refuses it). */
-export const VALUE_WITH_CONTROL_CHARACTERS = '(a value with control characters)';
-
 /**
  * An endpoint as a message shows it: one shell word to type back, or in its
  * place `placeholder` when given, else what says why it is not shown: it may
@@ -71,5 +68,5 @@ export const VALUE_WITH_CONTROL_CHARACTERS = '(a value with control characters)'
 export function endpointWord(endpoint: string, placeholder?: string): string {
   const hidden = endpointPlaceholder(endpoint);
   if (hidden !== undefined) return placeholder ?? hidden;
-  return shellWord(endpoint) ?? placeholder ?? VALUE_WITH_CONTROL_CHARACTERS;
+  return typedWord(endpoint, placeholder);
 }

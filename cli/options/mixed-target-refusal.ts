@@ -15,9 +15,9 @@
  */
 
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
-import { shellWord } from '../format/shell-word';
+import { shellWord, typedWord, VALUE_WITH_CONTROL_CHARACTERS } from '../format/shell-word';
 import { UsageError } from '../usage-error';
-import { endpointWord, VALUE_WITH_CONTROL_CHARACTERS } from './endpoint-text';
+import { endpointWord } from './endpoint-text';
 
 /**
  * The flags naming where a command acts that a deployed stack decides, and
@@ -117,11 +117,6 @@ export function refuseEnvironmentOverStack(command: CommandUnknownOpts, stackNam
   );
 }
 
-/** A value as a refusal shows it: one shell word to type back, or a description when it cannot be typed. */
-function shown(value: unknown): string {
-  return shellWord(String(value)) ?? VALUE_WITH_CONTROL_CHARACTERS;
-}
-
 /**
  * An endpoint option that never meets a deployed stack, and what a refusal
  * says of it ({@link refuseStackWithEndpoint}).
@@ -189,11 +184,11 @@ function stackSettingOf(
 ): { readonly setting: string; readonly drop?: string } {
   switch (command.getOptionValueSource('stack')) {
     case 'cli':
-      return { setting: `--stack ${shown(stack)}`, drop: 'drop --stack' };
+      return { setting: `--stack ${typedWord(stack)}`, drop: 'drop --stack' };
     case 'env':
-      return { setting: `PC_HYGIENE_STACK=${shown(stack)}`, drop: 'unset PC_HYGIENE_STACK' };
+      return { setting: `PC_HYGIENE_STACK=${typedWord(stack)}`, drop: 'unset PC_HYGIENE_STACK' };
     default:
-      return { setting: `the default stack ${shown(stack)}` };
+      return { setting: `the default stack ${typedWord(stack)}` };
   }
 }
 
@@ -246,7 +241,7 @@ export function refuseStackWithEndpoint(command: CommandUnknownOpts, stack: stri
     throw new UsageError(
       `${given.setting} with ${endpointSetting}: ${endpointFlag(command, endpoint)} works on ${endpoint.worksOn}, ` +
         `never on a deployed stack. ${capitalized(withoutStack)} to work on ${endpoint.what} at that endpoint, ` +
-        `or ${dropEndpoint} to act on stack ${shown(stack)}`,
+        `or ${dropEndpoint} to act on stack ${typedWord(String(stack))}`,
     );
   }
 }

@@ -29,10 +29,7 @@ export interface ColumnLayout {
  * pass over the rows (a loop: spreading every row into `Math.max` as
  * arguments overflows the call stack past about 100,000 rows).
  */
-export function columnWidths(
-  rows: readonly (readonly string[])[],
-  minWidths: readonly number[] = [],
-): number[] {
+function columnWidths(rows: readonly (readonly string[])[], minWidths: readonly number[] = []): number[] {
   const widths = [...minWidths];
   for (const row of rows) {
     for (const [i, cell] of row.entries()) {

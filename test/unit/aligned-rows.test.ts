@@ -6,7 +6,7 @@
  * and widths found without spreading every row into `Math.max`.
  */
 import { describe, expect, it } from 'vitest';
-import { alignedLine, alignedRows, columnWidths } from '../../lambdas/render/aligned-rows';
+import { alignedLine, alignedRows } from '../../lambdas/render/aligned-rows';
 
 describe('alignedRows', () => {
   it('pads every column to its widest cell, two spaces apart, left-aligned by default', () => {
@@ -75,20 +75,20 @@ describe('alignedRows', () => {
   });
 });
 
-describe('alignedLine and columnWidths', () => {
+describe('alignedLine, and the widths alignedRows finds', () => {
   it('prints a cell wider than its fixed column whole, shifting the rest of its row', () => {
     expect(alignedLine(['a-very-long-id', 'ann'], [4, 5])).toBe('a-very-long-id  ann');
     expect(alignedLine(['id', 'ann'], [4, 5])).toBe('id    ann');
   });
 
-  it('finds each column’s widest cell, or its least width', () => {
+  it('makes each column as wide as its widest cell, or its least width', () => {
     expect(
-      columnWidths([
+      alignedRows([
         ['abc', 'd'],
         ['e', 'fghij', 'k'],
       ]),
-    ).toEqual([3, 5, 1]);
-    expect(columnWidths([['a']], [4, 2])).toEqual([4, 2]);
-    expect(columnWidths([])).toEqual([]);
+    ).toEqual(['abc  d', 'e    fghij  k']);
+    expect(alignedRows([['a', 'b']], { leftAligned: 1, minWidths: [4, 2] })).toEqual(['a      b']);
+    expect(alignedRows([])).toEqual([]);
   });
 });

@@ -167,8 +167,14 @@ function codeOf(file: string): string {
     .replace(/^\s*\/\/.*$/gm, '');
 }
 
-function specifiers(file: string): string[] {
-  return [...codeOf(file).matchAll(IMPORT)].map((match) => match[1] ?? match[2] ?? '');
+/** Every source file of {@link SOURCE_DIRS} with its code ({@link codeOf}), each read once for every check. */
+function readSources(): Map<string, string> {
+  const files = SOURCE_DIRS.flatMap((dir) => sourceFiles(join(ROOT, dir)));
+  return new Map(files.map((file) => [file, codeOf(file)]));
+}
+
+function specifiers(code: string): string[] {
+  return [...code.matchAll(IMPORT)].map((match) => match[1] ?? match[2] ?? '');
 }
 
 /** The folders that hold no timer: the domain, and the pure layers over it (README, "Architecture"). */
@@ -177,11 +183,11 @@ const TIMERLESS_DIRS = [DOMAIN_LAYER, RENDER, RELAY];
 const TIMER_CALL = /\b(?:setTimeout|setInterval|setImmediate)\s*\(/g;
 
 /** Every timer started in {@link TIMERLESS_DIRS}, as `file: call`. */
-function timerCalls(files: readonly string[]): string[] {
-  return files
-    .map((file) => relative(ROOT, file))
-    .filter((from) => TIMERLESS_DIRS.some((dir) => from.startsWith(dir)))
-    .flatMap((from) => [...codeOf(join(ROOT, from)).matchAll(TIMER_CALL)].map((m) => `${from}: ${m[0]}`));
+function timerCalls(sources: ReadonlyMap<string, string>): string[] {
+  return [...sources]
+    .map(([file, code]) => [relative(ROOT, file), code] as const)
+    .filter(([from]) => TIMERLESS_DIRS.some((dir) => from.startsWith(dir)))
+    .flatMap(([from, code]) => [...code.matchAll(TIMER_CALL)].map((m) => `${from}: ${m[0]}`));
 }
 
 /** The source file a relative specifier names (`.ts`, `.tsx`, or a folder's `index.ts`), or `undefined`. */
@@ -193,13 +199,12 @@ function resolveRelative(from: string, specifier: string, known: ReadonlySet<str
 }
 
 /** Every source file with the source files it imports (relative imports only). */
-function importGraph(): Map<string, string[]> {
-  const files = SOURCE_DIRS.flatMap((dir) => sourceFiles(join(ROOT, dir)));
-  const known = new Set(files);
+function importGraph(sources: ReadonlyMap<string, string>): Map<string, string[]> {
+  const known = new Set(sources.keys());
   return new Map(
-    files.map((file) => [
+    [...sources].map(([file, code]) => [
       file,
-      specifiers(file)
+      specifiers(code)
         .filter((s) => s.startsWith('.'))
         .map((s) => resolveRelative(file, s, known))
         .filter((target) => target !== undefined),
@@ -241,7 +246,8 @@ function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
 }
 
 describe('module structure', () => {
-  const graph = importGraph();
+  const sources = readSources();
+  const graph = importGraph(sources);
 
   it('reads the source tree (the domain, the adapters, the CLI, the stack, the tests and the bench)', () => {
     const files = [...graph.keys()].map((f) => relative(ROOT, f));
@@ -314,14 +320,14 @@ describe('module structure', () => {
   it('starts no timer in the domain, the relay or the rendering (the wait is the sleep port)', () => {
     const files = [...graph.keys()];
     expect(files.filter((f) => relative(ROOT, f).startsWith(RELAY)).length).toBeGreaterThan(0);
-    expect(timerCalls(files)).toEqual([]);
+    expect(timerCalls(sources)).toEqual([]);
   });
 
   it('keeps the domain pure: only its own modules, node:crypto and pure parsing libraries', () => {
     const outside = [...graph.keys()]
       .filter((file) => file.startsWith(`${DOMAIN}/`))
       .flatMap((file) =>
-        specifiers(file)
+        specifiers(sources.get(file) ?? '')
           .filter((s) =>
             s.startsWith('.')
               ? !resolve(dirname(file), s).startsWith(`${DOMAIN}/`)

@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { shellWord } from '../../cli/format/shell-word';
+import { shellWord, typedWord, VALUE_WITH_CONTROL_CHARACTERS } from '../../cli/format/shell-word';
 
 /** What `sh` passes as the single argument of `printf %s <word>`, or the argument count when it is not one. */
 function typedBack(word: string): string {
@@ -60,5 +60,17 @@ describe('shellWord', () => {
     for (const value of ['tab\tid', 'line\nbreak', 'esc\u001b[31m', 'rtl\u202eid', 'nul\u0000']) {
       expect(shellWord(value), JSON.stringify(value)).toBeUndefined();
     }
+  });
+});
+
+describe('typedWord', () => {
+  it('is the shell word when there is one', () => {
+    expect(typedWord('my table')).toBe("'my table'");
+    expect(typedWord('PersonalClients', 'NAME')).toBe('PersonalClients');
+  });
+
+  it('says what the value is, or shows the placeholder, when it cannot be typed back', () => {
+    expect(typedWord('esc\u001b[31m')).toBe(VALUE_WITH_CONTROL_CHARACTERS);
+    expect(typedWord('tab\tid', 'NAME')).toBe('NAME');
   });
 });
