@@ -6,9 +6,12 @@
  * child in a file — also what the notifier comparison loads before every
  * drain — and the items a sweep's statements wrote, by key, after it.
  */
-import { BatchGetCommand, type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { itemSizeBytes } from '../cli/aws/item-limits';
+import { BATCH_GET_KEY_LIMIT, batchGetUntilProcessed } from '../lambdas/aws/batch-get';
 import { TABLE_DEFINITION } from '../lambdas/aws/credential-table-definition';
+import { BACKOFF_CAP_MS, exponentialDelayMs } from '../lambdas/hygiene/backoff';
+import { chunks } from '../lambdas/hygiene/chunks';
 import { OUTBOX_ATTR } from '../lambdas/hygiene/data-contract';
 
 /** Stored item sizes by key (`id`), bytes by the service's rules (cli/aws/item-limits.ts). */
@@ -56,22 +59,34 @@ export async function readPendingOutboxItems(
   return items;
 }
 
-/** The items of `tableName` with these keys (`id`), whole, 100 keys per `BatchGetItem`. */
+/** `BatchGetItem` calls per 100 keys, the first included, before {@link readItemsByKey} gives up on keys left unprocessed. */
+const READ_ATTEMPTS = 8;
+/** The wait after each call that left keys unprocessed: 50 ms doubled per attempt, capped (one reader: no jitter). */
+const READ_BACKOFF = { baseMs: 50, capMs: BACKOFF_CAP_MS } as const;
+
+/**
+ * The items of `tableName` with these keys (`id`), whole, 100 keys per `BatchGetItem` ({@link batchGetUntilProcessed}),
+ * keys left unprocessed asked again after a backoff.
+ * @param sleep waits between calls (default a real timer; tests pass a fake)
+ * @throws {Error} when keys are still unprocessed after {@link READ_ATTEMPTS} calls (the sizes would be incomplete)
+ */
 export async function readItemsByKey(
   client: DynamoDBDocumentClient,
   tableName: string,
   keys: readonly string[],
+  sleep?: (ms: number) => Promise<void>,
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
-  for (let start = 0; start < keys.length; start += 100) {
-    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-      [tableName]: { Keys: keys.slice(start, start + 100).map((id) => ({ id })) },
-    };
-    while (request !== undefined && Object.keys(request).length > 0) {
-      const out = await client.send(new BatchGetCommand({ RequestItems: request }));
-      items.push(...(out.Responses?.[tableName] ?? []));
-      request = out.UnprocessedKeys as typeof request;
-    }
+  for (const ids of chunks(keys, BATCH_GET_KEY_LIMIT)) {
+    const out = await batchGetUntilProcessed(
+      { client, tableName, keys: ids.map((id) => ({ id })) },
+      { maxAttempts: READ_ATTEMPTS, delayMs: (attempt) => exponentialDelayMs(attempt, READ_BACKOFF), sleep },
+    );
+    if (out.unprocessedKeys.length > 0)
+      throw new Error(
+        `${out.unprocessedKeys.length} item(s) of ${tableName} left unread after ${READ_ATTEMPTS} BatchGetItem calls (throttled?)`,
+      );
+    items.push(...out.items);
   }
   return items;
 }

@@ -22,11 +22,11 @@
  * so it lives in `cli/aws/`, apart from the adapters the Lambdas bundle.
  */
 import {
-  BatchGetCommand,
   BatchWriteCommand,
   type BatchWriteCommandOutput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { batchGetUntilProcessed } from '../../lambdas/aws/batch-get';
 import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { BACKOFF_CAP_MS, fullJitterDelayMs } from '../../lambdas/hygiene/backoff';
 import type { RawItem } from '../../lambdas/hygiene/ports';
@@ -217,28 +217,27 @@ export class BatchItemWriter {
   private async readExisting(
     items: readonly RawItem[],
   ): Promise<{ readonly found: ReadonlySet<unknown>; readonly unread: ReadonlySet<unknown> }> {
-    const maxAttempts = this.options.maxAttempts ?? 8;
-    const found = new Set<unknown>();
-    let keys: Record<string, unknown>[] = items.map((item) => ({ id: item.id }));
-    for (let attempt = 1; ; attempt++) {
-      const out = await this.client.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [this.tableName]: {
-              Keys: keys,
-              ProjectionExpression: '#id',
-              ExpressionAttributeNames: { '#id': 'id' },
-              ConsistentRead: true,
-            },
-          },
-        }),
-      );
-      for (const item of out.Responses?.[this.tableName] ?? []) found.add(item.id);
-      keys = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-      if (keys.length === 0 || attempt >= maxAttempts) break;
-      await this.backOff(attempt);
-    }
-    return { found, unread: new Set(keys.map((key) => key.id)) };
+    const { items: stored, unprocessedKeys } = await batchGetUntilProcessed(
+      {
+        client: this.client,
+        tableName: this.tableName,
+        keys: items.map((item) => ({ id: item.id })),
+        settings: {
+          ProjectionExpression: '#id',
+          ExpressionAttributeNames: { '#id': 'id' },
+          ConsistentRead: true,
+        },
+      },
+      {
+        maxAttempts: this.options.maxAttempts ?? 8,
+        delayMs: (attempt) => this.backOffMs(attempt),
+        sleep: this.options.sleep,
+      },
+    );
+    return {
+      found: new Set(stored.map((item) => item.id)),
+      unread: new Set(unprocessedKeys.map((key) => key.id)),
+    };
   }
 
   /** Writes `items`, retrying unprocessed ones; a request error stops the writer, never rejects. */
@@ -267,15 +266,18 @@ export class BatchItemWriter {
     }
   }
 
-  /** Waits before retry `attempt + 1`: exponential, capped, full jitter (spreads concurrent batches apart). */
+  /** Waits before retry `attempt + 1` ({@link backOffMs}). */
   private async backOff(attempt: number): Promise<void> {
-    const sleep = this.options.sleep ?? timerSleep;
-    const delayMs = fullJitterDelayMs(attempt, {
+    await (this.options.sleep ?? timerSleep)(this.backOffMs(attempt));
+  }
+
+  /** The wait before retry `attempt + 1`: exponential, capped, full jitter (spreads concurrent batches apart). */
+  private backOffMs(attempt: number): number {
+    return fullJitterDelayMs(attempt, {
       baseMs: this.options.baseDelayMs ?? 50,
       capMs: this.options.maxDelayMs ?? BACKOFF_CAP_MS,
       random: this.options.random ?? Math.random,
     });
-    await sleep(delayMs);
   }
 
   /**

@@ -14,7 +14,7 @@
  *   one whose `hygieneOutbox` is not a list is returned with one malformed
  *   entry and never written.
  */
-import { BatchGetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { BACKOFF_CAP_MS, exponentialDelayMs } from '../hygiene/backoff';
 import { chunks } from '../hygiene/chunks';
 import { OUTBOX_ATTR, OUTBOX_CLAIM_ATTR, OUTBOX_INDEX, PURGE_PENDING_ATTR } from '../hygiene/data-contract';
@@ -23,16 +23,14 @@ import type { OutboxIndexEntry, PendingOutboxItem } from '../hygiene/outbox-port
 import type { RawItem } from '../hygiene/ports';
 import { describeStoredValue } from '../hygiene/stored-value-text';
 import { mapWithConcurrency } from '../hygiene/task-pool';
+import { BATCH_GET_KEY_LIMIT, batchGetUntilProcessed } from './batch-get';
 import { TABLE_DEFINITION } from './credential-table-definition';
 import { conditionalOutboxItemUpdate } from './outbox-item-update';
 import { emptyOutboxCleanup, isEmptyIndexedOutbox } from './outbox-mark-write';
 import { type OutboxTable, REQUEST_CONCURRENCY } from './outbox-table';
-import { timerSleep } from './timer-sleep';
 
 const KEY = TABLE_DEFINITION.partitionKey.name;
 
-/** Keys per `BatchGetItem` call (the service's limit). */
-export const READ_BATCH_KEYS = 100;
 /** `BatchGetItem` rounds for keys the service left unprocessed (throttling) before giving up. */
 const READ_ROUNDS = 6;
 /**
@@ -132,7 +130,7 @@ export async function readOutboxItems(
   credentialIds: readonly string[],
 ): Promise<readonly PendingOutboxItem[]> {
   const unique = [...new Set(credentialIds)];
-  const pages = await mapWithConcurrency(chunks(unique, READ_BATCH_KEYS), REQUEST_CONCURRENCY, (ids) =>
+  const pages = await mapWithConcurrency(chunks(unique, BATCH_GET_KEY_LIMIT), REQUEST_CONCURRENCY, (ids) =>
     readBatch(table, ids),
   );
   const raws = pages.flat();
@@ -158,23 +156,24 @@ async function cleanUpEmptyOutboxes(table: OutboxTable, raws: readonly RawItem[]
   });
 }
 
-/** One `BatchGetItem` of ≤ 100 keys, re-asking for what the service left unprocessed. */
+/** One `BatchGetItem` of ≤ 100 keys ({@link batchGetUntilProcessed}), re-asking for what the service left unprocessed. */
 async function readBatch(table: OutboxTable, ids: readonly string[]): Promise<RawItem[]> {
-  const items: RawItem[] = [];
-  let keys: Record<string, unknown>[] = ids.map((id) => ({ [KEY]: id }));
-  for (let round = 0; round < READ_ROUNDS && keys.length > 0; round++) {
-    if (round > 0) await (table.options.sleep ?? timerSleep)(exponentialDelayMs(round, READ_BACKOFF));
-    const out = await table.client.send(
-      new BatchGetCommand({
-        RequestItems: { [table.tableName]: { Keys: keys, ConsistentRead: true, ...READ_PROJECTION } },
-      }),
-    );
-    items.push(...(out.Responses?.[table.tableName] ?? []));
-    keys = (out.UnprocessedKeys?.[table.tableName]?.Keys ?? []) as Record<string, unknown>[];
-  }
-  if (keys.length > 0)
+  const { items, unprocessedKeys } = await batchGetUntilProcessed(
+    {
+      client: table.client,
+      tableName: table.tableName,
+      keys: ids.map((id) => ({ [KEY]: id })),
+      settings: { ConsistentRead: true, ...READ_PROJECTION },
+    },
+    {
+      maxAttempts: READ_ROUNDS,
+      delayMs: (round) => exponentialDelayMs(round, READ_BACKOFF),
+      sleep: table.options.sleep,
+    },
+  );
+  if (unprocessedKeys.length > 0)
     throw new OutboxReadThrottledError(
-      `${keys.length} outbox item(s) left unread after ${READ_ROUNDS} rounds`,
+      `${unprocessedKeys.length} outbox item(s) left unread after ${READ_ROUNDS} rounds`,
     );
   return items;
 }

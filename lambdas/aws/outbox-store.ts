@@ -47,7 +47,7 @@ import type { OutboxStoreOptions, OutboxTable } from './outbox-table';
 
 export { noLiveLeaseCondition } from './outbox-lease';
 export { MARK_BATCH_STATEMENTS, OutboxMarkContentionError } from './outbox-marks';
-export { OutboxReadThrottledError, READ_BATCH_KEYS } from './outbox-reads';
+export { OutboxReadThrottledError } from './outbox-reads';
 export type { OutboxStoreOptions } from './outbox-table';
 
 /** {@link OutboxStore} over the credentials table and its sparse outbox index. */

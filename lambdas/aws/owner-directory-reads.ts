@@ -16,7 +16,7 @@
  * Every read is consistent: the writes that follow one are conditional on it.
  */
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, paginateScan, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, paginateScan, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { BACKOFF_CAP_MS, fullJitterDelayMs } from '../hygiene/backoff';
 import { chunks } from '../hygiene/chunks';
 import {
@@ -26,11 +26,8 @@ import {
   OWNER_ATTR,
 } from '../hygiene/data-contract';
 import type { DirectoryFreshness, OwnerRecord } from '../hygiene/owner-directory';
+import { BATCH_GET_KEY_LIMIT, batchGetUntilProcessed } from './batch-get';
 import { type OwnerTable, ownerFromItem, STATUS, STATUS_NAMES } from './owner-directory-items';
-import { timerSleep } from './timer-sleep';
-
-/** DynamoDB's limit of keys in one `BatchGetItem`. */
-export const BATCH_GET_LIMIT = 100;
 
 /** Some owners could not be read after every retry of `BatchGetItem`'s unprocessed keys. */
 export class DirectoryReadIncompleteError extends Error {
@@ -126,7 +123,7 @@ export async function readFreshness(table: OwnerTable): Promise<StoredDirectoryF
 }
 
 /**
- * Reads owners by id with `BatchGetItem` ({@link BATCH_GET_LIMIT} keys a request), retrying
+ * Reads owners by id with `BatchGetItem` ({@link BATCH_GET_KEY_LIMIT} keys a request), retrying
  * unprocessed keys with backoff. Absent owners are missing from the map.
  * @throws {DirectoryReadIncompleteError} when keys stay unprocessed after every attempt
  */
@@ -138,7 +135,7 @@ export async function readOwners(
   const wanted = [...new Set(userIds)].filter((id) => id !== '' && !isReservedId(id));
   const found = new Map<string, OwnerRecord>();
   try {
-    for (const keys of chunks(wanted, BATCH_GET_LIMIT)) {
+    for (const keys of chunks(wanted, BATCH_GET_KEY_LIMIT)) {
       for (const item of await batchGet(table, keys, retry)) {
         const owner = ownerFromItem(item);
         if (owner !== undefined) found.set(owner.userId, owner);
@@ -151,33 +148,37 @@ export async function readOwners(
   return found;
 }
 
-/** One chunk's items, its unprocessed keys sent again after a backoff until none is left or the attempts run out. */
+/** One chunk's items ({@link batchGetUntilProcessed}), its unprocessed keys sent again after a backoff until none is left or the attempts run out. */
 async function batchGet(
   table: OwnerTable,
   userIds: readonly string[],
   retry: BatchGetRetryOptions,
 ): Promise<Record<string, unknown>[]> {
   const maxAttempts = retry.maxAttempts ?? 8;
-  const items: Record<string, unknown>[] = [];
-  let keys: Record<string, unknown>[] = userIds.map((id) => ({ [OWNER_ATTR.userId]: id }));
-  for (let attempt = 1; ; attempt++) {
-    const out = await table.client.send(
-      new BatchGetCommand({ RequestItems: { [table.tableName]: { Keys: keys, ConsistentRead: true } } }),
+  const { items, unprocessedKeys } = await batchGetUntilProcessed(
+    {
+      client: table.client,
+      tableName: table.tableName,
+      keys: userIds.map((id) => ({ [OWNER_ATTR.userId]: id })),
+      settings: { ConsistentRead: true },
+    },
+    {
+      maxAttempts,
+      delayMs: (attempt) =>
+        fullJitterDelayMs(attempt, {
+          baseMs: retry.baseDelayMs ?? 50,
+          capMs: BACKOFF_CAP_MS,
+          random: retry.random ?? Math.random,
+        }),
+      sleep: retry.sleep,
+    },
+  );
+  if (unprocessedKeys.length > 0)
+    throw new DirectoryReadIncompleteError(
+      unprocessedKeys.map((k) => String(k[OWNER_ATTR.userId])),
+      maxAttempts,
     );
-    items.push(...(out.Responses?.[table.tableName] ?? []));
-    keys = out.UnprocessedKeys?.[table.tableName]?.Keys ?? [];
-    if (keys.length === 0) return items;
-    if (attempt >= maxAttempts) {
-      throw new DirectoryReadIncompleteError(
-        keys.map((k) => String(k[OWNER_ATTR.userId])),
-        maxAttempts,
-      );
-    }
-    const random = retry.random ?? Math.random;
-    await (retry.sleep ?? timerSleep)(
-      fullJitterDelayMs(attempt, { baseMs: retry.baseDelayMs ?? 50, capMs: BACKOFF_CAP_MS, random }),
-    );
-  }
+  return items;
 }
 
 /** Every owner, in scan order (the freshness item skipped); nothing when the table does not exist. */

@@ -26,7 +26,7 @@
  *   judged against its own lost-response retry), which both kinds of write share.
  *
  * The names that moved are imported from their module, not re-exported here:
- * `ownerFromItem` (items), `DirectoryReadIncompleteError`, `BATCH_GET_LIMIT`,
+ * `ownerFromItem` (items), `DirectoryReadIncompleteError`,
  * `StoredDirectoryFreshness` (reads), `FreshnessRecord`, `UpsertOutcome`
  * (import writes).
  */

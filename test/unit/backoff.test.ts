@@ -3,7 +3,7 @@
  * a full-jitter delay is a whole number of ms below it drawn by the injected `random` (so tests are deterministic),
  * nonsense terms are refused, and the retry loops that use it keep their delays: the outbox's `BatchGetItem`
  * rounds (lambdas/aws/outbox-reads.ts, through DynamoDbOutboxStore.read) wait 50 … 800 ms without jitter through an
- * injectable sleep, and `restore --run`'s in-flight retries (cli/use-cases/restore-run.ts) keep their ceilings of
+ * injectable sleep, ask again only for the items left and name how many stayed unread, and `restore --run`'s in-flight retries (cli/use-cases/restore-run.ts) keep their ceilings of
  * 100 ms × 2^attempt.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -100,5 +100,55 @@ describe("the outbox's BatchGetItem rounds (DynamoDbOutboxStore.read)", () => {
     await expect(store.read(['a'])).rejects.toThrow(OutboxReadThrottledError);
     expect(waits).toEqual([50, 100, 200, 400, 800]);
     expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(6);
+  });
+
+  it('asks again only for the items left, consistently and projected each round, and keeps what each round read', async () => {
+    const pending = (id: string) => ({ id, hygieneOutboxOwner: 'u', hygieneOutbox: ['not an event'] });
+    ddb
+      .on(BatchGetCommand)
+      .resolvesOnce({
+        Responses: { credentials: [pending('a')] },
+        UnprocessedKeys: { credentials: { Keys: [{ id: 'b' }, { id: 'c' }] } },
+      })
+      .resolvesOnce({
+        Responses: { credentials: [pending('c')] },
+        UnprocessedKeys: { credentials: { Keys: [{ id: 'b' }] } },
+      })
+      .resolves({ Responses: { credentials: [pending('b')] } });
+    const store = new DynamoDbOutboxStore(documentClient, 'credentials', {
+      readOnly: true,
+      sleep: async () => {},
+    });
+
+    const items = await store.read(['a', 'b', 'c']);
+
+    expect(items.map((item) => item.credentialId)).toEqual(['a', 'c', 'b']);
+    const requests = ddb
+      .commandCalls(BatchGetCommand)
+      .map((call) => call.args[0].input.RequestItems?.credentials);
+    expect(requests.map((request) => request?.Keys)).toEqual([
+      [{ id: 'a' }, { id: 'b' }, { id: 'c' }],
+      [{ id: 'b' }, { id: 'c' }],
+      [{ id: 'b' }],
+    ]);
+    for (const request of requests)
+      expect(request).toMatchObject({
+        ConsistentRead: true,
+        ProjectionExpression: expect.stringContaining('#events'),
+      });
+  });
+
+  it('names how many items stayed unread after the sixth round', async () => {
+    ddb
+      .on(BatchGetCommand)
+      .resolves({ UnprocessedKeys: { credentials: { Keys: [{ id: 'a' }, { id: 'b' }] } } });
+    const store = new DynamoDbOutboxStore(documentClient, 'credentials', {
+      readOnly: true,
+      sleep: async () => {},
+    });
+
+    await expect(store.read(['a', 'b'])).rejects.toThrow(
+      new OutboxReadThrottledError('2 outbox item(s) left unread after 6 rounds'),
+    );
   });
 });

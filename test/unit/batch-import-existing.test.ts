@@ -1,8 +1,8 @@
 /**
  * The batch writer's `existing` option (cli/aws/batch-import.ts; docs/data-model.md, "Import and export"), against a
  * client-boundary mock of the document client: each batch's ids read first with one `BatchGetItem` (`id` only,
- * consistent); the ids found reported and left out, or written with `replace`; unprocessed keys retried, and those
- * still unread counted as not written; a read error stops the writer like a write error. Without the option nothing
+ * consistent); the ids found reported and left out, or written with `replace`; unprocessed keys retried after the
+ * writer's own backoff, and those still unread counted as not written; a read error stops the writer like a write error. Without the option nothing
  * is read (`local`, the benchmarks).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -101,6 +101,26 @@ describe('BatchItemWriter with existing', () => {
     expect(writtenIds()).toEqual(['pc-0', 'pc-3']);
     expect(outcome).toMatchObject({ written: 2, unwrittenIds: ['pc-2'] });
     expect(outcome.error).toBeInstanceOf(BatchWriteIncompleteError);
+  });
+
+  it("waits the writer's backoff between reads: full jitter from 50 ms, none after the last attempt", async () => {
+    ddb.on(BatchGetCommand).resolves({ UnprocessedKeys: { t: { Keys: [{ id: 'pc-0' }] } } });
+    const slept: number[] = [];
+    const writer = new BatchItemWriter(documentClient, 't', {
+      maxAttempts: 4,
+      random: () => 0.999,
+      sleep: async (ms) => {
+        slept.push(ms);
+      },
+      existing: { replace: false, onExisting: () => undefined },
+    });
+
+    await writer.put(items(1)[0] as RawItem);
+    await expect(writer.finish()).rejects.toThrow(BatchWriteIncompleteError);
+
+    expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(4);
+    expect(slept).toEqual([49, 99, 199]);
+    expect(writer.tally).toEqual({ written: 0, unwrittenIds: ['pc-0'] });
   });
 
   it('a read error stops the writer: its batch and every later item count as not written', async () => {
