@@ -3,17 +3,21 @@
  * and the tests, with TTL on. The deployed table is CDK's job. The creating,
  * waiting and TTL are create-table.ts's `createTableFrom`, the one way every
  * table is created outside CDK (a table found already there keeps its TTL
- * untouched unless its key is the ledger's).
+ * untouched unless it is a ledger: keyed by `id` without the credentials
+ * table's `hygiene-outbox` index, table-key.ts).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RELAY_LEDGER_TABLE } from '../../lambdas/aws/relay-ledger-table-definition';
 import { createTableFrom, singleKeyTableInput } from './create-table';
-import { RELAY_LEDGER_TABLE_KEY } from './table-key';
+import { RELAY_LEDGER_TABLE_KEY, type TableIndexMismatchError } from './table-key';
 
 /**
- * Creates the ledger table (tests, local use) unless it exists with the
- * ledger's key, waits until it is active and turns TTL on.
- * @throws {TableKeyMismatchError} when a table of that name exists with another key (nothing changed on it)
+ * Creates the ledger table (tests, local use) unless it exists as a ledger,
+ * waits until it is active and turns TTL on. A credentials table of that name
+ * is refused (it has the `hygiene-outbox` index): TTL on its `expiresAt` would
+ * be turned on otherwise.
+ * @throws {TableKeyMismatchError} when a table of that name exists with another key, or
+ *   ({@link TableIndexMismatchError}) the credentials table's index (nothing changed on it)
  */
 export async function createRelayLedgerTable(
   client: DynamoDBDocumentClient,

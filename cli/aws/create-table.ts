@@ -3,7 +3,7 @@
  * outbox index, TTL attribute): for the CLI (`import --create-table`, `local`),
  * the integration tests and the benchmarks. The deployed table is CDK's job,
  * so no Lambda uses this: it lives in `cli/aws/`, apart from `lambdas/aws/`.
- * A table found already there is used only when its key is the spec's
+ * A table found already there is used only when it is of the spec's kind, by its key and indexes
  * (table-key.ts, `tableKindCheck`): `--create-table` aimed at another kind of table by mistake
  * changes nothing on it (not its TTL), nor on one whose kind it may not check.
  */
@@ -121,7 +121,8 @@ const UNCHECKED_EXISTING_TABLE =
  * create tables), waits until it is active and enables TTL when the spec
  * names a TTL attribute. A table already there (`ifNotExists`) must be of the
  * spec's kind (`tableKindCheck`, the check every command makes: its
- * partition key and no sort key) before anything is changed on it. A caller
+ * partition key and no sort key, and the credentials table's index present
+ * or absent as the kind says) before anything is changed on it. A caller
  * that may not call `DescribeTable` is told the table cannot be checked and
  * the table is used as it is: `CreateTable`'s `ResourceInUseException` proved
  * it exists, and waiting on `DescribeTable` would only repeat the denial

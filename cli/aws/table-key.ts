@@ -1,26 +1,30 @@
 /**
  * Whether a table named to a command is of the kind the command reads and
- * writes, told by its key schema (`DescribeTable`): the credentials table is
- * keyed by `id`, the owner directory by `userId`, neither with a sort key.
- * DynamoDB alone does not refuse the mistake: every credential has a
- * `userId`, so a credentials `import` aimed at the owner directory replaced
- * owners with credential items (their email and opt-out gone). The one check,
- * {@link tableKindCheck}, runs before a command reads or writes
+ * writes, told by its key schema and its global secondary indexes
+ * (`DescribeTable`): the credentials table is keyed by `id` and has the
+ * `hygiene-outbox` index, the owner directory is keyed by `userId`, the relay
+ * ledger by `id` without that index; none has a sort key. DynamoDB alone does
+ * not refuse the mistake: every credential has a `userId`, so a credentials
+ * `import` aimed at the owner directory replaced owners with credential items
+ * (their email and opt-out gone), and one aimed at the relay ledger wrote
+ * credentials there, without a TTL, the credentials table untouched. The one
+ * check, {@link tableKindCheck}, runs before a command reads or writes
  * ({@link requireTableKind}: `cli/options/table-options.ts`, `withDocumentClient`)
  * and before `--create-table` changes anything on a table it finds already there
  * (`createTableFrom`, cli/aws/create-table.ts). The kinds it tells apart are
- * defined here beside the table definitions they read their keys from; the
- * options add how messages and hints name each ({@link TableKeyKind} is the part
- * this check needs). A relay ledger, also keyed by `id`, cannot be told from a
- * credentials table by its key.
+ * defined here beside the table definitions they read their keys and indexes
+ * from (docs/data-model.md); the options add how messages and hints name each
+ * ({@link TableKeyKind} is the part this check needs).
  */
 import {
   DescribeTableCommand,
+  type GlobalSecondaryIndexDescription,
   type KeySchemaElement,
   ResourceNotFoundException,
+  type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TABLE_DEFINITION } from '../../lambdas/aws/credential-table-definition';
+import { TABLE_DEFINITION, type TableDefinition } from '../../lambdas/aws/credential-table-definition';
 import { OWNER_DIRECTORY_TABLE } from '../../lambdas/aws/owner-directory-table-definition';
 import { RELAY_LEDGER_TABLE } from '../../lambdas/aws/relay-ledger-table-definition';
 import { sayOnStderr } from '../stderr';
@@ -33,16 +37,39 @@ export interface TableKeyKind {
   readonly kindText: string;
   /** The partition key the commands read it by (and no sort key): how the kind is told. */
   readonly partitionKey: string;
+  /** How it is told from the other kind keyed the same way, by its indexes; absent: its key alone tells it. */
+  readonly indexRule?: IndexRule;
 }
 
-/** The credentials table ({@link TABLE_DEFINITION}): keyed by `id`. */
+/** A global secondary index as the credentials table's definition gives it: its name and key. */
+type IndexDefinition = TableDefinition['globalSecondaryIndexes'][number];
+
+/**
+ * How the two kinds keyed by `id` are told apart: the credentials table has every index of its definition
+ * ({@link TABLE_DEFINITION}: `hygiene-outbox`), keyed as defined; the relay ledger, defined with no index, has
+ * none of them.
+ */
+export interface IndexRule {
+  /** The indexes that tell the kinds apart: the credentials table's. */
+  readonly indexes: readonly IndexDefinition[];
+  /** Whether a table of the kind has each of them (the credentials table) or none of them (the relay ledger). */
+  readonly has: boolean;
+  /** What a table that fails the rule likely is, as the refusal asks: `the relay ledger`. */
+  readonly likely: string;
+}
+
+/** The credentials table ({@link TABLE_DEFINITION}): keyed by `id`, with the `hygiene-outbox` index. */
 export const CREDENTIALS_TABLE_KEY: TableKeyKind = {
   noun: 'table',
   kindText: 'a credentials table',
   partitionKey: TABLE_DEFINITION.partitionKey.name,
+  indexRule: { indexes: TABLE_DEFINITION.globalSecondaryIndexes, has: true, likely: 'the relay ledger' },
 };
 
-/** The owner directory ({@link OWNER_DIRECTORY_TABLE}): keyed by `userId`. */
+/**
+ * The owner directory ({@link OWNER_DIRECTORY_TABLE}): keyed by `userId`, which no other kind is, so its key alone
+ * tells it (its definition has no index, and none is asked of it).
+ */
 export const OWNER_DIRECTORY_TABLE_KEY: TableKeyKind = {
   noun: 'owner directory table',
   kindText: 'an owner directory',
@@ -50,16 +77,26 @@ export const OWNER_DIRECTORY_TABLE_KEY: TableKeyKind = {
 };
 
 /**
- * The relay ledger ({@link RELAY_LEDGER_TABLE}): keyed by `id` too, so a credentials table passes as one (and one
- * passes as a credentials table); only tests and local use create it from the CLI's code.
+ * The relay ledger ({@link RELAY_LEDGER_TABLE}): keyed by `id` as the credentials table is, and told from it by
+ * having none of its indexes (the ledger's definition has none); only tests and local use create it from the CLI's
+ * code.
  */
 export const RELAY_LEDGER_TABLE_KEY: TableKeyKind = {
   noun: 'relay ledger table',
   kindText: 'a relay ledger',
   partitionKey: RELAY_LEDGER_TABLE.partitionKey.name,
+  indexRule: {
+    indexes: TABLE_DEFINITION.globalSecondaryIndexes,
+    has: false,
+    likely: 'the credentials table',
+  },
 };
 
-/** A table whose key schema is not the expected one: another kind of table, named by mistake. */
+/**
+ * A table whose key schema is not the expected one: another kind of table, named by mistake. A table keyed right
+ * whose indexes are another kind's is its subclass, {@link TableIndexMismatchError}, so a catch of this one
+ * catches both.
+ */
 export class TableKeyMismatchError extends Error {
   override readonly name = 'TableKeyMismatchError';
 
@@ -78,7 +115,29 @@ export class TableKeyMismatchError extends Error {
 }
 
 /**
- * What {@link tableKindCheck} found: the table has the kind's key; it does
+ * A table keyed as its kind is but told by its indexes to be another kind ({@link IndexRule}): a relay ledger
+ * named as the credentials table, or the reverse. Its message names the table and says why, as
+ * `describeTableError` (cli/options/table-options.ts) says it too.
+ */
+export class TableIndexMismatchError extends TableKeyMismatchError {
+  /**
+   * @param table the table's name
+   * @param kind the kind it was expected to be
+   * @param reason what is wrong, as a message says it after the table's name
+   *   (`is not a credentials table: it has no "hygiene-outbox" index …`)
+   */
+  constructor(
+    table: string,
+    kind: TableKeyKind,
+    readonly reason: string,
+  ) {
+    super(table, kind.partitionKey, kind.partitionKey);
+    this.message = `${kind.noun} ${table} ${reason}`;
+  }
+}
+
+/**
+ * What {@link tableKindCheck} found: the table has the kind's key (and indexes); it does
  * not exist (only when a missing table is allowed); or the caller may not
  * call `DescribeTable` (AccessDenied), so its key is unknown.
  */
@@ -86,13 +145,16 @@ export type TableKindCheck = 'matches' | 'missing' | 'cannot check';
 
 /**
  * Checks that `table` is of `kind`: keyed by its partition key alone (a
- * `HASH` key of that name, no `RANGE` key). One `DescribeTable`; says
+ * `HASH` key of that name, no `RANGE` key) and, when the kind has an
+ * {@link IndexRule}, with (the credentials table) or without (the relay
+ * ledger) the credentials table's indexes. One `DescribeTable`; says
  * nothing: {@link requireTableKind} is the check a command makes, and
  * `createTableFrom` (cli/aws/create-table.ts) reads what it found to decide
  * whether to wait for a table it found already there.
  * @param kind the credentials table by default
  * @param options.mayBeMissing a missing table is `'missing'`, not an error
  * @throws {TableKeyMismatchError} when the table has another key
+ * @throws {TableIndexMismatchError} when its key is the kind's but its indexes are another kind's
  * @throws {ResourceNotFoundException} when the table is missing and `mayBeMissing` is not set
  */
 export async function tableKindCheck(
@@ -101,19 +163,61 @@ export async function tableKindCheck(
   kind: TableKeyKind = CREDENTIALS_TABLE_KEY,
   { mayBeMissing = false } = {},
 ): Promise<TableKindCheck> {
-  let keySchema: readonly KeySchemaElement[];
+  let described: TableDescription;
   try {
-    const described = await client.send(new DescribeTableCommand({ TableName: table }));
-    keySchema = described.Table?.KeySchema ?? [];
+    described = (await client.send(new DescribeTableCommand({ TableName: table }))).Table ?? {};
   } catch (error: unknown) {
     if (mayBeMissing && error instanceof ResourceNotFoundException) return 'missing';
     if (isAccessDenied(error)) return 'cannot check';
     throw error;
   }
+  const keySchema = described.KeySchema ?? [];
   const [only, ...more] = keySchema;
-  if (only?.AttributeName === kind.partitionKey && only.KeyType === 'HASH' && more.length === 0)
-    return 'matches';
-  throw new TableKeyMismatchError(table, kind.partitionKey, keySchemaText(keySchema));
+  if (only?.AttributeName !== kind.partitionKey || only.KeyType !== 'HASH' || more.length > 0)
+    throw new TableKeyMismatchError(table, kind.partitionKey, keySchemaText(keySchema));
+  const wrongIndexes = indexMismatch(kind, described.GlobalSecondaryIndexes ?? []);
+  if (wrongIndexes !== undefined) throw new TableIndexMismatchError(table, kind, wrongIndexes);
+  return 'matches';
+}
+
+/** Where the credentials table's index is described, as a refusal cites it. */
+const INDEX_DOC = 'docs/data-model.md';
+
+/**
+ * What is wrong with a table's indexes for `kind` ({@link IndexRule}), as a message says it after the table's
+ * name; undefined when nothing is (or the kind has no rule). Told by each index's name and, for an index the kind
+ * must have, its key; its projection is not asked about.
+ */
+function indexMismatch(
+  kind: TableKeyKind,
+  found: readonly GlobalSecondaryIndexDescription[],
+): string | undefined {
+  const rule = kind.indexRule;
+  if (rule === undefined) return undefined;
+  for (const index of rule.indexes) {
+    const name = JSON.stringify(index.indexName);
+    const there = found.find((candidate) => candidate.IndexName === index.indexName);
+    if (!rule.has && there !== undefined)
+      return `is not ${kind.kindText}: it has a ${name} index, as the credentials table has (${INDEX_DOC}); is it ${rule.likely}?`;
+    if (rule.has && there === undefined)
+      return `is not ${kind.kindText}: it has no ${name} index (${kind.kindText} has one: ${INDEX_DOC}); is it ${rule.likely}?`;
+    if (rule.has && there !== undefined && !isKeyedAs(there.KeySchema ?? [], index)) {
+      const expected = `${index.partitionKey.name} + ${index.sortKey.name}`;
+      return `is not ${kind.kindText}: its ${name} index is keyed by ${keySchemaText(there.KeySchema ?? [])}, not by ${expected} (${INDEX_DOC})`;
+    }
+  }
+  return undefined;
+}
+
+/** Whether an index's key schema is `index`'s: its partition key, then its sort key. */
+function isKeyedAs(keySchema: readonly KeySchemaElement[], index: IndexDefinition): boolean {
+  const hash = keySchema.filter((key) => key.KeyType === 'HASH');
+  const range = keySchema.filter((key) => key.KeyType === 'RANGE');
+  return (
+    keySchema.length === 2 &&
+    hash[0]?.AttributeName === index.partitionKey.name &&
+    range[0]?.AttributeName === index.sortKey.name
+  );
 }
 
 /** Whether `error` is AWS refusing a call the caller's role does not allow (`AccessDeniedException`). */
@@ -140,7 +244,7 @@ export function sayKindUnchecked(table: string, kind: TableKeyKind, goingOn = 'g
 }
 
 /**
- * Checks that `table` is of `kind` by its key ({@link tableKindCheck}), before a
+ * Checks that `table` is of `kind` by its key and indexes ({@link tableKindCheck}), before a
  * command reads or writes it: one rule for every table, the owner directory's
  * included. A caller not allowed `dynamodb:DescribeTable` cannot be checked:
  * that is said once on stderr ({@link sayKindUnchecked}) and the command goes
@@ -150,7 +254,8 @@ export function sayKindUnchecked(table: string, kind: TableKeyKind, goingOn = 'g
  * @param kind the credentials table by default
  * @param options.mayBeMissing a missing table is not an error (`--create-table --dry-run`)
  * @returns whether the table exists (false only with `mayBeMissing`)
- * @throws {TableKeyMismatchError} when the table has another key
+ * @throws {TableKeyMismatchError} when the table has another key, or ({@link TableIndexMismatchError}) the
+ *   indexes of another kind
  * @throws {ResourceNotFoundException} when the table is missing and `mayBeMissing` is not set
  */
 export async function requireTableKind(

@@ -4,8 +4,9 @@
  * command reads them the same way and reports an unreachable database or a
  * missing table in the same words. Opening a table checks first that it is of
  * the command's kind ({@link requireTableKind}: a credentials table by its key
- * `id`), so a table of another kind named by mistake is refused before
- * anything is read or written.
+ * `id` and its `hygiene-outbox` index), so a table of another kind named by
+ * mistake (the owner directory, the relay ledger) is refused before anything
+ * is read or written.
  */
 
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
@@ -23,6 +24,7 @@ import { STACK_OUTPUT } from '../aws/stack-outputs';
 import {
   CREDENTIALS_TABLE_KEY,
   requireTableKind,
+  TableIndexMismatchError,
   type TableKeyKind,
   TableKeyMismatchError,
 } from '../aws/table-key';
@@ -219,7 +221,9 @@ export class TableAccessError extends Error {
  * missing region or credentials; a table whose key is not the one `kind`
  * reads (found so by {@link requireTableKind}, or DynamoDB refusing a
  * request's key: {@link isKeySchemaMismatch}; another table named by mistake),
- * as `kind.wrongKey` says it; other errors pass through unchanged.
+ * as `kind.wrongKey` says it; a table keyed right whose indexes are another
+ * kind's (`TableIndexMismatchError`: the relay ledger named as the credentials
+ * table), as the error's `reason` says it; other errors pass through unchanged.
  *
  * A failed listing of the topic's subscriptions (`SubscriptionListingError`,
  * raised inside the same table wrapper by `notify`) is SNS's, not the
@@ -249,7 +253,8 @@ export function describeTableError(
     );
   }
   if (error instanceof TableKeyMismatchError || isKeySchemaMismatch(error)) {
-    return new TableAccessError(`${kind.noun} ${options.table}${where} ${kind.wrongKey}`);
+    const wrong = error instanceof TableIndexMismatchError ? error.reason : kind.wrongKey;
+    return new TableAccessError(`${kind.noun} ${options.table}${where} ${wrong}`);
   }
   const code = describeError(error).systemCode;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ECONNRESET') {

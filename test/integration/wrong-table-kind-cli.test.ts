@@ -10,7 +10,11 @@
  * the credentials table (key `id`) used to fail on DynamoDB's raw "One of the
  * required keys was not given a value", or list credentials as owners. Each
  * now says which table it is and what it likely is instead, exit 1, and the
- * table is unchanged. Child processes, DynamoDB Local.
+ * table is unchanged. A credentials command given the relay ledger (keyed by
+ * `id` too, told apart by the credentials table's `hygiene-outbox` index)
+ * used to pass the check: an `import` wrote credentials into the ledger,
+ * without a TTL, and exited 0, the credentials table untouched; it is refused
+ * the same way. Child processes, DynamoDB Local.
  */
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
@@ -18,11 +22,12 @@ import { join } from 'node:path';
 import { DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createRelayLedgerTable } from '../../cli/aws/create-relay-ledger-table';
 import { putItems } from '../support/items';
 import { directoryFlags, runCli, tableFlags } from '../support/run-cli';
 import { useTempDir } from '../support/temp-dir';
 import { useTestDirectoryTable } from '../support/test-directory-table';
-import { useTestTable } from '../support/test-table';
+import { createLocalTable, dynamoDbEndpoint, useLocalTable, useTestTable } from '../support/test-table';
 import { credential } from '../unit/support/credentials';
 
 const tempDir = useTempDir('wrong-table-kind');
@@ -106,6 +111,62 @@ describe('credentials commands aimed at the owner directory', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(await itemsOf(owners.client, owners.tableName)).toEqual(before);
+  });
+});
+
+describe('credentials commands aimed at the relay ledger', () => {
+  const ledger = useLocalTable(
+    () => createLocalTable(createRelayLedgerTable, 'kind-ledger', dynamoDbEndpoint()),
+    'kind-ledger',
+    'each',
+  );
+  const refusal = () =>
+    `pc-hygiene: table ${ledger.tableName} at ${ledger.endpoint} is not a credentials table: it has no ` +
+    '"hygiene-outbox" index (a credentials table has one: docs/data-model.md); is it the relay ledger?\n';
+
+  it.each([[[]], [['--create-table']]])(
+    'import %j writes nothing into it: refused, the ledger still empty',
+    async (flags) => {
+      const records = await file('creds.jsonl', `${JSON.stringify(credential('c1-1'))}\n`);
+
+      const run = await runCli(['import', records, ...flags, ...tableFlags(ledger)]);
+
+      expect(run.stderr).toBe(refusal());
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(await itemsOf(ledger.client, ledger.tableName)).toEqual([]);
+    },
+  );
+
+  it.each([[['exempt', 'c1-1', '--reason', 'r']], [['sweep']], [['report']]])(
+    '%j is refused before it reads or writes',
+    async (args) => {
+      const run = await runCli([...args, ...tableFlags(ledger)]);
+
+      expect(run.stderr).toBe(refusal());
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(await itemsOf(ledger.client, ledger.tableName)).toEqual([]);
+    },
+  );
+});
+
+describe('the relay ledger created over a credentials table (tests, local use)', () => {
+  const credentials = useTestTable('kind-ledger-over', 'each', () => [credential('c1-1')]);
+
+  it('is refused: the credentials table keeps its items and its TTL attribute', async () => {
+    const before = await itemsOf(credentials.client, credentials.tableName);
+
+    const creating = createRelayLedgerTable(credentials.client, credentials.tableName);
+
+    await expect(creating).rejects.toThrow(
+      `relay ledger table ${credentials.tableName} is not a relay ledger: it has a "hygiene-outbox" index`,
+    );
+    const ttl = await credentials.client.send(
+      new DescribeTimeToLiveCommand({ TableName: credentials.tableName }),
+    );
+    expect(ttl.TimeToLiveDescription?.AttributeName).toBe('hygienePurgeAt');
+    expect(await itemsOf(credentials.client, credentials.tableName)).toEqual(before);
   });
 });
 

@@ -3,7 +3,10 @@
  * a table it finds already there (`requireTableKind`, cli/aws/table-key.ts;
  * `createTableFrom`, cli/aws/create-table.ts): its key schema from
  * `DescribeTable` must be the kind's partition key alone. A sort key, another
- * partition key or none is refused, named by kind (`describeTableError`); a
+ * partition key or none is refused, named by kind (`describeTableError`); the
+ * two kinds keyed by `id` are told by the `hygiene-outbox` index: a
+ * credentials table without it (a relay ledger) is refused, as is the relay
+ * ledger's creation finding a credentials table (its TTL untouched); a
  * missing table is an error unless `--create-table` may create it; a caller
  * whose role may not call `DescribeTable` is told once, on stderr, that the
  * table cannot be checked, and the command goes on (an operator's restore
@@ -26,11 +29,19 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createOwnerDirectoryTable } from '../../../cli/aws/create-owner-directory-table';
+import { createRelayLedgerTable } from '../../../cli/aws/create-relay-ledger-table';
 import { createTable } from '../../../cli/aws/create-table';
-import { requireTableKind, TableKeyMismatchError, tableKindCheck } from '../../../cli/aws/table-key';
+import {
+  RELAY_LEDGER_TABLE_KEY,
+  requireTableKind,
+  TableIndexMismatchError,
+  TableKeyMismatchError,
+  tableKindCheck,
+} from '../../../cli/aws/table-key';
 import { OWNER_DIRECTORY } from '../../../cli/options/directory-options';
 import { describeTableError, TableAccessError } from '../../../cli/options/table-options';
 import { createDocumentClient } from '../../../lambdas/aws/dynamodb-client';
+import { credentialsTableDescription, relayLedgerDescription } from '../../support/table-descriptions';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const client = createDocumentClient({ endpoint: 'http://127.0.0.1:1' });
@@ -52,9 +63,19 @@ function keyedBy(...keySchema: KeySchemaElement[]): void {
 beforeEach(() => ddb.reset());
 afterEach(() => vi.restoreAllMocks());
 
+/** DescribeTable answers with `answer` (one of test/support/table-descriptions.ts), the table active. */
+function described(answer: ReturnType<typeof credentialsTableDescription>): void {
+  ddb.on(DescribeTableCommand).resolves({ Table: { ...answer.Table, TableStatus: 'ACTIVE' } });
+}
+
+/** What a credentials command is told of a table keyed `id` without the `hygiene-outbox` index. */
+const NO_OUTBOX_INDEX =
+  'is not a credentials table: it has no "hygiene-outbox" index ' +
+  '(a credentials table has one: docs/data-model.md); is it the relay ledger?';
+
 describe('requireTableKind', () => {
-  it('accepts a credentials table (key id alone) and an owner directory (key userId alone)', async () => {
-    keyedBy({ AttributeName: 'id', KeyType: 'HASH' });
+  it('accepts a credentials table (key id alone, the outbox index) and an owner directory (key userId alone)', async () => {
+    described(credentialsTableDescription('T'));
     await expect(requireTableKind(client, 'T')).resolves.toBe(true);
     keyedBy({ AttributeName: 'userId', KeyType: 'HASH' });
     await expect(requireTableKind(client, 'T', OWNER_DIRECTORY)).resolves.toBe(true);
@@ -77,6 +98,39 @@ describe('requireTableKind', () => {
 
     expect(error).toBeInstanceOf(TableKeyMismatchError);
     expect((error as TableKeyMismatchError).found).toBe(found);
+  });
+
+  it('refuses a table keyed id without the outbox index (a relay ledger) as not a credentials table', async () => {
+    described(relayLedgerDescription('Ledger'));
+
+    const error = await requireTableKind(client, 'Ledger').catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(TableIndexMismatchError);
+    expect(error).toBeInstanceOf(TableKeyMismatchError);
+    expect((error as Error).message).toBe(`table Ledger ${NO_OUTBOX_INDEX}`);
+  });
+
+  it('refuses a credentials table whose outbox index has another key, naming the key it expected', async () => {
+    const answer = credentialsTableDescription('T');
+    const [index] = answer.Table?.GlobalSecondaryIndexes ?? [];
+    const keySchema: KeySchemaElement[] = [{ AttributeName: 'userId', KeyType: 'HASH' }];
+    described({ Table: { ...answer.Table, GlobalSecondaryIndexes: [{ ...index, KeySchema: keySchema }] } });
+
+    await expect(requireTableKind(client, 'T')).rejects.toThrow(
+      'table T is not a credentials table: its "hygiene-outbox" index is keyed by userId, ' +
+        'not by hygieneOutboxOwner + hygieneOutboxSince (docs/data-model.md)',
+    );
+  });
+
+  it('tells the relay ledger by the same rule: accepted as one, a credentials table refused as one', async () => {
+    described(relayLedgerDescription('Ledger'));
+    await expect(requireTableKind(client, 'Ledger', RELAY_LEDGER_TABLE_KEY)).resolves.toBe(true);
+    described(credentialsTableDescription('PersonalClients'));
+
+    await expect(requireTableKind(client, 'PersonalClients', RELAY_LEDGER_TABLE_KEY)).rejects.toThrow(
+      'relay ledger table PersonalClients is not a relay ledger: it has a "hygiene-outbox" index, ' +
+        'as the credentials table has (docs/data-model.md); is it the credentials table?',
+    );
   });
 
   it('a missing table is an error, unless it may be missing (--create-table)', async () => {
@@ -119,6 +173,29 @@ describe('--create-table finding the table already there (createTableFrom)', () 
     expect(ddb.commandCalls(UpdateTimeToLiveCommand)).toHaveLength(0);
   });
 
+  it('the relay ledger made over a credentials table is refused: no TTL turned on for expiresAt', async () => {
+    described(credentialsTableDescription('PersonalClients'));
+    ddb.on(DescribeTimeToLiveCommand).resolves({ TimeToLiveDescription: { TimeToLiveStatus: 'DISABLED' } });
+
+    const error = await createRelayLedgerTable(client, 'PersonalClients').catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(TableIndexMismatchError);
+    expect(ddb.commandCalls(UpdateTimeToLiveCommand)).toHaveLength(0);
+  });
+
+  it('the relay ledger made again over a relay ledger is used, its TTL turned on', async () => {
+    described(relayLedgerDescription('Ledger'));
+    ddb.on(DescribeTimeToLiveCommand).resolves({ TimeToLiveDescription: { TimeToLiveStatus: 'DISABLED' } });
+
+    await createRelayLedgerTable(client, 'Ledger');
+
+    const [update] = ddb.commandCalls(UpdateTimeToLiveCommand);
+    expect(update?.args[0].input.TimeToLiveSpecification).toEqual({
+      AttributeName: 'expiresAt',
+      Enabled: true,
+    });
+  });
+
   it('a caller denied DescribeTable is told the table cannot be checked, and it is used as it is, without waiting', async () => {
     const stderr = vi.spyOn(process.stderr, 'write').mockReturnValue(true);
     // IAM denies every DescribeTable (the wait's too), and DescribeTimeToLive with it.
@@ -144,13 +221,7 @@ describe('--create-table finding the table already there (createTableFrom)', () 
 
   it('a caller that may check the table but not DescribeTimeToLive is told its TTL cannot be checked', async () => {
     const stderr = vi.spyOn(process.stderr, 'write').mockReturnValue(true);
-    ddb.on(DescribeTableCommand).resolves({
-      Table: {
-        TableName: 'NoTtlRead',
-        TableStatus: 'ACTIVE',
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-      },
-    });
+    described(credentialsTableDescription('NoTtlRead'));
     ddb.on(DescribeTimeToLiveCommand).rejects(accessDenied());
 
     await expect(createTable(client, 'NoTtlRead', { ifNotExists: true, maxWaitSeconds: 2 })).resolves.toEqual(
@@ -203,6 +274,16 @@ describe('a table of the wrong kind, as the operator is told', () => {
       'table Owners in eu-west-1 is not a credentials table (its key is not `id`): ' +
         'did you name the owner directory?',
     );
+  });
+
+  it('a credentials command given the relay ledger says it has no outbox index', async () => {
+    described(relayLedgerDescription('Ledger'));
+    const refusal = await requireTableKind(client, 'Ledger').catch((e: unknown) => e);
+
+    const error = describeTableError(refusal, { table: 'Ledger', region: 'eu-west-1' });
+
+    expect(error).toBeInstanceOf(TableAccessError);
+    expect((error as Error).message).toBe(`table Ledger in eu-west-1 ${NO_OUTBOX_INDEX}`);
   });
 
   it('an owner directory command names the credentials table', () => {
