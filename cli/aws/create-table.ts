@@ -163,7 +163,9 @@ export async function createTableFrom(
  * Turns TTL on for `attributeName` unless it is on (or being turned on). On a
  * table found already there, a caller denied `DescribeTimeToLive` is told
  * that TTL cannot be checked, and nothing is changed; on a table just
- * created, the denial is an error (its TTL would stay off).
+ * created, the denial is an error (its TTL would stay off). TTL already on
+ * for another attribute is said on stderr and left as it is: DynamoDB takes
+ * one TTL attribute a table, and changing it is the table owner's decision.
  * @param created whether the table was just created
  */
 async function makeSureTimeToLive(
@@ -173,9 +175,11 @@ async function makeSureTimeToLive(
   created: boolean,
 ): Promise<void> {
   let status: string | undefined;
+  let onAttribute: string | undefined;
   try {
     const current = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
     status = current.TimeToLiveDescription?.TimeToLiveStatus;
+    onAttribute = current.TimeToLiveDescription?.AttributeName;
   } catch (error: unknown) {
     if (created || !isAccessDenied(error)) throw error;
     sayOnStderr(
@@ -183,7 +187,14 @@ async function makeSureTimeToLive(
     );
     return;
   }
-  if (status === 'ENABLED' || status === 'ENABLING') return;
+  if (status === 'ENABLED' || status === 'ENABLING') {
+    if (onAttribute !== undefined && onAttribute !== attributeName)
+      sayOnStderr(
+        `TTL on table ${tableName} is on attribute ${onAttribute}, not ${attributeName}: ` +
+          `DynamoDB will not remove items by ${attributeName} (one TTL attribute a table); left as it is`,
+      );
+    return;
+  }
   await client.send(
     new UpdateTimeToLiveCommand({
       TableName: tableName,

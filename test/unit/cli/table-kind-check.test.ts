@@ -238,6 +238,26 @@ describe('--create-table finding the table already there (createTableFrom)', () 
     ]);
   });
 
+  it('a table whose TTL is on another attribute is told so on stderr, and its TTL left as it is', async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockReturnValue(true);
+    described(credentialsTableDescription('OtherTtl'));
+    ddb
+      .on(DescribeTimeToLiveCommand)
+      .resolves({ TimeToLiveDescription: { TimeToLiveStatus: 'ENABLED', AttributeName: 'expiresAt' } });
+
+    await expect(createTable(client, 'OtherTtl', { ifNotExists: true, maxWaitSeconds: 2 })).resolves.toEqual({
+      created: false,
+    });
+
+    expect(ddb.commandCalls(UpdateTimeToLiveCommand)).toHaveLength(0);
+    expect(stderr.mock.calls).toEqual([
+      [
+        'pc-hygiene: TTL on table OtherTtl is on attribute expiresAt, not hygienePurgeAt: ' +
+          'DynamoDB will not remove items by hygienePurgeAt (one TTL attribute a table); left as it is\n',
+      ],
+    ]);
+  });
+
   it('a table just created whose TTL cannot be read is an error (its TTL would stay off)', async () => {
     ddb.on(CreateTableCommand).resolves({});
     ddb.on(DescribeTableCommand).resolves({ Table: { TableName: 'New', TableStatus: 'ACTIVE' } });
