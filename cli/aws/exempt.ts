@@ -16,10 +16,9 @@
  * A CLI-only adapter.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLE_DEFINITION } from '../../lambdas/aws/credential-table-definition';
-import { failedConditionItem } from '../../lambdas/aws/dynamodb-client';
+import { failedConditionItem, sendUnlessConditionFails } from '../../lambdas/aws/dynamodb-client';
 import { appendHistory } from '../../lambdas/aws/history-update';
 import { mayHaveApplied } from '../../lambdas/aws/may-have-applied';
 import { UpdateExpressionBuilder } from '../../lambdas/aws/update-expression';
@@ -132,23 +131,21 @@ async function writeExempt(
   id: string,
   write: ExemptWrite,
 ): Promise<void> {
-  try {
-    await client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: { [TABLE_DEFINITION.partitionKey.name]: id },
-        ...write.update,
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
-  } catch (error: unknown) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    // An earlier attempt applied, its response lost: the SDK's retry failed its condition on this very write.
-    if (mayHaveApplied(error) && holdsOwnWrite(failedConditionItem(error), write)) return;
-    throw new ExemptConflictError(
-      `credential ${id} changed while writing its exemption: check it and run again`,
-    );
-  }
+  const sent = await sendUnlessConditionFails(
+    client,
+    new UpdateCommand({
+      TableName: tableName,
+      Key: { [TABLE_DEFINITION.partitionKey.name]: id },
+      ...write.update,
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    }),
+  );
+  if (sent.applied) return;
+  // An earlier attempt applied, its response lost: the SDK's retry failed its condition on this very write.
+  if (mayHaveApplied(sent.failed) && holdsOwnWrite(failedConditionItem(sent.failed), write)) return;
+  throw new ExemptConflictError(
+    `credential ${id} changed while writing its exemption: check it and run again`,
+  );
 }
 
 /**

@@ -26,9 +26,8 @@
  *
  * A CLI-only adapter.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { failedConditionItem } from '../../lambdas/aws/dynamodb-client';
+import { failedConditionItem, sendUnlessConditionFails } from '../../lambdas/aws/dynamodb-client';
 import { GUARD_APPROVAL_KEY, parseApproval } from '../../lambdas/aws/guard-approval-store';
 import { mayHaveApplied } from '../../lambdas/aws/may-have-applied';
 import { UpdateExpressionBuilder } from '../../lambdas/aws/update-expression';
@@ -114,25 +113,23 @@ async function readAndWrite(
   approval: GuardApproval,
 ): Promise<WriteOutcome> {
   const read = itemAsRead(await readApprovalItem(client, tableName));
-  try {
-    const out = await client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: GUARD_APPROVAL_KEY,
-        ...recordUpdate(approval, read),
-        ReturnValues: 'UPDATED_OLD',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
-    const replaced = parseApproval(out.Attributes?.[GUARD_APPROVAL_ATTR.pending]);
+  const sent = await sendUnlessConditionFails(
+    client,
+    new UpdateCommand({
+      TableName: tableName,
+      Key: GUARD_APPROVAL_KEY,
+      ...recordUpdate(approval, read),
+      ReturnValues: 'UPDATED_OLD',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    }),
+  );
+  if (sent.applied) {
+    const replaced = parseApproval(sent.output.Attributes?.[GUARD_APPROVAL_ATTR.pending]);
     return replaced ? { replaced } : {};
-  } catch (error: unknown) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    // A first attempt refused by its condition applied nothing: another writer changed the item since the read.
-    if (!mayHaveApplied(error)) return 'changed';
-    const old = failedConditionItem(error);
-    return earlierAttempt(old, approval.id);
   }
+  // A first attempt refused by its condition applied nothing: another writer changed the item since the read.
+  if (!mayHaveApplied(sent.failed)) return 'changed';
+  return earlierAttempt(failedConditionItem(sent.failed), approval.id);
 }
 
 /**

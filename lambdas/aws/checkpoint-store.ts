@@ -27,7 +27,7 @@
  * The positions are stored as one JSON string: keys are small (one `id` per
  * segment, at most 64 segments), and a string survives any marshalling.
  */
-import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CONCURRENCY_MAXIMA } from '../hygiene/config';
 import { CHECKPOINT_ATTR, CHECKPOINT_ID } from '../hygiene/data-contract';
@@ -35,6 +35,7 @@ import type { CheckpointStore, LoadedCheckpoint, ScanCheckpoint } from '../hygie
 import { formatInstant } from '../hygiene/time';
 import { asStored } from './as-stored';
 import { TABLE_DEFINITION } from './credential-table-definition';
+import { sendUnlessConditionFails } from './dynamodb-client';
 import { mayHaveApplied } from './may-have-applied';
 import { UpdateExpressionBuilder, type UpdateExpressionParts } from './update-expression';
 
@@ -150,22 +151,17 @@ export class DynamoDbCheckpointStore implements CheckpointStore {
   ) {}
 
   async load(): Promise<LoadedCheckpoint | undefined> {
-    let attributes: Record<string, unknown> | undefined;
-    try {
-      const result = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: this.key,
-          ...loadUpdate(),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      attributes = result.Attributes;
-    } catch (error: unknown) {
-      if (error instanceof ConditionalCheckFailedException) return undefined; // no checkpoint
-      throw error;
-    }
-    const stored = attributes?.[CHECKPOINT_ATTR.checkpoint];
+    const sent = await sendUnlessConditionFails(
+      this.client,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: this.key,
+        ...loadUpdate(),
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    if (!sent.applied) return undefined; // no checkpoint
+    const stored: unknown = sent.output.Attributes?.[CHECKPOINT_ATTR.checkpoint];
     const parsed = parseStoredCheckpoint(stored);
     if (!parsed.ok) {
       this.options.onInvalid?.(`ignoring the stored sweep checkpoint: ${parsed.reason}`);
@@ -193,20 +189,16 @@ export class DynamoDbCheckpointStore implements CheckpointStore {
   }
 
   async clear(loaded: LoadedCheckpoint): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: this.key,
-          ...clearUpdate(loaded.stored),
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return true;
-    } catch (error: unknown) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      // Gone, or another run's newer one; unless this clear's own earlier attempt removed it.
-      return clearedByOwnAttempt(error);
-    }
+    const sent = await sendUnlessConditionFails(
+      this.client,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: this.key,
+        ...clearUpdate(loaded.stored),
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    // A failed condition: gone, or another run's newer one; unless this clear's own earlier attempt removed it.
+    return sent.applied || clearedByOwnAttempt(sent.failed);
   }
 }

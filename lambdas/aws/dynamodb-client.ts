@@ -3,10 +3,20 @@
  * the tests and the benchmarks all get the same marshalling and retry policy;
  * the deployed functions also a deadline on every request
  * ({@link DYNAMODB_REQUEST_TIMEOUT_MS}, set by `lambdas/handlers/aws-clients.ts`).
+ * Beside it, how a conditional write whose failed condition is an answer is
+ * sent through that client ({@link sendUnlessConditionFails}) and the item the
+ * failure returns is read ({@link failedConditionItem}).
  */
-import { type ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, NumberValue } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  type DynamoDBDocumentClientResolvedConfig,
+  NumberValue,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
+} from '@aws-sdk/lib-dynamodb';
 import { type unmarshallOptions as UnmarshallOptions, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Command } from '@smithy/core/client';
 import { CONCURRENCY_MAXIMA } from '../hygiene/config';
 import { sameDecimal } from '../hygiene/decimal-shape';
 import { type ClientLocation, clientLocationConfig, clientRequestHandler } from './client-location';
@@ -115,6 +125,48 @@ export function failedConditionItem(
   error: ConditionalCheckFailedException,
 ): Record<string, unknown> | undefined {
   return error.Item === undefined ? undefined : unmarshall(error.Item, unmarshallOptions());
+}
+
+/**
+ * What {@link sendUnlessConditionFails} got back: the command's output when it applied, or the
+ * `ConditionalCheckFailedException` DynamoDB refused it with (its `Item` through {@link failedConditionItem}, its
+ * attempts through `mayHaveApplied`, may-have-applied.ts).
+ */
+export type ConditionalSend<Output> =
+  | { readonly applied: true; readonly output: Output }
+  | { readonly applied: false; readonly failed: ConditionalCheckFailedException };
+
+/** A command the document client sends, typed as its `send` takes it: the command's own input and output. */
+type DocumentClientCommand<Input extends ServiceInputTypes, Output extends ServiceOutputTypes> = Command<
+  Input,
+  Output,
+  DynamoDBDocumentClientResolvedConfig,
+  ServiceInputTypes,
+  ServiceOutputTypes
+>;
+
+/**
+ * Sends one conditional write whose failed condition is an answer, not an error (a claim held by another, a
+ * lease taken, an item changed since it was read): the one way the adapters and the CLI send such a write and
+ * tell the refusal apart. The command is sent as given, once (the SDK's own retries aside: a failed condition is
+ * not retried). Any other error, or a non-error thrown, propagates unchanged.
+ * @param client the document client the command goes through
+ * @param command a document client command (`UpdateCommand`, `PutCommand`, `DeleteCommand`, …)
+ * @returns `applied` with the command's output, or not applied with the `ConditionalCheckFailedException`
+ */
+export async function sendUnlessConditionFails<
+  Input extends ServiceInputTypes,
+  Output extends ServiceOutputTypes,
+>(
+  client: DynamoDBDocumentClient,
+  command: DocumentClientCommand<Input, Output>,
+): Promise<ConditionalSend<Output>> {
+  try {
+    return { applied: true, output: await client.send(command) };
+  } catch (error: unknown) {
+    if (error instanceof ConditionalCheckFailedException) return { applied: false, failed: error };
+    throw error;
+  }
 }
 
 /**

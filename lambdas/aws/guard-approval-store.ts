@@ -26,14 +26,13 @@
  * transition writers recognise their own change). Run ids are unique, and a
  * run consumes at most once, so a first attempt never meets its own run id.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GUARD_APPROVAL_ATTR, GUARD_APPROVAL_ID } from '../hygiene/data-contract';
 import { type ApprovalOutcome, approvalOutcome, type GuardApproval } from '../hygiene/guard';
 import type { GuardApprovals } from '../hygiene/ports';
 import { formatInstant } from '../hygiene/time';
 import { TABLE_DEFINITION } from './credential-table-definition';
-import { failedConditionItem } from './dynamodb-client';
+import { failedConditionItem, sendUnlessConditionFails } from './dynamodb-client';
 import { mayHaveApplied } from './may-have-applied';
 import { UpdateExpressionBuilder } from './update-expression';
 
@@ -106,33 +105,32 @@ export class DynamoDbGuardApprovals implements GuardApprovals {
 
   async consume(request: { plannedDeletes: number; runId: string; at: number }): Promise<ApprovalOutcome> {
     const atIso = formatInstant(request.at);
-    try {
-      const out = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: GUARD_APPROVAL_KEY,
-          ...consumeUpdate(request.plannedDeletes, request.runId, atIso),
-          ReturnValues: 'ALL_NEW',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      const approval = parseApproval(out.Attributes?.[GUARD_APPROVAL_ATTR.lastUsed]);
+    const sent = await sendUnlessConditionFails(
+      this.client,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: GUARD_APPROVAL_KEY,
+        ...consumeUpdate(request.plannedDeletes, request.runId, atIso),
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    if (sent.applied) {
+      const approval = parseApproval(sent.output.Attributes?.[GUARD_APPROVAL_ATTR.lastUsed]);
       // Present (the condition required it); if a hand-edited map lacks a field, the run does not override
       // on it (it shows, spent, in `guard status`).
       return approval ? { status: 'used', approval } : { status: 'none' };
-    } catch (error: unknown) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const old = failedConditionItem(error);
-      const own = usedByThisRun(error, old, request.runId);
-      if (own) return { status: 'used', approval: own };
-      const outcome = approvalOutcome(
-        parseApproval(old?.[GUARD_APPROVAL_ATTR.pending]),
-        request.plannedDeletes,
-        request.at,
-      );
-      // The rule would use it, yet the write was refused: only its run-id clause can have failed, which a first
-      // attempt never meets (above). Nothing was spent, so nothing is used: reported as not enough, as ever.
-      return outcome.status === 'used' ? { status: 'not-enough', approval: outcome.approval } : outcome;
     }
+    const old = failedConditionItem(sent.failed);
+    const own = usedByThisRun(sent.failed, old, request.runId);
+    if (own) return { status: 'used', approval: own };
+    const outcome = approvalOutcome(
+      parseApproval(old?.[GUARD_APPROVAL_ATTR.pending]),
+      request.plannedDeletes,
+      request.at,
+    );
+    // The rule would use it, yet the write was refused: only its run-id clause can have failed, which a first
+    // attempt never meets (above). Nothing was spent, so nothing is used: reported as not enough, as ever.
+    return outcome.status === 'used' ? { status: 'not-enough', approval: outcome.approval } : outcome;
   }
 }

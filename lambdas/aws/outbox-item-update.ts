@@ -9,11 +9,10 @@
  * ({@link mayHaveApplied}), so the write and that judgement are one piece of
  * code.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RawItem } from '../hygiene/ports';
 import { TABLE_DEFINITION } from './credential-table-definition';
-import { failedConditionItem } from './dynamodb-client';
+import { failedConditionItem, sendUnlessConditionFails } from './dynamodb-client';
 import { mayHaveApplied } from './may-have-applied';
 import type { OutboxTable } from './outbox-table';
 import type { UpdateExpressionBuilder } from './update-expression';
@@ -32,18 +31,15 @@ export async function conditionalOutboxItemUpdate(
   | { readonly ok: true }
   | { readonly ok: false; readonly current: RawItem | undefined; readonly retried: boolean }
 > {
-  try {
-    await table.client.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: { [KEY]: credentialId },
-        ...update.build(),
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
-    return { ok: true };
-  } catch (error: unknown) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    return { ok: false, current: failedConditionItem(error), retried: mayHaveApplied(error) };
-  }
+  const sent = await sendUnlessConditionFails(
+    table.client,
+    new UpdateCommand({
+      TableName: table.tableName,
+      Key: { [KEY]: credentialId },
+      ...update.build(),
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    }),
+  );
+  if (sent.applied) return { ok: true };
+  return { ok: false, current: failedConditionItem(sent.failed), retried: mayHaveApplied(sent.failed) };
 }

@@ -6,13 +6,12 @@
  * a live lease ({@link noLiveLeaseCondition}) that a restore withdrawing an
  * unsent notice checks too.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { OUTBOX_LEASE_ATTR, OUTBOX_LEASE_ID } from '../hygiene/data-contract';
 import type { LeaseRequest, LeaseResult } from '../hygiene/outbox-ports';
 import { formatInstant } from '../hygiene/time';
 import { TABLE_DEFINITION } from './credential-table-definition';
-import { failedConditionItem } from './dynamodb-client';
+import { failedConditionItem, sendUnlessConditionFails } from './dynamodb-client';
 import type { OutboxTable } from './outbox-table';
 import { UpdateExpressionBuilder, type UpdateExpressionParts } from './update-expression';
 
@@ -50,27 +49,24 @@ function leaseUpdate(request: LeaseRequest): UpdateExpressionParts {
  * @returns `held`, or `conflict` with the holder and end another drain left on the item
  */
 export async function acquireDrainLease(table: OutboxTable, request: LeaseRequest): Promise<LeaseResult> {
-  try {
-    await table.client.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: { [KEY]: OUTBOX_LEASE_ID },
-        ...leaseUpdate(request),
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
-    return { status: 'held' };
-  } catch (error: unknown) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    const current = failedConditionItem(error) ?? {};
-    const heldBy = current[OUTBOX_LEASE_ATTR.holder];
-    const until = current[OUTBOX_LEASE_ATTR.until];
-    return {
-      status: 'conflict',
-      ...(typeof heldBy === 'string' && { heldBy }),
-      ...(typeof until === 'string' && { until }),
-    };
-  }
+  const sent = await sendUnlessConditionFails(
+    table.client,
+    new UpdateCommand({
+      TableName: table.tableName,
+      Key: { [KEY]: OUTBOX_LEASE_ID },
+      ...leaseUpdate(request),
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    }),
+  );
+  if (sent.applied) return { status: 'held' };
+  const current = failedConditionItem(sent.failed) ?? {};
+  const heldBy = current[OUTBOX_LEASE_ATTR.holder];
+  const until = current[OUTBOX_LEASE_ATTR.until];
+  return {
+    status: 'conflict',
+    ...(typeof heldBy === 'string' && { heldBy }),
+    ...(typeof until === 'string' && { until }),
+  };
 }
 
 /** Removes the lease's holder and end if this drain (`drainId`) still holds it; a lease it lost is left alone. */
@@ -78,11 +74,9 @@ export async function releaseDrainLease(table: OutboxTable, drainId: string): Pr
   const update = new UpdateExpressionBuilder();
   update.condition(`${update.name(OUTBOX_LEASE_ATTR.holder)} = ${update.value(drainId)}`);
   update.remove(OUTBOX_LEASE_ATTR.holder).remove(OUTBOX_LEASE_ATTR.until);
-  try {
-    await table.client.send(
-      new UpdateCommand({ TableName: table.tableName, Key: { [KEY]: OUTBOX_LEASE_ID }, ...update.build() }),
-    );
-  } catch (error: unknown) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-  }
+  // A failed condition: the lease is no longer this drain's (another took it, or it is released): left alone.
+  await sendUnlessConditionFails(
+    table.client,
+    new UpdateCommand({ TableName: table.tableName, Key: { [KEY]: OUTBOX_LEASE_ID }, ...update.build() }),
+  );
 }

@@ -11,7 +11,6 @@
  * judged by what it left ({@link mayHaveApplied}). What an upsert's item
  * becomes is decided in owner-directory-upsert-request.ts.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DIRECTORY_FRESHNESS_ATTR, DIRECTORY_FRESHNESS_ID, OWNER_ATTR } from '../hygiene/data-contract';
 import type { MailboxSpellings } from '../hygiene/opted-out-address';
@@ -19,6 +18,7 @@ import type { DirectoryFreshness } from '../hygiene/owner-directory';
 import type { OwnerUpsert } from '../hygiene/owner-import';
 import { TaskPool } from '../hygiene/task-pool';
 import { asStored } from './as-stored';
+import { sendUnlessConditionFails } from './dynamodb-client';
 import { mayHaveApplied } from './may-have-applied';
 import { digestsOf, type OwnerTable, STATUS, STATUS_NAMES } from './owner-directory-items';
 import { readFreshness, type StoredDirectoryFreshness } from './owner-directory-reads';
@@ -116,13 +116,11 @@ async function upsertOwner(
     if (storedOptOuts === undefined) return false;
     if (!plannedFromStored(upsert, digestsOf(storedOptOuts.value) ?? [], spellings)) return false;
   }
-  try {
-    await table.client.send(new UpdateCommand(upsertRequest(table.tableName, upsert, now, storedOptOuts)));
-    return true;
-  } catch (error: unknown) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+  const sent = await sendUnlessConditionFails(
+    table.client,
+    new UpdateCommand(upsertRequest(table.tableName, upsert, now, storedOptOuts)),
+  );
+  return sent.applied;
 }
 
 /** An owner's stored {@link OWNER_ATTR.optedOutAddresses} exactly as stored (a consistent read); `undefined`: no such owner. */
@@ -201,27 +199,24 @@ export async function recordFreshness(
   importedAt: string,
   replacing: StoredDirectoryFreshness | undefined,
 ): Promise<boolean> {
-  try {
-    await table.client.send(
-      new PutCommand({
-        TableName: table.tableName,
-        Item: {
-          [OWNER_ATTR.userId]: DIRECTORY_FRESHNESS_ID,
-          [DIRECTORY_FRESHNESS_ATTR.asOf]: freshness.asOf,
-          [DIRECTORY_FRESHNESS_ATTR.owners]: freshness.owners,
-          [DIRECTORY_FRESHNESS_ATTR.importedAt]: importedAt,
-          ...(freshness.contentDigest !== undefined && {
-            [DIRECTORY_FRESHNESS_ATTR.contentDigest]: freshness.contentDigest,
-          }),
-        },
-        ...stillAsReadCondition(replacing),
-      }),
-    );
-    return true;
-  } catch (error: unknown) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    return mayHaveApplied(error) && isFreshnessWritten(await readFreshness(table), freshness, importedAt);
-  }
+  const sent = await sendUnlessConditionFails(
+    table.client,
+    new PutCommand({
+      TableName: table.tableName,
+      Item: {
+        [OWNER_ATTR.userId]: DIRECTORY_FRESHNESS_ID,
+        [DIRECTORY_FRESHNESS_ATTR.asOf]: freshness.asOf,
+        [DIRECTORY_FRESHNESS_ATTR.owners]: freshness.owners,
+        [DIRECTORY_FRESHNESS_ATTR.importedAt]: importedAt,
+        ...(freshness.contentDigest !== undefined && {
+          [DIRECTORY_FRESHNESS_ATTR.contentDigest]: freshness.contentDigest,
+        }),
+      },
+      ...stillAsReadCondition(replacing),
+    }),
+  );
+  if (sent.applied) return true;
+  return mayHaveApplied(sent.failed) && isFreshnessWritten(await readFreshness(table), freshness, importedAt);
 }
 
 /**

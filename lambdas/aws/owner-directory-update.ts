@@ -13,10 +13,9 @@
  * (owner-directory-items.ts), so they do not use the credentials table's
  * numbered builder (update-expression.ts).
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { OWNER_ATTR } from '../hygiene/data-contract';
-import { failedConditionItem } from './dynamodb-client';
+import { failedConditionItem, sendUnlessConditionFails } from './dynamodb-client';
 import { mayHaveApplied } from './may-have-applied';
 import type { OwnerTable } from './owner-directory-items';
 
@@ -94,22 +93,19 @@ export async function conditionalUpdate(
 ): Promise<boolean> {
   const exists = 'attribute_exists(#userId)';
   const { leaves } = parts;
-  try {
-    await table.client.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: { [OWNER_ATTR.userId]: userId },
-        UpdateExpression: update,
-        ConditionExpression: parts.condition === undefined ? exists : `${exists} AND ${parts.condition}`,
-        ExpressionAttributeNames: { ...parts.names, '#userId': OWNER_ATTR.userId },
-        ExpressionAttributeValues: parts.values,
-        ...(leaves !== undefined && { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const }),
-      }),
-    );
-    return true;
-  } catch (error: unknown) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    const item = failedConditionItem(error);
-    return leaves !== undefined && item !== undefined && mayHaveApplied(error) && leaves(item);
-  }
+  const sent = await sendUnlessConditionFails(
+    table.client,
+    new UpdateCommand({
+      TableName: table.tableName,
+      Key: { [OWNER_ATTR.userId]: userId },
+      UpdateExpression: update,
+      ConditionExpression: parts.condition === undefined ? exists : `${exists} AND ${parts.condition}`,
+      ExpressionAttributeNames: { ...parts.names, '#userId': OWNER_ATTR.userId },
+      ExpressionAttributeValues: parts.values,
+      ...(leaves !== undefined && { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const }),
+    }),
+  );
+  if (sent.applied) return true;
+  const item = failedConditionItem(sent.failed);
+  return leaves !== undefined && item !== undefined && mayHaveApplied(sent.failed) && leaves(item);
 }

@@ -21,17 +21,14 @@
  * An entry whose bounce was reported (`relay-ledger-reports.ts`) is never
  * claimed for sending again: the email went out (it bounced).
  */
-import {
-  type AttributeValue,
-  ConditionalCheckFailedException,
-  GetItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { RELAY_LEDGER_ATTR as A } from '../hygiene/data-contract';
 import type { OutboxEvent } from '../hygiene/events';
 import { formatInstant } from '../hygiene/time';
 import type { LedgerClaim, LedgerPartState, StoredDigestPart } from '../relay/ports';
 import { decodeDigestEvents, encodeDigestEvents } from '../relay/stored-digest';
+import { sendUnlessConditionFails } from './dynamodb-client';
 import { expiresAt, heldBy, type RelayLedgerTable } from './relay-ledger-entry';
 import { RELAY_LEDGER_BOUNCE_ATTR as B } from './relay-ledger-table-definition';
 
@@ -64,37 +61,34 @@ export async function claimPart(
 ): Promise<LedgerClaim> {
   const token = ledger.newToken();
   const stored = events !== undefined ? encodeDigestEvents(events) : undefined;
-  try {
-    await ledger.client.send(
-      new PutCommand({
-        TableName: ledger.tableName,
-        Item: {
-          [A.key]: key,
-          [A.state]: 'sending',
-          [A.claimToken]: token,
-          [A.leaseUntil]: now + leaseMs,
-          [A.expiresAt]: expiresAt(now),
-          ...(stored !== undefined && { [B.digestEvents]: stored }),
-        },
-        ConditionExpression:
-          'attribute_not_exists(#id) OR (#state = :sending AND #leaseUntil < :now AND attribute_not_exists(#bounce))',
-        ExpressionAttributeNames: {
-          '#id': A.key,
-          '#state': A.state,
-          '#leaseUntil': A.leaseUntil,
-          '#bounce': B.bounceReport,
-        },
-        ExpressionAttributeValues: { ':sending': 'sending', ':now': now },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
-    return { status: 'claimed', token };
-  } catch (error: unknown) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    // The document client does not unmarshall the item attached to the exception.
-    if (entryState(error.Item, now).status === 'sent') return { status: 'sent' };
-    return heldBy(error, A.claimToken, token) ? { status: 'claimed', token } : { status: 'in-progress' };
-  }
+  const sent = await sendUnlessConditionFails(
+    ledger.client,
+    new PutCommand({
+      TableName: ledger.tableName,
+      Item: {
+        [A.key]: key,
+        [A.state]: 'sending',
+        [A.claimToken]: token,
+        [A.leaseUntil]: now + leaseMs,
+        [A.expiresAt]: expiresAt(now),
+        ...(stored !== undefined && { [B.digestEvents]: stored }),
+      },
+      ConditionExpression:
+        'attribute_not_exists(#id) OR (#state = :sending AND #leaseUntil < :now AND attribute_not_exists(#bounce))',
+      ExpressionAttributeNames: {
+        '#id': A.key,
+        '#state': A.state,
+        '#leaseUntil': A.leaseUntil,
+        '#bounce': B.bounceReport,
+      },
+      ExpressionAttributeValues: { ':sending': 'sending', ':now': now },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    }),
+  );
+  if (sent.applied) return { status: 'claimed', token };
+  // The document client does not unmarshall the item attached to the exception.
+  if (entryState(sent.failed.Item, now).status === 'sent') return { status: 'sent' };
+  return heldBy(sent.failed, A.claimToken, token) ? { status: 'claimed', token } : { status: 'in-progress' };
 }
 
 /**
@@ -155,19 +149,17 @@ export async function markPartSent(
 
 /** Deletes the entry if it is still our `sending` claim. */
 export async function releasePart(ledger: RelayLedgerTable, key: string, token: string): Promise<void> {
-  try {
-    await ledger.client.send(
-      new DeleteCommand({
-        TableName: ledger.tableName,
-        Key: { [A.key]: key },
-        ConditionExpression: '#state = :sending AND #token = :token',
-        ExpressionAttributeNames: { '#state': A.state, '#token': A.claimToken },
-        ExpressionAttributeValues: { ':sending': 'sending', ':token': token },
-      }),
-    );
-  } catch (error: unknown) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-  }
+  // A failed condition: the entry is no longer our claim (sent, taken over or gone): left alone.
+  await sendUnlessConditionFails(
+    ledger.client,
+    new DeleteCommand({
+      TableName: ledger.tableName,
+      Key: { [A.key]: key },
+      ConditionExpression: '#state = :sending AND #token = :token',
+      ExpressionAttributeNames: { '#state': A.state, '#token': A.claimToken },
+      ExpressionAttributeValues: { ':sending': 'sending', ':token': token },
+    }),
+  );
 }
 
 /** The entry's events (a consistent read), decoded. */

@@ -11,11 +11,11 @@
  * them back), and a reported bounce is what stops the entry from being
  * claimed for sending again: the email went out (it bounced).
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { RELAY_LEDGER_ATTR as A } from '../hygiene/data-contract';
 import { formatInstant } from '../hygiene/time';
 import type { BounceReportClaim } from '../relay/ports';
+import { sendUnlessConditionFails } from './dynamodb-client';
 import { expiresAt, heldBy, type RelayLedgerTable } from './relay-ledger-entry';
 import { RELAY_LEDGER_BOUNCE_ATTR as B } from './relay-ledger-table-definition';
 
@@ -35,83 +35,77 @@ export async function claimReport(
 ): Promise<BounceReportClaim> {
   const token = ledger.newToken();
   const free = '(attribute_not_exists(#report) OR (#report = :reporting AND #reportLease < :now))';
-  try {
-    await ledger.client.send(
-      new UpdateCommand({
-        TableName: ledger.tableName,
-        Key: { [A.key]: key },
-        UpdateExpression: `SET #report = :reporting, #reportToken = :token, #reportLease = :lease${
-          mustExist ? '' : ', #expiresAt = if_not_exists(#expiresAt, :expiresAt)'
-        }`,
-        ConditionExpression: mustExist ? `attribute_exists(#id) AND ${free}` : free,
-        ExpressionAttributeNames: {
-          '#report': B.bounceReport,
-          '#reportToken': B.bounceReportToken,
-          '#reportLease': B.bounceReportLeaseUntil,
-          ...(mustExist ? { '#id': A.key } : { '#expiresAt': A.expiresAt }),
-        },
-        ExpressionAttributeValues: {
-          ':reporting': 'reporting',
-          ':token': token,
-          ':lease': now + leaseMs,
-          ':now': now,
-          ...(!mustExist && { ':expiresAt': expiresAt(now) }),
-        },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
-    return { status: 'claimed', token };
-  } catch (error: unknown) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    if (error.Item === undefined) return { status: 'absent' };
-    if (error.Item[B.bounceReport]?.S === 'reported') return { status: 'reported' };
-    return heldBy(error, B.bounceReportToken, token)
-      ? { status: 'claimed', token }
-      : { status: 'in-progress' };
-  }
+  const sent = await sendUnlessConditionFails(
+    ledger.client,
+    new UpdateCommand({
+      TableName: ledger.tableName,
+      Key: { [A.key]: key },
+      UpdateExpression: `SET #report = :reporting, #reportToken = :token, #reportLease = :lease${
+        mustExist ? '' : ', #expiresAt = if_not_exists(#expiresAt, :expiresAt)'
+      }`,
+      ConditionExpression: mustExist ? `attribute_exists(#id) AND ${free}` : free,
+      ExpressionAttributeNames: {
+        '#report': B.bounceReport,
+        '#reportToken': B.bounceReportToken,
+        '#reportLease': B.bounceReportLeaseUntil,
+        ...(mustExist ? { '#id': A.key } : { '#expiresAt': A.expiresAt }),
+      },
+      ExpressionAttributeValues: {
+        ':reporting': 'reporting',
+        ':token': token,
+        ':lease': now + leaseMs,
+        ':now': now,
+        ...(!mustExist && { ':expiresAt': expiresAt(now) }),
+      },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    }),
+  );
+  if (sent.applied) return { status: 'claimed', token };
+  const { failed } = sent;
+  if (failed.Item === undefined) return { status: 'absent' };
+  if (failed.Item[B.bounceReport]?.S === 'reported') return { status: 'reported' };
+  return heldBy(failed, B.bounceReportToken, token)
+    ? { status: 'claimed', token }
+    : { status: 'in-progress' };
 }
 
 /** Sets the report `reported` (whoever holds the claim now: the report went out); never recreates a removed entry. */
 export async function markReported(ledger: RelayLedgerTable, key: string, now: number): Promise<void> {
-  try {
-    await ledger.client.send(
-      new UpdateCommand({
-        TableName: ledger.tableName,
-        Key: { [A.key]: key },
-        UpdateExpression: 'SET #report = :reported, #reportedAt = :at REMOVE #reportLease',
-        ConditionExpression: 'attribute_exists(#id)',
-        ExpressionAttributeNames: {
-          '#id': A.key,
-          '#report': B.bounceReport,
-          '#reportedAt': B.bounceReportedAt,
-          '#reportLease': B.bounceReportLeaseUntil,
-        },
-        ExpressionAttributeValues: { ':reported': 'reported', ':at': formatInstant(now) },
-      }),
-    );
-  } catch (error: unknown) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-  }
+  // A failed condition: the entry was removed meanwhile: nothing to mark, and it is not recreated.
+  await sendUnlessConditionFails(
+    ledger.client,
+    new UpdateCommand({
+      TableName: ledger.tableName,
+      Key: { [A.key]: key },
+      UpdateExpression: 'SET #report = :reported, #reportedAt = :at REMOVE #reportLease',
+      ConditionExpression: 'attribute_exists(#id)',
+      ExpressionAttributeNames: {
+        '#id': A.key,
+        '#report': B.bounceReport,
+        '#reportedAt': B.bounceReportedAt,
+        '#reportLease': B.bounceReportLeaseUntil,
+      },
+      ExpressionAttributeValues: { ':reported': 'reported', ':at': formatInstant(now) },
+    }),
+  );
 }
 
 /** Removes the report's claim if it is still ours and `reporting`. */
 export async function releaseReport(ledger: RelayLedgerTable, key: string, token: string): Promise<void> {
-  try {
-    await ledger.client.send(
-      new UpdateCommand({
-        TableName: ledger.tableName,
-        Key: { [A.key]: key },
-        UpdateExpression: 'REMOVE #report, #reportToken, #reportLease',
-        ConditionExpression: '#report = :reporting AND #reportToken = :token',
-        ExpressionAttributeNames: {
-          '#report': B.bounceReport,
-          '#reportToken': B.bounceReportToken,
-          '#reportLease': B.bounceReportLeaseUntil,
-        },
-        ExpressionAttributeValues: { ':reporting': 'reporting', ':token': token },
-      }),
-    );
-  } catch (error: unknown) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-  }
+  // A failed condition: the claim is no longer ours (reported, taken over or gone): left alone.
+  await sendUnlessConditionFails(
+    ledger.client,
+    new UpdateCommand({
+      TableName: ledger.tableName,
+      Key: { [A.key]: key },
+      UpdateExpression: 'REMOVE #report, #reportToken, #reportLease',
+      ConditionExpression: '#report = :reporting AND #reportToken = :token',
+      ExpressionAttributeNames: {
+        '#report': B.bounceReport,
+        '#reportToken': B.bounceReportToken,
+        '#reportLease': B.bounceReportLeaseUntil,
+      },
+      ExpressionAttributeValues: { ':reporting': 'reporting', ':token': token },
+    }),
+  );
 }

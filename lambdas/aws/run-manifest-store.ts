@@ -16,7 +16,6 @@
  * cheaper than a condition on every append, and it reads an index already
  * holding such a copy right too).
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { RUN_INDEX_ID, RUN_MANIFEST_ATTR, runHeaderId, runPageId } from '../hygiene/data-contract';
 import type { RunManifestWriter } from '../hygiene/ports';
@@ -27,6 +26,7 @@ import {
   type RunManifestHeader,
 } from '../hygiene/run-manifest';
 import { TABLE_DEFINITION } from './credential-table-definition';
+import { sendUnlessConditionFails } from './dynamodb-client';
 import { UpdateExpressionBuilder } from './update-expression';
 
 const key = (id: string) => ({ [TABLE_DEFINITION.partitionKey.name]: id });
@@ -87,13 +87,10 @@ export class DynamoDbRunManifestWriter implements RunManifestWriter {
     const list = trim.name(RUN_MANIFEST_ATTR.runs);
     for (let i = 0; i < length - RUN_INDEX_LIMIT; i++) trim.removePath(`${list}[${i}]`);
     trim.condition(`size(${list}) = ${trim.value(length)}`);
-    try {
-      await this.client.send(
-        new UpdateCommand({ TableName: this.tableName, Key: key(RUN_INDEX_ID), ...trim.build() }),
-      );
-    } catch (error: unknown) {
-      // Another run appended meanwhile: it trims (the index is over the limit by a few at most).
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    // A failed condition: another run appended meanwhile, and it trims (the index is over the limit by a few at most).
+    await sendUnlessConditionFails(
+      this.client,
+      new UpdateCommand({ TableName: this.tableName, Key: key(RUN_INDEX_ID), ...trim.build() }),
+    );
   }
 }
