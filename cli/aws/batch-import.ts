@@ -56,7 +56,7 @@ export class BatchWriteIncompleteError extends Error {
 export interface BatchWriterOptions {
   /** `BatchWriteItem` requests in flight at once (default 4). */
   readonly concurrency?: number;
-  /** Attempts per batch, the first included, before giving up on its unprocessed items (default 8). */
+  /** Attempts per batch, the first included, a whole number from 1, before giving up on its unprocessed items (default 8). */
   readonly maxAttempts?: number;
   /** First backoff delay in ms, doubled each retry (default 50). */
   readonly baseDelayMs?: number;

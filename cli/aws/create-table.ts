@@ -96,7 +96,8 @@ export interface LocalTableSpec {
  * `hygienePurgeAt`.
  * @returns whether the table was created (false: it existed and `ifNotExists` was set)
  * @throws {ResourceInUseException} when the table exists and `ifNotExists` is not set
- * @throws {TableKeyMismatchError} when it exists with another key (nothing changed on it)
+ * @throws {TableKeyMismatchError} when it exists with another key, or (`TableIndexMismatchError`) without the
+ *   `hygiene-outbox` index (nothing changed on it)
  */
 export function createTable(
   client: DynamoDBDocumentClient,
@@ -131,7 +132,8 @@ const UNCHECKED_EXISTING_TABLE =
  * cannot be checked, and goes on ({@link makeSureTimeToLive}).
  * @returns whether the table was created (false: it existed and `ifNotExists` was set)
  * @throws {ResourceInUseException} when the table exists and `ifNotExists` is not set
- * @throws {TableKeyMismatchError} when it exists with another key
+ * @throws {TableKeyMismatchError} when it exists with another key, or (`TableIndexMismatchError`) the indexes of
+ *   another kind
  */
 export async function createTableFrom(
   client: DynamoDBDocumentClient,

@@ -98,7 +98,7 @@ export const RELAY_LEDGER_TABLE_KEY: TableKeyKind = {
  * catches both.
  */
 export class TableKeyMismatchError extends Error {
-  override readonly name = 'TableKeyMismatchError';
+  override readonly name: string = 'TableKeyMismatchError';
 
   /**
    * @param table the table's name
@@ -120,6 +120,8 @@ export class TableKeyMismatchError extends Error {
  * `describeTableError` (cli/options/table-options.ts) says it too.
  */
 export class TableIndexMismatchError extends TableKeyMismatchError {
+  override readonly name = 'TableIndexMismatchError';
+
   /**
    * @param table the table's name
    * @param kind the kind it was expected to be

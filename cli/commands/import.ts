@@ -33,7 +33,7 @@
  * `--create-table` has just created.
  * The file is streamed, so memory does not grow with its size (apart from the
  * ids seen, kept to refuse duplicates). The table must be a credentials table
- * (its key `id`), with or without `--create-table`: another kind is refused
+ * (its key `id` and its `hygiene-outbox` index), with or without `--create-table`: another kind is refused
  * before anything is written (`prepareTable`).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -358,7 +358,7 @@ export async function importJsonLines(
 /**
  * Creates the table (`--create-table`) or checks it exists, before any line
  * is reported; either way a table already there must be a credentials table
- * (its key `id`: `createTable`, `requireTableKind`), so a table of another
+ * (its key `id` and its `hygiene-outbox` index: `createTable`, `requireTableKind`), so a table of another
  * kind named by mistake (the owner directory: every credential has a
  * `userId`, which DynamoDB would take as its key) is refused before anything
  * is written to it. A dry run touches no table.

@@ -12,7 +12,7 @@
  * to type it back, as one shell word ({@link endpointWord}).
  */
 
-import { typedWord, VALUE_WITH_CONTROL_CHARACTERS } from '../format/shell-word';
+import { typedWord } from '../format/shell-word';
 
 /** What a message says in place of a URL with a host that may hold a secret (user info, a query, a fragment). */
 export const ENDPOINT_NOT_SHOWN = '(an endpoint URL with credentials, a query or a fragment: not shown)';
@@ -62,7 +62,7 @@ export function endpointText(endpoint: string): string {
  * place `placeholder` when given, else what says why it is not shown: it may
  * hold a secret (user info `http://user:password@host`, a query or a fragment
  * where a token goes, or no URL to look into: {@link endpointPlaceholder}), or it
- * cannot be typed back (control characters: {@link VALUE_WITH_CONTROL_CHARACTERS}).
+ * cannot be typed back (control characters: `VALUE_WITH_CONTROL_CHARACTERS`, cli/format/shell-word.ts).
  * @param placeholder what the advice to type shows instead (`URL`), when the endpoint is not shown
  */
 export function endpointWord(endpoint: string, placeholder?: string): string {

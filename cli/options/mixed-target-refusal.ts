@@ -241,7 +241,7 @@ export function refuseStackWithEndpoint(command: CommandUnknownOpts, stack: stri
     throw new UsageError(
       `${given.setting} with ${endpointSetting}: ${endpointFlag(command, endpoint)} works on ${endpoint.worksOn}, ` +
         `never on a deployed stack. ${capitalized(withoutStack)} to work on ${endpoint.what} at that endpoint, ` +
-        `or ${dropEndpoint} to act on stack ${typedWord(String(stack))}`,
+        `or ${dropEndpoint} to act on stack ${typedWord(stack)}`,
     );
   }
 }

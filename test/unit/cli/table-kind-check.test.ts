@@ -107,6 +107,7 @@ describe('requireTableKind', () => {
 
     expect(error).toBeInstanceOf(TableIndexMismatchError);
     expect(error).toBeInstanceOf(TableKeyMismatchError);
+    expect((error as Error).name).toBe('TableIndexMismatchError');
     expect((error as Error).message).toBe(`table Ledger ${NO_OUTBOX_INDEX}`);
   });
 
