@@ -38,7 +38,13 @@ import { type DeadLetterQueueSenders, guardDeadLetterQueue } from './dead-letter
 import { addHygieneAlarms } from './hygiene-alarms';
 import { addHygieneDashboard } from './hygiene-dashboard';
 import { HygieneFunction, type HygieneFunctionProps } from './hygiene-function';
-import { grantNotifier, grantReconciler, grantSweep, grantSweepAlarmTopicCheck } from './hygiene-grants';
+import {
+  grantNotifier,
+  grantReconciler,
+  grantSweep,
+  grantSweepAlarmTopicCheck,
+  reconcilerSubscribes,
+} from './hygiene-grants';
 import { addHygieneSchedule, addScheduleDeadLetterQueue, type ScheduleRetry } from './hygiene-schedules';
 import type { MetricIdentity } from './metric-identity';
 import {
@@ -220,7 +226,7 @@ export class CredentialHygiene extends Construct {
     const targets = { table: this.table, topic: this.topic, directory: this.directoryTable };
     grantSweep(this.sweepFunction, targets);
     grantNotifier(this.notifierFunction, targets, config.ownerDelivery);
-    grantReconciler(this.reconcilerFunction, targets);
+    grantReconciler(this.reconcilerFunction, targets, config.ownerDelivery);
     if (props.topic === undefined) this.topicAllowList = this.restrictTopic(this.topic as sns.Topic);
 
     this.deadLetterQueue = addScheduleDeadLetterQueue(this);
@@ -403,12 +409,14 @@ export class CredentialHygiene extends Construct {
 
   /**
    * The notification topic's allow-lists: the sweep, the notifier and the
-   * operators publish; the reconciler, the operators and the deployment role subscribe.
+   * operators publish (on `relay` the SES events function too: `OwnerEmailRelay`); the reconciler (on `sns-email`
+   * only: on `relay` it subscribes no one, `reconcilerSubscribes`), the operators and the deployment role subscribe.
    */
   private restrictTopic(topic: sns.Topic): TopicAllowList {
     const allowList = new TopicAllowList(topic);
     for (const fn of [this.sweepFunction, this.notifierFunction]) allowList.allowPublish(fn.role.roleArn);
-    allowList.allowSubscriptionManagement(this.reconcilerFunction.role.roleArn);
+    if (reconcilerSubscribes(this.config.ownerDelivery))
+      allowList.allowSubscriptionManagement(this.reconcilerFunction.role.roleArn);
     for (const operator of this.props.operatorPrincipalArns ?? []) {
       allowList.allowPublish(operator);
       allowList.allowSubscriptionManagement(operator);

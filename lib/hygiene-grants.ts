@@ -98,19 +98,32 @@ export const RECONCILER_DIRECTORY_ACTIONS = [
   'dynamodb:UpdateItem',
 ] as const;
 /**
- * What the reconciler calls on the notification topic itself besides subscribing (`sns:Subscribe`, allowed only
- * over {@link OWNER_SUBSCRIPTION_PROTOCOL}: {@link grantReconciler}).
+ * What the reconciler calls on the notification topic itself on every route: the listing of its subscriptions. On
+ * `sns-email` it subscribes owners too (`sns:Subscribe`, allowed only over {@link OWNER_SUBSCRIPTION_PROTOCOL}:
+ * {@link grantReconciler}).
  */
 export const RECONCILER_TOPIC_ACTIONS = ['sns:ListSubscriptionsByTopic'] as const;
 /**
- * What the reconciler calls on subscriptions. SNS has no subscription resource
- * type: these are authorized against `"*"` only, so they get a policy of their own.
+ * What the reconciler calls on subscriptions, by route. SNS has no subscription resource type: these are
+ * authorized against `"*"` only, so they get a policy of their own. On every route it reads each listed
+ * subscription (`GetSubscriptionAttributes`: its filter policy and confirmation) and removes the owner
+ * subscriptions it does not want (`Unsubscribe`); only on `sns-email` does it repair a filter policy
+ * (`SetSubscriptionAttributes`): on `relay` it wants no owner subscription, so it repairs none
+ * (docs/notifications.md, "Subscription reconciler").
  */
-export const SUBSCRIPTION_ATTRIBUTE_ACTIONS = [
-  'sns:GetSubscriptionAttributes',
-  'sns:SetSubscriptionAttributes',
-  'sns:Unsubscribe',
-] as const;
+export const SUBSCRIPTION_ATTRIBUTE_ACTIONS: Readonly<Record<OwnerDeliveryRoute, readonly string[]>> = {
+  'sns-email': ['sns:GetSubscriptionAttributes', 'sns:SetSubscriptionAttributes', 'sns:Unsubscribe'],
+  relay: ['sns:GetSubscriptionAttributes', 'sns:Unsubscribe'],
+};
+
+/**
+ * Whether the reconciler creates owner subscriptions on `route`: only on `sns-email`. On `relay` the plan wants no
+ * owner subscription (lambdas/hygiene/subscription-plan.ts): it removes the ones left and subscribes no one, so its
+ * role gets no `sns:Subscribe` and the topic's Subscribe Deny does not spare it.
+ */
+export function reconcilerSubscribes(route: OwnerDeliveryRoute): boolean {
+  return route === 'sns-email';
+}
 
 /** The resources the worker's grants point at. */
 export interface GrantTargets {
@@ -154,30 +167,33 @@ export function grantNotifier(fn: HygieneFunction, targets: GrantTargets, route:
 }
 
 /**
- * The subscription reconciler lists the topic's subscriptions and subscribes owners to it over
+ * The subscription reconciler lists the topic's subscriptions, and on `sns-email` subscribes owners to it over
  * {@link OWNER_SUBSCRIPTION_PROTOCOL} only (`sns:Protocol`: the topic's own protocol Deny lets `https`, `sqs`,
- * `lambda` and `firehose` through, and a brought topic may have none), reads and
- * changes subscriptions (`Resource: "*"`, alone in `SubscriptionAttributesPolicy`,
- * the only place that wildcard is acknowledged), and reads the owners and
- * records their subscription state in the directory.
+ * `lambda` and `firehose` through, and a brought topic may have none); reads, removes and (on `sns-email`) repairs
+ * subscriptions ({@link SUBSCRIPTION_ATTRIBUTE_ACTIONS}: `Resource: "*"`, alone in `SubscriptionAttributesPolicy`,
+ * the only place that wildcard is acknowledged); and reads the owners and records their subscription state in the
+ * directory. On `relay` it never subscribes nor repairs ({@link reconcilerSubscribes}).
  */
 export function grantReconciler(
   fn: HygieneFunction,
   targets: Required<Pick<GrantTargets, 'topic' | 'directory'>>,
+  route: OwnerDeliveryRoute,
 ): void {
   allow(fn, RECONCILER_TOPIC_ACTIONS, [targets.topic.topicArn]);
-  allow(fn, ['sns:Subscribe'], [targets.topic.topicArn], {
-    StringEquals: { 'sns:Protocol': OWNER_SUBSCRIPTION_PROTOCOL },
-  });
+  if (reconcilerSubscribes(route)) {
+    allow(fn, ['sns:Subscribe'], [targets.topic.topicArn], {
+      StringEquals: { 'sns:Protocol': OWNER_SUBSCRIPTION_PROTOCOL },
+    });
+  }
   grantDirectory(fn, targets.directory, RECONCILER_DIRECTORY_ACTIONS);
+  const actions = SUBSCRIPTION_ATTRIBUTE_ACTIONS[route];
   const policy = new iam.Policy(fn, 'SubscriptionAttributesPolicy', {
     roles: [fn.role],
-    statements: [new iam.PolicyStatement({ actions: [...SUBSCRIPTION_ATTRIBUTE_ACTIONS], resources: ['*'] })],
+    statements: [new iam.PolicyStatement({ actions: [...actions], resources: ['*'] })],
   });
   Validations.of(policy).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
-    reason:
-      'sns:GetSubscriptionAttributes, sns:SetSubscriptionAttributes and sns:Unsubscribe have no resource type (SNS has no subscription ARN type for IAM): they are authorized against "*" only; this policy holds nothing else.',
+    reason: `${actions.join(', ')} have no resource type (SNS has no subscription ARN type for IAM): they are authorized against "*" only; this policy holds nothing else.`,
   });
 }
 

@@ -260,8 +260,8 @@ export const TOPIC_SUBSCRIPTION_PROTOCOLS = [
  * `sns:*` grant could subscribe (and read every owner's notices) or publish
  * (and send convincing fake ones). Two explicit Deny statements close that:
  * publishing only by the listed publishers (the worker's function roles, the
- * operators), subscribing only by the listed managers (the reconciler, the
- * operators, the role CloudFormation deploys with), and only over the
+ * operators), subscribing only by the listed managers (the reconciler on
+ * `sns-email`, the operators, the role CloudFormation deploys with), and only over the
  * {@link TOPIC_SUBSCRIPTION_PROTOCOLS}. The lists are read at synth, so a function added later is added with
  * {@link allowPublish} / {@link allowSubscriptionManagement}.
  */

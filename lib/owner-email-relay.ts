@@ -26,7 +26,6 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -418,13 +417,7 @@ export class OwnerEmailRelay extends Construct {
         [HANDLER_ENV.relayMaxReceiveCount]: String(this.maxReceiveCount),
       },
     });
-    fn.function.addEventSource(
-      new SqsEventSource(this.queue, {
-        batchSize: 10,
-        reportBatchItemFailures: true,
-        maxConcurrency: props.maxConcurrency ?? 2,
-      }),
-    );
+    pollRelayQueue(fn, this.queue, props.maxConcurrency ?? 2);
     const stack = Stack.of(this);
     const address = sesSenderAddress(sender);
     const domain = address.slice(address.lastIndexOf('@') + 1);
@@ -616,6 +609,34 @@ export class OwnerEmailRelay extends Construct {
       ...atLeast(maxAge.toSeconds()),
     });
   }
+}
+
+/**
+ * What Lambda's poller of the relay queue calls with the relay function's role, and all it calls: AWS Lambda Developer
+ * Guide, "Using Lambda with Amazon SQS", "Execution role permissions" (the page that also documents partial batch
+ * responses, asking nothing more for them); Amazon SQS Developer Guide, "Configuring an Amazon SQS queue to trigger
+ * an AWS Lambda function" ("The Lambda execution role must include" these three). The queue is SQS-managed SSE: no key
+ * action.
+ */
+const RELAY_QUEUE_POLL_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'];
+
+/**
+ * The relay queue as the relay function's event source: batches of 10, partial batch responses (a failed digest
+ * reappears when its visibility timeout ends), at most `maxConcurrency` invocations at once; and its role's grant of
+ * {@link RELAY_QUEUE_POLL_ACTIONS} on the queue, nothing more. The mapping is CDK's `SqsEventSource`'s, with its id
+ * (so its logical id, and the deployed mapping, stay the same), without that class's `grantConsumeMessages`, which
+ * also grants `sqs:ChangeMessageVisibility` and `sqs:GetQueueUrl`: neither the poller nor the relay calls them.
+ */
+function pollRelayQueue(fn: HygieneFunction, queue: sqs.IQueue, maxConcurrency: number): void {
+  fn.function.addEventSourceMapping(`SqsEventSource:${Names.nodeUniqueId(queue.node)}`, {
+    eventSourceArn: queue.queueArn,
+    batchSize: 10,
+    reportBatchItemFailures: true,
+    maxConcurrency,
+  });
+  fn.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: RELAY_QUEUE_POLL_ACTIONS, resources: [queue.queueArn] }),
+  );
 }
 
 /**

@@ -3,8 +3,9 @@
  * profile, produces the stack; a bad context value fails it with one line
  * naming the key; and the bundled Lambda code in the synthesized assembly
  * really runs. Every function of the stack as synthesized by default, and of
- * the relay route's (`-c ownerDelivery=relay -c senderIdentity=…`: the relay
- * and the SES events function), is invoked with the environment from its
+ * the relay route's (`-c ownerDelivery=relay -c senderIdentity=…`: the relay,
+ * the SES events function, and its subscription reconciler, with its own
+ * role), is invoked with the environment from its
  * template and an event shaped like its trigger (Scheduler; the relay queue's
  * SQS batch of the digests the notifier published; SES's bounce and complaint
  * events on SNS), against DynamoDB Local (behind a recording proxy), a local
@@ -37,8 +38,7 @@
  *   AWS services do with a function's role on its behalf: `kms:GenerateDataKey`
  *   and `kms:Decrypt` on an encrypted topic's key for each recorded publish
  *   to it (through SNS: `kms:ViaService`); and, for every function of both
- *   templates (the relay route's reconciler too, which never runs), the SQS
- *   poller's `sqs:ReceiveMessage`, `sqs:DeleteMessage` and
+ *   templates, the SQS poller's `sqs:ReceiveMessage`, `sqs:DeleteMessage` and
  *   `sqs:GetQueueAttributes` on an event source queue (`kms:Decrypt` too, were
  *   the queue KMS-encrypted: the relay queue is SQS-managed SSE), and
  *   `sqs:SendMessage` on an on-failure destination or dead-letter queue.
@@ -318,6 +318,14 @@ interface RelayRoute {
   readonly afterBounce: RecordedRun;
   /** Then the SES events function's paths that run does not take (support/rare-paths.ts). */
   readonly sesEventsPaths: SesEventsPaths;
+  /** The relay route's own reconciler (its role: no Subscribe, no SetSubscriptionAttributes). */
+  readonly reconciler: DeployedFunction;
+  /** Its run on a topic holding r1's owner subscription left from sns-email, and the topic's subscriptions after it. */
+  readonly reconcile: {
+    readonly run: RecordedRun;
+    readonly leftOver: FakeSubscription;
+    readonly after: readonly FakeSubscription[];
+  };
 }
 
 describe('the bundled Lambda code from the assembly', () => {
@@ -565,11 +573,15 @@ describe('the bundled Lambda code from the assembly', () => {
       importOwners: (name, csv, asOf) => importOwners(directory, name, csv, asOf),
       topicArn: SES_EVENTS_TOPIC_ARN,
     });
+    const reconciler = fn('Credential hygiene subscription reconciler');
+    const reconcile = await reconcileLeftOverSubscription(reconciler);
     return {
       sweep,
       notifier,
       relay,
       sesEvents,
+      reconciler,
+      reconcile,
       template: relayTemplate,
       sweepRun,
       notifyRun,
@@ -582,6 +594,30 @@ describe('the bundled Lambda code from the assembly', () => {
       afterBounce,
       sesEventsPaths,
     };
+  };
+
+  /**
+   * The relay route's reconciler on its topic as a switch from sns-email leaves it: the relay queue's subscription
+   * (the stack's), and r1's owner email subscription, confirmed, which the route wants no more.
+   */
+  const reconcileLeftOverSubscription = async (
+    reconciler: DeployedFunction,
+  ): Promise<RelayRoute['reconcile']> => {
+    sns.subscriptions.addSubscription({
+      topicArn: RELAY_TOPIC_ARN,
+      protocol: 'sqs',
+      endpoint: RELAY_QUEUE_ARN,
+      filterPolicy: { audience: ['owner'] },
+    });
+    const leftOver = sns.subscriptions.addSubscription({
+      topicArn: RELAY_TOPIC_ARN,
+      protocol: 'email',
+      endpoint: 'r1@example.com',
+      filterPolicy: { userId: ['r1'], audience: ['owner'], ownerReach: ['reachable', 'unverified'] },
+    });
+    const run = await recorder.invoke(reconciler, {});
+    const after = sns.subscriptions.subscriptionsOf(RELAY_TOPIC_ARN).map((s) => ({ ...s }));
+    return { run, leftOver: { ...leftOver }, after };
   };
 
   beforeAll(async () => {
@@ -803,6 +839,25 @@ describe('the bundled Lambda code from the assembly', () => {
     ]);
   });
 
+  it('on the relay route, the reconciler (its own role) removes an owner subscription left from sns-email, and only lists, reads and unsubscribes', () => {
+    const { run, leftOver, after } = relayRoute.reconcile;
+    expect(run.stderr).not.toMatch(/"level":"ERROR"/);
+    expect(run.code).toBe(0);
+    expect(run.result).toMatchObject({ route: 'relay', created: 0, repaired: 0, removed: 1, failed: [] });
+    // The relay queue's subscription stays; r1's is gone.
+    expect(after.map((s) => [s.protocol, s.endpoint])).toEqual([['sqs', RELAY_QUEUE_ARN]]);
+    expect(after.map((s) => s.arn)).not.toContain(leftOver.arn);
+    // All it asks of SNS: no Subscribe, no SetSubscriptionAttributes (its role has neither: the last test checks).
+    expect([...new Set(run.sns.map((r) => r.action))].sort()).toEqual([
+      'GetSubscriptionAttributes',
+      'ListSubscriptionsByTopic',
+      'Unsubscribe',
+    ]);
+    expect(run.sns.filter((r) => r.action === 'Unsubscribe')).toEqual([
+      { action: 'Unsubscribe', subscriptionArn: leftOver.arn },
+    ]);
+  });
+
   // The rarer paths (support/rare-paths.ts): each the same action on the same resource as a request above, driven
   // so that a change to one is checked too. Each test names the requests only that path sends, and checks them allowed.
 
@@ -1004,6 +1059,16 @@ describe('the bundled Lambda code from the assembly', () => {
       ]),
     );
     const { relay, sesEvents } = relayRoute;
+    // The relay route's reconciler needs only these: no Subscribe, no SetSubscriptionAttributes (its role has neither).
+    expect(new Set(neededBy(runs, relayRoute.reconciler))).toEqual(
+      new Set([
+        // Every owner (no state to record: none changed, none to re-read: none to subscribe).
+        `dynamodb:Scan ${tableArn(relayRoute.reconciler, HANDLER_ENV.directoryTableName)}`,
+        `sns:ListSubscriptionsByTopic ${topicArn(relayRoute.reconciler)}`,
+        'sns:GetSubscriptionAttributes *',
+        'sns:Unsubscribe *',
+      ]),
+    );
     const ledger = tableArn(relay, HANDLER_ENV.relayLedgerTableName);
     const relayOwners = tableArn(relay, HANDLER_ENV.directoryTableName);
     // A raw send is authorized as both actions (test/infra/support/required-permissions.ts, `sesPermissions`).

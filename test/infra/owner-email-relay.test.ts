@@ -2,11 +2,12 @@
  * The SES email relay construct (template assertions, cdk-nag): the queue's
  * `audience=owner` subscription (raw delivery off), the encryption and TLS of
  * the relay queue and of its DLQ (each found by its logical id), the DLQ,
- * the event source with partial batch responses, `ses:SendEmail` and
+ * the event source with partial batch responses (the mapping exactly), `ses:SendEmail` and
  * `ses:SendRawEmail` (the relay sends raw MIME) scoped to the identity and the
  * configuration set, the relay function's permissions
- * (exactly), the configuration set's bounce and complaint destination, its
- * suppression list (bounces and complaints, whatever the account's setting),
+ * (exactly: on its queue only the three actions Lambda's poller calls), the configuration set's bounce and complaint
+ * destination, its TLS requirement, its
+ * suppression list (bounces and complaints, whatever the account's setting), the ledger's AWS-managed key,
  * the SES events key's statement for SES (exactly: this account and this
  * configuration set), the SES events function's permissions (exactly: the
  * directory, the ledger's read and update, publishing the bounce reports to
@@ -225,16 +226,19 @@ describe('OwnerEmailRelay', () => {
     }
   });
 
-  it('feeds the relay function with partial batch responses', () => {
+  it('feeds the relay function with partial batch responses (the mapping, exactly)', () => {
     const { template, stack, relay } = build();
 
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      EventSourceArn: stack.resolve(relay.queue.queueArn),
-      FunctionName: stack.resolve(relay.relayFunction.function.functionName),
-      BatchSize: 10,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: 2 },
-    });
+    const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
+    expect(mappings.map((m) => m.Properties)).toEqual([
+      {
+        EventSourceArn: stack.resolve(relay.queue.queueArn),
+        FunctionName: stack.resolve(relay.relayFunction.function.functionName),
+        BatchSize: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: 2 },
+      },
+    ]);
   });
 
   it('allows ses:SendEmail and ses:SendRawEmail only from the identity through the configuration set', () => {
@@ -257,15 +261,10 @@ describe('OwnerEmailRelay', () => {
         Effect: 'Allow',
         Resource: stack.resolve(relay.relayFunction.logGroup.logGroupArn),
       },
-      // The event source mapping polls as the role.
+      // The event source mapping polls as the role: what Lambda's poller calls, no ChangeMessageVisibility or
+      // GetQueueUrl (neither it nor the relay calls them).
       {
-        Action: [
-          'sqs:ReceiveMessage',
-          'sqs:ChangeMessageVisibility',
-          'sqs:GetQueueUrl',
-          'sqs:DeleteMessage',
-          'sqs:GetQueueAttributes',
-        ],
+        Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
         Effect: 'Allow',
         Resource: stack.resolve(relay.queue.queueArn),
       },
@@ -316,6 +315,21 @@ describe('OwnerEmailRelay', () => {
         SnsDestination: { TopicARN: stack.resolve(relay.sesEventsTopic.topicArn) },
       },
     });
+  });
+
+  it('requires TLS to the recipient’s mail server in the configuration set: never a digest in plain text', () => {
+    const { template, stack, relay } = build();
+    const set = template.findResources('AWS::SES::ConfigurationSet')[idOf(stack, relay.configurationSet)];
+
+    expect(set?.Properties.DeliveryOptions).toEqual({ TlsPolicy: 'REQUIRE' });
+  });
+
+  it('encrypts the ledger table with the AWS-managed key (aws/dynamodb), not left to the AWS-owned default', () => {
+    const { template, stack, relay } = build();
+    const ledger = template.findResources('AWS::DynamoDB::Table')[idOf(stack, relay.ledgerTable)];
+
+    // SSE on with no key named: DynamoDB's AWS-managed key. Without `encryption` the template has no SSESpecification.
+    expect(ledger?.Properties.SSESpecification).toEqual({ SSEEnabled: true });
   });
 
   it('turns SES’s suppression list on for bounces and complaints in the set itself, not left to the account', () => {

@@ -84,11 +84,15 @@ beforeAll(() => {
   ({ app, template } = synthApp());
 });
 
-let relay: Template | undefined;
-/** The stack on route relay (its relay and SES events functions), synthesized once. */
-function relayTemplate(): Template {
-  relay ??= synthApp({ ownerDelivery: 'relay', senderIdentity: 'hygiene@example.com' }).template;
+let relay: ReturnType<typeof synthApp> | undefined;
+/** The app on route relay (its relay and SES events functions), synthesized once. */
+function relayApp(): ReturnType<typeof synthApp> {
+  relay ??= synthApp({ ownerDelivery: 'relay', senderIdentity: 'hygiene@example.com' });
   return relay;
+}
+/** The stack on route relay. */
+function relayTemplate(): Template {
+  return relayApp().template;
 }
 
 /** The logical id of the resource behind a `Fn::GetAtt` (of a role's or function's ARN). */
@@ -140,10 +144,10 @@ function expectSchedulePolicies(t: Template, descriptions: readonly string[]): v
   }
 }
 
-/** The SNS actions of the notifier's role in `t`, each with its resource. */
-function notifierSnsActions(t: Template): [string, unknown][] {
+/** The SNS actions of the role of `t`'s function whose description starts with `description`, each with its resource. */
+function snsActionsOf(t: Template, description: string): [string, unknown][] {
   const fnId = logicalIdOf(t, 'AWS::Lambda::Function', {
-    Description: Match.stringLikeRegexp('^Credential hygiene notifier'),
+    Description: Match.stringLikeRegexp(`^${description}`),
   });
   const fn = t.findResources('AWS::Lambda::Function')[fnId]!;
   const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
@@ -328,14 +332,14 @@ describe('least privilege', () => {
   });
 
   it('gives the notifier no SNS action on "*" (no GetSubscriptionAttributes: the listing alone is read)', () => {
-    expect(notifierSnsActions(template)).toEqual([
+    expect(snsActionsOf(template, 'Credential hygiene notifier')).toEqual([
       ['sns:Publish', { Ref: expect.stringMatching(/^HygieneTopic/) }],
       ['sns:ListSubscriptionsByTopic', { Ref: expect.stringMatching(/^HygieneTopic/) }],
     ]);
   });
 
   it('on route relay gives the notifier no ListSubscriptionsByTopic (it never lists: reach is the directory’s)', () => {
-    expect(notifierSnsActions(relayTemplate())).toEqual([
+    expect(snsActionsOf(relayTemplate(), 'Credential hygiene notifier')).toEqual([
       ['sns:Publish', { Ref: expect.stringMatching(/^HygieneTopic/) }],
     ]);
   });
@@ -361,6 +365,24 @@ describe('least privilege', () => {
       [allow(['sns:GetSubscriptionAttributes', 'sns:SetSubscriptionAttributes', 'sns:Unsubscribe'], '*')],
       { PolicyName: Match.stringLikeRegexp('SubscriptionAttributesPolicy') },
     );
+  });
+
+  it('on route relay lets the reconciler only list the topic and read and remove subscriptions: no Subscribe, no SetSubscriptionAttributes (it wants no owner subscription)', () => {
+    const topic = { Ref: expect.stringMatching(/^HygieneTopic/) };
+    expect(snsActionsOf(relayTemplate(), 'Credential hygiene subscription reconciler')).toEqual([
+      ['sns:ListSubscriptionsByTopic', topic],
+      // Each listed subscription read, an owner's left over removed: still "*" only, in its own policy.
+      ['sns:GetSubscriptionAttributes', '*'],
+      ['sns:Unsubscribe', '*'],
+    ]);
+    // On sns-email, as before: it subscribes (email only) and repairs filter policies too.
+    expect(snsActionsOf(template, 'Credential hygiene subscription reconciler')).toEqual([
+      ['sns:ListSubscriptionsByTopic', topic],
+      ['sns:Subscribe', topic],
+      ['sns:GetSubscriptionAttributes', '*'],
+      ['sns:SetSubscriptionAttributes', '*'],
+      ['sns:Unsubscribe', '*'],
+    ]);
   });
 
   it('runs the reconciler hourly with the same retry policy and dead-letter queue, and alarms when it hits the quota', () => {
@@ -670,13 +692,15 @@ describe('operations', () => {
 });
 
 describe('cdk-nag', () => {
-  it('reports zero unacknowledged AwsSolutions findings on the whole app', () => {
-    const report = new AwsSolutionsChecks().validateScope(app);
-    expect(
-      report.violations.map(
-        (v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(', ')}`,
-      ),
-    ).toEqual([]);
-    expect(report.success).toBe(true);
+  it('reports zero unacknowledged AwsSolutions findings on the whole app, on either route', () => {
+    for (const scope of [app, relayApp().app]) {
+      const report = new AwsSolutionsChecks().validateScope(scope);
+      expect(
+        report.violations.map(
+          (v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(', ')}`,
+        ),
+      ).toEqual([]);
+      expect(report.success).toBe(true);
+    }
   });
 });

@@ -2,7 +2,7 @@
  * The notification topic is not an open mailbox: explicit Deny statements
  * allow-list, by `aws:PrincipalArn`, who may publish (the worker's function
  * roles, the operators) and who may subscribe or change subscriptions (the
- * operators, the role CloudFormation deploys with, the reconciler when wired);
+ * operators, the role CloudFormation deploys with, the reconciler on `sns-email`: on `relay` it subscribes no one);
  * and every role the stack itself uses can still do what it does.
  */
 import { App, CliCredentialsStackSynthesizer, Stack } from 'aws-cdk-lib';
@@ -145,6 +145,20 @@ describe('the notification topic policy on the relay route', () => {
       },
     });
     expect(topicAccessCheck(template.toJSON() as CfnTemplate)).toEqual({ checked: 1, problems: [] });
+  });
+
+  it('does not spare the reconciler from the Subscribe Deny: on relay it subscribes no one (no operators here: only the deployment role)', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [topicRef],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'SubscribeOnlyByReconcilerOperatorsAndDeployment',
+            Condition: { ArnNotLike: { 'aws:PrincipalArn': [CFN_EXEC_ROLE] } },
+          }),
+        ]),
+      },
+    });
   });
 });
 
