@@ -1,0 +1,301 @@
+/**
+ * Every `pc-hygiene` command line README.md and docs/*.md show (in shell fenced blocks and inline code, and the
+ * rows of README.md's command table) is one the CLI accepts: its command path exists, each flag is one of that command's (or an ancestor's), a flag that
+ * takes a value is given one (one of its choices, when the doc names a literal one), and no word is left over
+ * for a command that takes none. A flag renamed or a command removed then fails here, naming the doc line,
+ * instead of leaving operators a command the CLI refuses. The program is the real one, built from the command
+ * modules cli/main.ts registers (main.ts itself runs the CLI on import); the lines come from
+ * test/support/docs-cli-lines.ts.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { Command, type CommandUnknownOpts, type Option } from '@commander-js/extra-typings';
+import { describe, expect, it } from 'vitest';
+import { registerExemptCommands } from '../../cli/commands/exempt';
+import { registerExportCommand } from '../../cli/commands/export';
+import { registerGuardCommand } from '../../cli/commands/guard';
+import { registerImportCommand } from '../../cli/commands/import';
+import { registerLocalCommand } from '../../cli/commands/local';
+import { registerNotifyCommand } from '../../cli/commands/notify';
+import { registerOwnersCommand } from '../../cli/commands/owners';
+import { registerPlanCommand } from '../../cli/commands/plan';
+import { registerRelayCommand } from '../../cli/commands/relay';
+import { registerReportCommand } from '../../cli/commands/report';
+import { registerRestoreCommand } from '../../cli/commands/restore';
+import { registerRunsCommand } from '../../cli/commands/runs';
+import { registerSweepCommand } from '../../cli/commands/sweep';
+import { CLI_VERSION } from '../../cli/version';
+import { type DocCommand, docCommandsIn, tableCommandsIn } from '../support/docs-cli-lines';
+
+/** The registrations cli/main.ts makes, in its order (a test below keeps the two lists the same). */
+const REGISTRATIONS: readonly ((program: Command) => void)[] = [
+  registerPlanCommand,
+  registerImportCommand,
+  registerExportCommand,
+  registerRestoreCommand,
+  registerNotifyCommand,
+  registerSweepCommand,
+  registerReportCommand,
+  registerLocalCommand,
+  registerOwnersCommand,
+  registerRelayCommand,
+  registerRunsCommand,
+  registerGuardCommand,
+  registerExemptCommands,
+];
+
+/**
+ * Doc lines that show, on purpose, a command the CLI refuses (an example of its usage error), each by file and
+ * exact command text, with why.
+ */
+const REFUSED_ON_PURPOSE: readonly { file: string; text: string; why: string }[] = [];
+
+/** The heading of README.md's section whose table lists the commands. */
+const README_CLI_HEADING = '## CLI: `pc-hygiene`';
+
+/** The program `pc-hygiene` runs: its commands and flags as cli/main.ts defines them. */
+function cliProgram(): CommandUnknownOpts {
+  const program = new Command('pc-hygiene').version(CLI_VERSION, '--version');
+  for (const register of REGISTRATIONS) register(program);
+  return program;
+}
+
+/** A placeholder a doc writes where the operator types their own word (`<id>`, `NAME`, `FILE.jsonl`, `…`). */
+const PLACEHOLDER = /^(<.+>|[A-Z][A-Z0-9_]*(\.[a-z]+)?|…|\.\.\.)$/;
+
+/** An ellipsis, where a doc leaves out the rest of a command's words (`pc-hygiene export …`). */
+const ELLIPSIS = /^(…|\.\.\.)$/;
+
+/** Whether `word` is a flag as commander reads one (`-x`, `--name`, `--name=value`; `-` alone is a value). */
+function isFlag(word: string): boolean {
+  return word.length > 1 && word.startsWith('-');
+}
+
+/** A command's name with its groups' (`pc-hygiene owners import`). */
+function pathOf(command: CommandUnknownOpts): string {
+  return command.parent === null ? command.name() : `${pathOf(command.parent)} ${command.name()}`;
+}
+
+/** The flags `command` reads: its own and its ancestors' (commander reads a parent's anywhere). */
+function optionsOf(command: CommandUnknownOpts): readonly Option[] {
+  const inherited = command.parent === null ? [] : optionsOf(command.parent);
+  return [...command.options, ...inherited];
+}
+
+/**
+ * What is wrong with the flag at `args[at]` on `command` (an empty list when nothing), and how many words it
+ * uses (its value's too).
+ */
+function flagProblems(command: CommandUnknownOpts, args: readonly string[], at: number) {
+  const [flag = '', inlineValue] = (args[at] ?? '').split(/=(.*)/s);
+  if (flag === '--help' || flag === '-h') return { problems: [], used: 1 };
+  const option = optionsOf(command).find((known) => known.long === flag || known.short === flag);
+  if (option === undefined) return { problems: [`unknown option ${flag} for "${pathOf(command)}"`], used: 1 };
+  if (!option.required && !option.optional) return { problems: [], used: 1 };
+  const next = args[at + 1];
+  const value = inlineValue ?? (next !== undefined && !isFlag(next) ? next : undefined);
+  const used = inlineValue === undefined && value !== undefined ? 2 : 1;
+  if (value === undefined) {
+    return { problems: option.required ? [`${option.flags} takes a value and none is given`] : [], used };
+  }
+  return { problems: choiceProblems(option, value), used };
+}
+
+/** A literal value (or `a|b` alternatives) of a flag with choices that is not one of them. */
+function choiceProblems(option: Option, value: string): string[] {
+  const choices = option.argChoices;
+  if (choices === undefined || PLACEHOLDER.test(value) || /^["'$<]/.test(value)) return [];
+  const unknown = value.split('|').filter((choice) => !choices.includes(choice));
+  return unknown.length === 0 ? [] : [`${option.long} ${value}: not one of ${choices.join(', ')}`];
+}
+
+/**
+ * What the CLI would refuse in `pc-hygiene ...args`: an unknown command, an unknown flag, a flag without its
+ * value (or with a value not among its choices), more operands than the command takes. A placeholder where a
+ * command name goes ends the check (the doc names no command). Missing arguments are not looked for: a code
+ * span names a command in prose without them (`pc-hygiene restore`).
+ */
+function problemsOf(program: CommandUnknownOpts, args: readonly string[]): string[] {
+  const problems: string[] = [];
+  const operands: string[] = [];
+  let command = program;
+  for (let at = 0; at < args.length; at += 1) {
+    const word = args[at] ?? '';
+    if (word === '--') {
+      operands.push(...args.slice(at + 1));
+      break;
+    }
+    if (isFlag(word)) {
+      const flag = flagProblems(command, args, at);
+      problems.push(...flag.problems);
+      at += flag.used - 1;
+    } else if (command.commands.length > 0 && operands.length === 0) {
+      if (PLACEHOLDER.test(word)) return problems;
+      if (word === 'help') return [...problems, ...helpProblems(command, args.slice(at + 1))];
+      const sub = command.commands.find((known) => known.name() === word || known.aliases().includes(word));
+      if (sub === undefined) {
+        const names = command.commands.map((known) => known.name()).join(', ');
+        return [...problems, `"${pathOf(command)}" has no command "${word}" (it has ${names})`];
+      }
+      command = sub;
+    } else operands.push(word);
+  }
+  return [...problems, ...operandProblems(command, operands)];
+}
+
+/**
+ * What `help` refuses after a group's name (cli/main.ts gives every group one): the words before the first flag
+ * are the command it explains, checked as a command path (flags after it are not looked at).
+ */
+function helpProblems(group: CommandUnknownOpts, words: readonly string[]): string[] {
+  const firstFlag = words.findIndex(isFlag);
+  return problemsOf(group, firstFlag === -1 ? words : words.slice(0, firstFlag));
+}
+
+/** More operands than `command` takes (commander refuses excess arguments by default, as for every command). */
+function operandProblems(command: CommandUnknownOpts, operands: readonly string[]): string[] {
+  const declared = command.registeredArguments;
+  const typed = operands.filter((operand) => !ELLIPSIS.test(operand));
+  if (declared.at(-1)?.variadic || typed.length <= declared.length) return [];
+  const takes = declared.length === 0 ? 'no arguments' : `${declared.length} argument(s)`;
+  return [`"${pathOf(command)}" takes ${takes}, given: ${operands.join(' ')}`];
+}
+
+/** Each doc command's problems, one line each: `file:line: <command> — <what is wrong>`. */
+function reportOf(file: string, commands: readonly DocCommand[], program = cliProgram()): string[] {
+  return commands.flatMap((command) =>
+    problemsOf(program, command.args).map(
+      (problem) => `${file}:${command.line}: ${command.text} — ${problem}`,
+    ),
+  );
+}
+
+/** README.md and every docs/*.md, by their path from the repository root. */
+function docs(): { file: string; markdown: string }[] {
+  const root = new URL('../../', import.meta.url);
+  const files = [
+    'README.md',
+    ...readdirSync(new URL('docs/', root))
+      .filter((name) => name.endsWith('.md'))
+      .map((name) => `docs/${name}`),
+  ];
+  return files.map((file) => ({ file, markdown: readFileSync(new URL(file, root), 'utf8') }));
+}
+
+describe('the extractor', () => {
+  it('takes commands from shell blocks and inline code, not from prose or other blocks', () => {
+    const markdown = [
+      'pc-hygiene sends no mail (prose), `pc-hygiene: failed` is a message, `pc-hygiene sweep --dry-run` code.',
+      '```sh',
+      'PC_HYGIENE_STACK=x npx pc-hygiene notify --dry-run   # a comment --bogus',
+      'pc-hygiene runs list | head -3 && pc-hygiene guard status; echo done',
+      'pc-hygiene restore --run r1 \\',
+      '  --reason "bad config (TICKET-2)" --dry-run',
+      'pc-hygiene owners import people.csv --as-of "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > out.txt 2>&1',
+      '```',
+      '```json',
+      '{"pc-hygiene sweep": 1}',
+      '```',
+      '| `plan --input F` | `pc-hygiene plan --format table\\|json` |',
+      'A message: `pc-hygiene owners import: notice: N owner(s)`.',
+    ].join('\n');
+    expect(docCommandsIn(markdown).map(({ line, args }) => [line, args.join(' ')])).toEqual([
+      [1, 'sweep --dry-run'],
+      [3, 'notify --dry-run'],
+      [4, 'runs list'],
+      [4, 'guard status'],
+      [5, 'restore --run r1 --reason "bad config (TICKET-2)" --dry-run'],
+      [7, 'owners import people.csv --as-of "$(date -u +%Y-%m-%dT%H:%M:%SZ)"'],
+      [12, 'plan --format table|json'],
+    ]);
+  });
+
+  it('reads a synopsis: optional flags, alternatives, placeholders', () => {
+    const [plan] = docCommandsIn(
+      '```\npc-hygiene plan (--input FILE.jsonl | --table NAME) [--now ISO] [--format table|json|jsonl|csv]\n```',
+    );
+    expect(plan?.args).toEqual([
+      'plan',
+      '--input',
+      'FILE.jsonl',
+      '--table',
+      'NAME',
+      '--now',
+      'ISO',
+      '--format',
+      'table|json|jsonl|csv',
+    ]);
+    expect(plan?.text).toBe(
+      'pc-hygiene plan (--input FILE.jsonl | --table NAME) [--now ISO] [--format table|json|jsonl|csv]',
+    );
+  });
+});
+
+describe('the check', () => {
+  const check = (line: string) => reportOf('doc.md', docCommandsIn(`\`\`\`sh\n${line}\n\`\`\``));
+
+  it('accepts what the CLI accepts', () => {
+    expect(check('npx pc-hygiene sweep --endpoint=http://127.0.0.1:8000 --dry-run --format json')).toEqual(
+      [],
+    );
+    expect(check('pc-hygiene owners resubscribe --stack S -- u1 u2')).toEqual([]);
+    expect(check('pc-hygiene runs show <runId> --format csv > run.csv')).toEqual([]);
+    expect(check('pc-hygiene <command> --help')).toEqual([]);
+    expect(check('pc-hygiene help owners import --format json')).toEqual([]);
+  });
+
+  it('names a renamed flag, an unknown command, a missing value, a wrong choice and an extra word', () => {
+    expect(check('pc-hygiene sweep --dry-run --allow-mass-deletes')).toEqual([
+      'doc.md:2: pc-hygiene sweep --dry-run --allow-mass-deletes — unknown option --allow-mass-deletes for "pc-hygiene sweep"',
+    ]);
+    expect(check('pc-hygiene owners subscribe u1')).toEqual([
+      'doc.md:2: pc-hygiene owners subscribe u1 — "pc-hygiene owners" has no command "subscribe" (it has import, export, list, sync-subscriptions, resubscribe, unsubscribe, clear-bouncing)',
+    ]);
+    expect(check('pc-hygiene guard approve --max-deletes --reason x')).toEqual([
+      'doc.md:2: pc-hygiene guard approve --max-deletes --reason x — --max-deletes <n> takes a value and none is given',
+    ]);
+    expect(check('pc-hygiene help owners imports')).toEqual([
+      'doc.md:2: pc-hygiene help owners imports — "pc-hygiene owners" has no command "imports" (it has import, export, list, sync-subscriptions, resubscribe, unsubscribe, clear-bouncing)',
+    ]);
+    expect(check('pc-hygiene report --format yaml')).toEqual([
+      'doc.md:2: pc-hygiene report --format yaml — --format yaml: not one of table, json, csv',
+    ]);
+    expect(check('pc-hygiene sweep now')).toEqual([
+      'doc.md:2: pc-hygiene sweep now — "pc-hygiene sweep" takes no arguments, given: now',
+    ]);
+  });
+});
+
+describe('the docs’ pc-hygiene command lines', () => {
+  it('are built from the commands cli/main.ts registers, no more, no fewer', () => {
+    const main = readFileSync(new URL('../../cli/main.ts', import.meta.url), 'utf8');
+    const registered = [...main.matchAll(/^(register\w+)\(program\);$/gm)].map((match) => match[1]);
+    expect(REGISTRATIONS.map((register) => register.name)).toEqual(registered);
+  });
+
+  it('are found: at least 100 of them', () => {
+    const found = docs().flatMap(({ markdown }) => docCommandsIn(markdown));
+    expect(found.length).toBeGreaterThanOrEqual(100);
+  });
+
+  it('include the README command table, a command (and its shared flags) per row', () => {
+    const readme = docs().find((doc) => doc.file === 'README.md')?.markdown ?? '';
+    const table = tableCommandsIn(readme, README_CLI_HEADING);
+    expect(table.length).toBeGreaterThanOrEqual(20);
+    expect(reportOf('README.md', table)).toEqual([]);
+  });
+
+  it('are each accepted by the CLI (or refused on purpose, listed above)', () => {
+    const program = cliProgram();
+    const refused = docs().flatMap(({ file, markdown }) =>
+      reportOf(
+        file,
+        docCommandsIn(markdown).filter(
+          (command) =>
+            !REFUSED_ON_PURPOSE.some((known) => known.file === file && known.text === command.text),
+        ),
+        program,
+      ),
+    );
+    expect(refused).toEqual([]);
+  });
+});
