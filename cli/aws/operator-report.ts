@@ -19,6 +19,7 @@ import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { type OperatorOrigin, publishAdminReport } from '../../lambdas/render/admin-report';
 import { fetchCallerArn } from './caller-identity';
 import type { Deployment } from './deployment-lookup';
+import { isRefusedPublish, refusedPublishAdvice } from './refused-publish';
 
 /** The clients an operator report calls (tests pass clients mocked with `aws-sdk-client-mock`). */
 export interface OperatorReportClients {
@@ -126,15 +127,13 @@ export async function reportOperatorSweep(
   };
 }
 
-/** Codes of a publish the topic's policy (or the caller's IAM) refused: SNS's `AuthorizationError(Exception)`. */
-const NOT_AUTHORIZED = /^(AuthorizationError|AccessDenied)/;
-
 /**
  * What the operator is told when the admin run summary was not published:
  * the run's writes are made, the admins were not told of them, and what to
  * do — for a refused publish, add the caller's role to the stack's
- * `operatorPrincipalArns` (docs/deploy.md, "Operating a deployment from the
- * CLI"). One line (the command writes it as terminal text, and exits 1).
+ * `operatorPrincipalArns` ({@link refusedPublishAdvice}; docs/deploy.md,
+ * "Operating a deployment from the CLI"). One line (the command writes it as
+ * terminal text, and exits 1).
  */
 export function unpublishedSummaryText(
   deployment: Deployment,
@@ -147,12 +146,8 @@ export function unpublishedSummaryText(
     `admin run summary NOT published to ${deployment.topicArn} (${cause}): the run's writes are made ` +
       `(run ${summary.runId}: ${summary.deletions.applied} credential(s) deleted) but the admins were NOT told`,
   ];
-  if (failure !== undefined && NOT_AUTHORIZED.test(failure.code)) {
-    parts.push(
-      `the topic accepts only the worker's roles and the stack's operatorPrincipalArns: add the role you run as ` +
-        `(${outcome.origin.by}) to operatorPrincipalArns and redeploy (for a topic the stack was given, to that ` +
-        'topic\'s own policy; docs/deploy.md, "Operating a deployment from the CLI")',
-    );
+  if (failure !== undefined && isRefusedPublish(failure.code)) {
+    parts.push(refusedPublishAdvice(outcome.origin.by, 'stack'));
   }
   parts.push(
     outcome.metricsFailure === undefined

@@ -5,7 +5,9 @@
  * get. Owners are judged against the owner directory (`--directory-table`)
  * on the `ownerDelivery` route of `--config`; unreachable owners' events also
  * go to the admins' owner-unreachable report (docs/notifications.md, "Owner
- * reach"). Events not delivered stay pending for the next drain (exit 1).
+ * reach"). Events not delivered stay pending for the next drain (exit 1); a
+ * publish the topic refused adds one line saying whose policy must let the
+ * caller publish (cli/aws/refused-publish.ts).
  *
  * As `sweep`, it acts unless `--dry-run` is given or the `--config` file says
  * `"mode": "audit"` itself (then it is a dry run, and says so on stderr;
@@ -24,6 +26,7 @@ import type { NotificationPublisher } from '../../lambdas/hygiene/outbox-ports';
 import type { TopicSubscriptionListing } from '../../lambdas/hygiene/subscription-ports';
 import { jsonText } from '../../lambdas/render/json-text';
 import { terminalText } from '../../lambdas/render/sanitize';
+import { isRefusedPublish, refusedPublishAdvice } from '../aws/refused-publish';
 import { renderEntryPreview } from '../digest-preview';
 import { EXIT_CODE } from '../exit-codes';
 import { appendEntries, JsonlFileSink } from '../jsonl-sink';
@@ -231,6 +234,26 @@ function publisherFor(sink: Sink, sns: SnsSide): { publisher: NotificationPublis
 }
 
 /**
+ * The advice for digests the topic refused (`AuthorizationError…`), once however
+ * many owners' publishes it refused, or nothing when none was refused
+ * ({@link refusedPublishAdvice}): on the stack's own topic, its
+ * `operatorPrincipalArns` must list the caller's role; on a topic named with
+ * `--topic-arn`, that topic's policy must allow it. The refusal itself, in the
+ * failure lines, names the caller.
+ */
+function refusedPublishNote(
+  summary: NotifierSummary,
+  sink: Sink,
+  target: Target,
+  topicArn: string | undefined,
+): string | undefined {
+  if (sink.kind !== 'sns' || !summary.failures.records.some((f) => isRefusedPublish(f.code)))
+    return undefined;
+  const stackTopic = target.deployment !== undefined && topicArn === target.deployment.topicArn;
+  return refusedPublishAdvice(undefined, stackTopic ? 'stack' : 'named');
+}
+
+/**
  * {@link drainTable} for the target table, with readable table errors; the
  * directory table is read through the same DynamoDB endpoint and region.
  */
@@ -347,6 +370,8 @@ async function runNotify(options: NotifyOptions, command: Command): Promise<void
       process.stderr.write(
         `pc-hygiene notify: ${summary.eventsFailed} event(s) not delivered and ${summary.storeErrors} store error(s); they stay pending for the next drain\n`,
       );
+      const advice = refusedPublishNote(summary, sink, target, topicArn);
+      if (advice !== undefined) process.stderr.write(`pc-hygiene notify: ${advice}\n`);
       process.exitCode = EXIT_CODE.failure;
     }
   } finally {

@@ -1,0 +1,195 @@
+/**
+ * An acting `notify` whose digests the topic refuses (SNS `AuthorizationError`:
+ * the stack's topic lets only the worker's roles and `operatorPrincipalArns`
+ * publish, docs/deploy.md, "Operating a deployment from the CLI") says once —
+ * not per owner — what to change, as an acting `sweep` does for its admin
+ * summary (cli/aws/refused-publish.ts): on the stack's topic, add the role to
+ * `operatorPrincipalArns`; on a topic named with `--topic-arn`, that topic's
+ * policy must allow it. Exit 1 as before, nothing marked sent. SNS refuses a
+ * publish its policy denies for the whole `PublishBatch` request
+ * (`AuthorizationErrorException`, HTTP 403); an entry failed `AuthorizationError`
+ * gets the same advice. CloudFormation, Lambda and SNS mocked at the client
+ * boundary (aws-sdk-client-mock); the tables real DynamoDB Local ones reached
+ * as a deployment's (`./cli/deployed-tables.ts`), with events left by a real sweep.
+ */
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { AuthorizationErrorException, PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { registerNotifyCommand } from '../../cli/commands/notify';
+import { EXIT_CODE } from '../../cli/exit-codes';
+import { parseConfig } from '../../lambdas/hygiene/config';
+import { OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
+import { runSweep } from '../../lambdas/hygiene/sweep';
+import { mockProdStack } from '../support/deployed-stack';
+import { type InProcessRun, runInProcess } from '../support/in-process-cli';
+import { putItems } from '../support/items';
+import { useTestDirectoryTable } from '../support/test-directory-table';
+import { useTestTable } from '../support/test-table';
+import { credential, days, NOW } from '../unit/support/credentials';
+import { deployedTablesAt } from './cli/deployed-tables';
+import { exportTable, sweepDeps } from './support/sweep-deps';
+
+const cfn = mockClient(CloudFormationClient);
+const lambda = mockClient(LambdaClient);
+const sns = mockClient(SNSClient);
+const STACK_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:prod-topic';
+const OTHER_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:team-topic';
+const CALLER = 'arn:aws:sts::123456789012:assumed-role/Operators/alice';
+const STACK_ADVICE =
+  "pc-hygiene notify: the topic accepts only the worker's roles and the stack's operatorPrincipalArns: add the role " +
+  "you run as to operatorPrincipalArns and redeploy (for a topic the stack was given, to that topic's own policy; " +
+  'docs/deploy.md, "Operating a deployment from the CLI")\n';
+const NAMED_ADVICE =
+  "pc-hygiene notify: the topic's policy (and the role's IAM policy) must allow the role you run as sns:Publish on " +
+  'it (docs/deploy.md, "Operating a deployment from the CLI")\n';
+
+/** SNS refusing the whole request, as it does for a publish the topic's policy denies. */
+function refusedRequest(topic: string): AuthorizationErrorException {
+  return new AuthorizationErrorException({
+    message: `User: ${CALLER} is not authorized to perform: SNS:Publish on resource: ${topic} with an explicit deny`,
+    $metadata: { httpStatusCode: 403 },
+  });
+}
+
+/** How many times `text` occurs in `within`. */
+function occurrences(within: string, text: string): number {
+  return within.split(text).length - 1;
+}
+
+describe('notify: a publish the topic refuses', () => {
+  const table = useTestTable('notify-refused', 'each');
+  const directory = useTestDirectoryTable('notify-refused-owners', 'each');
+  beforeEach(async () => {
+    mockProdStack(cfn, lambda, {
+      outputs: { tableName: table.tableName, topicArn: STACK_TOPIC, directoryTableName: directory.tableName },
+      config: { mode: 'enforce', maxDeletePercent: 100 },
+    });
+    for (const name of ['PC_HYGIENE_STACK', 'PC_HYGIENE_TABLE', 'PC_HYGIENE_DIRECTORY_TABLE']) {
+      vi.stubEnv(name, undefined);
+    }
+    for (const name of ['PC_HYGIENE_TOPIC_ARN', 'PC_HYGIENE_SINK', 'PC_HYGIENE_ENDPOINT']) {
+      vi.stubEnv(name, undefined);
+    }
+    deployedTablesAt(table.endpoint);
+    // Three owners with one event each: two expiry warnings and an expired credential deleted.
+    await putItems(table.client, table.tableName, [
+      credential('a-expiring', { expiresTime: days(5) }),
+      credential('b-expired', { expiresTime: days(-1) }),
+      credential('c-expiring', { expiresTime: days(6) }),
+    ]);
+    await runSweep(sweepDeps(table), {
+      config: parseConfig({ mode: 'enforce', maxDeletePercent: 100 }),
+      now: NOW,
+      runId: 'run-notify-refused',
+      mode: 'enforce',
+    });
+    // A drain in AWS runs at the wall clock (--now is refused there): the test's clock is NOW.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+  });
+  afterEach(() => {
+    for (const mock of [cfn, lambda, sns]) mock.reset();
+    vi.unstubAllEnvs();
+    vi.useRealTimers();
+  });
+
+  /** Every owner's event is still in the outbox: nothing was marked sent. */
+  async function expectAllPending(): Promise<void> {
+    const pending = (await exportTable(table)).filter((i) => Array.isArray(i[OUTBOX_ATTR.events]));
+    expect(pending.map((i) => i.id)).toEqual(['a-expiring', 'b-expired', 'c-expiring']);
+  }
+
+  /** The run failed as a refused drain does (exit 1), the three owners' failures listed, all left pending. */
+  async function expectRefusedDrain(run: InProcessRun, code: string): Promise<void> {
+    expect(run.error).toBeUndefined();
+    expect(run.exitCode).toBe(EXIT_CODE.failure);
+    expect(occurrences(run.stdout, `: ${code}: User: ${CALLER} is not authorized`)).toBe(3);
+    expect(run.stderr).toContain('pc-hygiene notify: 3 event(s) not delivered and 0 store error(s)');
+    await expectAllPending();
+  }
+
+  it("on the stack's topic: names operatorPrincipalArns once, exit 1, nothing marked sent", async () => {
+    sns.on(PublishBatchCommand).rejects(refusedRequest(STACK_TOPIC));
+
+    const run = await runInProcess(registerNotifyCommand, [
+      'notify',
+      '--stack',
+      'Prod',
+      '--region',
+      'eu-west-1',
+    ]);
+
+    await expectRefusedDrain(run, 'AuthorizationErrorException');
+    expect(occurrences(run.stderr, STACK_ADVICE)).toBe(1);
+    expect(run.stderr).not.toContain(NAMED_ADVICE);
+  });
+
+  it('entries failed AuthorizationError in a batch SNS answered: the same advice, once', async () => {
+    sns.on(PublishBatchCommand).callsFake((input: { PublishBatchRequestEntries?: { Id?: string }[] }) => ({
+      Successful: [],
+      Failed: (input.PublishBatchRequestEntries ?? []).map((e) => ({
+        Id: e.Id,
+        Code: 'AuthorizationError',
+        Message: `User: ${CALLER} is not authorized to perform: SNS:Publish`,
+        SenderFault: true,
+      })),
+    }));
+
+    const run = await runInProcess(registerNotifyCommand, [
+      'notify',
+      '--stack',
+      'Prod',
+      '--region',
+      'eu-west-1',
+    ]);
+
+    await expectRefusedDrain(run, 'AuthorizationError');
+    expect(occurrences(run.stderr, STACK_ADVICE)).toBe(1);
+  });
+
+  it("a topic named with --topic-arn, no stack: that topic's policy must allow the role, once", async () => {
+    sns.on(PublishBatchCommand).rejects(refusedRequest(OTHER_TOPIC));
+
+    const run = await runInProcess(registerNotifyCommand, [
+      'notify',
+      '--table',
+      table.tableName,
+      '--directory-table',
+      directory.tableName,
+      '--topic-arn',
+      OTHER_TOPIC,
+      '--format',
+      'json',
+    ]);
+
+    expect(run.error).toBeUndefined();
+    expect(run.exitCode).toBe(EXIT_CODE.failure);
+    expect(JSON.parse(run.stdout)).toMatchObject({ eventsPublished: 0, eventsFailed: 3 });
+    expect(occurrences(run.stderr, NAMED_ADVICE)).toBe(1);
+    expect(run.stderr).not.toContain('operatorPrincipalArns');
+    expect(cfn.calls()).toHaveLength(0);
+    await expectAllPending();
+  });
+
+  it('a publish failed for another reason: no advice', async () => {
+    sns
+      .on(PublishBatchCommand)
+      .rejects(Object.assign(new Error('SNS is down'), { name: 'InternalErrorException' }));
+
+    const run = await runInProcess(registerNotifyCommand, [
+      'notify',
+      '--stack',
+      'Prod',
+      '--region',
+      'eu-west-1',
+    ]);
+
+    expect(run.exitCode).toBe(EXIT_CODE.failure);
+    expect(run.stderr).toContain('pc-hygiene notify: 3 event(s) not delivered');
+    expect(run.stderr).not.toContain('operatorPrincipalArns');
+    expect(run.stderr).not.toContain('sns:Publish');
+    await expectAllPending();
+  });
+});
