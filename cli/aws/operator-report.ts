@@ -19,7 +19,7 @@ import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { type OperatorOrigin, publishAdminReport } from '../../lambdas/render/admin-report';
 import { fetchCallerArn } from './caller-identity';
 import type { Deployment } from './deployment-lookup';
-import { isRefusedPublish, refusedPublishAdvice } from './refused-publish';
+import { isNotAuthorized, topicRefusalAdvice } from './topic-refusal';
 
 /** The clients an operator report calls (tests pass clients mocked with `aws-sdk-client-mock`). */
 export interface OperatorReportClients {
@@ -131,7 +131,7 @@ export async function reportOperatorSweep(
  * What the operator is told when the admin run summary was not published:
  * the run's writes are made, the admins were not told of them, and what to
  * do — for a refused publish, add the caller's role to the stack's
- * `operatorPrincipalArns` ({@link refusedPublishAdvice}; docs/deploy.md,
+ * `operatorPrincipalArns` ({@link topicRefusalAdvice}; docs/deploy.md,
  * "Operating a deployment from the CLI"). One line (the command writes it as
  * terminal text, and exits 1).
  */
@@ -146,8 +146,8 @@ export function unpublishedSummaryText(
     `admin run summary NOT published to ${deployment.topicArn} (${cause}): the run's writes are made ` +
       `(run ${summary.runId}: ${summary.deletions.applied} credential(s) deleted) but the admins were NOT told`,
   ];
-  if (failure !== undefined && isRefusedPublish(failure.code)) {
-    parts.push(refusedPublishAdvice(outcome.origin.by, 'stack'));
+  if (failure !== undefined && isNotAuthorized(failure.code)) {
+    parts.push(topicRefusalAdvice('publish', outcome.origin.by, 'stack'));
   }
   parts.push(
     outcome.metricsFailure === undefined

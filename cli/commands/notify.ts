@@ -7,7 +7,7 @@
  * go to the admins' owner-unreachable report (docs/notifications.md, "Owner
  * reach"). Events not delivered stay pending for the next drain (exit 1); a
  * publish the topic refused adds one line saying whose policy must let the
- * caller publish (cli/aws/refused-publish.ts).
+ * caller publish (cli/aws/topic-refusal.ts).
  *
  * As `sweep`, it acts unless `--dry-run` is given or the `--config` file says
  * `"mode": "audit"` itself (then it is a dry run, and says so on stderr;
@@ -26,7 +26,7 @@ import type { NotificationPublisher } from '../../lambdas/hygiene/outbox-ports';
 import type { TopicSubscriptionListing } from '../../lambdas/hygiene/subscription-ports';
 import { jsonText } from '../../lambdas/render/json-text';
 import { terminalText } from '../../lambdas/render/sanitize';
-import { isRefusedPublish, refusedPublishAdvice } from '../aws/refused-publish';
+import { isNotAuthorized, topicRefusalAdvice } from '../aws/topic-refusal';
 import { renderEntryPreview } from '../digest-preview';
 import { EXIT_CODE } from '../exit-codes';
 import { appendEntries, JsonlFileSink } from '../jsonl-sink';
@@ -236,7 +236,7 @@ function publisherFor(sink: Sink, sns: SnsSide): { publisher: NotificationPublis
 /**
  * The advice for digests the topic refused (`AuthorizationError…`), once however
  * many owners' publishes it refused, or nothing when none was refused
- * ({@link refusedPublishAdvice}): on the stack's own topic, its
+ * ({@link topicRefusalAdvice}): on the stack's own topic, its
  * `operatorPrincipalArns` must list the caller's role; on a topic named with
  * `--topic-arn`, that topic's policy must allow it. The refusal itself, in the
  * failure lines, names the caller.
@@ -247,10 +247,9 @@ function refusedPublishNote(
   target: Target,
   topicArn: string | undefined,
 ): string | undefined {
-  if (sink.kind !== 'sns' || !summary.failures.records.some((f) => isRefusedPublish(f.code)))
-    return undefined;
+  if (sink.kind !== 'sns' || !summary.failures.records.some((f) => isNotAuthorized(f.code))) return undefined;
   const stackTopic = target.deployment !== undefined && topicArn === target.deployment.topicArn;
-  return refusedPublishAdvice(undefined, stackTopic ? 'stack' : 'named');
+  return topicRefusalAdvice('publish', undefined, stackTopic ? 'stack' : 'named');
 }
 
 /**

@@ -3,7 +3,7 @@
  * the stack's topic lets only the worker's roles and `operatorPrincipalArns`
  * publish, docs/deploy.md, "Operating a deployment from the CLI") says once —
  * not per owner — what to change, as an acting `sweep` does for its admin
- * summary (cli/aws/refused-publish.ts): on the stack's topic, add the role to
+ * summary (cli/aws/topic-refusal.ts): on the stack's topic, add the role to
  * `operatorPrincipalArns`; on a topic named with `--topic-arn`, that topic's
  * policy must allow it. Exit 1 as before, nothing marked sent. SNS refuses a
  * publish its policy denies for the whole `PublishBatch` request

@@ -148,6 +148,24 @@ describe('owners commands with --stack use the deployed config', () => {
     expect(run.stderr).toContain('pc-hygiene: using the deployed config of stack Prod (mode enforce)\n');
   });
 
+  it('owners sync-subscriptions says once whose policy must let it subscribe when the topic refuses (exit 1)', async () => {
+    deployProd(table.tableName, { mode: 'enforce', ownerDelivery: 'sns-email' });
+    sns.denied.add('Subscribe'); // as the stack topic's Subscribe Deny refuses a role not in operatorPrincipalArns
+
+    const run = await owners(['sync-subscriptions', '--format', 'json', ...stackFlags]);
+
+    expect(run.exitCode).toBe(1);
+    const summary = JSON.parse(run.stdout) as { created: number; failed: { operation: { kind: string } }[] };
+    expect(summary.created).toBe(0);
+    expect(summary.failed.map((f) => f.operation.kind)).toEqual(['create', 'create']);
+    const advice =
+      "pc-hygiene: owners sync-subscriptions: the topic lets only its reconciler, the stack's operatorPrincipalArns " +
+      'and the role CloudFormation deploys with subscribe: add the role you run as to operatorPrincipalArns and ' +
+      'redeploy (for a topic the stack was given, to that topic\'s own policy; docs/deploy.md, "Operating a ' +
+      'deployment from the CLI")\n';
+    expect(run.stderr.split(advice)).toHaveLength(2); // once, not per owner
+  });
+
   it('owners sync-subscriptions on an sns-email deployment plans the owner subscriptions (dry run)', async () => {
     deployProd(table.tableName, { mode: 'enforce', ownerDelivery: 'sns-email' });
     const writes = () => WRITE_ACTIONS.map((action) => sns.callCount(action));

@@ -58,6 +58,7 @@ import { jsonText } from '../../../lambdas/render/json-text';
 import { terminalLines } from '../../../lambdas/render/sanitize';
 import type { Deployment } from '../../aws/deployment-lookup';
 import { STACK_OUTPUT } from '../../aws/stack-outputs';
+import { isNotAuthorized, topicRefusalAdvice } from '../../aws/topic-refusal';
 import { EXIT_CODE } from '../../exit-codes';
 import { defineCommand } from '../../options/define-command';
 import {
@@ -357,6 +358,20 @@ function chooseFilterPolicyQuota(
   };
 }
 
+/**
+ * Says once on stderr, when the topic refused any owner's new subscription (`AuthorizationError…`), whose policy must
+ * let the caller subscribe ({@link topicRefusalAdvice}): the stack's topic lets only its reconciler, the stack's
+ * `operatorPrincipalArns` and the deployment role subscribe; a topic named with `--topic-arn` decides by its own policy.
+ */
+function sayRefusedSubscribe(summary: ReconcileSummary, topicArn: string, command: CommandUnknownOpts): void {
+  const refused = summary.failed.some((f) => f.operation.kind === 'create' && isNotAuthorized(f.error));
+  if (!refused) return;
+  const stackTopic = directoryDeploymentOf(command)?.topicArn === topicArn;
+  sayOnStderr(
+    `owners sync-subscriptions: ${topicRefusalAdvice('subscribe', undefined, stackTopic ? 'stack' : 'named')}`,
+  );
+}
+
 async function runSyncSubscriptions(options: SyncOptions, command: CommandUnknownOpts): Promise<void> {
   if (!options.topicArn) {
     throw new UsageError(
@@ -386,6 +401,7 @@ async function runSyncSubscriptions(options: SyncOptions, command: CommandUnknow
       },
     );
     printSummary(summary, options.format, options.topicArn);
+    sayRefusedSubscribe(summary, options.topicArn, command);
     if (summary.failed.length > 0) process.exitCode = EXIT_CODE.failure;
     if (summary.unsubscribeGuard.tripped && !summary.unsubscribeGuard.overridden) {
       process.exitCode = EXIT_CODE.guardTripped;

@@ -1,0 +1,69 @@
+/**
+ * What an operator is told when the notification topic refused a request of
+ * theirs — an acting `sweep`'s admin run summary and `notify`'s digests
+ * (publishing), `owners sync-subscriptions`' new owner subscriptions
+ * (subscribing): the stack's topic lets only the worker's roles and the
+ * stack's `operatorPrincipalArns` publish (its `PublishOnlyByTheWorkerAndOperators`
+ * Deny), and only its reconciler, those operators and the role CloudFormation
+ * deploys with subscribe (`SubscribeOnlyByReconcilerOperatorsAndDeployment`),
+ * so the fix is the operator's role on that list (docs/deploy.md, "Operating a
+ * deployment from the CLI"). One text for every command, so the advice reads
+ * the same wherever the refusal is met.
+ */
+
+/** Codes of a request the topic's policy (or the caller's IAM) refused: SNS's `AuthorizationError(Exception)`. */
+const NOT_AUTHORIZED = /^(AuthorizationError|AccessDenied)/;
+
+/**
+ * Whether a failed request's code (or an error text that starts with it) says
+ * it was not authorized: SNS's `AuthorizationErrorException` (the SDK's name
+ * for a refused request) or an entry's `AuthorizationError`, or an `AccessDenied`.
+ */
+export function isNotAuthorized(code: string): boolean {
+  return NOT_AUTHORIZED.test(code);
+}
+
+/**
+ * Whose policy decides the refusal: `stack`, the deployed stack's own topic
+ * (its `operatorPrincipalArns`); `named`, a topic named with `--topic-arn`,
+ * whose policy the stack does not write.
+ */
+export type RefusingTopic = 'stack' | 'named';
+
+/** What the topic refused: publishing to it, or subscribing an owner to it. */
+export type RefusedAction = 'publish' | 'subscribe';
+
+/** Who the stack's topic lets do each {@link RefusedAction}, as the advice says it. */
+const ALLOWED_ON_STACK_TOPIC: Readonly<Record<RefusedAction, string>> = {
+  publish: "the topic accepts only the worker's roles and the stack's operatorPrincipalArns",
+  subscribe:
+    "the topic lets only its reconciler, the stack's operatorPrincipalArns and the role CloudFormation deploys " +
+    'with subscribe',
+};
+
+/**
+ * The advice for a request the topic refused, as one clause of a terminal
+ * line (no trailing punctuation).
+ * @param action what was refused ({@link RefusedAction})
+ * @param by the caller's ARN when the command has it (from STS), shown beside
+ *   "the role you run as"; without it the refusal's own text names the caller
+ * @param topic whose policy to change ({@link RefusingTopic})
+ */
+export function topicRefusalAdvice(
+  action: RefusedAction,
+  by: string | undefined,
+  topic: RefusingTopic,
+): string {
+  const role = by === undefined ? 'the role you run as' : `the role you run as (${by})`;
+  if (topic === 'named') {
+    return (
+      `the topic's policy (and the role's IAM policy) must allow ${role} sns:${action === 'publish' ? 'Publish' : 'Subscribe'} on it ` +
+      '(docs/deploy.md, "Operating a deployment from the CLI")'
+    );
+  }
+  return (
+    `${ALLOWED_ON_STACK_TOPIC[action]}: add ${role} ` +
+    'to operatorPrincipalArns and redeploy (for a topic the stack was given, to that ' +
+    'topic\'s own policy; docs/deploy.md, "Operating a deployment from the CLI")'
+  );
+}
