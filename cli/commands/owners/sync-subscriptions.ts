@@ -21,7 +21,9 @@
  * they also receive owner digests, when there is one.
  *
  * Exit codes: 0 done; 1 SNS refused some operations (retried by the next
- * run) or a table/SNS error; 2 usage error; 3 stopped: the filter-policy
+ * run; a Subscribe the topic refused adds one line on stderr saying whose
+ * policy must let the caller subscribe: cli/aws/topic-refusal.ts) or a
+ * table/SNS error; 2 usage error; 3 stopped: the filter-policy
  * quota (only the subscriptions that fit created, first by userId;
  * removals and repairs still applied, states
  * recorded: the run's summary on stdout, as for a finished run — in JSON
