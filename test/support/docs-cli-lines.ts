@@ -8,7 +8,8 @@
  * `$(…)`, `\` line continuations, `# comments`, and `|`, `&&`, `||`, `;`
  * between commands (only the `pc-hygiene` part is kept), environment
  * assignments and `npx` before it; a synopsis's `[optional]` and `(a | b)`
- * groups are read as the flags inside them.
+ * groups are read as the flags inside them. Code spans that name a command
+ * without `pc-hygiene` (`notify --dry-run`) are found too ({@link bareCommandsIn}).
  */
 
 /** One `pc-hygiene` command as a doc shows it. */
@@ -62,11 +63,9 @@ export function docCommandsIn(markdown: string): DocCommand[] {
  */
 export function tableCommandsIn(markdown: string, heading: string): DocCommand[] {
   const lines = markdown.split('\n');
-  const start = lines.indexOf(heading);
-  const end = lines.findIndex((line, index) => index > start && line.startsWith('## '));
-  if (start === -1) return [];
-  return lines.slice(start, end === -1 ? undefined : end).flatMap((line, index) => {
-    const firstCell = /^\|((?:[^|\\]|\\.)*)\|/.exec(line)?.[1] ?? '';
+  const { start, end } = sectionOf(lines, heading);
+  return lines.slice(start, end).flatMap((line, index) => {
+    const firstCell = FIRST_CELL.exec(line)?.[1] ?? '';
     const spans = [...firstCell.matchAll(/`([^`]+)`/g)].map((match) =>
       (match[1] ?? '').replace(/\\\|/g, '|'),
     );
@@ -76,6 +75,44 @@ export function tableCommandsIn(markdown: string, heading: string): DocCommand[]
       commandsIn({ line: start + index + 1, text: `pc-hygiene ${span} ${flags}` }),
     );
   });
+}
+
+/**
+ * The commands that inline code spans of `markdown` name without `pc-hygiene` (`notify --dry-run`, `owners
+ * sync-subscriptions --filter-policy-quota N`): each command of a span (outside fenced blocks) whose first word is
+ * one of `commandNames`, the program's top-level commands, with its words from that one on. The first cells of
+ * the table in the section headed `tableHeading` are left out: {@link tableCommandsIn} reads them.
+ */
+export function bareCommandsIn(
+  markdown: string,
+  commandNames: ReadonlySet<string>,
+  tableHeading?: string,
+): DocCommand[] {
+  const { prose } = splitFences(markdown.split('\n'));
+  const table = sectionOf(prose, tableHeading);
+  const outsideTable = prose.map((line, index) =>
+    index >= table.start && index < table.end ? line.replace(FIRST_CELL, '||') : line,
+  );
+  return inlineCodeSpans(outsideTable).flatMap((snippet) =>
+    segmentsOf(snippet.text).flatMap((segment) => {
+      const [first] = segment.words;
+      if (first === undefined || !commandNames.has(first.text)) return [];
+      const args = withoutRedirections(segment.words.map((word) => word.text));
+      if (isMessage(args)) return [];
+      return [{ line: snippet.line, text: snippet.text.slice(first.start, segment.end).trim(), args }];
+    }),
+  );
+}
+
+/** A table row's first cell (its text: group 1), a `\|` in it read as part of the cell. */
+const FIRST_CELL = /^\|((?:[^|\\]|\\.)*)\|/;
+
+/** The lines of `lines` in the section headed `heading`, up to the next `## ` heading (none: an empty range). */
+function sectionOf(lines: readonly string[], heading?: string): { start: number; end: number } {
+  const start = heading === undefined ? -1 : lines.indexOf(heading);
+  if (start === -1) return { start: 0, end: 0 };
+  const end = lines.findIndex((line, index) => index > start && line.startsWith('## '));
+  return { start, end: end === -1 ? lines.length : end };
 }
 
 /**

@@ -5,7 +5,8 @@
  * for a command that takes none. A flag renamed or a command removed then fails here, naming the doc line,
  * instead of leaving operators a command the CLI refuses. The program is the real one, built from the command
  * modules cli/main.ts registers (main.ts itself runs the CLI on import); the lines come from
- * test/support/docs-cli-lines.ts.
+ * test/support/docs-cli-lines.ts. Code spans that name a command without `pc-hygiene` (`notify --dry-run`) are
+ * prose fragments: only their flags' names are checked, so a renamed flag fails there too.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { Command, type CommandUnknownOpts, type Option } from '@commander-js/extra-typings';
@@ -24,7 +25,7 @@ import { registerRestoreCommand } from '../../cli/commands/restore';
 import { registerRunsCommand } from '../../cli/commands/runs';
 import { registerSweepCommand } from '../../cli/commands/sweep';
 import { CLI_VERSION } from '../../cli/version';
-import { type DocCommand, docCommandsIn, tableCommandsIn } from '../support/docs-cli-lines';
+import { bareCommandsIn, type DocCommand, docCommandsIn, tableCommandsIn } from '../support/docs-cli-lines';
 
 /** The registrations cli/main.ts makes, in its order (a test below keeps the two lists the same). */
 const REGISTRATIONS: readonly ((program: Command) => void)[] = [
@@ -89,7 +90,7 @@ function flagProblems(command: CommandUnknownOpts, args: readonly string[], at: 
   const [flag = '', inlineValue] = (args[at] ?? '').split(/=(.*)/s);
   if (flag === '--help' || flag === '-h') return { problems: [], used: 1 };
   const option = optionsOf(command).find((known) => known.long === flag || known.short === flag);
-  if (option === undefined) return { problems: [`unknown option ${flag} for "${pathOf(command)}"`], used: 1 };
+  if (option === undefined) return { problems: [unknownFlag(command, flag)], used: 1 };
   if (!option.required && !option.optional) return { problems: [], used: 1 };
   const next = args[at + 1];
   const value = inlineValue ?? (next !== undefined && !isFlag(next) ? next : undefined);
@@ -98,6 +99,11 @@ function flagProblems(command: CommandUnknownOpts, args: readonly string[], at: 
     return { problems: option.required ? [`${option.flags} takes a value and none is given`] : [], used };
   }
   return { problems: choiceProblems(option, value), used };
+}
+
+/** The problem of a flag `command` does not read. */
+function unknownFlag(command: CommandUnknownOpts, flag: string): string {
+  return `unknown option ${flag} for "${pathOf(command)}"`;
 }
 
 /** A literal value (or `a|b` alternatives) of a flag with choices that is not one of them. */
@@ -160,12 +166,60 @@ function operandProblems(command: CommandUnknownOpts, operands: readonly string[
   return [`"${pathOf(command)}" takes ${takes}, given: ${operands.join(' ')}`];
 }
 
-/** Each doc command's problems, one line each: `file:line: <command> — <what is wrong>`. */
-function reportOf(file: string, commands: readonly DocCommand[], program = cliProgram()): string[] {
+/**
+ * The command the words of a span without `pc-hygiene` name (`owners import FILE --dry-run`): its leading words
+ * read as a command path down to a command without subcommands. `undefined` when they name none (`owners` alone,
+ * a word no group has): the span is prose, not a command.
+ */
+function commandNamedBy(
+  program: CommandUnknownOpts,
+  args: readonly string[],
+): CommandUnknownOpts | undefined {
+  let command = program;
+  for (const word of args) {
+    if (command.commands.length === 0) return command;
+    const sub = command.commands.find((known) => known.name() === word || known.aliases().includes(word));
+    if (sub === undefined) return undefined;
+    command = sub;
+  }
+  return command.commands.length === 0 ? command : undefined;
+}
+
+/**
+ * The flags the CLI would not know in a command a span names without `pc-hygiene` (`notify --dry-run`): each
+ * flag before a `--` that is not its command's (or an ancestor's). Values, choices and arguments are not looked
+ * at: such a span is a fragment of prose (`sweep --stack`). A span naming no command has none.
+ */
+function bareFlagProblems(program: CommandUnknownOpts, args: readonly string[]): string[] {
+  const command = commandNamedBy(program, args);
+  if (command === undefined) return [];
+  const end = args.indexOf('--');
+  return args
+    .slice(0, end === -1 ? undefined : end)
+    .filter(isFlag)
+    .map((word) => word.split('=')[0] ?? word)
+    .filter((flag) => !['--help', '-h'].includes(flag))
+    .filter((flag) => !optionsOf(command).some((known) => known.long === flag || known.short === flag))
+    .map((flag) => unknownFlag(command, flag));
+}
+
+/** The top-level command names (and aliases) of `program`: the first word of a span without `pc-hygiene`. */
+function commandNamesOf(program: CommandUnknownOpts): ReadonlySet<string> {
+  return new Set(program.commands.flatMap((command) => [command.name(), ...command.aliases()]));
+}
+
+/**
+ * Each doc command's problems, one line each: `file:line: <command> — <what is wrong>`, as `check` finds them
+ * (a full command line's by default).
+ */
+function reportOf(
+  file: string,
+  commands: readonly DocCommand[],
+  program = cliProgram(),
+  check: typeof problemsOf = problemsOf,
+): string[] {
   return commands.flatMap((command) =>
-    problemsOf(program, command.args).map(
-      (problem) => `${file}:${command.line}: ${command.text} — ${problem}`,
-    ),
+    check(program, command.args).map((problem) => `${file}:${command.line}: ${command.text} — ${problem}`),
   );
 }
 
@@ -230,6 +284,39 @@ describe('the extractor', () => {
   });
 });
 
+describe('the extractor of commands named without pc-hygiene', () => {
+  const names = new Set(['notify', 'owners', 'sweep', 'runs']);
+
+  it('takes code spans starting with a command name, not fences, pc-hygiene lines or the table’s first cells', () => {
+    const markdown = [
+      'Run `notify --dry-run` first, then `owners sync-subscriptions --filter-policy-quota N`; `pc-hygiene sweep`.',
+      '```sh',
+      'sweep --dry-run',
+      '```',
+      '## Commands',
+      '| `sweep [--now ISO]` | like `runs list \\| head` and `sweep --stack` |',
+      "Taken, the check skips it: `owners`'s; not taken: `Notify`, `report --x`, `sweep: refused` (a message).",
+    ].join('\n');
+    expect(
+      bareCommandsIn(markdown, names, '## Commands').map(({ line, text, args }) => [
+        line,
+        text,
+        args.join(' '),
+      ]),
+    ).toEqual([
+      [1, 'notify --dry-run', 'notify --dry-run'],
+      [
+        1,
+        'owners sync-subscriptions --filter-policy-quota N',
+        'owners sync-subscriptions --filter-policy-quota N',
+      ],
+      [6, 'runs list', 'runs list'],
+      [6, 'sweep --stack', 'sweep --stack'],
+      [7, 'owners', 'owners'],
+    ]);
+  });
+});
+
 describe('the check', () => {
   const check = (line: string) => reportOf('doc.md', docCommandsIn(`\`\`\`sh\n${line}\n\`\`\``));
 
@@ -265,6 +352,36 @@ describe('the check', () => {
   });
 });
 
+describe('the check of a command named without pc-hygiene', () => {
+  const check = (span: string) => {
+    const program = cliProgram();
+    const commands = bareCommandsIn(`See \`${span}\`.`, commandNamesOf(program));
+    return reportOf('doc.md', commands, program, bareFlagProblems);
+  };
+
+  it('checks only flag names: values, choices and arguments may be left out', () => {
+    expect(check('sweep --stack')).toEqual([]);
+    expect(check('guard approve --max-deletes')).toEqual([]);
+    expect(check('report --format yaml')).toEqual([]);
+    expect(check('owners import --as-of=ISO --allow-older --help')).toEqual([]);
+    expect(check('restore')).toEqual([]);
+  });
+
+  it('names a renamed flag, with its command’s path', () => {
+    expect(check('notify --dry-run --topic ARN')).toEqual([
+      'doc.md:1: notify --dry-run --topic ARN — unknown option --topic for "pc-hygiene notify"',
+    ]);
+    expect(check('owners sync-subscriptions --filter-quota N')).toEqual([
+      'doc.md:1: owners sync-subscriptions --filter-quota N — unknown option --filter-quota for "pc-hygiene owners sync-subscriptions"',
+    ]);
+  });
+
+  it('skips a span whose words name no command', () => {
+    expect(check('owners --bogus')).toEqual([]);
+    expect(check('owners subscribe --bogus')).toEqual([]);
+  });
+});
+
 describe('the docs’ pc-hygiene command lines', () => {
   it('are built from the commands cli/main.ts registers, no more, no fewer', () => {
     const main = readFileSync(new URL('../../cli/main.ts', import.meta.url), 'utf8');
@@ -282,6 +399,24 @@ describe('the docs’ pc-hygiene command lines', () => {
     const table = tableCommandsIn(readme, README_CLI_HEADING);
     expect(table.length).toBeGreaterThanOrEqual(20);
     expect(reportOf('README.md', table)).toEqual([]);
+  });
+
+  it('include the code spans that name a command without pc-hygiene, each flag one it has: 80 with flags at least', () => {
+    const program = cliProgram();
+    const names = commandNamesOf(program);
+    const named = docs().map(({ file, markdown }) => ({
+      file,
+      commands: bareCommandsIn(markdown, names, README_CLI_HEADING).filter(
+        (command) => commandNamedBy(program, command.args) !== undefined,
+      ),
+    }));
+    const withFlags = named.flatMap(({ commands }) =>
+      commands.filter((command) => command.args.some(isFlag)),
+    );
+    expect(withFlags.length).toBeGreaterThanOrEqual(80);
+    expect(
+      named.flatMap(({ file, commands }) => reportOf(file, commands, program, bareFlagProblems)),
+    ).toEqual([]);
   });
 
   it('are each accepted by the CLI (or refused on purpose, listed above)', () => {
