@@ -4,7 +4,7 @@
  * Conventions for every command (follow them when adding one):
  * - Layout: `cli/commands/<name>.ts` defines one command (a command group
  *   may use a folder, `cli/commands/<group>/<sub>.ts`) and exports
- *   `register<Name>Command(program)`, registered below. Work that several
+ *   `register<Name>Command(program)`, listed in `cli/commands/registry.ts`. Work that several
  *   commands share lives in `cli/use-cases/`; flag definitions and parsers
  *   in `cli/options/`; adapters only the CLI uses in `cli/aws/`; local-run,
  *   demo and test infrastructure in `cli/local/`; plan output formatters in
@@ -48,19 +48,7 @@
 import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { describeError } from '../lambdas/hygiene/errors';
 import { terminalText } from '../lambdas/render/sanitize';
-import { registerExemptCommands } from './commands/exempt';
-import { registerExportCommand } from './commands/export';
-import { registerGuardCommand } from './commands/guard';
-import { registerImportCommand } from './commands/import';
-import { registerLocalCommand } from './commands/local';
-import { registerNotifyCommand } from './commands/notify';
-import { registerOwnersCommand } from './commands/owners';
-import { registerPlanCommand } from './commands/plan';
-import { registerRelayCommand } from './commands/relay';
-import { registerReportCommand } from './commands/report';
-import { registerRestoreCommand } from './commands/restore';
-import { registerRunsCommand } from './commands/runs';
-import { registerSweepCommand } from './commands/sweep';
+import { COMMAND_REGISTRATIONS } from './commands/registry';
 import { EXIT_CODE } from './exit-codes';
 import { exitCodeWithOutputFailure, guardOutputs } from './stream-writer';
 import { UsageError } from './usage-error';
@@ -222,20 +210,8 @@ const program = new Command('pc-hygiene')
   .showHelpAfterError(false)
   .configureOutput({ outputError: (message, write) => write(`pc-hygiene: ${oneLine(message)}\n`) });
 
-// Command registrations (one line per command module).
-registerPlanCommand(program);
-registerImportCommand(program);
-registerExportCommand(program);
-registerRestoreCommand(program);
-registerNotifyCommand(program);
-registerSweepCommand(program);
-registerReportCommand(program);
-registerLocalCommand(program);
-registerOwnersCommand(program);
-registerRelayCommand(program);
-registerRunsCommand(program);
-registerGuardCommand(program);
-registerExemptCommands(program);
+// Command registrations: every command module, in `--help` order (cli/commands/registry.ts).
+for (const register of COMMAND_REGISTRATIONS) register(program);
 
 // A mistyped command is a usage error of one line, as a mistyped flag is, pointing to the help that lists them.
 pointToHelpOnErrors(program);

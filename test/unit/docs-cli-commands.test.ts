@@ -4,45 +4,16 @@
  * takes a value is given one (one of its choices, when the doc names a literal one), and no word is left over
  * for a command that takes none. A flag renamed or a command removed then fails here, naming the doc line,
  * instead of leaving operators a command the CLI refuses. The program is the real one, built from the command
- * modules cli/main.ts registers (main.ts itself runs the CLI on import); the lines come from
+ * modules cli/main.ts registers (cli/commands/registry.ts; main.ts itself runs the CLI on import); the lines come from
  * test/support/docs-cli-lines.ts. Code spans that name a command without `pc-hygiene` (`notify --dry-run`) are
  * prose fragments: only their flags' names are checked, so a renamed flag fails there too.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { Command, type CommandUnknownOpts, type Option } from '@commander-js/extra-typings';
 import { describe, expect, it } from 'vitest';
-import { registerExemptCommands } from '../../cli/commands/exempt';
-import { registerExportCommand } from '../../cli/commands/export';
-import { registerGuardCommand } from '../../cli/commands/guard';
-import { registerImportCommand } from '../../cli/commands/import';
-import { registerLocalCommand } from '../../cli/commands/local';
-import { registerNotifyCommand } from '../../cli/commands/notify';
-import { registerOwnersCommand } from '../../cli/commands/owners';
-import { registerPlanCommand } from '../../cli/commands/plan';
-import { registerRelayCommand } from '../../cli/commands/relay';
-import { registerReportCommand } from '../../cli/commands/report';
-import { registerRestoreCommand } from '../../cli/commands/restore';
-import { registerRunsCommand } from '../../cli/commands/runs';
-import { registerSweepCommand } from '../../cli/commands/sweep';
+import { COMMAND_REGISTRATIONS } from '../../cli/commands/registry';
 import { CLI_VERSION } from '../../cli/version';
 import { bareCommandsIn, type DocCommand, docCommandsIn, tableCommandsIn } from '../support/docs-cli-lines';
-
-/** The registrations cli/main.ts makes, in its order (a test below keeps the two lists the same). */
-const REGISTRATIONS: readonly ((program: Command) => void)[] = [
-  registerPlanCommand,
-  registerImportCommand,
-  registerExportCommand,
-  registerRestoreCommand,
-  registerNotifyCommand,
-  registerSweepCommand,
-  registerReportCommand,
-  registerLocalCommand,
-  registerOwnersCommand,
-  registerRelayCommand,
-  registerRunsCommand,
-  registerGuardCommand,
-  registerExemptCommands,
-];
 
 /**
  * Doc lines that show, on purpose, a command the CLI refuses (an example of its usage error), each by file and
@@ -56,7 +27,7 @@ const README_CLI_HEADING = '## CLI: `pc-hygiene`';
 /** The program `pc-hygiene` runs: its commands and flags as cli/main.ts defines them. */
 function cliProgram(): CommandUnknownOpts {
   const program = new Command('pc-hygiene').version(CLI_VERSION, '--version');
-  for (const register of REGISTRATIONS) register(program);
+  for (const register of COMMAND_REGISTRATIONS) register(program);
   return program;
 }
 
@@ -383,10 +354,10 @@ describe('the check of a command named without pc-hygiene', () => {
 });
 
 describe('the docs’ pc-hygiene command lines', () => {
-  it('are built from the commands cli/main.ts registers, no more, no fewer', () => {
+  it('are checked against the commands cli/main.ts registers: the one list, and no other registration', () => {
     const main = readFileSync(new URL('../../cli/main.ts', import.meta.url), 'utf8');
-    const registered = [...main.matchAll(/^(register\w+)\(program\);$/gm)].map((match) => match[1]);
-    expect(REGISTRATIONS.map((register) => register.name)).toEqual(registered);
+    expect(main).toContain('for (const register of COMMAND_REGISTRATIONS) register(program);');
+    expect([...main.matchAll(/^register\w+\(program\);$/gm)]).toEqual([]);
   });
 
   it('are found: at least 100 of them', () => {
