@@ -15,18 +15,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { registerExemptCommands } from '../../../cli/commands/exempt';
-import { registerExportCommand } from '../../../cli/commands/export';
-import { registerGuardCommand } from '../../../cli/commands/guard';
-import { registerImportCommand } from '../../../cli/commands/import';
-import { registerNotifyCommand } from '../../../cli/commands/notify';
-import { registerOwnersCommand } from '../../../cli/commands/owners';
-import { registerPlanCommand } from '../../../cli/commands/plan';
-import { registerRelayCommand } from '../../../cli/commands/relay';
-import { registerReportCommand } from '../../../cli/commands/report';
-import { registerRestoreCommand } from '../../../cli/commands/restore';
-import { registerRunsCommand } from '../../../cli/commands/runs';
-import { registerSweepCommand } from '../../../cli/commands/sweep';
+import { COMMAND_REGISTRATIONS } from '../../../cli/commands/registry';
 import { TableAccessError } from '../../../cli/options/table-options';
 import { UsageError } from '../../../cli/usage-error';
 import { mockProdStack } from '../../support/deployed-stack';
@@ -36,24 +25,9 @@ const cfn = mockClient(CloudFormationClient);
 const lambda = mockClient(LambdaClient);
 const LOCAL = 'http://127.0.0.1:8000';
 
-/** Every command registration of `cli/main.ts` that works on stored data. */
+/** Every command registration of `cli/main.ts` (cli/commands/registry.ts): a command added later is walked too. */
 function registerAll(program: Command): void {
-  for (const register of [
-    registerPlanCommand,
-    registerImportCommand,
-    registerExportCommand,
-    registerRestoreCommand,
-    registerNotifyCommand,
-    registerSweepCommand,
-    registerReportCommand,
-    registerOwnersCommand,
-    registerRelayCommand,
-    registerRunsCommand,
-    registerGuardCommand,
-    registerExemptCommands,
-  ]) {
-    register(program);
-  }
+  for (const register of COMMAND_REGISTRATIONS) register(program);
 }
 
 /**
