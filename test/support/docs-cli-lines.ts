@@ -8,8 +8,9 @@
  * `$(…)`, `\` line continuations, `# comments`, and `|`, `&&`, `||`, `;`
  * between commands (only the `pc-hygiene` part is kept), environment
  * assignments and `npx` before it; a synopsis's `[optional]` and `(a | b)`
- * groups are read as the flags inside them. Code spans that name a command
- * without `pc-hygiene` (`notify --dry-run`) are found too ({@link bareCommandsIn}).
+ * groups are read as the flags inside them. Code spans that start with a command
+ * named without `pc-hygiene` (`notify --dry-run`, `owners list`) are found too ({@link bareCommandsIn}); not a
+ * JSON path (`owners[].events`) nor the shell's `export PATH=…`.
  */
 
 /** One `pc-hygiene` command as a doc shows it. */
@@ -79,9 +80,11 @@ export function tableCommandsIn(markdown: string, heading: string): DocCommand[]
 
 /**
  * The commands that inline code spans of `markdown` name without `pc-hygiene` (`notify --dry-run`, `owners
- * sync-subscriptions --filter-policy-quota N`): each command of a span (outside fenced blocks) whose first word is
- * one of `commandNames`, the program's top-level commands, with its words from that one on. The first cells of
- * the table in the section headed `tableHeading` are left out: {@link tableCommandsIn} reads them.
+ * sync-subscriptions --filter-policy-quota N`): in a span (outside fenced blocks) that starts with a command
+ * ({@link namesCommand}), each command that is one, with its words from its name on. A span starting with
+ * anything else is shell or prose, a command after it too (`npm install … && export PATH=…` is the shell's
+ * `export`). The first cells of the table in the section headed `tableHeading` are left out:
+ * {@link tableCommandsIn} reads them.
  */
 export function bareCommandsIn(
   markdown: string,
@@ -93,15 +96,30 @@ export function bareCommandsIn(
   const outsideTable = prose.map((line, index) =>
     index >= table.start && index < table.end ? line.replace(FIRST_CELL, '||') : line,
   );
-  return inlineCodeSpans(outsideTable).flatMap((snippet) =>
-    segmentsOf(snippet.text).flatMap((segment) => {
-      const [first] = segment.words;
-      if (first === undefined || !commandNames.has(first.text)) return [];
+  return inlineCodeSpans(outsideTable).flatMap((snippet) => {
+    const segments = segmentsOf(snippet.text);
+    const namedBy = (segment: Segment) => namesCommand(segment, snippet.text, commandNames);
+    if (segments[0] === undefined || !namedBy(segments[0])) return [];
+    return segments.filter(namedBy).flatMap((segment) => {
       const args = withoutRedirections(segment.words.map((word) => word.text));
       if (isMessage(args)) return [];
-      return [{ line: snippet.line, text: snippet.text.slice(first.start, segment.end).trim(), args }];
-    }),
-  );
+      const start = segment.words[0]?.start ?? 0;
+      return [{ line: snippet.line, text: snippet.text.slice(start, segment.end).trim(), args }];
+    });
+  });
+}
+
+/**
+ * Whether `segment` of the span `text` names one of `commandNames` (the program's top-level commands): its
+ * first word is one, standing as a word (`owners[].events` is a JSON path), and is not the shell's builtin of
+ * that name setting a variable (`export PATH=…`, `local NAME=value`: the next word an assignment).
+ */
+function namesCommand(segment: Segment, text: string, commandNames: ReadonlySet<string>): boolean {
+  const [first, second] = segment.words;
+  if (first === undefined || !commandNames.has(first.text)) return false;
+  const after = text[first.start + first.text.length];
+  const standsAlone = after === undefined || /[\s;&|]/.test(after);
+  return standsAlone && !ENV_ASSIGNMENT.test(second?.text ?? '');
 }
 
 /** A table row's first cell (its text: group 1), a `\|` in it read as part of the cell. */

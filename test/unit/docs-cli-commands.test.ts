@@ -5,8 +5,10 @@
  * for a command that takes none. A flag renamed or a command removed then fails here, naming the doc line,
  * instead of leaving operators a command the CLI refuses. The program is the real one, built from the command
  * modules cli/main.ts registers (cli/commands/registry.ts; main.ts itself runs the CLI on import); the lines come from
- * test/support/docs-cli-lines.ts. Code spans that name a command without `pc-hygiene` (`notify --dry-run`) are
- * prose fragments: only their flags' names are checked, so a renamed flag fails there too.
+ * test/support/docs-cli-lines.ts. Code spans that name a command without `pc-hygiene` (`notify --dry-run`,
+ * `owners sync-subscriptions`) are prose fragments: only their command path (a group's subcommand, when the word
+ * after the group looks like one) and their flags' names are checked, so a renamed subcommand or flag fails there
+ * too.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { Command, type CommandUnknownOpts, type Option } from '@commander-js/extra-typings';
@@ -108,15 +110,23 @@ function problemsOf(program: CommandUnknownOpts, args: readonly string[]): strin
     } else if (command.commands.length > 0 && operands.length === 0) {
       if (PLACEHOLDER.test(word)) return problems;
       if (word === 'help') return [...problems, ...helpProblems(command, args.slice(at + 1))];
-      const sub = command.commands.find((known) => known.name() === word || known.aliases().includes(word));
-      if (sub === undefined) {
-        const names = command.commands.map((known) => known.name()).join(', ');
-        return [...problems, `"${pathOf(command)}" has no command "${word}" (it has ${names})`];
-      }
+      const sub = subcommandOf(command, word);
+      if (sub === undefined) return [...problems, unknownCommand(command, word)];
       command = sub;
     } else operands.push(word);
   }
   return [...problems, ...operandProblems(command, operands)];
+}
+
+/** The subcommand of `group` named (or aliased) `word`, if any. */
+function subcommandOf(group: CommandUnknownOpts, word: string): CommandUnknownOpts | undefined {
+  return group.commands.find((known) => known.name() === word || known.aliases().includes(word));
+}
+
+/** The problem of a word where `group`'s subcommand goes that is none of them. */
+function unknownCommand(group: CommandUnknownOpts, word: string): string {
+  const names = group.commands.map((known) => known.name()).join(', ');
+  return `"${pathOf(group)}" has no command "${word}" (it has ${names})`;
 }
 
 /**
@@ -138,32 +148,44 @@ function operandProblems(command: CommandUnknownOpts, operands: readonly string[
 }
 
 /**
- * The command the words of a span without `pc-hygiene` name (`owners import FILE --dry-run`): its leading words
- * read as a command path down to a command without subcommands. `undefined` when they name none (`owners` alone,
- * a word no group has): the span is prose, not a command.
+ * A word that looks like a subcommand's name (`sync-subscriptions`), or alternatives of such names (`list|show`):
+ * not a placeholder (`ID`, `<id>`), an ellipsis, a flag or a JSON path's rest (`.events`).
+ */
+const SUBCOMMAND_WORD = /^[a-z][a-z0-9-]*(\|[a-z][a-z0-9-]*)*$/;
+
+/**
+ * The command the words of a span without `pc-hygiene` name (`owners import FILE --dry-run`), its leading words
+ * read as a command path down to a command without subcommands, and what is wrong with that path: where a group's
+ * subcommand goes, a word that looks like one ({@link SUBCOMMAND_WORD}) and is none (`owners sync-subscriptons`;
+ * each of `runs list|show` is looked up). No command when they name none (`owners` alone, `owners …`, `owners
+ * --stack S`, alternatives, `help`): the span is prose.
  */
 function commandNamedBy(
   program: CommandUnknownOpts,
   args: readonly string[],
-): CommandUnknownOpts | undefined {
+): { command?: CommandUnknownOpts; problems: string[] } {
   let command = program;
   for (const word of args) {
-    if (command.commands.length === 0) return command;
-    const sub = command.commands.find((known) => known.name() === word || known.aliases().includes(word));
-    if (sub === undefined) return undefined;
+    if (command.commands.length === 0) return { command, problems: [] };
+    if (!SUBCOMMAND_WORD.test(word) || word === 'help') return { problems: [] };
+    const unknown = word.split('|').filter((name) => subcommandOf(command, name) === undefined);
+    if (unknown.length > 0) return { problems: unknown.map((name) => unknownCommand(command, name)) };
+    const sub = subcommandOf(command, word);
+    if (sub === undefined) return { problems: [] };
     command = sub;
   }
-  return command.commands.length === 0 ? command : undefined;
+  return command.commands.length === 0 ? { command, problems: [] } : { problems: [] };
 }
 
 /**
- * The flags the CLI would not know in a command a span names without `pc-hygiene` (`notify --dry-run`): each
- * flag before a `--` that is not its command's (or an ancestor's). Values, choices and arguments are not looked
- * at: such a span is a fragment of prose (`sweep --stack`). A span naming no command has none.
+ * What the CLI would refuse in a command a span names without `pc-hygiene` (`notify --dry-run`): a group's
+ * subcommand it does not have ({@link commandNamedBy}), and each flag before a `--` that is not the command's (or
+ * an ancestor's). Values, choices and arguments are not looked at: such a span is a fragment of prose (`sweep
+ * --stack`). A span naming no command has no flag problems.
  */
-function bareFlagProblems(program: CommandUnknownOpts, args: readonly string[]): string[] {
-  const command = commandNamedBy(program, args);
-  if (command === undefined) return [];
+function bareCommandProblems(program: CommandUnknownOpts, args: readonly string[]): string[] {
+  const { command, problems } = commandNamedBy(program, args);
+  if (command === undefined) return problems;
   const end = args.indexOf('--');
   return args
     .slice(0, end === -1 ? undefined : end)
@@ -286,6 +308,21 @@ describe('the extractor of commands named without pc-hygiene', () => {
       [7, 'owners', 'owners'],
     ]);
   });
+
+  it('takes a span that starts with a command, not the shell’s export or local, nor a JSON path', () => {
+    const shellNames = new Set([...names, 'export', 'local']);
+    const markdown = [
+      'Set `export PATH=~/.node24/bin:$PATH`, or `npm install x && export PATH=~/bin:$PATH`; `local NAME=v`.',
+      'Not `owners[].events` nor `cd main && sweep --dry-run`; taken: `export --output F` and `local --now ISO`,',
+      '`sweep --dry-run && notify --dry-run | tail`.',
+    ].join('\n');
+    expect(bareCommandsIn(markdown, shellNames).map(({ line, args }) => [line, args.join(' ')])).toEqual([
+      [2, 'export --output F'],
+      [2, 'local --now ISO'],
+      [3, 'sweep --dry-run'],
+      [3, 'notify --dry-run'],
+    ]);
+  });
 });
 
 describe('the check', () => {
@@ -327,7 +364,7 @@ describe('the check of a command named without pc-hygiene', () => {
   const check = (span: string) => {
     const program = cliProgram();
     const commands = bareCommandsIn(`See \`${span}\`.`, commandNamesOf(program));
-    return reportOf('doc.md', commands, program, bareFlagProblems);
+    return reportOf('doc.md', commands, program, bareCommandProblems);
   };
 
   it('checks only flag names: values, choices and arguments may be left out', () => {
@@ -347,9 +384,27 @@ describe('the check of a command named without pc-hygiene', () => {
     ]);
   });
 
-  it('skips a span whose words name no command', () => {
+  it('names a misspelt or renamed subcommand of a group, each of alternatives, its flags unchecked', () => {
+    const markdown = [
+      'Run `owners sync-subscriptons --dry-run` (misspelt), then `runs list|shows`;',
+      '`guard approve --max-deletes N` and `runs list|show` are right; `owners subscribe --bogus` is renamed.',
+    ].join('\n');
+    const program = cliProgram();
+    const commands = bareCommandsIn(markdown, commandNamesOf(program));
+    expect(reportOf('doc.md', commands, program, bareCommandProblems)).toEqual([
+      'doc.md:1: owners sync-subscriptons --dry-run — "pc-hygiene owners" has no command "sync-subscriptons" (it has import, export, list, sync-subscriptions, resubscribe, unsubscribe, clear-bouncing)',
+      'doc.md:1: runs list|shows — "pc-hygiene runs" has no command "shows" (it has list, show)',
+      'doc.md:2: owners subscribe --bogus — "pc-hygiene owners" has no command "subscribe" (it has import, export, list, sync-subscriptions, resubscribe, unsubscribe, clear-bouncing)',
+    ]);
+  });
+
+  it('skips a span whose words name no command: a group alone or before no subcommand word', () => {
+    expect(check('owners')).toEqual([]);
     expect(check('owners --bogus')).toEqual([]);
-    expect(check('owners subscribe --bogus')).toEqual([]);
+    expect(check('owners … --bogus')).toEqual([]);
+    expect(check('owners RUN_ID --bogus')).toEqual([]);
+    expect(check('owners help import')).toEqual([]);
+    expect(check('owners[].events')).toEqual([]);
   });
 });
 
@@ -372,21 +427,25 @@ describe('the docs’ pc-hygiene command lines', () => {
     expect(reportOf('README.md', table)).toEqual([]);
   });
 
-  it('include the code spans that name a command without pc-hygiene, each flag one it has: 80 with flags at least', () => {
+  it('include the code spans that name a command without pc-hygiene, each subcommand and flag one it has: 240 with a subcommand, 80 with flags at least', () => {
     const program = cliProgram();
     const names = commandNamesOf(program);
     const named = docs().map(({ file, markdown }) => ({
       file,
-      commands: bareCommandsIn(markdown, names, README_CLI_HEADING).filter(
-        (command) => commandNamedBy(program, command.args) !== undefined,
-      ),
+      commands: bareCommandsIn(markdown, names, README_CLI_HEADING),
     }));
-    const withFlags = named.flatMap(({ commands }) =>
-      commands.filter((command) => command.args.some(isFlag)),
+    const spans = named.flatMap(({ commands }) => commands);
+    const withSubcommand = spans.filter(({ args }) => {
+      const group = subcommandOf(program, args[0] ?? '');
+      return group !== undefined && group.commands.length > 0 && SUBCOMMAND_WORD.test(args[1] ?? '');
+    });
+    expect(withSubcommand.length).toBeGreaterThanOrEqual(240);
+    const withFlags = spans.filter(
+      ({ args }) => commandNamedBy(program, args).command !== undefined && args.some(isFlag),
     );
     expect(withFlags.length).toBeGreaterThanOrEqual(80);
     expect(
-      named.flatMap(({ file, commands }) => reportOf(file, commands, program, bareFlagProblems)),
+      named.flatMap(({ file, commands }) => reportOf(file, commands, program, bareCommandProblems)),
     ).toEqual([]);
   });
 
