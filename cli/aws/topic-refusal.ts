@@ -6,18 +6,26 @@
  * stack's `operatorPrincipalArns` publish (its `PublishOnlyByTheWorkerAndOperators`
  * Deny), and only its reconciler, those operators and the role CloudFormation
  * deploys with subscribe (`SubscribeOnlyByReconcilerOperatorsAndDeployment`),
- * so the fix is the operator's role on that list (docs/deploy.md, "Operating a
- * deployment from the CLI"). One text for every command, so the advice reads
- * the same wherever the refusal is met.
+ * so the fix is usually the operator's role on that list (docs/deploy.md,
+ * "Operating a deployment from the CLI"). SNS refuses the same way a role that
+ * is listed but whose own IAM policy lacks the action (or, to publish, the
+ * topic key's `kms:GenerateDataKey`/`kms:Decrypt`: "What each command needs
+ * (IAM)" there), so the advice names both causes. One text for every command,
+ * so the advice reads the same wherever the refusal is met.
  */
 
-/** Codes of a request the topic's policy (or the caller's IAM) refused: SNS's `AuthorizationError(Exception)`. */
-const NOT_AUTHORIZED = /^(AuthorizationError|AccessDenied)/;
+/**
+ * Codes of a request the topic's policy or the caller's IAM refused: SNS's
+ * `AuthorizationError(Exception)`, an `AccessDenied`, and SNS's
+ * `KMSAccessDenied(Exception)` for a publish whose caller may not use the topic's key.
+ */
+const NOT_AUTHORIZED = /^(AuthorizationError|AccessDenied|KMSAccessDenied)/;
 
 /**
  * Whether a failed request's code (or an error text that starts with it) says
  * it was not authorized: SNS's `AuthorizationErrorException` (the SDK's name
- * for a refused request) or an entry's `AuthorizationError`, or an `AccessDenied`.
+ * for a refused request) or an entry's `AuthorizationError`, an `AccessDenied`,
+ * or SNS's `KMSAccessDenied(Exception)` (the caller may not use the topic's key).
  */
 export function isNotAuthorized(code: string): boolean {
   return NOT_AUTHORIZED.test(code);
@@ -42,8 +50,24 @@ const ALLOWED_ON_STACK_TOPIC: Readonly<Record<RefusedAction, string>> = {
 };
 
 /**
+ * What the caller's own IAM policy must allow for each {@link RefusedAction}
+ * (docs/deploy.md, "What each command needs (IAM)"): a publish also uses the
+ * topic's KMS key (the stack's own topic always has one).
+ */
+const IAM_ALLOWS: Readonly<Record<RefusedAction, string>> = {
+  publish:
+    'sns:Publish on the topic and, if the topic is encrypted, kms:GenerateDataKey and kms:Decrypt on its key',
+  subscribe: 'sns:Subscribe on the topic',
+};
+
+/** Where the advice sends the operator to read more. */
+const SEE_DOCS = 'docs/deploy.md, "Operating a deployment from the CLI"';
+
+/**
  * The advice for a request the topic refused, as one clause of a terminal
- * line (no trailing punctuation).
+ * line (no trailing punctuation). It names both causes SNS cannot tell apart:
+ * the topic's policy (on the stack's topic, its `operatorPrincipalArns`) and
+ * the role's own IAM policy.
  * @param action what was refused ({@link RefusedAction})
  * @param by the caller's ARN when the command has it (from STS), shown beside
  *   "the role you run as"; without it the refusal's own text names the caller
@@ -57,13 +81,13 @@ export function topicRefusalAdvice(
   const role = by === undefined ? 'the role you run as' : `the role you run as (${by})`;
   if (topic === 'named') {
     return (
-      `the topic's policy (and the role's IAM policy) must allow ${role} sns:${action === 'publish' ? 'Publish' : 'Subscribe'} on it ` +
-      '(docs/deploy.md, "Operating a deployment from the CLI")'
+      `the topic's policy must allow ${role} sns:${action === 'publish' ? 'Publish' : 'Subscribe'} on it, ` +
+      `and the role's IAM policy ${IAM_ALLOWS[action]} (${SEE_DOCS})`
     );
   }
   return (
-    `${ALLOWED_ON_STACK_TOPIC[action]}: add ${role} ` +
-    'to operatorPrincipalArns and redeploy (for a topic the stack was given, to that ' +
-    'topic\'s own policy; docs/deploy.md, "Operating a deployment from the CLI")'
+    `${ALLOWED_ON_STACK_TOPIC[action]}: add ${role} to operatorPrincipalArns and redeploy ` +
+    `(if it is listed, the role's IAM policy must allow ${IAM_ALLOWS[action]}; for a topic the stack was given, ` +
+    `add the role to that topic's own policy; ${SEE_DOCS})`
   );
 }

@@ -26,7 +26,8 @@ import type { NotificationPublisher } from '../../lambdas/hygiene/outbox-ports';
 import type { TopicSubscriptionListing } from '../../lambdas/hygiene/subscription-ports';
 import { jsonText } from '../../lambdas/render/json-text';
 import { terminalText } from '../../lambdas/render/sanitize';
-import { isNotAuthorized, topicRefusalAdvice } from '../aws/topic-refusal';
+import { RefusalWatchingPublisher } from '../aws/refusal-watching-publisher';
+import { topicRefusalAdvice } from '../aws/topic-refusal';
 import { renderEntryPreview } from '../digest-preview';
 import { EXIT_CODE } from '../exit-codes';
 import { appendEntries, JsonlFileSink } from '../jsonl-sink';
@@ -222,32 +223,44 @@ function snsSideOf(
   };
 }
 
-/** Where a real drain's digests go, and how to name it. */
-function publisherFor(sink: Sink, sns: SnsSide): { publisher: NotificationPublisher; label: string } {
-  if (sink.kind === 'jsonl') return { publisher: new JsonlFileSink(sink.path), label: `jsonl:${sink.path}` };
+/** Where a real drain's digests go, how to name it, and whether the topic refused any of them. */
+interface DrainPublisher {
+  readonly publisher: NotificationPublisher;
+  readonly label: string;
+  /** Whether the topic refused any entry of the drain, not only of the failures its summary lists. */
+  readonly refusedAny: () => boolean;
+}
+
+/** {@link DrainPublisher} for the sink: a file never refuses; SNS is watched by a {@link RefusalWatchingPublisher}. */
+function publisherFor(sink: Sink, sns: SnsSide): DrainPublisher {
+  if (sink.kind === 'jsonl') {
+    return { publisher: new JsonlFileSink(sink.path), label: `jsonl:${sink.path}`, refusedAny: () => false };
+  }
   if (sns.topic === undefined) {
     throw new UsageError(
       '--topic-arn is required with --sink sns (or --stack NAME for the deployed topic, or --sink jsonl:PATH to write a file)',
     );
   }
-  return { publisher: new SnsPublisher(sns.topic.client, sns.topic.arn), label: `sns:${sns.topic.arn}` };
+  const watched = new RefusalWatchingPublisher(new SnsPublisher(sns.topic.client, sns.topic.arn));
+  return { publisher: watched, label: `sns:${sns.topic.arn}`, refusedAny: () => watched.refusedAny };
 }
 
 /**
  * The advice for digests the topic refused (`AuthorizationError…`), once however
  * many owners' publishes it refused, or nothing when none was refused
  * ({@link topicRefusalAdvice}): on the stack's own topic, its
- * `operatorPrincipalArns` must list the caller's role; on a topic named with
- * `--topic-arn`, that topic's policy must allow it. The refusal itself, in the
- * failure lines, names the caller.
+ * `operatorPrincipalArns` must list the caller's role (or, listed, the role's
+ * IAM policy must allow the publish); on a topic named with `--topic-arn`, that
+ * topic's policy must allow it. Decided on every entry the drain published
+ * ({@link DrainPublisher.refusedAny}), not on the summary's capped failure
+ * list. The refusal itself, in the failure lines, names the caller.
  */
 function refusedPublishNote(
-  summary: NotifierSummary,
-  sink: Sink,
+  drain: DrainPublisher,
   target: Target,
   topicArn: string | undefined,
 ): string | undefined {
-  if (sink.kind !== 'sns' || !summary.failures.records.some((f) => isNotAuthorized(f.code))) return undefined;
+  if (!drain.refusedAny()) return undefined;
   const stackTopic = target.deployment !== undefined && topicArn === target.deployment.topicArn;
   return topicRefusalAdvice('publish', undefined, stackTopic ? 'stack' : 'named');
 }
@@ -360,16 +373,16 @@ async function runNotify(options: NotifyOptions, command: Command): Promise<void
   const sns = snsSideOf(options, target, topicArn, !dryRun && sink.kind === 'sns');
   try {
     if (dryRun) return await previewNotify(options, sink, target, directoryTable, sns, now);
-    const { publisher, label } = publisherFor(sink, sns);
-    const summary = await drainOutbox(target, directoryTable, publisher, sns, now);
+    const drain = publisherFor(sink, sns);
+    const summary = await drainOutbox(target, directoryTable, drain.publisher, sns, now);
     process.stdout.write(
-      options.format === 'json' ? `${jsonText(summary, 2)}\n` : renderNotifySummaryText(summary, label),
+      options.format === 'json' ? `${jsonText(summary, 2)}\n` : renderNotifySummaryText(summary, drain.label),
     );
     if (summary.eventsFailed > 0 || summary.storeErrors > 0) {
       process.stderr.write(
         `pc-hygiene notify: ${summary.eventsFailed} event(s) not delivered and ${summary.storeErrors} store error(s); they stay pending for the next drain\n`,
       );
-      const advice = refusedPublishNote(summary, sink, target, topicArn);
+      const advice = refusedPublishNote(drain, target, topicArn);
       if (advice !== undefined) process.stderr.write(`pc-hygiene notify: ${advice}\n`);
       process.exitCode = EXIT_CODE.failure;
     }

@@ -5,10 +5,12 @@
  * not per owner — what to change, as an acting `sweep` does for its admin
  * summary (cli/aws/topic-refusal.ts): on the stack's topic, add the role to
  * `operatorPrincipalArns`; on a topic named with `--topic-arn`, that topic's
- * policy must allow it. Exit 1 as before, nothing marked sent. SNS refuses a
- * publish its policy denies for the whole `PublishBatch` request
+ * policy must allow it; either way, a listed role's own IAM policy must allow
+ * the publish and the topic key's use. Exit 1 as before, nothing marked sent.
+ * SNS refuses a publish its policy denies for the whole `PublishBatch` request
  * (`AuthorizationErrorException`, HTTP 403); an entry failed `AuthorizationError`
- * gets the same advice. CloudFormation, Lambda and SNS mocked at the client
+ * gets the same advice, also when it comes after more failures of other kinds
+ * than the summary lists (`NOTIFIER_FAILURE_LIMIT`). CloudFormation, Lambda and SNS mocked at the client
  * boundary (aws-sdk-client-mock); the tables real DynamoDB Local ones reached
  * as a deployment's (`./cli/deployed-tables.ts`), with events left by a real sweep.
  */
@@ -21,12 +23,14 @@ import { registerNotifyCommand } from '../../cli/commands/notify';
 import { EXIT_CODE } from '../../cli/exit-codes';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
+import { type DeliveryFailure, NOTIFIER_FAILURE_LIMIT } from '../../lambdas/hygiene/notifier';
+import type { CappedList } from '../../lambdas/hygiene/run-summary';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { mockProdStack } from '../support/deployed-stack';
 import { type InProcessRun, runInProcess } from '../support/in-process-cli';
 import { putItems } from '../support/items';
 import { useTestDirectoryTable } from '../support/test-directory-table';
-import { useTestTable } from '../support/test-table';
+import { type TestTable, useTestTable } from '../support/test-table';
 import { credential, days, NOW } from '../unit/support/credentials';
 import { deployedTablesAt } from './cli/deployed-tables';
 import { exportTable, sweepDeps } from './support/sweep-deps';
@@ -39,11 +43,13 @@ const OTHER_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:team-topic';
 const CALLER = 'arn:aws:sts::123456789012:assumed-role/Operators/alice';
 const STACK_ADVICE =
   "pc-hygiene notify: the topic accepts only the worker's roles and the stack's operatorPrincipalArns: add the role " +
-  "you run as to operatorPrincipalArns and redeploy (for a topic the stack was given, to that topic's own policy; " +
-  'docs/deploy.md, "Operating a deployment from the CLI")\n';
+  "you run as to operatorPrincipalArns and redeploy (if it is listed, the role's IAM policy must allow sns:Publish " +
+  'on the topic and, if the topic is encrypted, kms:GenerateDataKey and kms:Decrypt on its key; for a topic the ' +
+  'stack was given, add the role to that topic\'s own policy; docs/deploy.md, "Operating a deployment from the CLI")\n';
 const NAMED_ADVICE =
-  "pc-hygiene notify: the topic's policy (and the role's IAM policy) must allow the role you run as sns:Publish on " +
-  'it (docs/deploy.md, "Operating a deployment from the CLI")\n';
+  "pc-hygiene notify: the topic's policy must allow the role you run as sns:Publish on it, and the role's IAM " +
+  'policy sns:Publish on the topic and, if the topic is encrypted, kms:GenerateDataKey and kms:Decrypt on its key ' +
+  '(docs/deploy.md, "Operating a deployment from the CLI")\n';
 
 /** SNS refusing the whole request, as it does for a publish the topic's policy denies. */
 function refusedRequest(topic: string): AuthorizationErrorException {
@@ -58,42 +64,57 @@ function occurrences(within: string, text: string): number {
   return within.split(text).length - 1;
 }
 
+/**
+ * Stack `Prod` deployed on `table` and `directory` (in enforce), no `PC_HYGIENE_*` variable left over, and a real
+ * sweep's outbox events for `credentials`; the clock at NOW.
+ */
+async function deployWithPendingEvents(
+  table: TestTable,
+  directory: { readonly tableName: string },
+  credentials: readonly Record<string, unknown>[],
+): Promise<void> {
+  mockProdStack(cfn, lambda, {
+    outputs: { tableName: table.tableName, topicArn: STACK_TOPIC, directoryTableName: directory.tableName },
+    config: { mode: 'enforce', maxDeletePercent: 100 },
+  });
+  for (const name of ['PC_HYGIENE_STACK', 'PC_HYGIENE_TABLE', 'PC_HYGIENE_DIRECTORY_TABLE']) {
+    vi.stubEnv(name, undefined);
+  }
+  for (const name of ['PC_HYGIENE_TOPIC_ARN', 'PC_HYGIENE_SINK', 'PC_HYGIENE_ENDPOINT']) {
+    vi.stubEnv(name, undefined);
+  }
+  deployedTablesAt(table.endpoint);
+  await putItems(table.client, table.tableName, credentials);
+  await runSweep(sweepDeps(table), {
+    config: parseConfig({ mode: 'enforce', maxDeletePercent: 100 }),
+    now: NOW,
+    runId: 'run-notify-refused',
+    mode: 'enforce',
+  });
+  // A drain in AWS runs at the wall clock (--now is refused there): the test's clock is NOW.
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(NOW);
+}
+
+/** Undoes {@link deployWithPendingEvents} and every mock's answers. */
+function undeploy(): void {
+  for (const mock of [cfn, lambda, sns]) mock.reset();
+  vi.unstubAllEnvs();
+  vi.useRealTimers();
+}
+
 describe('notify: a publish the topic refuses', () => {
   const table = useTestTable('notify-refused', 'each');
   const directory = useTestDirectoryTable('notify-refused-owners', 'each');
   beforeEach(async () => {
-    mockProdStack(cfn, lambda, {
-      outputs: { tableName: table.tableName, topicArn: STACK_TOPIC, directoryTableName: directory.tableName },
-      config: { mode: 'enforce', maxDeletePercent: 100 },
-    });
-    for (const name of ['PC_HYGIENE_STACK', 'PC_HYGIENE_TABLE', 'PC_HYGIENE_DIRECTORY_TABLE']) {
-      vi.stubEnv(name, undefined);
-    }
-    for (const name of ['PC_HYGIENE_TOPIC_ARN', 'PC_HYGIENE_SINK', 'PC_HYGIENE_ENDPOINT']) {
-      vi.stubEnv(name, undefined);
-    }
-    deployedTablesAt(table.endpoint);
     // Three owners with one event each: two expiry warnings and an expired credential deleted.
-    await putItems(table.client, table.tableName, [
+    await deployWithPendingEvents(table, directory, [
       credential('a-expiring', { expiresTime: days(5) }),
       credential('b-expired', { expiresTime: days(-1) }),
       credential('c-expiring', { expiresTime: days(6) }),
     ]);
-    await runSweep(sweepDeps(table), {
-      config: parseConfig({ mode: 'enforce', maxDeletePercent: 100 }),
-      now: NOW,
-      runId: 'run-notify-refused',
-      mode: 'enforce',
-    });
-    // A drain in AWS runs at the wall clock (--now is refused there): the test's clock is NOW.
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(NOW);
   });
-  afterEach(() => {
-    for (const mock of [cfn, lambda, sns]) mock.reset();
-    vi.unstubAllEnvs();
-    vi.useRealTimers();
-  });
+  afterEach(undeploy);
 
   /** Every owner's event is still in the outbox: nothing was marked sent. */
   async function expectAllPending(): Promise<void> {
@@ -191,5 +212,60 @@ describe('notify: a publish the topic refuses', () => {
     expect(run.stderr).not.toContain('operatorPrincipalArns');
     expect(run.stderr).not.toContain('sns:Publish');
     await expectAllPending();
+  });
+});
+
+describe('notify: a refusal after more failures than the summary lists', () => {
+  const OWNERS = NOTIFIER_FAILURE_LIMIT + 10;
+  const OTHER_FAILURES = NOTIFIER_FAILURE_LIMIT + 5;
+  const table = useTestTable('notify-refused-late', 'each');
+  const directory = useTestDirectoryTable('notify-refused-late-owners', 'each');
+  beforeEach(async () => {
+    // One expiry warning for each of OWNERS owners (user-o00, user-o01, …).
+    const owners = Array.from({ length: OWNERS }, (_, i) =>
+      credential(`o${String(i).padStart(2, '0')}-expiring`, { expiresTime: days(5) }),
+    );
+    await deployWithPendingEvents(table, directory, owners);
+  });
+  afterEach(undeploy);
+
+  it('says the advice once, though the listed failures hold no refusal', async () => {
+    // The first OTHER_FAILURES entries SNS is given fail for another reason, every later one is refused.
+    let entriesSeen = 0;
+    sns.on(PublishBatchCommand).callsFake((input: { PublishBatchRequestEntries?: { Id?: string }[] }) => ({
+      Successful: [],
+      Failed: (input.PublishBatchRequestEntries ?? []).map((e) => {
+        const refused = entriesSeen++ >= OTHER_FAILURES;
+        return {
+          Id: e.Id,
+          Code: refused ? 'AuthorizationError' : 'InternalError',
+          Message: refused ? `User: ${CALLER} is not authorized to perform: SNS:Publish` : 'SNS had a hiccup',
+          SenderFault: refused,
+        };
+      }),
+    }));
+
+    const run = await runInProcess(registerNotifyCommand, [
+      'notify',
+      '--stack',
+      'Prod',
+      '--region',
+      'eu-west-1',
+      '--format',
+      'json',
+    ]);
+
+    expect(run.error).toBeUndefined();
+    expect(run.exitCode).toBe(EXIT_CODE.failure);
+    const summary = JSON.parse(run.stdout) as { eventsFailed: number; failures: CappedList<DeliveryFailure> };
+    expect(summary.eventsFailed).toBe(OWNERS);
+    // The case this test is about: the summary lists only other failures; the refusals are past its cap.
+    expect(summary.failures.count).toBe(OWNERS);
+    expect(summary.failures.records).toHaveLength(NOTIFIER_FAILURE_LIMIT);
+    expect(summary.failures.records.map((f) => f.code)).toEqual(
+      Array.from({ length: NOTIFIER_FAILURE_LIMIT }, () => 'InternalError'),
+    );
+    expect(entriesSeen).toBe(OWNERS);
+    expect(occurrences(run.stderr, STACK_ADVICE)).toBe(1);
   });
 });

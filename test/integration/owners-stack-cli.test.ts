@@ -161,8 +161,8 @@ describe('owners commands with --stack use the deployed config', () => {
     const advice =
       "pc-hygiene: owners sync-subscriptions: the topic lets only its reconciler, the stack's operatorPrincipalArns " +
       'and the role CloudFormation deploys with subscribe: add the role you run as to operatorPrincipalArns and ' +
-      'redeploy (for a topic the stack was given, to that topic\'s own policy; docs/deploy.md, "Operating a ' +
-      'deployment from the CLI")\n';
+      "redeploy (if it is listed, the role's IAM policy must allow sns:Subscribe on the topic; for a topic the stack " +
+      'was given, add the role to that topic\'s own policy; docs/deploy.md, "Operating a deployment from the CLI")\n';
     expect(run.stderr.split(advice)).toHaveLength(2); // once, not per owner
   });
 

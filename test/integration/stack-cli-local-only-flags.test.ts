@@ -318,7 +318,7 @@ describe('an operator sweep whose admin run summary is not published (mocked AWS
       /the run's writes are made \(run \S+: 1 credential\(s\) deleted\) but the admins were NOT told/,
     );
     expect(run.stderr).toContain(
-      `add the role you run as (${CALLER}) to operatorPrincipalArns and redeploy (for a topic the stack was given, to that topic's own policy; docs/deploy.md, "Operating a deployment from the CLI")`,
+      `add the role you run as (${CALLER}) to operatorPrincipalArns and redeploy (if it is listed, the role's IAM policy must allow sns:Publish on the topic and, if the topic is encrypted, kms:GenerateDataKey and kms:Decrypt on its key; for a topic the stack was given, add the role to that topic's own policy; docs/deploy.md, "Operating a deployment from the CLI")`,
     );
     expect(run.stderr).toContain(
       `${SWEEP_METRIC.adminSummaryFailed} = 1 was sent (its alarm notifies the alarm topic, unless another summary not published within the hour has it in alarm already, or the stack has no alarms)`,
