@@ -413,7 +413,7 @@ export class CredentialHygiene extends Construct {
    * only: on `relay` it subscribes no one, `reconcilerSubscribes`), the operators and the deployment role subscribe.
    */
   private restrictTopic(topic: sns.Topic): TopicAllowList {
-    const allowList = new TopicAllowList(topic);
+    const allowList = new TopicAllowList(topic, this.config.ownerDelivery);
     for (const fn of [this.sweepFunction, this.notifierFunction]) allowList.allowPublish(fn.role.roleArn);
     if (reconcilerSubscribes(this.config.ownerDelivery))
       allowList.allowSubscriptionManagement(this.reconcilerFunction.role.roleArn);

@@ -9,8 +9,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct, IConstruct } from 'constructs';
+import type { OwnerDeliveryRoute } from '../lambdas/hygiene/owner-directory';
 import { denyUnlessPrincipal, publishOnlyByServices } from './deny-unless-principal';
-import { TOPIC_KEY_ACTIONS } from './hygiene-grants';
+import { reconcilerSubscribes, TOPIC_KEY_ACTIONS } from './hygiene-grants';
 
 /** The rotating key that encrypts the topics this construct creates. */
 export function addNotificationKey(scope: Construct): kms.Key {
@@ -263,13 +264,19 @@ export const TOPIC_SUBSCRIPTION_PROTOCOLS = [
  * operators), subscribing only by the listed managers (the reconciler on
  * `sns-email`, the operators, the role CloudFormation deploys with), and only over the
  * {@link TOPIC_SUBSCRIPTION_PROTOCOLS}. The lists are read at synth, so a function added later is added with
- * {@link allowPublish} / {@link allowSubscriptionManagement}.
+ * {@link allowPublish} / {@link allowSubscriptionManagement}. The Subscribe Deny's Sid names whom it spares on the
+ * stack's route ({@link subscribeDenySid}).
  */
 export class TopicAllowList {
   private readonly publishers: string[] = [];
   private readonly subscriptionManagers: string[] = [];
 
-  constructor(topic: sns.Topic) {
+  /**
+   * @param topic the notification topic
+   * @param route the stack's `ownerDelivery` route: whether the reconciler is among the subscription managers the
+   *   Subscribe Deny's Sid names (on `sns-email` it is)
+   */
+  constructor(topic: sns.Topic, route: OwnerDeliveryRoute) {
     topic.addToResourcePolicy(
       denyUnlessPrincipal(
         'PublishOnlyByTheWorkerAndOperators',
@@ -280,7 +287,7 @@ export class TopicAllowList {
     );
     topic.addToResourcePolicy(
       denyUnlessPrincipal(
-        'SubscribeOnlyByReconcilerOperatorsAndDeployment',
+        subscribeDenySid(route),
         topic.topicArn,
         TOPIC_SUBSCRIPTION_ACTIONS,
         this.subscriptionManagers,
@@ -315,6 +322,17 @@ export class TopicAllowList {
   allowSubscriptionManagement(principalArn: string): void {
     if (!this.subscriptionManagers.includes(principalArn)) this.subscriptionManagers.push(principalArn);
   }
+}
+
+/**
+ * The Sid of the notification topic's Subscribe Deny on `route`, naming whom it spares: the reconciler too on
+ * `sns-email`; on `relay` only the operators and the deployment role, as the reconciler subscribes no one there
+ * ({@link reconcilerSubscribes}) and is not spared (docs/deploy.md, "Security choices").
+ */
+export function subscribeDenySid(route: OwnerDeliveryRoute): string {
+  return reconcilerSubscribes(route)
+    ? 'SubscribeOnlyByReconcilerOperatorsAndDeployment'
+    : 'SubscribeOnlyByOperatorsAndDeployment';
 }
 
 /**

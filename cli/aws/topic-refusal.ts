@@ -4,8 +4,9 @@
  * (publishing), `owners sync-subscriptions`' new owner subscriptions
  * (subscribing): the stack's topic lets only the worker's roles and the
  * stack's `operatorPrincipalArns` publish (its `PublishOnlyByTheWorkerAndOperators`
- * Deny), and only its reconciler, those operators and the role CloudFormation
- * deploys with subscribe (`SubscribeOnlyByReconcilerOperatorsAndDeployment`),
+ * Deny), and only those operators, the role CloudFormation deploys with and (on
+ * `sns-email`) its reconciler subscribe (`SubscribeOnlyByReconcilerOperatorsAndDeployment`;
+ * on `relay`, where the reconciler subscribes no one, `SubscribeOnlyByOperatorsAndDeployment`),
  * so the fix is usually the operator's role on that list (docs/deploy.md,
  * "Operating a deployment from the CLI"). SNS refuses the same way a role that
  * is listed but whose own IAM policy lacks the action (or, to publish, the

@@ -15,7 +15,7 @@ const LATER = 'arn:aws:iam::123456789012:role/Later';
 it('lists a principal added after the policy was first resolved', () => {
   const stack = new Stack(new App(), 'DenyTest');
   const topic = new sns.Topic(stack, 'Topic');
-  const allowList = new TopicAllowList(topic);
+  const allowList = new TopicAllowList(topic, 'sns-email');
   allowList.allowPublish(FIRST);
   const publishers = () => {
     const policy = stack.resolve((topic.node.findChild('Policy') as sns.TopicPolicy).document) as {

@@ -58,7 +58,7 @@ function build(
   const stack = new Stack(app, 'RelayTest', { env: { account: '123456789012', region: 'eu-west-1' } });
   const key = new kms.Key(stack, 'TopicKey', { enableKeyRotation: true });
   const topic = new sns.Topic(stack, 'Topic', { masterKey: key, enforceSSL: true });
-  const topicAllowList = allowList ? new TopicAllowList(topic) : undefined;
+  const topicAllowList = allowList ? new TopicAllowList(topic, 'relay') : undefined;
   topicAllowList?.allowSubscriptionManagement(DEPLOYER);
   const tableKey =
     directoryKey === undefined ? undefined : new kms.Key(stack, 'DirectoryKey', { enableKeyRotation: true });

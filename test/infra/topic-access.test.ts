@@ -2,15 +2,17 @@
  * The notification topic is not an open mailbox: explicit Deny statements
  * allow-list, by `aws:PrincipalArn`, who may publish (the worker's function
  * roles, the operators) and who may subscribe or change subscriptions (the
- * operators, the role CloudFormation deploys with, the reconciler on `sns-email`: on `relay` it subscribes no one);
- * and every role the stack itself uses can still do what it does.
+ * operators, the role CloudFormation deploys with, the reconciler on `sns-email`: on `relay` it subscribes no one,
+ * and the Deny's Sid names only those it spares); and every role the stack itself uses can still do what it does.
  */
 import { App, CliCredentialsStackSynthesizer, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
+import type { OwnerDeliveryRoute } from '../../lambdas/hygiene/owner-directory';
 import { ContextError, readDeploymentSettings } from '../../lib/config';
 import { CredentialHygiene, CredentialHygienePropsError } from '../../lib/credential-hygiene';
+import { TopicAllowList } from '../../lib/notification-topics';
 import { type CfnStatement, type CfnTemplate, topicAccessCheck } from './structural-checks';
 import { logicalIdOf, SKIP_BUNDLING, synthApp } from './synth';
 
@@ -22,6 +24,11 @@ const CFN_EXEC_ROLE = {
     'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/cdk-hnb659fds-cfn-exec-role-${AWS::AccountId}-${AWS::Region}',
 };
 const topicRef = { Ref: Match.stringLikeRegexp('^HygieneTopic') };
+/** The Sids of the notification topic's Subscribe Deny: on `sns-email` it spares the reconciler, on `relay` not. */
+const SUBSCRIBE_SID = {
+  snsEmail: 'SubscribeOnlyByReconcilerOperatorsAndDeployment',
+  relay: 'SubscribeOnlyByOperatorsAndDeployment',
+} as const;
 
 function roleArnOf(template: Template, descriptionStart: string) {
   const fnId = logicalIdOf(template, 'AWS::Lambda::Function', {
@@ -66,7 +73,7 @@ describe('the notification topic policy', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           {
-            Sid: 'SubscribeOnlyByReconcilerOperatorsAndDeployment',
+            Sid: SUBSCRIBE_SID.snsEmail,
             Effect: 'Deny',
             Principal: { AWS: '*' },
             Action: 'sns:Subscribe',
@@ -147,20 +154,79 @@ describe('the notification topic policy on the relay route', () => {
     expect(topicAccessCheck(template.toJSON() as CfnTemplate)).toEqual({ checked: 1, problems: [] });
   });
 
-  it('does not spare the reconciler from the Subscribe Deny: on relay it subscribes no one (no operators here: only the deployment role)', () => {
+  it('does not spare the reconciler from the Subscribe Deny, nor name it in its Sid: on relay it subscribes no one (no operators here: only the deployment role)', () => {
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [topicRef],
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Sid: 'SubscribeOnlyByReconcilerOperatorsAndDeployment',
+            Sid: SUBSCRIBE_SID.relay,
             Condition: { ArnNotLike: { 'aws:PrincipalArn': [CFN_EXEC_ROLE] } },
           }),
         ]),
       },
     });
+    expect(notificationTopicSids(template)).not.toContain(SUBSCRIBE_SID.snsEmail);
+  });
+
+  it('spares the operators and the deployment role, still not the reconciler, when there are operators', () => {
+    const { template: withOperators } = synthApp({
+      ownerDelivery: 'relay',
+      senderIdentity: 'hygiene@corp.example',
+      operatorPrincipalArns: OPERATOR,
+    });
+    const { sid, spared } = subscribeDenyOf(withOperators);
+    expect(sid).toBe(SUBSCRIBE_SID.relay);
+    expect(spared).toEqual([OPERATOR, CFN_EXEC_ROLE]);
+    expect(spared).not.toContainEqual(roleArnOf(withOperators, 'Credential hygiene subscription reconciler'));
   });
 });
+
+describe('the Subscribe Deny’s Sid, by route (TopicAllowList)', () => {
+  /** The Sids of the policy a bare topic gets from an allow-list built for `route`. */
+  function sidsOf(route: OwnerDeliveryRoute): string[] {
+    const stack = new Stack(new App(), 'Test');
+    const allowList = new TopicAllowList(new sns.Topic(stack, 'HygieneTopic'), route);
+    allowList.allowPublish('arn:aws:iam::123456789012:role/Publisher');
+    allowList.allowSubscriptionManagement('arn:aws:iam::123456789012:role/Deployer');
+    return notificationTopicSids(Template.fromStack(stack));
+  }
+
+  it('names the reconciler on sns-email, and not on relay', () => {
+    expect(sidsOf('sns-email')).toContain(SUBSCRIBE_SID.snsEmail);
+    expect(sidsOf('relay')).toContain(SUBSCRIBE_SID.relay);
+    expect(sidsOf('relay')).not.toContain(SUBSCRIBE_SID.snsEmail);
+  });
+});
+
+/** The Sids of the notification topic's policy in `template`. */
+function notificationTopicSids(template: Template): string[] {
+  return notificationTopicStatements(template).map((s) => s.Sid ?? '');
+}
+
+/**
+ * The notification topic's Subscribe allow-list Deny (the one Deny of `sns:Subscribe` with an `ArnNotLike`): its Sid
+ * and the `aws:PrincipalArn` values it spares.
+ */
+function subscribeDenyOf(template: Template): { sid: string | undefined; spared: unknown[] } {
+  const denies = notificationTopicStatements(template).flatMap((s) => {
+    const allowList = s.Condition?.ArnNotLike?.['aws:PrincipalArn'];
+    const isAllowList = s.Effect === 'Deny' && s.Action === 'sns:Subscribe' && Array.isArray(allowList);
+    return isAllowList ? [{ sid: s.Sid, spared: allowList }] : [];
+  });
+  expect(denies).toHaveLength(1);
+  return denies[0]!;
+}
+
+/** The statements of the only topic policy of the notification topic in `template`. */
+function notificationTopicStatements(template: Template): CfnStatement[] {
+  const policies = Object.values(
+    template.findResources('AWS::SNS::TopicPolicy', { Properties: { Topics: [topicRef] } }),
+  );
+  expect(policies).toHaveLength(1);
+  return (policies[0]!.Properties as { PolicyDocument: { Statement: CfnStatement[] } }).PolicyDocument
+    .Statement;
+}
 
 describe('the check itself', () => {
   const { template } = synthApp({ adminEmails: 'security@example.com' });
@@ -198,7 +264,7 @@ describe('the check itself', () => {
   });
 
   it('fails when the deployment role may not create the admin subscriptions', () => {
-    const broken = withoutExemption('SubscribeOnlyByReconcilerOperatorsAndDeployment', (v) =>
+    const broken = withoutExemption(SUBSCRIBE_SID.snsEmail, (v) =>
       JSON.stringify(v).includes('cfn-exec-role'),
     );
     expect(topicAccessCheck(broken).problems).toEqual([
@@ -265,7 +331,7 @@ describe('operator principals and the deployment role', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Sid: 'SubscribeOnlyByReconcilerOperatorsAndDeployment',
+            Sid: SUBSCRIBE_SID.snsEmail,
             Condition: {
               ArnNotLike: {
                 'aws:PrincipalArn': [Match.anyValue(), 'arn:aws:iam::123456789012:role/Deployer'],
