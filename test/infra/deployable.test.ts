@@ -1011,127 +1011,10 @@ describe('the bundled Lambda code from the assembly', () => {
 
   it('the bundled runs exercised every path the role check covers (a lost one fails here)', () => {
     const runs = recorder.runs;
-    const { sweep, notifier, reconciler } = defaultRoute;
-    const credentials = tableArn(sweep, HANDLER_ENV.tableName);
-    const owners = tableArn(sweep, HANDLER_ENV.directoryTableName);
-    const topic = topicArn(sweep);
-    // SNS encrypts each publish with the topic's key, with the publisher's role (structural).
-    const topicKey = `{${topicKeyOf(template, topic)}}`;
-    const publish = [`sns:Publish ${topic}`, `kms:GenerateDataKey ${topicKey}`, `kms:Decrypt ${topicKey}`];
-    const alarmTopic = topicArn(sweep, HANDLER_ENV.alarmTopicArn);
-    expect(neededBy(runs, sweep)).toEqual(
-      expect.arrayContaining([
-        // The alarm topic check after each run (its subscriptions listed: does an alarm reach anyone?).
-        `sns:ListSubscriptionsByTopic ${alarmTopic}`,
-        `dynamodb:Scan ${credentials}`,
-        // The checkpoint's claim and the run manifest's pages (the transitions go as PartiQL below).
-        `dynamodb:UpdateItem ${credentials}`,
-        `dynamodb:PartiQLUpdate ${credentials}`,
-        `dynamodb:GetItem ${owners}`,
-        `dynamodb:Scan ${owners}`,
-        `dynamodb:BatchGetItem ${owners}`,
-        ...publish,
-      ]),
-    );
-    expect(neededBy(runs, notifier)).toEqual(
-      expect.arrayContaining([
-        `dynamodb:Scan ${credentials}/index/${OUTBOX_INDEX}`,
-        `dynamodb:BatchGetItem ${credentials}`,
-        `dynamodb:UpdateItem ${credentials}`,
-        `dynamodb:PartiQLUpdate ${credentials}`,
-        `dynamodb:GetItem ${owners}`,
-        `dynamodb:BatchGetItem ${owners}`,
-        `sns:ListSubscriptionsByTopic ${topic}`,
-        ...publish,
-      ]),
-    );
-    expect(neededBy(runs, reconciler)).toEqual(
-      expect.arrayContaining([
-        `dynamodb:Scan ${owners}`,
-        `dynamodb:BatchGetItem ${owners}`,
-        `dynamodb:UpdateItem ${owners}`,
-        `sns:ListSubscriptionsByTopic ${topic}`,
-        `sns:Subscribe ${topic}`,
-        // A subscription has no IAM resource type: these are authorized against "*".
-        'sns:GetSubscriptionAttributes *',
-        'sns:SetSubscriptionAttributes *',
-        'sns:Unsubscribe *',
-      ]),
-    );
-    const { relay, sesEvents } = relayRoute;
-    // The relay route's reconciler needs only these: no Subscribe, no SetSubscriptionAttributes (its role has neither).
-    expect(new Set(neededBy(runs, relayRoute.reconciler))).toEqual(
-      new Set([
-        // Every owner (no state to record: none changed, none to re-read: none to subscribe).
-        `dynamodb:Scan ${tableArn(relayRoute.reconciler, HANDLER_ENV.directoryTableName)}`,
-        `sns:ListSubscriptionsByTopic ${topicArn(relayRoute.reconciler)}`,
-        'sns:GetSubscriptionAttributes *',
-        'sns:Unsubscribe *',
-      ]),
-    );
-    const ledger = tableArn(relay, HANDLER_ENV.relayLedgerTableName);
-    const relayOwners = tableArn(relay, HANDLER_ENV.directoryTableName);
-    // A raw send is authorized as both actions (test/infra/support/required-permissions.ts, `sesPermissions`).
-    const sendEmail = (resource: string) =>
-      ['ses:SendEmail', 'ses:SendRawEmail'].map(
-        (action) => `${action} arn:{AWS::Partition}:ses:{AWS::Region}:{AWS::AccountId}:${resource}`,
-      );
-    const configurationSet = relay.logicalIdOf(CONFIGURATION_SET);
-    expect(neededBy(runs, relay)).toEqual(
-      expect.arrayContaining([
-        `dynamodb:BatchGetItem ${relayOwners}`,
-        `dynamodb:PutItem ${ledger}`,
-        `dynamodb:UpdateItem ${ledger}`,
-        // The claim released after SES refused the send.
-        `dynamodb:DeleteItem ${ledger}`,
-        // The state of a part for an owner unreachable since the drain.
-        `dynamodb:GetItem ${ledger}`,
-        ...sendEmail(`identity/${SENDER}`),
-        ...sendEmail('identity/example.com'),
-        ...sendEmail(`configuration-set/{${configurationSet}}`),
-      ]),
-    );
-    const relayTopicKey = `{${topicKeyOf(relayRoute.template, topicArn(sesEvents))}}`;
-    expect(neededBy(runs, sesEvents)).toEqual(
-      expect.arrayContaining([
-        `dynamodb:BatchGetItem ${relayOwners}`,
-        `dynamodb:UpdateItem ${relayOwners}`,
-        `dynamodb:GetItem ${ledger}`,
-        `dynamodb:UpdateItem ${ledger}`,
-        `sns:Publish ${topicArn(sesEvents)}`,
-        `kms:GenerateDataKey ${relayTopicKey}`,
-        `kms:Decrypt ${relayTopicKey}`,
-      ]),
-    );
-    // The structural requirements the templates alone decide: the relay's SQS poller, the failure destinations.
-    const relayQueue = `{${queueOf(relayRoute.template, 'AWS::Lambda::EventSourceMapping', relay.id)}.Arn}`;
-    expect(structurallyNeededBy(relayRoute.template, relay.id)).toEqual([
-      `sqs:ReceiveMessage ${relayQueue}`,
-      `sqs:DeleteMessage ${relayQueue}`,
-      `sqs:GetQueueAttributes ${relayQueue}`,
-    ]);
-    for (const [synthesized, fn] of [
-      [template, sweep],
-      [template, notifier],
-      [template, reconciler],
-      [relayRoute.template, sesEvents],
-    ] as const) {
-      const failures = `{${queueOf(synthesized, 'AWS::Lambda::EventInvokeConfig', fn.id)}.Arn}`;
-      expect(structurallyNeededBy(synthesized, fn.id), fn.id).toEqual([`sqs:SendMessage ${failures}`]);
-    }
-    // Every condition key on the shipped roles' Allows is one the check evaluates (header): none is taken as met.
-    const templates = [template, relayRoute.template];
-    const unevaluated = templates.flatMap((t) =>
-      functionIds(t).flatMap((id) =>
-        unevaluatedConditionKeys(functionRoleStatements(t, id)).map((k) => `${id}: ${k}`),
-      ),
-    );
-    expect(unevaluated).toEqual([]);
-    // Every managed policy the shipped roles name is one of the template's, read with the rest (header).
-    const unreadable = templates.flatMap((t) =>
-      functionIds(t).flatMap((id) => unreadableManagedPolicyArns(t, id).map((arn) => `${id}: ${arn}`)),
-    );
-    expect(unreadable).toEqual([]);
+    expectDefaultRoutePathsExercised(runs, template, defaultRoute);
+    expectRelayRoutePathsExercised(runs, relayRoute);
+    expectStructuralRequirements(template, defaultRoute, relayRoute);
+    expectEveryRolePolicyRead([template, relayRoute.template]);
   });
 
   it('every AWS request a bundled run sent, and what AWS does for each function, is allowed by its role', () => {
@@ -1143,6 +1026,157 @@ describe('the bundled Lambda code from the assembly', () => {
     expect([...new Set(problems)]).toEqual([]);
   });
 });
+
+/**
+ * The requests the runs on the default route (`sns-email`) sent, as IAM authorizes them: the sweep's, the notifier's
+ * and the reconciler's (a path lost fails here, before the role check could pass for want of a request).
+ */
+function expectDefaultRoutePathsExercised(
+  runs: readonly RecordedRun[],
+  defaultTemplate: SynthTemplate,
+  route: DefaultRoute,
+): void {
+  const { sweep, notifier, reconciler } = route;
+  const credentials = tableArn(sweep, HANDLER_ENV.tableName);
+  const owners = tableArn(sweep, HANDLER_ENV.directoryTableName);
+  const topic = topicArn(sweep);
+  // SNS encrypts each publish with the topic's key, with the publisher's role (structural).
+  const topicKey = `{${topicKeyOf(defaultTemplate, topic)}}`;
+  const publish = [`sns:Publish ${topic}`, `kms:GenerateDataKey ${topicKey}`, `kms:Decrypt ${topicKey}`];
+  const alarmTopic = topicArn(sweep, HANDLER_ENV.alarmTopicArn);
+  expect(neededBy(runs, sweep)).toEqual(
+    expect.arrayContaining([
+      // The alarm topic check after each run (its subscriptions listed: does an alarm reach anyone?).
+      `sns:ListSubscriptionsByTopic ${alarmTopic}`,
+      `dynamodb:Scan ${credentials}`,
+      // The checkpoint's claim and the run manifest's pages (the transitions go as PartiQL below).
+      `dynamodb:UpdateItem ${credentials}`,
+      `dynamodb:PartiQLUpdate ${credentials}`,
+      `dynamodb:GetItem ${owners}`,
+      `dynamodb:Scan ${owners}`,
+      `dynamodb:BatchGetItem ${owners}`,
+      ...publish,
+    ]),
+  );
+  expect(neededBy(runs, notifier)).toEqual(
+    expect.arrayContaining([
+      `dynamodb:Scan ${credentials}/index/${OUTBOX_INDEX}`,
+      `dynamodb:BatchGetItem ${credentials}`,
+      `dynamodb:UpdateItem ${credentials}`,
+      `dynamodb:PartiQLUpdate ${credentials}`,
+      `dynamodb:GetItem ${owners}`,
+      `dynamodb:BatchGetItem ${owners}`,
+      `sns:ListSubscriptionsByTopic ${topic}`,
+      ...publish,
+    ]),
+  );
+  expect(neededBy(runs, reconciler)).toEqual(
+    expect.arrayContaining([
+      `dynamodb:Scan ${owners}`,
+      `dynamodb:BatchGetItem ${owners}`,
+      `dynamodb:UpdateItem ${owners}`,
+      `sns:ListSubscriptionsByTopic ${topic}`,
+      `sns:Subscribe ${topic}`,
+      // A subscription has no IAM resource type: these are authorized against "*".
+      'sns:GetSubscriptionAttributes *',
+      'sns:SetSubscriptionAttributes *',
+      'sns:Unsubscribe *',
+    ]),
+  );
+}
+
+/** The requests the relay route's runs sent: its reconciler's (no more), the relay's and the SES events function's. */
+function expectRelayRoutePathsExercised(runs: readonly RecordedRun[], relayRoute: RelayRoute): void {
+  const { relay, sesEvents } = relayRoute;
+  // The relay route's reconciler needs only these: no Subscribe, no SetSubscriptionAttributes (its role has neither).
+  expect(new Set(neededBy(runs, relayRoute.reconciler))).toEqual(
+    new Set([
+      // Every owner (no state to record: none changed, none to re-read: none to subscribe).
+      `dynamodb:Scan ${tableArn(relayRoute.reconciler, HANDLER_ENV.directoryTableName)}`,
+      `sns:ListSubscriptionsByTopic ${topicArn(relayRoute.reconciler)}`,
+      'sns:GetSubscriptionAttributes *',
+      'sns:Unsubscribe *',
+    ]),
+  );
+  const ledger = tableArn(relay, HANDLER_ENV.relayLedgerTableName);
+  const relayOwners = tableArn(relay, HANDLER_ENV.directoryTableName);
+  // A raw send is authorized as both actions (test/infra/support/required-permissions.ts, `sesPermissions`).
+  const sendEmail = (resource: string) =>
+    ['ses:SendEmail', 'ses:SendRawEmail'].map(
+      (action) => `${action} arn:{AWS::Partition}:ses:{AWS::Region}:{AWS::AccountId}:${resource}`,
+    );
+  const configurationSet = relay.logicalIdOf(CONFIGURATION_SET);
+  expect(neededBy(runs, relay)).toEqual(
+    expect.arrayContaining([
+      `dynamodb:BatchGetItem ${relayOwners}`,
+      `dynamodb:PutItem ${ledger}`,
+      `dynamodb:UpdateItem ${ledger}`,
+      // The claim released after SES refused the send.
+      `dynamodb:DeleteItem ${ledger}`,
+      // The state of a part for an owner unreachable since the drain.
+      `dynamodb:GetItem ${ledger}`,
+      ...sendEmail(`identity/${SENDER}`),
+      ...sendEmail('identity/example.com'),
+      ...sendEmail(`configuration-set/{${configurationSet}}`),
+    ]),
+  );
+  const relayTopicKey = `{${topicKeyOf(relayRoute.template, topicArn(sesEvents))}}`;
+  expect(neededBy(runs, sesEvents)).toEqual(
+    expect.arrayContaining([
+      `dynamodb:BatchGetItem ${relayOwners}`,
+      `dynamodb:UpdateItem ${relayOwners}`,
+      `dynamodb:GetItem ${ledger}`,
+      `dynamodb:UpdateItem ${ledger}`,
+      `sns:Publish ${topicArn(sesEvents)}`,
+      `kms:GenerateDataKey ${relayTopicKey}`,
+      `kms:Decrypt ${relayTopicKey}`,
+    ]),
+  );
+}
+
+/**
+ * What AWS does with each function's role that the templates alone decide: the relay's SQS poller, and the failure
+ * destinations of the default route's functions and the SES events function.
+ */
+function expectStructuralRequirements(
+  defaultTemplate: SynthTemplate,
+  defaultRoute: DefaultRoute,
+  relayRoute: RelayRoute,
+): void {
+  const { sweep, notifier, reconciler } = defaultRoute;
+  const { relay, sesEvents } = relayRoute;
+  const relayQueue = `{${queueOf(relayRoute.template, 'AWS::Lambda::EventSourceMapping', relay.id)}.Arn}`;
+  expect(structurallyNeededBy(relayRoute.template, relay.id)).toEqual([
+    `sqs:ReceiveMessage ${relayQueue}`,
+    `sqs:DeleteMessage ${relayQueue}`,
+    `sqs:GetQueueAttributes ${relayQueue}`,
+  ]);
+  for (const [synthesized, fn] of [
+    [defaultTemplate, sweep],
+    [defaultTemplate, notifier],
+    [defaultTemplate, reconciler],
+    [relayRoute.template, sesEvents],
+  ] as const) {
+    const failures = `{${queueOf(synthesized, 'AWS::Lambda::EventInvokeConfig', fn.id)}.Arn}`;
+    expect(structurallyNeededBy(synthesized, fn.id), fn.id).toEqual([`sqs:SendMessage ${failures}`]);
+  }
+}
+
+/** Every condition key and managed policy of the shipped roles (in `templates`) is one the role check reads. */
+function expectEveryRolePolicyRead(templates: readonly SynthTemplate[]): void {
+  // Every condition key on the shipped roles' Allows is one the check evaluates (header): none is taken as met.
+  const unevaluated = templates.flatMap((t) =>
+    functionIds(t).flatMap((id) =>
+      unevaluatedConditionKeys(functionRoleStatements(t, id)).map((k) => `${id}: ${k}`),
+    ),
+  );
+  expect(unevaluated).toEqual([]);
+  // Every managed policy the shipped roles name is one of the template's, read with the rest (header).
+  const unreadable = templates.flatMap((t) =>
+    functionIds(t).flatMap((id) => unreadableManagedPolicyArns(t, id).map((arn) => `${id}: ${arn}`)),
+  );
+  expect(unreadable).toEqual([]);
+}
 
 /** The logical ids of a synthesized template's functions. */
 function functionIds(synthesized: SynthTemplate): string[] {

@@ -9,20 +9,26 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { type Credential, parseCredential } from '../../lambdas/hygiene/credential';
 import { OUTBOX_ATTR, OUTBOX_INDEX } from '../../lambdas/hygiene/data-contract';
+import { batchWriteAll } from './batch-write';
 
-/** Writes raw items (25 per BatchWrite, unprocessed items retried). */
+/**
+ * Writes raw items (25 per BatchWrite, unprocessed items retried a few times: {@link batchWriteAll}).
+ * @throws {BatchWriteIncompleteError} (test/support/batch-write.ts) when some are still unprocessed after the
+ *   last attempt
+ */
 export async function putItems(
   client: DynamoDBDocumentClient,
   tableName: string,
   items: readonly Record<string, unknown>[],
 ): Promise<void> {
-  for (let start = 0; start < items.length; start += 25) {
-    let requests = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
-    while (requests.length > 0) {
+  await batchWriteAll(
+    tableName,
+    items.map((Item) => ({ PutRequest: { Item } })),
+    async (requests) => {
       const out = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
-      requests = (out.UnprocessedItems?.[tableName] ?? []) as typeof requests;
-    }
-  }
+      return out.UnprocessedItems?.[tableName] as typeof requests | undefined;
+    },
+  );
 }
 
 /** Writes one raw item. */

@@ -10,6 +10,7 @@ import {
   ScanCommand,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
+import { batchWriteAll } from '../../support/batch-write';
 import type { TestTable } from '../../support/test-table';
 import type { RawDynamoItem } from './malformed';
 
@@ -22,19 +23,21 @@ export function rawClient(table: TestTable): DynamoDBClient {
   });
 }
 
-/** Writes raw items, 25 a request, unprocessed items retried. */
+/**
+ * Writes raw items, 25 a request, unprocessed items retried a few times ({@link batchWriteAll}).
+ * @throws {BatchWriteIncompleteError} (test/support/batch-write.ts) when some are still unprocessed after the
+ *   last attempt
+ */
 export async function putRawItems(
   client: DynamoDBClient,
   tableName: string,
   items: readonly RawDynamoItem[],
 ): Promise<void> {
-  for (let start = 0; start < items.length; start += 25) {
-    let requests: WriteRequest[] = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
-    while (requests.length > 0) {
-      const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: requests } }));
-      requests = out.UnprocessedItems?.[tableName] ?? [];
-    }
-  }
+  const requests: WriteRequest[] = items.map((Item) => ({ PutRequest: { Item } }));
+  await batchWriteAll(tableName, requests, async (batch) => {
+    const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: batch } }));
+    return out.UnprocessedItems?.[tableName];
+  });
 }
 
 /** Every item as stored (consistent reads), by id. */
