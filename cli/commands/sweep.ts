@@ -44,6 +44,7 @@ import {
   awsTargetOf,
   enforceFlagFor,
   enforceOption,
+  flagWords,
   refuseAuditDeployment,
   resolveTarget,
   type Target,
@@ -113,22 +114,44 @@ function defineSweepCommand(program: Command) {
 type SweepOptions = OptionsOf<ReturnType<typeof defineSweepCommand>>;
 
 /**
+ * The run's flags that change what it plans, as the shell words the tripped
+ * guard's check carries after the target flags (`checkFlags`; docs/sweep.md,
+ * "The blast-radius guard"): `--now`, `--config` and `--directory-table`
+ * when given (the directory on the command line or by its env var: not its
+ * default, which a pasted command gets by itself, as {@link directoryTableOf}
+ * tells them apart), so the pasted `sweep --dry-run` plans at the run's
+ * instant, with its config and its owner directory, not the wall clock, the
+ * deployed or built-in config, or another directory. `--segments` splits the
+ * same scan and `--time-budget` only stops it early: the check plans the
+ * whole table without them.
+ */
+function checkFlagsOf(options: SweepOptions, command: Command): string {
+  const directoryGiven = command.getOptionValueSource('directoryTable') !== 'default';
+  return [
+    ...flagWords('--now', options.now, 'ISO'),
+    ...flagWords('--config', options.config, 'FILE'),
+    ...flagWords('--directory-table', directoryGiven ? options.directoryTable : undefined, 'NAME'),
+  ].join(' ');
+}
+
+/**
  * Refuses, before anything reaches AWS, the flags that are for local tables
  * only when the run is not on one (a stack looked up, or a table named
  * without `--endpoint`: `awsTargetOf`; docs/deploy.md, "Operating a
  * deployment from the CLI"): `--allow-mass-delete`, a mass deletion no recorded approval
  * covers — a deployment's override goes through the worker (`guard approve`:
  * recorded, expiring, used and reported by the deployed sweep) —, and `--now`
- * on a run that acts.
+ * on a run that acts. The refusal's check carries `checkFlags` ({@link checkFlagsOf}).
  * @throws {UsageError}
  */
-function refuseLocalOnlyFlags(options: SweepOptions, planOnly: boolean): void {
+function refuseLocalOnlyFlags(options: SweepOptions, planOnly: boolean, checkFlags: string): void {
   const awsTarget = awsTargetOf(options);
   if (awsTarget === undefined) return;
   if (options.allowMassDelete) {
     // The deployment's mode is not known before its lookup: an --enforce given is kept (audit mode needs it).
     const { check, approve } = guardAdviceCommands('N', 'TEXT [--expires-in 24h]', {
       targetFlags: targetFlagsOf(options),
+      checkFlags,
       approveFlags: options.enforce === true ? '--enforce' : '',
     });
     throw new UsageError(
@@ -220,19 +243,24 @@ async function reportToDeployment(
 }
 
 /** The options of a tripped guard's advice the sweep gives (`TextRenderOptions`). */
-type GuardAdvice = Required<Pick<TextRenderOptions, 'targetFlags' | 'approveFlags' | 'localTable'>>;
+type GuardAdvice = Required<
+  Pick<TextRenderOptions, 'targetFlags' | 'checkFlags' | 'approveFlags' | 'localTable'>
+>;
 
 /**
  * What a tripped guard's advice aims at (`renderRunSummaryText`'s options):
  * the run's table (`targetFlags`), so the `sweep --dry-run` it shows reads
  * the plan and the `guard approve` records the approval where this sweep
- * looks, `--enforce` on the approval for a deployment in audit mode,
- * which refuses it without, and whether `--allow-mass-delete` is offered:
- * on a local table only (`awsTargetOf`; in AWS the flag is refused).
+ * looks; the run's settings on the dry run (`checkFlags`, {@link checkFlagsOf}),
+ * so it plans what this run planned; `--enforce` on the approval for a
+ * deployment in audit mode, which refuses it without; and whether
+ * `--allow-mass-delete` is offered: on a local table only (`awsTargetOf`; in
+ * AWS the flag is refused).
  */
-function guardAdvice(options: SweepOptions, target: Target): GuardAdvice {
+function guardAdvice(options: SweepOptions, target: Target, checkFlags: string): GuardAdvice {
   return {
     targetFlags: targetFlagsOf(options),
+    checkFlags,
     approveFlags: enforceFlagFor(target),
     localTable: awsTargetOf(options) === undefined,
   };
@@ -269,7 +297,8 @@ async function runSweepCommand(options: SweepOptions, command: Command): Promise
   // The one strict read of `--config` (BOM, repeated keys, bad values: the usage error it always gives).
   const file = options.config === undefined ? undefined : await readConfigFile(options.config);
   const planOnly = plansOnly(options.dryRun, file);
-  refuseLocalOnlyFlags(options, planOnly);
+  const checkFlags = checkFlagsOf(options, command);
+  refuseLocalOnlyFlags(options, planOnly, checkFlags);
   const target = await resolveTarget(options, {
     usesConfig: true,
     ...(file !== undefined && { fileConfig: file.config }),
@@ -285,7 +314,11 @@ async function runSweepCommand(options: SweepOptions, command: Command): Promise
   const operator = mode === 'enforce' ? await resolveVerifiedOperator(target) : undefined;
   await withDocumentClient(target, async (client) => {
     const progress = createTableProgress(client, target.table, `sweep (${mode})`);
-    const { print, onDeletion } = sweepPrinter(options.format, mode, guardAdvice(options, target));
+    const { print, onDeletion } = sweepPrinter(
+      options.format,
+      mode,
+      guardAdvice(options, target, checkFlags),
+    );
     // An abort is caught inside `withTableErrors`: its message quotes the last write error (or the run's own error
     // after it wrote), which the table-error rewording would otherwise turn into a setup error (e.g. lost
     // credentials) and so hide the run's summary.

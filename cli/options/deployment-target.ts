@@ -88,6 +88,16 @@ export function awsTargetOf(flags: TargetFlags): string | undefined {
 }
 
 /**
+ * A flag of a command the CLI tells the operator to type, as shell words:
+ * `flag` and its value's {@link typedWord} (or `placeholder`, e.g. `NAME`,
+ * when the value cannot be typed back from the screen); none when the value
+ * is `undefined` (the flag was not given).
+ */
+export function flagWords(flag: string, value: string | undefined, placeholder: string): string[] {
+  return value === undefined ? [] : [flag, typedWord(value, placeholder)];
+}
+
+/**
  * The flags that aim a command the CLI tells the operator to type (the
  * tripped guard's `sweep --dry-run` and `guard approve`) at the table `flags`
  * name, as shell words ({@link typedWord}): `--endpoint URL --table NAME` for
@@ -105,15 +115,13 @@ export function targetFlagsOf(
   flags: TargetFlags,
   tableFlag: '--table' | '--directory-table' = '--table',
 ): string {
-  const word = (flag: string, value: string | undefined, placeholder: string) =>
-    value === undefined ? [] : [flag, typedWord(value, placeholder)];
   const local = flags.endpoint !== undefined;
   return [
     ...(flags.endpoint !== undefined ? ['--endpoint', endpointWord(flags.endpoint, 'URL')] : []),
-    ...(local ? [] : word('--stack', flags.stack, 'NAME')),
-    ...word(tableFlag, local ? (flags.table ?? DEFAULT_TABLE_NAME) : flags.table, 'NAME'),
-    ...word('--region', flags.region, 'REGION'),
-    ...word('--profile', flags.profile, 'PROFILE'),
+    ...(local ? [] : flagWords('--stack', flags.stack, 'NAME')),
+    ...flagWords(tableFlag, local ? (flags.table ?? DEFAULT_TABLE_NAME) : flags.table, 'NAME'),
+    ...flagWords('--region', flags.region, 'REGION'),
+    ...flagWords('--profile', flags.profile, 'PROFILE'),
   ].join(' ');
 }
 

@@ -84,6 +84,16 @@ export interface TextRenderOptions {
    */
   readonly approveFlags?: string;
   /**
+   * What the advice's `sweep --dry-run` needs after {@link targetFlags}, as
+   * shell words: the run's flags that change what it plans (the CLI's
+   * `--now`, `--config`, `--directory-table` when given), so the dry run
+   * plans the run's deletions and trips its guard the same way; none
+   * otherwise. The `guard approve` does not carry them: an approval holds a
+   * count and an expiry, not a config or an instant (docs/sweep.md, "The
+   * blast-radius guard").
+   */
+  readonly checkFlags?: string;
+  /**
    * The printer lists the run's planned deletions after the summary (the
    * CLI's `sweep --dry-run` as text): the tripped guard's advice is then to
    * check that list, not to run a dry run. Off by default: a summary alone
@@ -372,7 +382,7 @@ function adviceLines(plannedDeletes: number, applied: string, options: TextRende
 
 /** The commands of a tripped guard's advice ({@link guardAdviceCommands}), ready to paste. */
 export interface GuardAdviceCommands {
-  /** The dry run that shows the plan: `pc-hygiene sweep --dry-run`, aimed at the target. */
+  /** The dry run that shows the plan: `pc-hygiene sweep --dry-run`, aimed at the target, with the run's settings. */
   readonly check: string;
   /** The approval: `pc-hygiene guard approve --max-deletes N --reason …`, aimed at the target. */
   readonly approve: string;
@@ -381,22 +391,22 @@ export interface GuardAdviceCommands {
 /**
  * The commands every tripped guard's advice gives (the run summary's banner,
  * the admin report, `sweep --allow-mass-delete` refused in AWS; docs/sweep.md,
- * "The blast-radius guard"): check the plan with a dry run, then approve the
- * deletions with `guard approve`, both aimed at the run's table. Each caller
- * says them in its own words.
+ * "The blast-radius guard"): check the plan with a dry run under the run's
+ * settings, then approve the deletions with `guard approve`, both aimed at
+ * the run's table. Each caller says them in its own words.
  * @param maxDeletes the deletions to approve: the planned count, or a placeholder (`N`)
  * @param reasonWords the shell words after `--reason` (e.g. `"..."`, or `TEXT [--expires-in 24h]`)
- * @param flags `targetFlags` for both commands, `approveFlags` after them on the approval only
- *   (as in {@link TextRenderOptions}); none by default
+ * @param flags `targetFlags` for both commands, then `checkFlags` on the dry run only and `approveFlags` on the
+ *   approval only (as in {@link TextRenderOptions}); none by default
  */
 export function guardAdviceCommands(
   maxDeletes: number | string,
   reasonWords: string,
-  flags: Pick<TextRenderOptions, 'targetFlags' | 'approveFlags'> = {},
+  flags: Pick<TextRenderOptions, 'targetFlags' | 'checkFlags' | 'approveFlags'> = {},
 ): GuardAdviceCommands {
   const target = withWords('', flags.targetFlags);
   return {
-    check: `pc-hygiene sweep --dry-run${target}`,
+    check: withWords(`pc-hygiene sweep --dry-run${target}`, flags.checkFlags),
     approve: withWords(
       `pc-hygiene guard approve --max-deletes ${maxDeletes} --reason ${reasonWords}${target}`,
       flags.approveFlags,

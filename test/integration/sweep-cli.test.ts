@@ -128,8 +128,10 @@ describe('pc-hygiene sweep / report (CLI) against DynamoDB Local', () => {
     expect(dryRun.stdout).toContain('Check the deletions this dry run planned (listed below);');
     expect(dryRun.stdout).not.toContain('sweep --dry-run');
     expect(tripped.code).toBe(3);
+    // The check plans under the run's --now and --config too (sweep-guard-check-cli.test.ts runs it).
     expect(tripped.stdout).toContain(
-      `Check the plan (pc-hygiene sweep --dry-run --endpoint ${table.endpoint} --table ${table.tableName});`,
+      `Check the plan (pc-hygiene sweep --dry-run --endpoint ${table.endpoint} --table ${table.tableName} ` +
+        `--now ${NOW_ISO} --config ${config});`,
     );
     const advice = /approve them: pc-hygiene (guard approve .*)$/m.exec(tripped.stdout)?.[1];
     expect(advice).toBe(

@@ -2,8 +2,8 @@
  * The run summary as the CLI prints it (lambdas/render/run-summary-text.ts; docs/sweep.md, "The run summary", "The
  * blast-radius guard"), from real sweeps over in-memory ports: JSON that round-trips, readable text with the action
  * table and the invalid records; a tripped guard said loudly, its approval and dry-run advice aimed at the run's own
- * table (a dry run pointing at its listed deletions), `--allow-mass-delete` offered on a local table only; long
- * record lists capped, the rest counted.
+ * table (a dry run pointing at its listed deletions; the check under the run's plan settings), `--allow-mass-delete`
+ * offered on a local table only; long record lists capped, the rest counted.
  */
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/hygiene/config';
@@ -80,6 +80,22 @@ describe('run summary renderers', () => {
     expect(auditAlone).not.toContain('this dry run planned');
     expect(auditAlone).toContain(
       'pc-hygiene guard approve --max-deletes 2 --reason "..." --stack S --enforce\n',
+    );
+  });
+
+  it("carries the run's plan settings (checkFlags) on the check's dry run only, not on the guard approve", async () => {
+    const text = renderRunSummaryText(await sweep('enforce', 10), {
+      targetFlags: '--stack S',
+      checkFlags: "--now 2026-06-01T12:00:00Z --config 'tight config.json'",
+      approveFlags: '--enforce',
+    });
+
+    expect(text).toContain(
+      "Check the plan (pc-hygiene sweep --dry-run --stack S --now 2026-06-01T12:00:00Z --config 'tight config.json');",
+    );
+    // An approval is a count and an expiry: guard approve takes neither --now nor --config (it would refuse them).
+    expect(text).toContain(
+      'approve them: pc-hygiene guard approve --max-deletes 2 --reason "..." --stack S --enforce\n',
     );
   });
 
