@@ -17,7 +17,9 @@
  * wrote no email for, a digests file that cannot be read back. A sweep aborted
  * after it wrote (too many failed writes, or an error of its own) ends the
  * cycle there, as `sweep` ends: its partial summary printed, why on stderr,
- * exit 1 (docs/sweep.md, "Write failures").
+ * exit 1 (docs/sweep.md, "Write failures"). The demo's files stay in their
+ * `$TMPDIR/pc-hygiene-local-*` folder for the user to open: the last line on
+ * stderr names it and the `rm -rf` that removes it (README.md, "The two commands").
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -43,6 +45,7 @@ import { batchWriteItems } from '../aws/batch-import';
 import { createTable } from '../aws/create-table';
 import { readEntriesFile, renderEntriesOverview } from '../digest-preview';
 import { EXIT_CODE } from '../exit-codes';
+import { typedWord } from '../format/shell-word';
 import { JsonlFileSink } from '../jsonl-sink';
 import { DEMO_DAYS_BEFORE_NOW, EARLIEST_DEMO_NOW_MS, generateDemoData } from '../local/demo-data';
 import { loadDemoDirectory } from '../local/demo-directory';
@@ -105,6 +108,8 @@ interface LocalCycleOptions {
   readonly seed: number;
   /** Owners the posture report lists (`--top`, as `report`'s). */
   readonly topOwners: number;
+  /** The run's own folder for the demo's files (the directory file, the digests, the emails): {@link makeDemoDir}. */
+  readonly dir: string;
   /** Narration of the steps (stderr in the CLI). */
   readonly log: (line: string) => void;
   /** Sweep progress (items scanned). */
@@ -113,7 +118,7 @@ interface LocalCycleOptions {
 
 /**
  * Runs the local cycle against an already started DynamoDB Local: table,
- * demo data, sweep (enforce), notify (file sink in a fresh temp directory),
+ * demo data, sweep (enforce), notify (file sink in the run's folder),
  * posture report; a sweep aborted after it wrote ends it there ({@link AbortedLocalCycle}).
  */
 async function runLocalCycle(
@@ -121,7 +126,7 @@ async function runLocalCycle(
   endpoint: string,
   options: LocalCycleOptions,
 ): Promise<LocalCycleResult | AbortedLocalCycle> {
-  const { now, log } = options;
+  const { now, log, dir } = options;
   // Owner reach is judged by the relay rule throughout (there is no SNS locally): the sweep's reach section,
   // the drain and the posture report's "Owner reach" section judge alike.
   const config: HygieneConfig = { ...options.config, ownerDelivery: 'relay' };
@@ -131,8 +136,6 @@ async function runLocalCycle(
   const records = generateDemoData({ now, count: options.count, seed: options.seed });
   const imported = await batchWriteItems(client, table, records);
   log(`Loaded ${imported} demo credentials relative to now = ${formatInstant(now)}`);
-  // A fresh directory per run: the sink appends, and earlier runs' digests belong to other databases.
-  const dir = await mkdtemp(join(tmpdir(), 'pc-hygiene-local-'));
   const owners = await loadDemoDirectory(client, records, { now, dir, log });
   log(
     'Sweeping (enforce): notices, stale and orphan flags, guarded soft-deletes, owner events into the outbox...',
@@ -185,6 +188,22 @@ async function runLocalCycle(
     topOwners: options.topOwners,
   });
   return { table, endpoint, imported, owners, summary, posture, notify, digestsPath, emails };
+}
+
+/**
+ * A fresh folder for one run's demo files, `$TMPDIR/pc-hygiene-local-*`: the sink appends, and earlier runs' digests
+ * belong to other databases.
+ */
+function makeDemoDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'pc-hygiene-local-'));
+}
+
+/**
+ * `local`'s last line on stderr: its demo files are left in `dir`, for the user to open, and how to remove them
+ * (README.md, "The two commands"), the path quoted for the shell by {@link typedWord}.
+ */
+export function demoFilesLeftLine(dir: string): string {
+  return `The demo's files are left in ${terminalText(dir)}: remove it when done (rm -rf ${typedWord(dir)})`;
 }
 
 /**
@@ -398,25 +417,38 @@ async function runLocalCommand(options: LocalOptions): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
   const progress = createProgress({ label: 'sweep', total: count });
-  await withLocalDatabase(startDynamoDbLocal, { progress, log }, async (database) => {
-    const client = createDocumentClient({ endpoint: database.endpoint });
-    try {
-      const result = await runLocalCycle(client, database.endpoint, {
-        now,
-        config,
-        count,
-        seed,
-        topOwners,
-        log,
-        onScanned: (n) => progress.update(n),
-      });
-      progress.clear();
-      const code = await writeLocalResult(result, options.format, (text) => process.stdout.write(text), log);
-      if (code !== EXIT_CODE.complete) process.exitCode = code;
-    } finally {
-      client.destroy();
-    }
-  });
+  let demoDir: string | undefined;
+  try {
+    await withLocalDatabase(startDynamoDbLocal, { progress, log }, async (database) => {
+      const client = createDocumentClient({ endpoint: database.endpoint });
+      try {
+        demoDir = await makeDemoDir();
+        const result = await runLocalCycle(client, database.endpoint, {
+          now,
+          config,
+          count,
+          seed,
+          topOwners,
+          dir: demoDir,
+          log,
+          onScanned: (n) => progress.update(n),
+        });
+        progress.clear();
+        const code = await writeLocalResult(
+          result,
+          options.format,
+          (text) => process.stdout.write(text),
+          log,
+        );
+        if (code !== EXIT_CODE.complete) process.exitCode = code;
+      } finally {
+        client.destroy();
+      }
+    });
+  } finally {
+    // Once the database is stopped, whatever ended the cycle: the folder is left, whatever is in it.
+    if (demoDir !== undefined) log(demoFilesLeftLine(demoDir));
+  }
 }
 
 /**

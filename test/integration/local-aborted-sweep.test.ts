@@ -8,11 +8,14 @@
  * abort was thrown past `local`'s output: no summary, only the error's message.
  * In process (its own DynamoDB Local, as `local` starts one), the writes
  * refused at the document client's boundary (test/support/document-client-hook.ts).
+ * The demo's folder, made before the sweep, is still named last on stderr.
  */
 import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { LOCAL_ABORTED_LINE, registerLocalCommand } from '../../cli/commands/local';
+import { demoFilesLeftLine, LOCAL_ABORTED_LINE, registerLocalCommand } from '../../cli/commands/local';
 import { EXIT_CODE } from '../../cli/exit-codes';
 import { DEFAULT_TABLE_NAME } from '../../lambdas/aws/credential-table-definition';
 import { isReservedId } from '../../lambdas/hygiene/data-contract';
@@ -81,7 +84,13 @@ describe('pc-hygiene local whose sweep aborts', () => {
     expect(run.stderr).toMatch(/^pc-hygiene: sweep aborted: \d+ writes failed .*disk on fire$/m);
     expect(run.stderr).toContain(`${LOCAL_ABORTED_LINE}\n`);
     expect(run.stderr).not.toContain('Notifying');
-    expect(run.stderr).toMatch(/Stopped DynamoDB Local\.\n$/);
+    const made = readdirSync(dir()).filter((name) => name.startsWith('pc-hygiene-local-'));
+    expect(made).toHaveLength(1);
+    expect(run.stderr.split('\n').slice(-3)).toEqual([
+      'Stopped DynamoDB Local.',
+      demoFilesLeftLine(join(dir(), made[0] ?? '')),
+      '',
+    ]);
     const port = Number(/at http:\/\/127\.0\.0\.1:(\d+)/.exec(run.stderr)?.[1]);
     expect(javaListeningOn(port)).toBe(false);
   });

@@ -3,13 +3,16 @@
  * DynamoDB Local, a readable or JSON result, and no java process left behind,
  * whether it finishes or is interrupted with Ctrl-C (pressed twice too: the
  * second, while the database stops, must not end the process before it has).
+ * Its last line on stderr names the folder it leaves its demo files in, and the
+ * `rm -rf` that removes it (README.md says to remove it when done).
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { demoFilesLeftLine } from '../../cli/commands/local';
 import type { PostureReport } from '../../lambdas/hygiene/posture';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 
@@ -61,6 +64,14 @@ describe('pc-hygiene local', () => {
     expect(stderr).toContain('Loaded 120 demo credentials');
     expect(stderr).toContain('Stopped DynamoDB Local.');
     expect(javaListeningOn(portFrom(stderr))).toBe(false);
+    // The one folder the run made in its $TMPDIR, named last on stderr (stdout stays the JSON parsed above).
+    const made = (await readdir(tmp)).filter((name) => name.startsWith('pc-hygiene-local-'));
+    expect(made).toHaveLength(1);
+    const demoDir = join(tmp, made[0] ?? '');
+    expect(stderr.split('\n').slice(-3)).toEqual(['Stopped DynamoDB Local.', demoFilesLeftLine(demoDir), '']);
+    expect(demoFilesLeftLine(demoDir)).toBe(
+      `The demo's files are left in ${demoDir}: remove it when done (rm -rf ${demoDir})`,
+    );
   });
 
   it('stops its database on Ctrl-C, pressed twice, and says so', { timeout: 180_000 }, async () => {

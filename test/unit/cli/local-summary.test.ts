@@ -4,10 +4,11 @@
  * target flags would reach the default stack instead (a tripped guard's
  * `guard approve` pasted from the demo would record an approval on a
  * deployment). A tripped guard says why and what to do instead; the manifest
- * line names no `runs show`.
+ * line names no `runs show`. Its last line names the folder it leaves the
+ * demo's files in, with the `rm -rf` that removes it, typed back exactly.
  */
 import { describe, expect, it } from 'vitest';
-import { localRunSummaryText } from '../../../cli/commands/local';
+import { demoFilesLeftLine, localRunSummaryText } from '../../../cli/commands/local';
 import { parseConfig } from '../../../lambdas/hygiene/config';
 import type { RunSummary } from '../../../lambdas/hygiene/run-summary';
 import { runSweep } from '../../../lambdas/hygiene/sweep';
@@ -55,5 +56,23 @@ describe("local's run summary", () => {
     expect(
       renderRunSummaryText(summary, { targetFlags: '--endpoint http://127.0.0.1:8000 --table T' }),
     ).toContain('(pc-hygiene runs show run-1 --endpoint http://127.0.0.1:8000 --table T)');
+  });
+});
+
+describe("local's last line: the demo's folder", () => {
+  it('names the folder and the rm -rf that removes it', () => {
+    expect(demoFilesLeftLine('/tmp/pc-hygiene-local-Ab12')).toBe(
+      "The demo's files are left in /tmp/pc-hygiene-local-Ab12: remove it when done (rm -rf /tmp/pc-hygiene-local-Ab12)",
+    );
+  });
+
+  it('quotes a folder the shell would split or expand, as the other advice does (cli/format/shell-word.ts)', () => {
+    expect(demoFilesLeftLine("/home/o'neil/my tmp/pc-hygiene-local-x")).toBe(
+      "The demo's files are left in /home/o'neil/my tmp/pc-hygiene-local-x: remove it when done " +
+        "(rm -rf '/home/o'\\''neil/my tmp/pc-hygiene-local-x')",
+    );
+    expect(demoFilesLeftLine('/tmp/$HOME/pc-hygiene-local-x')).toContain(
+      "(rm -rf '/tmp/$HOME/pc-hygiene-local-x')",
+    );
   });
 });
