@@ -34,7 +34,8 @@
  * The file is streamed, so memory does not grow with its size (apart from the
  * ids seen, kept to refuse duplicates). The table must be a credentials table
  * (its key `id` and its `hygiene-outbox` index), with or without `--create-table`: another kind is refused
- * before anything is written (`prepareTable`).
+ * before anything is written (`prepareTable`), and so is it by `--dry-run`, which
+ * reads the table's description only (not which ids it holds: its summary says so).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from '@commander-js/extra-typings';
@@ -51,7 +52,7 @@ import { terminalText } from '../../lambdas/render/sanitize';
 import { BatchItemWriter, type BatchWriterOptions, type WriterTally } from '../aws/batch-import';
 import { createTable } from '../aws/create-table';
 import { itemLimitProblems, numberProblem } from '../aws/item-limits';
-import { requireTableKind } from '../aws/table-key';
+import { CREDENTIALS_TABLE_KEY, requireTableKind } from '../aws/table-key';
 import { EXIT_CODE } from '../exit-codes';
 import { type JsonlLine, readJsonLines } from '../jsonl';
 import { defineCommand } from '../options/define-command';
@@ -92,8 +93,9 @@ export interface ImportSummary {
   readonly rejected: number;
   readonly rejectedLines: readonly RejectedLine[];
   /**
-   * `--dry-run`: no table was touched and nothing written; {@link ImportSummary.written} then counts the records
-   * that would be (the key keeps its name in both modes, for scripts that read it).
+   * `--dry-run`: the table was only checked to be a credentials table (its description read: no item read, nothing
+   * written); {@link ImportSummary.written} then counts the records that would be, ids already in the table not
+   * checked (the key keeps its name in both modes, for scripts that read it).
    */
   readonly dryRun: boolean;
   /**
@@ -361,12 +363,19 @@ export async function importJsonLines(
  * (its key `id` and its `hygiene-outbox` index: `createTable`, `requireTableKind`), so a table of another
  * kind named by mistake (the owner directory: every credential has a
  * `userId`, which DynamoDB would take as its key) is refused before anything
- * is written to it. A dry run touches no table.
+ * is written to it. A dry run makes the same check and nothing else (one
+ * `DescribeTable`: nothing created, no item read, nothing written), so it is refused where
+ * the import would be; with `--create-table` a missing table is no refusal,
+ * the import would create it (docs/data-model.md, "Import and export").
  * @returns whether the table was created
  */
 async function prepareTable(client: DynamoDBDocumentClient, options: ImportOptions): Promise<boolean> {
-  if (options.dryRun) return false;
-  if (options.createTable) return (await createTable(client, options.table, { ifNotExists: true })).created;
+  const mayBeMissing = options.createTable === true;
+  if (options.dryRun) {
+    await requireTableKind(client, options.table, CREDENTIALS_TABLE_KEY, { mayBeMissing });
+    return false;
+  }
+  if (mayBeMissing) return (await createTable(client, options.table, { ifNotExists: true })).created;
   await requireTableKind(client, options.table);
   return false;
 }
@@ -491,12 +500,20 @@ function printSummary(summary: ImportSummary, format: string, error: unknown): v
     return;
   }
   const verb = summary.dryRun ? 'would import' : 'imported';
-  const created = summary.tableCreated ? ' (table created)' : '';
   const rejected = summary.rejected === 0 ? '' : `; ${summary.rejected} line(s) rejected, not written`;
   process.stdout.write(
-    `${verb} ${summary.written} record(s) into ${summary.table}${created}${existingText(summary)}` +
+    `${verb} ${summary.written} record(s) into ${summary.table}${tableNote(summary)}${existingText(summary)}` +
       `${notWrittenText(summary)}${rejected}\n`,
   );
+}
+
+/**
+ * What the text summary says of the table after its name: created, or for a dry run what it did not check (the ids
+ * already in the table: the import leaves those records out, or replaces them); empty otherwise.
+ */
+function tableNote(summary: Pick<ImportSummary, 'dryRun' | 'tableCreated'>): string {
+  if (summary.dryRun) return ' (ids already in the table not checked)';
+  return summary.tableCreated ? ' (table created)' : '';
 }
 
 async function runImport(file: string, options: ImportCommandOptions): Promise<void> {
@@ -536,7 +553,7 @@ async function runImport(file: string, options: ImportCommandOptions): Promise<v
             return { summary: error.summary, error: describeTableError(error.writeError, target) };
           },
         ),
-      // `prepareTable` checks it: a dry run touches no table, and --create-table may find none.
+      // `prepareTable` checks it, on a dry run too: --create-table may find none, and need not.
       'checked by the work',
     ),
   );
@@ -562,7 +579,10 @@ function defineImportCommand(program: Command) {
         '--replace',
         'write records whose id is already in the table, replacing those items whole (their history and pending notices too)',
       )
-      .option('--dry-run', 'validate only; write nothing (ids already in the table are not checked)')
+      .option(
+        '--dry-run',
+        'validate the file and check the table is a credentials table; write nothing (ids already in the table are not checked)',
+      )
       .addOption(enforceOption())
       .addOption(formatOption(RESULT_FORMATS, 'summary format')),
   );

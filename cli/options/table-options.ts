@@ -32,7 +32,7 @@ import { isOutputError } from '../stream-writer';
 import { UsageError } from '../usage-error';
 import { describeAwsSetupError } from './aws-setup-errors';
 import { stackToLookUp, type TargetFlags, targetFlagsOf } from './deployment-target';
-import { endpointText } from './endpoint-text';
+import { endpointText, isBareHostPort } from './endpoint-text';
 import { refuseMixedTarget } from './mixed-target-refusal';
 import { type StackRule, stackDefault, stackOptionDefault } from './stack-default';
 
@@ -149,20 +149,29 @@ export function checkTableName(flag: string, name: string): string {
 }
 
 /**
+ * Checks `--endpoint`: an http:// or https:// URL. A bare `host:port` (`127.0.0.1:8000`, `localhost:8000`, which
+ * parses as a URL of scheme `localhost`) is refused naming it and the URL meant, `http://host:port`; any other value
+ * is named through `endpointText`, as it may hold a secret (user info, a token) and errors end up in CI logs.
+ * @throws {UsageError} naming `--endpoint` unless it is an http:// or https:// URL
+ */
+function checkEndpoint(endpoint: string): void {
+  const protocol = URL.canParse(endpoint) ? new URL(endpoint).protocol : undefined;
+  if (protocol === 'http:' || protocol === 'https:') return;
+  const shown = endpointText(endpoint);
+  if (isBareHostPort(endpoint))
+    throw new UsageError(`--endpoint ${shown} is not a URL: did you mean http://${endpoint}?`);
+  if (protocol === undefined)
+    throw new UsageError(`--endpoint ${shown} is not a URL (e.g. http://127.0.0.1:8000)`);
+  throw new UsageError(`--endpoint ${shown} must be an http:// or https:// URL`);
+}
+
+/**
  * Checks the flags and builds the document client.
  * @throws {UsageError} on an invalid table name or endpoint URL
  */
 export function documentClientFor(options: TableOptions): DynamoDBDocumentClient {
   checkTableName('--table', options.table);
-  if (options.endpoint !== undefined) {
-    // Named through endpointText: the value may hold a secret (user info, a token), and errors end up in CI logs.
-    const shown = endpointText(options.endpoint);
-    if (!URL.canParse(options.endpoint))
-      throw new UsageError(`--endpoint ${shown} is not a URL (e.g. http://127.0.0.1:8000)`);
-    const { protocol } = new URL(options.endpoint);
-    if (protocol !== 'http:' && protocol !== 'https:')
-      throw new UsageError(`--endpoint ${shown} must be an http:// or https:// URL`);
-  }
+  if (options.endpoint !== undefined) checkEndpoint(options.endpoint);
   return createDocumentClient({
     ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
     ...(options.region !== undefined && { region: options.region }),

@@ -4,13 +4,20 @@
  * visible escapes, as the controls and bidi controls do
  * (lambdas/hygiene/untrusted-text.ts): two ids that differ by one never print
  * alike. Checked where a user meets them: the `plan` table and `import`'s
- * rejected-line messages.
+ * rejected-line messages (its dry run in process, against a stand-in
+ * DynamoDB answering the one `DescribeTable` it makes: the table's kind).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerImportCommand } from '../../cli/commands/import';
+import { runInProcess } from '../support/in-process-cli';
 import { runCli } from '../support/run-cli';
+import { credentialsTableDescription } from '../support/table-descriptions';
 
 /** Format characters, none of them control, bidi or line-separator characters. */
 const INVISIBLE = ['\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad'] as const;
@@ -57,7 +64,9 @@ describe('invisible format characters in stored text', () => {
   });
 
   it("print escaped in import's rejected-line messages", async () => {
-    const run = await runCli([
+    const ddb = mockClient(DynamoDBDocumentClient);
+    ddb.on(DescribeTableCommand).resolves(credentialsTableDescription('Credentials'));
+    const run = await runInProcess(registerImportCommand, [
       'import',
       file,
       '--dry-run',
@@ -66,8 +75,9 @@ describe('invisible format characters in stored text', () => {
       '--endpoint',
       'http://127.0.0.1:1',
     ]);
+    ddb.restore();
 
-    expect(run.code).toBe(1);
+    expect(run.exitCode).toBe(1);
     for (const [i, char] of INVISIBLE.entries()) {
       if (i % 2 === 1) {
         expect(run.stderr).toContain(

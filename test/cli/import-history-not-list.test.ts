@@ -5,14 +5,20 @@
  * as a malformed outbox is (named by line, not written, exit 1), instead of
  * being written and left out of the `longHistories` count. An absent or `null`
  * history holds nothing and is accepted; a list of any length is written.
+ * The command's dry run runs in process against a stand-in DynamoDB answering
+ * the one `DescribeTable` it makes (the table's kind, checked on a dry run too).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkImportLine } from '../../cli/commands/import';
+import { checkImportLine, registerImportCommand } from '../../cli/commands/import';
 import { HISTORY_ATTR } from '../../lambdas/hygiene/data-contract';
-import { runCli } from '../support/run-cli';
+import { runInProcess } from '../support/in-process-cli';
+import { credentialsTableDescription } from '../support/table-descriptions';
 
 const RECORD = {
   id: 'cred-1',
@@ -51,11 +57,14 @@ describe('checkImportLine: a history that is not a list', () => {
 });
 
 describe('pc-hygiene import --dry-run', () => {
+  const ddb = mockClient(DynamoDBDocumentClient);
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'import-history-'));
+    ddb.on(DescribeTableCommand).resolves(credentialsTableDescription('Credentials'));
   });
   afterAll(async () => {
+    ddb.restore();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -68,7 +77,7 @@ describe('pc-hygiene import --dry-run', () => {
     ];
     await writeFile(file, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
 
-    const run = await runCli([
+    const run = await runInProcess(registerImportCommand, [
       'import',
       file,
       '--dry-run',
@@ -78,13 +87,16 @@ describe('pc-hygiene import --dry-run', () => {
       'http://127.0.0.1:1',
     ]);
 
-    expect(run.code).toBe(1);
+    expect(run.exitCode).toBe(1);
+    expect(ddb.commandCalls(DescribeTableCommand)).toHaveLength(1);
     expect(run.stderr).toContain(
       `pc-hygiene import: rejected line 2 (id string-history): ${HISTORY_ATTR}: must be a list`,
     );
     expect(run.stderr).toContain(
       `pc-hygiene import: rejected line 3 (id map-history): ${HISTORY_ATTR}: must be a list`,
     );
-    expect(run.stdout).toBe('would import 1 record(s) into Credentials; 2 line(s) rejected, not written\n');
+    expect(run.stdout).toBe(
+      'would import 1 record(s) into Credentials (ids already in the table not checked); 2 line(s) rejected, not written\n',
+    );
   });
 });

@@ -1,9 +1,10 @@
 /**
  * An endpoint the operator gave is shown only when it is a printable URL (a
- * host; no user info, query or fragment, nor `@`, `?` or `#` in its text):
- * anything else may hold a secret, and what the CLI prints ends up in CI logs
- * (`cli/options/endpoint-text.ts`) — the refusal of a bad `--endpoint` too.
- * Each call parses the endpoint once, however it is judged.
+ * host; no user info, query or fragment, nor `@`, `?` or `#` in its text) or a
+ * bare `host:port`, which holds no secret: anything else may hold one, and what
+ * the CLI prints ends up in CI logs (`cli/options/endpoint-text.ts`) — the
+ * refusal of a bad `--endpoint` too, which names the URL a bare `host:port`
+ * meant. Each call parses the endpoint once, however it is judged.
  */
 import { describe, expect, it, vi } from 'vitest';
 import { targetFlagsOf } from '../../../cli/options/deployment-target';
@@ -39,13 +40,22 @@ describe('endpointText', () => {
     for (const endpoint of [
       // A URL of scheme "u" whose path holds the rest.
       'u:SECRET2@127.0.0.1:9',
-      'localhost:8000',
       'not a url s3cret',
       'ops:s3cret@127.0.0.1:8000',
       '127.0.0.1:8000?token=s3cret',
+      'localhost:8000/s3cret',
+      'localhost:8000#s3cret',
+      'localhost:s3cret',
+      'ops:8000:s3cret',
+      'ops:12345678',
       '',
     ])
       expect(endpointText(endpoint), endpoint).toBe(NON_URL_ENDPOINT_NOT_SHOWN);
+  });
+
+  it('shows a bare host:port as given: a host name or IP address and a port hold no secret', () => {
+    for (const endpoint of ['127.0.0.1:8000', 'localhost:8000', 'dynamodb-local:8000', '[::1]:8000'])
+      expect(endpointText(endpoint), endpoint).toBe(endpoint);
   });
 });
 
@@ -125,6 +135,38 @@ describe('the refusal of a bad --endpoint', () => {
 
   it('names a printable one as given', () => {
     expect(refusal('ftp://h:21')).toBe('--endpoint ftp://h:21 must be an http:// or https:// URL');
+  });
+
+  it('names a bare host:port and the http:// URL it meant, whether or not it parses as a URL', () => {
+    // `127.0.0.1:8000` is no URL; `localhost:8000` is one of scheme `localhost`.
+    for (const endpoint of ['127.0.0.1:8000', 'localhost:8000', '[::1]:8000'])
+      expect(refusal(endpoint)).toBe(`--endpoint ${endpoint} is not a URL: did you mean http://${endpoint}?`);
+  });
+
+  it('names no URL for a host:port with more: credentials or a path may hold a secret', () => {
+    expect(refusal('ops:SECRET5@localhost:8000')).toBe(
+      `--endpoint ${NON_URL_ENDPOINT_NOT_SHOWN} must be an http:// or https:// URL`,
+    );
+    expect(refusal('localhost:8000/SECRET6')).toBe(
+      `--endpoint ${NON_URL_ENDPOINT_NOT_SHOWN} must be an http:// or https:// URL`,
+    );
+    expect(refusal('127.0.0.1:8000/SECRET7')).toBe(
+      `--endpoint ${NON_URL_ENDPOINT_NOT_SHOWN} is not a URL (e.g. http://127.0.0.1:8000)`,
+    );
+  });
+
+  it('takes an http:// or https:// URL', () => {
+    for (const endpoint of ['http://127.0.0.1:8000', 'https://dynamodb.eu-west-1.amazonaws.com'])
+      expect(() => documentClientFor({ table: 'Tab1', endpoint }).destroy(), endpoint).not.toThrow();
+  });
+
+  it('from the CLI: report --endpoint 127.0.0.1:8000 names it and http://127.0.0.1:8000, exit 2', async () => {
+    const run = await runCli(['report', '--endpoint', '127.0.0.1:8000', '--table', 'Tab1']);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      '--endpoint 127.0.0.1:8000 is not a URL: did you mean http://127.0.0.1:8000?',
+    );
   });
 
   it.each([
