@@ -120,7 +120,17 @@ export async function readPartState(
   return entryState(out.Item, now);
 }
 
-/** Sets the entry `sent` with SES's message id (whoever holds it now: the email went out). */
+/**
+ * Sets the entry `sent` with SES's message id (whoever holds it now: the email
+ * went out). An entry gone meanwhile — another delivery took the lapsed claim
+ * over and released it after its own send failed, or an operator removed it —
+ * is written again, `sent`, with the TTL a claim at `now` would write: a record
+ * that the email went out keeps that delivery's retry from sending it again,
+ * and the entry is still purged like every other (docs/data-model.md, "Relay
+ * ledger"). A condition that the entry exists would drop that record, and the
+ * failed mark is acknowledged, never retried (docs/notifications.md, "The
+ * relay's guarantees").
+ */
 export async function markPartSent(
   ledger: RelayLedgerTable,
   key: string,
@@ -131,17 +141,22 @@ export async function markPartSent(
     new UpdateCommand({
       TableName: ledger.tableName,
       Key: { [A.key]: key },
-      UpdateExpression: 'SET #state = :sent, #messageId = :messageId, #sentAt = :sentAt REMOVE #leaseUntil',
+      UpdateExpression:
+        'SET #state = :sent, #messageId = :messageId, #sentAt = :sentAt, ' +
+        '#expiresAt = if_not_exists(#expiresAt, :expiresAt) REMOVE #leaseUntil',
       ExpressionAttributeNames: {
         '#state': A.state,
         '#messageId': A.sesMessageId,
         '#sentAt': A.sentAt,
+        '#expiresAt': A.expiresAt,
         '#leaseUntil': A.leaseUntil,
       },
       ExpressionAttributeValues: {
         ':sent': 'sent',
         ':messageId': messageId,
         ':sentAt': formatInstant(now),
+        // Only for an entry that vanished: a claimed one keeps its claim's TTL.
+        ':expiresAt': expiresAt(now),
       },
     }),
   );

@@ -133,7 +133,7 @@ export function ownerEmail(
  * `text/html` (UTF-8, quoted-printable), headers `From`, `To`, `Subject`,
  * `Date`, `Message-ID`, `X-PC-Hygiene-Digest`, `Auto-Submitted: auto-generated`
  * (RFC 3834) and `X-Auto-Response-Suppress: All` (Exchange): no vacation auto-replies.
- * What SESv2 sends as raw content and what `.eml` files hold.
+ * Every line ends in CRLF, the bodies' too. What SESv2 sends as raw content and what `.eml` files hold.
  */
 export async function composeMime(email: OwnerEmail): Promise<Buffer> {
   const composer = new MailComposer({
@@ -145,6 +145,9 @@ export async function composeMime(email: OwnerEmail): Promise<Buffer> {
     date: email.date,
     messageId: email.messageId,
     textEncoding: 'quoted-printable',
+    // CRLF line ends throughout, bodies too: RFC 5322 allows CR and LF only together (nodemailer keeps the text's
+    // bare LF otherwise, while its headers end in CRLF).
+    newline: 'windows',
     // No vacation or out-of-office replies to an automated sender: RFC 3834, and Exchange's own header.
     headers: {
       'Auto-Submitted': 'auto-generated',

@@ -22,6 +22,7 @@ import { isIP } from 'node:net';
 import { domainToASCII, domainToUnicode } from 'node:url';
 import { senderAddress } from '../hygiene/config';
 import {
+  codePoint,
   hasNonAsciiLocalPart,
   localPartSpecial,
   NON_ASCII,
@@ -30,11 +31,24 @@ import {
 
 /**
  * An address SES cannot be asked to send to or from: a non-ASCII local part,
- * one with a special character, or a domain that is not a plain domain name
+ * one with a special or control character, or a domain that is not a plain domain name
  * ({@link sesAddress}).
  */
 export class UnsendableAddressError extends Error {
   override readonly name = 'UnsendableAddressError';
+}
+
+/**
+ * Whitespace or a control character (`\t`, `\r\n`, `\u0000`, U+3000): never
+ * part of an address. Checked before `domainToASCII`, whose URL host rules
+ * drop a tab or line break without a word (`bü\r\ncher.example` would be read
+ * as `xn--bcher-kva.example`), and in the local part.
+ */
+const WHITESPACE_OR_CONTROL = /[\s\p{Cc}]/u;
+
+/** The first character of `text` that is whitespace or a control character ({@link WHITESPACE_OR_CONTROL}). */
+function whitespaceOrControl(text: string): string | undefined {
+  return WHITESPACE_OR_CONTROL.exec(text)?.[0];
 }
 
 /** `address` split at its last `@`: the local part and the domain (none without an `@`). */
@@ -58,7 +72,9 @@ function hasUndecodableLabel(ascii: string): boolean {
  * Why SES cannot be given `domain`, or the form it is given in: a Unicode
  * domain in Punycode, an ASCII one exactly as written (so an existing
  * deployment's sender and its IAM condition stay byte for byte what they
- * were). Refused: no domain; none with a Punycode form (`é\u200Cx.example`,
+ * were). Refused: no domain; one holding whitespace or a control character
+ * (`bü\r\ncher.example`: IDNA disallows them, the URL host rules would drop a
+ * tab or line break); none with a Punycode form (`é\u200Cx.example`,
  * `example.123`, `[1.2.3.4]`); an IP address, or one the URL host rules would
  * turn into one (`0x7f.1` → `127.0.0.1`); a Punycode label that does not
  * decode (`xn--zz`); an ASCII domain those rules would rewrite beyond its
@@ -66,6 +82,13 @@ function hasUndecodableLabel(ascii: string): boolean {
  */
 function sesDomain(domain: string | undefined): { readonly domain: string } | { readonly why: string } {
   if (domain === undefined || domain === '') return { why: 'it has no domain' };
+  const blank = whitespaceOrControl(domain);
+  if (blank !== undefined)
+    return {
+      why:
+        `the domain has no Punycode (IDNA) form: it holds ${codePoint(blank)} (whitespace and control ` +
+        'characters are never part of a domain name)',
+    };
   const ascii = asciiDomain(domain);
   if (ascii === undefined) return { why: 'the domain has no Punycode (IDNA) form' };
   if (isIP(ascii) !== 0 || ascii.startsWith('['))
@@ -90,10 +113,12 @@ function sesDomain(domain: string | undefined): { readonly domain: string } | { 
  * owner import's rule too). SES documents no grammar for these strings
  * beyond 7-bit ASCII; nodemailer quotes such a local part in the `To`
  * header, but `Destination` gets it bare, which SES may refuse or read as
- * two addresses. An owner stored with one before the import refused it is
- * `unsendable-address`, reported to the admins, never a send that fails.
- * @throws {UnsendableAddressError} for a non-ASCII local part, one with a special character, or a domain SES cannot
- *   be given ({@link sesDomain})
+ * two addresses. Nor a control character anywhere (`a\u0001b@example.com`),
+ * nor whitespace in the domain (`a@bü\r\ncher.example`). An owner stored with
+ * one before the import refused it is `unsendable-address`, reported to the
+ * admins, never a send that fails.
+ * @throws {UnsendableAddressError} for a non-ASCII local part, one with a special or control character, or a domain
+ *   SES cannot be given ({@link sesDomain})
  */
 export function sesAddress(mailbox: string): string {
   const address = senderAddress(mailbox);
@@ -108,6 +133,13 @@ export function sesAddress(mailbox: string): string {
         'the @ (an RFC 5322 special, whitespace or a quote: SES may refuse it, or read it as two addresses)',
     );
   const [local, domain] = split(address);
+  // Whitespace is a special above: what is left here is a control character (`a\u0001b@example.com`).
+  const control = whitespaceOrControl(local);
+  if (control !== undefined)
+    throw new UnsendableAddressError(
+      `${JSON.stringify(address)}: Amazon SES cannot be given an address holding ${codePoint(control)} before ` +
+        'the @ (whitespace and control characters are never part of an address)',
+    );
   const ses = sesDomain(domain);
   if ('why' in ses)
     throw new UnsendableAddressError(`${JSON.stringify(address)}: Amazon SES cannot be given it: ${ses.why}`);

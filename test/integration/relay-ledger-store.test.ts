@@ -2,7 +2,7 @@
  * The relay ledger's conditional writes on DynamoDB Local: a part is claimed
  * once; a live claim makes others wait; a lapsed claim can be taken over; a
  * sent part stays sent; only the claim's holder releases it; entries carry
- * their TTL; a part's state is read by the claim's rule without a write. The bounce side: the claim keeps the part's events, read back;
+ * their TTL, one a mark writes again after it vanished too; a part's state is read by the claim's rule without a write. The bounce side: the claim keeps the part's events, read back;
  * a bounce's report is claimed once on the part's entry (or on a
  * `bounce#<SES message id>` entry it creates), waits for a live claim, takes
  * over a lapsed one, is released only by its holder; a part whose bounce was
@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRelayLedgerTable } from '../../cli/aws/create-relay-ledger-table';
 import { createDocumentClient } from '../../lambdas/aws/dynamodb-client';
@@ -126,6 +126,41 @@ describe('DynamoRelayLedger', () => {
     await ledger.claimReport(k, NOW + 1_000, 60_000, true);
 
     expect(await ledger.partState(k, NOW + 3_600_000)).toEqual({ status: 'sent' });
+  });
+
+  it('records a send whose entry vanished meanwhile as sent, with the ledger’s TTL: the retry of a delivery that took it over sends nothing', async () => {
+    // A slow sender's lease lapses; a redelivery takes the claim over, fails its own send and releases it (the
+    // entry is gone); the slow sender's email went out, and its mark is what keeps that redelivery's retry from
+    // sending a second one (docs/notifications.md, "The relay's guarantees").
+    const k = key();
+    const slow = await ledger.claim(k, NOW, 60_000);
+    const takeover = await ledger.claim(k, NOW + 60_001, 60_000);
+    if (slow.status !== 'claimed' || takeover.status !== 'claimed') throw new Error('not claimed');
+    await ledger.release(k, takeover.token);
+    const released = await item(k);
+
+    await ledger.markSent(k, slow.token, 'ses-slow', NOW + 61_000);
+
+    expect(released).toBeUndefined();
+    expect(await item(k)).toEqual({
+      id: k,
+      state: 'sent',
+      sesMessageId: 'ses-slow',
+      sentAt: '2026-11-26T02:16:01.000Z',
+      expiresAt: Math.floor((NOW + 61_000) / 1000) + 22 * 86_400,
+    });
+    expect(await ledger.claim(k, NOW + 120_000, 60_000)).toEqual({ status: 'sent' });
+  });
+
+  it('gives an entry an operator removed before the mark the ledger’s TTL, so it is purged like any other', async () => {
+    const k = key();
+    const claim = await ledger.claim(k, NOW, 60_000);
+    if (claim.status !== 'claimed') throw new Error('not claimed');
+    await client.send(new DeleteCommand({ TableName: tableName, Key: { id: k } }));
+
+    await ledger.markSent(k, claim.token, 'ses-4', NOW + 2_000);
+
+    expect((await item(k))?.expiresAt).toBe(Math.floor((NOW + 2_000) / 1000) + 22 * 86_400);
   });
 
   it('never releases a sent part', async () => {

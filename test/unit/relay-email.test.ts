@@ -2,7 +2,7 @@
  * The relay's email: the HTML rendering (every section, hostile display
  * names, long digests), the text part (the notifier's email text, greeting by
  * name), and the MIME parsed back with mailparser (headers, both parts,
- * charset, transfer encoding).
+ * charset, transfer encoding, CRLF line ends).
  */
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
@@ -254,6 +254,22 @@ describe('composeMime', () => {
     ).toHaveLength(1);
     // 7-bit clean: every non-ASCII character of the names is encoded.
     expect([...head].every((c) => c.charCodeAt(0) < 0x80)).toBe(true);
+  });
+
+  it('ends every line with CRLF, the bodies too (RFC 5322: no bare CR or LF), the parts read back unchanged', async () => {
+    const email = ownerEmail(onlyDocument(), { email: 'ada@example.com', name: 'Ada' }, FROM, DATE);
+    // Both parts have line breaks of their own for the composer to carry.
+    expect(email.text).toContain('\n');
+    expect(email.html).toContain('\n');
+
+    const raw = await composeMime(email);
+
+    const bytes = raw.toString('latin1');
+    expect(bytes).not.toMatch(/(?<!\r)\n/);
+    expect(bytes).not.toMatch(/\r(?!\n)/);
+    const mail = await simpleParser(raw);
+    expect(mail.text).toBe(email.text);
+    expect(mail.html).toBe(email.html);
   });
 
   it('keeps a hostile owner name inside the To header (no injected headers)', async () => {

@@ -7,7 +7,8 @@
  * retries and the DLQ. Odd domains the URL host rules cannot write in
  * Punycode, or read as an IP address, are refused; an ASCII domain is kept as
  * written (an existing deployment's `FromEmailAddress` stays byte for byte
- * what it was), a Unicode one goes in Punycode.
+ * what it was), a Unicode one goes in Punycode. Whitespace or a control
+ * character is refused before the URL host rules could drop it.
  */
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -38,6 +39,16 @@ const UNSENDABLE: readonly (readonly [address: string, why: RegExp])[] = [
   ['bob@\uFF10x7f.1', /an IP address \(127\.0\.0\.1\)/],
   ['bob@1.2.3.4', /an IP address \(1\.2\.3\.4\)/],
   ['bob@exa%41mple.com', /would be read as "exaample\.com"/],
+  // Whitespace and control characters: the URL host rules would drop a tab or line break from the domain.
+  ['a@bü\r\ncher.example', /the domain has no Punycode \(IDNA\) form: it holds U\+000D/],
+  ['a@bü\tcher.example', /it holds U\+0009 \(whitespace and control characters/],
+  ['a@bücher.exa\nmple', /it holds U\+000A/],
+  ['a@exa\tmple.com', /it holds U\+0009/],
+  ['Ops <ops@bü\ncher.example>', /it holds U\+000A/],
+  ['a@bü\u3000cher.example', /it holds U\+3000/],
+  ['a@bü\u0001cher.example', /it holds U\+0001/],
+  ['a\u0001b@example.com', /an address holding U\+0001 before the @/],
+  ['a\u007fb@example.com', /an address holding U\+007F before the @/],
 ];
 
 describe('sesAddress: what SES is asked for', () => {
@@ -55,7 +66,7 @@ describe('sesAddress: what SES is asked for', () => {
     expect(isSesSendable(mailbox)).toBe(true);
   });
 
-  it.each(UNSENDABLE)('refuses %s, saying why', (address, why) => {
+  it.each(UNSENDABLE)('refuses %j, saying why', (address, why) => {
     expect(() => sesAddress(address)).toThrow(UnsendableAddressError);
     expect(() => sesAddress(address)).toThrow(why);
     expect(isSesSendable(address)).toBe(false);
@@ -65,7 +76,7 @@ describe('sesAddress: what SES is asked for', () => {
 const owner = (email: string): OwnerRecord => ({ userId: 'bob', email, status: 'active' });
 
 describe('reachabilityOf on relay with the SES rule', () => {
-  it.each(UNSENDABLE)('judges %s unsendable-address', (address) => {
+  it.each(UNSENDABLE)('judges %j unsendable-address', (address) => {
     expect(reachabilityOf(owner(address), 'relay', isSesSendable)).toEqual({
       reachable: false,
       reason: 'unsendable-address',
