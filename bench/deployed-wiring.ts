@@ -13,7 +13,7 @@
  *   has that much, so the bench gives it that.
  * - The notifier (lambdas/handlers/notifier.ts): the same directory, the
  *   topic's subscriptions (`SnsTopicSubscriptions`, listed once per drain),
- *   `isSesSendable`, the reconciler's `mailboxKey` and the configured route.
+ *   `isSesSendable` and the configured route.
  *
  * The handlers' modules themselves cannot be imported here: each builds its
  * deployed clients from the environment when loaded. Loaded by
@@ -30,7 +30,7 @@ import { ownerDirectoryOf } from '../lambdas/handlers/owner-directory-env';
 import type { HygieneConfig } from '../lambdas/hygiene/config';
 import type { NotifierDeps, NotifierOptions } from '../lambdas/hygiene/notifier';
 import type { SweepDeps } from '../lambdas/hygiene/sweep';
-import { isSesSendable, mailboxKey } from '../lambdas/relay/ses-address';
+import { isSesSendable } from '../lambdas/relay/ses-address';
 import type { AdminReportContext } from '../lambdas/render/admin-report';
 import { BENCH_ALARM_TOPIC_ARN, BENCH_DEPLOYMENT, BENCH_TOPIC_ARN } from './bench-topics';
 
@@ -41,7 +41,7 @@ export interface DeployedWiring {
   /** After the run: the alarm topic check, as the handler runs it; the admin summary's context with its result. */
   adminContext(): Promise<AdminReportContext>;
   /** The notifier's dependencies beyond the bench's default ones. */
-  readonly notifier: Pick<NotifierDeps, 'directory' | 'topicSubscriptions' | 'sendable' | 'mailboxKey'>;
+  readonly notifier: Pick<NotifierDeps, 'directory' | 'topicSubscriptions' | 'sendable'>;
   /** The notifier's options beyond the bench's default ones: the configured route. */
   readonly notifierOptions: Pick<NotifierOptions, 'ownerDelivery'>;
 }
@@ -68,7 +68,6 @@ export function deployedWiring(
       directory,
       topicSubscriptions: new SnsTopicSubscriptions(sns, BENCH_TOPIC_ARN),
       sendable: isSesSendable,
-      mailboxKey,
     },
     notifierOptions: { ownerDelivery: config.ownerDelivery },
   };

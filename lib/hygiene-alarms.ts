@@ -456,7 +456,7 @@ function reachAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatc
   return [
     alarm(
       'UnreachableOwners',
-      `The notifier could not deliver owners’ notices to the owners (${UNREACHABLE_REASONS.join(', ')}): their events went to the admins’ owner-unreachable report. Run pc-hygiene owners list --unreachable. See docs/deploy.md, "Runbook: Unreachable owners".`,
+      `The notifier could not deliver owners’ notices to the owners (${UNREACHABLE_REASONS.join(', ')}): their events went to the admins’ owner-unreachable report, which names them. pc-hygiene owners list --unreachable judges on the directory’s recorded states (refreshed by the reconciler’s schedule); pc-hygiene notify --dry-run --stack <stack> shows what the next drain decides (on sns-email it lists the topic’s subscriptions, as the drain does). See docs/deploy.md, "Runbook: Unreachable owners".`,
       NOTIFIER_METRIC.unreachableOwners,
       RUN_WATCH.perHour,
       NOT_BREACHING,

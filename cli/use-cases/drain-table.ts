@@ -10,7 +10,7 @@ import { type NotifierSummary, runNotifier } from '../../lambdas/hygiene/notifie
 import type { NotificationPublisher } from '../../lambdas/hygiene/outbox-ports';
 import type { OwnerDeliveryRoute, OwnerDirectory } from '../../lambdas/hygiene/owner-directory';
 import type { TopicSubscriptionListing } from '../../lambdas/hygiene/subscription-ports';
-import { isSesSendable, mailboxKey } from '../../lambdas/relay/ses-address';
+import { isSesSendable } from '../../lambdas/relay/ses-address';
 
 /** How the drain judges owner reach (docs/notifications.md, "Owner reach"); nothing: unverified. */
 export interface DrainReach {
@@ -52,8 +52,6 @@ export function drainTable(
       ...(reach.topicSubscriptions !== undefined && { topicSubscriptions: reach.topicSubscriptions }),
       // On `relay`: the sender's own rule of what SES can be asked to send to (`unsendable-address`).
       sendable: isSesSendable,
-      // On `sns-email`: the reconciler's mailbox rule, for an owner matched by address (no recorded ARN).
-      mailboxKey,
     },
     reach.ownerDelivery !== undefined ? { ownerDelivery: reach.ownerDelivery } : {},
   );

@@ -32,7 +32,7 @@ import type { OutboxStore, PendingOutboxItem } from '../../lambdas/hygiene/outbo
 import type { OwnerDeliveryRoute, OwnerDirectory } from '../../lambdas/hygiene/owner-directory';
 import type { CappedList } from '../../lambdas/hygiene/run-summary';
 import type { TopicSubscriptionListing } from '../../lambdas/hygiene/subscription-ports';
-import { isSesSendable, mailboxKey } from '../../lambdas/relay/ses-address';
+import { isSesSendable } from '../../lambdas/relay/ses-address';
 
 /** What a drain would send. */
 export interface DrainPreview {
@@ -98,8 +98,6 @@ export async function previewDrain(options: {
     ...(options.topicSubscriptions !== undefined && { topicSubscriptions: options.topicSubscriptions }),
     // As a drain: on `relay`, the sender's own rule of what SES can be asked to send to.
     sendable: isSesSendable,
-    // As a drain: the reconciler's mailbox rule, for an owner matched by address (no recorded ARN).
-    mailboxKey,
   };
   const settings = drainSettings({ ownerDelivery: options.ownerDelivery }, NO_PUBLISHER.limits);
   const base: DrainContext = {

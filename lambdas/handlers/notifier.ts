@@ -2,8 +2,7 @@
  * The notifier Lambda: drains the outbox into one SNS digest per owner and,
  * with an owner directory (`DIRECTORY_TABLE_NAME`), the events of unreachable
  * owners into the admins' owner-unreachable report (on `sns-email` judged
- * against the topic's subscriptions, listed once per drain, an owner with no
- * recorded ARN matched by address as the reconciler matches: `mailboxKey`). Thin: parse the event,
+ * against the topic's subscriptions, listed once per drain). Thin: parse the event,
  * build the adapters once per cold start, call `runNotifier`, turn its
  * summary into metrics and a log line (its error texts without email
  * addresses: {@link loggedDrainSummary}).
@@ -20,7 +19,7 @@ import { runNotifier } from '../hygiene/notifier';
 import type { OwnerDeliveryRoute, OwnerDirectory } from '../hygiene/owner-directory';
 import type { TopicSubscriptionListing } from '../hygiene/subscription-ports';
 import { formatInstant } from '../hygiene/time';
-import { isSesSendable, mailboxKey } from '../relay/ses-address';
+import { isSesSendable } from '../relay/ses-address';
 import { createHandlerClients } from './aws-clients';
 import { configFromEnvironment, HANDLER_ENV, requireEnv } from './environment';
 import { NOTIFIER_METRIC } from './metric-names';
@@ -118,8 +117,6 @@ export function createNotifierHandler(deps: NotifierHandlerDeps) {
         ...(deps.topicSubscriptions !== undefined && { topicSubscriptions: deps.topicSubscriptions }),
         // On `relay`: the sender's own rule of what SES can be asked to send to (`unsendable-address`).
         sendable: isSesSendable,
-        // On `sns-email`: the reconciler's mailbox rule, for an owner matched by address (no recorded ARN).
-        mailboxKey,
       },
       {
         // The lease must outlive this invocation (a crashed drain's lease lapses after it): follow the timeout.

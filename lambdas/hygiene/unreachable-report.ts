@@ -204,7 +204,9 @@ export const UNREACHABLE_REASON_TEXT: Readonly<Record<ReportedReason, Unreachabl
   },
   'no-subscription': {
     why: 'has no SNS email subscription',
-    todo: 'run pc-hygiene owners sync-subscriptions (or wait for the scheduled reconciler); if it stops at the filter-policy quota (SubscriptionQuotaExceeded), or SNS refuses the subscription with FilterPolicyLimitExceeded (the account’s quota), raise the quota and filterPolicyQuota, or switch to relay.',
+    // An address conflict (subscription-plan.ts: `shared-address`, `non-owner-subscription`) is recorded `none` on
+    // every run: SNS allows one subscription per topic and address, so a sync changes nothing for that owner.
+    todo: 'run pc-hygiene owners sync-subscriptions (or wait for the scheduled reconciler); if it stops at the filter-policy quota (SubscriptionQuotaExceeded), or SNS refuses the subscription with FilterPolicyLimitExceeded (the account’s quota), raise the quota and filterPolicyQuota, or switch to relay. If another active owner, or an admin or other email subscription, has the same address (pc-hygiene owners sync-subscriptions --dry-run lists it as a conflict), a sync changes nothing: give the owner an address of their own, or switch to relay.',
   },
   bouncing: {
     why: 'the email address bounces (or SES suppresses sends to it: on the account’s suppression list)',

@@ -1,10 +1,12 @@
 /**
- * The notifier Lambda's live subscription check (`sns-email`) tells mailboxes
- * apart as the reconciler does (`mailboxKey`, wired by the handler): an owner
- * recorded `confirmed` without an ARN, whose directory address spells the
- * domain in Punycode while the topic lists their confirmed subscription in
- * Unicode (or back), is reachable, so their digest is not reported to the
- * admins as `no-subscription`. The matching itself: test/unit/notifier-live-subscriptions.test.ts.
+ * The notifier Lambda's live subscription check (`sns-email`) never matches an
+ * owner by address: an owner recorded `confirmed` without an ARN (a record
+ * older than recorded ARNs) is `no-subscription` even when a confirmed
+ * subscription is listed at their mailbox, in any spelling — it may be the
+ * admins' or another owner's, whose filter never admits their digest
+ * (docs/notifications.md, "Owner reach"). So the handler reports their events
+ * to the admins instead of marking an undeliverable digest sent. The matching
+ * itself: test/unit/notifier-live-subscriptions.test.ts.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TopicSubscription } from '../../lambdas/hygiene/subscription-plan';
@@ -24,13 +26,13 @@ const TOPIC = 'arn:aws:sns:us-east-1:123456789012:hygiene';
 
 describe.each([
   ['Unicode listed, Punycode in the directory', UNICODE, PUNYCODE],
-  ['Punycode listed, Unicode in the directory', PUNYCODE, UNICODE],
+  ['the same spelling listed and in the directory', PUNYCODE, PUNYCODE],
 ])('the notifier handler on sns-email (%s)', (_name, listed, directory) => {
-  it('counts the confirmed subscription of an owner with no recorded ARN at another spelling of their mailbox', async () => {
+  it('reports an owner recorded confirmed without an ARN as no-subscription, a subscription at their mailbox or not', async () => {
     const outbox = new InMemoryOutbox();
     outbox.append('bob-pc', [outboxEvent({ credentialId: 'bob-pc', userId: 'bob' })]);
     const subscription: TopicSubscription = {
-      arn: `${TOPIC}:bob`,
+      arn: `${TOPIC}:admins`,
       protocol: 'email',
       endpoint: listed,
       pending: false,
@@ -41,7 +43,7 @@ describe.each([
       outbox,
       publisher: new RecordingPublisher(),
       clock: () => Date.parse('2026-12-05T03:15:00Z'),
-      // recorded confirmed before ARNs were recorded: matched by address
+      // recorded confirmed before ARNs were recorded
       directory: new InMemoryOwnerDirectory([{ ...reachableOwner('bob'), email: directory }]),
       topicSubscriptions: {
         topicArn: TOPIC,
@@ -58,9 +60,9 @@ describe.each([
     expect(listings).toBe(1);
     expect(summary).toMatchObject({
       subscriptionCheck: 'listed',
-      digests: 1,
-      unreachableOwners: 0,
-      reportParts: 0,
+      unreachableOwners: 1,
+      unreachableReasons: { 'no-subscription': 1 },
+      reportParts: 1,
     });
   });
 });

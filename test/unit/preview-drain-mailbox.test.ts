@@ -1,39 +1,71 @@
 /**
  * `notify --dry-run` (cli/use-cases/preview-drain.ts) judges reach as a drain
- * does, with the reconciler's mailbox rule (`mailboxKey`) for an owner
- * recorded `confirmed` without an ARN: a confirmed subscription listed at
- * another spelling of their mailbox (the domain in Unicode, the directory in
- * Punycode) counts, so the preview shows their digest and no admin report.
+ * does, with the live subscription check on `sns-email` (docs/notifications.md,
+ * "Owner reach"): an owner recorded `confirmed` whose recorded subscription is
+ * no longer listed, or who has no recorded ARN (even with a confirmed
+ * subscription at their mailbox: it may be the admins'), is `no-subscription`:
+ * the preview shows their events in the admins' report, as the next drain
+ * would send them. So the runbook can send operators to it for what the next
+ * drain decides (docs/deploy.md, "Runbook: Unreachable owners").
  */
 import { describe, expect, it } from 'vitest';
 import { previewDrain } from '../../cli/use-cases/preview-drain';
+import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import type { TopicSubscriptionListing } from '../../lambdas/hygiene/subscription-ports';
 import { requireInstant } from '../../lambdas/hygiene/time';
+import type { UnreachableReportDocument } from '../../lambdas/hygiene/unreachable-report';
+import { deliveredDocument } from '../support/sns-delivery';
 import { InMemoryOutbox, outboxEvent } from './outbox-fakes';
 import { InMemoryOwnerDirectory, reachableOwner } from './owner-directory-fake';
-import { PUNYCODE, UNICODE } from './support/bob-mailbox';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:hygiene';
 const NOW = requireInstant('2026-12-05T02:00:00.000Z', 'now');
 
-describe('notify --dry-run and an owner matched by address', () => {
-  it('counts a confirmed subscription at another spelling of the owner’s mailbox: their digest, no report', async () => {
-    const outbox = new InMemoryOutbox();
-    outbox.append('bob-pc', [outboxEvent({ credentialId: 'bob-pc', userId: 'bob' })]);
-    const topicSubscriptions: TopicSubscriptionListing = {
-      topicArn: TOPIC,
-      listUnread: async () => [{ arn: `${TOPIC}:bob`, protocol: 'email', endpoint: UNICODE, pending: false }],
-    };
+/** The preview of one pending event of `bob`'s, the topic listing a confirmed subscription at his address per ARN. */
+async function previewFor(bob: OwnerRecord, listedArns: readonly string[]) {
+  const outbox = new InMemoryOutbox();
+  outbox.append('bob-pc', [outboxEvent({ credentialId: 'bob-pc', userId: 'bob' })]);
+  const topicSubscriptions: TopicSubscriptionListing = {
+    topicArn: TOPIC,
+    listUnread: async () =>
+      listedArns.map((arn) => ({ arn, protocol: 'email', endpoint: 'bob@example.com', pending: false })),
+  };
+  const preview = await previewDrain({
+    outbox,
+    now: NOW,
+    directory: new InMemoryOwnerDirectory([bob]),
+    ownerDelivery: 'sns-email',
+    topicSubscriptions,
+  });
+  const reported = preview.entries
+    .filter((e) => e.MessageAttributes.audience?.StringValue === 'admin')
+    .flatMap((e) => deliveredDocument<UnreachableReportDocument>(e.Message).owners)
+    .map((o) => [o.userId, o.reason]);
+  return { preview, reported };
+}
 
-    const preview = await previewDrain({
-      outbox,
-      now: NOW,
-      directory: new InMemoryOwnerDirectory([{ ...reachableOwner('bob'), email: PUNYCODE }]),
-      ownerDelivery: 'sns-email',
-      topicSubscriptions,
-    });
+describe('notify --dry-run and the live subscription check', () => {
+  it('shows an owner whose recorded subscription is listed as reachable: their digest, no report', async () => {
+    const { preview, reported } = await previewFor(
+      { ...reachableOwner('bob'), subscriptionArn: `${TOPIC}:bob` },
+      [`${TOPIC}:bob`],
+    );
 
     expect(preview).toMatchObject({ subscriptionCheck: 'listed', owners: 1 });
-    expect(preview.entries.map((e) => e.MessageAttributes.audience?.StringValue)).toEqual(['owner']);
+    expect(reported).toEqual([]);
+  });
+
+  it('reports an owner whose recorded subscription is no longer listed as no-subscription', async () => {
+    const { reported } = await previewFor({ ...reachableOwner('bob'), subscriptionArn: `${TOPIC}:bob-old` }, [
+      `${TOPIC}:bob`,
+    ]);
+
+    expect(reported).toEqual([['bob', 'no-subscription']]);
+  });
+
+  it('reports an owner recorded confirmed without an ARN as no-subscription, a subscription at the address or not', async () => {
+    const { reported } = await previewFor(reachableOwner('bob'), [`${TOPIC}:admins`]);
+
+    expect(reported).toEqual([['bob', 'no-subscription']]);
   });
 });

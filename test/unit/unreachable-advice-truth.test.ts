@@ -4,10 +4,15 @@
  * nothing for an address with a pending subscription — so the advice says how a new one comes (SNS deletes the
  * pending one after 48 hours, then the reconciler's next run subscribes the owner again), and the example in
  * docs/notifications.md ("The report message") is that advice. For `no-subscription`: a run stopped at the
- * filter-policy quota leaves owners out on every run, so the advice names the quota, not only waiting.
+ * filter-policy quota leaves owners out on every run, so the advice names the quota, not only waiting; and an owner
+ * whose address another active owner or an admin subscription holds is a conflict `owners sync-subscriptions
+ * --dry-run` lists, recorded `none` (so `no-subscription`) by every run, which a sync does not change.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { MemoryTopic } from '../../bench/memory-topic';
+import { renderSyncSummaryText } from '../../cli/commands/owners/sync-subscriptions';
+import { type OwnerRecord, reachabilityOf } from '../../lambdas/hygiene/owner-directory';
 import { PENDING_CONFIRMATION_ARN, type TopicSubscription } from '../../lambdas/hygiene/subscription-plan';
 import type { TopicSubscriptions } from '../../lambdas/hygiene/subscription-ports';
 import { reconcileSubscriptions } from '../../lambdas/hygiene/subscription-reconciler';
@@ -76,5 +81,52 @@ describe('the no-subscription advice', () => {
     expect(todo).toContain('if it stops at the filter-policy quota (SubscriptionQuotaExceeded)');
     expect(todo).toContain('FilterPolicyLimitExceeded');
     expect(todo).toContain('raise the quota and filterPolicyQuota, or switch to relay');
+  });
+});
+
+describe('the no-subscription advice on an address conflict', () => {
+  const { todo } = UNREACHABLE_REASON_TEXT['no-subscription'];
+  const active = (userId: string, email: string): OwnerRecord => ({ userId, email, status: 'active' });
+
+  it('is true: the dry run lists the conflict, every run records the owner none, and a sync changes nothing', async () => {
+    // alice and bob share a mailbox (alice keeps it: first by userId); the admins subscribed at carol's.
+    const admins = {
+      arn: `${TOPIC}:admins`,
+      protocol: 'email',
+      endpoint: 'carol@corp.example',
+      filterPolicy: '{"audience":["admin"]}',
+    };
+    const topic = new MemoryTopic(TOPIC, [admins]);
+    const directory = new MemoryOwnerRegistry([
+      active('alice', 'team@corp.example'),
+      active('bob', 'team@corp.example'),
+      active('carol', 'carol@corp.example'),
+    ]);
+    const sync = (dryRun = false) =>
+      reconcileSubscriptions({ topic, directory }, { route: 'sns-email', dryRun });
+
+    const listed = renderSyncSummaryText(await sync(true), TOPIC);
+    await sync();
+    topic.confirmAll();
+    await sync();
+    const settled = topic.subscriptions;
+    await sync();
+
+    expect(listed).toContain('conflict: bob <team@corp.example> shares the address with alice');
+    expect(listed).toContain(
+      `conflict: carol <carol@corp.example> already has a non-owner subscription ${admins.arn}`,
+    );
+    expect(topic.subscriptions).toEqual(settled);
+    const judged = directory.owners.map((o) => [o.userId, reachabilityOf(o, 'sns-email')]);
+    expect(judged).toEqual([
+      ['alice', { reachable: true }],
+      ['bob', { reachable: false, reason: 'no-subscription' }],
+      ['carol', { reachable: false, reason: 'no-subscription' }],
+    ]);
+    expect(todo).toContain(
+      'If another active owner, or an admin or other email subscription, has the same address ' +
+        '(pc-hygiene owners sync-subscriptions --dry-run lists it as a conflict), a sync changes nothing: ' +
+        'give the owner an address of their own, or switch to relay.',
+    );
   });
 });

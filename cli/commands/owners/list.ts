@@ -1,12 +1,17 @@
 /**
  * `pc-hygiene owners list [--unreachable]`: the owners in the directory with
  * their reach on the configured route (`ownerDelivery`; judged by
- * `reachabilityOf`, the same rule the notifier applies at drain time,
- * docs/notifications.md), as a table, JSON, or CSV (a listing, as `runs
+ * `reachabilityOf` on the directory's recorded states, which the reconciler
+ * refreshes on its schedule), as a table, JSON, or CSV (a listing, as `runs
  * list`'s and `report --list`'s: for a spreadsheet of the owners to chase).
- * `--unreachable` keeps only the
- * owners a digest would not reach, with the reason. With `--with-unlisted`
- * (or `--table NAME`, which names the table and implies it), the owners of
+ * It does not apply the drain's live subscription check on `sns-email`
+ * (docs/notifications.md, "Owner reach"): an owner who unsubscribed since the
+ * reconciler's last run, whose topic was re-created, or recorded `confirmed`
+ * without an ARN, shows reachable here while the drain reports them
+ * `no-subscription`; what the next drain decides: `pc-hygiene notify
+ * --dry-run` (it lists the topic as a drain does). `--unreachable` keeps only
+ * the owners unreachable by the recorded states, with the reason. With
+ * `--with-unlisted` (or `--table NAME`, which names the table and implies it), the owners of
  * the credentials table's active credentials who are not in the directory
  * are listed too (`not-in-directory`): the directory alone cannot know them.
  * That costs a full Scan of the credentials table, so it is never the
@@ -69,11 +74,11 @@ function defineOwnersList(owners: Command) {
   return defineCommand(
     owners,
     'list',
-    'List the owners in the directory and whether a digest reaches them on the configured route.',
+    'List the owners in the directory and whether a digest reaches them on the configured route, judged on the recorded subscription states (the next drain also checks the topic: notify --dry-run).',
     'directory',
     (command) =>
       command
-        .option('--unreachable', 'only owners a digest would not reach, with the reason')
+        .option('--unreachable', 'only owners unreachable by the recorded states, with the reason')
         .addOption(configOption('directory', 'ownerDelivery decides how reach is judged'))
         .option(
           '--with-unlisted',

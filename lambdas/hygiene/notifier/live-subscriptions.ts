@@ -6,17 +6,16 @@
  * the recorded ARN may belong to another topic (a directory kept across a
  * redeploy): SNS would accept their digest and deliver it to nobody. So the
  * drain lists the topic's subscriptions once, before it publishes anything,
- * and an owner recorded `confirmed` stays reachable only while a confirmed
- * subscription of theirs is listed on this topic. Nothing is written: the
- * reconciler records the change on its next run. An owner with no recorded
- * ARN is matched by address, as a mailbox by the rule the caller injects
- * (`NotifierDeps.mailboxKey`: the handler and the CLI give the relay's
- * Punycode-aware `mailboxKey`, the rule the reconciler matches by; reading
- * Punycode needs `node:url`, which the domain does not import). Pure: the
- * listing comes through a port.
+ * and an owner recorded `confirmed` stays reachable only while their recorded
+ * subscription is listed confirmed on this topic. An owner recorded
+ * `confirmed` without an ARN (a record older than recorded ARNs) is not
+ * matched by address: the listing carries no filter policies, and a confirmed
+ * subscription at their address may be the admins' or another owner's, whose
+ * filter never admits their digest. Such an owner is `no-subscription` until
+ * the reconciler's next run records their ARN. Nothing is written: the
+ * reconciler records every change on its next run. Pure: the listing comes
+ * through a port.
  */
-import { OWNER_SUBSCRIPTION_PROTOCOL } from '../data-contract';
-import { type MailboxKey, normalizeEmail } from '../email-address-rules';
 import { describeError } from '../errors';
 import {
   type OwnerDeliveryRoute,
@@ -33,52 +32,37 @@ export interface LiveSubscriptions {
   readonly topicArn: string;
   /** ARNs of the confirmed subscriptions of this topic (they start with `<topicArn>:`). */
   readonly arns: ReadonlySet<string>;
-  /** Mailboxes (their {@link mailboxKey}) of the confirmed `email` subscriptions of this topic. */
-  readonly addresses: ReadonlySet<string>;
-  /** The rule {@link addresses} were keyed by, and an owner's address is looked up by. */
-  readonly mailboxKey: MailboxKey;
 }
 
-/**
- * Indexes a topic's listing: only confirmed subscriptions of `topicArn` count.
- * @param mailboxKey how addresses are told apart ({@link MailboxKey}); default `normalizeEmail` (trimmed,
- *   case-insensitive, NFC). Callers outside the domain pass the relay's `mailboxKey`
- *   (`lambdas/relay/ses-address.ts`), so `bob@bücher.example` and `bob@xn--bcher-kva.example` are one mailbox.
- */
+/** Indexes a topic's listing: only confirmed subscriptions of `topicArn` count. */
 export function liveSubscriptionsOf(
   topicArn: string,
   listed: readonly TopicSubscription[],
-  mailboxKey: MailboxKey = normalizeEmail,
 ): LiveSubscriptions {
   const arns = new Set<string>();
-  const addresses = new Set<string>();
   for (const subscription of listed) {
-    if (subscription.pending || !isOnTopic(subscription.arn, topicArn)) continue;
-    arns.add(subscription.arn);
-    if (subscription.protocol === OWNER_SUBSCRIPTION_PROTOCOL)
-      addresses.add(mailboxKey(subscription.endpoint));
+    if (!subscription.pending && isOnTopic(subscription.arn, topicArn)) arns.add(subscription.arn);
   }
-  return { topicArn, arns, addresses, mailboxKey };
+  return { topicArn, arns };
 }
 
 /**
- * Whether `owner` has a confirmed subscription listed on the topic: their
- * recorded `subscriptionArn`, when they have one (an ARN of another topic
- * never counts); else (a record older than recorded ARNs) a confirmed `email`
- * subscription at their mailbox (by `live.mailboxKey`: any spelling of it).
+ * Whether `owner`'s recorded subscription is listed confirmed on the topic:
+ * their recorded `subscriptionArn` names this topic and is listed. Without a
+ * recorded ARN (a record older than recorded ARNs): false, whatever is listed
+ * at their address (it may be the admins' or another owner's subscription,
+ * and the listing has no filter policies to tell).
  */
 export function isSubscribedLive(owner: OwnerRecord, live: LiveSubscriptions): boolean {
   const recorded = owner.subscriptionArn;
-  if (recorded !== undefined && recorded !== '')
-    return isOnTopic(recorded, live.topicArn) && live.arns.has(recorded);
-  return owner.email !== undefined && live.addresses.has(live.mailboxKey(owner.email));
+  return recorded !== undefined && isOnTopic(recorded, live.topicArn) && live.arns.has(recorded);
 }
 
 /**
  * {@link reachabilityOf}, with the live check: on `sns-email`, an owner the
- * directory judges reachable (recorded `confirmed`) whose subscription is not
- * listed is unreachable with the reason `no-subscription` (their recorded
- * subscription is no longer on the topic). Without a listing (`live`
+ * directory judges reachable (recorded `confirmed`) whose recorded
+ * subscription is not listed ({@link isSubscribedLive}: no longer on the
+ * topic, or no ARN recorded) is unreachable with the reason `no-subscription`. Without a listing (`live`
  * undefined): the recorded states, as `reachabilityOf`.
  * @param sendable whether SES can send to an address (`relay`; `reachabilityOf`'s)
  */
@@ -114,7 +98,6 @@ export class SubscriptionListingError extends Error {
 /**
  * Lists `topic` once and indexes it.
  * @param pendingItems the drain's pending items, named in the error
- * @param options.mailboxKey how addresses are told apart ({@link liveSubscriptionsOf}'s)
  * @param options.remainingMs the drain's time budget: no page of the listing starts once it is spent
  * @throws {SubscriptionListingError} when the listing fails (throttled past the SDK's retries, access denied) or
  *   stops at the time budget (`TopicListingStoppedError`, subscription-ports.ts)
@@ -122,7 +105,7 @@ export class SubscriptionListingError extends Error {
 export async function listLiveSubscriptions(
   topic: TopicSubscriptionListing,
   pendingItems: number,
-  options: TopicListingBudget & { readonly mailboxKey?: MailboxKey } = {},
+  options: TopicListingBudget = {},
 ): Promise<LiveSubscriptions> {
   let listed: readonly TopicSubscription[];
   try {
@@ -130,7 +113,7 @@ export async function listLiveSubscriptions(
   } catch (error: unknown) {
     throw new SubscriptionListingError(topic.topicArn, pendingItems, error);
   }
-  return liveSubscriptionsOf(topic.topicArn, listed, options.mailboxKey);
+  return liveSubscriptionsOf(topic.topicArn, listed);
 }
 
 /** True when `arn` names a subscription of `topicArn` (`<topicArn>:<id>`). */

@@ -58,8 +58,7 @@ export async function reachCheckOf(deps: NotifierDeps, route: OwnerDeliveryRoute
 /**
  * The drain's reach check once it has owners to judge, before it publishes
  * anything: on `sns-email` with a directory that judges reach, the topic's
- * subscriptions listed once for the whole drain (`live-subscriptions.ts`; an
- * owner with no recorded ARN matched by `deps.mailboxKey`), or,
+ * subscriptions listed once for the whole drain (`live-subscriptions.ts`), or,
  * with no topic to list, the recorded states (the summary says which).
  * Otherwise (`relay`, reach unverified) unchanged: nothing is listed.
  * @param pendingItems the drain's pending items, named in the error
@@ -71,7 +70,7 @@ export async function checkSubscriptions(context: DrainContext, pendingItems: nu
   if (!reach.verified || context.settings.ownerDelivery !== 'sns-email') return reach;
   const topic = context.deps.topicSubscriptions;
   if (topic === undefined) return { ...reach, subscriptions: { kind: 'recorded-states' } };
-  // The drain's deps carry the listing's two settings: its mailbox rule and its time budget.
+  // The drain's deps carry the listing's time budget (`remainingMs`).
   const live = await listLiveSubscriptions(topic, pendingItems, context.deps);
   return { ...reach, subscriptions: { kind: 'listed', live } };
 }

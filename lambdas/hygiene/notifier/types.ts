@@ -4,7 +4,6 @@
  * handler and the CLI share one definition. Pure types.
  */
 
-import type { MailboxKey } from '../email-address-rules';
 import type { NotificationPublisher, OutboxStore } from '../outbox-ports';
 import type {
   OwnerDeliveryRoute,
@@ -56,16 +55,6 @@ export interface NotifierDeps {
    * `owner-directory.ts`), the part the domain can judge alone.
    */
   readonly sendable?: SendableAddress;
-  /**
-   * How the live subscription check tells addresses apart, for an owner
-   * recorded `confirmed` without an ARN (matched by address:
-   * docs/notifications.md, "Owner reach"). The notifier handler and the CLI
-   * pass `mailboxKey` (`lambdas/relay/ses-address.ts`), the rule the
-   * reconciler matches subscriptions by, so a subscription at
-   * `bob@bücher.example` counts for `bob@xn--bcher-kva.example`; absent:
-   * `normalizeEmail` (trimmed, case-insensitive), which cannot read Punycode.
-   */
-  readonly mailboxKey?: MailboxKey;
 }
 
 /** Tuning; every field has a safe default. */
