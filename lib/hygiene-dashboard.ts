@@ -52,7 +52,7 @@ export interface DashboardRelay {
   readonly sesEventsFunction: HygieneFunction;
   /** The relay queue: the age of its oldest digest (the `OldestDigestTooOld` alarm's metric). */
   readonly queue: sqs.IQueue;
-  /** The relay queue's own dead-letter queue. */
+  /** The relay queue's own dead-letter queue: its depth, and its oldest digest's age (`RelayDeadLetterExpiring`). */
   readonly deadLetterQueue: sqs.IQueue;
   /** The topic SES publishes bounces and complaints to: what it could not deliver (`SesEventsNotificationsFailed`). */
   readonly sesEventsTopic: sns.ITopic;
@@ -418,7 +418,8 @@ function reachWidgets(m: RunMetric, relay: DashboardRelay | undefined): cloudwat
  * `SesEventsNotificationsFailed` and `UnreadableSesEvents` alarms' metrics, and SNS's
  * `NumberOfNotificationsFailedToRedriveToDlq`, which has no alarm: `SesEventsNotificationsFailed` fires for those
  * too, and its runbook looks there when the queue is empty); and the age
- * of the relay queue's oldest digest (the `OldestDigestTooOld` alarm's metric, the largest in 5 minutes) beside the
+ * of the relay queue's oldest digest and of its DLQ's (the `OldestDigestTooOld` and `RelayDeadLetterExpiring` alarms'
+ * metrics, the largest in 5 minutes) beside the
  * emails SES accepted and the relay's failed records and, of those, the ones SES left no time for and the ones given
  * up on (per hour, the right axis: the `EmailRelayOutOfTime` and `EmailRelayGaveUp` alarms' metrics).
  */
@@ -476,8 +477,14 @@ function ownerEmailWidgets(m: RunMetric, relay: DashboardRelay, width: number): 
       { width },
     ),
     graph(
-      'Owner email: oldest digest in the relay queue (s), emails sent, records failed',
-      [oldestMessageAge(relay.queue, 'oldest digest (largest in 5 min)')],
+      'Owner email: oldest digest in the relay queue and its DLQ (s), emails sent, records failed',
+      [
+        oldestMessageAge(relay.queue, 'oldest digest (largest in 5 min)'),
+        oldestMessageAge(
+          relay.deadLetterQueue,
+          'oldest digest in the relay DLQ, since its move (largest in 5 min)',
+        ),
+      ],
       {
         width,
         right: [

@@ -16,8 +16,8 @@
  * the notification topic (read from the ledger, the report recorded there); the dead-letter queue of that function's
  * subscription, where SNS keeps the events it could not deliver (its own key SNS may use, only SNS from the topic
  * sending, only the operators reading: docs/deploy.md, "Runbook: SES events not delivered");
- * and the alarms on the DLQ, the digests the relay gave up on (each one, whatever the DLQ holds), the queue's oldest
- * digest, bounces, owners nobody was told of, records SES left no time for, SES events SNS could not deliver (and
+ * and the alarms on the DLQ (a digest there, and one waiting there so long that SQS will soon delete it), the digests
+ * the relay gave up on (each one, whatever the DLQ holds), the queue's oldest digest, bounces, owners nobody was told of, records SES left no time for, SES events SNS could not deliver (and
  * those kept in their dead-letter queue) or the function could not read, and the two functions' errors. No
  * per-owner resource: the fleet's size changes nothing here.
  */
@@ -118,7 +118,7 @@ export interface OwnerEmailRelayProps {
   /** Powertools service name (the `service` metric dimension). */
   readonly serviceName: string;
   /**
-   * Where the relay's alarms notify (DLQ, digests given up on, queue age, bounces, unreported unreachable owners,
+   * Where the relay's alarms notify (DLQ, a DLQ digest about to expire, digests given up on, queue age, bounces, unreported unreachable owners,
    * out of time, SES events not delivered, kept undelivered or unreadable, function errors).
    * @default - alarms without actions
    */
@@ -168,6 +168,15 @@ const RELAY_VISIBILITY_TIMEOUT = Duration.seconds(RELAY_TIMEOUT.toSeconds() * 6)
  * the DLQ a week there (RELAY_QUEUE_RETENTION_DAYS; the ledger's TTL covers a redrive within it).
  */
 const RELAY_RETENTION = Duration.days(RELAY_QUEUE_RETENTION_DAYS);
+/** The days of warning `RelayDeadLetterExpiring` gives at least before the relay DLQ deletes a digest. */
+const RELAY_DEAD_LETTER_NOTICE_DAYS = 3;
+/**
+ * The relay DLQ's oldest digest's age (counted from its move there) that raises `RelayDeadLetterExpiring`: the DLQ's
+ * retention less the longest a digest can have spent in the relay queue before its move, less the notice.
+ */
+const RELAY_DEAD_LETTER_WARNING = Duration.days(
+  DEAD_LETTER_RETENTION_DAYS - RELAY_QUEUE_RETENTION_DAYS - RELAY_DEAD_LETTER_NOTICE_DAYS,
+);
 /** Deliveries of one digest before SQS moves it to the DLQ, unless configured. */
 const DEFAULT_MAX_RECEIVE_COUNT = 5;
 
@@ -506,7 +515,7 @@ export class OwnerEmailRelay extends Construct {
 
   /**
    * The digests the relay could not email: in the DLQ (its depth: something waits there, in alarm while anything
-   * does), given up on (any in an hour, whatever the DLQ already holds: SQS's move of a message into a
+   * does; and its oldest digest's age: one SQS will soon delete), given up on (any in an hour, whatever the DLQ already holds: SQS's move of a message into a
    * dead-letter queue is not counted by the queue's `NumberOfMessagesSent`, Amazon SQS Developer Guide, "Using
    * dead-letter queues in Amazon SQS", so the relay counts its own last failed deliveries), waiting too long, their
    * owner unreachable unreported, or left unsent for lack of time.
@@ -527,6 +536,7 @@ export class OwnerEmailRelay extends Construct {
         RELAY_METRIC.gaveUp,
       ),
       this.addQueueAgeAlarm(this.maxReceiveCount),
+      this.addDeadLetterExpiringAlarm(),
       failureCountAlarm(
         this,
         'UnreportedUnreachableOwners',
@@ -595,16 +605,33 @@ export class OwnerEmailRelay extends Construct {
   }
 
   /**
+   * A digest has waited {@link RELAY_DEAD_LETTER_WARNING} in the relay DLQ: at the latest 3 days before SQS deletes it
+   * unsent. The DLQ keeps a message {@link DEAD_LETTER_RETENTION_DAYS} days from when it entered the relay queue (a
+   * standard queue's message keeps its enqueue time when moved), while the DLQ's `ApproximateAgeOfOldestMessage`
+   * counts from the move (Amazon SQS Developer Guide, "Setting-up dead-letter queue retention in Amazon SQS"); a digest
+   * waits at most {@link RELAY_QUEUE_RETENTION_DAYS} days in the relay queue, so it has at least 14 − 7 = 7 days of DLQ
+   * age before deletion, and the alarm fires 3 of them before. `DeadLetterMessages` is already in alarm by then and
+   * `EmailRelayGaveUp` back to OK: this is the one signal that a notice is about to be lost.
+   */
+  private addDeadLetterExpiringAlarm(): cloudwatch.Alarm {
+    return new cloudwatch.Alarm(this, 'RelayDeadLetterExpiring', {
+      alarmDescription: `An owner digest has waited ${RELAY_DEAD_LETTER_WARNING.toHumanString()} in the relay DLQ, unsent: SQS deletes it ${DEAD_LETTER_RETENTION_DAYS} days after it entered the relay queue, at the latest ${RELAY_DEAD_LETTER_NOTICE_DAYS} days from now, and its notices are then lost. Redrive it once its cause is fixed, or pass its notices on another way and delete it. See docs/deploy.md, "Runbook: Relay dead letters expiring".`,
+      metric: oldestMessageAge(this.deadLetterQueue),
+      ...atLeast(RELAY_DEAD_LETTER_WARNING.toSeconds()),
+    });
+  }
+
+  /**
    * The relay queue's oldest digest is older than twice the longest a digest the relay keeps failing stays there
    * (its `maxReceiveCount` deliveries, one visibility timeout apart, before SQS moves it to the DLQ: 30 minutes by
    * default, so 1 hour): the relay is not taking digests off the queue at all (its event source mapping disabled,
-   * the function throttled, or failing without an error), or a backlog larger than SES's sending rate clears in an
-   * hour. Far under the 7 days the queue keeps a digest, and an error alarm cannot see any of it.
+   * the function throttled, or failing without an error), a backlog larger than SES's sending rate clears in an
+   * hour, or SES's 24-hour quota spent (the relay then holds each refused digest back for hours). Far under the 7 days the queue keeps a digest, and an error alarm cannot see any of it.
    */
   private addQueueAgeAlarm(maxReceiveCount: number): cloudwatch.Alarm {
     const maxAge = Duration.seconds(2 * maxReceiveCount * RELAY_VISIBILITY_TIMEOUT.toSeconds());
     return new cloudwatch.Alarm(this, 'OldestDigestTooOld', {
-      alarmDescription: `An owner digest has waited in the relay queue for ${maxAge.toHumanString()} or more: the relay is not taking digests off the queue (its event source mapping disabled, the function throttled or failing without an error), or a backlog is larger than SES’s sending rate clears in that time. The queue deletes a digest after ${RELAY_RETENTION.toDays()} days. See docs/deploy.md, "Operations: alarms and the dashboard".`,
+      alarmDescription: `An owner digest has waited in the relay queue for ${maxAge.toHumanString()} or more: the relay is not taking digests off the queue (its event source mapping disabled, the function throttled or failing without an error), a backlog is larger than SES’s sending rate clears in that time, or SES’s 24-hour sending quota is spent (the relay log line "relay batch" lists the digests it holds back for hours, quotaDeferred). The queue deletes a digest after ${RELAY_RETENTION.toDays()} days. See docs/deploy.md, "Operations: alarms and the dashboard".`,
       metric: oldestMessageAge(this.queue),
       ...atLeast(maxAge.toSeconds()),
     });
@@ -621,11 +648,20 @@ export class OwnerEmailRelay extends Construct {
 const RELAY_QUEUE_POLL_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'];
 
 /**
+ * What the relay function itself calls on its queue: it holds back, for hours, a digest SES refused because the
+ * account's 24-hour sending quota is spent (`ChangeMessageVisibility` on the record's message,
+ * lambdas/relay/quota-deferral.ts), so SQS's deliveries span a day rather than half an hour (docs/deploy.md, "Email
+ * relay (SES)", step 2).
+ */
+const RELAY_QUEUE_HOLD_ACTIONS = ['sqs:ChangeMessageVisibility'];
+
+/**
  * The relay queue as the relay function's event source: batches of 10, partial batch responses (a failed digest
- * reappears when its visibility timeout ends), at most `maxConcurrency` invocations at once; and its role's grant of
- * {@link RELAY_QUEUE_POLL_ACTIONS} on the queue, nothing more. The mapping is CDK's `SqsEventSource`'s, with its id
- * (so its logical id, and the deployed mapping, stay the same), without that class's `grantConsumeMessages`, which
- * also grants `sqs:ChangeMessageVisibility` and `sqs:GetQueueUrl`: neither the poller nor the relay calls them.
+ * reappears when its visibility timeout ends, or its hold for SES's daily quota), at most `maxConcurrency`
+ * invocations at once; and its role's grants on the queue: {@link RELAY_QUEUE_POLL_ACTIONS} and
+ * {@link RELAY_QUEUE_HOLD_ACTIONS}, nothing more. The mapping is CDK's `SqsEventSource`'s, with its id (so its
+ * logical id, and the deployed mapping, stay the same), without that class's `grantConsumeMessages`, which also
+ * grants `sqs:GetQueueUrl`: neither the poller nor the relay calls it (the relay has the queue's ARN from each record).
  */
 function pollRelayQueue(fn: HygieneFunction, queue: sqs.IQueue, maxConcurrency: number): void {
   fn.function.addEventSourceMapping(`SqsEventSource:${Names.nodeUniqueId(queue.node)}`, {
@@ -636,6 +672,9 @@ function pollRelayQueue(fn: HygieneFunction, queue: sqs.IQueue, maxConcurrency: 
   });
   fn.role.addToPrincipalPolicy(
     new iam.PolicyStatement({ actions: RELAY_QUEUE_POLL_ACTIONS, resources: [queue.queueArn] }),
+  );
+  fn.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: RELAY_QUEUE_HOLD_ACTIONS, resources: [queue.queueArn] }),
   );
 }
 

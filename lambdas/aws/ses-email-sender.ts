@@ -59,6 +59,37 @@ export function isTransientSesError(error: unknown): boolean {
   return e.$retryable !== undefined || e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500;
 }
 
+/**
+ * Error names SES gives a send refused for the account's sending limits: SES's guide names a throttling error
+ * (`Throttling`, `ThrottlingException`), SESv2's `SendEmail` declares `TooManyRequestsException` and
+ * `LimitExceededException`. Which limit is in the message, not the name.
+ */
+const SENDING_LIMIT_CODES: ReadonlySet<string> = new Set([
+  'TooManyRequestsException',
+  'LimitExceededException',
+  'ThrottlingException',
+  'Throttling',
+]);
+
+/**
+ * SES's text for a spent 24-hour quota: "Daily message quota exceeded" (SES Developer Guide, "Errors related to the
+ * sending quotas for your Amazon SES account"; AWS's knowledge centre also quotes "Daily sending quota exceeded").
+ * The per-second rate's is "Maximum sending rate exceeded".
+ */
+const DAILY_QUOTA_TEXT = /daily (?:message|sending) quota exceeded/i;
+
+/**
+ * Whether a send failed because the account's **24-hour** sending quota is spent, which frees only over a rolling
+ * day, not the per-second rate, which clears in seconds: a sending-limit error whose message says so, or a
+ * {@link NoTimeLeftError} whose last attempt (`cause`) failed so. The relay handler holds such a record back for
+ * hours instead of letting SQS's deliveries run out in minutes (docs/deploy.md, "Email relay (SES)", step 2).
+ */
+export function isDailyQuotaSesError(error: unknown): boolean {
+  if (error instanceof NoTimeLeftError) return isDailyQuotaSesError(error.cause);
+  const { code, message } = describeError(error);
+  return error instanceof Error && SENDING_LIMIT_CODES.has(code) && DAILY_QUOTA_TEXT.test(message);
+}
+
 /** Options of {@link SesEmailSender}. */
 export interface SesEmailSenderOptions {
   /** The configuration set every email goes through (bounce and complaint events). */

@@ -9,16 +9,30 @@
  * slow SES fails the records it holds up, not the whole invocation. A record
  * failed on its queue's last delivery (`ApproximateReceiveCount` at or over
  * `RELAY_MAX_RECEIVE_COUNT`, the queue's `maxReceiveCount`) is counted as given up
- * (`EmailRelayGaveUp`, and named in the log line: `gaveUpRecords`): SQS moves it to the DLQ.
+ * (`EmailRelayGaveUp`, and named in the log line: `gaveUpRecords`): SQS moves it to the DLQ. A record SES refused
+ * because the account's 24-hour sending quota is spent, on an earlier delivery, is also held back for hours
+ * (`quota-deferral.ts`: its message hidden with `ChangeMessageVisibility`, named in the log line: `quotaDeferred`),
+ * so SQS's deliveries span a day instead of half an hour; a hold that fails is logged, and the record fails as any other.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { traceWithAddressesMasked } from '../aws/address-masked-tracing';
 import { DynamoRelayLedger } from '../aws/relay-ledger-store';
-import { SesEmailSender } from '../aws/ses-email-sender';
+import { isDailyQuotaSesError, SesEmailSender } from '../aws/ses-email-sender';
 import { createSesClient } from '../aws/sesv2-client';
-import { withTextsMasked } from '../hygiene/errors';
-import { failedOnLastDelivery, type RelayDeps, relayBatch, tallyOutcomes } from '../relay/relay';
+import { createSqsClient } from '../aws/sqs-client';
+import { SqsMessageVisibility } from '../aws/sqs-message-visibility';
+import { errorText, withTextsMasked } from '../hygiene/errors';
+import type { MessageVisibility } from '../relay/ports';
+import { type QuotaDeferral, quotaDeferrals } from '../relay/quota-deferral';
+import {
+  failedOnLastDelivery,
+  type RelayBatchResult,
+  type RelayDeps,
+  type RelayRecord,
+  relayBatch,
+  tallyOutcomes,
+} from '../relay/relay';
 import { createHandlerClients } from './aws-clients';
 import {
   configFromEnvironment,
@@ -42,6 +56,11 @@ export interface RelayHandlerDeps extends Observability {
   readonly relay: Omit<RelayDeps, 'leaseMs' | 'remainingMs'>;
   /** The relay queue's `maxReceiveCount` (`RELAY_MAX_RECEIVE_COUNT`): a record failed on that delivery goes to the DLQ. */
   readonly maxReceiveCount: number;
+  /**
+   * Holds back the messages of records SES refused for its spent daily quota (`quota-deferral.ts`).
+   * Absent: none is held; SQS delivers them again after the visibility timeout.
+   */
+  readonly visibility?: MessageVisibility;
 }
 
 /** `RELAY_MAX_RECEIVE_COUNT` is not an integer SQS accepts as a `maxReceiveCount`. */
@@ -70,20 +89,70 @@ function receiveCountOf(record: SQSRecord): number | undefined {
   return Number.isSafeInteger(count) && count > 0 ? count : undefined;
 }
 
+/** The handler's records in the relay's shape: id, body and, when SQS says it, the delivery's receive count. */
+function relayRecordsOf(event: SQSEvent): RelayRecord[] {
+  return event.Records.map((r) => {
+    const receiveCount = receiveCountOf(r);
+    return { messageId: r.messageId, body: r.body, ...(receiveCount !== undefined && { receiveCount }) };
+  });
+}
+
+/** What happened to the holds of the batch's records refused for SES's daily quota. */
+interface QuotaHolds {
+  /** The records held back, each with its hold in seconds. */
+  readonly held: readonly QuotaDeferral[];
+  /** The holds SQS refused (or that could not be asked): the record is delivered again after the visibility timeout. */
+  readonly failed: readonly { readonly messageId: string; readonly error: string }[];
+}
+
+/**
+ * Hides the messages of the records SES refused for its spent daily quota ({@link quotaDeferrals}) for their hold,
+ * all at once. A hold that fails loses nothing: the record is in the partial batch response whatever happens here,
+ * so SQS delivers it again, only sooner.
+ */
+async function holdQuotaRefusals(
+  deps: RelayHandlerDeps,
+  event: SQSEvent,
+  records: readonly RelayRecord[],
+  result: RelayBatchResult,
+): Promise<QuotaHolds> {
+  const { visibility } = deps;
+  if (visibility === undefined) return { held: [], failed: [] };
+  const deferrals = quotaDeferrals(records, result, deps.maxReceiveCount, isDailyQuotaSesError);
+  const received = new Map(event.Records.map((r) => [r.messageId, r]));
+  const holds = await Promise.all(
+    deferrals.map(async (deferral) => {
+      try {
+        const record = received.get(deferral.messageId);
+        if (record === undefined) throw new Error(`no record ${deferral.messageId} in the batch`);
+        const message = { queueArn: record.eventSourceARN, receiptHandle: record.receiptHandle };
+        await visibility.hideFor(message, deferral.seconds);
+        return { deferral };
+      } catch (error: unknown) {
+        return { deferral, error: errorText(error) };
+      }
+    }),
+  );
+  return {
+    held: holds.flatMap((h) => (h.error === undefined ? [h.deferral] : [])),
+    failed: holds.flatMap((h) =>
+      h.error === undefined ? [] : [{ messageId: h.deferral.messageId, error: h.error }],
+    ),
+  };
+}
+
 /** The raw handler over explicit dependencies (tests pass fakes or local adapters). */
 export function createRelayHandler(deps: RelayHandlerDeps) {
   return async (
     event: SQSEvent,
     context: Pick<Context, 'getRemainingTimeInMillis'>,
   ): Promise<SQSBatchResponse> => {
-    const records = event.Records.map((r) => {
-      const receiveCount = receiveCountOf(r);
-      return { messageId: r.messageId, body: r.body, ...(receiveCount !== undefined && { receiveCount }) };
-    });
+    const records = relayRecordsOf(event);
     // A claim must outlive this invocation: a crashed invocation's claims lapse after it.
     const leaseMs = Math.max(MIN_LEASE_MS, context.getRemainingTimeInMillis());
     const remainingMs = remainingBudget(context, RELAY_SAFETY_MARGIN_MS);
     const result = await relayBatch({ ...deps.relay, leaseMs, remainingMs }, records);
+    const holds = await holdQuotaRefusals(deps, event, records, result);
     const tally = tallyOutcomes(result.outcomes);
     deps.metrics.addMetric(RELAY_METRIC.sent, MetricUnit.Count, tally.sent);
     deps.metrics.addMetric(RELAY_METRIC.duplicates, MetricUnit.Count, tally.duplicates);
@@ -101,6 +170,8 @@ export function createRelayHandler(deps: RelayHandlerDeps) {
       failures,
       gaveUp: gaveUpRecords.length,
       gaveUpRecords,
+      quotaDeferred: holds.held,
+      ...(holds.failed.length > 0 && { quotaDeferralFailures: holds.failed }),
     };
     if (tally.failed > 0) deps.logger.warn('relay batch', fields);
     else deps.logger.info('relay batch', fields);
@@ -118,6 +189,8 @@ const { documentClient } = createHandlerClients(env, tools.tracer);
 const sesEndpoint = env[HANDLER_ENV.sesEndpoint];
 const sesClient = createSesClient({ ...(sesEndpoint && { endpoint: sesEndpoint }) });
 traceWithAddressesMasked(tools.tracer, sesClient); // SES's refusals may name the address: masked in the trace
+const sqsClient = createSqsClient();
+traceWithAddressesMasked(tools.tracer, sqsClient);
 const configurationSetName = config.sesConfigurationSet;
 const maxReceiveCount = maxReceiveCountOf(env);
 
@@ -132,6 +205,7 @@ export const relayHandler = createRelayHandler({
     from: config.senderIdentity,
   },
   maxReceiveCount,
+  visibility: new SqsMessageVisibility(sqsClient),
 });
 
 /** The Lambda entry point. */

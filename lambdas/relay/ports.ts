@@ -6,8 +6,8 @@
  * events handler, which reports a bounced part's events to the admins once
  * (both DynamoDB in `lambdas/aws/relay-ledger-store.ts`); and the error a
  * sender throws when the invocation's time budget has no room for another
- * attempt (docs/notifications.md, "The relay's guarantees"). Tests pass
- * in-memory fakes.
+ * attempt (docs/notifications.md, "The relay's guarantees"); and a way to hold a
+ * received queue message back (the relay handler's, for SES's spent daily quota). Tests pass in-memory fakes.
  */
 import type { OutboxEvent } from '../hygiene/events';
 
@@ -63,6 +63,24 @@ export function hasTimeFor(budget: SendBudget | undefined, neededMs: number): bo
   if (budget === undefined) return true;
   const left = budget.remainingMs();
   return left > 0 && left >= neededMs;
+}
+
+/** One message the relay function received from its queue, as SQS names it for a later call on it. */
+export interface ReceivedMessage {
+  /** The queue's ARN (the record's `eventSourceARN`). */
+  readonly queueArn: string;
+  /** This delivery's receipt handle (the record's `receiptHandle`). */
+  readonly receiptHandle: string;
+}
+
+/**
+ * Hides a received message from the queue's readers for longer than the queue's visibility timeout (SQS
+ * `ChangeMessageVisibility`): the relay handler holds back a digest SES refused for a spent 24-hour quota
+ * (`quota-deferral.ts`), so its next delivery comes hours later rather than minutes.
+ */
+export interface MessageVisibility {
+  /** Makes `message` invisible for `seconds` from now (SQS allows at most 12 hours from its receipt). */
+  hideFor(message: ReceivedMessage, seconds: number): Promise<void>;
 }
 
 /** The outcome of claiming a digest part for sending. */

@@ -261,10 +261,16 @@ describe('OwnerEmailRelay', () => {
         Effect: 'Allow',
         Resource: stack.resolve(relay.relayFunction.logGroup.logGroupArn),
       },
-      // The event source mapping polls as the role: what Lambda's poller calls, no ChangeMessageVisibility or
-      // GetQueueUrl (neither it nor the relay calls them).
+      // The event source mapping polls as the role: what Lambda's poller calls, no GetQueueUrl (neither it nor the
+      // relay calls it).
       {
         Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+        Effect: 'Allow',
+        Resource: stack.resolve(relay.queue.queueArn),
+      },
+      // The relay's hold of a digest SES refused for its spent daily quota: on its own queue only.
+      {
+        Action: 'sqs:ChangeMessageVisibility',
         Effect: 'Allow',
         Resource: stack.resolve(relay.queue.queueArn),
       },
@@ -535,6 +541,36 @@ describe('OwnerEmailRelay', () => {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       AlarmDescription: Match.stringLikeRegexp('relay DLQ'),
     });
+  });
+
+  it('alarms on a digest in the relay DLQ for 4 days, at least 3 days before SQS deletes it, on the alarm topic', () => {
+    const { template, stack, relay } = build();
+    const queues = template.findResources('AWS::SQS::Queue');
+    const days = (queue: { node: { defaultChild?: unknown } }) =>
+      Duration.seconds(queues[idOf(stack, queue)]?.Properties.MessageRetentionPeriod).toDays();
+    const threshold = Duration.days(4).toSeconds();
+    // The DLQ deletes a digest its retention after it entered the relay queue; the DLQ's age counts from the move,
+    // which comes at the latest after the relay queue's retention.
+    expect(Duration.seconds(threshold).toDays()).toBeLessThanOrEqual(
+      days(relay.deadLetterQueue) - days(relay.queue) - 3,
+    );
+
+    const alarms = template.findResources('AWS::CloudWatch::Alarm', {
+      Properties: { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: threshold },
+    });
+    expect(Object.values(alarms).map((a) => a.Properties)).toEqual([
+      expect.objectContaining({
+        Namespace: 'AWS/SQS',
+        Dimensions: [{ Name: 'QueueName', Value: stack.resolve(relay.deadLetterQueue.queueName) }],
+        Statistic: 'Maximum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [stack.resolve((stack.node.findChild('Alarms') as sns.Topic).topicArn)],
+        AlarmDescription: expect.stringContaining('"Runbook: Relay dead letters expiring"'),
+      }),
+    ]);
   });
 
   it('alarms when SNS could not deliver an SES event to the SES events function, on that topic', () => {

@@ -340,6 +340,7 @@ describe('the relay queue’s retention and age alarm', () => {
   it('alarms on the alarm topic when the queue’s oldest digest is an hour old (twice 5 deliveries × 6 minutes)', () => {
     const alarmId = logicalIdOf(built.template, 'AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
     });
     const alarm = built.template.findResources('AWS::CloudWatch::Alarm')[alarmId]!.Properties;
 
