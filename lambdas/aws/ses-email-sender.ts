@@ -5,7 +5,8 @@
  * complaints), tagged with the owner. Throttling and transient errors are
  * retried here with exponential backoff and full jitter; a permanent error
  * (message rejected, identity not verified, sending paused) is thrown at
- * once, and so is the last transient one: the relay then fails the SQS record,
+ * once, and so are a refusal for the spent 24-hour quota (the relay handler
+ * holds that record back for hours) and the last transient one: the relay then fails the SQS record,
  * which SQS retries and finally moves to the DLQ (docs/notifications.md, "Email relay").
  * Given the caller's time budget, it starts no attempt (at most
  * `SES_REQUEST_TIMEOUT_MS`, `sesv2-client.ts`) and no backoff sleep that
@@ -122,7 +123,8 @@ export class SesEmailSender implements EmailSender {
   }
 
   /**
-   * Sends one email, retrying throttling and transient errors while `budget` has time for another attempt.
+   * Sends one email, retrying throttling and transient errors while `budget` has time for another attempt; not
+   * a refusal for the spent 24-hour quota ({@link isDailyQuotaSesError}), which seconds of backoff cannot clear.
    * @returns SES's message id
    * @throws {UnsendableAddressError} when the sender or recipient cannot be given to SES (nothing sent)
    * @throws {NoTimeLeftError} when an attempt (after its backoff) could not finish within `budget`
@@ -148,7 +150,8 @@ export class SesEmailSender implements EmailSender {
         const out = await this.client.send(command);
         return { messageId: out.MessageId ?? '' };
       } catch (error: unknown) {
-        if (attempt >= maxAttempts || !isTransientSesError(error)) throw error;
+        // A spent daily quota frees over hours, not within this call's backoffs: the handler holds the record back.
+        if (attempt >= maxAttempts || !isTransientSesError(error) || isDailyQuotaSesError(error)) throw error;
         lastError = error;
         const delayMs = fullJitterDelayMs(attempt, {
           baseMs: this.options.baseDelayMs ?? 200,
