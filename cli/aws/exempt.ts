@@ -13,6 +13,12 @@
  * length it leaves — is done, not a conflict (docs/data-model.md, "How
  * conditional writes protect against races").
  *
+ * An exemption does not undo a soft-delete: a credential the sweep (or its
+ * owner) already deleted stays deleted, and its purge, if one is configured,
+ * stays due — a restore cancels both (docs/rules.md, "Exempt credentials").
+ * The result says so: it carries the deletion read (`deletedAt`, its reason,
+ * the purge time) for the command to tell the operator.
+ *
  * A CLI-only adapter.
  */
 import { isDeepStrictEqual } from 'node:util';
@@ -22,7 +28,12 @@ import { failedConditionItem, sendUnlessConditionFails } from '../../lambdas/aws
 import { appendHistory } from '../../lambdas/aws/history-update';
 import { mayHaveApplied } from '../../lambdas/aws/may-have-applied';
 import { UpdateExpressionBuilder } from '../../lambdas/aws/update-expression';
-import { HISTORY_ATTR, HYGIENE_ATTR, isReservedId } from '../../lambdas/hygiene/data-contract';
+import {
+  HISTORY_ATTR,
+  HYGIENE_ATTR,
+  isReservedId,
+  PURGE_PENDING_ATTR,
+} from '../../lambdas/hygiene/data-contract';
 import { type HistoryEntry, historyLength, historyTrim, operatorFields } from '../../lambdas/hygiene/history';
 import type { OperatorIdentity } from '../../lambdas/hygiene/operator-identity';
 import { formatInstant } from '../../lambdas/hygiene/time';
@@ -38,8 +49,24 @@ export interface ExemptRequest extends OperatorIdentity {
   readonly now: number;
 }
 
-/** What happened, and who did it (as recorded in the history entry). */
-export interface ExemptResult extends OperatorIdentity {
+/**
+ * The soft-delete of a credential as read, which neither `exempt` nor `unexempt` changes: only `restore` undoes it
+ * (docs/data-model.md, "Restore"). Empty for a credential that is not deleted.
+ */
+export interface CredentialDeletion {
+  /** `deletedAt` as stored: the credential is soft-deleted. */
+  readonly deletedAt?: string;
+  /** `hygieneDeletedReason`: why pc-hygiene deleted it; absent for a deletion made upstream (restore refuses those). */
+  readonly deletedReason?: string;
+  /**
+   * When DynamoDB's TTL may remove the item for good (`hygienePurgeAt`, else the purge held back for its deletion
+   * notice, `hygienePurgePending`; docs/data-model.md, "Purge waits for the deletion notice"), unless restored first.
+   */
+  readonly purgeAt?: string;
+}
+
+/** What happened, and who did it (as recorded in the history entry); and the credential's soft-delete, if any. */
+export interface ExemptResult extends OperatorIdentity, CredentialDeletion {
   readonly id: string;
   readonly exempt: boolean;
   /** False when the credential already was in the requested state (nothing written). */
@@ -86,12 +113,35 @@ export async function setExempt(
     new GetCommand({ TableName: tableName, Key: { [key]: id }, ConsistentRead: true }),
   );
   if (!item) throw new CredentialNotFoundError(`no credential with id ${id} in ${tableName}`);
-  const result = { id, exempt, at, ...who, reason };
+  // The write's condition on the history's length holds the deletion read: a sweep's deletion or a restore in
+  // between appends to the history, so it fails the write (a conflict) and is never reported stale.
+  const result = { id, exempt, at, ...who, reason, ...deletionOf(item) };
   if ((item[HYGIENE_ATTR.exempt] === true) === exempt) return { ...result, changed: false };
 
   const entry: HistoryEntry = { at, action: exempt ? 'exempt' : 'unexempt', ...who, reason };
   await writeExempt(client, tableName, id, planWrite(item, exempt, entry));
   return { ...result, changed: true };
+}
+
+/** The soft-delete `item` holds ({@link CredentialDeletion}); none when `deletedAt` is absent or null. */
+function deletionOf(item: Readonly<Record<string, unknown>>): CredentialDeletion {
+  const { deletedAt } = item;
+  if (deletedAt === undefined || deletedAt === null) return {};
+  const reason = item[HYGIENE_ATTR.deletedReason];
+  const purgeSeconds = item[HYGIENE_ATTR.purgeAt] ?? item[PURGE_PENDING_ATTR];
+  return {
+    deletedAt: String(deletedAt),
+    ...(typeof reason === 'string' && { deletedReason: reason }),
+    ...(isEpochSeconds(purgeSeconds) && { purgeAt: formatInstant(purgeSeconds * 1000) }),
+  };
+}
+
+/** The latest instant a JavaScript `Date` holds, in epoch seconds. */
+const MAX_DATE_SECONDS = 8_640_000_000_000;
+
+/** Whether `value` is a purge time as the worker writes one: whole epoch seconds a date can show. */
+function isEpochSeconds(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_DATE_SECONDS;
 }
 
 /**

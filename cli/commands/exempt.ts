@@ -9,6 +9,14 @@
  * `--now` is for local tables (`--endpoint`): in AWS — a stack, or a table
  * named without `--endpoint` — it is refused (the history would record a
  * typed instant, not the wall clock).
+ *
+ * An exemption does not undo a soft-delete: `exempt` of a credential already
+ * soft-deleted records the exemption (a later `restore` keeps it, so no sweep
+ * deletes the credential again, and one past its expiry needs no `--force`),
+ * but its line says the credential stays soft-deleted, and a warning on
+ * stderr says when it was deleted and why, when its purge is due, and the
+ * `restore` to run (docs/rules.md, "Exempt credentials"). Exit 0: what the
+ * command does was done, and running it again would not change the deletion.
  */
 import type { Command } from '@commander-js/extra-typings';
 import { operatorText } from '../../lambdas/hygiene/operator-identity';
@@ -16,16 +24,20 @@ import { jsonText } from '../../lambdas/render/json-text';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { OPERATOR_ENV, resolveVerifiedOperator } from '../aws/caller-identity';
 import { type ExemptResult, setExempt } from '../aws/exempt';
+import { typedWord } from '../format/shell-word';
 import { byOption, requiredReason } from '../options/by-option';
 import { parseCredentialId } from '../options/credential-id';
 import { defineCommand } from '../options/define-command';
 import { configuredExemptIds } from '../options/deployment-config';
 import {
   awsTargetOf,
+  enforceFlagFor,
   enforceOption,
   refuseAuditDeployment,
   resolveTarget,
   type Target,
+  type TargetFlags,
+  targetFlagsOf,
 } from '../options/deployment-target';
 import { formatOption, RESULT_FORMATS } from '../options/formats';
 import { nowOption, refuseNowOnDeployment, resolveNow } from '../options/now-option';
@@ -65,10 +77,44 @@ async function runExempt(id: string, exempt: boolean, flags: ExemptOptions): Pro
     if (options.format === 'json') {
       const json = { ...result, ...(deployedExemptIn && { exemptThroughDeployment: deployedExemptIn }) };
       process.stdout.write(`${jsonText(json)}\n`);
-      return;
+    } else {
+      process.stdout.write(`${terminalText(resultText(result, deployedExemptIn))}\n`);
     }
-    process.stdout.write(`${terminalText(resultText(result, deployedExemptIn))}\n`);
+    if (exempt && result.deletedAt !== undefined) {
+      process.stderr.write(
+        `pc-hygiene exempt: warning: ${terminalText(stillDeletedWarning(result, flags, options))}\n`,
+      );
+    }
   });
+}
+
+/**
+ * What an operator who exempted a soft-deleted credential to keep it must know: it stays deleted (when, why), its
+ * purge stays due, and how to undo the deletion — the `restore` to type, aimed where the command was (`flags`,
+ * {@link targetFlagsOf}; `--enforce` for a deployment in audit, `target`), or, for a deletion made upstream, that
+ * restore refuses it (docs/data-model.md, "Restore").
+ */
+function stillDeletedWarning(result: ExemptResult, flags: TargetFlags, target: Target): string {
+  const why = result.deletedReason
+    ? `reason ${result.deletedReason}`
+    : 'deleted upstream: no hygieneDeletedReason';
+  const deleted = `${result.id} is soft-deleted (deletedAt ${result.deletedAt}, ${why}): an exemption does not undo that`;
+  const purge = result.purgeAt
+    ? `; DynamoDB's TTL removes it for good after ${result.purgeAt} unless it is restored first`
+    : '';
+  if (!result.deletedReason) {
+    return `${deleted}${purge}; restore refuses a deletion pc-hygiene did not make: undo it where it was made`;
+  }
+  const restore = [
+    'pc-hygiene restore',
+    typedWord(result.id, 'ID'),
+    '--reason TEXT',
+    targetFlagsOf(flags),
+    enforceFlagFor(target),
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return `${deleted}${purge}; to keep it, restore it: ${restore}`;
 }
 
 /**
@@ -87,12 +133,16 @@ function resultText(result: ExemptResult, deployedExemptIn: string | undefined):
     deployedExemptIn &&
     `exempt through the exemptIds of stack ${deployedExemptIn}'s deployed config, which only a redeploy changes`;
   const what = result.exempt ? 'exempt' : 'not exempt';
+  // An exemption keeps a credential from being deleted, not one already deleted: never let the line read as kept.
+  const stillDeleted = result.exempt && result.deletedAt !== undefined;
   if (result.changed) {
     const done = `${result.id} is now ${what} (by ${operatorText(result)} at ${result.at}: ${result.reason})`;
+    if (stillDeleted) return `${done}, but stays soft-deleted: an exemption does not restore it`;
     return viaDeployment ? `${done}; it stays ${viaDeployment}` : done;
   }
   if (viaDeployment) return `${result.id} is ${viaDeployment}: nothing written`;
-  return `${result.id} already was ${what}: nothing written`;
+  const nothing = `${result.id} already was ${what}: nothing written`;
+  return stillDeleted ? `${nothing}; it stays soft-deleted: an exemption does not restore it` : nothing;
 }
 
 /** Registers `exempt` and `unexempt` on the program. */
