@@ -12,10 +12,10 @@ import { open } from 'node:fs/promises';
 import { describeFileError } from './file-errors';
 import { type InexactNumber, type JsonReadOptions, parseJsonText, RepeatedKeyError } from './strict-json';
 import { UsageError } from './usage-error';
-import { type OverlongLine, overlongLineText, utf8Lines } from './utf8-lines';
+import { type OverlongLine, overlongLineText, type Utf8Line, utf8Lines } from './utf8-lines';
 
 /** One non-blank input line: its JSON value, or why it is not accepted as JSON. */
-export type JsonlLine =
+export type JsonlLine = (
   | {
       readonly lineNumber: number;
       readonly ok: true;
@@ -23,13 +23,22 @@ export type JsonlLine =
       /** With `exactNumbers`: the numbers read inexactly (absent when none). */
       readonly inexactNumbers?: readonly InexactNumber[];
     }
-  | { readonly lineNumber: number; readonly ok: false; readonly error: string };
+  | { readonly lineNumber: number; readonly ok: false; readonly error: string }
+) & {
+  /**
+   * Set on the file's first non-blank line when its first character is `[`: the file looks like one JSON array
+   * (`[{…},{…}]`, on one line or over several) rather than JSON Lines, each of its lines then no record, so a
+   * command can refuse the file as a whole (`import` does) rather than line by line. Absent on every other line.
+   */
+  readonly opensJsonArray?: true;
+};
 
 /**
  * Reads a JSON Lines file lazily. Blank (whitespace-only) lines are skipped
  * but still counted, so `lineNumber` is always the physical 1-based line.
  * A line that is not valid JSON, repeats a key in an object, is not UTF-8 or
  * is too long is yielded as `ok: false` (`line N is …`) and reading goes on.
+ * The first non-blank line says whether the file starts with `[` (`opensJsonArray`).
  * @throws {UsageError} when the file cannot be opened (missing, unreadable, a directory)
  */
 export async function* readJsonLines(path: string, options: JsonReadOptions = {}): AsyncGenerator<JsonlLine> {
@@ -47,29 +56,31 @@ export async function* readJsonLines(path: string, options: JsonReadOptions = {}
   // autoClose: destroying the stream closes the file handle too. Bytes: decoding is utf8Lines' job.
   const input = handle.createReadStream({ autoClose: true });
   let lineNumber = 0;
+  let nonBlankRead = false;
   try {
     for await (const rawLine of utf8Lines(input)) {
       lineNumber += 1;
-      if (rawLine === undefined) {
-        yield {
-          lineNumber,
-          ok: false,
-          error: `line ${lineNumber} is not valid UTF-8 (save the file as UTF-8)`,
-        };
-        continue;
-      }
-      if (typeof rawLine === 'object') {
-        yield { lineNumber, ok: false, error: overlongLineError(rawLine, lineNumber) };
-        continue;
-      }
       // A UTF-8 byte order mark is not part of the first record.
-      const text = lineNumber === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine;
-      if (text.trim() === '') continue;
-      yield parseJsonLine(text, lineNumber, options);
+      const text = lineNumber === 1 && typeof rawLine === 'string' ? rawLine.replace(/^\uFEFF/, '') : rawLine;
+      if (typeof text === 'string' && text.trim() === '') continue;
+      const line = jsonlLine(text, lineNumber, options);
+      // Only the first non-blank line opens the file (one not UTF-8 or too long too: its first character is unknown).
+      const opensJsonArray = !nonBlankRead && typeof text === 'string' && text.trimStart().startsWith('[');
+      nonBlankRead = true;
+      yield opensJsonArray ? { ...line, opensJsonArray: true } : line;
     }
   } finally {
     input.destroy();
   }
+}
+
+/** One non-blank physical line as read: its JSON, or why it is not read (not UTF-8, too long, not JSON). */
+function jsonlLine(text: Utf8Line, lineNumber: number, options: JsonReadOptions): JsonlLine {
+  if (text === undefined) {
+    return { lineNumber, ok: false, error: `line ${lineNumber} is not valid UTF-8 (save the file as UTF-8)` };
+  }
+  if (typeof text === 'object') return { lineNumber, ok: false, error: overlongLineError(text, lineNumber) };
+  return parseJsonLine(text, lineNumber, options);
 }
 
 /** Why an overlong line is not read (`line N is too long …`, as every other line problem starts). */

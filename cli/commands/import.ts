@@ -54,6 +54,7 @@ import { createTable } from '../aws/create-table';
 import { itemLimitProblems, numberProblem } from '../aws/item-limits';
 import { CREDENTIALS_TABLE_KEY, requireTableKind } from '../aws/table-key';
 import { EXIT_CODE } from '../exit-codes';
+import { typedWord } from '../format/shell-word';
 import { type JsonlLine, readJsonLines } from '../jsonl';
 import { defineCommand } from '../options/define-command';
 import { enforceOption, refuseAuditDeployment, resolveTarget } from '../options/deployment-target';
@@ -61,6 +62,7 @@ import { formatOption, RESULT_FORMATS } from '../options/formats';
 import type { OptionsOf } from '../options/options-of';
 import { describeTableError, withTable } from '../options/table-options';
 import { withProgress } from '../progress';
+import { UsageError } from '../usage-error';
 
 /** What `import --help` says the command does. */
 const DESCRIPTION =
@@ -278,7 +280,8 @@ export interface ImportOptions {
 
 /**
  * Validates and writes every line of a JSON Lines file.
- * @throws {UsageError} when the file cannot be read
+ * @throws {UsageError} when the file cannot be read, or is one JSON array ({@link jsonArrayRefusal}): nothing is
+ *   written, no table created
  * @throws {ImportIncompleteError} when writing failed: some valid records were not written (the file was still read to its end)
  */
 export async function importJsonLines(
@@ -290,6 +293,10 @@ export async function importJsonLines(
   const lines = readJsonLines(options.file, { exactNumbers: true, carryNumber: carryStorableNumber });
   // Opens the file before touching the table: an unreadable file is a usage error with nothing created.
   const first = await lines.next();
+  if (!first.done && first.value.opensJsonArray) {
+    await lines.return(undefined);
+    throw new UsageError(jsonArrayRefusal(options.file));
+  }
   // A table refused (missing, of another kind) ends the reading too: the file is closed now, not when collected.
   const tableCreated = await prepareTable(client, options).catch(async (error: unknown) => {
     await lines.return(undefined);
@@ -514,6 +521,22 @@ function printSummary(summary: ImportSummary, format: string, error: unknown): v
 function tableNote(summary: Pick<ImportSummary, 'dryRun' | 'tableCreated'>): string {
   if (summary.dryRun) return ' (ids already in the table not checked)';
   return summary.tableCreated ? ' (table created)' : '';
+}
+
+/**
+ * Why a file whose first non-blank character is `[` is refused whole: one JSON array (`[{…},{…}]`, as many tools
+ * export) is no JSON Lines file, and read line by line it would be rejected line by line but for a line holding one
+ * whole record (an array's last element, no comma after it), which would be written alone (docs/data-model.md,
+ * "Import and export"). So nothing is written and the way out is one command; the JSON Lines file it suggests is
+ * never the file itself. (A JSON Lines record is an object: a first line that is an array is never one.)
+ */
+function jsonArrayRefusal(file: string): string {
+  const jsonl = /\.json$/i.test(file) ? `${file}l` : `${file}.jsonl`;
+  return (
+    `${typedWord(file, 'FILE')} looks like a JSON array (it starts with [), but import reads JSON Lines, one ` +
+    `JSON object a line: nothing written; convert it, e.g. jq -c '.[]' ${typedWord(file, 'FILE')} > ` +
+    `${typedWord(jsonl, 'FILE.jsonl')}, and import that file`
+  );
 }
 
 async function runImport(file: string, options: ImportCommandOptions): Promise<void> {

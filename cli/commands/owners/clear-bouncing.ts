@@ -26,6 +26,7 @@ import { defineCommand } from '../../options/define-command';
 import { withDirectory } from '../../options/directory-options';
 import { formatOption, RESULT_FORMATS } from '../../options/formats';
 import type { OptionsOf } from '../../options/options-of';
+import { parseOwnerIds } from '../../options/owner-id';
 import {
   type ClearBouncingResult,
   clearBouncingOwners,
@@ -42,8 +43,10 @@ const DESCRIPTION =
   'Owners not bouncing or not in the directory are named and left alone (exit 1).';
 
 function defineOwnersClearBouncing(owners: Command) {
-  return defineCommand(owners, 'clear-bouncing <userId...>', DESCRIPTION, 'directory', (command) =>
-    command.addOption(formatOption(RESULT_FORMATS, 'result format')),
+  return defineCommand(owners, 'clear-bouncing', DESCRIPTION, 'directory', (command) =>
+    command
+      .argument('<userId...>', 'the owner ids', parseOwnerIds)
+      .addOption(formatOption(RESULT_FORMATS, 'result format')),
   );
 }
 

@@ -40,6 +40,7 @@ import { defineCommand } from '../../options/define-command';
 import { withDirectory } from '../../options/directory-options';
 import { formatOption, RESULT_FORMATS } from '../../options/formats';
 import type { OptionsOf } from '../../options/options-of';
+import { parseOwnerIds } from '../../options/owner-id';
 import {
   type NotResubscribedOwner,
   type NotResubscribedReason,
@@ -62,8 +63,10 @@ const DESCRIPTION =
   'Owners in another state or not in the directory are named and left alone (exit 1).';
 
 function defineOwnersResubscribe(owners: Command) {
-  return defineCommand(owners, 'resubscribe <userId...>', DESCRIPTION, 'directory', (command) =>
-    command.addOption(formatOption(RESULT_FORMATS, 'result format')),
+  return defineCommand(owners, 'resubscribe', DESCRIPTION, 'directory', (command) =>
+    command
+      .argument('<userId...>', 'the owner ids', parseOwnerIds)
+      .addOption(formatOption(RESULT_FORMATS, 'result format')),
   );
 }
 

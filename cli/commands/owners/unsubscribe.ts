@@ -44,6 +44,7 @@ import {
 import { formatOption, RESULT_FORMATS } from '../../options/formats';
 import { configOption } from '../../options/load-config';
 import type { OptionsOf } from '../../options/options-of';
+import { parseOwnerIds } from '../../options/owner-id';
 import {
   checkTopicArn,
   snsEndpointOption,
@@ -70,8 +71,9 @@ const DESCRIPTION =
   'Undo: owners resubscribe.';
 
 function defineOwnersUnsubscribe(owners: Command) {
-  return defineCommand(owners, 'unsubscribe <userId...>', DESCRIPTION, 'directory', (command) =>
+  return defineCommand(owners, 'unsubscribe', DESCRIPTION, 'directory', (command) =>
     command
+      .argument('<userId...>', 'the owner ids', parseOwnerIds)
       .addOption(
         topicArnOption(
           'directory',
