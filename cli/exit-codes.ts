@@ -27,6 +27,9 @@ export const EXIT_CODE = {
    * mass-unsubscribe guard held opt-outs back.
    */
   guardTripped: 3,
-  /** The run stopped early (the sweep's time budget) and continues from its checkpoint next time. */
+  /**
+   * The run stopped early and the rest waits for the next run: the sweep's time budget (it resumes from its
+   * checkpoint), or a `notify` that met another drain's live drain lease or its `maxItems` (the rest stays pending).
+   */
   incomplete: 4,
 } as const;

@@ -3,7 +3,9 @@
  * writes, told by its key schema and its global secondary indexes
  * (`DescribeTable`): the credentials table is keyed by `id` and has the
  * `hygiene-outbox` index, the owner directory is keyed by `userId`, the relay
- * ledger by `id` without that index; none has a sort key. DynamoDB alone does
+ * ledger by `id` without that index; none has a sort key, and each key is a
+ * string (`S`: a directory keyed by a number `userId` holds no owner the
+ * commands look up, and DynamoDB's refusal named no table). DynamoDB alone does
  * not refuse the mistake: every credential has a `userId`, so a credentials
  * `import` aimed at the owner directory replaced owners with credential items
  * (their email and opt-out gone), and one aimed at the relay ledger wrote
@@ -37,9 +39,14 @@ export interface TableKeyKind {
   readonly kindText: string;
   /** The partition key the commands read it by (and no sort key): how the kind is told. */
   readonly partitionKey: string;
+  /** The partition key's type as its definition gives it (`S`: a string), which the table's must be. */
+  readonly partitionKeyType: KeyAttributeType;
   /** How it is told from the other kind keyed the same way, by its indexes; absent: its key alone tells it. */
   readonly indexRule?: IndexRule;
 }
+
+/** A key attribute's type as the table definitions give it (`S` string, `N` number). */
+type KeyAttributeType = TableDefinition['partitionKey']['type'];
 
 /** A global secondary index as the credentials table's definition gives it: its name and key. */
 type IndexDefinition = TableDefinition['globalSecondaryIndexes'][number];
@@ -63,6 +70,7 @@ export const CREDENTIALS_TABLE_KEY: TableKeyKind = {
   noun: 'table',
   kindText: 'a credentials table',
   partitionKey: TABLE_DEFINITION.partitionKey.name,
+  partitionKeyType: TABLE_DEFINITION.partitionKey.type,
   indexRule: { indexes: TABLE_DEFINITION.globalSecondaryIndexes, has: true, likely: 'the relay ledger' },
 };
 
@@ -74,6 +82,7 @@ export const OWNER_DIRECTORY_TABLE_KEY: TableKeyKind = {
   noun: 'owner directory table',
   kindText: 'an owner directory',
   partitionKey: OWNER_DIRECTORY_TABLE.partitionKey.name,
+  partitionKeyType: OWNER_DIRECTORY_TABLE.partitionKey.type,
 };
 
 /**
@@ -85,6 +94,7 @@ export const RELAY_LEDGER_TABLE_KEY: TableKeyKind = {
   noun: 'relay ledger table',
   kindText: 'a relay ledger',
   partitionKey: RELAY_LEDGER_TABLE.partitionKey.name,
+  partitionKeyType: RELAY_LEDGER_TABLE.partitionKey.type,
   indexRule: {
     indexes: TABLE_DEFINITION.globalSecondaryIndexes,
     has: false,
@@ -93,12 +103,18 @@ export const RELAY_LEDGER_TABLE_KEY: TableKeyKind = {
 };
 
 /**
- * A table whose key schema is not the expected one: another kind of table, named by mistake. A table keyed right
- * whose indexes are another kind's is its subclass, {@link TableIndexMismatchError}, so a catch of this one
- * catches both.
+ * A table whose key schema is not the expected one: another kind of table, named by mistake. A table keyed by the
+ * right name but whose key's type ({@link TableKeyTypeMismatchError}) or indexes ({@link TableIndexMismatchError})
+ * are not its kind's is a subclass, so a catch of this one catches all three.
  */
 export class TableKeyMismatchError extends Error {
   override readonly name: string = 'TableKeyMismatchError';
+  /**
+   * What is wrong, as a message says it after the table's name, when the error says it itself (a subclass);
+   * undefined for another key, which the caller's kind says in its own words (`wrongKey`,
+   * cli/options/table-options.ts).
+   */
+  readonly reason: string | undefined = undefined;
 
   /**
    * @param table the table's name
@@ -131,10 +147,44 @@ export class TableIndexMismatchError extends TableKeyMismatchError {
   constructor(
     table: string,
     kind: TableKeyKind,
-    readonly reason: string,
+    override readonly reason: string,
   ) {
     super(table, kind.partitionKey, kind.partitionKey);
     this.message = `${kind.noun} ${table} ${reason}`;
+  }
+}
+
+/** Where the tables' keys and the credentials table's index are described, as a refusal cites it. */
+const TABLES_DOC = 'docs/data-model.md';
+
+/** How a message names a key attribute type: DynamoDB's letter, then what it is. */
+const KEY_TYPE_TEXT: Readonly<Record<string, string>> = { S: 'S (string)', N: 'N (number)', B: 'B (binary)' };
+
+/**
+ * A table keyed by its kind's partition key name but of another type (`userId` a number, not a string): no item
+ * the commands read or write by that key fits it. Its message names the table, the attribute and both types, as
+ * `describeTableError` (cli/options/table-options.ts) says it too.
+ */
+export class TableKeyTypeMismatchError extends TableKeyMismatchError {
+  override readonly name = 'TableKeyTypeMismatchError';
+  override readonly reason: string;
+
+  /**
+   * @param table the table's name
+   * @param kind the kind it was expected to be
+   * @param foundType the key attribute's type in the table (its `AttributeDefinitions`: `N`)
+   */
+  constructor(
+    table: string,
+    kind: TableKeyKind,
+    readonly foundType: string,
+  ) {
+    super(table, kind.partitionKey, kind.partitionKey);
+    const typeText = (type: string) => KEY_TYPE_TEXT[type] ?? type;
+    this.reason =
+      `is not ${kind.kindText}: its key \`${kind.partitionKey}\` is of type ${typeText(foundType)}, ` +
+      `not ${typeText(kind.partitionKeyType)} (${TABLES_DOC})`;
+    this.message = `${kind.noun} ${table} ${this.reason}`;
   }
 }
 
@@ -147,7 +197,7 @@ export type TableKindCheck = 'matches' | 'missing' | 'cannot check';
 
 /**
  * Checks that `table` is of `kind`: keyed by its partition key alone (a
- * `HASH` key of that name, no `RANGE` key) and, when the kind has an
+ * `HASH` key of that name and type, no `RANGE` key) and, when the kind has an
  * {@link IndexRule}, with (the credentials table) or without (the relay
  * ledger) the credentials table's indexes. One `DescribeTable`; says
  * nothing: {@link requireTableKind} is the check a command makes, and
@@ -156,6 +206,7 @@ export type TableKindCheck = 'matches' | 'missing' | 'cannot check';
  * @param kind the credentials table by default
  * @param options.mayBeMissing a missing table is `'missing'`, not an error
  * @throws {TableKeyMismatchError} when the table has another key
+ * @throws {TableKeyTypeMismatchError} when its key has the kind's name but another type
  * @throws {TableIndexMismatchError} when its key is the kind's but its indexes are another kind's
  * @throws {ResourceNotFoundException} when the table is missing and `mayBeMissing` is not set
  */
@@ -177,13 +228,22 @@ export async function tableKindCheck(
   const [only, ...more] = keySchema;
   if (only?.AttributeName !== kind.partitionKey || only.KeyType !== 'HASH' || more.length > 0)
     throw new TableKeyMismatchError(table, kind.partitionKey, keySchemaText(keySchema));
+  const keyType = attributeType(described, kind.partitionKey);
+  if (keyType !== undefined && keyType !== kind.partitionKeyType)
+    throw new TableKeyTypeMismatchError(table, kind, keyType);
   const wrongIndexes = indexMismatch(kind, described.GlobalSecondaryIndexes ?? []);
   if (wrongIndexes !== undefined) throw new TableIndexMismatchError(table, kind, wrongIndexes);
   return 'matches';
 }
 
-/** Where the credentials table's index is described, as a refusal cites it. */
-const INDEX_DOC = 'docs/data-model.md';
+/**
+ * The type `DescribeTable` gives the attribute `name` (`AttributeDefinitions`: DynamoDB lists every key
+ * attribute's); undefined when the answer lists none for it, and then the type is not asked about.
+ */
+function attributeType(described: TableDescription, name: string): string | undefined {
+  return described.AttributeDefinitions?.find((definition) => definition.AttributeName === name)
+    ?.AttributeType;
+}
 
 /**
  * What is wrong with a table's indexes for `kind` ({@link IndexRule}), as a message says it after the table's
@@ -200,12 +260,12 @@ function indexMismatch(
     const name = JSON.stringify(index.indexName);
     const there = found.find((candidate) => candidate.IndexName === index.indexName);
     if (!rule.has && there !== undefined)
-      return `is not ${kind.kindText}: it has a ${name} index, as the credentials table has (${INDEX_DOC}); is it ${rule.likely}?`;
+      return `is not ${kind.kindText}: it has a ${name} index, as the credentials table has (${TABLES_DOC}); is it ${rule.likely}?`;
     if (rule.has && there === undefined)
-      return `is not ${kind.kindText}: it has no ${name} index (${kind.kindText} has one: ${INDEX_DOC}); is it ${rule.likely}?`;
+      return `is not ${kind.kindText}: it has no ${name} index (${kind.kindText} has one: ${TABLES_DOC}); is it ${rule.likely}?`;
     if (rule.has && there !== undefined && !isKeyedAs(there.KeySchema ?? [], index)) {
       const expected = `${index.partitionKey.name} + ${index.sortKey.name}`;
-      return `is not ${kind.kindText}: its ${name} index is keyed by ${keySchemaText(there.KeySchema ?? [])}, not by ${expected} (${INDEX_DOC})`;
+      return `is not ${kind.kindText}: its ${name} index is keyed by ${keySchemaText(there.KeySchema ?? [])}, not by ${expected} (${TABLES_DOC})`;
     }
   }
   return undefined;
@@ -256,8 +316,8 @@ export function sayKindUnchecked(table: string, kind: TableKeyKind, goingOn = 'g
  * @param kind the credentials table by default
  * @param options.mayBeMissing a missing table is not an error (`--create-table --dry-run`)
  * @returns whether the table exists (false only with `mayBeMissing`)
- * @throws {TableKeyMismatchError} when the table has another key, or ({@link TableIndexMismatchError}) the
- *   indexes of another kind
+ * @throws {TableKeyMismatchError} when the table has another key, or its key another type
+ *   ({@link TableKeyTypeMismatchError}), or ({@link TableIndexMismatchError}) the indexes of another kind
  * @throws {ResourceNotFoundException} when the table is missing and `mayBeMissing` is not set
  */
 export async function requireTableKind(

@@ -21,7 +21,9 @@ import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { createSnsClient } from '../../lambdas/aws/sns-client';
 import { SnsPublisher } from '../../lambdas/aws/sns-publisher';
 import { SnsTopicSubscriptions } from '../../lambdas/aws/subscription-reconciler-sns';
+import { OUTBOX_LEASE_ID } from '../../lambdas/hygiene/data-contract';
 import type { NotifierSummary, SubscriptionCheckKind } from '../../lambdas/hygiene/notifier';
+import type { LeaseHeld } from '../../lambdas/hygiene/notifier/types';
 import type { NotificationPublisher } from '../../lambdas/hygiene/outbox-ports';
 import type { TopicSubscriptionListing } from '../../lambdas/hygiene/subscription-ports';
 import { jsonText } from '../../lambdas/render/json-text';
@@ -39,12 +41,12 @@ import {
   resolveTarget,
   type Target,
 } from '../options/deployment-target';
-import { directoryTableOf, directoryTableOption } from '../options/directory-options';
+import { directoryReadBeside, directoryTableOf, directoryTableOption } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
 import { configOption, dryRunOfConfigLine, plansOnly, readConfigFile } from '../options/load-config';
 import { nowOption, refuseNowOnDeployment, resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
-import { withTable } from '../options/table-options';
+import { type AlsoRead, CREDENTIALS_TABLE, withTable } from '../options/table-options';
 import { checkTopicArn, snsEndpointOption, topicArnOption } from '../options/topic-options';
 import { checkOutputFile } from '../output-file';
 import { UsageError } from '../usage-error';
@@ -87,17 +89,71 @@ async function sinkOf(value: string): Promise<Sink> {
   return sink;
 }
 
+/**
+ * The drain's summary as `notify` reports it (its JSON and text): a drain that met another drain's live lease
+ * (`leaseHeld`) left what it listed pending for that drain, so it is `incomplete` here even when the drain, refused
+ * the lease at its start, counts itself complete. The notifier Lambda's own summary keeps that `complete`: a
+ * scheduled drain meeting another's lease is routine (docs/notifications.md, "CLI").
+ */
+export function notifyOutcome(summary: NotifierSummary): NotifierSummary {
+  return summary.leaseHeld === undefined ? summary : { ...summary, status: 'incomplete' };
+}
+
+/**
+ * `notify`'s exit code for a drain it ran (README.md, "CLI"): `failure` when events were not delivered or a store
+ * call failed, `incomplete` when the drain left the rest pending ({@link notifyOutcome}: another drain's lease, or
+ * `maxItems`), else `complete`.
+ */
+export function notifyExitCode(summary: NotifierSummary): number {
+  if (summary.eventsFailed > 0 || summary.storeErrors > 0) return EXIT_CODE.failure;
+  return notifyOutcome(summary).status === 'incomplete' ? EXIT_CODE.incomplete : EXIT_CODE.complete;
+}
+
+/** `until T` for another drain's lease, or that its end is not recorded (stored text, shown through `terminalText`). */
+function leaseEndText(leaseHeld: LeaseHeld): string {
+  return leaseHeld.until === undefined ? 'with no end recorded' : `until ${terminalText(leaseHeld.until)}`;
+}
+
+/**
+ * The one stderr line of a drain that met another drain's live lease (nothing when it met none): until when it is
+ * held, and when to run again — after its end, or on a local table (`local`) with a `--now` after it, since a
+ * killed `notify` leaves its lease for its lease time judged on its `--now` plus the time elapsed.
+ */
+export function leaseHeldNote(summary: NotifierSummary, local: boolean): string | undefined {
+  const held = summary.leaseHeld;
+  if (held === undefined) return undefined;
+  const holder = held.holder === undefined ? '' : ` (drain ${terminalText(held.holder)})`;
+  const heading = `another drain${holder} holds the drain lease ${leaseEndText(held)}: what this drain did not publish stays pending`;
+  if (held.until === undefined) {
+    return `${heading}; no drain takes a lease without an end: remove hygieneLeaseHolder from the item ${OUTBOX_LEASE_ID} (docs/notifications.md, "The drain lease")`;
+  }
+  const until = terminalText(held.until);
+  return (
+    `${heading}. A drain that was interrupted keeps its lease until then (a notify's lease time runs on its --now ` +
+    `plus the time elapsed): run notify again after ${until}${local ? ', or with a --now after it' : ''}`
+  );
+}
+
+/** Why the claim conflicts line's items were left (nothing when there were none). */
+function claimConflictsNote(summary: NotifierSummary): string {
+  if (summary.claimConflicts === 0) return '';
+  const held = summary.leaseHeld;
+  return held === undefined
+    ? ' (another drain holds them)'
+    : ` (another drain holds the drain lease ${leaseEndText(held)})`;
+}
+
 /** The summary as a few readable lines (stored ids shown through `terminalText`). */
 export function renderNotifySummaryText(summary: NotifierSummary, sinkLabel: string): string {
   const lines = [
-    `Notify ${summary.drainId}: ${summary.status === 'complete' ? 'complete' : 'INCOMPLETE (the rest waits for the next drain)'}`,
+    `Notify ${summary.drainId}: ${statusText(summary)}`,
     `  sink                 ${sinkLabel}`,
     `  pending items read   ${summary.pendingItems}`,
     `  owners               ${summary.owners}`,
     `  digests published    ${summary.digests} (${summary.parts} message${summary.parts === 1 ? '' : 's'})`,
     `  events published     ${summary.eventsPublished}`,
     `  events failed        ${summary.eventsFailed}${summary.eventsFailed > 0 ? ' (left pending, retried next drain)' : ''}`,
-    `  claim conflicts      ${summary.claimConflicts}${summary.claimConflicts > 0 ? ' (another drain holds them)' : ''}`,
+    `  claim conflicts      ${summary.claimConflicts}${claimConflictsNote(summary)}`,
     `  oldest pending       ${summary.oldestPendingAgeSeconds} s`,
   ];
   lines.push(...reachLines(summary));
@@ -113,6 +169,13 @@ export function renderNotifySummaryText(summary: NotifierSummary, sinkLabel: str
   if (summary.failures.omitted > 0)
     lines.push(`  ... ${summary.failures.omitted} more failures (not listed)`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The heading's status: complete, or incomplete and why the rest waits ({@link notifyOutcome}). */
+function statusText(summary: NotifierSummary): string {
+  if (notifyOutcome(summary).status === 'complete') return 'complete';
+  if (summary.leaseHeld === undefined) return 'INCOMPLETE (the rest waits for the next drain)';
+  return `INCOMPLETE (another drain holds the drain lease ${leaseEndText(summary.leaseHeld)}: the rest waits for it)`;
 }
 
 /** The malformed outbox entries and the items holding them, by credential id (nothing when none). */
@@ -267,23 +330,29 @@ function refusedPublishNote(
 
 /**
  * {@link drainTable} for the target table, with readable table errors; the
- * directory table is read through the same DynamoDB endpoint and region.
+ * directory table is read through the same DynamoDB endpoint and region,
+ * checked first to be an owner directory (`withTable`).
  */
 async function drainOutbox(
   target: Target,
-  directoryTable: string,
+  directory: AlsoRead,
   publisher: NotificationPublisher,
   sns: SnsSide,
   now: number,
 ): Promise<NotifierSummary> {
-  return withTable(target, (client) => {
-    const reach: DrainReach = {
-      directory: new DynamoOwnerDirectory(client, directoryTable),
-      ownerDelivery: target.config.ownerDelivery,
-      ...(sns.topicSubscriptions !== undefined && { topicSubscriptions: sns.topicSubscriptions }),
-    };
-    return drainTable(client, target.table, publisher, now, reach);
-  });
+  return withTable(
+    target,
+    (client) => {
+      const reach: DrainReach = {
+        directory: new DynamoOwnerDirectory(client, directory.table),
+        ownerDelivery: target.config.ownerDelivery,
+        ...(sns.topicSubscriptions !== undefined && { topicSubscriptions: sns.topicSubscriptions }),
+      };
+      return drainTable(client, target.table, publisher, now, reach);
+    },
+    CREDENTIALS_TABLE,
+    directory,
+  );
 }
 
 /**
@@ -297,18 +366,22 @@ async function previewNotify(
   options: NotifyOptions,
   sink: Sink,
   target: Target,
-  directoryTable: string,
+  directory: AlsoRead,
   sns: SnsSide,
   now: number,
 ) {
-  const preview = await withTable(target, (client) =>
-    previewDrain({
-      outbox: new DynamoDbOutboxStore(client, target.table, { readOnly: true }),
-      directory: new DynamoOwnerDirectory(client, directoryTable),
-      ownerDelivery: target.config.ownerDelivery,
-      ...(sns.topicSubscriptions !== undefined && { topicSubscriptions: sns.topicSubscriptions }),
-      now,
-    }),
+  const preview = await withTable(
+    target,
+    (client) =>
+      previewDrain({
+        outbox: new DynamoDbOutboxStore(client, target.table, { readOnly: true }),
+        directory: new DynamoOwnerDirectory(client, directory.table),
+        ownerDelivery: target.config.ownerDelivery,
+        ...(sns.topicSubscriptions !== undefined && { topicSubscriptions: sns.topicSubscriptions }),
+        now,
+      }),
+    CREDENTIALS_TABLE,
+    directory,
   );
   if (sink.kind === 'jsonl') await appendEntries(sink.path, preview.entries);
   const written = sink.kind === 'jsonl' ? { written: `jsonl:${sink.path}` } : {};
@@ -364,7 +437,8 @@ async function runNotify(options: NotifyOptions, command: Command): Promise<void
     usesConfig: true,
     ...(file !== undefined && { fileConfig: file.config }),
   });
-  const directoryTable = directoryTableOf(options, command, target);
+  // Checked before either table is read (`withTable`): another kind is refused by name; a missing one is no directory.
+  const directory = directoryReadBeside(directoryTableOf(options, command, target));
   const topicArn = topicOf(options, command, target);
   if (!dryRun) refuseAuditDeployment(target, options.enforce, 'notify', NOTIFY_IN_AUDIT);
   // A dry run the file makes, not --dry-run, says so (such a run drained before notify read the file's mode).
@@ -372,20 +446,23 @@ async function runNotify(options: NotifyOptions, command: Command): Promise<void
   if (fromFile !== undefined) process.stderr.write(fromFile);
   const sns = snsSideOf(options, target, topicArn, !dryRun && sink.kind === 'sns');
   try {
-    if (dryRun) return await previewNotify(options, sink, target, directoryTable, sns, now);
+    if (dryRun) return await previewNotify(options, sink, target, directory, sns, now);
     const drain = publisherFor(sink, sns);
-    const summary = await drainOutbox(target, directoryTable, drain.publisher, sns, now);
+    const summary = notifyOutcome(await drainOutbox(target, directory, drain.publisher, sns, now));
     process.stdout.write(
       options.format === 'json' ? `${jsonText(summary, 2)}\n` : renderNotifySummaryText(summary, drain.label),
     );
+    const leaseNote = leaseHeldNote(summary, awsTargetOf(options) === undefined);
+    if (leaseNote !== undefined) process.stderr.write(`pc-hygiene notify: ${leaseNote}\n`);
     if (summary.eventsFailed > 0 || summary.storeErrors > 0) {
       process.stderr.write(
         `pc-hygiene notify: ${summary.eventsFailed} event(s) not delivered and ${summary.storeErrors} store error(s); they stay pending for the next drain\n`,
       );
       const advice = refusedPublishNote(drain, target, topicArn);
       if (advice !== undefined) process.stderr.write(`pc-hygiene notify: ${advice}\n`);
-      process.exitCode = EXIT_CODE.failure;
     }
+    const exitCode = notifyExitCode(summary);
+    if (exitCode !== EXIT_CODE.complete) process.exitCode = exitCode;
   } finally {
     sns.topic?.client.destroy();
   }

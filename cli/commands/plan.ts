@@ -34,13 +34,14 @@ import type { PlanCounts, PlannedLine } from '../format/plan-types';
 import { type JsonlLine, readJsonLines } from '../jsonl';
 import { defineCommand } from '../options/define-command';
 import { resolveTarget, type Target } from '../options/deployment-target';
-import { directoryTableOf, directoryTableOption } from '../options/directory-options';
+import { directoryReadBeside, directoryTableOf, directoryTableOption } from '../options/directory-options';
 import { endpointText } from '../options/endpoint-text';
 import { formatOption } from '../options/formats';
 import { configOption, loadConfigFile } from '../options/load-config';
 import { nowOption, resolveNow } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
 import {
+  CREDENTIALS_TABLE,
   documentClientFor,
   type TableOptions,
   withDocumentClient,
@@ -218,8 +219,12 @@ async function planOwners(source: RecordSource, config: HygieneConfig, now: numb
   const { target, directoryTable } = source;
   if (target === undefined || directoryTable === undefined) return { summary: NO_DIRECTORY_READ };
   const maxAgeDays = config.directoryMaxAgeDays;
-  const state = await withDocumentClient(target, (client) =>
-    loadDirectoryState(new DynamoOwnerDirectory(client, directoryTable), maxAgeDays, now),
+  // Checked before it is read: another kind is refused by name; a missing one is no directory.
+  const state = await withDocumentClient(
+    target,
+    (client) => loadDirectoryState(new DynamoOwnerDirectory(client, directoryTable), maxAgeDays, now),
+    CREDENTIALS_TABLE,
+    directoryReadBeside(directoryTable),
   );
   return {
     summary: planDirectory(directoryTable, state, maxAgeDays),

@@ -17,18 +17,24 @@ import { renderPostureJson, renderPostureText } from '../../lambdas/render/postu
 import { type CategoryListingFormat, categoryListing } from '../format/category-listing';
 import { defineCommand } from '../options/define-command';
 import { resolveTarget } from '../options/deployment-target';
-import { directoryTableOf, directoryTableOption } from '../options/directory-options';
+import { directoryReadBeside, directoryTableOf, directoryTableOption } from '../options/directory-options';
 import { formatOption, LISTING_FORMATS } from '../options/formats';
 import { configOption } from '../options/load-config';
 import { nowOption, resolveNow } from '../options/now-option';
 import { integerIn } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
 import { segmentsOption } from '../options/scan-segments';
-import { withDocumentClient, withTableErrors } from '../options/table-options';
+import {
+  type AlsoRead,
+  CREDENTIALS_TABLE,
+  withDocumentClient,
+  withTableErrors,
+} from '../options/table-options';
 import { createTableProgress, type Progress } from '../progress';
 import { writeStreamedListing } from '../streamed-listing';
 import { UsageError } from '../usage-error';
 import {
+  DIRECTORY_JUDGED_CATEGORIES,
   listReportCategory,
   REPORT_LIST_CATEGORIES,
   type ReportListCategory,
@@ -111,34 +117,44 @@ async function runReportCommand(options: ReportOptions, command: CommandUnknownO
   const target = await resolveTarget(options, { usesConfig: true });
   const { segments, top: topOwners } = options;
   const config = segments === undefined ? target.config : { ...target.config, scanSegments: segments };
+  const { list, format } = options;
   // As the sweep resolves it: the flag (its env var only without a stack), else the deployment's, else the default.
   const directoryTable = directoryTableOf(options, command, target);
-  await withDocumentClient(target, async (client) => {
-    const progress = createTableProgress(client, target.table, 'report');
-    const read = {
-      client,
-      tableName: target.table,
-      config,
-      now,
-      onProgress: (n: number) => progress.update(n),
-      // Read through the same DynamoDB endpoint and region as the table, as the sweep reads it.
-      directory: new DynamoOwnerDirectory(client, directoryTable),
-    };
-    const { list, format } = options;
-    try {
-      if (list !== undefined) {
-        await withTableErrors(target, () =>
-          writeCategoryListing({ ...read, category: list }, format, progress),
-        );
-        return;
+  // Checked before either table is read, where the report reads it (a listing only for a category it can change):
+  // another kind is refused by name; a missing one is no directory.
+  const directory: AlsoRead | undefined =
+    list === undefined || DIRECTORY_JUDGED_CATEGORIES.has(list)
+      ? directoryReadBeside(directoryTable)
+      : undefined;
+  await withDocumentClient(
+    target,
+    async (client) => {
+      const progress = createTableProgress(client, target.table, 'report');
+      const read = {
+        client,
+        tableName: target.table,
+        config,
+        now,
+        onProgress: (n: number) => progress.update(n),
+        // Read through the same DynamoDB endpoint and region as the table, as the sweep reads it.
+        directory: new DynamoOwnerDirectory(client, directoryTable),
+      };
+      try {
+        if (list !== undefined) {
+          const listing = () => writeCategoryListing({ ...read, category: list }, format, progress);
+          await withTableErrors(target, listing, directory);
+          return;
+        }
+        const report = await withTableErrors(target, () => reportTable({ ...read, topOwners }), directory);
+        progress.clear();
+        process.stdout.write(format === 'json' ? renderPostureJson(report) : renderPostureText(report));
+      } finally {
+        progress.clear();
       }
-      const report = await withTableErrors(target, () => reportTable({ ...read, topOwners }));
-      progress.clear();
-      process.stdout.write(format === 'json' ? renderPostureJson(report) : renderPostureText(report));
-    } finally {
-      progress.clear();
-    }
-  });
+    },
+    CREDENTIALS_TABLE,
+    directory,
+  );
 }
 
 /** Registers `report` on the program. */

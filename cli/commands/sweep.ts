@@ -50,14 +50,14 @@ import {
   type Target,
   targetFlagsOf,
 } from '../options/deployment-target';
-import { directoryTableOf, directoryTableOption } from '../options/directory-options';
+import { directoryReadBeside, directoryTableOf, directoryTableOption } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
 import { configOption, dryRunOfConfigLine, plansOnly, readConfigFile } from '../options/load-config';
 import { nowOption, refuseNowOnDeployment, resolveNow } from '../options/now-option';
 import { optional, secondsUpTo } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
 import { segmentsOption } from '../options/scan-segments';
-import { withDocumentClient, withTableErrors } from '../options/table-options';
+import { CREDENTIALS_TABLE, withDocumentClient, withTableErrors } from '../options/table-options';
 import { checkTopicArn } from '../options/topic-options';
 import { createTableProgress } from '../progress';
 import { UsageError } from '../usage-error';
@@ -310,53 +310,63 @@ async function runSweepCommand(options: SweepOptions, command: Command): Promise
   const fromFile = dryRunOfConfigLine('sweep', options.dryRun, options.config, file);
   if (fromFile !== undefined) process.stderr.write(fromFile);
   const directoryTable = directoryTableOf(options, command, target);
+  // Checked before either table is read: another kind is refused by name; a missing one is no directory.
+  const directory = directoryReadBeside(directoryTable);
   // Who runs it, recorded in the run manifest's header.
   const operator = mode === 'enforce' ? await resolveVerifiedOperator(target) : undefined;
-  await withDocumentClient(target, async (client) => {
-    const progress = createTableProgress(client, target.table, `sweep (${mode})`);
-    const { print, onDeletion } = sweepPrinter(
-      options.format,
-      mode,
-      guardAdvice(options, target, checkFlags),
-    );
-    // An abort is caught inside `withTableErrors`: its message quotes the last write error (or the run's own error
-    // after it wrote), which the table-error rewording would otherwise turn into a setup error (e.g. lost
-    // credentials) and so hide the run's summary.
-    const outcome = await withTableErrors(target, () =>
-      sweepOrAbort(() =>
-        sweepTable({
-          client,
-          tableName: target.table,
-          config,
-          now,
-          mode,
-          allowMassDelete: options.allowMassDelete ?? false,
-          ...(operator !== undefined && { operator }),
-          directoryTable,
-          ...(timeBudgetMs !== undefined && { timeBudgetMs }),
-          ...(onDeletion !== undefined && { onDeletion }),
-          onProgress: (p) => progress.update(p.scanned),
-          onWarning: (message) => {
-            progress.clear();
-            process.stderr.write(`pc-hygiene sweep: ${message}\n`);
-          },
-        }),
-      ),
-    ).finally(() => progress.clear());
-    // What was written before an abort is on the table: show it and tell the deployment, as for a finished run.
-    // The text comes first, as the run's record; the JSON after the report, to say whether the admins were told.
-    const json = options.format === 'json';
-    if (!json) print(outcome.summary);
-    let adminSummary: AdminSummaryReport | undefined;
-    try {
-      adminSummary = await reportToDeployment(target, outcome.summary, operator?.callerArn);
-    } finally {
-      if (json) print(outcome.summary, adminSummary);
-    }
-    const endedEarly = endedEarlyLine(outcome);
-    if (endedEarly !== undefined) process.stderr.write(endedEarly);
-    process.exitCode = operatorExitCode(outcome.summary, adminSummary?.published ?? true);
-  });
+  await withDocumentClient(
+    target,
+    async (client) => {
+      const progress = createTableProgress(client, target.table, `sweep (${mode})`);
+      const { print, onDeletion } = sweepPrinter(
+        options.format,
+        mode,
+        guardAdvice(options, target, checkFlags),
+      );
+      // An abort is caught inside `withTableErrors`: its message quotes the last write error (or the run's own error
+      // after it wrote), which the table-error rewording would otherwise turn into a setup error (e.g. lost
+      // credentials) and so hide the run's summary.
+      const outcome = await withTableErrors(
+        target,
+        () =>
+          sweepOrAbort(() =>
+            sweepTable({
+              client,
+              tableName: target.table,
+              config,
+              now,
+              mode,
+              allowMassDelete: options.allowMassDelete ?? false,
+              ...(operator !== undefined && { operator }),
+              directoryTable,
+              ...(timeBudgetMs !== undefined && { timeBudgetMs }),
+              ...(onDeletion !== undefined && { onDeletion }),
+              onProgress: (p) => progress.update(p.scanned),
+              onWarning: (message) => {
+                progress.clear();
+                process.stderr.write(`pc-hygiene sweep: ${message}\n`);
+              },
+            }),
+          ),
+        directory,
+      ).finally(() => progress.clear());
+      // What was written before an abort is on the table: show it and tell the deployment, as for a finished run.
+      // The text comes first, as the run's record; the JSON after the report, to say whether the admins were told.
+      const json = options.format === 'json';
+      if (!json) print(outcome.summary);
+      let adminSummary: AdminSummaryReport | undefined;
+      try {
+        adminSummary = await reportToDeployment(target, outcome.summary, operator?.callerArn);
+      } finally {
+        if (json) print(outcome.summary, adminSummary);
+      }
+      const endedEarly = endedEarlyLine(outcome);
+      if (endedEarly !== undefined) process.stderr.write(endedEarly);
+      process.exitCode = operatorExitCode(outcome.summary, adminSummary?.published ?? true);
+    },
+    CREDENTIALS_TABLE,
+    directory,
+  );
 }
 
 /**

@@ -34,6 +34,7 @@ import { loadConfigFile } from './load-config';
 import { refuseMixedTarget } from './mixed-target-refusal';
 import { stackDefaultValue, stackOptionDefault } from './stack-default';
 import {
+  type AlsoRead,
   addAwsOptions,
   checkTableName,
   describeTableError,
@@ -360,6 +361,15 @@ export const OWNER_DIRECTORY: TableKind = {
     `is not an owner directory (its key is not \`${OWNER_DIRECTORY_TABLE.partitionKey.name}\`): ` +
     'did you name the credentials table?',
 };
+
+/**
+ * The owner directory `table` as a command reads it beside the credentials table (`sweep`, `notify`, `report`,
+ * `plan`: `withDocumentClient`'s `alsoRead`): checked to be an {@link OWNER_DIRECTORY} before either table is read,
+ * so another kind is refused by name and flag; a missing one is no directory, as the sweep reads it.
+ */
+export function directoryReadBeside(table: string): AlsoRead {
+  return { table, kind: OWNER_DIRECTORY, mayBeMissing: true };
+}
 
 /** The directory flags as the table flags the table helpers read (`--directory-table` as the table). */
 function directoryAsTable(directory: DirectoryOptions): TableOptions {

@@ -6,7 +6,9 @@
  * the command's kind ({@link requireTableKind}: a credentials table by its key
  * `id` and its `hygiene-outbox` index), so a table of another kind named by
  * mistake (the owner directory, the relay ledger) is refused before anything
- * is read or written.
+ * is read or written; so is the owner directory a credentials command reads
+ * beside its table (`sweep`, `notify`, `report`: {@link AlsoRead}), refused
+ * naming it and its flag, never blaming the credentials table for it.
  */
 
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
@@ -24,7 +26,6 @@ import { STACK_OUTPUT } from '../aws/stack-outputs';
 import {
   CREDENTIALS_TABLE_KEY,
   requireTableKind,
-  TableIndexMismatchError,
   type TableKeyKind,
   TableKeyMismatchError,
 } from '../aws/table-key';
@@ -188,26 +189,46 @@ export function documentClientFor(options: TableOptions): DynamoDBDocumentClient
 export type TableCheck = TableKind | 'checked by the work';
 
 /**
+ * A table a command reads beside its own through the same client: the owner
+ * directory `sweep`, `notify` and `report` read (docs/rules.md, the orphan
+ * rule). Checked once a run, after the command's own table and before
+ * either is read ({@link withDocumentClient}); its errors name it and the
+ * flag that gives it (`kind.tableFlag`), so a command aimed at two tables
+ * never blames one for the other.
+ */
+export interface AlsoRead {
+  /** Its name (reached at the command's endpoint, region and profile: {@link tableFlagsOf}). */
+  readonly table: string;
+  /** What it must be: `OWNER_DIRECTORY` (cli/options/directory-options.ts). */
+  readonly kind: TableKind;
+  /** A missing one is not an error: the command reads it as none, as the sweep does. */
+  readonly mayBeMissing?: boolean;
+}
+
+/**
  * Runs `work` with a document client for the table flags and destroys the
  * client afterwards, whatever happens: the one way a command opens a table
  * (a generator that yields the table's items, `plan`'s, holds its client
  * across its yields and destroys it in its own `finally`). Before the work,
- * the table must be of the `check` kind, the credentials table by default
- * ({@link requireTableKind}; its errors said as `describeTableError` says them).
+ * the table must be of the `check` kind, the credentials table by default,
+ * and the table it reads beside it, if any, of its own kind
+ * ({@link requireTableOf}).
+ * @param alsoRead the table the command reads beside its own (the owner directory)
  * @throws {UsageError} on an invalid table name or endpoint URL
- * @throws {TableAccessError} when the table is missing, unreachable or of another kind
+ * @throws {TableAccessError} when a table is missing, unreachable or of another kind
  */
 export async function withDocumentClient<T>(
   options: TableOptions,
   work: (client: DynamoDBDocumentClient) => Promise<T>,
   check: TableCheck = CREDENTIALS_TABLE,
+  alsoRead?: AlsoRead,
 ): Promise<T> {
   const client = documentClientFor(options);
   try {
-    if (check !== 'checked by the work') {
-      await requireTableKind(client, options.table, check).catch((error: unknown) => {
-        throw describeTableError(error, options, check);
-      });
+    if (check !== 'checked by the work') await requireTableOf(client, options, check);
+    if (alsoRead !== undefined) {
+      const { table, kind, mayBeMissing = false } = alsoRead;
+      await requireTableOf(client, tableFlagsOf(table, options), kind, { mayBeMissing, withFlag: true });
     }
     return await work(client);
   } finally {
@@ -215,9 +236,37 @@ export async function withDocumentClient<T>(
   }
 }
 
+/**
+ * Checks that the table `options` names is of `kind` ({@link requireTableKind}: one `DescribeTable`), its
+ * errors said as {@link describeTableError} says them.
+ * @param how.mayBeMissing a missing table is not an error
+ * @param how.withFlag name the flag that gives the table beside its name (a second table a command reads)
+ * @returns whether the table exists (false only with `mayBeMissing`)
+ * @throws {TableAccessError} when the table is missing, unreachable or of another kind
+ */
+async function requireTableOf(
+  client: DynamoDBDocumentClient,
+  options: TableOptions,
+  kind: TableKind,
+  how: { readonly mayBeMissing?: boolean; readonly withFlag?: boolean } = {},
+): Promise<boolean> {
+  const { mayBeMissing = false, withFlag = false } = how;
+  return requireTableKind(client, options.table, kind, { mayBeMissing }).catch((error: unknown) => {
+    throw describeTableError(error, options, kind, { withFlag });
+  });
+}
+
 /** The table is missing or the database cannot be reached: exit 1 with this message. */
 export class TableAccessError extends Error {
   override readonly name = 'TableAccessError';
+}
+
+/** What a table error says beyond the table and its kind, for a command that reads two tables. */
+export interface TableErrorContext {
+  /** Name the flag that gives the table (`kind.tableFlag`) after its name: the second table a command reads. */
+  readonly withFlag?: boolean;
+  /** The table the command reads beside this one through the same client: a key DynamoDB refuses may be its. */
+  readonly alsoRead?: AlsoRead;
 }
 
 /**
@@ -232,7 +281,12 @@ export class TableAccessError extends Error {
  * request's key: {@link isKeySchemaMismatch}; another table named by mistake),
  * as `kind.wrongKey` says it; a table keyed right whose indexes are another
  * kind's (`TableIndexMismatchError`: the relay ledger named as the credentials
- * table), as the error's `reason` says it; other errors pass through unchanged.
+ * table), or whose key is of another type (`TableKeyTypeMismatchError`), as
+ * the error's `reason` says it; other errors pass through unchanged. With
+ * `context.withFlag` the table is named with its flag (`owner directory
+ * table D (--directory-table)`); with `context.alsoRead`, a key DynamoDB
+ * refused ({@link isKeySchemaMismatch}) names both tables, as either may be
+ * the wrong one ({@link eitherTableText}).
  *
  * A failed listing of the topic's subscriptions (`SubscriptionListingError`,
  * raised inside the same table wrapper by `notify`) is SNS's, not the
@@ -249,21 +303,20 @@ export function describeTableError(
   error: unknown,
   options: TableOptions,
   kind: TableKind = CREDENTIALS_TABLE,
+  context: TableErrorContext = {},
 ): unknown {
   if (error instanceof SubscriptionListingError || isOutputError(error)) return error;
-  const where = options.endpoint
-    ? ` at ${endpointText(options.endpoint)}`
-    : options.region
-      ? ` in ${options.region}`
-      : '';
+  const where = whereText(options);
+  const named = tableText(options, kind, context.withFlag ?? false);
   if (error instanceof ResourceNotFoundException) {
-    return new TableAccessError(
-      `${kind.noun} ${options.table} not found${where} (${missingTableHint(options, kind)})`,
-    );
+    return new TableAccessError(`${named} not found${where} (${missingTableHint(options, kind)})`);
+  }
+  if (context.alsoRead !== undefined && isKeySchemaMismatch(error)) {
+    return new TableAccessError(eitherTableText(options, kind, context.alsoRead, (error as Error).message));
   }
   if (error instanceof TableKeyMismatchError || isKeySchemaMismatch(error)) {
-    const wrong = error instanceof TableIndexMismatchError ? error.reason : kind.wrongKey;
-    return new TableAccessError(`${kind.noun} ${options.table}${where} ${wrong}`);
+    const wrong = error instanceof TableKeyMismatchError ? (error.reason ?? kind.wrongKey) : kind.wrongKey;
+    return new TableAccessError(`${named}${where} ${wrong}`);
   }
   const code = describeError(error).systemCode;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ECONNRESET') {
@@ -275,6 +328,36 @@ export function describeTableError(
     return new TableAccessError(`cannot reach DynamoDB${where} (${code}): is it running?${mayHaveApplied}`);
   }
   return describeAwsSetupError(error, `table ${options.table}`, { profile: options.profile }) ?? error;
+}
+
+/** Where the table is, as a message says it after the table: ` at ENDPOINT`, ` in REGION`, or nothing. */
+function whereText(options: TableOptions): string {
+  if (options.endpoint) return ` at ${endpointText(options.endpoint)}`;
+  return options.region ? ` in ${options.region}` : '';
+}
+
+/** A table as a message names it: its kind's noun and its name, and with `withFlag` the flag that gives it. */
+function tableText(options: TableOptions, kind: TableKind, withFlag: boolean): string {
+  return `${kind.noun} ${options.table}${withFlag ? ` (${kind.tableFlag})` : ''}`;
+}
+
+/**
+ * What a command reading two tables says when DynamoDB refused a request's key (the kind check could not tell
+ * which: `DescribeTable` denied): both tables, each with what it must be keyed by, neither blamed.
+ */
+function eitherTableText(
+  options: TableOptions,
+  kind: TableKind,
+  alsoRead: AlsoRead,
+  refusal: string,
+): string {
+  const other = alsoRead.kind;
+  return (
+    `DynamoDB refused a request's key (${refusal}): ${tableText(options, kind, false)} or ` +
+    `${tableText(tableFlagsOf(alsoRead.table, options), other, true)}${whereText(options)} is another kind of table ` +
+    `(${kind.kindText} is keyed by \`${kind.partitionKey}\`, ${other.kindText} by \`${other.partitionKey}\`); ` +
+    'allow dynamodb:DescribeTable for the command to name which'
+  );
 }
 
 /**
@@ -330,7 +413,7 @@ export interface TableKind extends TableKeyKind {
 }
 
 /** The credentials table: created by `pc-hygiene import FILE.jsonl --create-table`; keyed by `id`. */
-const CREDENTIALS_TABLE: TableKind = {
+export const CREDENTIALS_TABLE: TableKind = {
   ...CREDENTIALS_TABLE_KEY,
   whereDeployed: `name the deployed table with --stack NAME (or PC_HYGIENE_STACK; the stack's ${STACK_OUTPUT.tableName} output) or --table NAME (or PC_HYGIENE_TABLE), and its region with --region`,
   does: 'create it',
@@ -366,27 +449,43 @@ export function missingTableHint(options: TableOptions, kind: TableKind = CREDEN
   return options.endpoint ? createTableHint(options, kind) : kind.whereDeployed;
 }
 
-/** Runs `work`, rethrowing table errors as {@link TableAccessError}. */
-export async function withTableErrors<T>(options: TableOptions, work: () => Promise<T>): Promise<T> {
+/**
+ * Runs `work`, rethrowing table errors as {@link TableAccessError}.
+ * @param alsoRead the table the work reads beside the credentials table (the owner directory): a key DynamoDB
+ *   refuses is then said of both ({@link describeTableError})
+ */
+export async function withTableErrors<T>(
+  options: TableOptions,
+  work: () => Promise<T>,
+  alsoRead?: AlsoRead,
+): Promise<T> {
   try {
     return await work();
   } catch (error: unknown) {
-    throw describeTableError(error, options);
+    throw describeTableError(error, options, CREDENTIALS_TABLE, alsoRead === undefined ? {} : { alsoRead });
   }
 }
 
 /**
  * Runs `work` on the table: a document client for the flags, the table
- * checked to be a credentials table unless the work checks it
+ * checked to be a credentials table unless the work checks it, and the table
+ * read beside it, if any, checked to be of its kind
  * ({@link withDocumentClient}), the table errors rewritten
  * ({@link withTableErrors}), the client destroyed afterwards. The one way a
  * command that reads or writes its table and then reports does the first part.
+ * @param alsoRead the table the work reads beside its own (the owner directory)
  * @throws {UsageError} on an invalid table name or endpoint URL
  */
 export function withTable<T>(
   options: TableOptions,
   work: (client: DynamoDBDocumentClient) => Promise<T>,
   check: TableCheck = CREDENTIALS_TABLE,
+  alsoRead?: AlsoRead,
 ): Promise<T> {
-  return withDocumentClient(options, (client) => withTableErrors(options, () => work(client)), check);
+  return withDocumentClient(
+    options,
+    (client) => withTableErrors(options, () => work(client), alsoRead),
+    check,
+    alsoRead,
+  );
 }

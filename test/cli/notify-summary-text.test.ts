@@ -2,10 +2,18 @@
  * `pc-hygiene notify`'s text summary (docs/notifications.md, "Drain summary"):
  * it names the items holding malformed outbox entries by credential id (stored
  * text, shown with visible escapes), says how many more it does not list, and
- * says when judged events were not reported to the admins this drain.
+ * says when judged events were not reported to the admins this drain. A drain
+ * that met another drain's live lease reads incomplete, names until when, and
+ * exits 4, as a drain `maxItems` stopped does; undelivered events exit 1.
  */
 import { describe, expect, it } from 'vitest';
-import { renderNotifySummaryText } from '../../cli/commands/notify';
+import {
+  leaseHeldNote,
+  notifyExitCode,
+  notifyOutcome,
+  renderNotifySummaryText,
+} from '../../cli/commands/notify';
+import { EXIT_CODE } from '../../cli/exit-codes';
 import type { NotifierSummary } from '../../lambdas/hygiene/notifier';
 import { emptyReasonCounts } from '../../lambdas/hygiene/run-summary';
 
@@ -84,6 +92,64 @@ describe('notify text summary', () => {
     );
     expect(lines({ ...skipped, status: 'complete', reportParts: 1, unreportedEvents: 0 })).toContain(
       "  admin report         2 unreachable owners' events, 0 addressed to the wrong owner; 1 message published",
+    );
+  });
+
+  describe('another drain holding the drain lease', () => {
+    const held: NotifierSummary = {
+      ...clean,
+      owners: 0,
+      digests: 0,
+      parts: 0,
+      eventsPublished: 0,
+      claimConflicts: 4,
+      leaseHeld: { holder: 'killed-\u001b[2J', until: '2026-11-26T02:05:02.000Z' },
+    };
+
+    it('reads incomplete until the lease ends, even when the drain counted itself complete', () => {
+      const text = lines(held);
+
+      expect(notifyOutcome(held).status).toBe('incomplete');
+      expect(text[0]).toBe(
+        'Notify d1: INCOMPLETE (another drain holds the drain lease until 2026-11-26T02:05:02.000Z: the rest waits for it)',
+      );
+      expect(text).toContain(
+        '  claim conflicts      4 (another drain holds the drain lease until 2026-11-26T02:05:02.000Z)',
+      );
+      expect(notifyExitCode(held)).toBe(EXIT_CODE.incomplete);
+    });
+
+    it('names the holder escaped and when to run again; a --now after it only on a local table', () => {
+      const local = leaseHeldNote(held, true);
+      const deployed = leaseHeldNote(held, false);
+
+      expect(local).toContain(
+        'another drain (drain killed-\\x1b[2J) holds the drain lease until 2026-11-26T02:05:02.000Z',
+      );
+      expect(local).toMatch(/run notify again after 2026-11-26T02:05:02\.000Z, or with a --now after it$/);
+      expect(deployed).toMatch(/run notify again after 2026-11-26T02:05:02\.000Z$/);
+      expect(leaseHeldNote(clean, true)).toBeUndefined();
+    });
+
+    it('says how to free a lease item with no end recorded (no drain would ever take it)', () => {
+      const endless = { ...held, leaseHeld: { holder: 'hand-edit' } };
+
+      expect(lines(endless)[0]).toBe(
+        'Notify d1: INCOMPLETE (another drain holds the drain lease with no end recorded: the rest waits for it)',
+      );
+      expect(leaseHeldNote(endless, true)).toContain(
+        'remove hygieneLeaseHolder from the item __hygiene__#outbox-drain-lease',
+      );
+    });
+  });
+
+  it('exits 1 for undelivered events or store errors, 4 for a drain stopped early, else 0', () => {
+    expect(notifyExitCode(clean)).toBe(EXIT_CODE.complete);
+    expect(notifyExitCode({ ...clean, status: 'incomplete' })).toBe(EXIT_CODE.incomplete);
+    expect(notifyExitCode({ ...clean, status: 'incomplete', eventsFailed: 1 })).toBe(EXIT_CODE.failure);
+    expect(notifyExitCode({ ...clean, storeErrors: 1 })).toBe(EXIT_CODE.failure);
+    expect(lines({ ...clean, status: 'incomplete' })[0]).toBe(
+      'Notify d1: INCOMPLETE (the rest waits for the next drain)',
     );
   });
 });

@@ -14,12 +14,19 @@
  * `id` too, told apart by the credentials table's `hygiene-outbox` index)
  * used to pass the check: an `import` wrote credentials into the ledger,
  * without a TTL, and exited 0, the credentials table untouched; it is refused
- * the same way. Child processes, DynamoDB Local.
+ * the same way. The owner directory a credentials command reads beside its
+ * table (`sweep`, `notify`, `report`: `--directory-table`) is checked too:
+ * given a credentials table or the relay ledger, `sweep` and `report` used to
+ * exit 0 with the directory "UNREADABLE" (the orphan rule silently off) and
+ * `notify` blamed the credentials table; a directory keyed by a number
+ * `userId` failed on DynamoDB's raw "Type mismatch for key". Each is now
+ * refused naming the directory and its flag, exit 1, both tables unchanged.
+ * Child processes, DynamoDB Local.
  */
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRelayLedgerTable } from '../../cli/aws/create-relay-ledger-table';
@@ -28,7 +35,7 @@ import { directoryFlags, runCli, tableFlags } from '../support/run-cli';
 import { useTempDir } from '../support/temp-dir';
 import { useTestDirectoryTable } from '../support/test-directory-table';
 import { createLocalTable, dynamoDbEndpoint, useLocalTable, useTestTable } from '../support/test-table';
-import { credential } from '../unit/support/credentials';
+import { credential, days, NOW, oneOfEachRule } from '../unit/support/credentials';
 
 const tempDir = useTempDir('wrong-table-kind');
 let dir: string;
@@ -236,5 +243,147 @@ describe('owner directory commands aimed at the credentials table', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(await itemsOf(credentials.client, credentials.tableName)).toEqual(before);
+  });
+});
+
+/** The commands that read the owner directory beside the credentials table, at the credentials' `NOW`. */
+const DIRECTORY_READERS = [
+  [['sweep']],
+  [['sweep', '--dry-run']],
+  [['notify', '--sink', 'jsonl:DIR/digests.jsonl']],
+  [['notify', '--dry-run']],
+  [['report']],
+  [['report', '--list', 'orphaned-due']],
+  [['plan']],
+] as const;
+
+describe('credentials commands given another kind of table as their owner directory', () => {
+  // Owners to notify and nothing to delete: the setup sweep queues notices without tripping the guard.
+  const credentials = useTestTable('kind-dir-credentials', 'all', () => [
+    credential('a1-healthy'),
+    credential('c1-expiring', { expiresTime: days(5) }),
+    credential('d1-stale', { lastUsedAt: days(-100) }),
+  ]);
+  const otherCredentials = useTestTable('kind-dir-other', 'all', () => [credential('x1-1')]);
+  const ledger = useLocalTable(
+    () => createLocalTable(createRelayLedgerTable, 'kind-dir-ledger', dynamoDbEndpoint()),
+    'kind-dir-ledger',
+    'all',
+  );
+  const owners = useTestDirectoryTable('kind-dir-owners');
+  const now = new Date(NOW).toISOString();
+  const refusal = (directory: string) =>
+    `pc-hygiene: owner directory table ${directory} (--directory-table) at ${credentials.endpoint} is not an ` +
+    'owner directory (its key is not `userId`): did you name the credentials table?\n';
+
+  beforeAll(async () => {
+    // A sweep with a real directory queues the notices `notify` would mark sent: the refusal must leave them.
+    const queued = await runCli([
+      'sweep',
+      '--now',
+      now,
+      ...tableFlags(credentials),
+      ...directoryFlags(owners),
+    ]);
+    expect(queued.code).toBe(0);
+    const pending = await itemsOf(credentials.client, credentials.tableName);
+    expect(pending.filter((item) => item.includes('hygieneOutboxOwner')).length).toBeGreaterThan(0);
+  });
+
+  /** Runs `args` on the credentials table with `directory` as `--directory-table`; both tables must be unchanged. */
+  async function refusedWith(args: readonly string[], directory: string): Promise<string> {
+    const before = await itemsOf(credentials.client, credentials.tableName);
+    const directoryBefore = await itemsOf(credentials.client, directory);
+    const command = [...args.map((arg) => arg.replace('DIR', dir)), '--now', now, ...tableFlags(credentials)];
+
+    const run = await runCli([...command, '--directory-table', directory]);
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(await itemsOf(credentials.client, credentials.tableName)).toEqual(before);
+    expect(await itemsOf(credentials.client, directory)).toEqual(directoryBefore);
+    return run.stderr;
+  }
+
+  it.each(DIRECTORY_READERS)(
+    '%j given a credentials table names the directory, not the table',
+    async (args) => {
+      const stderr = await refusedWith(args, otherCredentials.tableName);
+
+      expect(stderr).toBe(refusal(otherCredentials.tableName));
+    },
+  );
+
+  it.each([[['sweep']], [['notify', '--dry-run']]] as const)(
+    '%j given the relay ledger is refused the same way',
+    async (args) => {
+      const stderr = await refusedWith(args, ledger.tableName);
+
+      expect(stderr).toBe(refusal(ledger.tableName));
+    },
+  );
+});
+
+describe('an owner directory keyed by a number userId', () => {
+  const credentials = useTestTable('kind-numeric-credentials', 'all', oneOfEachRule);
+  const numeric = useLocalTable(
+    () =>
+      createLocalTable(
+        (client, tableName) =>
+          client.send(
+            new CreateTableCommand({
+              TableName: tableName,
+              KeySchema: [{ AttributeName: 'userId', KeyType: 'HASH' }],
+              AttributeDefinitions: [{ AttributeName: 'userId', AttributeType: 'N' }],
+              BillingMode: 'PAY_PER_REQUEST',
+            }),
+          ),
+        'kind-numeric-owners',
+        dynamoDbEndpoint(),
+      ),
+    'kind-numeric-owners',
+    'all',
+  );
+  const wrongType =
+    'is not an owner directory: its key `userId` is of type N (number), not S (string) (docs/data-model.md)';
+
+  it.each([[['sweep']], [['notify', '--sink', 'jsonl:DIR/digests.jsonl']], [['report']]] as const)(
+    '%j is refused naming the directory, its key and both types',
+    async (args) => {
+      const before = await itemsOf(credentials.client, credentials.tableName);
+      const command = args.map((arg) => arg.replace('DIR', dir));
+
+      const run = await runCli([
+        ...command,
+        ...tableFlags(credentials),
+        '--directory-table',
+        numeric.tableName,
+      ]);
+
+      expect(run.stderr).toBe(
+        `pc-hygiene: owner directory table ${numeric.tableName} (--directory-table) at ${numeric.endpoint} ${wrongType}\n`,
+      );
+      expect(run.code).toBe(1);
+      expect(await itemsOf(credentials.client, credentials.tableName)).toEqual(before);
+    },
+  );
+
+  it('owners import is refused the same way, nothing written', async () => {
+    const people = await file('people.csv', 'userId,email,name,status\nuser-c1,ada@example.com,Ada,active\n');
+
+    const run = await runCli([
+      'owners',
+      'import',
+      people,
+      '--as-of',
+      '2026-11-25T00:00:00Z',
+      ...directoryFlags(numeric),
+    ]);
+
+    expect(run.stderr).toBe(
+      `pc-hygiene: owner directory table ${numeric.tableName} at ${numeric.endpoint} ${wrongType}\n`,
+    );
+    expect(run.code).toBe(1);
+    expect(await itemsOf(numeric.client, numeric.tableName)).toEqual([]);
   });
 });

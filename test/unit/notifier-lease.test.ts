@@ -4,7 +4,8 @@
  * one lease per drain, none for an empty outbox, none taken while another
  * drain holds it, renewed before a chunk once half is gone, kept when a
  * published event could not be marked, kept (or found lost) before the admin
- * report; reads and marks are one call per chunk.
+ * report; reads and marks are one call per chunk. A drain that meets another's
+ * live lease names its holder and end in its summary (`leaseHeld`).
  */
 import { describe, expect, it } from 'vitest';
 import { timerSleep } from '../../lambdas/aws/timer-sleep';
@@ -60,6 +61,7 @@ describe('the drain lease', () => {
     );
 
     expect(summary).toMatchObject({ eventsPublished: 45, claimConflicts: 0, storeErrors: 0 });
+    expect(summary).not.toHaveProperty('leaseHeld');
     expect(leases).toEqual([{ drainId: 'd1', now: T0, leaseUntil: T0 + 5 * MINUTE }]);
     // Whole groups of 10 owners, at most 20 items a chunk: 20, 20, 5.
     expect(reads.map((ids) => ids.length)).toEqual([20, 20, 5]);
@@ -99,8 +101,12 @@ describe('the drain lease', () => {
     );
 
     expect(held).toMatchObject({ pendingItems: 3, claimConflicts: 3, eventsPublished: 0 });
+    // Who holds it and until when, for the operator (the drain's own status is unchanged: the Lambda's log line).
+    expect(held.leaseHeld).toEqual({ holder: 'other', until: '2026-11-26T02:05:00.000Z' });
+    expect(held.status).toBe('complete');
     expect(reads).toHaveLength(1);
     expect(lapsed).toMatchObject({ claimConflicts: 0, eventsPublished: 3 });
+    expect(lapsed).not.toHaveProperty('leaseHeld');
     expect(outbox.lease).toBeUndefined();
   });
 
@@ -115,6 +121,8 @@ describe('the drain lease', () => {
     const summary = await runNotifier({ outbox, publisher, clock: () => T0, sleep: timerSleep });
 
     expect(summary).toMatchObject({ pendingItems: 2, claimConflicts: 0, storeErrors: 1, eventsPublished: 0 });
+    // A failed write is no other drain's lease.
+    expect(summary).not.toHaveProperty('leaseHeld');
     expect(publisher.calls).toEqual([]);
     expect(outbox.pendingEvents()).toHaveLength(2);
   });
@@ -162,6 +170,7 @@ describe('the drain lease', () => {
       [8, 13],
     ]);
     expect(summary).toMatchObject({ status: 'incomplete', eventsPublished: 40 });
+    expect(summary.leaseHeld).toEqual({ holder: 'thief', until: '2026-11-26T02:13:00.000Z' });
     expect(outbox.pendingEvents()).toHaveLength(10);
     // Not this drain's any more: left to its holder.
     expect(outbox.lease?.holder).toBe('thief');

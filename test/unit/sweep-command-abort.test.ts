@@ -20,7 +20,7 @@ import { parseConfig } from '../../lambdas/hygiene/config';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { runSweep, SweepAbortedError } from '../../lambdas/hygiene/sweep';
 import { runInProcess } from '../support/in-process-cli';
-import { credentialsTableDescription } from '../support/table-descriptions';
+import { credentialsTableDescription, ownerDirectoryDescription } from '../support/table-descriptions';
 import { credential, days, NOW } from './support/credentials';
 import { MemoryScanner, MemoryTable, MemoryWriter } from './support/memory-ports';
 
@@ -58,6 +58,10 @@ describe('sweep command: an aborted run', () => {
 
     vi.stubEnv(OPERATOR_ENV, 'tester');
     ddb.on(DescribeTableCommand).resolves(credentialsTableDescription('Prod-Table-1'));
+    // The owner directory the sweep reads beside it (the default name), checked to be one first.
+    ddb
+      .on(DescribeTableCommand, { TableName: 'PersonalClientOwners' })
+      .resolves(ownerDirectoryDescription('PersonalClientOwners'));
     const run = await runInProcess(registerSweepCommand, [
       'sweep',
       '--table',

@@ -23,6 +23,7 @@ import type { LiveSubscriptions } from './live-subscriptions';
 import { RecipientPacer } from './pacing';
 import {
   type DeliveryFailure,
+  type LeaseHeld,
   type MalformedOutboxItem,
   NOTIFIER_FAILURE_LIMIT,
   NOTIFIER_MALFORMED_ITEM_LIMIT,
@@ -151,6 +152,8 @@ export interface DrainState {
   readonly deferred: DeferredItem[];
   /** When this drain's lease lapses on its clock (epoch ms); `undefined` while it holds none. */
   leaseUntil: number | undefined;
+  /** Another drain's live lease this drain last met (taking or renewing its own); `undefined` when none. */
+  leaseHeld: LeaseHeld | undefined;
   /** Items whose published events could not be marked: the lease is then kept until it lapses. */
   unmarkedAfterPublish: number;
 }
@@ -205,6 +208,7 @@ export function newDrainState(): DrainState {
     unreachableOwners: new Map(),
     deferred: [],
     leaseUntil: undefined,
+    leaseHeld: undefined,
     unmarkedAfterPublish: 0,
   };
 }
@@ -245,6 +249,7 @@ export function summarize(context: DrainContext, state: DrainState): NotifierSum
     finishedAt: formatInstant(finished),
     durationMs: Math.max(0, finished - context.now),
     ...state.counters,
+    ...(state.leaseHeld !== undefined && { leaseHeld: state.leaseHeld }),
     oldestPendingAgeSeconds: Number.isFinite(oldest)
       ? Math.max(0, Math.floor((context.now - oldest) / 1000))
       : 0,

@@ -11,7 +11,9 @@
  * holds it (taken back); it fails while another drain holds it, or when the
  * write itself fails (an error after the SDK's retries).
  */
+import type { LeaseResult } from '../outbox-ports';
 import { type DrainContext, type DrainState, recordStoreError } from './drain-state';
+import type { LeaseHeld } from './types';
 
 /** The `userId` a failed lease write is recorded under (it concerns no owner). */
 const LEASE_FAILURE_OWNER = '(drain lease)';
@@ -57,6 +59,7 @@ async function askLease(context: DrainContext, state: DrainState): Promise<'held
       leaseUntil: now + settings.leaseMs,
     });
     state.leaseUntil = result.status === 'held' ? now + settings.leaseMs : undefined;
+    if (result.status === 'conflict') state.leaseHeld = leaseHeldOf(result);
     return result.status;
   } catch (error: unknown) {
     // Nothing is published without the lease: the items stay pending for the next drain.
@@ -64,4 +67,12 @@ async function askLease(context: DrainContext, state: DrainState): Promise<'held
     state.leaseUntil = undefined;
     return 'failed';
   }
+}
+
+/** Who holds the lease this drain was refused, and until when, as far as the store said. */
+function leaseHeldOf(conflict: Extract<LeaseResult, { status: 'conflict' }>): LeaseHeld {
+  return {
+    ...(conflict.heldBy !== undefined && { holder: conflict.heldBy }),
+    ...(conflict.until !== undefined && { until: conflict.until }),
+  };
 }

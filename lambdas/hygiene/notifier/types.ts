@@ -137,6 +137,18 @@ export interface MalformedOutboxItem {
  */
 export const NOTIFIER_MALFORMED_ITEM_LIMIT = 20;
 
+/**
+ * The live drain lease of another drain that this drain met ({@link NotifierSummary.leaseHeld}), as the lease item
+ * held it when the conditional write was refused: stored text, shown as read (either may be missing on an item
+ * edited by hand).
+ */
+export interface LeaseHeld {
+  /** The holding drain's id (`hygieneLeaseHolder`). */
+  readonly holder?: string;
+  /** When its lease lapses (`hygieneLeaseUntil`, UTC ISO), judged on the clock of the drain asking. */
+  readonly until?: string;
+}
+
 /** What a drain did: logged, returned by the handler, printed by the CLI. */
 export interface NotifierSummary {
   readonly drainId: string;
@@ -168,6 +180,12 @@ export interface NotifierSummary {
   readonly eventsFailed: number;
   /** Items left to another drain: all listed items when another drain holds the lease, else items a previous-protocol drain still claims. */
   readonly claimConflicts: number;
+  /**
+   * Present only when this drain met another drain's live lease — when taking it (it published nothing) or when
+   * renewing it (it stopped there, `incomplete`): who holds it and until when, so an operator knows when a drain
+   * can run again (docs/notifications.md, "The drain lease"). The last such lease met. Absent otherwise.
+   */
+  readonly leaseHeld?: LeaseHeld;
   /** Items the index listed that were already drained (the index is eventually consistent). */
   readonly alreadyDrained: number;
   /**

@@ -12,7 +12,11 @@
  * table cannot be checked, and the command goes on (an operator's restore
  * must not fail on a permission only the check uses); `--create-table` then
  * uses the table it found there as it is, without waiting on the
- * `DescribeTable` it may not call nor touching its TTL. The CLI runs against
+ * `DescribeTable` it may not call nor touching its TTL. A key of the kind's
+ * name but another type (a `userId` of type N) is refused naming the table,
+ * the key and both types. A command reading the owner directory beside its
+ * table names the directory with its flag, and a key DynamoDB itself refused
+ * (the check denied) names both tables, blaming neither. The CLI runs against
  * DynamoDB Local: test/integration/wrong-table-kind-cli.test.ts.
  */
 import {
@@ -36,10 +40,11 @@ import {
   requireTableKind,
   TableIndexMismatchError,
   TableKeyMismatchError,
+  TableKeyTypeMismatchError,
   tableKindCheck,
 } from '../../../cli/aws/table-key';
 import { OWNER_DIRECTORY } from '../../../cli/options/directory-options';
-import { describeTableError, TableAccessError } from '../../../cli/options/table-options';
+import { CREDENTIALS_TABLE, describeTableError, TableAccessError } from '../../../cli/options/table-options';
 import { createDocumentClient } from '../../../lambdas/aws/dynamodb-client';
 import { credentialsTableDescription, relayLedgerDescription } from '../../support/table-descriptions';
 
@@ -131,6 +136,41 @@ describe('requireTableKind', () => {
     await expect(requireTableKind(client, 'PersonalClients', RELAY_LEDGER_TABLE_KEY)).rejects.toThrow(
       'relay ledger table PersonalClients is not a relay ledger: it has a "hygiene-outbox" index, ' +
         'as the credentials table has (docs/data-model.md); is it the credentials table?',
+    );
+  });
+
+  it.each([
+    ['S', true],
+    ['N', false],
+  ] as const)('an owner directory keyed by userId of type %s is accepted: %s', async (type, accepted) => {
+    ddb.on(DescribeTableCommand).resolves({
+      Table: {
+        TableName: 'Dir',
+        KeySchema: [{ AttributeName: 'userId', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'userId', AttributeType: type }],
+      },
+    });
+
+    const checked = requireTableKind(client, 'Dir', OWNER_DIRECTORY);
+
+    if (accepted) await expect(checked).resolves.toBe(true);
+    else await expect(checked).rejects.toBeInstanceOf(TableKeyTypeMismatchError);
+  });
+
+  it('refuses a key of the right name but another type, naming the table, the key and both types', async () => {
+    const answer = credentialsTableDescription('T');
+    const numericId = [{ AttributeName: 'id', AttributeType: 'N' as const }];
+    described({ Table: { ...answer.Table, AttributeDefinitions: numericId } });
+
+    const error = await requireTableKind(client, 'T').catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(TableKeyMismatchError);
+    expect((error as Error).message).toBe(
+      'table T is not a credentials table: its key `id` is of type N (number), not S (string) (docs/data-model.md)',
+    );
+    expect((describeTableError(error, { table: 'T', region: 'eu-west-1' }) as Error).message).toBe(
+      'table T in eu-west-1 is not a credentials table: its key `id` is of type N (number), not S (string) ' +
+        '(docs/data-model.md)',
     );
   });
 
@@ -305,6 +345,40 @@ describe('a table of the wrong kind, as the operator is told', () => {
 
     expect(error).toBeInstanceOf(TableAccessError);
     expect((error as Error).message).toBe(`table Ledger in eu-west-1 ${NO_OUTBOX_INDEX}`);
+  });
+
+  it('the owner directory a credentials command reads is named with its flag', () => {
+    const error = describeTableError(mismatch, { table: 'Creds', region: 'eu-west-1' }, OWNER_DIRECTORY, {
+      withFlag: true,
+    });
+
+    expect((error as Error).message).toBe(
+      'owner directory table Creds (--directory-table) in eu-west-1 is not an owner directory ' +
+        '(its key is not `userId`): did you name the credentials table?',
+    );
+  });
+
+  it('a key DynamoDB refused, in a command reading the owner directory too, names both tables', () => {
+    const refused = new DynamoDBServiceException({
+      name: 'ValidationException',
+      $fault: 'client',
+      message: 'One of the required keys was not given a value',
+      $metadata: {},
+    });
+    const alsoRead = { table: 'Conc', kind: OWNER_DIRECTORY, mayBeMissing: true };
+
+    const error = describeTableError(refused, { table: 'Orph', region: 'eu-west-1' }, CREDENTIALS_TABLE, {
+      alsoRead,
+    });
+
+    expect((error as Error).message).toBe(
+      "DynamoDB refused a request's key (One of the required keys was not given a value): table Orph or " +
+        'owner directory table Conc (--directory-table) in eu-west-1 is another kind of table (a credentials table ' +
+        'is keyed by `id`, an owner directory by `userId`); allow dynamodb:DescribeTable for the command to name which',
+    );
+    expect((describeTableError(refused, { table: 'Orph' }) as Error).message).toBe(
+      'table Orph is not a credentials table (its key is not `id`): did you name the owner directory?',
+    );
   });
 
   it('an owner directory command names the credentials table', () => {
