@@ -424,87 +424,94 @@ function reachWidgets(m: RunMetric, relay: DashboardRelay | undefined): cloudwat
  * up on (per hour, the right axis: the `EmailRelayOutOfTime` and `EmailRelayGaveUp` alarms' metrics).
  */
 function ownerEmailWidgets(m: RunMetric, relay: DashboardRelay, width: number): cloudwatch.IWidget[] {
-  return [
-    graph(
-      'Owner email: bounces and complaints',
-      [
-        m(SES_EVENTS_METRIC.bounces, { ...RUN_WATCH.perHour, label: 'permanent bounces and complaints' }),
-        m(SES_EVENTS_METRIC.complaints, { ...RUN_WATCH.perHour, label: 'of which complaints' }),
-        m(SES_EVENTS_METRIC.suppressed, {
+  return [sesEventsGraph(m, relay, width), relayQueueGraph(m, relay, width)];
+}
+
+/** What SES reported of the emails (bounces, complaints, suppressed sends) and what came of it ({@link ownerEmailWidgets}). */
+function sesEventsGraph(m: RunMetric, relay: DashboardRelay, width: number): cloudwatch.IWidget {
+  return graph(
+    'Owner email: bounces and complaints',
+    [
+      m(SES_EVENTS_METRIC.bounces, { ...RUN_WATCH.perHour, label: 'permanent bounces and complaints' }),
+      m(SES_EVENTS_METRIC.complaints, { ...RUN_WATCH.perHour, label: 'of which complaints' }),
+      m(SES_EVENTS_METRIC.suppressed, {
+        ...RUN_WATCH.perHour,
+        label: 'of which suppressed sends (address on SES’s suppression list)',
+      }),
+      m(SES_EVENTS_METRIC.transient, {
+        ...RUN_WATCH.perHour,
+        label: 'transient or undetermined bounces and rejects (nobody marked)',
+      }),
+      m(SES_EVENTS_METRIC.marked, { ...RUN_WATCH.perHour, label: 'owners marked bouncing' }),
+      m(SES_EVENTS_METRIC.optedOut, {
+        ...RUN_WATCH.perHour,
+        label: 'owners recorded unsubscribed by a complaint',
+      }),
+      m(SES_EVENTS_METRIC.digestsReported, {
+        ...RUN_WATCH.perHour,
+        label: 'bounced digests reported to the admins',
+      }),
+      m(SES_EVENTS_METRIC.digestsUnreadable, {
+        ...RUN_WATCH.perHour,
+        label: 'of which without their events (not read back)',
+      }),
+      m(SES_EVENTS_METRIC.notSpam, { ...RUN_WATCH.perHour, label: 'not-spam reports (no opt-out)' }),
+      m(SES_EVENTS_METRIC.authOrVirusReports, {
+        ...RUN_WATCH.perHour,
+        label: 'auth-failure or virus reports (the provider’s finding: no opt-out)',
+      }),
+      m(SES_EVENTS_METRIC.unattributed, {
+        ...RUN_WATCH.perHour,
+        label: 'bounces and complaints nothing was recorded for (no owner, or not their address)',
+      }),
+      m(SES_EVENTS_METRIC.unreadable, {
+        ...RUN_WATCH.perHour,
+        label: 'SES events not read (not JSON: nothing recorded)',
+      }),
+      notificationsFailed(
+        relay.sesEventsTopic,
+        'SES events SNS could not deliver to the function (kept in the SES events DLQ)',
+      ),
+      relay.sesEventsTopic.metric('NumberOfNotificationsFailedToRedriveToDlq', {
+        period: Duration.hours(1),
+        statistic: 'Sum',
+        label: 'of which SNS could not keep in the SES events DLQ either (lost)',
+      }),
+    ],
+    { width },
+  );
+}
+
+/** The relay queue's and its DLQ's oldest digest beside what the relay sent and failed ({@link ownerEmailWidgets}). */
+function relayQueueGraph(m: RunMetric, relay: DashboardRelay, width: number): cloudwatch.IWidget {
+  return graph(
+    'Owner email: oldest digest in the relay queue and its DLQ (s), emails sent, records failed',
+    [
+      oldestMessageAge(relay.queue, 'oldest digest (largest in 5 min)'),
+      oldestMessageAge(
+        relay.deadLetterQueue,
+        'oldest digest in the relay DLQ, since its move (largest in 5 min)',
+      ),
+    ],
+    {
+      width,
+      right: [
+        m(RELAY_METRIC.sent, { ...RUN_WATCH.perHour, label: 'emails sent (accepted by SES; per hour)' }),
+        m(RELAY_METRIC.failed, {
           ...RUN_WATCH.perHour,
-          label: 'of which suppressed sends (address on SES’s suppression list)',
+          label: 'records failed (retried by SQS; per hour)',
         }),
-        m(SES_EVENTS_METRIC.transient, {
+        m(RELAY_METRIC.outOfTime, {
           ...RUN_WATCH.perHour,
-          label: 'transient or undetermined bounces and rejects (nobody marked)',
+          label: 'of which out of time (SES slow or throttled; per hour)',
         }),
-        m(SES_EVENTS_METRIC.marked, { ...RUN_WATCH.perHour, label: 'owners marked bouncing' }),
-        m(SES_EVENTS_METRIC.optedOut, {
+        m(RELAY_METRIC.gaveUp, {
           ...RUN_WATCH.perHour,
-          label: 'owners recorded unsubscribed by a complaint',
-        }),
-        m(SES_EVENTS_METRIC.digestsReported, {
-          ...RUN_WATCH.perHour,
-          label: 'bounced digests reported to the admins',
-        }),
-        m(SES_EVENTS_METRIC.digestsUnreadable, {
-          ...RUN_WATCH.perHour,
-          label: 'of which without their events (not read back)',
-        }),
-        m(SES_EVENTS_METRIC.notSpam, { ...RUN_WATCH.perHour, label: 'not-spam reports (no opt-out)' }),
-        m(SES_EVENTS_METRIC.authOrVirusReports, {
-          ...RUN_WATCH.perHour,
-          label: 'auth-failure or virus reports (the provider’s finding: no opt-out)',
-        }),
-        m(SES_EVENTS_METRIC.unattributed, {
-          ...RUN_WATCH.perHour,
-          label: 'bounces and complaints nothing was recorded for (no owner, or not their address)',
-        }),
-        m(SES_EVENTS_METRIC.unreadable, {
-          ...RUN_WATCH.perHour,
-          label: 'SES events not read (not JSON: nothing recorded)',
-        }),
-        notificationsFailed(
-          relay.sesEventsTopic,
-          'SES events SNS could not deliver to the function (kept in the SES events DLQ)',
-        ),
-        relay.sesEventsTopic.metric('NumberOfNotificationsFailedToRedriveToDlq', {
-          period: Duration.hours(1),
-          statistic: 'Sum',
-          label: 'of which SNS could not keep in the SES events DLQ either (lost)',
+          label: 'of which on their last delivery (moved to the relay DLQ; per hour)',
         }),
       ],
-      { width },
-    ),
-    graph(
-      'Owner email: oldest digest in the relay queue and its DLQ (s), emails sent, records failed',
-      [
-        oldestMessageAge(relay.queue, 'oldest digest (largest in 5 min)'),
-        oldestMessageAge(
-          relay.deadLetterQueue,
-          'oldest digest in the relay DLQ, since its move (largest in 5 min)',
-        ),
-      ],
-      {
-        width,
-        right: [
-          m(RELAY_METRIC.sent, { ...RUN_WATCH.perHour, label: 'emails sent (accepted by SES; per hour)' }),
-          m(RELAY_METRIC.failed, {
-            ...RUN_WATCH.perHour,
-            label: 'records failed (retried by SQS; per hour)',
-          }),
-          m(RELAY_METRIC.outOfTime, {
-            ...RUN_WATCH.perHour,
-            label: 'of which out of time (SES slow or throttled; per hour)',
-          }),
-          m(RELAY_METRIC.gaveUp, {
-            ...RUN_WATCH.perHour,
-            label: 'of which on their last delivery (moved to the relay DLQ; per hour)',
-          }),
-        ],
-      },
-    ),
-  ];
+    },
+  );
 }
 
 /**
