@@ -26,9 +26,11 @@ export type JsonlLine = (
   | { readonly lineNumber: number; readonly ok: false; readonly error: string }
 ) & {
   /**
-   * Set on the file's first non-blank line when its first character is `[`: the file looks like one JSON array
-   * (`[{…},{…}]`, on one line or over several) rather than JSON Lines, each of its lines then no record, so a
-   * command can refuse the file as a whole (`import` does) rather than line by line. Absent on every other line.
+   * Set on the file's first non-blank line when its first character is `[` and the line is no JSON value on its
+   * own (`[`, `[{…},`): the file looks like one JSON array spread over lines (`[{…},{…}]` pretty-printed) rather
+   * than JSON Lines, its lines then no records, one of them (the last element) passing for one; so a command can
+   * refuse the file as a whole (`import` does) rather than line by line. A whole array on the first line is one
+   * bad line like any other. Absent on every other line.
    */
   readonly opensJsonArray?: true;
 };
@@ -38,7 +40,7 @@ export type JsonlLine = (
  * but still counted, so `lineNumber` is always the physical 1-based line.
  * A line that is not valid JSON, repeats a key in an object, is not UTF-8 or
  * is too long is yielded as `ok: false` (`line N is …`) and reading goes on.
- * The first non-blank line says whether the file starts with `[` (`opensJsonArray`).
+ * The first non-blank line says whether it opens a JSON array it does not close (`opensJsonArray`).
  * @throws {UsageError} when the file cannot be opened (missing, unreadable, a directory)
  */
 export async function* readJsonLines(path: string, options: JsonReadOptions = {}): AsyncGenerator<JsonlLine> {
@@ -64,8 +66,10 @@ export async function* readJsonLines(path: string, options: JsonReadOptions = {}
       const text = lineNumber === 1 && typeof rawLine === 'string' ? rawLine.replace(/^\uFEFF/, '') : rawLine;
       if (typeof text === 'string' && text.trim() === '') continue;
       const line = jsonlLine(text, lineNumber, options);
-      // Only the first non-blank line opens the file (one not UTF-8 or too long too: its first character is unknown).
-      const opensJsonArray = !nonBlankRead && typeof text === 'string' && text.trimStart().startsWith('[');
+      // Only the first non-blank line opens the file (one not UTF-8 or too long too: its first character is unknown),
+      // and only an array it does not close (`[`, `[{…},`): a whole array on one line is one (bad) line like any other.
+      const opensJsonArray =
+        !nonBlankRead && !line.ok && typeof text === 'string' && text.trimStart().startsWith('[');
       nonBlankRead = true;
       yield opensJsonArray ? { ...line, opensJsonArray: true } : line;
     }

@@ -524,11 +524,12 @@ function tableNote(summary: Pick<ImportSummary, 'dryRun' | 'tableCreated'>): str
 }
 
 /**
- * Why a file whose first non-blank character is `[` is refused whole: one JSON array (`[{…},{…}]`, as many tools
- * export) is no JSON Lines file, and read line by line it would be rejected line by line but for a line holding one
- * whole record (an array's last element, no comma after it), which would be written alone (docs/data-model.md,
- * "Import and export"). So nothing is written and the way out is one command; the JSON Lines file it suggests is
- * never the file itself. (A JSON Lines record is an object: a first line that is an array is never one.)
+ * Why a file whose first non-blank line opens a JSON array it does not close (`[`, `[{…},`: `opensJsonArray`) is
+ * refused whole: a pretty-printed JSON array (`[{…},{…}]`, as many tools export) is no JSON Lines file, and read line
+ * by line it would be rejected line by line but for a line holding one whole record (its last element, no comma
+ * after it), which would be written alone (docs/data-model.md, "Import and export"). So nothing is written and the
+ * way out is one command; the JSON Lines file it suggests is never the file itself. A whole array on one line is a
+ * bad line as any other (nothing of it is written).
  */
 function jsonArrayRefusal(file: string): string {
   const jsonl = /\.json$/i.test(file) ? `${file}l` : `${file}.jsonl`;

@@ -5,9 +5,9 @@
  * before any table is touched — nothing written, not even the array's last
  * element, which on its own line would pass for a JSON Lines record
  * (cli/jsonl.ts, `opensJsonArray`; cli/commands/import.ts, `jsonArrayRefusal`).
- * Whether the array is over several lines or on one, in a dry run too; never
- * for a JSON Lines file with an array on a later line (that line rejected as
- * any other).
+ * In a dry run too; never for a whole array on the first line (one bad line, the
+ * rest read as JSON Lines) nor for a JSON Lines file with an array on a later
+ * line (that line rejected as any other).
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -47,14 +47,30 @@ describe('import of a JSON array file', { timeout: 120_000 }, () => {
     expect(await storedCount()).toBe(0);
   });
 
-  it('on one line, after a byte order mark and spaces, and in a dry run: refused alike (exit 2)', async () => {
-    const file = await fileWith('one-line.json', `\uFEFF  ${JSON.stringify(RECORDS)}\n`);
+  it('opened after a byte order mark and spaces, in a dry run: refused alike (exit 2)', async () => {
+    const file = await fileWith(
+      'bom.json',
+      `\uFEFF  [${JSON.stringify(RECORDS[0])},\n${JSON.stringify(RECORDS[1])}\n]\n`,
+    );
 
     const run = await runCli(['import', file, '--dry-run', ...tableFlags(table)]);
 
     expect(run).toMatchObject({ code: 2, stdout: '' });
     expect(stderrLines(run.stderr)).toEqual([refusalFor(file)]);
     expect(await storedCount()).toBe(0);
+  });
+
+  it('a whole array on one line, JSON Lines after it: that line rejected as any other, the rest written (exit 1)', async () => {
+    const file = await fileWith(
+      'one-line.json',
+      `${JSON.stringify(RECORDS)}\n${JSON.stringify(RECORDS[1])}\n`,
+    );
+
+    const run = await runCli(['import', file, ...tableFlags(table)]);
+
+    expect(run.code).toBe(1);
+    expect(stderrLines(run.stderr)).toEqual([expect.stringMatching(/^pc-hygiene import: rejected line 1: /)]);
+    expect(await storedCount()).toBe(1);
   });
 
   it('not a JSON Lines file with an array on a later line: that line rejected as any other (exit 1)', async () => {
