@@ -6,9 +6,11 @@
  * not held. In-memory ports.
  */
 import { describe, expect, it } from 'vitest';
+import { RELAY_QUEUE_RETENTION_DAYS } from '../../lambdas/aws/relay-ledger-table-definition';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import {
   FIRST_QUOTA_DEFERRAL_SECONDS,
+  MAX_HELD_DELIVERIES,
   MAX_QUOTA_DEFERRAL_SECONDS,
   quotaDeferralSeconds,
   quotaDeferrals,
@@ -34,7 +36,7 @@ function delivery(userId: string, receiveCount?: number): RelayRecord {
 }
 
 /** Relays `records` (SES refusing bob for the daily quota, cy with another error) and returns the holds. */
-async function deferrals(records: readonly RelayRecord[]) {
+async function deferrals(records: readonly RelayRecord[], maxReceiveCount = MAX_RECEIVE_COUNT) {
   const sender = new RecordingSender();
   sender.failFor.set('bob@example.com', QUOTA_SPENT);
   sender.failFor.set('cy@example.com', new Error('MessageRejected: Illegal address'));
@@ -45,7 +47,7 @@ async function deferrals(records: readonly RelayRecord[]) {
     clock: () => SAMPLE_NOW + 5_000,
     from: 'hygiene@corp.example',
   };
-  return quotaDeferrals(records, await relayBatch(deps, records), MAX_RECEIVE_COUNT, isQuotaRefusal);
+  return quotaDeferrals(records, await relayBatch(deps, records), maxReceiveCount, isQuotaRefusal);
 }
 
 describe('quotaDeferralSeconds', () => {
@@ -74,6 +76,18 @@ describe('quotaDeferralSeconds', () => {
 });
 
 describe('quotaDeferrals', () => {
+  it('holds only the first four deliveries, so even 1,000 of them end in the DLQ within the queue’s retention', async () => {
+    const maxReceiveCount = 1000;
+    let inQueueSeconds = 0;
+    for (let receiveCount = 1; receiveCount < maxReceiveCount; receiveCount++) {
+      const [hold] = await deferrals([delivery('bob', receiveCount)], maxReceiveCount);
+      expect(hold === undefined).toBe(receiveCount > MAX_HELD_DELIVERIES);
+      // Each delivery comes back after its hold, or after the queue's 6-minute visibility timeout.
+      inQueueSeconds += hold?.seconds ?? 360;
+    }
+    expect(inQueueSeconds).toBeLessThan(RELAY_QUEUE_RETENTION_DAYS * 24 * HOUR);
+  });
+
   it('holds a record SES refused for the daily quota, by its delivery, naming its message and owner', async () => {
     expect(await deferrals([delivery('bob', 1)])).toEqual([
       { messageId: 'msg-bob', userId: 'bob', seconds: 2 * HOUR },
