@@ -50,7 +50,12 @@ import {
   type Target,
   targetFlagsOf,
 } from '../options/deployment-target';
-import { directoryReadBeside, directoryTableOf, directoryTableOption } from '../options/directory-options';
+import {
+  directoryReadBeside,
+  directoryTableGiven,
+  directoryTableOf,
+  directoryTableOption,
+} from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
 import { configOption, dryRunOfConfigLine, plansOnly, readConfigFile } from '../options/load-config';
 import { nowOption, refuseNowOnDeployment, resolveNow } from '../options/now-option';
@@ -126,7 +131,7 @@ type SweepOptions = OptionsOf<ReturnType<typeof defineSweepCommand>>;
  * whole table without them.
  */
 function checkFlagsOf(options: SweepOptions, command: Command): string {
-  const directoryGiven = command.getOptionValueSource('directoryTable') !== 'default';
+  const directoryGiven = directoryTableGiven(command);
   return [
     ...flagWords('--now', options.now, 'ISO'),
     ...flagWords('--config', options.config, 'FILE'),

@@ -258,9 +258,18 @@ export function directoryTableOf(
   target: Pick<Target, 'deployment'>,
 ): string {
   const { directoryTable } = flags;
-  const given = command.getOptionValueSource('directoryTable') !== 'default';
-  const table = given ? directoryTable : (target.deployment?.directoryTableName ?? directoryTable);
+  const table = directoryTableGiven(command)
+    ? directoryTable
+    : (target.deployment?.directoryTableName ?? directoryTable);
   return checkDirectoryTableName(table);
+}
+
+/**
+ * Whether `--directory-table` was given, on the command line or by `PC_HYGIENE_DIRECTORY_TABLE`, rather than left
+ * at its default (which a deployment's own directory replaces: {@link directoryTableOf}).
+ */
+export function directoryTableGiven(command: CommandUnknownOpts): boolean {
+  return command.getOptionValueSource('directoryTable') !== 'default';
 }
 
 /**

@@ -183,8 +183,8 @@ export function documentClientFor(options: TableOptions): DynamoDBDocumentClient
 /**
  * What {@link withDocumentClient} checks before the work: that the table is
  * of this kind ({@link requireTableKind}), or nothing because the work
- * checks it itself (`import`: not on a dry run, and `--create-table` may find
- * none; an owner directory command: `requireDirectoryTable`).
+ * checks it itself (`import`: `prepareTable`, a dry run too, and `--create-table`
+ * may find none; an owner directory command: `requireDirectoryTable`).
  */
 export type TableCheck = TableKind | 'checked by the work';
 

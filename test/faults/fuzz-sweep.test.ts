@@ -10,7 +10,7 @@
  *
  * Reproduce a run: FUZZ_SEED=<seed> npm run test:faults (the seed is in the figures).
  */
-import { BatchWriteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCredential } from '../../lambdas/hygiene/credential';
@@ -24,6 +24,7 @@ import {
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { decide } from '../../lambdas/hygiene/policy';
 import { runSweep } from '../../lambdas/hygiene/sweep';
+import { batchWriteAll } from '../support/batch-write';
 import { fuzzSeed } from '../support/fuzz-seed';
 import { useFuzzFigures, useFuzzTable } from '../support/fuzz-table';
 import { putItems } from '../support/items';
@@ -220,15 +221,9 @@ const WORKER_ATTRIBUTES: ReadonlySet<string> = new Set([
 
 async function clearTable(client: DynamoDBClient, t: TestTable): Promise<void> {
   const ids = [...(await scanRawItems(client, t.tableName)).keys()];
-  for (let start = 0; start < ids.length; start += 25) {
-    await client.send(
-      new BatchWriteItemCommand({
-        RequestItems: {
-          [t.tableName]: ids
-            .slice(start, start + 25)
-            .map((id) => ({ DeleteRequest: { Key: { id: { S: id } } } })),
-        },
-      }),
-    );
-  }
+  const requests: WriteRequest[] = ids.map((id) => ({ DeleteRequest: { Key: { id: { S: id } } } }));
+  await batchWriteAll(t.tableName, requests, async (batch) => {
+    const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [t.tableName]: batch } }));
+    return out.UnprocessedItems?.[t.tableName];
+  });
 }

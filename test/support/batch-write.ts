@@ -37,14 +37,14 @@ export const TEST_BATCH_WRITE_RETRY: BatchWriteRetry = {
 };
 
 /** Some requests were still unprocessed after the last attempt of their batch. */
-export class BatchWriteIncompleteError extends Error {
-  override readonly name = 'BatchWriteIncompleteError';
+export class FixtureWriteIncompleteError extends Error {
+  override readonly name = 'FixtureWriteIncompleteError';
 }
 
 /**
  * Writes `requests` to `tableName`, {@link BATCH_WRITE_REQUEST_LIMIT} a call, in order: each call's unprocessed
  * requests are sent again (only those) after `retry.delayMs(attempt)`, at most `retry.maxAttempts` calls a batch.
- * @throws {BatchWriteIncompleteError} naming the table and how many requests were not written (those left
+ * @throws {FixtureWriteIncompleteError} naming the table and how many requests were not written (those left
  *   unprocessed and the batches after them, never sent), when a batch still has unprocessed requests after its last
  *   attempt
  * @throws {RangeError} when `retry.maxAttempts` is not a whole number from 1 (nothing is sent)
@@ -64,7 +64,7 @@ export async function batchWriteAll<Request>(
     sent += batch.length;
     if (unprocessed > 0) {
       const notWritten = unprocessed + (requests.length - sent);
-      throw new BatchWriteIncompleteError(
+      throw new FixtureWriteIncompleteError(
         `table ${tableName}: ${notWritten} of ${requests.length} items not written ` +
           `(${unprocessed} still unprocessed after ${retry.maxAttempts} BatchWriteItem attempts, ` +
           `${requests.length - sent} after them not sent)`,

@@ -13,7 +13,7 @@ import { batchWriteAll } from './batch-write';
 
 /**
  * Writes raw items (25 per BatchWrite, unprocessed items retried a few times: {@link batchWriteAll}).
- * @throws {BatchWriteIncompleteError} (test/support/batch-write.ts) when some are still unprocessed after the
+ * @throws {FixtureWriteIncompleteError} (test/support/batch-write.ts) when some are still unprocessed after the
  *   last attempt
  */
 export async function putItems(

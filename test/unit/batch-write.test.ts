@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  BatchWriteIncompleteError,
   type BatchWriteRetry,
   batchWriteAll,
+  FixtureWriteIncompleteError,
   TEST_BATCH_WRITE_RETRY,
 } from '../support/batch-write';
 
@@ -52,7 +52,7 @@ describe('batchWriteAll', () => {
     const recording: Recording = { calls: [], waits: [] };
     const always = fakeTable(recording, (requests) => requests);
     const write = batchWriteAll('Credentials', requestsOf(30), always, recordedRetry(4, recording));
-    await expect(write).rejects.toThrow(BatchWriteIncompleteError);
+    await expect(write).rejects.toThrow(FixtureWriteIncompleteError);
     await expect(write).rejects.toThrow(
       'table Credentials: 30 of 30 items not written (25 still unprocessed after 4 BatchWriteItem attempts, ' +
         '5 after them not sent)',

@@ -25,7 +25,7 @@ export function rawClient(table: TestTable): DynamoDBClient {
 
 /**
  * Writes raw items, 25 a request, unprocessed items retried a few times ({@link batchWriteAll}).
- * @throws {BatchWriteIncompleteError} (test/support/batch-write.ts) when some are still unprocessed after the
+ * @throws {FixtureWriteIncompleteError} (test/support/batch-write.ts) when some are still unprocessed after the
  *   last attempt
  */
 export async function putRawItems(
