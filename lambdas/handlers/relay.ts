@@ -56,11 +56,8 @@ export interface RelayHandlerDeps extends Observability {
   readonly relay: Omit<RelayDeps, 'leaseMs' | 'remainingMs'>;
   /** The relay queue's `maxReceiveCount` (`RELAY_MAX_RECEIVE_COUNT`): a record failed on that delivery goes to the DLQ. */
   readonly maxReceiveCount: number;
-  /**
-   * Holds back the messages of records SES refused for its spent daily quota (`quota-deferral.ts`).
-   * Absent: none is held; SQS delivers them again after the visibility timeout.
-   */
-  readonly visibility?: MessageVisibility;
+  /** Holds back the messages of records SES refused for its spent daily quota (`quota-deferral.ts`). */
+  readonly visibility: MessageVisibility;
 }
 
 /** `RELAY_MAX_RECEIVE_COUNT` is not an integer SQS accepts as a `maxReceiveCount`. */
@@ -117,7 +114,6 @@ async function holdQuotaRefusals(
   result: RelayBatchResult,
 ): Promise<QuotaHolds> {
   const { visibility } = deps;
-  if (visibility === undefined) return { held: [], failed: [] };
   const deferrals = quotaDeferrals(records, result, deps.maxReceiveCount, isDailyQuotaSesError);
   const received = new Map(event.Records.map((r) => [r.messageId, r]));
   const holds = await Promise.all(

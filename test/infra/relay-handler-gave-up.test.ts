@@ -52,6 +52,8 @@ async function invoke(records: SQSEvent['Records'], rejection = 'MessageRejected
       from: 'Hygiene <hygiene@corp.example>',
     },
     maxReceiveCount: 3,
+    // No record here is refused for SES's daily quota: nothing to hold (relay-handler-quota-deferral.test.ts).
+    visibility: { hideFor: async () => undefined },
   });
   const response = await handler({ Records: records }, { getRemainingTimeInMillis: () => 30_000 });
   return { response, metrics, lines };

@@ -55,11 +55,11 @@ function onDelivery(userId: string, receive: number): SQSEvent['Records'][number
   } as unknown as SQSEvent['Records'][number];
 }
 
-/** One invocation with `records`, SES failing each owner of `failures` with its error (ada is emailed); `none`: no holds. */
+/** One invocation with `records`, SES failing each owner of `failures` with its error (ada is emailed). */
 async function invoke(
   records: SQSEvent['Records'],
   failures: Record<string, unknown>,
-  visibility: RecordingVisibility | 'none' = new RecordingVisibility(),
+  visibility = new RecordingVisibility(),
 ) {
   const { tools, lines } = fakeTools();
   const sender = new RecordingSender();
@@ -76,11 +76,11 @@ async function invoke(
       from: 'Hygiene <hygiene@corp.example>',
     },
     maxReceiveCount: MAX_RECEIVE_COUNT,
-    ...(visibility !== 'none' && { visibility }),
+    visibility,
   });
   const response = await handler({ Records: records }, { getRemainingTimeInMillis: () => 30_000 });
   const fields = lines.find((l) => l.message === 'relay batch')?.fields as Record<string, unknown>;
-  return { response, holds: visibility === 'none' ? [] : visibility.holds, fields };
+  return { response, holds: visibility.holds, fields };
 }
 
 describe('the relay handler and SES’s spent daily quota', () => {
@@ -143,12 +143,5 @@ describe('the relay handler and SES’s spent daily quota', () => {
     expect(fields.quotaDeferralFailures).toEqual([
       { messageId: 'msg-bob', error: 'Error: ReceiptHandleIsInvalid: The receipt handle has expired.' },
     ]);
-  });
-
-  it('without a way to hold messages, fails the record as before', async () => {
-    const { response, fields } = await invoke([onDelivery('bob', 1)], { bob: DAILY_QUOTA() }, 'none');
-
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-bob' }]);
-    expect(fields.quotaDeferred).toEqual([]);
   });
 });
