@@ -374,14 +374,13 @@ export async function importJsonLines(
  * `DescribeTable`: nothing created, no item read, nothing written), so it is refused where
  * the import would be; with `--create-table` a missing table is no refusal,
  * the import would create it (docs/data-model.md, "Import and export").
- * @returns whether the table was created
+ * @returns whether the table was created (for a dry run: would be)
  */
 async function prepareTable(client: DynamoDBDocumentClient, options: ImportOptions): Promise<boolean> {
   const mayBeMissing = options.createTable === true;
-  if (options.dryRun) {
-    await requireTableKind(client, options.table, CREDENTIALS_TABLE_KEY, { mayBeMissing });
-    return false;
-  }
+  // A dry run's answer is what the import would do: `true` for a missing table `--create-table` would create.
+  if (options.dryRun)
+    return !(await requireTableKind(client, options.table, CREDENTIALS_TABLE_KEY, { mayBeMissing }));
   if (mayBeMissing) return (await createTable(client, options.table, { ifNotExists: true })).created;
   await requireTableKind(client, options.table);
   return false;
@@ -519,7 +518,8 @@ function printSummary(summary: ImportSummary, format: string, error: unknown): v
  * already in the table: the import leaves those records out, or replaces them); empty otherwise.
  */
 function tableNote(summary: Pick<ImportSummary, 'dryRun' | 'tableCreated'>): string {
-  if (summary.dryRun) return ' (ids already in the table not checked)';
+  if (summary.dryRun)
+    return summary.tableCreated ? ' (table would be created)' : ' (ids already in the table not checked)';
   return summary.tableCreated ? ' (table created)' : '';
 }
 
