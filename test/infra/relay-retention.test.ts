@@ -61,6 +61,7 @@ describe('the relay’s retentions', () => {
   it('the queue’s age alarm says how long the queue keeps a digest', () => {
     const alarmId = logicalIdOf(template, 'AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
     });
     const description =
       template.findResources('AWS::CloudWatch::Alarm')[alarmId]!.Properties.AlarmDescription;
