@@ -22,6 +22,8 @@ import {
   countOf,
   type OwnerTable,
   readsAsAbsent,
+  STATUS,
+  STATUS_NAMES,
   stateStillAsRead,
   textReadsAs,
   textStillAsRead,
@@ -80,22 +82,37 @@ function countStillAsRead(read: number | undefined): ConditionPart {
 }
 
 /**
+ * The condition that the owner still reads as `active` (names: `STATUS_NAMES`), as `ownerFromItem` reads the stored
+ * `status`: anything but `departed` (missing, or another value) is active, so only an import's `--sync`
+ * (`markDeparted`, owner-directory-import-writes.ts) fails it. For a state planned
+ * {@link PlannedSubscriptionState.whileActive}.
+ */
+const STILL_ACTIVE: ConditionPart = {
+  condition: `(attribute_not_exists(${STATUS}) OR ${STATUS} <> :departed)`,
+  values: { ':departed': 'departed' },
+};
+
+/**
  * Records an owner's SNS email subscription state, its subscription ARN
  * (removed when the state has none) and the confirmation emails counted
  * (`OWNER_ATTR.confirmationEmailsSent`: set to the planned count, removed when
  * it has none), only while the directory still holds
  * what the state was planned from: the address (`email`, or none when
  * `undefined`; an import that changed it cleared the state, and it stays
- * cleared) and the state, ARN and count as read (`read`: {@link stillAsRead}). So
- * an overlapping run's or an operator's newer state is never overwritten.
+ * cleared), the state, ARN and count as read (`read`: {@link stillAsRead}) and,
+ * for a state planned `whileActive`, the owner's `active` status
+ * ({@link STILL_ACTIVE}). So an overlapping run's or an operator's newer state
+ * is never overwritten, and no ARN is recorded for an owner marked `departed`
+ * meanwhile (an overlapping run may remove that subscription, and a later run
+ * would take its absence for an opt-out).
  *
  * A failed condition is false even when it met this write's own earlier
  * attempt (a lost response the SDK sent again): the operator's commands
  * that call this judge that on a fresh read and say so (recorded meanwhile:
  * cli/use-cases/resubscribe-owners.ts, unsubscribe-owners.ts). The
  * reconciler's writes ({@link recordSubscriptionStates}) are judged here.
- * @returns false when the condition failed: the owner is absent, or their address, state or ARN has changed
- *   (nothing written), or this write's own earlier attempt changed them
+ * @returns false when the condition failed: the owner is absent, or their address, state or ARN has changed, or
+ *   (`whileActive`) they were marked `departed` (nothing written), or this write's own earlier attempt changed them
  */
 export function recordSubscription(table: OwnerTable, planned: PlannedSubscriptionState): Promise<boolean> {
   return writeSubscription(table, planned, false);
@@ -125,18 +142,23 @@ function writeSubscription(
     }
   }
   const stillRead = stillAsRead(read);
+  const { whileActive } = planned;
+  const conditions = [email === undefined ? readsAsAbsent('#email') : '#email = :email', stillRead.condition];
+  if (whileActive) conditions.push(STILL_ACTIVE.condition);
   return conditionalUpdate(table, userId, updateExpression(parts), {
-    condition: `${email === undefined ? readsAsAbsent('#email') : '#email = :email'} AND ${stillRead.condition}`,
+    condition: conditions.join(' AND '),
     names: {
       '#subscription': OWNER_ATTR.subscription,
       '#subscriptionArn': OWNER_ATTR.subscriptionArn,
       '#sent': OWNER_ATTR.confirmationEmailsSent,
       '#email': OWNER_ATTR.email,
+      ...(whileActive && STATUS_NAMES),
     },
     values: {
       ...parts.values,
       ...(email === undefined ? ABSENT_TEXT_VALUES : { ':email': email }),
       ...stillRead.values,
+      ...(whileActive && STILL_ACTIVE.values),
     },
     ...(ownAttempts && { leaves: (item) => holdsSubscription(item, planned) }),
   });
@@ -148,7 +170,8 @@ function writeSubscription(
  * failed condition found the owner as it leaves them (the planned state
  * and ARN at the address: its own retry after a lost response met its own
  * change) is recorded, not skipped.
- * @returns the `userId`s skipped: absent, or their address, state or ARN changed since it was read (nothing written)
+ * @returns the `userId`s skipped: absent, or their address, state or ARN changed since it was read, or
+ *   (`whileActive`) they were marked `departed` (nothing written)
  */
 export async function recordSubscriptionStates(
   table: OwnerTable,

@@ -166,8 +166,8 @@ export class DynamoOwnerDirectory
   }
 
   /**
-   * Records one owner's subscription state while the address, state, ARN and count are as read
-   * ({@link recordSubscription}). @returns false when the condition failed (nothing written by this call)
+   * Records one owner's subscription state while the address, state, ARN and count are as read (and, `whileActive`,
+   * the owner still not `departed`) ({@link recordSubscription}). @returns false when the condition failed (nothing written by this call)
    */
   async recordSubscription(planned: PlannedSubscriptionState): Promise<boolean> {
     return recordSubscription(this.table, planned);

@@ -22,7 +22,11 @@
  * repaired, refused, pending, and the creations that fit) with
  * `SubscriptionQuotaExceeded = 1` (the alarm's metric) and `ReconcilerCompleted
  * = 0` (it left owners without a subscription: not a completed run), logs it as an error, and
- * fails the invocation with the `FilterPolicyQuotaError`. An empty directory
+ * returns the stopped run's summary: the invocation succeeds, as for a stop at the time budget. A quota stop is
+ * a steady state (every later run stops the same way until the quota is raised or owners leave), so a failed
+ * invocation would only buy Lambda's two retries (three full listings an hour) and a dead-letter message each
+ * hour, firing `ReconcilerErrors` and `DeadLetterArrivals` and hiding real arrivals; its own alarm and the
+ * heartbeat say it instead (docs/notifications.md, "Subscription reconciler", Quota). An empty directory
  * refused (`EmptyOwnerDirectoryError`, on `sns-email` when the topic holds an
  * owner subscription it would remove) emits only the admin count it carries
  * (below), no completion, and fails the invocation; an empty directory with no
@@ -62,11 +66,7 @@ import {
   TopicListingStoppedError,
   type TopicSubscriptions,
 } from '../hygiene/subscription-ports';
-import {
-  DEFAULT_FILTER_POLICY_QUOTA,
-  FilterPolicyQuotaError,
-  parseFilterPolicyQuota,
-} from '../hygiene/subscription-quota';
+import { DEFAULT_FILTER_POLICY_QUOTA, parseFilterPolicyQuota } from '../hygiene/subscription-quota';
 import {
   EmptyOwnerDirectoryError,
   type ReconcileSummary,
@@ -226,22 +226,22 @@ function reportIncomplete(deps: Observability, deferred: NonNullable<ReconcileSu
 }
 
 /**
- * A quota stop: the stopped run's metrics (when it ran) with `SubscriptionQuotaExceeded = 1`, an error log, and the
- * warning of a topic without an admin subscription.
+ * A quota stop: the stopped run's metrics with `SubscriptionQuotaExceeded = 1`, an error log, and the warning of a
+ * topic without an admin subscription. Returns the stopped run's summary, which the handler resolves to.
  */
-function reportQuotaStop(deps: Observability, error: FilterPolicyQuotaError): void {
-  const stopped = error instanceof SubscriptionQuotaStop ? error.summary : undefined;
-  if (stopped === undefined) deps.metrics.addMetric(RECONCILER_METRIC.quotaExceeded, MetricUnit.Count, 1);
-  else recordReconcilerMetrics(deps.metrics, stopped, true);
+function reportQuotaStop(deps: Observability, error: SubscriptionQuotaStop): ReconcileSummary {
+  const stopped = error.summary;
+  recordReconcilerMetrics(deps.metrics, stopped, true);
   deps.logger.error('subscription filter-policy quota exceeded', {
     quota: error.quota,
     needed: error.needed,
-    ...(stopped !== undefined && { summary: loggedSummary(stopped) }),
+    summary: loggedSummary(stopped),
     // One line: the error object would repeat the summary, operations included.
     error: errorText(error),
   });
-  if (stopped?.deferred !== undefined) reportIncomplete(deps, stopped.deferred);
-  if (stopped !== undefined) reportAdminReach(deps, stopped);
+  if (stopped.deferred !== undefined) reportIncomplete(deps, stopped.deferred);
+  reportAdminReach(deps, stopped);
+  return stopped;
 }
 
 /**
@@ -312,8 +312,9 @@ export function createReconcilerHandler(deps: ReconcilerHandlerDeps) {
       );
     } catch (error: unknown) {
       if (error instanceof TopicListingStoppedError) return reportListingStopped(deps, error);
-      if (error instanceof FilterPolicyQuotaError) reportQuotaStop(deps, error);
-      else if (error instanceof EmptyOwnerDirectoryError) reportEmptyDirectory(deps, error);
+      // A steady state, not a failure: no retry, no dead-letter message (the header above).
+      if (error instanceof SubscriptionQuotaStop) return reportQuotaStop(deps, error);
+      if (error instanceof EmptyOwnerDirectoryError) reportEmptyDirectory(deps, error);
       throw error;
     }
     recordReconcilerMetrics(deps.metrics, summary);

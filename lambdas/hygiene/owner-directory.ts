@@ -301,6 +301,14 @@ export interface PlannedSubscriptionState extends OwnerSubscriptionState {
    * removed (a `confirmed` owner; `owners resubscribe`, which sends one more).
    */
   readonly confirmationEmailsSent?: number;
+  /**
+   * Recorded only while the owner still reads as `active` (their `status` is not `departed`), as they were read. The
+   * subscription reconciler sets it on a state naming a subscription ARN (`confirmed`, `unsubscribed`) for an owner
+   * it read `active`: that ARN is what a later run takes an opt-out from when the topic no longer lists it, and an
+   * overlapping run removes the subscription of an owner marked `departed` meanwhile (docs/notifications.md,
+   * "Subscription reconciler"). Absent: the owner's `status` is no part of the condition.
+   */
+  readonly whileActive?: true;
 }
 
 /**
@@ -356,11 +364,12 @@ export interface OwnerSubscriptionRegistry {
    * confirmation emails counted ({@link PlannedSubscriptionState.confirmationEmailsSent}),
    * only while the directory still holds that owner with the address, state,
    * ARN and count the state was planned from ({@link PlannedSubscriptionState.email},
-   * {@link PlannedSubscriptionState.read}). Nothing is written for an owner
+   * {@link PlannedSubscriptionState.read}) and, for a state planned
+   * {@link PlannedSubscriptionState.whileActive}, still `active`. Nothing is written for an owner
    * no longer in the directory (never re-created by this write), whose
-   * address changed meanwhile (the import's cleared state stands), or whose
-   * state another run or an operator changed meanwhile (theirs stands); the
-   * next reconciler run plans again.
+   * address changed meanwhile (the import's cleared state stands), whose
+   * state another run or an operator changed meanwhile (theirs stands), or,
+   * so, who was marked `departed` meanwhile; the next reconciler run plans again.
    * @returns the `userId`s not recorded for any of these reasons
    */
   recordSubscriptionStates(states: readonly PlannedSubscriptionState[]): Promise<readonly string[]>;

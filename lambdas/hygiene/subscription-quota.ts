@@ -5,7 +5,8 @@
  * Its own module because it is its own question: the plan
  * (`subscription-plan.ts`) says what the topic should hold and counts the
  * filter policies before and after; this module says whether that count fits
- * the quota the reconciler was told ({@link filterPolicyQuotaProblem}), which
+ * the quota the reconciler was told, less the filter policy it keeps free
+ * ({@link FREE_FILTER_POLICIES}, {@link filterPolicyQuotaProblem}), which
  * of the plan a run stopped at the quota still applies ({@link withinQuota}),
  * the error that stop throws ({@link FilterPolicyQuotaError}), and how the
  * quota setting is read ({@link parseFilterPolicyQuota}). It reads the plan;
@@ -17,6 +18,26 @@ import { type SubscriptionPlan, withoutCreationsFor } from './subscription-plan'
 /** SNS's default quota of subscription filter policies per topic (raisable in Service Quotas). */
 export const DEFAULT_FILTER_POLICY_QUOTA = 200;
 
+/**
+ * Filter policies the reconciler leaves free on the topic: it plans owner subscriptions against the quota less
+ * these. A deployment adds filtered subscriptions of its own — switching `ownerDelivery` to `relay` subscribes the
+ * relay queue with `{"audience":["owner"]}` (lib/owner-email-relay.ts), a new `adminEmails` address is subscribed
+ * with `{"audience":["admin"]}` — and SNS refuses a filter policy past the quota (`FilterPolicyLimitExceeded`):
+ * the CloudFormation update fails and rolls back. A topic filled to the last policy would so block the documented
+ * way out of the quota, the switch to `relay` (docs/deploy.md, "Owner subscriptions: the SNS quota"); one kept
+ * free lets it through, and the relay route's next reconciler run then removes the owner subscriptions.
+ */
+export const FREE_FILTER_POLICIES = 1;
+
+/**
+ * The filter policies the reconciler fills on a topic with this quota: the quota less {@link FREE_FILTER_POLICIES}
+ * (none at a quota of 1).
+ * @param quota the quota the reconciler was told (SNS "Filter policies per topic")
+ */
+export function fillableFilterPolicies(quota: number): number {
+  return Math.max(0, quota - FREE_FILTER_POLICIES);
+}
+
 /** What a run stopped at the quota did ({@link withinQuota}): its removals and repairs, and what failed. */
 export interface QuotaStopOutcome {
   readonly removed: number;
@@ -26,8 +47,9 @@ export interface QuotaStopOutcome {
 }
 
 /**
- * The plan needs more subscription filter policies on the topic than SNS's
- * quota allows. The reconciler applies the plan {@link withinQuota}: its
+ * The plan needs more subscription filter policies on the topic than the
+ * reconciler fills: SNS's quota less the one it keeps free
+ * ({@link FREE_FILTER_POLICIES}). The reconciler applies the plan {@link withinQuota}: its
  * removals and repairs (they add no filter policy), and only the creations
  * the quota leaves room for, first by `userId`; it records the states (the
  * owners left out `none`), then throws this with `applied` set
@@ -47,10 +69,13 @@ export class FilterPolicyQuotaError extends Error {
     /** What the run did before stopping; `undefined` when it changed nothing (a dry run, or not applied yet). */
     readonly applied?: QuotaStopOutcome,
   ) {
-    const leftOut = Math.min(creations, Math.max(0, needed - quota));
+    const leftOut = Math.min(creations, Math.max(0, needed - fillableFilterPolicies(quota)));
     super(
       `The topic would need ${needed} subscription filter policies (after ${creations} new owner ` +
-        `subscription(s)), above the quota of ${quota} filter policies per topic: ${fitText(creations, leftOut)} ` +
+        `subscription(s)), above the ${fillableFilterPolicies(quota)} the reconciler fills: the quota of ${quota} ` +
+        `filter policies per topic less ${FREE_FILTER_POLICIES} kept free for a deployment's own filtered ` +
+        "subscription (the relay queue's, a new admin address): " +
+        `${fitText(creations, leftOut)} ` +
         `(recorded none)${applied === undefined ? '' : appliedText(applied)}. ` +
         'Raise the Amazon SNS quota "Filter policies per topic" in Service Quotas and set filterPolicyQuota ' +
         '(the construct prop, then deploy: the reconciler and pc-hygiene --stack read it) to the new value, ' +
@@ -76,8 +101,9 @@ function appliedText({ removed, repaired, failed }: QuotaStopOutcome): string {
 
 /**
  * The plan a run stopped at the quota applies: the removals and repairs (they
- * add no filter policy), and as many of the creations as the quota leaves
- * room for once the removals are done, first by `userId` — so every run picks
+ * add no filter policy), and as many of the creations as the quota, less the
+ * filter policy kept free ({@link fillableFilterPolicies}), leaves room for
+ * once the removals are done, first by `userId` — so every run picks
  * the same owners, and a slot left goes to an owner rather than to none — the
  * owners left out recorded `none` (they have no subscription). A repair keeps
  * its count: it replaces a policy the subscription already has (a recognised
@@ -87,7 +113,7 @@ function appliedText({ removed, repaired, failed }: QuotaStopOutcome): string {
 export function withinQuota(plan: SubscriptionPlan, quota: number): SubscriptionPlan {
   const creations = plan.operations.flatMap((o) => (o.kind === 'create' ? [o.userId] : []));
   const kept = plan.filterPolicies.planned - creations.length;
-  return leavingOut(plan, creations.sort(collate).slice(Math.max(0, quota - kept)));
+  return leavingOut(plan, creations.sort(collate).slice(Math.max(0, fillableFilterPolicies(quota) - kept)));
 }
 
 /** The plan without the creations for `userIds`, those owners recorded `none`. */
@@ -101,15 +127,18 @@ function leavingOut(plan: SubscriptionPlan, userIds: readonly string[]): Subscri
 }
 
 /**
- * The quota error the plan would run into, or `undefined`. Only a plan that
- * creates subscriptions can hit the quota: removals and repairs never add one.
+ * The quota error the plan would run into, or `undefined`: the plan creates
+ * subscriptions and the topic would then hold more filter policies than the
+ * reconciler fills, the quota less {@link FREE_FILTER_POLICIES}. Only a plan
+ * that creates subscriptions can hit the quota: removals and repairs never add one.
+ * @param quota the quota the reconciler was told (SNS "Filter policies per topic")
  */
 export function filterPolicyQuotaProblem(
   plan: SubscriptionPlan,
   quota: number,
 ): FilterPolicyQuotaError | undefined {
   const creations = plan.operations.filter((o) => o.kind === 'create').length;
-  if (creations === 0 || plan.filterPolicies.planned <= quota) return undefined;
+  if (creations === 0 || plan.filterPolicies.planned <= fillableFilterPolicies(quota)) return undefined;
   return new FilterPolicyQuotaError(quota, plan.filterPolicies.planned, creations);
 }
 

@@ -162,10 +162,12 @@ export interface ReconcileSummary {
   /**
    * Changed states not recorded because, after this run read it, the owner
    * left the directory, their address changed (an import set their state),
-   * or their state or subscription ARN changed (an overlapping run or
-   * `owners resubscribe` recorded another). Also every owner whose planned
-   * creation was withdrawn (nothing subscribed, nothing recorded, listed
-   * with the planned `pending`): re-read right before the creations, they
+   * their state or subscription ARN changed (an overlapping run or
+   * `owners resubscribe` recorded another), or, for a state naming a
+   * subscription ARN, an import marked them `departed` (`whileStillActive`).
+   * Also every owner whose planned creation was withdrawn (nothing
+   * subscribed, nothing recorded, listed with the planned `pending`): re-read
+   * right before the creations, they
    * were gone, no longer `active`, `unsubscribed` (`owners unsubscribe`) or
    * at another address, or the re-read failed. The directory keeps what was
    * written meanwhile; the next run plans for it. Empty in a dry run.
@@ -494,6 +496,8 @@ function changesState(owner: OwnerRecord | undefined, planned: OwnerSubscription
  * changes ({@link confirmationEmailsAfter}), each planned from the owner as read ({@link plannedStateFor}). An owner
  * the run subscribed is written even when already recorded `pending` (a subscription that expired unconfirmed,
  * subscribed again): the count of confirmation emails goes up in the same conditional write that records the state.
+ * A state that names a subscription ARN for an owner read `active` is written only while they still are
+ * ({@link whileStillActive}).
  * @param subscribed the owners a `Subscribe` of this run succeeded for (SNS emailed each a confirmation link)
  */
 function stateWrites(
@@ -506,9 +510,36 @@ function stateWrites(
     if (owner === undefined) return [];
     const sent = confirmationEmailsAfter(owner, s, subscribed.has(s.userId));
     return changesState(owner, s) || sent !== owner.confirmationEmailsSent
-      ? [plannedStateFor(owner, s, sent)]
+      ? [whileStillActive(owner, plannedStateFor(owner, s, sent))]
       : [];
   });
+}
+
+/**
+ * `planned`, made conditional on the owner still being `active`
+ * ({@link PlannedSubscriptionState.whileActive}) when it records a
+ * subscription ARN (`confirmed`, or `unsubscribed` with the evidence) for an
+ * owner read `active`. Why: an import may mark them `departed` while the run
+ * is in flight, and an overlapping run (the hourly Lambda and `owners
+ * sync-subscriptions`) then removes their subscription and records `none`.
+ * This run, listing the topic after that removal, takes the vanished
+ * subscription for the owner's opt-out: recorded first, its `unsubscribed`
+ * would make the other run's `none` fail its condition and stand for good
+ * (never subscribed again once back, the admins told they opted out).
+ * Listing it before, its `confirmed` would leave an ARN whose subscription is
+ * gone: the next run's evidence of the same false opt-out once they are back.
+ * Skipped instead, the other run's `none` stands (docs/notifications.md,
+ * "Subscription reconciler"). A state without an ARN (`none`, `pending`) is written
+ * whatever the status: it is no such evidence, and `pending` carries the
+ * confirmation email this run sent; nor is the status a condition for an
+ * owner read `departed`: their `none` must land even when an import made
+ * them `active` again meanwhile, or their removed subscription's ARN would
+ * stay recorded.
+ */
+function whileStillActive(owner: OwnerRecord, planned: PlannedSubscriptionState): PlannedSubscriptionState {
+  return owner.status === 'active' && planned.subscriptionArn !== undefined
+    ? { ...planned, whileActive: true }
+    : planned;
 }
 
 /**

@@ -3,7 +3,8 @@
  * metrics it emits (the `SubscriptionQuotaExceeded`, `MassUnsubscribeGuardTripped`, `NoAdminSubscription`,
  * `WideAdminEmailSubscription` and `ReconcilerHeartbeat` alarms' input, and the `ConfirmationExhaustedOwners` gauge; the admin count on the wire:
  * test/integration/reconciler-admin-subscriptions.test.ts), the quota stop (the same metrics for what the stopped
- * run did; not a completed run), an empty directory refused when it would remove an owner subscription (the admins'
+ * run did; not a completed run; the invocation resolves with its summary: a steady state, not a failure for Lambda
+ * to retry and dead-letter), an empty directory refused when it would remove an owner subscription (the admins'
  * reach only: no completion) and completed when there is none (day one), the mailbox rule it
  * wires (the relay's, Punycode-aware), and reading the quota from the environment.
  */
@@ -12,10 +13,7 @@ import { RECONCILER_METRIC } from '../../lambdas/handlers/metric-names';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
 import { MAX_CONFIRMATION_EMAILS } from '../../lambdas/hygiene/subscription-confirmations';
 import { ownerFilterPolicy, type TopicSubscription } from '../../lambdas/hygiene/subscription-plan';
-import {
-  FilterPolicyQuotaError,
-  InvalidFilterPolicyQuotaError,
-} from '../../lambdas/hygiene/subscription-quota';
+import { InvalidFilterPolicyQuotaError } from '../../lambdas/hygiene/subscription-quota';
 import { EmptyOwnerDirectoryError } from '../../lambdas/hygiene/subscription-reconciler';
 import { MemoryOwnerRegistry } from '../unit/support/memory-owner-registry';
 import {
@@ -90,11 +88,19 @@ describe('reconciler handler', () => {
     expect(logs).toEqual([{ level: 'info', message: 'subscription reconciler summary' }]);
   });
 
-  it('on a quota stop emits SubscriptionQuotaExceeded = 1, logs an error and fails with FilterPolicyQuotaError', async () => {
-    // ada and bob to subscribe, room for one: ada (first by userId) is subscribed, bob left out
-    const { handler, topic, metrics, logs } = reconcilerOver([], 1);
+  it('on a quota stop emits SubscriptionQuotaExceeded = 1, logs an error and resolves with the stopped run’s summary', async () => {
+    // ada and bob to subscribe, room for one (a quota of 2 less the one kept free): ada (first by userId) is
+    // subscribed, bob left out
+    const { handler, topic, metrics, logs } = reconcilerOver([], 2);
 
-    await expect(handler({}, LAMBDA_CONTEXT)).rejects.toThrow(FilterPolicyQuotaError);
+    // Resolves: a failed invocation would be retried twice by Lambda and then dead-lettered, every hour.
+    const summary = await handler({}, LAMBDA_CONTEXT);
+
+    expect(summary).toMatchObject({
+      created: 1,
+      operations: [{ kind: 'create', userId: 'ada' }],
+      filterPolicies: { current: 0, planned: 1, quota: 2 },
+    });
     expect(metrics).toEqual({
       [RECONCILER_METRIC.quotaExceeded]: 1,
       [RECONCILER_METRIC.incomplete]: 0,
@@ -121,6 +127,35 @@ describe('reconciler handler', () => {
     expect(topic.writes).toBe(1);
   });
 
+  it('a quota stop is no failed invocation: it resolves, with SubscriptionQuotaExceeded = 1 put and the stop logged as an error', async () => {
+    // ada, bob and cy to subscribe; a quota of 2 fills 1 (one kept free for the relay queue): only ada fits
+    const { handler, metrics, logger } = reconcilerOver([], 2, {
+      owners: [activeOwner('ada'), activeOwner('bob'), activeOwner('cy')],
+    });
+    const errors: Record<string, unknown>[] = [];
+    const levels = logger as unknown as Record<string, (message: string, fields?: object) => void>;
+    levels.error = (message, fields) => errors.push({ message, ...fields });
+
+    const outcome = await handler({}, LAMBDA_CONTEXT).then(
+      (summary) => ({ resolved: summary }),
+      (error: unknown) => ({ rejected: error }),
+    );
+
+    expect(outcome).toEqual({ resolved: expect.objectContaining({ created: 1 }) });
+    expect(metrics[RECONCILER_METRIC.quotaExceeded]).toBe(1);
+    expect(metrics[RECONCILER_METRIC.completed]).toBe(0);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        message: 'subscription filter-policy quota exceeded',
+        quota: 2,
+        needed: 3,
+        error: expect.stringContaining(
+          'above the 1 the reconciler fills: the quota of 2 filter policies per topic',
+        ),
+      }),
+    ]);
+  });
+
   it('on a quota stop emits the metrics of what the run still did: removed, repaired, refused, pending, conflicts', async () => {
     const { handler, topic, metrics } = reconcilerOver(
       [
@@ -134,18 +169,23 @@ describe('reconciler handler', () => {
         // dee's address is an admin subscription: a conflict, not subscribed.
         confirmedEmail('arn:admin', 'dee@x', '{"audience":["admin"]}'),
       ],
-      // 5 policies now − 2 removals + ada's creation = 4 > 3: ada is not subscribed.
-      3,
+      // 5 policies now − 2 removals + ada's creation = 4 > 3 (a quota of 4 less the one kept free): ada is not
+      // subscribed.
+      4,
       {
         owners: [activeOwner('ada'), activeOwner('bob'), activeOwner('cy'), activeOwner('dee')],
         refused: ['arn:left'],
       },
     );
 
-    const error = await handler({}, LAMBDA_CONTEXT).catch((e: unknown) => e);
+    const summary = await handler({}, LAMBDA_CONTEXT);
 
-    expect(error).toBeInstanceOf(FilterPolicyQuotaError);
-    expect(error).toMatchObject({ quota: 3, needed: 4, applied: { removed: 1, repaired: 1, failed: 1 } });
+    expect(summary).toMatchObject({
+      created: 0,
+      removed: 1,
+      repaired: 1,
+      failed: [{ operation: { kind: 'remove', subscriptionArn: 'arn:left' } }],
+    });
     expect(topic.writes).toBe(2);
     expect(metrics).toEqual({
       [RECONCILER_METRIC.quotaExceeded]: 1,
@@ -274,9 +314,10 @@ describe('reconciler handler', () => {
       [RECONCILER_METRIC.pendingOwners]: 2,
     });
 
-    // cy's pending subscription holds the only filter policy of the quota: dee is left out, ada and bob still counted.
-    const stopped = reconcilerOver([cyPending], 1, { owners });
-    await expect(stopped.handler({}, LAMBDA_CONTEXT)).rejects.toThrow(FilterPolicyQuotaError);
+    // cy's pending subscription holds the only filter policy the quota of 2 leaves to fill: dee is left out, ada and
+    // bob still counted.
+    const stopped = reconcilerOver([cyPending], 2, { owners });
+    await expect(stopped.handler({}, LAMBDA_CONTEXT)).resolves.toMatchObject({ created: 0 });
     expect(stopped.metrics).toMatchObject({
       [RECONCILER_METRIC.quotaExceeded]: 1,
       [RECONCILER_METRIC.confirmationExhaustedOwners]: 2,

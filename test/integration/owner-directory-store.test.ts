@@ -6,8 +6,8 @@
  * opt-outs (`optedOutAddresses`) on moves and merges, refused when changed since read; departures; a missing table.
  */
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { GetCommand, NumberValue, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeleteCommand, GetCommand, NumberValue, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { OWNER_DIRECTORY_TABLE } from '../../lambdas/aws/owner-directory-table-definition';
 import { DIRECTORY_FRESHNESS_ID } from '../../lambdas/hygiene/data-contract';
@@ -297,6 +297,45 @@ describe('DynamoOwnerDirectory on DynamoDB Local', () => {
     expect(after.get('hal')).toMatchObject({ subscription: 'pending' });
     expect(after.get('hal')?.subscriptionArn).toBeUndefined();
     expect(after.get('ida')).toMatchObject({ subscription: 'confirmed', subscriptionArn: SUB_ARN });
+  });
+
+  it('records a state planned whileActive only while the owner still reads as active (a missing or unknown status does), any other whatever the status', async () => {
+    const put = (item: Record<string, unknown>) =>
+      table.client.send(new PutCommand({ TableName: table.tableName, Item: item }));
+    await put({ userId: 'quin', email: 'quin@example.com', status: 'departed', subscription: 'pending' });
+    await put({ userId: 'rae', email: 'rae@example.com', subscription: 'pending' });
+    await put({ userId: 'sol', email: 'sol@example.com', status: 'on-leave', subscription: 'pending' });
+    // gone again however the test ends: the table is shared, and a later test lists the departed
+    onTestFinished(async () => {
+      for (const userId of ['quin', 'rae', 'sol']) {
+        await table.client.send(new DeleteCommand({ TableName: table.tableName, Key: { userId } }));
+      }
+    });
+    const confirmedWhileActive = (userId: string): PlannedSubscriptionState => ({
+      ...planned(userId, `${userId}@example.com`, 'confirmed', {
+        subscriptionArn: `${SUB_ARN}-${userId}`,
+        read: { subscription: 'pending' },
+      }),
+      whileActive: true,
+    });
+
+    // quin was marked departed: no ARN is recorded for them; rae and sol read as active
+    expect(
+      await directory.recordSubscriptionStates(['quin', 'rae', 'sol'].map(confirmedWhileActive)),
+    ).toEqual(['quin']);
+    const after = await directory.getMany(['quin', 'rae', 'sol']);
+    expect(after.get('quin')).toMatchObject({ status: 'departed', subscription: 'pending' });
+    expect(after.get('quin')?.subscriptionArn).toBeUndefined();
+    expect(after.get('rae')).toMatchObject({ subscription: 'confirmed', subscriptionArn: `${SUB_ARN}-rae` });
+    expect(after.get('sol')).toMatchObject({ subscription: 'confirmed', subscriptionArn: `${SUB_ARN}-sol` });
+
+    // a state not planned whileActive (a departed owner's none) lands whatever the status
+    expect(
+      await directory.recordSubscription(
+        planned('quin', 'quin@example.com', 'none', { read: { subscription: 'pending' } }),
+      ),
+    ).toBe(true);
+    expect((await directory.getMany(['quin'])).get('quin')).toMatchObject({ subscription: 'none' });
   });
 
   it('takes a stored email it cannot read (empty, not a string) for no address, so the state write is not refused forever', async () => {

@@ -267,7 +267,9 @@ describe('pc-hygiene owners sync-subscriptions', () => {
       // exit 3 is shared with the guard: the JSON says the quota stopped the run
       quotaStop: { quota: 1, needed: 2, creations: 1 },
     });
-    expect(stopped.stderr).toContain('above the quota of 1 filter policies per topic');
+    expect(stopped.stderr).toContain(
+      'above the 0 the reconciler fills: the quota of 1 filter policies per topic',
+    );
   });
 
   it('prints no quotaStop in the JSON of a run the quota did not stop', async () => {

@@ -2,10 +2,12 @@
  * The subscription reconciler on the wire: the real SDK SNS client and
  * `SnsTopicSubscriptions` against the SNS-compatible local server
  * (test/integration/fake-sns-server.ts: subscriptions, confirmation, an
- * unsubscribe by the email's link, the filter-policy quota), and the owner
- * directory on DynamoDB Local, where the states are recorded (only for the
- * address each was planned for).
+ * unsubscribe by the email's link, the filter-policy quota: the reconciler
+ * leaves one free, so a switch to relay can still subscribe its queue), and the
+ * owner directory on DynamoDB Local, where the states are recorded (only for
+ * the address each was planned for).
  */
+import { SubscribeCommand } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { createSnsClient } from '../../lambdas/aws/sns-client';
@@ -230,13 +232,14 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
       endpoint: 'sec@example.com',
       filterPolicy: { audience: ['admin'] },
     });
-    sns.filterPolicyQuota = 4;
+    sns.filterPolicyQuota = 5;
 
-    const run = reconcile({ filterPolicyQuota: 4 });
+    const run = reconcile({ filterPolicyQuota: 5 });
 
-    // 2 now − gone + 4 new = 5 > 4: with gone's removed, room for 3, which SNS accepts (no FilterPolicyLimitExceeded)
+    // 2 now − gone + 4 new = 5 > 4 (the quota of 5 less the one kept free): with gone's removed, room for 3, which
+    // SNS accepts (no FilterPolicyLimitExceeded)
     await expect(run).rejects.toThrow(FilterPolicyQuotaError);
-    await expect(run).rejects.toThrow(/would need 5 subscription filter policies.*quota of 4/);
+    await expect(run).rejects.toThrow(/would need 5 subscription filter policies.*quota of 5/);
     await expect(run).rejects.toMatchObject({
       creations: 4,
       leftOut: 1,
@@ -250,6 +253,65 @@ describe('subscription reconciler over an SNS-compatible server and DynamoDB Loc
         .sort(),
     ).toEqual(['sec@example.com', 'u0@example.com', 'u1@example.com', 'u2@example.com']);
     expect(await statesOf()).toEqual({ u0: 'pending', u1: 'pending', u2: 'pending', u3: undefined });
+  });
+
+  it('at the quota N leaves the topic N − 1 filter policies: the relay queue’s filtered subscription (a switch to relay) still succeeds', async () => {
+    const quota = 5;
+    sns.filterPolicyQuota = quota;
+    sns.addSubscription({
+      topicArn: TOPIC,
+      protocol: 'email',
+      endpoint: 'sec@example.com',
+      filterPolicy: { audience: ['admin'] },
+    });
+    await load(
+      Array.from({ length: 8 }, (_, i) => ({
+        userId: `u${i}`,
+        email: `u${i}@example.com`,
+        status: 'active' as const,
+      })),
+    );
+    const filterPolicies = () =>
+      sns.subscriptionsOf(TOPIC).filter((s) => s.filterPolicy !== undefined).length;
+
+    const stop = await reconcile({ filterPolicyQuota: quota }).catch((error: unknown) => error);
+    const afterRun = filterPolicies();
+    // What CloudFormation does when ownerDelivery switches to relay (lib/owner-email-relay.ts): not refused.
+    const relayQueue = await createSnsClient({ endpoint: sns.endpoint })
+      .send(
+        new SubscribeCommand({
+          TopicArn: TOPIC,
+          Protocol: 'sqs',
+          Endpoint: 'arn:aws:sqs:us-east-1:123456789012:pc-hygiene-relay',
+          Attributes: { FilterPolicy: '{"audience":["owner"]}' },
+          ReturnSubscriptionArn: true,
+        }),
+      )
+      .then(
+        (answer) => answer.SubscriptionArn,
+        (error: Error) => `${error.name}: ${error.message}`,
+      );
+
+    expect(relayQueue).toEqual(arnOn());
+    expect(afterRun).toBe(quota - 1);
+    expect(stop).toMatchObject({ needed: 9, leftOut: 5, summary: { created: 3, failed: [] } });
+    expect(filterPolicies()).toBe(quota);
+
+    // A run before the switch takes effect has no room left: it asks SNS for nothing it would refuse.
+    const beforeSwitch = reconcile({ filterPolicyQuota: quota });
+    await expect(beforeSwitch).rejects.toMatchObject({ summary: { created: 0, failed: [] } });
+    // The relay route's run then removes the owner subscriptions (once confirmed: SNS cannot delete a pending
+    // one), and leaves the relay queue's.
+    for (const email of ['u0@example.com', 'u1@example.com', 'u2@example.com']) sns.confirm(email);
+    const relayRun = await reconcileSubscriptions(
+      { topic, directory },
+      { route: 'relay', filterPolicyQuota: quota },
+    );
+    expect(relayRun).toMatchObject({ removed: 3, failed: [] });
+    expect(sns.subscriptionsOf(TOPIC).map((s) => s.endpoint)).toEqual([
+      'sec@example.com',
+      'arn:aws:sqs:us-east-1:123456789012:pc-hygiene-relay',
+    ]);
   });
 
   it('over the quota, still records that an owner who unsubscribed by the link is no longer reachable', async () => {

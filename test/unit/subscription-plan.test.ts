@@ -611,8 +611,8 @@ describe('filterPolicyQuotaProblem', () => {
     expect(problem?.message).toContain('ownerDelivery to relay');
   });
 
-  it('accepts a plan exactly at the quota, and one that creates nothing whatever the count', () => {
-    const atQuota = planSubscriptions({
+  it('accepts a plan one below the quota (one filter policy kept free), and one that creates nothing whatever the count', () => {
+    const sixAfter = planSubscriptions({
       owners,
       subscriptions: [machine],
       topicArn: TOPIC,
@@ -625,7 +625,9 @@ describe('filterPolicyQuotaProblem', () => {
       route: 'sns-email',
     });
 
-    expect(filterPolicyQuotaProblem(atQuota, 6)).toBeUndefined();
+    // 6 filter policies after the plan: a quota of 7 leaves one free; at 6 none would be, so it stops
+    expect(filterPolicyQuotaProblem(sixAfter, 7)).toBeUndefined();
+    expect(filterPolicyQuotaProblem(sixAfter, 6)).toMatchObject({ quota: 6, needed: 6, leftOut: 1 });
     expect(filterPolicyQuotaProblem(nothingToCreate, 0)).toBeUndefined();
   });
 });

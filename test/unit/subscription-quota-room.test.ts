@@ -1,8 +1,10 @@
 /**
  * At the filter-policy quota the plan is applied within it (`withinQuota`): the removals and repairs, and as many
- * creations as the quota leaves room for, first by `userId`, the owners left out recorded `none`; the quota error
- * says how many fit and how many were left out. Around SNS's default quota of 200: a topic at 199 and 200 after the
- * plan is no stop; at 201 the one slot left goes to the first new owner by `userId`, not to none of them.
+ * creations as the quota, less the one filter policy the reconciler keeps free (`FREE_FILTER_POLICIES`: for the
+ * relay queue's subscription or a new admin address), leaves room for, first by `userId`, the owners left out
+ * recorded `none`; the quota error says how many fit and how many were left out, and why one is kept free. Around
+ * SNS's default quota of 200: a topic at 198 and 199 after the plan is no stop; at 200 the one slot left goes to the
+ * first new owner by `userId`, not to none of them, and the topic keeps one filter policy free.
  */
 import { describe, expect, it } from 'vitest';
 import type { OwnerRecord } from '../../lambdas/hygiene/owner-directory';
@@ -10,6 +12,7 @@ import { planSubscriptions, type SubscriptionPlan } from '../../lambdas/hygiene/
 import {
   DEFAULT_FILTER_POLICY_QUOTA,
   FilterPolicyQuotaError,
+  FREE_FILTER_POLICIES,
   filterPolicyQuotaProblem,
   withinQuota,
 } from '../../lambdas/hygiene/subscription-quota';
@@ -35,8 +38,8 @@ describe('the filter-policy quota, around 200', () => {
   const quota = DEFAULT_FILTER_POLICY_QUOTA;
 
   it.each([
+    [198, 196],
     [199, 197],
-    [200, 198],
   ])('%i filter policies after the plan: no stop, the new owner is subscribed', (needed, existing) => {
     const plan = planFor(existing, ['new1']);
 
@@ -45,22 +48,34 @@ describe('the filter-policy quota, around 200', () => {
     expect(withinQuota(plan, quota)).toBe(plan);
   });
 
-  it('201 (one slot, two new owners): the first by userId is subscribed, the other recorded none', () => {
+  it('200 (one slot, two new owners): the first by userId is subscribed, the other recorded none, one policy kept free', () => {
     // directory order is not userId order: the slot goes by userId, so every run picks the same owner
-    const plan = planFor(198, ['zed', 'amy']);
+    const plan = planFor(197, ['zed', 'amy']);
 
     const problem = filterPolicyQuotaProblem(plan, quota);
     const applied = withinQuota(plan, quota);
 
-    expect(problem).toMatchObject({ quota: 200, needed: 201, creations: 2, leftOut: 1 });
+    expect(FREE_FILTER_POLICIES).toBe(1);
+    expect(problem).toMatchObject({ quota: 200, needed: 200, creations: 2, leftOut: 1 });
     expect(creates(applied)).toEqual(['amy']);
-    expect(applied.filterPolicies).toEqual({ current: 199, planned: 200 });
+    // 199 of 200: the last one left for the relay queue's subscription (or a new admin address)
+    expect(applied.filterPolicies).toEqual({ current: 198, planned: 199 });
     expect(stateOf(applied, 'amy')).toBe('pending');
     expect(stateOf(applied, 'zed')).toBe('none');
     expect(problem?.message).toContain(
-      'above the quota of 200 filter policies per topic: only the first 1 of them by userId fit and are subscribed; ' +
-        'the other 1 owner(s) are left without one (recorded none)',
+      'above the 199 the reconciler fills: the quota of 200 filter policies per topic less 1 kept free for a ' +
+        "deployment's own filtered subscription (the relay queue's, a new admin address): only the first 1 of them " +
+        'by userId fit and are subscribed; the other 1 owner(s) are left without one (recorded none)',
     );
+  });
+
+  it('a plan at exactly the quota is a stop: it would leave no filter policy for the relay queue', () => {
+    const plan = planFor(198, ['new1']);
+
+    expect(plan.filterPolicies.planned).toBe(quota);
+    expect(filterPolicyQuotaProblem(plan, quota)).toMatchObject({ needed: 200, creations: 1, leftOut: 1 });
+    expect(creates(withinQuota(plan, quota))).toEqual([]);
+    expect(withinQuota(plan, quota).filterPolicies.planned).toBe(quota - FREE_FILTER_POLICIES);
   });
 
   it('gives the room the removals free to the new owners, and none when there is no room at all', () => {
@@ -71,8 +86,10 @@ describe('the filter-policy quota, around 200', () => {
       topicArn: TOPIC,
       route: 'sns-email',
     });
-    // 2 now − left + a, b, c = 4; quota 3: removing left frees one slot, and one was free already
-    expect(creates(withinQuota(withRemoval, 3))).toEqual(['a', 'b']);
+    // 2 now − left + a, b, c = 4; quota 4 (3 filled, one kept free): removing left frees one slot, one was free already
+    expect(creates(withinQuota(withRemoval, 4))).toEqual(['a', 'b']);
+    // quota 2: the admins' filter fills the one it fills; quota 1: it fills none
+    expect(creates(withinQuota(withRemoval, 2))).toEqual([]);
     expect(creates(withinQuota(withRemoval, 1))).toEqual([]);
     expect(
       withinQuota(withRemoval, 1)
@@ -87,7 +104,9 @@ describe('the filter-policy quota, around 200', () => {
 
     expect(problem.leftOut).toBe(2);
     expect(problem.message).toContain(
-      'quota of 5 filter policies per topic: none of them fits, and those owners are left without a subscription (recorded none)',
+      "quota of 5 filter policies per topic less 1 kept free for a deployment's own filtered subscription (the " +
+        "relay queue's, a new admin address): none of them fits, and those owners are left without a subscription " +
+        '(recorded none)',
     );
     expect(problem.message).toContain('set filterPolicyQuota');
   });

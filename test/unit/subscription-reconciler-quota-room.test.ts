@@ -1,8 +1,9 @@
 /**
  * A reconciler run stopped at the filter-policy quota subscribes the new owners that fit, first by `userId`, and
- * still throws the quota error (the Lambda's `SubscriptionQuotaExceeded`): at 201 filter policies with one slot
- * left, one of two new owners is subscribed, not neither, every run; the other is recorded unreachable with advice
- * that names the quota (waiting alone does not help); a slot freed later goes to them.
+ * still throws the quota error (the Lambda's `SubscriptionQuotaExceeded`): at 200 filter policies with one slot
+ * left below the one kept free (`FREE_FILTER_POLICIES`), one of two new owners is subscribed, not neither, every
+ * run; the other is recorded unreachable with advice that names the quota (waiting alone does not help); a slot
+ * freed later goes to them. The topic never holds more than the quota less the one kept free.
  */
 import { describe, expect, it } from 'vitest';
 import { reachabilityOf } from '../../lambdas/hygiene/owner-directory';
@@ -39,9 +40,12 @@ class MemoryTopic implements TopicSubscriptions {
   }
 }
 
-/** The admins' filter and 198 confirmed owners: 199 of the 200 filter policies SNS allows by default. */
+/**
+ * The admins' filter and 197 confirmed owners: 198 of the 200 filter policies SNS allows by default, so one slot
+ * left below the one the reconciler keeps free.
+ */
 function oneSlotLeft(fresh: readonly string[]) {
-  const { owners, subscriptions } = confirmedOwnersAnd(198, fresh);
+  const { owners, subscriptions } = confirmedOwnersAnd(197, fresh);
   return { topic: new MemoryTopic(subscriptions), directory: new MemoryOwnerRegistry(owners) };
 }
 const stopOf = async (run: Promise<ReconcileSummary>) => {
@@ -51,26 +55,26 @@ const stopOf = async (run: Promise<ReconcileSummary>) => {
 };
 
 describe('the reconciler at the filter-policy quota', () => {
-  it('200 after the plan (one slot, one new owner): subscribes them, no stop', async () => {
+  it('199 after the plan (one slot, one new owner): subscribes them, no stop', async () => {
     const { topic, directory } = oneSlotLeft(['new1']);
 
     const summary = await reconcileSubscriptions({ topic, directory }, { route: 'sns-email' });
 
     expect(topic.created).toEqual(['new1@x']);
-    expect(summary.filterPolicies).toEqual({ current: 199, planned: 200, quota: 200 });
+    expect(summary.filterPolicies).toEqual({ current: 198, planned: 199, quota: 200 });
   });
 
-  it('201 (one slot, two new owners): subscribes the first by userId, stops with the error, and the next run too', async () => {
+  it('200 (one slot, two new owners): subscribes the first by userId, stops with the error, and the next run too', async () => {
     const { topic, directory } = oneSlotLeft(['zed', 'amy']);
 
     const stop = await stopOf(reconcileSubscriptions({ topic, directory }, { route: 'sns-email' }));
 
     expect(stop).toBeInstanceOf(FilterPolicyQuotaError);
-    expect(stop).toMatchObject({ quota: 200, needed: 201, creations: 2, leftOut: 1 });
+    expect(stop).toMatchObject({ quota: 200, needed: 200, creations: 2, leftOut: 1 });
     expect(topic.created).toEqual(['amy@x']);
     expect(stop.summary).toMatchObject({
       created: 1,
-      filterPolicies: { current: 199, planned: 200, quota: 200 },
+      filterPolicies: { current: 198, planned: 199, quota: 200 },
     });
     expect(stop.summary.operations).toEqual([
       { kind: 'create', userId: 'amy', email: 'amy@x', filterPolicy: ownerFilterPolicy('amy') },
@@ -86,7 +90,7 @@ describe('the reconciler at the filter-policy quota', () => {
 
     // amy's pending subscription holds the slot now: the next run subscribes no one and stops again
     const next = await stopOf(reconcileSubscriptions({ topic, directory }, { route: 'sns-email' }));
-    expect(next).toMatchObject({ needed: 201, creations: 1, leftOut: 1, summary: { created: 0 } });
+    expect(next).toMatchObject({ needed: 200, creations: 1, leftOut: 1, summary: { created: 0 } });
     expect(topic.created).toEqual(['amy@x']);
   });
 

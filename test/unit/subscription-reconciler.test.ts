@@ -111,7 +111,14 @@ describe('reconcileSubscriptions', () => {
     expect(first.states).toEqual({ confirmed: 1, pending: 1, none: 0, unsubscribed: 0 });
     expect(directory.recorded).toEqual([
       [
-        { userId: 'ada', state: 'confirmed', subscriptionArn: arnOf('ada'), email: 'ada@x', read: {} },
+        {
+          userId: 'ada',
+          state: 'confirmed',
+          subscriptionArn: arnOf('ada'),
+          email: 'ada@x',
+          read: {},
+          whileActive: true,
+        },
         { userId: 'bob', state: 'pending', email: 'bob@x', read: {}, confirmationEmailsSent: 1 },
       ],
     ]);
@@ -135,9 +142,9 @@ describe('reconcileSubscriptions', () => {
     const confirmed = (userId: string) => ({ userId, state: 'confirmed', subscriptionArn: arnOf(userId) });
     expect(directory.recorded).toEqual([
       [
-        { ...confirmed('ada'), email: 'ada@x', read: {} },
-        { ...confirmed('bob'), email: 'bob@x', read: {} },
-        { ...confirmed('cy'), email: 'cy@x', read: {} },
+        { ...confirmed('ada'), email: 'ada@x', read: {}, whileActive: true },
+        { ...confirmed('bob'), email: 'bob@x', read: {}, whileActive: true },
+        { ...confirmed('cy'), email: 'cy@x', read: {}, whileActive: true },
       ],
     ]);
     expect(directory.owners).toEqual([
@@ -462,7 +469,16 @@ describe('reconcileSubscriptions', () => {
 
     expect(topic.calls).toEqual(['list', `remove ${arnOf('gone')}`]);
     expect(directory.recorded).toEqual([
-      [{ userId: 'ada', state: 'confirmed', subscriptionArn: arnOf('ada'), email: 'ada@x', read: {} }],
+      [
+        {
+          userId: 'ada',
+          state: 'confirmed',
+          subscriptionArn: arnOf('ada'),
+          email: 'ada@x',
+          read: {},
+          whileActive: true,
+        },
+      ],
     ]);
     const error =
       're-reading the owners to subscribe failed, nothing subscribed: Error: ProvisionedThroughputExceededException: slow down';
@@ -544,6 +560,7 @@ describe('reconcileSubscriptions', () => {
           subscriptionArn: arnOf('ada'),
           email: 'ada@x',
           read: confirmed('ada'),
+          whileActive: true,
         },
         { userId: 'left', state: 'none', email: 'left@x', read: confirmed('left') },
         { userId: 'eve', state: 'none', email: 'eve@x', read: { subscription: 'pending' } },

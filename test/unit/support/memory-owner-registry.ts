@@ -3,8 +3,9 @@
  * lists owners and records subscription states like the DynamoDB store (an
  * owner no longer in the directory, or whose email, state, subscription
  * ARN or confirmation count is no longer the one the state was planned from,
- * is skipped; the count is set as planned, or removed), reads
- * owners by id as they are now, and keeps every write and lookup.
+ * or, for a state planned `whileActive`, who is no longer `active`, is
+ * skipped; the count is set as planned, or removed), reads owners by id as
+ * they are now, and keeps every write and lookup.
  */
 import type {
   OwnerRecord,
@@ -19,7 +20,8 @@ function stillAsRead(owner: OwnerRecord | undefined, planned: PlannedSubscriptio
     owner.email === planned.email &&
     owner.subscription === planned.read.subscription &&
     owner.subscriptionArn === planned.read.subscriptionArn &&
-    owner.confirmationEmailsSent === planned.read.confirmationEmailsSent
+    owner.confirmationEmailsSent === planned.read.confirmationEmailsSent &&
+    (planned.whileActive !== true || owner.status === 'active')
   );
 }
 
