@@ -390,12 +390,12 @@ function runAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.
   return [
     lastRun(
       'GuardTripped',
-      'The blast-radius guard held back the last sweep’s deletions: review the admin run summary, then fix the data or approve them once: pc-hygiene guard approve --stack <stack> --max-deletes N --reason TEXT. See docs/sweep.md, "The blast-radius guard".',
+      'The blast-radius guard held back the last sweep’s deletions: review the admin run summary, then fix the data or approve them once: pc-hygiene guard approve --stack <stack> --max-deletes N --reason TEXT (with --enforce while the deployment is in audit). See docs/sweep.md, "The blast-radius guard".',
       SWEEP_METRIC.guardTripped,
     ),
     lastRun(
       'InvalidRecords',
-      'The last sweep found invalid credential records (never acted on): the admin run summary lists each id and what is wrong. See docs/rules.md, "Invalid records".',
+      'The last sweep found invalid credential records (never acted on): the admin run summary lists each id and what is wrong; fix each record, and the alarm clears at the first sweep that finds none. See docs/rules.md, "Invalid records".',
       SWEEP_METRIC.invalid,
     ),
     lastRun(
@@ -405,7 +405,7 @@ function runAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.
     ),
     lastRun(
       'SubscriptionQuotaExceeded',
-      'The subscription reconciler stopped at the filter-policy quota: the owners need more filter policies than the topic’s quota, so it subscribed only the new owners that fit (first by userId) and left the others without a subscription (unreachable: their events go to the admins). Raise "Filter policies per topic" in Service Quotas and set filterPolicyQuota to the new value, or switch ownerDelivery to relay (docs/deploy.md, "Owner subscriptions: the SNS quota, and when to switch to relay").',
+      'The subscription reconciler stopped at the filter-policy quota: the owners need more filter policies than the topic’s quota less the one it keeps free (for the relay queue’s subscription when switching to relay, or a new admin address), so it subscribed only the new owners that fit (first by userId) and left the others without a subscription (unreachable: their events go to the admins). Raise "Filter policies per topic" in Service Quotas and set filterPolicyQuota to the new value, or switch ownerDelivery to relay (docs/deploy.md, "Owner subscriptions: the SNS quota, and when to switch to relay").',
       RECONCILER_METRIC.quotaExceeded,
     ),
     lastRun(
@@ -418,7 +418,7 @@ function runAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.
         options.notifierHeartbeatWindow !== undefined
           ? '(A notifier that does not run at all: NotifierHeartbeat.)'
           : '(A notifier that does not run at all reports nothing: this deployment has no NotifierHeartbeat, its schedule leaves more between runs than an alarm can watch.)'
-      } See docs/deploy.md, "Operations: alarms and the dashboard".`,
+      } Or a malformed outbox entry (a hand edit): never sent nor removed, it keeps this alarm on until an operator repairs or removes it; the notifier's log line "notifier drain summary" names its credential in summary.malformedItems (MalformedOutboxEvents counts them). See docs/deploy.md, "Runbook: Oldest pending notice".`,
       metric: runMetric(ns, service, NOTIFIER_METRIC.oldestPendingAge, RUN_WATCH.oldestPending),
       threshold: options.pendingNoticeMaxAge.toSeconds(),
       evaluationPeriods: 1,

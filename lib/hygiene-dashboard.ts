@@ -60,6 +60,11 @@ export interface DashboardRelay {
    * Where SNS keeps the SES events it could not deliver to the SES events function (`SesEventsDeadLetterMessages`).
    */
   readonly sesEventsDeadLetterQueue: sqs.IQueue;
+  /**
+   * Where SNS keeps the owner digests it could not deliver to the relay queue
+   * (`RelaySubscriptionDeadLetterMessages`).
+   */
+  readonly relaySubscriptionDeadLetterQueue: sqs.IQueue;
 }
 
 /** What the dashboard shows. */
@@ -78,7 +83,8 @@ export interface HygieneDashboardOptions {
    * The `relay` route, when deployed: the owner reach row shows SES bounces and
    * complaints (and the SES events not delivered, not kept, not read or not attributed), the relay queue's oldest
    * digest and the relay's failed records (those out of time, and those given up on, apart), and the errors graph its
-   * two functions and its two dead-letter queues (the relay queue's, the SES events subscription's).
+   * two functions and its three dead-letter queues (the relay queue's, the SES events subscription's, the relay
+   * queue's subscription's).
    */
   readonly relay?: DashboardRelay;
   readonly deadLetterQueue: sqs.IQueue;
@@ -345,6 +351,10 @@ function deadLetterMetrics(options: HygieneDashboardOptions): cloudwatch.IMetric
           deadLetterDepth(
             relay.sesEventsDeadLetterQueue,
             'SES events dead-letter messages (to replay; largest in 5 min)',
+          ),
+          deadLetterDepth(
+            relay.relaySubscriptionDeadLetterQueue,
+            'digests SNS could not deliver to the relay queue (to move there; largest in 5 min)',
           ),
         ]),
   ];

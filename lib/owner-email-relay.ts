@@ -15,9 +15,12 @@
  * and reports a bounced, suppressed or rejected digest part's events to the admins on
  * the notification topic (read from the ledger, the report recorded there); the dead-letter queue of that function's
  * subscription, where SNS keeps the events it could not deliver (its own key SNS may use, only SNS from the topic
- * sending, only the operators reading: docs/deploy.md, "Runbook: SES events not delivered");
+ * sending, only the operators reading: docs/deploy.md, "Runbook: SES events not delivered"), and, locked the same way,
+ * the dead-letter queue of the relay queue's subscription, where SNS keeps the digests it could not deliver to the
+ * queue (docs/deploy.md, "Runbook: Relay subscription dead letters");
  * and the alarms on the DLQ (a digest there, and one waiting there so long that SQS will soon delete it), the digests
- * the relay gave up on (each one, whatever the DLQ holds), the queue's oldest digest, bounces, owners nobody was told of, records SES left no time for, SES events SNS could not deliver (and
+ * the relay gave up on (each one, whatever the DLQ holds), the digests kept in the relay subscription's dead-letter
+ * queue, the queue's oldest digest, bounces, owners nobody was told of, records SES left no time for, SES events SNS could not deliver (and
  * those kept in their dead-letter queue) or the function could not read, and the two functions' errors. No
  * per-owner resource: the fleet's size changes nothing here.
  */
@@ -95,7 +98,8 @@ export interface OwnerEmailRelayProps {
    * `operatorPrincipalArns`): with the account root user, the only principals that may receive, delete or redrive
    * the relay DLQ's digests and send to the relay queue (a DLQ redrive sends with its caller's permissions), and,
    * with the relay function's role, receive from the relay queue ({@link guardRelayQueues}); and the only ones that
-   * may receive and delete the SES events DLQ's events, to replay them ({@link guardSesEventsDeadLetterQueue}).
+   * may receive and delete the SES events DLQ's events and the relay subscription DLQ's digests, to replay them
+   * ({@link guardSubscriptionDeadLetterQueue}).
    * Each still needs an IAM grant.
    * @default - none: only the account root user
    */
@@ -180,6 +184,30 @@ const RELAY_DEAD_LETTER_WARNING = Duration.days(
 /** Deliveries of one digest before SQS moves it to the DLQ, unless configured. */
 const DEFAULT_MAX_RECEIVE_COUNT = 5;
 
+/** What a subscription's dead-letter queue keeps, said on it and its key ({@link OwnerEmailRelay}). */
+interface SubscriptionDeadLetters {
+  /** What it is the dead-letter queue of (cdk-nag's acknowledgement). */
+  readonly deadLetterOf: string;
+  readonly keyDescription: string;
+  /** The key policy statement that lets SNS use the key. */
+  readonly keySid: string;
+}
+
+/** The SES events function's subscription to the SES events topic ("Runbook: SES events not delivered"). */
+const SES_EVENTS_DEAD_LETTERS: SubscriptionDeadLetters = {
+  deadLetterOf: 'the SES events function’s subscription to the SES events topic',
+  keyDescription:
+    'Encrypts the SES events SNS could not deliver to the SES events function of the owner email relay',
+  keySid: 'AllowSnsToKeepUndeliveredSesEvents',
+};
+
+/** The relay queue's subscription to the notification topic ("Runbook: Relay subscription dead letters"). */
+const RELAY_SUBSCRIPTION_DEAD_LETTERS: SubscriptionDeadLetters = {
+  deadLetterOf: 'the relay queue’s subscription to the notification topic',
+  keyDescription: 'Encrypts the owner digests SNS could not deliver to the queue of the owner email relay',
+  keySid: 'AllowSnsToKeepUndeliveredDigests',
+};
+
 /**
  * The configured `maxReceiveCount`, checked at synth with the relay function's own check (`isMaxReceiveCount`,
  * lambdas/handlers/environment.ts): a value SQS refuses would fail only at deploy, and one the relay function
@@ -252,6 +280,12 @@ export class OwnerEmailRelay extends Construct {
    * delivered").
    */
   readonly sesEventsDeadLetterQueue: sqs.Queue;
+  /**
+   * Where SNS keeps the owner digests it could not deliver from the notification topic to the relay queue (its
+   * policy or key changed by hand, the queue deleted), for the operators to put back on the relay queue
+   * (docs/deploy.md, "Runbook: Relay subscription dead letters").
+   */
+  readonly relaySubscriptionDeadLetterQueue: sqs.Queue;
   /** Deliveries of one digest before SQS moves it to the DLQ: the redrive policy's, told to the relay function. */
   readonly maxReceiveCount: number;
   readonly alarms: readonly cloudwatch.Alarm[];
@@ -268,10 +302,20 @@ export class OwnerEmailRelay extends Construct {
     const queues = this.addQueues(this.maxReceiveCount);
     this.queue = queues.queue;
     this.deadLetterQueue = queues.deadLetterQueue;
+    this.relaySubscriptionDeadLetterQueue = this.addSubscriptionDeadLetterQueue(
+      'RelaySubscription',
+      RELAY_SUBSCRIPTION_DEAD_LETTERS,
+      props.operatorPrincipalArns ?? [],
+    );
+    // A digest SNS cannot deliver to the queue (its policy or key changed by hand, the queue deleted) is kept in the
+    // subscription's own dead-letter queue, not dropped: the notifier marked it sent once SNS accepted the publish
+    // (docs/deploy.md, "Runbook: Relay subscription dead letters"). CDK adds that queue policy's Allow for SNS from
+    // this topic (`aws:SourceArn`).
     props.topic.addSubscription(
       new subscriptions.SqsSubscription(this.queue, {
         rawMessageDelivery: false,
         filterPolicy: { audience: sns.SubscriptionFilter.stringFilter({ allowlist: ['owner'] }) },
+        deadLetterQueue: this.relaySubscriptionDeadLetterQueue,
       }),
     );
     this.ledgerTable = this.addLedgerTable();
@@ -286,7 +330,11 @@ export class OwnerEmailRelay extends Construct {
     });
     this.relayFunction = this.addRelayFunction(props, sender);
     guardRelayQueues(this, this.relayFunction.role.roleArn, props.operatorPrincipalArns ?? []);
-    this.sesEventsDeadLetterQueue = this.addSesEventsDeadLetterQueue(props.operatorPrincipalArns ?? []);
+    this.sesEventsDeadLetterQueue = this.addSubscriptionDeadLetterQueue(
+      'SesEvents',
+      SES_EVENTS_DEAD_LETTERS,
+      props.operatorPrincipalArns ?? [],
+    );
     this.sesEventsFunction = this.addSesEventsFunction(props);
     this.alarms = props.alarms === false ? [] : this.addAlarms(props);
   }
@@ -358,33 +406,31 @@ export class OwnerEmailRelay extends Construct {
   }
 
   /**
-   * The dead-letter queue of the SES events function's subscription. SNS sends to it as itself (its service
-   * principal, not a role of the account), so its key must let SNS use it: a key of its own (rotating), whose policy
-   * lets `sns.amazonaws.com` `kms:GenerateDataKey` and `kms:Decrypt` (what the Amazon SQS Developer Guide gives an
-   * AWS service sending to an encrypted queue, "Configure KMS permissions for AWS services") only with
-   * `aws:SourceAccount` = this account: the looser of the two conditions used for such a key (CDK's own SQS
-   * subscription puts `aws:SourceArn` = the topic on its key statement), chosen because no AWS page states that
-   * SNS's KMS request for a subscription's dead-letter send carries the topic's ARN, and a key refusing SNS would
-   * lose every event it was meant to keep (counted only in the topic's `NumberOfNotificationsFailedToRedriveToDlq`).
-   * The topic is named where AWS documents it, the queue policy's Allow (the subscription's); the key encrypts this
-   * one queue, which only SNS from the SES events topic may send to ({@link guardSesEventsDeadLetterQueue}).
+   * The dead-letter queue of one SNS subscription of the relay (`{prefix}DeadLetterQueue`, key
+   * `{prefix}DeadLetterKey`). SNS sends to it as itself (its service principal, not a role of the account), so its
+   * key must let SNS use it: a key of its own (rotating), whose policy lets `sns.amazonaws.com` `kms:GenerateDataKey`
+   * and `kms:Decrypt` (what the Amazon SQS Developer Guide gives an AWS service sending to an encrypted queue,
+   * "Configure KMS permissions for AWS services") only with `aws:SourceAccount` = this account: the looser of the two
+   * conditions used for such a key (CDK's own SQS subscription puts `aws:SourceArn` = the topic on its key
+   * statement), chosen because no AWS page states that SNS's KMS request for a subscription's dead-letter send
+   * carries the topic's ARN, and a key refusing SNS would lose every message it was meant to keep (counted only in
+   * the topic's `NumberOfNotificationsFailedToRedriveToDlq`). The topic is named where AWS documents it, the queue
+   * policy's Allow (the subscription's); the key encrypts this one queue, which only SNS from the subscription's
+   * topic may send to ({@link guardSubscriptionDeadLetterQueue}).
    */
-  private addSesEventsDeadLetterQueue(operators: readonly string[]): sqs.Queue {
-    const key = keyForServiceOfThisAccount(this, 'SesEventsDeadLetterKey', {
-      description:
-        'Encrypts the SES events SNS could not deliver to the SES events function of the owner email relay',
-      sid: 'AllowSnsToKeepUndeliveredSesEvents',
+  private addSubscriptionDeadLetterQueue(
+    prefix: string,
+    what: SubscriptionDeadLetters,
+    operators: readonly string[],
+  ): sqs.Queue {
+    const key = keyForServiceOfThisAccount(this, `${prefix}DeadLetterKey`, {
+      description: what.keyDescription,
+      sid: what.keySid,
       service: 'sns.amazonaws.com',
       actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
     });
-    const queue = addDeadLetterQueue(
-      this,
-      'SesEventsDeadLetterQueue',
-      'the SES events function’s subscription to the SES events topic',
-      [],
-      key,
-    );
-    guardSesEventsDeadLetterQueue(queue, operatorsAndRoot(this, operators));
+    const queue = addDeadLetterQueue(this, `${prefix}DeadLetterQueue`, what.deadLetterOf, [], key);
+    guardSubscriptionDeadLetterQueue(queue, operatorsAndRoot(this, operators));
     return queue;
   }
 
@@ -515,7 +561,8 @@ export class OwnerEmailRelay extends Construct {
 
   /**
    * The digests the relay could not email: in the DLQ (its depth: something waits there, in alarm while anything
-   * does; and its oldest digest's age: one SQS will soon delete), given up on (any in an hour, whatever the DLQ already holds: SQS's move of a message into a
+   * does; and its oldest digest's age: one SQS will soon delete), those SNS could not deliver to the relay queue (in
+   * the subscription's dead-letter queue, in alarm while any is there), given up on (any in an hour, whatever the DLQ already holds: SQS's move of a message into a
    * dead-letter queue is not counted by the queue's `NumberOfMessagesSent`, Amazon SQS Developer Guide, "Using
    * dead-letter queues in Amazon SQS", so the relay counts its own last failed deliveries), waiting too long, their
    * owner unreachable unreported, or left unsent for lack of time.
@@ -537,6 +584,11 @@ export class OwnerEmailRelay extends Construct {
       ),
       this.addQueueAgeAlarm(this.maxReceiveCount),
       this.addDeadLetterExpiringAlarm(),
+      new cloudwatch.Alarm(this, 'RelaySubscriptionDeadLetterMessages', {
+        alarmDescription: `Owner digests SNS could not deliver from the notification topic to the relay queue (the queue’s policy or key changed by hand, the queue deleted) are in the relay subscription dead-letter queue, in alarm while any is there; the queue keeps each ${DEAD_LETTER_RETENTION_DAYS} days. The notifier marked their notices sent when SNS accepted them: until put back on the relay queue they reach no one. Fix the delivery, then move them to the relay queue: see docs/deploy.md, "Runbook: Relay subscription dead letters".`,
+        metric: deadLetterDepth(this.relaySubscriptionDeadLetterQueue),
+        ...atLeast(1),
+      }),
       failureCountAlarm(
         this,
         'UnreportedUnreachableOwners',
@@ -605,8 +657,8 @@ export class OwnerEmailRelay extends Construct {
   }
 
   /**
-   * A digest has waited {@link RELAY_DEAD_LETTER_WARNING} in the relay DLQ: at the latest 3 days before SQS deletes it
-   * unsent. The DLQ keeps a message {@link DEAD_LETTER_RETENTION_DAYS} days from when it entered the relay queue (a
+   * A digest has waited {@link RELAY_DEAD_LETTER_WARNING} in the relay DLQ: SQS deletes it unsent no sooner than 3 days
+   * later (usually about 10). The DLQ keeps a message {@link DEAD_LETTER_RETENTION_DAYS} days from when it entered the relay queue (a
    * standard queue's message keeps its enqueue time when moved), while the DLQ's `ApproximateAgeOfOldestMessage`
    * counts from the move (Amazon SQS Developer Guide, "Setting-up dead-letter queue retention in Amazon SQS"); a digest
    * waits at most {@link RELAY_QUEUE_RETENTION_DAYS} days in the relay queue, so it has at least 14 − 7 = 7 days of DLQ
@@ -615,7 +667,7 @@ export class OwnerEmailRelay extends Construct {
    */
   private addDeadLetterExpiringAlarm(): cloudwatch.Alarm {
     return new cloudwatch.Alarm(this, 'RelayDeadLetterExpiring', {
-      alarmDescription: `An owner digest has waited ${RELAY_DEAD_LETTER_WARNING.toHumanString()} in the relay DLQ, unsent: SQS deletes it ${DEAD_LETTER_RETENTION_DAYS} days after it entered the relay queue, at the latest ${RELAY_DEAD_LETTER_NOTICE_DAYS} days from now, and its notices are then lost. Redrive it once its cause is fixed, or pass its notices on another way and delete it. See docs/deploy.md, "Runbook: Relay dead letters expiring".`,
+      alarmDescription: `An owner digest has waited ${RELAY_DEAD_LETTER_WARNING.toHumanString()} in the relay DLQ, unsent: SQS deletes it ${DEAD_LETTER_RETENTION_DAYS} days after it entered the relay queue, no sooner than ${RELAY_DEAD_LETTER_NOTICE_DAYS} days from now (usually about ${DEAD_LETTER_RETENTION_DAYS - RELAY_DEAD_LETTER_WARNING.toDays()}: most digests reach the DLQ within a day of entering the relay queue), and its notices are then lost. Redrive it once its cause is fixed, or pass its notices on another way and delete it. See docs/deploy.md, "Runbook: Relay dead letters expiring".`,
       metric: oldestMessageAge(this.deadLetterQueue),
       ...atLeast(RELAY_DEAD_LETTER_WARNING.toSeconds()),
     });
@@ -770,16 +822,17 @@ function keyForServiceOfThisAccount(
 }
 
 /**
- * Locks the SES events dead-letter queue (docs/deploy.md, "Security choices"): its messages are SES events, which the
- * operators replay into the SES events function (a complaint records an owner `unsubscribed`, a bounce marks the
- * address bouncing), and they carry owners' addresses. So `sqs:SendMessage` is denied to every principal that is not
- * an AWS service, with no exception (the only service its policy allows is SNS from the SES events topic, the
- * subscription's Allow): no one can plant a forged event for an operator to replay; receiving, deleting, hiding,
- * purging and moving its messages ({@link DEAD_LETTER_READ_ACTIONS}) are denied to all but `keepers` (the operators
- * and the root user), AWS services included: none reads it. Administering the queue is never denied, as for the
- * relay's queues ({@link guardRelayQueues}).
+ * Locks the dead-letter queue of one of the relay's SNS subscriptions (docs/deploy.md, "Security choices"): its
+ * messages go back to where they were meant to go, SES events into the SES events function (a complaint records an
+ * owner `unsubscribed`, a bounce marks the address bouncing), owner digests onto the relay queue (the relay emails
+ * them from the sender identity), and they carry owners' addresses or notices. So `sqs:SendMessage` is denied to
+ * every principal that is not an AWS service, with no exception (the only service its policy allows is SNS from the
+ * subscription's topic, the subscription's Allow): no one can plant a forged message for an operator to replay;
+ * receiving, deleting, hiding, purging and moving its messages ({@link DEAD_LETTER_READ_ACTIONS}) are denied to all
+ * but `keepers` (the operators and the root user), AWS services included: none reads it. Administering the queue is
+ * never denied, as for the relay's queues ({@link guardRelayQueues}).
  */
-function guardSesEventsDeadLetterQueue(queue: sqs.Queue, keepers: readonly string[]): void {
+function guardSubscriptionDeadLetterQueue(queue: sqs.Queue, keepers: readonly string[]): void {
   queue.addToResourcePolicy(publishOnlyByServices('SendOnlyBySns', queue.queueArn, 'sqs:SendMessage'));
   queue.addToResourcePolicy(
     denyUnlessPrincipal('ReceiveOnlyByOperators', queue.queueArn, DEAD_LETTER_READ_ACTIONS, keepers),

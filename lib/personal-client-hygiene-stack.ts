@@ -127,6 +127,10 @@ export class PersonalClientHygieneStack extends Stack {
         description:
           'SES bounce, complaint and reject events SNS could not deliver to the SES events function, to replay',
       });
+      new CfnOutput(this, 'RelaySubscriptionDeadLetterQueueUrl', {
+        value: this.hygiene.relay.relaySubscriptionDeadLetterQueue.queueUrl,
+        description: 'Owner digests SNS could not deliver to the relay queue, to move there',
+      });
       new CfnOutput(this, 'SesEventsFunctionName', {
         value: this.hygiene.relay.sesEventsFunction.function.functionName,
         description: 'The SES events function: replay the SES events dead-letter queue into it',

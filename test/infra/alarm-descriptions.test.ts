@@ -6,7 +6,10 @@
  * both routes sends its reader to a section of the docs that exists (`docs/….md, "Section"`, a heading there by its
  * whole name): the runbook docs/deploy.md writes for it (a `### Runbook: … (`Alarm`, …)` heading naming it), or
  * for an alarm without one, the section that says what to do (docs/deploy.md, "Operations: alarms and the
- * dashboard", or the doc of the rule the alarm is about).
+ * dashboard", or the doc of the rule the alarm is about). `OldestPendingNoticeTooOld`, which a malformed outbox entry keeps
+ * in alarm for good, names where the notifier names that entry's credential (its drain log line's
+ * `summary.malformedItems`), and `GuardTripped`'s `guard approve` says it needs `--enforce` in audit (the CLI refuses
+ * it there without).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +17,7 @@ import type { CfnElement } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SWEEP_METRIC } from '../../lambdas/handlers/metric-names';
+import type { NotifierSummary } from '../../lambdas/hygiene/notifier';
 import { PROJECT_ROOT } from '../../lib/hygiene-function';
 import { OwnerEmailRelay } from '../../lib/owner-email-relay';
 import { synthApp } from './synth';
@@ -36,6 +40,9 @@ interface Citation {
   readonly doc: string;
   readonly section: string;
 }
+
+/** The summary field naming the items with malformed outbox entries (a renamed field fails the type check here). */
+const MALFORMED_ITEMS_FIELD: keyof NotifierSummary = 'malformedItems';
 
 /** The description of the one alarm on `metricName`. */
 function descriptionOf(template: ReturnType<typeof synthApp>['template'], metricName: string): string {
@@ -154,6 +161,28 @@ describe('alarm descriptions', () => {
       'ahead of the run’s now',
       'unreadable',
     ]);
+  });
+
+  it('OldestPendingNoticeTooOld names the malformed entry as its cause, and where the drain names its item', () => {
+    const oldest = alarms.filter((alarm) => alarm.id === 'OldestPendingNoticeTooOld');
+
+    expect(oldest.map((alarm) => alarm.route)).toEqual(ROUTES.map(([route]) => route));
+    for (const { description } of oldest) {
+      expect(description).toContain('malformed outbox entry');
+      expect(description).toContain(
+        `"notifier drain summary" names its credential in summary.${MALFORMED_ITEMS_FIELD}`,
+      );
+    }
+  });
+
+  it('GuardTripped’s guard approve says it needs --enforce while the deployment is in audit', () => {
+    const guard = alarms.filter((alarm) => alarm.id === 'GuardTripped');
+
+    expect(guard).toHaveLength(ROUTES.length);
+    for (const { description } of guard)
+      expect(description).toMatch(
+        /pc-hygiene guard approve [^.]*\(with --enforce while the deployment is in audit\)/,
+      );
   });
 
   it('every alarm description on both routes fits CloudWatch’s 1,024 characters', () => {

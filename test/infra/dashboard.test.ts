@@ -217,7 +217,7 @@ describe('the dashboard’s "Errors and dead letters" graph', () => {
     ]);
   });
 
-  it('relay: also the relay’s and the SES events function’s errors, the relay’s dead-letter queue and the SES events subscription’s', () => {
+  it('relay: also the relay’s and the SES events function’s errors, the relay’s dead-letter queue, the SES events subscription’s and the relay queue subscription’s', () => {
     const { stack, template } = synthApp({ ownerDelivery: 'relay', senderIdentity: 'hygiene@example.com' });
     const relay = stack.hygiene.relay!;
     const id = (construct: Parameters<typeof stack.getLogicalId>[0]) => stack.getLogicalId(construct);
@@ -235,11 +235,15 @@ describe('the dashboard’s "Errors and dead letters" graph', () => {
         ),
         queueLine(
           'ApproximateNumberOfMessagesVisible',
+          id(relay.relaySubscriptionDeadLetterQueue.node.defaultChild as never),
+        ),
+        queueLine(
+          'ApproximateNumberOfMessagesVisible',
           id(stack.hygiene.deadLetterQueue.node.defaultChild as never),
         ),
       ]),
     );
-    expect(lines).toHaveLength(8);
+    expect(lines).toHaveLength(9);
   });
 });
 

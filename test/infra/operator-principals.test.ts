@@ -111,8 +111,8 @@ describe('an operator principal whose name is only wildcards', () => {
         SSO_OPERATORS.every((arn) => JSON.stringify(policy).includes(arn)),
       );
     expect(lists('AWS::SNS::TopicPolicy')).toHaveLength(2); // the notification topic, the alarm topic
-    // The relay queue, its DLQ, the SES events DLQ (its readers), the shared DLQ.
-    expect(lists('AWS::SQS::QueuePolicy')).toHaveLength(4);
+    // The relay queue, its DLQ, the SES events DLQ and the relay subscription's DLQ (their readers), the shared DLQ.
+    expect(lists('AWS::SQS::QueuePolicy')).toHaveLength(5);
     const settings = readDeploymentSettings((key) =>
       key === 'operatorPrincipalArns' ? SSO_OPERATORS.join(',') : undefined,
     );

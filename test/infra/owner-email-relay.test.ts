@@ -571,6 +571,10 @@ describe('OwnerEmailRelay', () => {
         AlarmDescription: expect.stringContaining('"Runbook: Relay dead letters expiring"'),
       }),
     ]);
+    // The notice is a floor: SQS deletes the digest no sooner than 3 days from the alarm (usually about 10).
+    const [description] = Object.values(alarms).map((a) => a.Properties.AlarmDescription as string);
+    expect(description).toContain('no sooner than 3 days from now (usually about 10:');
+    expect(description).not.toMatch(/at the latest/);
   });
 
   it('alarms when SNS could not deliver an SES event to the SES events function, on that topic', () => {

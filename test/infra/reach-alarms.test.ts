@@ -173,8 +173,8 @@ describe('owner reach alarms (relay route)', () => {
     expect(onRelayFailures).toHaveLength(1);
   });
 
-  it('keeps the stack’s alarms and adds the relay’s thirteen (its DLQ, a digest there about to expire, digests given up on, its queue’s oldest digest, bounces, unreported unreachable owners, records out of time, SES events not delivered, kept in their DLQ and not read, providers’ auth-failure or virus reports, its two functions’ errors)', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 28 + 13);
+  it('keeps the stack’s alarms and adds the relay’s fourteen (its DLQ, a digest there about to expire, digests given up on, digests SNS could not deliver to its queue, its queue’s oldest digest, bounces, unreported unreachable owners, records out of time, SES events not delivered, kept in their DLQ and not read, providers’ auth-failure or virus reports, its two functions’ errors)', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 28 + 14);
     expect(alarmNotificationCheck(template.toJSON() as CfnTemplate).problems).toEqual([]);
   });
 

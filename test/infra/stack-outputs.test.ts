@@ -67,6 +67,11 @@ describe('stack outputs the runbooks name', () => {
     expect(outputValue(template, 'SesEventsDeadLetterQueueUrl')).toEqual(
       stack.resolve(relay.sesEventsDeadLetterQueue.queueUrl),
     );
+    // The runbook's move reads the relay subscription's DLQ from this output (docs/deploy.md, "Runbook: Relay
+    // subscription dead letters").
+    expect(outputValue(template, 'RelaySubscriptionDeadLetterQueueUrl')).toEqual(
+      stack.resolve(relay.relaySubscriptionDeadLetterQueue.queueUrl),
+    );
     expect(outputValue(template, 'SesEventsFunctionName')).toEqual(
       stack.resolve(relay.sesEventsFunction.function.functionName),
     );

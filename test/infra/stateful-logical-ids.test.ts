@@ -52,6 +52,8 @@ const RELAY_ONLY = {
   HygieneRelaySesEventsTopicCABE4678: 'AWS::SNS::Topic Delete',
   HygieneRelaySesEventsDeadLetterKey5C3C6499: 'AWS::KMS::Key Retain',
   HygieneRelaySesEventsDeadLetterQueue022D3B78: 'AWS::SQS::Queue Delete',
+  HygieneRelayRelaySubscriptionDeadLetterKeyB473B562: 'AWS::KMS::Key Retain',
+  HygieneRelayRelaySubscriptionDeadLetterQueueB3CE1BD4: 'AWS::SQS::Queue Delete',
   HygieneRelayRelayFunctionLogGroupC47535B5: 'AWS::Logs::LogGroup Retain',
   HygieneRelaySesEventsFunctionLogGroup45EBDDF2: 'AWS::Logs::LogGroup Retain',
 };

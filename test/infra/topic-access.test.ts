@@ -365,8 +365,8 @@ describe('operator principals and the deployment role', () => {
     });
     const policies = Template.fromStack(stack).findResources('AWS::SQS::QueuePolicy');
     const naming = Object.values(policies).filter((p) => JSON.stringify(p).includes(OPERATOR));
-    // The relay queue, its DLQ, the SES events DLQ (its readers) and the shared dead-letter queue all list the
-    // operator.
-    expect(naming).toHaveLength(4);
+    // The relay queue, its DLQ, the relay subscription DLQ and the SES events DLQ (their readers) and the shared
+    // dead-letter queue all list the operator.
+    expect(naming).toHaveLength(5);
   });
 });
