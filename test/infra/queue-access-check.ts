@@ -325,6 +325,51 @@ export function relayQueueAccessCheck(
 /** What reads, hides, drops or moves a dead-letter queue's messages. */
 export const DEAD_LETTER_READ_ACTIONS = [...RECEIVE_ACTIONS, 'sqs:StartMessageMoveTask'] as const;
 
+/**
+ * The exact policy statements of an SNS subscription's dead-letter queue (`addSubscriptionDeadLetterQueue`,
+ * lib/owner-email-relay.ts), in the template's order: TLS only, only an AWS service sends, only `readers` read, and
+ * the subscription's Allow (CDK's) — SNS delivering from `topicArn` — as the only sender. The relay queue's
+ * subscription and the SES events subscription each have one (their tests compare with this).
+ */
+export function subscriptionDeadLetterQueueStatements(
+  queueArn: unknown,
+  topicArn: unknown,
+  readers: readonly unknown[],
+): CfnStatement[] {
+  return [
+    {
+      Action: 'sqs:*',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Resource: queueArn,
+    },
+    {
+      Sid: 'SendOnlyBySns',
+      Action: 'sqs:SendMessage',
+      Condition: { Bool: { 'aws:PrincipalIsAWSService': 'false' } },
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Resource: queueArn,
+    },
+    {
+      Sid: 'ReceiveOnlyByOperators',
+      Action: [...DEAD_LETTER_READ_ACTIONS],
+      Condition: { ArnNotLike: { 'aws:PrincipalArn': [...readers] } },
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Resource: queueArn,
+    },
+    {
+      Action: 'sqs:SendMessage',
+      Condition: { ArnEquals: { 'aws:SourceArn': topicArn } },
+      Effect: 'Allow',
+      Principal: { Service: 'sns.amazonaws.com' },
+      Resource: queueArn,
+    },
+  ];
+}
+
 /** The worker's dead-letter queue: every queue of the template an EventBridge Scheduler schedule dead-letters to. */
 export function scheduleDeadLetterQueues(template: CfnTemplate): string[] {
   const ids = Object.values(template.Resources)

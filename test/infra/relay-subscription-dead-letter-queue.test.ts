@@ -8,7 +8,12 @@
  */
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { DEAD_LETTER_READ_ACTIONS, queuePolicyStatements, rolesGranted } from './queue-access-check';
+import {
+  DEAD_LETTER_READ_ACTIONS,
+  queuePolicyStatements,
+  rolesGranted,
+  subscriptionDeadLetterQueueStatements,
+} from './queue-access-check';
 import { type CfnTemplate, policyStatements, referencedId } from './structural-checks';
 import { relayInStack } from './support/relay-in-stack';
 import { synthApp } from './synth';
@@ -61,39 +66,9 @@ describe('the relay subscription dead-letter queue (construct)', () => {
   });
 
   it('lets only SNS from the notification topic send, and only the operators and the root user read (the statements, exactly)', () => {
-    expect(queuePolicyStatements(json, idOf(queue))).toEqual([
-      {
-        Action: 'sqs:*',
-        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        Effect: 'Deny',
-        Principal: { AWS: '*' },
-        Resource: queueArn,
-      },
-      {
-        Sid: 'SendOnlyBySns',
-        Action: 'sqs:SendMessage',
-        Condition: { Bool: { 'aws:PrincipalIsAWSService': 'false' } },
-        Effect: 'Deny',
-        Principal: { AWS: '*' },
-        Resource: queueArn,
-      },
-      {
-        Sid: 'ReceiveOnlyByOperators',
-        Action: [...DEAD_LETTER_READ_ACTIONS],
-        Condition: { ArnNotLike: { 'aws:PrincipalArn': [...OPERATORS, root] } },
-        Effect: 'Deny',
-        Principal: { AWS: '*' },
-        Resource: queueArn,
-      },
-      // The subscription's Allow (CDK's): the only sender, SNS delivering from the notification topic.
-      {
-        Action: 'sqs:SendMessage',
-        Condition: { ArnEquals: { 'aws:SourceArn': resolve(built.topic.topicArn) } },
-        Effect: 'Allow',
-        Principal: { Service: 'sns.amazonaws.com' },
-        Resource: queueArn,
-      },
-    ]);
+    expect(queuePolicyStatements(json, idOf(queue))).toEqual(
+      subscriptionDeadLetterQueueStatements(queueArn, resolve(built.topic.topicArn), [...OPERATORS, root]),
+    );
   });
 
   it('grants no role of the stack a send or a read there (SNS sends; the operators read)', () => {

@@ -1,6 +1,11 @@
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { DEAD_LETTER_READ_ACTIONS, queuePolicyStatements, rolesGranted } from './queue-access-check';
+import {
+  DEAD_LETTER_READ_ACTIONS,
+  queuePolicyStatements,
+  rolesGranted,
+  subscriptionDeadLetterQueueStatements,
+} from './queue-access-check';
 import {
   alarmNotificationCheck,
   type CfnStatement,
@@ -238,39 +243,12 @@ describe('the SES events dead-letter queue (construct)', () => {
   });
 
   it('lets only SNS from the SES events topic send, and only the operators and the root user read (the statements, exactly)', () => {
-    expect(queuePolicyStatements(built.json, idOf(relay.sesEventsDeadLetterQueue))).toEqual([
-      {
-        Action: 'sqs:*',
-        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        Effect: 'Deny',
-        Principal: { AWS: '*' },
-        Resource: queueArn,
-      },
-      {
-        Sid: 'SendOnlyBySns',
-        Action: 'sqs:SendMessage',
-        Condition: { Bool: { 'aws:PrincipalIsAWSService': 'false' } },
-        Effect: 'Deny',
-        Principal: { AWS: '*' },
-        Resource: queueArn,
-      },
-      {
-        Sid: 'ReceiveOnlyByOperators',
-        Action: [...DEAD_LETTER_READ_ACTIONS],
-        Condition: { ArnNotLike: { 'aws:PrincipalArn': [...OPERATORS, root] } },
-        Effect: 'Deny',
-        Principal: { AWS: '*' },
-        Resource: queueArn,
-      },
-      // The subscription's Allow (CDK's): the only sender, SNS delivering from the SES events topic.
-      {
-        Action: 'sqs:SendMessage',
-        Condition: { ArnEquals: { 'aws:SourceArn': resolve(relay.sesEventsTopic.topicArn) } },
-        Effect: 'Allow',
-        Principal: { Service: 'sns.amazonaws.com' },
-        Resource: queueArn,
-      },
-    ]);
+    expect(queuePolicyStatements(built.json, idOf(relay.sesEventsDeadLetterQueue))).toEqual(
+      subscriptionDeadLetterQueueStatements(queueArn, resolve(relay.sesEventsTopic.topicArn), [
+        ...OPERATORS,
+        root,
+      ]),
+    );
   });
 
   it('passes the structural check with the operators, and cdk-nag (AwsSolutions)', () => {
