@@ -97,6 +97,26 @@ async function deployWithPendingEvents(
 }
 
 /** Undoes {@link deployWithPendingEvents} and every mock's answers. */
+/** An acting `notify` on the stubbed stack Prod in eu-west-1, with `extra` flags. */
+function notifyOnStack(...extra: string[]): Promise<InProcessRun> {
+  return runInProcess(registerNotifyCommand, [
+    'notify',
+    '--stack',
+    'Prod',
+    '--region',
+    'eu-west-1',
+    ...extra,
+  ]);
+}
+
+/** SNS answers every `PublishBatch` with each entry failed as `failure()` says (called once an entry, in order). */
+function failEveryEntry(failure: () => { Code: string; Message: string; SenderFault: boolean }): void {
+  sns.on(PublishBatchCommand).callsFake((input: { PublishBatchRequestEntries?: { Id?: string }[] }) => ({
+    Successful: [],
+    Failed: (input.PublishBatchRequestEntries ?? []).map((e) => ({ Id: e.Id, ...failure() })),
+  }));
+}
+
 function undeploy(): void {
   for (const mock of [cfn, lambda, sns]) mock.reset();
   vi.unstubAllEnvs();
@@ -134,13 +154,7 @@ describe('notify: a publish the topic refuses', () => {
   it("on the stack's topic: names operatorPrincipalArns once, exit 1, nothing marked sent", async () => {
     sns.on(PublishBatchCommand).rejects(refusedRequest(STACK_TOPIC));
 
-    const run = await runInProcess(registerNotifyCommand, [
-      'notify',
-      '--stack',
-      'Prod',
-      '--region',
-      'eu-west-1',
-    ]);
+    const run = await notifyOnStack();
 
     await expectRefusedDrain(run, 'AuthorizationErrorException');
     expect(occurrences(run.stderr, STACK_ADVICE)).toBe(1);
@@ -148,23 +162,13 @@ describe('notify: a publish the topic refuses', () => {
   });
 
   it('entries failed AuthorizationError in a batch SNS answered: the same advice, once', async () => {
-    sns.on(PublishBatchCommand).callsFake((input: { PublishBatchRequestEntries?: { Id?: string }[] }) => ({
-      Successful: [],
-      Failed: (input.PublishBatchRequestEntries ?? []).map((e) => ({
-        Id: e.Id,
-        Code: 'AuthorizationError',
-        Message: `User: ${CALLER} is not authorized to perform: SNS:Publish`,
-        SenderFault: true,
-      })),
+    failEveryEntry(() => ({
+      Code: 'AuthorizationError',
+      Message: `User: ${CALLER} is not authorized to perform: SNS:Publish`,
+      SenderFault: true,
     }));
 
-    const run = await runInProcess(registerNotifyCommand, [
-      'notify',
-      '--stack',
-      'Prod',
-      '--region',
-      'eu-west-1',
-    ]);
+    const run = await notifyOnStack();
 
     await expectRefusedDrain(run, 'AuthorizationError');
     expect(occurrences(run.stderr, STACK_ADVICE)).toBe(1);
@@ -199,13 +203,7 @@ describe('notify: a publish the topic refuses', () => {
       .on(PublishBatchCommand)
       .rejects(Object.assign(new Error('SNS is down'), { name: 'InternalErrorException' }));
 
-    const run = await runInProcess(registerNotifyCommand, [
-      'notify',
-      '--stack',
-      'Prod',
-      '--region',
-      'eu-west-1',
-    ]);
+    const run = await notifyOnStack();
 
     expect(run.exitCode).toBe(EXIT_CODE.failure);
     expect(run.stderr).toContain('pc-hygiene notify: 3 event(s) not delivered');
@@ -232,28 +230,16 @@ describe('notify: a refusal after more failures than the summary lists', () => {
   it('says the advice once, though the listed failures hold no refusal', async () => {
     // The first OTHER_FAILURES entries SNS is given fail for another reason, every later one is refused.
     let entriesSeen = 0;
-    sns.on(PublishBatchCommand).callsFake((input: { PublishBatchRequestEntries?: { Id?: string }[] }) => ({
-      Successful: [],
-      Failed: (input.PublishBatchRequestEntries ?? []).map((e) => {
-        const refused = entriesSeen++ >= OTHER_FAILURES;
-        return {
-          Id: e.Id,
-          Code: refused ? 'AuthorizationError' : 'InternalError',
-          Message: refused ? `User: ${CALLER} is not authorized to perform: SNS:Publish` : 'SNS had a hiccup',
-          SenderFault: refused,
-        };
-      }),
-    }));
+    failEveryEntry(() => {
+      const refused = entriesSeen++ >= OTHER_FAILURES;
+      return {
+        Code: refused ? 'AuthorizationError' : 'InternalError',
+        Message: refused ? `User: ${CALLER} is not authorized to perform: SNS:Publish` : 'SNS had a hiccup',
+        SenderFault: refused,
+      };
+    });
 
-    const run = await runInProcess(registerNotifyCommand, [
-      'notify',
-      '--stack',
-      'Prod',
-      '--region',
-      'eu-west-1',
-      '--format',
-      'json',
-    ]);
+    const run = await notifyOnStack('--format', 'json');
 
     expect(run.error).toBeUndefined();
     expect(run.exitCode).toBe(EXIT_CODE.failure);
