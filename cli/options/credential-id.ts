@@ -14,13 +14,23 @@ import { UsageError } from '../usage-error';
  * @throws {UsageError} naming the argument and what is wrong with it
  */
 export function parseCredentialId(value: string): string {
-  if (value === '') throw new UsageError('the credential id argument must not be empty');
+  requireKeyArgument('the credential id argument', value);
+  return value;
+}
+
+/**
+ * The check every key argument gets (a credential id here, an owner id in ./owner-id.ts): not empty, and at most
+ * {@link MAX_KEY_BYTES} bytes in UTF-8, DynamoDB's partition key limit.
+ * @param name how the message names the argument (`the credential id argument`)
+ * @throws {UsageError} naming the argument and what is wrong with it
+ */
+export function requireKeyArgument(name: string, value: string): void {
+  if (value === '') throw new UsageError(`${name} must not be empty`);
   const bytes = Buffer.byteLength(value, 'utf8');
   if (bytes > MAX_KEY_BYTES) {
     throw new UsageError(
-      `the credential id argument is ${bytes.toLocaleString('en-US')} bytes in UTF-8; ` +
+      `${name} is ${bytes.toLocaleString('en-US')} bytes in UTF-8; ` +
         `DynamoDB keys hold at most ${MAX_KEY_BYTES.toLocaleString('en-US')}`,
     );
   }
-  return value;
 }

@@ -14,8 +14,9 @@
  * name it; one with leading or trailing whitespace is looked up, and named
  * "not in the owner directory" when no owner has it.
  */
-import { MAX_KEY_BYTES } from '../../lambdas/hygiene/credential';
+import type { MAX_KEY_BYTES } from '../../lambdas/hygiene/credential';
 import { UsageError } from '../usage-error';
+import { requireKeyArgument } from './credential-id';
 
 /** How a message names the argument at `position` (from 1): the first as "the userId argument", others by number. */
 function argumentName(position: number): string {
@@ -32,16 +33,10 @@ function argumentName(position: number): string {
  */
 export function parseOwnerIds(value: string, previous: readonly string[] = []): string[] {
   const name = argumentName(previous.length + 1);
-  if (value === '') throw new UsageError(`${name} must not be empty`);
-  if (value.trim() === '') {
+  // Blank before the length: a blank id over the limit is named for what it is.
+  if (value !== '' && value.trim() === '') {
     throw new UsageError(`${name} ${JSON.stringify(value)} is only whitespace: an owner id is never blank`);
   }
-  const bytes = Buffer.byteLength(value, 'utf8');
-  if (bytes > MAX_KEY_BYTES) {
-    throw new UsageError(
-      `${name} is ${bytes.toLocaleString('en-US')} bytes in UTF-8; ` +
-        `DynamoDB keys hold at most ${MAX_KEY_BYTES.toLocaleString('en-US')}`,
-    );
-  }
+  requireKeyArgument(name, value);
   return [...previous, value];
 }
