@@ -29,8 +29,8 @@ export type JsonlLine = (
    * Set on the file's first non-blank line when its first character is `[` and the line is no JSON value on its
    * own (`[`, `[{…},`): the file looks like one JSON array spread over lines (`[{…},{…}]` pretty-printed) rather
    * than JSON Lines, its lines then no records, one of them (the last element) passing for one; so a command can
-   * refuse the file as a whole (`import` does) rather than line by line. A whole array on the first line is one
-   * bad line like any other. Absent on every other line.
+   * refuse the file as a whole (`import` and `plan --input` do: cli/format/json-array-refusal.ts) rather than line by
+   * line. A whole array on the first line is one bad line like any other. Absent on every other line.
    */
   readonly opensJsonArray?: true;
 };

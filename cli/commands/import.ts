@@ -54,7 +54,7 @@ import { createTable } from '../aws/create-table';
 import { itemLimitProblems, numberProblem } from '../aws/item-limits';
 import { CREDENTIALS_TABLE_KEY, requireTableKind } from '../aws/table-key';
 import { EXIT_CODE } from '../exit-codes';
-import { typedWord } from '../format/shell-word';
+import { refusingJsonArray } from '../format/json-array-refusal';
 import { type JsonlLine, readJsonLines } from '../jsonl';
 import { defineCommand } from '../options/define-command';
 import { enforceOption, refuseAuditDeployment, resolveTarget } from '../options/deployment-target';
@@ -62,7 +62,6 @@ import { formatOption, RESULT_FORMATS } from '../options/formats';
 import type { OptionsOf } from '../options/options-of';
 import { describeTableError, withTable } from '../options/table-options';
 import { withProgress } from '../progress';
-import { UsageError } from '../usage-error';
 
 /** What `import --help` says the command does. */
 const DESCRIPTION =
@@ -280,7 +279,7 @@ export interface ImportOptions {
 
 /**
  * Validates and writes every line of a JSON Lines file.
- * @throws {UsageError} when the file cannot be read, or is one JSON array ({@link jsonArrayRefusal}): nothing is
+ * @throws {UsageError} when the file cannot be read, or is one JSON array ({@link refusingJsonArray}): nothing is
  *   written, no table created
  * @throws {ImportIncompleteError} when writing failed: some valid records were not written (the file was still read to its end)
  */
@@ -290,13 +289,14 @@ export async function importJsonLines(
 ): Promise<ImportSummary> {
   // exactNumbers: a number the file writes more precisely than a JavaScript number holds is carried as its
   // text when DynamoDB stores it, else a bad line.
-  const lines = readJsonLines(options.file, { exactNumbers: true, carryNumber: carryStorableNumber });
-  // Opens the file before touching the table: an unreadable file is a usage error with nothing created.
+  const lines = refusingJsonArray(
+    readJsonLines(options.file, { exactNumbers: true, carryNumber: carryStorableNumber }),
+    options.file,
+    'import',
+  );
+  // Opens the file before touching the table: an unreadable file, or one JSON array, is a usage error with nothing
+  // created.
   const first = await lines.next();
-  if (!first.done && first.value.opensJsonArray) {
-    await lines.return(undefined);
-    throw new UsageError(jsonArrayRefusal(options.file));
-  }
   // A table refused (missing, of another kind) ends the reading too: the file is closed now, not when collected.
   const tableCreated = await prepareTable(client, options).catch(async (error: unknown) => {
     await lines.return(undefined);
@@ -521,23 +521,6 @@ function tableNote(summary: Pick<ImportSummary, 'dryRun' | 'tableCreated'>): str
   if (summary.dryRun)
     return summary.tableCreated ? ' (table would be created)' : ' (ids already in the table not checked)';
   return summary.tableCreated ? ' (table created)' : '';
-}
-
-/**
- * Why a file whose first non-blank line opens a JSON array it does not close (`[`, `[{…},`: `opensJsonArray`) is
- * refused whole: a pretty-printed JSON array (`[{…},{…}]`, as many tools export) is no JSON Lines file, and read line
- * by line it would be rejected line by line but for a line holding one whole record (its last element, no comma
- * after it), which would be written alone (docs/data-model.md, "Import and export"). So nothing is written and the
- * way out is one command; the JSON Lines file it suggests is never the file itself. A whole array on one line is a
- * bad line as any other (nothing of it is written).
- */
-function jsonArrayRefusal(file: string): string {
-  const jsonl = /\.json$/i.test(file) ? `${file}l` : `${file}.jsonl`;
-  return (
-    `${typedWord(file, 'FILE')} looks like a JSON array (it starts with [), but import reads JSON Lines, one ` +
-    `JSON object a line: nothing written; convert it, e.g. jq -c '.[]' ${typedWord(file, 'FILE')} > ` +
-    `${typedWord(jsonl, 'FILE.jsonl')}, and import that file`
-  );
 }
 
 async function runImport(file: string, options: ImportCommandOptions): Promise<void> {

@@ -10,6 +10,8 @@
  * missing, empty, stale or unreadable directory orphans nothing), so the
  * orphan rule's deletions count towards the guard's verdict. A file is
  * planned without one: its summary says orphan actions are not counted.
+ * A file that is one JSON array spread over lines rather than JSON Lines is
+ * refused whole, a usage error before anything is printed (`refusingJsonArray`).
  * When a table's guard trips, the pending `guard approve` approval is read
  * (never consumed) and judged by the sweep's rule (cli/format/plan-guard.ts),
  * so the plan says whether the next sweep that acts would delete.
@@ -26,6 +28,7 @@ import { evaluateGuard } from '../../lambdas/hygiene/guard';
 import { loadDirectoryState, type OwnerStanding, ownerStanding } from '../../lambdas/hygiene/owner-directory';
 import { planRecord, type RecordPlan } from '../../lambdas/hygiene/policy';
 import { readApprovalItem } from '../aws/guard-approval';
+import { refusingJsonArray } from '../format/json-array-refusal';
 import { NO_DIRECTORY_READ, type PlanDirectory, planDirectory } from '../format/plan-directory';
 import { createPlanFormatter, PLAN_FORMATS } from '../format/plan-formatter';
 import { type PendingApprovalRead, planGuard } from '../format/plan-guard';
@@ -123,7 +126,9 @@ async function recordSource(options: PlanOptions, command: Command): Promise<Rec
   }
   if (options.input !== undefined) {
     const config = await loadConfigFile(options.config);
-    return { label: options.input, records: readJsonLines(options.input), config };
+    // A pretty-printed JSON array is refused whole before anything is printed, as `import` refuses it.
+    const records = refusingJsonArray(readJsonLines(options.input), options.input, 'plan');
+    return { label: options.input, records, config };
   }
   if (!tableChosen) {
     throw new UsageError(

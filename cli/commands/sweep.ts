@@ -64,7 +64,7 @@ import type { OptionsOf } from '../options/options-of';
 import { segmentsOption } from '../options/scan-segments';
 import { CREDENTIALS_TABLE, withDocumentClient, withTableErrors } from '../options/table-options';
 import { checkTopicArn } from '../options/topic-options';
-import { createTableProgress } from '../progress';
+import { createTableProgress, type Progress } from '../progress';
 import { UsageError } from '../usage-error';
 import {
   type SweepOutcome,
@@ -72,6 +72,7 @@ import {
   sweepExitCode,
   sweepOrAbort,
   sweepTable,
+  type TableSweep,
 } from '../use-cases/sweep-table';
 import { CLI_TOOL } from '../version';
 
@@ -296,6 +297,40 @@ function sweepPrinter(format: SweepOptions['format'], mode: Mode, advice: GuardA
   };
 }
 
+/**
+ * What stderr says when `--segments N` was given and the run resumes from a checkpoint saved with another segment
+ * count: the flag is ignored, the checkpoint's count used (its positions are per segment; docs/sweep.md, "Time
+ * budget and checkpoint"). `undefined` when the flag was not given or the counts agree.
+ */
+export function segmentsIgnoredLine(given: number | undefined, resumedSegments: number): string | undefined {
+  if (given === undefined || given === resumedSegments) return undefined;
+  const ofSegments = `${resumedSegments} segment${resumedSegments === 1 ? '' : 's'}`;
+  return (
+    `pc-hygiene sweep: --segments ${given} ignored: resuming a checkpoint of ${ofSegments} ` +
+    '(docs/sweep.md, "Time budget and checkpoint")\n'
+  );
+}
+
+/**
+ * What the run tells stderr as it goes, the progress line cleared first: a stored checkpoint ignored as unreadable,
+ * and in text a `--segments` the resumed checkpoint overrides ({@link segmentsIgnoredLine}; the JSON summary's
+ * `checkpoint.segments` gives the count used).
+ */
+function runNotes(options: SweepOptions, progress: Progress): Pick<TableSweep, 'onWarning' | 'onResume'> {
+  const say = (line: string) => {
+    progress.clear();
+    process.stderr.write(line);
+  };
+  return {
+    onWarning: (message) => say(`pc-hygiene sweep: ${message}\n`),
+    onResume: (resumeFrom) => {
+      if (options.format === 'json') return;
+      const ignored = segmentsIgnoredLine(options.segments, resumeFrom.segments);
+      if (ignored !== undefined) say(ignored);
+    },
+  };
+}
+
 async function runSweepCommand(options: SweepOptions, command: Command): Promise<void> {
   // Usage errors before touching the table (and, but for the audit-mode refusal, before anything reaches AWS).
   const now = resolveNow(options.now);
@@ -347,10 +382,7 @@ async function runSweepCommand(options: SweepOptions, command: Command): Promise
               ...(timeBudgetMs !== undefined && { timeBudgetMs }),
               ...(onDeletion !== undefined && { onDeletion }),
               onProgress: (p) => progress.update(p.scanned),
-              onWarning: (message) => {
-                progress.clear();
-                process.stderr.write(`pc-hygiene sweep: ${message}\n`);
-              },
+              ...runNotes(options, progress),
             }),
           ),
         directory,

@@ -15,6 +15,7 @@ import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { DynamoDbRunManifestWriter } from '../../lambdas/aws/run-manifest-store';
 import type { HygieneConfig, Mode } from '../../lambdas/hygiene/config';
 import type { OperatorIdentity } from '../../lambdas/hygiene/operator-identity';
+import type { CheckpointStore, ScanCheckpoint } from '../../lambdas/hygiene/ports';
 import { guardBlocked, type RunSummary } from '../../lambdas/hygiene/run-summary';
 import {
   createRunId,
@@ -54,6 +55,12 @@ export interface TableSweep {
   readonly timeBudgetMs?: number;
   /** Told when a stored checkpoint is unreadable and ignored. */
   readonly onWarning?: (message: string) => void;
+  /**
+   * Told when the run resumes from a stored checkpoint (enforce only: audit reads none), as soon as it is read: the
+   * run scans with the checkpoint's segment count, whatever `config.scanSegments` says (its positions are per
+   * segment: docs/sweep.md, "Time budget and checkpoint").
+   */
+  readonly onResume?: (resumeFrom: ScanCheckpoint) => void;
   /** Told of every planned deletion with the guard's verdict (`sweep --dry-run` lists them). */
   readonly onDeletion?: SweepDeps['onDeletion'];
   /**
@@ -80,9 +87,12 @@ export function sweepTable(options: TableSweep): Promise<RunSummary> {
       clock: Date.now,
       scanner: new DynamoDbCredentialScanner(client, tableName),
       writer: sweepTransitionWriter(client, tableName),
-      checkpoints: new DynamoDbCheckpointStore(client, tableName, {
-        ...(options.onWarning && { onInvalid: options.onWarning }),
-      }),
+      checkpoints: toldOfResume(
+        new DynamoDbCheckpointStore(client, tableName, {
+          ...(options.onWarning && { onInvalid: options.onWarning }),
+        }),
+        options.onResume,
+      ),
       ...(options.onProgress && { onProgress: options.onProgress }),
       ...(options.onDeletion && { onDeletion: options.onDeletion }),
       ...(deadline !== undefined && { remainingMs: () => deadline - Date.now() }),
@@ -106,6 +116,23 @@ export function sweepTable(options: TableSweep): Promise<RunSummary> {
       }),
     },
   );
+}
+
+/**
+ * `store`, telling `onResume` of each checkpoint it loads that a run resumes from (a readable one: the sweep
+ * resumes from every one it is handed, in enforce, the only mode that loads one); as it is without `onResume`.
+ */
+function toldOfResume(store: CheckpointStore, onResume: TableSweep['onResume']): CheckpointStore {
+  if (onResume === undefined) return store;
+  return {
+    load: async () => {
+      const loaded = await store.load();
+      if (loaded?.resumeFrom !== undefined) onResume(loaded.resumeFrom);
+      return loaded;
+    },
+    save: (checkpoint) => store.save(checkpoint),
+    clear: (loaded) => store.clear(loaded),
+  };
 }
 
 /**

@@ -4,7 +4,7 @@
  * that says what the file looks like and how to turn it into JSON Lines,
  * before any table is touched — nothing written, not even the array's last
  * element, which on its own line would pass for a JSON Lines record
- * (cli/jsonl.ts, `opensJsonArray`; cli/commands/import.ts, `jsonArrayRefusal`).
+ * (cli/jsonl.ts, `opensJsonArray`; cli/format/json-array-refusal.ts, `jsonArrayRefusal`).
  * In a dry run too; never for a whole array on the first line (one bad line, the
  * rest read as JSON Lines) nor for a JSON Lines file with an array on a later
  * line (that line rejected as any other).
