@@ -45,6 +45,7 @@ import { batchWriteItems } from '../aws/batch-import';
 import { createTable } from '../aws/create-table';
 import { readEntriesFile, renderEntriesOverview } from '../digest-preview';
 import { EXIT_CODE } from '../exit-codes';
+import { deliveryFailureLines } from '../format/delivery-failures';
 import { typedWord } from '../format/shell-word';
 import { JsonlFileSink } from '../jsonl-sink';
 import { DEMO_DAYS_BEFORE_NOW, EARLIEST_DEMO_NOW_MS, generateDemoData } from '../local/demo-data';
@@ -255,10 +256,7 @@ export function localFailureLines(
   if (notify.eventsFailed > 0 || notify.storeErrors > 0) {
     lines.push(
       `Notify: ${notify.eventsFailed} event(s) not delivered and ${notify.storeErrors} store error(s) (left pending)`,
-      ...notify.failures.records.map((f) =>
-        terminalText(`  failed: ${f.userId}: ${f.code}: ${f.message} (${f.events} event(s))`),
-      ),
-      ...(notify.failures.omitted > 0 ? [`  ... ${notify.failures.omitted} more failures (not listed)`] : []),
+      ...deliveryFailureLines(notify.failures),
     );
   }
   if (emails.failures.length > 0) {

@@ -32,6 +32,7 @@ import { RefusalWatchingPublisher } from '../aws/refusal-watching-publisher';
 import { topicRefusalAdvice } from '../aws/topic-refusal';
 import { renderEntryPreview } from '../digest-preview';
 import { EXIT_CODE } from '../exit-codes';
+import { deliveryFailureLines } from '../format/delivery-failures';
 import { appendEntries, JsonlFileSink } from '../jsonl-sink';
 import { defineCommand } from '../options/define-command';
 import {
@@ -135,7 +136,7 @@ export function leaseHeldNote(summary: NotifierSummary, local: boolean): string 
 }
 
 /** Why the claim conflicts line's items were left (nothing when there were none). */
-function claimConflictsNote(summary: NotifierSummary): string {
+function claimConflictsNote(summary: Pick<NotifierSummary, 'claimConflicts' | 'leaseHeld'>): string {
   if (summary.claimConflicts === 0) return '';
   const held = summary.leaseHeld;
   return held === undefined
@@ -159,15 +160,7 @@ export function renderNotifySummaryText(summary: NotifierSummary, sinkLabel: str
   lines.push(...reachLines(summary));
   lines.push(...malformedLines(summary));
   if (summary.storeErrors > 0) lines.push(`  store errors         ${summary.storeErrors}`);
-  for (const f of summary.failures.records) {
-    lines.push(
-      terminalText(
-        `  failed: ${f.userId}: ${f.code}: ${f.message} (${f.events} event${f.events === 1 ? '' : 's'})`,
-      ),
-    );
-  }
-  if (summary.failures.omitted > 0)
-    lines.push(`  ... ${summary.failures.omitted} more failures (not listed)`);
+  lines.push(...deliveryFailureLines(summary.failures));
   return `${lines.join('\n')}\n`;
 }
 
@@ -178,8 +171,11 @@ function statusText(summary: NotifierSummary): string {
   return `INCOMPLETE (another drain holds the drain lease ${leaseEndText(summary.leaseHeld)}: the rest waits for it)`;
 }
 
-/** The malformed outbox entries and the items holding them, by credential id (nothing when none). */
-function malformedLines(summary: NotifierSummary): string[] {
+/**
+ * The malformed outbox entries and the items holding them, by credential id (nothing when none): a drain's summary
+ * and a dry run's preview say them alike.
+ */
+function malformedLines(summary: Pick<NotifierSummary, 'malformedEvents' | 'malformedItems'>): string[] {
   if (summary.malformedEvents === 0) return [];
   const { count, records, omitted } = summary.malformedItems;
   const lines = [
@@ -400,8 +396,21 @@ async function previewNotify(
     `Notify dry run: no lease taken, nothing published or marked. ${preview.pendingItems} pending item(s), ` +
     `${preview.owners} owner digest(s), ${preview.entries.length} message(s); owner reach ${preview.reach}` +
     `${subscriptionCheckNote(preview.subscriptionCheck)}.${leftPendingNote(preview)}${appended}`;
-  process.stdout.write([heading, ...preview.entries.map(renderEntryPreview)].join('\n\n'));
+  const skipped = skippedLines(preview);
+  const top = skipped.length === 0 ? heading : [heading, ...skipped].join('\n');
+  process.stdout.write([top, ...preview.entries.map(renderEntryPreview)].join('\n\n'));
   process.stdout.write('\n');
+}
+
+/**
+ * What the dry run's drain would skip, in the lines of a drain's summary (nothing when none): malformed outbox
+ * entries (never sent) and items another drain still claims.
+ */
+function skippedLines(preview: DrainPreview): string[] {
+  const lines = malformedLines(preview);
+  if (preview.claimConflicts > 0)
+    lines.push(`  claim conflicts      ${preview.claimConflicts}${claimConflictsNote(preview)}`);
+  return lines;
 }
 
 /** The dry run's note on events a drain would leave pending (each too large for any message), owners named. */

@@ -1,19 +1,22 @@
 /**
  * `notify --dry-run` (docs/notifications.md, "CLI"): the digests and the
  * owner-unreachable report a drain would send now, rendered by the
- * notifier's own phases (screen, judge reach, render digests, report
+ * notifier's own phases (read, screen, judge reach, render digests, report
  * content) over the outbox's read-only calls — list the index, read the
  * items — and nothing else: no lease, no claim, no publish, no mark, so a
  * following `notify` still sends everything. The messages are shown as the
  * SNS entries they would be (`lambdas/aws/sns-wire.ts`), split by SNS's limits.
  * An event too large for any message is shown as a drain treats it: left out
- * of every message and listed as what the drain would leave pending.
+ * of every message and listed as what the drain would leave pending. Malformed
+ * outbox entries, and items another drain still claims, are counted and named
+ * by the drain's own read step, as a drain's summary counts and names them.
  */
 import { type PublishEntry, SNS_LIMITS, snsEntry } from '../../lambdas/aws/sns-wire';
 import { chunks } from '../../lambdas/hygiene/chunks';
 import type { NotifierDeps, NotifierSummary, SubscriptionCheckKind } from '../../lambdas/hygiene/notifier';
 import {
   type DrainContext,
+  type DrainState,
   drainSettings,
   newDrainState,
   subscriptionCheckOf,
@@ -25,17 +28,19 @@ import {
   screenItems,
   splitForReport,
 } from '../../lambdas/hygiene/notifier/reach';
+import { readItems } from '../../lambdas/hygiene/notifier/read';
 import { renderOwnerDigests } from '../../lambdas/hygiene/notifier/render';
 import { renderReport, reportContent } from '../../lambdas/hygiene/notifier/report';
 import type { DeliveryFailure } from '../../lambdas/hygiene/notifier/types';
-import type { OutboxStore, PendingOutboxItem } from '../../lambdas/hygiene/outbox-ports';
+import type { OutboxIndexEntry, OutboxStore, PendingOutboxItem } from '../../lambdas/hygiene/outbox-ports';
 import type { OwnerDeliveryRoute, OwnerDirectory } from '../../lambdas/hygiene/owner-directory';
 import type { CappedList } from '../../lambdas/hygiene/run-summary';
 import type { TopicSubscriptionListing } from '../../lambdas/hygiene/subscription-ports';
 import { isSesSendable } from '../../lambdas/relay/ses-address';
 
-/** What a drain would send. */
-export interface DrainPreview {
+/** What a drain would send, and the drain summary's counts of what it would skip. */
+export interface DrainPreview
+  extends Pick<NotifierSummary, 'malformedEvents' | 'malformedItems' | 'claimConflicts'> {
   readonly drainId: string;
   /** Pending outbox items read. */
   readonly pendingItems: number;
@@ -56,15 +61,53 @@ export interface DrainPreview {
 /** Items read per `read` call (the drain's default batch). */
 const READ_BATCH = 100;
 
-/** The pending items: the index listed, the items read from the base table (both read-only). */
-async function readPending(outbox: Pick<OutboxStore, 'pending' | 'read'>): Promise<PendingOutboxItem[]> {
-  const ids: string[] = [];
-  for await (const page of outbox.pending()) for (const entry of page) ids.push(entry.credentialId);
-  const unique = [...new Set(ids)];
+/** The index entries, one per item (the index may list an item twice while it changes). */
+async function listPending(outbox: Pick<OutboxStore, 'pending'>): Promise<OutboxIndexEntry[]> {
+  const entries = new Map<string, OutboxIndexEntry>();
+  for await (const page of outbox.pending()) {
+    for (const entry of page) if (!entries.has(entry.credentialId)) entries.set(entry.credentialId, entry);
+  }
+  return [...entries.values()];
+}
+
+/**
+ * The pending items a drain would go on with: the index listed, the items read by the drain's own read step
+ * (`readItems`: items drained meanwhile or claimed by another drain skipped and counted, malformed entries counted
+ * and their items named, in `state`). A failed read is thrown as the store threw it (the CLI names the table:
+ * cli/options/table-options.ts): a drain leaves those items pending, a preview has nothing to show for them.
+ */
+async function readPending(context: DrainContext, state: DrainState): Promise<PendingOutboxItem[]> {
+  const outbox = context.deps.outbox;
+  let failure: { readonly error: unknown } | undefined;
+  const reads: DrainContext = {
+    ...context,
+    deps: {
+      ...context.deps,
+      outbox: {
+        ...PREVIEW_OUTBOX,
+        pending: () => outbox.pending(),
+        read: (ids) =>
+          outbox.read(ids).catch((error: unknown) => {
+            failure ??= { error };
+            throw error;
+          }),
+      },
+    },
+  };
   const items: PendingOutboxItem[] = [];
-  for (const ids of chunks(unique, READ_BATCH)) items.push(...(await outbox.read(ids)));
+  for (const entries of chunks(await listPending(outbox), READ_BATCH)) {
+    items.push(...(await readItems(reads, state, entries)));
+    if (failure !== undefined) throw failure.error;
+  }
   return items;
 }
+
+/** The outbox calls a preview never makes: leasing and marking are what a dry run must not do. */
+const PREVIEW_OUTBOX: Omit<OutboxStore, 'pending' | 'read'> = {
+  acquireLease: () => Promise.reject(new Error('notify --dry-run takes no lease')),
+  releaseLease: () => Promise.reject(new Error('notify --dry-run takes no lease')),
+  markSent: () => Promise.reject(new Error('notify --dry-run marks nothing')),
+};
 
 /** A publisher a preview never calls: publishing is what a dry run must not do. */
 const NO_PUBLISHER: NotifierDeps['publisher'] = {
@@ -107,7 +150,7 @@ export async function previewDrain(options: {
     reach: await reachCheckOf(deps, settings.ownerDelivery),
   };
   const state = newDrainState();
-  const items = await readPending(options.outbox);
+  const items = await readPending(base, state);
   // As a drain: with owners to judge, the topic's subscriptions are listed once (sns-email), before rendering.
   const context =
     items.length === 0 ? base : { ...base, reach: await checkSubscriptions(base, items.length) };
@@ -136,5 +179,8 @@ export async function previewDrain(options: {
     ],
     eventsLeftPending: state.counters.eventsFailed,
     leftPending: state.failures.toList(),
+    malformedEvents: state.counters.malformedEvents,
+    malformedItems: state.malformedItems.toList(),
+    claimConflicts: state.counters.claimConflicts,
   };
 }

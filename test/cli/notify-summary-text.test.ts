@@ -5,6 +5,7 @@
  * says when judged events were not reported to the admins this drain. A drain
  * that met another drain's live lease reads incomplete, names until when, and
  * exits 4, as a drain `maxItems` stopped does; undelivered events exit 1.
+ * Delivery failures are said once per cause, naming the owners it failed.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -70,6 +71,38 @@ describe('notify text summary', () => {
     expect(text).toContain('  malformed: pc-\\x1b[2J (1 entry)');
     expect(text).toContain('  ... 2 more items with malformed entries (not listed)');
     expect(text.join('\n')).not.toContain('\u001b');
+  });
+
+  it('says each failure cause once, with the owners it failed, however many owners it failed', () => {
+    const enospc = { code: 'Error', message: 'ENOSPC: no space left on device, write', senderFault: false };
+    const owners = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace'];
+    const text = lines({
+      ...clean,
+      status: 'incomplete',
+      eventsFailed: 12,
+      failures: {
+        count: 40,
+        records: [
+          ...owners.map((userId) => ({ ...enospc, userId, events: 1 })),
+          {
+            userId: 'heidi',
+            code: 'AuthorizationError',
+            message: 'not \u001b[2Jallowed',
+            senderFault: true,
+            events: 4,
+          },
+          // A second part of alice's digest, failed the same way: she is named once, her events counted.
+          { ...enospc, userId: 'alice', events: 1 },
+        ],
+        omitted: 31,
+      },
+    });
+
+    expect(text.filter((l) => l.startsWith('  failed: '))).toEqual([
+      '  failed: alice, bob, carol, dave, erin and 2 more: Error: ENOSPC: no space left on device, write (8 events)',
+      '  failed: heidi: AuthorizationError: not \\x1b[2Jallowed (4 events)',
+    ]);
+    expect(text).toContain('  ... 31 more failures (not listed)');
   });
 
   it('says nothing of malformed entries when there are none', () => {

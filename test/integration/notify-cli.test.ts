@@ -189,6 +189,12 @@ describe('pc-hygiene notify', () => {
         expect(failed.code).toBe(1);
         expect(failed.stderr).toContain('3 event(s) not delivered');
         expect(failed.stdout).toContain('events failed        3 (left pending, retried next drain)');
+        // Why, once for the sink's one cause, naming both owners it failed.
+        expect(failed.stdout.split('\n').filter((l) => l.startsWith('  failed: '))).toEqual([
+          expect.stringMatching(
+            /^ {2}failed: (alice, bob|bob, alice): Error: ENOSPC: no space left on device, write \(3 events\)$/,
+          ),
+        ]);
         expect(retried.code).toBe(0);
         expect(JSON.parse(retried.stdout)).toMatchObject({ eventsPublished: 3 });
       } finally {

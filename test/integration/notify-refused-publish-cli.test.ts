@@ -142,11 +142,18 @@ describe('notify: a publish the topic refuses', () => {
     expect(pending.map((i) => i.id)).toEqual(['a-expiring', 'b-expired', 'c-expiring']);
   }
 
-  /** The run failed as a refused drain does (exit 1), the three owners' failures listed, all left pending. */
+  /**
+   * The run failed as a refused drain does (exit 1), the refusal listed once for the three owners it failed, all
+   * left pending.
+   */
   async function expectRefusedDrain(run: InProcessRun, code: string): Promise<void> {
     expect(run.error).toBeUndefined();
     expect(run.exitCode).toBe(EXIT_CODE.failure);
-    expect(occurrences(run.stdout, `: ${code}: User: ${CALLER} is not authorized`)).toBe(3);
+    expect(occurrences(run.stdout, `: ${code}: User: ${CALLER} is not authorized`)).toBe(1);
+    const failed = run.stdout.split('\n').filter((line) => line.startsWith('  failed: '));
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatch(/ \(3 events\)$/);
+    for (const owner of ['user-a', 'user-b', 'user-c']) expect(failed[0]).toContain(owner);
     expect(run.stderr).toContain('pc-hygiene notify: 3 event(s) not delivered and 0 store error(s)');
     await expectAllPending();
   }

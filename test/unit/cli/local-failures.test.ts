@@ -147,7 +147,7 @@ describe("local's failures after the sweep", () => {
 
     expect(localFailureLines(notify, { failures: [] })).toEqual([
       'Notify: 3 event(s) not delivered and 1 store error(s) (left pending)',
-      '  failed: user-a: EIO: disk full (3 event(s))',
+      '  failed: user-a: EIO: disk full (3 events)',
     ]);
     expect(localExitCode(await completeRun(), true)).toBe(EXIT_CODE.failure);
   });
@@ -225,7 +225,7 @@ describe("local's output and exit code (writeLocalResult)", () => {
 
     expect(code).toBe(EXIT_CODE.failure);
     expect(out).toMatch(
-      /Emails the SES relay would send[\s\S]*\n\nNotify: 3 event\(s\) not delivered and 1 store error\(s\) \(left pending\)\n {2}failed: user-a: EIO: disk full \(3 event\(s\)\)\n$/,
+      /Emails the SES relay would send[\s\S]*\n\nNotify: 3 event\(s\) not delivered and 1 store error\(s\) \(left pending\)\n {2}failed: user-a: EIO: disk full \(3 events\)\n$/,
     );
     expect(log).toEqual([]);
   });
@@ -239,7 +239,7 @@ describe("local's output and exit code (writeLocalResult)", () => {
     expect(JSON.parse(out)).toMatchObject({ notify: { eventsFailed: 3, storeErrors: 1 } });
     expect(log).toEqual([
       'Notify: 3 event(s) not delivered and 1 store error(s) (left pending)',
-      '  failed: user-a: EIO: disk full (3 event(s))',
+      '  failed: user-a: EIO: disk full (3 events)',
     ]);
   });
 
