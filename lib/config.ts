@@ -20,8 +20,14 @@ import {
   numberFromText,
 } from '../lambdas/hygiene/config';
 import { unknownContextKeyProblems } from './context-keys';
-import { OWNER_EMAILS_REMOVED, principalArnProblems, relaySenderProblems } from './credential-hygiene-props';
+import {
+  OWNER_EMAILS_REMOVED,
+  PROP_DEFAULTS,
+  principalArnProblems,
+  relaySenderProblems,
+} from './credential-hygiene-props';
 import { environmentBudgetProblems } from './environment-budget';
+import { deploymentLookahead } from './expiry-notice-lookahead';
 import { MAX_HEARTBEAT_WINDOW_HOURS, refusedScheduleProblems, SCHEDULE_EXAMPLES } from './heartbeat-windows';
 import { MAX_SCHEDULE_SKEW_SECONDS, MIN_SCHEDULE_SKEW_SECONDS } from './sweep-delivery';
 
@@ -227,13 +233,18 @@ function integerFrom(
 
 /**
  * The hygiene config keys, through the shared schema, and the rules the
- * stack adds to it that context alone decides (the config's size in the sweep's environment, the
- * relay's sender): said here as context problems, naming the `-c` key the
+ * stack adds to it that context alone decides (the config's size in the sweep's environment, with the
+ * expiry notice lookahead `sweepSchedule` gives it, lib/expiry-notice-lookahead.ts; the relay's sender):
+ * said here as context problems, naming the `-c` key the
  * operator gave or left out, before the construct checks its props. A list
  * value that lost its JSON quotes in the shell (`-c exemptIds=[a,b]`) is said
  * so, as for the deployment's lists, not as the schema's "expected array".
  */
-function hygieneConfigFrom(read: ContextReader, problems: string[]): HygieneConfig | undefined {
+function hygieneConfigFrom(
+  read: ContextReader,
+  sweepSchedule: scheduler.ScheduleExpression | undefined,
+  problems: string[],
+): HygieneConfig | undefined {
   const flat: Record<string, unknown> = {};
   for (const key of CONFIG_KEYS) {
     const value = read(key);
@@ -242,7 +253,13 @@ function hygieneConfigFrom(read: ContextReader, problems: string[]): HygieneConf
   }
   try {
     const config = configFromFlat(flat, 'CDK context');
-    problems.push(...environmentBudgetProblems(config), ...relaySenderProblems(config, 'senderIdentity'));
+    // The environment holds the lookahead the construct derives from the sweep schedule when the key is not given.
+    const deployed = deploymentLookahead(config, sweepSchedule ?? PROP_DEFAULTS.sweepSchedule);
+    problems.push(
+      ...(deployed.problem === undefined ? [] : [deployed.problem]),
+      ...environmentBudgetProblems(deployed.config),
+      ...relaySenderProblems(config, 'senderIdentity'),
+    );
     return config;
   } catch (error: unknown) {
     if (!(error instanceof ConfigError)) throw error;
@@ -393,9 +410,13 @@ export function readDeploymentSettings(context: ContextReader | ContextValues): 
   const problems =
     typeof context === 'function' ? [] : unknownContextKeyProblems(Object.keys(context), APP_CONTEXT_KEYS);
   const read: ContextReader = typeof context === 'function' ? context : (key) => context[key];
-  const config = hygieneConfigFrom(read, problems);
+  // The schedules are read first (the config's checks need the sweep's) and said after the config's problems.
+  const scheduleProblems: string[] = [];
+  const schedules = schedulesFrom(read, scheduleProblems);
+  const config = hygieneConfigFrom(read, schedules.sweepSchedule, problems);
+  problems.push(...scheduleProblems);
   const settings = {
-    ...schedulesFrom(read, problems),
+    ...schedules,
     ...principalsFrom(read, problems),
     ...tableFrom(read, problems),
     ...watchFrom(read, problems),

@@ -30,6 +30,7 @@ import {
 } from './brought-table-schema';
 import type { CredentialTableProps } from './credential-table';
 import { environmentBudgetProblems } from './environment-budget';
+import { deploymentLookahead, type LookaheadFinding } from './expiry-notice-lookahead';
 import {
   type HeartbeatFinding,
   type HeartbeatWarning,
@@ -102,6 +103,8 @@ export interface CredentialHygieneProps {
    * plan and report to the admin audience, but write nothing and queue no owner
    * notice, until the operator switches to `enforce` (its notifier still sends
    * what is queued, e.g. by an operator's `sweep --enforce`: docs/deploy.md).
+   * Its `expiryNoticeLookaheadHours`, when not given, is derived from
+   * `sweepSchedule`'s longest gap between sweeps (lib/expiry-notice-lookahead.ts).
    * @default - the schema defaults (`mode: 'audit'`, notices 30/7/1 days, stale after 90 days, ...)
    */
   readonly config?: HygieneConfigInput;
@@ -124,7 +127,7 @@ export interface CredentialHygieneProps {
    */
   readonly topic?: sns.ITopic;
   /**
-   * When the sweep runs.
+   * When the sweep runs. Its longest gap between runs is the expiry notice lookahead unless `config` gives one.
    * @default - daily at 03:00 UTC (`cron(0 3 * * ? *)`)
    */
   readonly sweepSchedule?: scheduler.ScheduleExpression;
@@ -573,6 +576,8 @@ export interface ValidatedProps {
   readonly alarmWindows?: AlarmWindows;
   /** What the synth could not check, or left out, of the heartbeats: the constructor warns. */
   readonly heartbeatWarnings: readonly HeartbeatWarning[];
+  /** Why `expiryNoticeLookaheadHours` is not derived from the sweep schedule (lib/expiry-notice-lookahead.ts): the constructor warns. */
+  readonly lookaheadWarning?: string;
 }
 
 /** Where the construct is, and the app's other workers, for what the props alone cannot tell. */
@@ -601,12 +606,14 @@ export function validateProps(
   surroundings: PropsSurroundings,
 ): ValidatedProps {
   const problems: string[] = [...resourceProblems(props)];
-  const config = configOf(props, problems);
   const refusedSchedules = scheduleProblems(props);
+  const lookahead = lookaheadOf(configOf(props, problems), props);
+  const config = lookahead?.config;
   // A refused schedule has no gap to check a window against.
   const heartbeats = refusedSchedules.length === 0 ? heartbeatFindings(props) : undefined;
   problems.push(
     ...refusedSchedules,
+    ...(lookahead?.problem === undefined ? [] : [lookahead.problem]),
     ...addressProblems(props, surroundings.self.account),
     ...rangeProblems(props),
     ...[heartbeats?.sweep, heartbeats?.notifier, heartbeats?.reconciler].flatMap((f) => f?.problem ?? []),
@@ -620,11 +627,12 @@ export function validateProps(
   }
   const environment = config === undefined ? {} : configToEnvironment(config);
   if (problems.length > 0 || config === undefined) throw new CredentialHygienePropsError(problems);
-  if (heartbeats === undefined) return { config, environment, heartbeatWarnings: [] };
+  const lookaheadWarning = lookahead?.warning;
+  const validated = { config, environment, ...(lookaheadWarning !== undefined && { lookaheadWarning }) };
+  if (heartbeats === undefined) return { ...validated, heartbeatWarnings: [] };
   const { sweep, notifier, reconciler } = heartbeats;
   return {
-    config,
-    environment,
+    ...validated,
     alarmWindows: {
       ...(sweep.alarmed && { heartbeatWindow: Duration.hours(sweep.windowHours) }),
       ...(notifier.alarmed && { notifierHeartbeatWindow: Duration.hours(notifier.windowHours) }),
@@ -869,6 +877,18 @@ function metricProblems(props: CredentialHygieneProps, surroundings: PropsSurrou
   const problems = metricNameProblems(props.metricsNamespace, props.serviceName);
   if (problems.length > 0) return problems;
   return metricClashProblems({ ...surroundings.self, ...metricNamesOf(props) }, surroundings.others);
+}
+
+/**
+ * The config with its expiry notice lookahead given or derived from the sweep schedule
+ * (lib/expiry-notice-lookahead.ts); none without a config.
+ */
+function lookaheadOf(
+  config: HygieneConfig | undefined,
+  props: CredentialHygieneProps,
+): LookaheadFinding | undefined {
+  if (config === undefined) return undefined;
+  return deploymentLookahead(config, props.sweepSchedule ?? PROP_DEFAULTS.sweepSchedule);
 }
 
 /** The config through the shared schema; its problems are prefixed `config.`. */

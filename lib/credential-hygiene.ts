@@ -105,6 +105,13 @@ export const ALARM_TOPIC_KEY_NOT_CHECKED_WARNING = 'pc-hygiene:alarmTopicKeyNotC
  */
 export const ALARM_SUBSCRIBERS_WITHOUT_EFFECT_WARNING = 'pc-hygiene:alarmSubscribersWithoutEffect';
 
+/**
+ * The id of the synth warning for an `expiryNoticeLookaheadHours` not derived: the sweep schedule's longest gap is
+ * not worked out at synth (a `cron` with `L`, `W` or `#`, a time zone, an `at`), so it stays 0. Set the key in
+ * context (or the `config` prop), or acknowledge it (docs/deploy.md, "Configuration: CDK context keys").
+ */
+export const EXPIRY_NOTICE_LOOKAHEAD_UNCHECKED_WARNING = 'pc-hygiene:expiryNoticeLookaheadUnchecked';
+
 /** The warning id of each kind of heartbeat warning. */
 const HEARTBEAT_WARNING_IDS = {
   unchecked: HEARTBEAT_WINDOW_UNCHECKED_WARNING,
@@ -190,12 +197,15 @@ export class CredentialHygiene extends Construct {
 
   constructor(scope: Construct, id: string, props: CredentialHygieneProps = {}) {
     super(scope, id);
-    const { config, environment, alarmWindows, heartbeatWarnings } = validateProps(
+    const { config, environment, alarmWindows, heartbeatWarnings, lookaheadWarning } = validateProps(
       props,
       this.surroundings(),
     );
     for (const warning of heartbeatWarnings) {
       Annotations.of(this).addWarningV2(HEARTBEAT_WARNING_IDS[warning.kind], warning.text);
+    }
+    if (lookaheadWarning !== undefined) {
+      Annotations.of(this).addWarningV2(EXPIRY_NOTICE_LOOKAHEAD_UNCHECKED_WARNING, lookaheadWarning);
     }
     this.props = props;
     this.knownDeploymentRole = deploymentRoleArn(this, props.deploymentRoleArn);

@@ -390,7 +390,7 @@ function runAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.
   return [
     lastRun(
       'GuardTripped',
-      'The blast-radius guard held back the last sweep’s deletions: review the admin run summary, then fix the data or approve them once: pc-hygiene guard approve --stack <stack> --max-deletes N --reason TEXT (with --enforce while the deployment is in audit). See docs/sweep.md, "The blast-radius guard".',
+      'The blast-radius guard held back the last sweep’s deletions: review the admin run summary, then fix the data or approve them once: pc-hygiene guard approve --stack <stack> --max-deletes N --reason TEXT (with --enforce while the deployment is in audit), then sweep right away: pc-hygiene sweep --stack <stack> (an approval left to the next scheduled run, which plans more by then, is not used). See docs/sweep.md, "The blast-radius guard".',
       SWEEP_METRIC.guardTripped,
     ),
     lastRun(

@@ -7,7 +7,12 @@
  * Lambda's cold start (`configFromEnvironment`), so the CLI decides exactly
  * as the deployment does (docs/deploy.md, "Operating a deployment").
  */
-import { CloudFormationClient, DescribeStacksCommand, type Output } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  DescribeStacksCommand,
+  type Output,
+  type Stack,
+} from '@aws-sdk/client-cloudformation';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { configFromEnvironment, HANDLER_ENV } from '../../lambdas/handlers/environment';
 import { DEFAULT_METRICS_NAMESPACE } from '../../lambdas/handlers/metric-names';
@@ -89,22 +94,31 @@ function requiredOutput(stackName: string, outputs: readonly Output[], key: stri
   return value;
 }
 
-/** The stack's outputs; a missing stack is a {@link DeploymentLookupError} naming what to do. */
+/**
+ * The stack's outputs; a missing stack is a {@link DeploymentLookupError} naming the Region it was looked for in (a
+ * stack is found in its own Region only: another default Region in the shell is the usual cause) and what to do.
+ */
 async function stackOutputs(stackName: string, client: CloudFormationClient): Promise<readonly Output[]> {
+  let stack: Stack | undefined;
   try {
     const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: stackName }));
-    const stack = Stacks?.[0];
-    if (stack === undefined) throw new DeploymentLookupError(`stack ${stackName} not found`);
-    return stack.Outputs ?? [];
+    stack = Stacks?.[0];
   } catch (error: unknown) {
     const { code, message } = describeError(error);
-    if (code === 'ValidationError' && /does not exist/i.test(message)) {
-      throw new DeploymentLookupError(
-        `stack ${stackName} not found: name the deployed stack with --stack NAME or PC_HYGIENE_STACK (and its region with --region/AWS_REGION), or give --table/--endpoint to work on a table without a stack`,
-      );
-    }
-    throw error;
+    if (!(code === 'ValidationError' && /does not exist/i.test(message))) throw error;
   }
+  if (stack !== undefined) return stack.Outputs ?? [];
+  const region = await clientRegion(client);
+  throw new DeploymentLookupError(
+    `stack ${stackName} not found${region === undefined ? '' : ` in ${region}`}: name the deployed stack with ` +
+      '--stack NAME or PC_HYGIENE_STACK (and its region with --region/AWS_REGION), or give --table/--endpoint to ' +
+      'work on a table without a stack',
+  );
+}
+
+/** The Region a client sends to, or `undefined` when it resolves none. */
+function clientRegion(client: CloudFormationClient): Promise<string | undefined> {
+  return client.config.region().catch(() => undefined);
 }
 
 /** The sweep function's environment variables. */
@@ -159,7 +173,7 @@ export async function lookUpDeployment(stackName: string, clients: DeploymentCli
   const directoryTableName =
     outputValue(outputs, STACK_OUTPUT.directoryTableName) ?? env[HANDLER_ENV.directoryTableName];
   const service = env[METRICS_ENV.service];
-  const region = await clients.cloudFormation.config.region().catch(() => undefined);
+  const region = await clientRegion(clients.cloudFormation);
   return {
     stackName,
     ...(region !== undefined && { region }),

@@ -28,6 +28,7 @@ import { failedConditionItem, sendUnlessConditionFails } from '../../lambdas/aws
 import { appendHistory } from '../../lambdas/aws/history-update';
 import { mayHaveApplied } from '../../lambdas/aws/may-have-applied';
 import { UpdateExpressionBuilder } from '../../lambdas/aws/update-expression';
+import { parseCredential } from '../../lambdas/hygiene/credential';
 import {
   HISTORY_ATTR,
   HYGIENE_ATTR,
@@ -36,6 +37,7 @@ import {
 } from '../../lambdas/hygiene/data-contract';
 import { type HistoryEntry, historyLength, historyTrim, operatorFields } from '../../lambdas/hygiene/history';
 import type { OperatorIdentity } from '../../lambdas/hygiene/operator-identity';
+import { isExpired } from '../../lambdas/hygiene/policy';
 import { formatInstant } from '../../lambdas/hygiene/time';
 import { CredentialNotFoundError } from './restore';
 
@@ -65,6 +67,17 @@ export interface CredentialDeletion {
   readonly purgeAt?: string;
 }
 
+/**
+ * A deletion the next sweep makes of a live credential no longer exempt, by its own dates at the instant recorded
+ * (docs/rules.md, "Precedence": expired first, then orphaned, then stale): `since` is its `expiresTime`, or the
+ * `deleteAfter` of its orphan or stale flag, that has passed. A flag's deletion still waits on its rule (the owner
+ * still departed; not used since it was flagged); an expired credential's does not.
+ */
+export interface DeletionDue {
+  readonly rule: 'expired' | 'orphaned' | 'stale';
+  readonly since: string;
+}
+
 /** What happened, and who did it (as recorded in the history entry); and the credential's soft-delete, if any. */
 export interface ExemptResult extends OperatorIdentity, CredentialDeletion {
   readonly id: string;
@@ -73,6 +86,8 @@ export interface ExemptResult extends OperatorIdentity, CredentialDeletion {
   readonly changed: boolean;
   readonly at: string;
   readonly reason: string;
+  /** `unexempt` of a valid, live credential whose deletion has come due ({@link DeletionDue}); absent otherwise. */
+  readonly deletionDue?: DeletionDue;
 }
 
 /** The credential changed between the read and the write. */
@@ -115,7 +130,8 @@ export async function setExempt(
   if (!item) throw new CredentialNotFoundError(`no credential with id ${id} in ${tableName}`);
   // The write's condition on the history's length holds the deletion read: a sweep's deletion or a restore in
   // between appends to the history, so it fails the write (a conflict) and is never reported stale.
-  const result = { id, exempt, at, ...who, reason, ...deletionOf(item) };
+  const due = exempt ? undefined : deletionDueOf(item, request.now);
+  const result = { id, exempt, at, ...who, reason, ...deletionOf(item), ...(due && { deletionDue: due }) };
   if ((item[HYGIENE_ATTR.exempt] === true) === exempt) return { ...result, changed: false };
 
   const entry: HistoryEntry = { at, action: exempt ? 'exempt' : 'unexempt', ...who, reason };
@@ -134,6 +150,23 @@ function deletionOf(item: Readonly<Record<string, unknown>>): CredentialDeletion
     ...(typeof reason === 'string' && { deletedReason: reason }),
     ...(isEpochSeconds(purgeSeconds) && { purgeAt: formatInstant(purgeSeconds * 1000) }),
   };
+}
+
+/**
+ * The deletion that has come due for `item` at `now` ({@link DeletionDue}), read as the sweep reads it
+ * (`parseCredential`; an invalid record is never acted on, a soft-deleted one has none).
+ */
+function deletionDueOf(item: Readonly<Record<string, unknown>>, now: number): DeletionDue | undefined {
+  const parsed = parseCredential(item);
+  if (!parsed.ok || parsed.credential.deletedAt !== undefined) return undefined;
+  const { credential } = parsed;
+  if (isExpired(credential, now)) return { rule: 'expired', since: formatInstant(credential.expiresTime.ms) };
+  const { orphanedAt, orphanDeleteAfter, staleFlaggedAt, staleDeleteAfter } = credential.hygiene;
+  if (orphanedAt !== undefined && orphanDeleteAfter !== undefined && orphanDeleteAfter.ms <= now)
+    return { rule: 'orphaned', since: formatInstant(orphanDeleteAfter.ms) };
+  if (staleFlaggedAt !== undefined && staleDeleteAfter !== undefined && staleDeleteAfter.ms <= now)
+    return { rule: 'stale', since: formatInstant(staleDeleteAfter.ms) };
+  return undefined;
 }
 
 /** The latest instant a JavaScript `Date` holds, in epoch seconds. */

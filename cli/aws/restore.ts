@@ -8,7 +8,11 @@
  * was made upstream (the owner or the platform revoked the credential), and
  * the worker writes `deletedAt` only when it soft-deletes or restore undoes
  * that (docs/data-model.md, "Seed fields"), so such a deletion is refused,
- * with no override: a revocation is undone where it was made.
+ * with no override: a revocation is undone where it was made. So is a
+ * `deletedAt` the credential's history does not record as its run's deletion
+ * (rewritten by another writer, the hygiene fields left in place): the sweep
+ * appends a `delete-*` entry at its `deletedAt` in the very write that
+ * deletes ({@link refuseUnrecordedDeletion}).
  * The write is conditional on the deletion that was read (`deletedAt`, its
  * reason and run) and on the history's length, so a restore never races
  * another restore or a re-deletion unnoticed. A write whose response was lost
@@ -20,7 +24,8 @@
  * The deletion's own notice, when still unsent in the outbox, is withdrawn in
  * the same write, guarded as the notifier's mark guards its removals, so the
  * owner is never told "deleted" about a live credential; one already sent
- * stays told (docs/deploy.md, "Restore runbook"). A drain may have read the
+ * stays told, and the result says so (`deletionNoticeSent`, with the owner's
+ * `userId`: tell them it is restored; docs/deploy.md, "Restore runbook"). A drain may have read the
  * notice and be publishing it, its mark still to come: so a withdrawal is one
  * transaction with a check that no drain holds a live drain lease (a drain
  * reads only under the lease), and a live lease refuses the restore as a
@@ -67,21 +72,14 @@ import {
 import { type HistoryEntry, historyLength, operatorFields } from '../../lambdas/hygiene/history';
 import type { OperatorIdentity } from '../../lambdas/hygiene/operator-identity';
 import { planMark } from '../../lambdas/hygiene/outbox-item';
-import { isExemptBy } from '../../lambdas/hygiene/policy';
+import { DELETION_LEFTOVERS, isExemptBy } from '../../lambdas/hygiene/policy';
 import { formatInstant, parseInstant, relativePhrase } from '../../lambdas/hygiene/time';
 
-/** Attributes a restore removes. */
-const RESTORE_CLEARS = [
-  'deletedAt',
-  HYGIENE_ATTR.deletedReason,
-  HYGIENE_ATTR.deletedByRun,
-  HYGIENE_ATTR.purgeAt,
-  PURGE_PENDING_ATTR,
-  HYGIENE_ATTR.staleFlaggedAt,
-  HYGIENE_ATTR.staleDeleteAfter,
-  HYGIENE_ATTR.orphanedAt,
-  HYGIENE_ATTR.orphanDeleteAfter,
-] as const;
+/**
+ * Attributes a restore removes: `deletedAt` and the rest of the soft-delete, the set the sweep clears when
+ * `deletedAt` was removed by anything else (`DELETION_LEFTOVERS`: one list).
+ */
+const RESTORE_CLEARS = ['deletedAt', ...DELETION_LEFTOVERS] as const;
 
 /**
  * By whom (`by`, and the caller ARN when known), why and how a restore is
@@ -124,6 +122,8 @@ export interface RestoreRequest extends RestoreTerms {
 /** A completed restore. */
 export interface RestoreResult {
   readonly id: string;
+  /** The credential's owner (`userId`, when stored as text): whom to tell of the restore. */
+  readonly userId?: string;
   /** The soft-delete that was undone. */
   readonly deletedAt: string;
   /** `hygieneDeletedReason`: why pc-hygiene deleted it (a restore undoes nothing else). */
@@ -141,6 +141,13 @@ export interface RestoreResult {
    * the restore (in a dry run: would be): its owner is not told of the deletion.
    */
   readonly deletionNoticeWithdrawn?: true;
+  /**
+   * No unsent notice of the deletion was in the outbox to withdraw: a drain had
+   * sent it (the notifier removes an event once sent), so its owner may have
+   * been told the credential was deleted. The restore does not retract that:
+   * tell them it is restored (docs/deploy.md, "Restore runbook").
+   */
+  readonly deletionNoticeSent?: true;
   /** True when nothing was written (`dryRun`). */
   readonly dryRun?: boolean;
 }
@@ -171,8 +178,9 @@ export class NotDeletedError extends RestoreRefusal {
 }
 
 /**
- * The credential was soft-deleted, but not by pc-hygiene (no `hygieneDeletedReason`):
- * its owner or the platform revoked it, and restore never makes it live again.
+ * The credential was soft-deleted, but not by pc-hygiene: no `hygieneDeletedReason` (its owner or the platform
+ * revoked it), or a `deletedAt` its history does not record as run `hygieneDeletedByRun`'s deletion (rewritten by
+ * another writer). Restore never makes it live again.
  */
 export class NotDeletedByHygieneError extends RestoreRefusal {
   override readonly name = 'NotDeletedByHygieneError';
@@ -189,6 +197,16 @@ export class ExpiredRestoreError extends RestoreRefusal {
 export class NotDeletedByRunError extends RestoreRefusal {
   override readonly name = 'NotDeletedByRunError';
   readonly check = 'not-deleted-by-run';
+
+  /**
+   * @param deletedByRun the run that deleted it instead (`hygieneDeletedByRun`), when one is recorded
+   */
+  constructor(
+    message: string,
+    readonly deletedByRun?: string,
+  ) {
+    super(message);
+  }
 }
 
 /** The restore instant is before the deletion it would undo. */
@@ -288,6 +306,58 @@ function hygieneDeletedReason(id: string, item: Record<string, unknown>, deleted
   );
 }
 
+/** A stored history entry as read: any field may be missing or of another type. */
+type StoredEntry = { readonly at?: unknown; readonly action?: unknown; readonly runId?: unknown } | null;
+
+/**
+ * The newest `delete-*` entry of run `runId` in a stored history, or `undefined`
+ * when it holds none (or is not a list). The sweep appends it in the very write
+ * that deletes, its `at` the run's instant, which it also writes as `deletedAt`
+ * (lambdas/hygiene/history.ts, `transitionHistory`; lambdas/hygiene/action-changes.ts).
+ */
+function runDeletionEntry(history: unknown, runId: string): StoredEntry | undefined {
+  if (!Array.isArray(history)) return undefined;
+  return history.findLast((entry: unknown) => {
+    const stored = entry as StoredEntry;
+    return (
+      typeof stored?.action === 'string' && stored.action.startsWith('delete-') && stored.runId === runId
+    );
+  });
+}
+
+/**
+ * Refuses a deletion pc-hygiene's history does not record — the one rule both
+ * `restore ID` and `restore --run` apply (the latter first refuses, as a
+ * conflict, a `deletedAt` other than its manifest's): the `deletedAt` read must
+ * be the `at` of the newest `delete-*` entry of run `hygieneDeletedByRun`,
+ * compared exactly, as the manifest's is. Another `deletedAt` was written by
+ * someone else, who left the hygiene fields in place; no such entry (nor run),
+ * and no sweep made the deletion. Either way restore does not undo it.
+ * @throws {NotDeletedByHygieneError}
+ */
+function refuseUnrecordedDeletion(id: string, checked: CheckedRestore): void {
+  const { item, deletedAt, deletedByRun } = checked;
+  const stored = String(deletedAt);
+  const where = `check it (pc-hygiene export shows ${HISTORY_ATTR}) and undo it where it was made`;
+  if (typeof deletedByRun !== 'string') {
+    throw new NotDeletedByHygieneError(
+      `credential ${id} was soft-deleted (deletedAt ${stored}) with a ${HYGIENE_ATTR.deletedReason} but no ` +
+        `${HYGIENE_ATTR.deletedByRun}, which every pc-hygiene deletion records: restore undoes only those; ${where}`,
+    );
+  }
+  const entry = runDeletionEntry(item[HISTORY_ATTR], deletedByRun);
+  if (entry?.at === deletedAt) return;
+  throw new NotDeletedByHygieneError(
+    !entry
+      ? `credential ${id} was soft-deleted (deletedAt ${stored}, ${HYGIENE_ATTR.deletedByRun} ${deletedByRun}), but its ` +
+          `history has no deletion by run ${deletedByRun}, which pc-hygiene records ` +
+          `with every deletion it makes: restore undoes only those; ${where}`
+      : `credential ${id} was soft-deleted at ${stored} (deletedAt), but run ${deletedByRun} deleted it at ` +
+          `${String(entry.at)} (its history's ${String(entry.action)} entry): deletedAt was rewritten since by another writer, not by ` +
+          `pc-hygiene, so restore does not undo it; ${where}`,
+  );
+}
+
 /** Reads the credential and makes every check a restore makes; throws the named error that fails. */
 async function checkRestore(
   client: DynamoDBDocumentClient,
@@ -308,12 +378,15 @@ async function checkRestore(
   }
   const deletedByRun = item[HYGIENE_ATTR.deletedByRun];
   if (request.deletedByRun !== undefined && deletedByRun !== request.deletedByRun) {
+    const otherRun = typeof deletedByRun === 'string' ? deletedByRun : undefined;
     throw new NotDeletedByRunError(
-      `credential ${id} is deleted, but by ${typeof deletedByRun === 'string' ? `run ${deletedByRun}` : 'no recorded run'}, not by run ${request.deletedByRun}`,
+      `credential ${id} is deleted, but by ${otherRun === undefined ? 'no recorded run' : `run ${otherRun}`}, not by run ${request.deletedByRun}`,
+      otherRun,
     );
   }
   refuseOtherDeletion(request, deletedAt);
   const checked = { item, deletedAt, deletedReason: hygieneDeletedReason(id, item, deletedAt), deletedByRun };
+  refuseUnrecordedDeletion(id, checked);
   refuseRestoreBeforeDeletion(id, deletedAt, now);
   const expiresTime: unknown = item.expiresTime;
   // An exempt credential is never deleted again by a sweep: no reason to refuse.
@@ -593,7 +666,8 @@ function drainRunning(request: RestoreRequest, leaseItem: CancellationReason['It
  * Restores one soft-deleted credential (or, with `dryRun`, checks that it could).
  * @throws {CredentialNotFoundError} unknown id (or a reserved id)
  * @throws {NotDeletedError} the credential is not soft-deleted
- * @throws {NotDeletedByHygieneError} soft-deleted, but not by pc-hygiene (no `hygieneDeletedReason`)
+ * @throws {NotDeletedByHygieneError} soft-deleted, but not by pc-hygiene: no `hygieneDeletedReason`, or a
+ *   `deletedAt` its history does not record as run `hygieneDeletedByRun`'s deletion
  * @throws {NotDeletedByRunError} `deletedByRun` given and another (or no) run deleted it
  * @throws {ExpiredRestoreError} past its `expiresTime`, not exempt (`hygieneExempt`, or `exemptIds`) and not `force`
  * @throws {RestoreBeforeDeletionError} `now` is before the deletion's `deletedAt`
@@ -612,6 +686,7 @@ export async function restoreCredential(
   const notice = noticeWithdrawal(checked, request.now);
   if (!request.dryRun) await writeRestore(client, tableName, request, checked, notice);
   const { item, deletedAt, deletedReason: reason, deletedByRun: byRun } = checked;
+  const { userId } = item;
   let warning = checked.warning;
   // An orphaned credential's owner may still be departed: say what the next sweep will do.
   if (reason === 'orphaned' && !isExempt(request, item)) {
@@ -622,6 +697,7 @@ export async function restoreCredential(
   }
   return {
     id,
+    ...(typeof userId === 'string' && { userId }),
     deletedAt: String(deletedAt),
     deletedReason: reason,
     ...(typeof byRun === 'string' && { deletedByRun: byRun }),
@@ -630,7 +706,8 @@ export async function restoreCredential(
     ...(request.callerArn !== undefined && { callerArn: request.callerArn }),
     reason: request.reason,
     ...(warning !== undefined && { warning }),
-    ...(notice !== undefined && { deletionNoticeWithdrawn: true }),
+    // No unsent notice to withdraw: the owner may have been told (docs/deploy.md, "Restore runbook").
+    ...(notice === undefined ? { deletionNoticeSent: true } : { deletionNoticeWithdrawn: true }),
     ...(request.dryRun && { dryRun: true }),
   };
 }

@@ -5,7 +5,9 @@
  * exempt credential is never flagged or deleted (it still gets expiry
  * notices); unlike the deployment's `exemptIds` list, this needs no redeploy
  * and has no size limit. `unexempt` clears only this exemption: a credential
- * the deployed `exemptIds` lists stays exempt, and the command says so.
+ * the deployed `exemptIds` lists stays exempt, and the command says so; one
+ * whose deletion has come due (expired, or a flag past its `deleteAfter`)
+ * says that the next sweep soft-deletes it.
  * `--now` is for local tables (`--endpoint`): in AWS — a stack, or a table
  * named without `--endpoint` — it is refused (the history would record a
  * typed instant, not the wall clock).
@@ -23,7 +25,7 @@ import { operatorText } from '../../lambdas/hygiene/operator-identity';
 import { jsonText } from '../../lambdas/render/json-text';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { OPERATOR_ENV, resolveVerifiedOperator } from '../aws/caller-identity';
-import { type ExemptResult, setExempt } from '../aws/exempt';
+import { type DeletionDue, type ExemptResult, setExempt } from '../aws/exempt';
 import { typedWord } from '../format/shell-word';
 import { byOption, requiredReason } from '../options/by-option';
 import { parseCredentialId } from '../options/credential-id';
@@ -138,11 +140,27 @@ function resultText(result: ExemptResult, deployedExemptIn: string | undefined):
   if (result.changed) {
     const done = `${result.id} is now ${what} (by ${operatorText(result)} at ${result.at}: ${result.reason})`;
     if (stillDeleted) return `${done}, but stays soft-deleted: an exemption does not restore it`;
-    return viaDeployment ? `${done}; it stays ${viaDeployment}` : done;
+    if (viaDeployment) return `${done}; it stays ${viaDeployment}`;
+    return result.deletionDue ? `${done}; ${deletionDueText(result.deletionDue)}` : done;
   }
   if (viaDeployment) return `${result.id} is ${viaDeployment}: nothing written`;
   const nothing = `${result.id} already was ${what}: nothing written`;
   return stillDeleted ? `${nothing}; it stays soft-deleted: an exemption does not restore it` : nothing;
+}
+
+/**
+ * What the next sweep does to a credential no longer exempt whose deletion has come due (docs/rules.md, "Exempt
+ * credentials"): the exemption was all that held it back, so the operator hears it before the sweep acts.
+ */
+function deletionDueText(due: DeletionDue): string {
+  switch (due.rule) {
+    case 'expired':
+      return `it expired on ${due.since}: the next sweep soft-deletes it`;
+    case 'orphaned':
+      return `its orphan flag came due on ${due.since}: the next sweep soft-deletes it unless its owner is no longer departed`;
+    case 'stale':
+      return `its stale flag came due on ${due.since}: the next sweep soft-deletes it unless it was used since it was flagged`;
+  }
 }
 
 /** Registers `exempt` and `unexempt` on the program. */

@@ -65,7 +65,8 @@ function defineGuardApprove(guard: ReturnType<typeof defineGuardCommand>) {
     command
       .requiredOption(
         '--max-deletes <n>',
-        'up to how many planned deletions it allows',
+        'up to how many planned deletions it allows: a run planning more does not use it (a later run plans at ' +
+          'its own time, usually more: sweep right away to use it now)',
         integerIn('--max-deletes', 1, MAX_APPROVED_DELETES),
       )
       .requiredOption(

@@ -168,11 +168,13 @@ async function runLocalCycle(
   const notify = await drainTable(client, table, new JsonlFileSink(digestsPath), now, {
     directory,
     ownerDelivery: config.ownerDelivery,
+    ...(config.ownerContact !== undefined && { ownerContact: config.ownerContact }),
   });
   // What the SES relay would send for those digests (the same code as the relay Lambda): .eml files.
   const emails = await relayEntriesFile(digestsPath, directory, {
     outDir: join(dir, 'emails'),
     ...(config.senderIdentity !== undefined && { from: config.senderIdentity }),
+    ...(config.ownerContact !== undefined && { ownerContact: config.ownerContact }),
     now,
   });
   log(

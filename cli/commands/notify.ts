@@ -51,7 +51,7 @@ import { type AlsoRead, CREDENTIALS_TABLE, withTable } from '../options/table-op
 import { checkTopicArn, snsEndpointOption, topicArnOption } from '../options/topic-options';
 import { checkOutputFile } from '../output-file';
 import { UsageError } from '../usage-error';
-import { type DrainReach, drainTable } from '../use-cases/drain-table';
+import { type DrainSetup, drainTable } from '../use-cases/drain-table';
 import { type DrainPreview, previewDrain } from '../use-cases/preview-drain';
 
 /** What `notify --help` says the command does. */
@@ -339,12 +339,13 @@ async function drainOutbox(
   return withTable(
     target,
     (client) => {
-      const reach: DrainReach = {
+      const setup: DrainSetup = {
         directory: new DynamoOwnerDirectory(client, directory.table),
         ownerDelivery: target.config.ownerDelivery,
+        ...(target.config.ownerContact !== undefined && { ownerContact: target.config.ownerContact }),
         ...(sns.topicSubscriptions !== undefined && { topicSubscriptions: sns.topicSubscriptions }),
       };
-      return drainTable(client, target.table, publisher, now, reach);
+      return drainTable(client, target.table, publisher, now, setup);
     },
     CREDENTIALS_TABLE,
     directory,

@@ -109,6 +109,7 @@ async function runRelay(options: RelayOptions, command: CommandUnknownOpts): Pro
     return relayToFiles(items, directory, {
       outDir: options.out,
       ...(from !== undefined && { from }),
+      ...(config.ownerContact !== undefined && { ownerContact: config.ownerContact }),
       now: Date.now,
     });
   });

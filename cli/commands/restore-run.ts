@@ -9,16 +9,27 @@
  * `unknown`; `malformed` when its entries are not a list: cli/aws/run-manifest-parse.ts),
  * and so is each malformed entry of a page, and a page whose read failed
  * (`unread`, `read-failed` in JSON: the restore stopped there, and lists what
- * it restored before). Exit 0 when nothing was refused and no manifest page
- * or entry was missing, malformed or unread, 1 otherwise.
+ * it restored before). The summary line also counts the owners who may have
+ * been told of a deletion it undid (its notice already sent: tell them it is
+ * restored) and the credentials skipped as deleted since by another run, with
+ * how to see those runs (docs/deploy.md, "Restore runbook"). Exit 0 when
+ * nothing was refused and no manifest page or entry was missing, malformed or
+ * unread, 1 otherwise.
  */
+import { collate } from '../../lambdas/hygiene/collate';
 import { jsonText } from '../../lambdas/render/json-text';
 import { terminalText } from '../../lambdas/render/sanitize';
+import type { RestoreResult } from '../aws/restore';
 import { EXIT_CODE } from '../exit-codes';
 import { withTable } from '../options/table-options';
 import { UsageError } from '../usage-error';
-import { type RunRestoreMissingPage, type RunRestoreResult, restoreRun } from '../use-cases/restore-run';
-import { type RestoreFlags, restoreTerms, withdrawnNoticeText, writeRestoreWarnings } from './restore-terms';
+import {
+  type RunRestoreMiss,
+  type RunRestoreMissingPage,
+  type RunRestoreResult,
+  restoreRun,
+} from '../use-cases/restore-run';
+import { deletionNoticeText, type RestoreFlags, restoreTerms, writeRestoreWarnings } from './restore-terms';
 
 /** The `restore` flags the run form reads. */
 export interface RestoreRunFlags extends RestoreFlags {
@@ -40,6 +51,51 @@ const pageName = (p: RunRestoreMissingPage): string => {
 /** A page line: what the page is, and why its deletions were not restored. */
 const pageLine = (p: RunRestoreMissingPage): string => `${pageName(p)}: ${terminalText(p.error)}`;
 
+/** How many other runs' ids the summary names; the skipped lines name every one. */
+const RUNS_NAMED = 3;
+
+/**
+ * `; N owner(s) may have been told of the deletion: tell them it is restored`
+ * for the distinct owners (`userId`) of the credentials whose deletion notice
+ * had already been sent (`deletionNoticeSent`), else nothing.
+ */
+function toldOwnersText(restored: readonly RestoreResult[], dryRun: boolean): string {
+  const told = restored.filter((r) => r.deletionNoticeSent);
+  if (told.length === 0) return '';
+  const owners = new Set(told.map((r) => r.userId ?? `(no userId: ${r.id})`)).size;
+  return (
+    `; ${owners} ${owners === 1 ? 'owner' : 'owners'} may have been told of the deletion: ` +
+    `tell them ${dryRun ? 'once ' : ''}it is restored`
+  );
+}
+
+/**
+ * `; N skipped still deleted by another run: see pc-hygiene runs show r2, runs show r3 …` for the
+ * credentials skipped as `not-deleted-by-run` (that run's deletion stands), naming up to
+ * {@link RUNS_NAMED} of the runs; those deleted since with no run recorded are counted apart.
+ * Nothing when there are none.
+ */
+function stillDeletedText(skipped: readonly RunRestoreMiss[]): string {
+  const since = skipped.filter((m) => m.check === 'not-deleted-by-run');
+  const runs = [...new Set(since.flatMap((m) => m.deletedByRun ?? []))].sort(collate);
+  const unrecorded = since.filter((m) => m.deletedByRun === undefined).length;
+  const parts: string[] = [];
+  if (runs.length > 0) {
+    const byRuns = runs.length === 1 ? 'another run' : `${runs.length} other runs`;
+    const shown = runs.slice(0, RUNS_NAMED).map((run) => `runs show ${terminalText(run)}`);
+    const more = runs.length - shown.length;
+    parts.push(
+      `${since.length - unrecorded} skipped still deleted by ${byRuns}: see pc-hygiene ${shown.join(', ')}` +
+        (more > 0 ? ` (and ${more} more ${more === 1 ? 'run' : 'runs'}: the skipped lines name them)` : ''),
+    );
+  }
+  if (unrecorded > 0)
+    parts.push(
+      `${unrecorded} skipped deleted again with no run recorded (pc-hygiene export shows ${unrecorded === 1 ? 'it' : 'them'})`,
+    );
+  return parts.map((part) => `; ${part}`).join('');
+}
+
 function resultText(result: RunRestoreResult): string {
   const verb = result.dryRun ? 'would restore' : 'restored';
   const malformedPages = result.missingPages.filter((p) => p.cause === 'malformed').length;
@@ -48,7 +104,7 @@ function resultText(result: RunRestoreResult): string {
   const lines = [
     ...result.restored.map(
       (r) =>
-        `${verb} ${terminalText(r.id)} (deleted ${terminalText(r.deletedAt)} as ${terminalText(r.deletedReason)}${withdrawnNoticeText(r)})`,
+        `${verb} ${terminalText(r.id)} (deleted ${terminalText(r.deletedAt)} as ${terminalText(r.deletedReason)}${deletionNoticeText(r)})`,
     ),
     ...result.skipped.map((m) => `skipped ${terminalText(m.id)}: ${terminalText(m.error)}`),
     ...result.refused.map((m) => `refused ${terminalText(m.id)}: ${terminalText(m.error)}`),
@@ -59,7 +115,9 @@ function resultText(result: RunRestoreResult): string {
       countText(malformedPages, 'page', 'pages', 'malformed') +
       countText(unreadPages, 'page', 'pages', 'unread') +
       countText(result.malformedEntries.length, 'entry', 'entries', 'malformed') +
-      (result.dryRun ? ' (dry run: nothing written)' : ''),
+      (result.dryRun ? ' (dry run: nothing written)' : '') +
+      toldOwnersText(result.restored, result.dryRun) +
+      stillDeletedText(result.skipped),
   ];
   return `${lines.join('\n')}\n`;
 }

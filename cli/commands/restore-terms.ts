@@ -149,13 +149,24 @@ function besideAwsTable(target: Target, awsTable: string, file: string): Exempti
 }
 
 /**
- * What a restored line adds when the deletion's unsent notice was withdrawn
- * (`; its unsent deletion notice withdrawn`, or `would be` in a dry run), else nothing:
- * the owner is not told of the deletion (docs/deploy.md, "Restore runbook").
+ * What a restored line adds inside its parentheses about the deletion's notice
+ * to the owner (docs/deploy.md, "Restore runbook"): withdrawn while unsent
+ * (`; its unsent deletion notice withdrawn`, or `would be` in a dry run: the
+ * owner is not told of the deletion); or none left to withdraw, so the owner
+ * (`userId`) may have been told it was deleted, which the restore does not
+ * retract (`; its owner u1 may have been told it was deleted: no unsent notice
+ * to withdraw — tell them it is restored`).
  */
-export function withdrawnNoticeText(result: RestoreResult): string {
-  if (!result.deletionNoticeWithdrawn) return '';
-  return `; its unsent deletion notice ${result.dryRun ? 'would be ' : ''}withdrawn`;
+export function deletionNoticeText(result: RestoreResult): string {
+  if (result.deletionNoticeWithdrawn)
+    return `; its unsent deletion notice ${result.dryRun ? 'would be ' : ''}withdrawn`;
+  if (!result.deletionNoticeSent) return '';
+  const owner =
+    result.userId === undefined ? 'its owner (no userId stored)' : `its owner ${terminalText(result.userId)}`;
+  return (
+    `; ${owner} may have been told it was deleted: no unsent notice to withdraw — ` +
+    `tell them ${result.dryRun ? 'once ' : ''}it is restored`
+  );
 }
 
 /**

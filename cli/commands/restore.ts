@@ -16,7 +16,7 @@ import { terminalText } from '../../lambdas/render/sanitize';
 import { OPERATOR_ENV } from '../aws/caller-identity';
 import { RestoreRefusal, restoreCredential } from '../aws/restore';
 import { byOption } from '../options/by-option';
-import { parseCredentialId } from '../options/credential-id';
+import { parseCredentialId, requireKeyArgument } from '../options/credential-id';
 import { defineCommand } from '../options/define-command';
 import { enforceOption } from '../options/deployment-target';
 import { formatOption, RESULT_FORMATS } from '../options/formats';
@@ -26,13 +26,14 @@ import type { OptionsOf } from '../options/options-of';
 import { withTable } from '../options/table-options';
 import { UsageError } from '../usage-error';
 import { runRestoreRun } from './restore-run';
-import { restoreTerms, withdrawnNoticeText, writeRestoreWarnings } from './restore-terms';
+import { deletionNoticeText, restoreTerms, writeRestoreWarnings } from './restore-terms';
 
 /** What `restore --help` says the command does. */
 const DESCRIPTION =
   'Undo a soft-delete pc-hygiene made (one made upstream, without hygieneDeletedReason, is refused): ' +
-  'clear deletedAt, the deletion reason, the purge time, the stale flag and the deletion notice if still unsent; ' +
-  'record who restored it, when and why.';
+  'clear deletedAt, the deletion reason and run, the purge time (hygienePurgeAt, hygienePurgePending), ' +
+  'the stale flag, the orphan flag and the deletion notice if still unsent (one already sent is not retracted: ' +
+  'the output names the owner to tell); record who restored it, when and why.';
 
 async function runRestore(id: string, options: RestoreOptions): Promise<void> {
   const { terms, target } = await restoreTerms(options, 'the credential is restored', 'restore');
@@ -54,7 +55,7 @@ async function runRestore(id: string, options: RestoreOptions): Promise<void> {
     ]
       .filter(Boolean)
       .join(' ');
-    const line = `${result.dryRun ? 'would restore' : 'restored'} ${result.id} (deleted ${result.deletedAt}${deleted ? ` ${deleted}` : ''}${withdrawnNoticeText(result)}) by ${operatorText({ by: result.restoredBy, ...result })}: ${result.reason}`;
+    const line = `${result.dryRun ? 'would restore' : 'restored'} ${result.id} (deleted ${result.deletedAt}${deleted ? ` ${deleted}` : ''}${deletionNoticeText(result)}) by ${operatorText({ by: result.restoredBy, ...result })}: ${result.reason}`;
     process.stdout.write(`${terminalText(line)}\n`);
   }
   writeRestoreWarnings([result]);
@@ -68,6 +69,16 @@ async function runRestore(id: string, options: RestoreOptions): Promise<void> {
  */
 function refusalJson(id: string, refusal: RestoreRefusal): { id: string; error: string; check: string } {
   return { id, error: refusal.message, check: refusal.check };
+}
+
+/**
+ * Reads `--run <run-id>` with the key check every key argument gets (`requireKeyArgument`): an empty or over-long
+ * run id is a usage error naming the option (exit 2), not a lookup of a manifest that cannot exist.
+ * @throws {UsageError}
+ */
+function parseRunOption(value: string): string {
+  requireKeyArgument('the --run run id', value);
+  return value;
 }
 
 /** `restore` and its flags. */
@@ -85,6 +96,7 @@ function defineRestoreCommand(program: Command) {
       .option(
         '--run <run-id>',
         'restore every credential that run soft-deleted (from its manifest: pc-hygiene runs show)',
+        parseRunOption,
       )
       .option('--dry-run', 'make every check and say what would be restored, write nothing')
       .addOption(nowOption('the restore instant (in AWS, not a local --endpoint: only with --dry-run)'))

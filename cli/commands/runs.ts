@@ -25,6 +25,7 @@ import { listRuns, readRunHeader, runPages } from '../aws/run-manifests';
 import { EXIT_CODE } from '../exit-codes';
 import { runEntryListing } from '../format/run-entry-listing';
 import { runIndexListing } from '../format/run-index-listing';
+import { requireKeyArgument } from '../options/credential-id';
 import { defineCommand } from '../options/define-command';
 import { resolveTarget } from '../options/deployment-target';
 import { formatOption, LISTING_FORMATS } from '../options/formats';
@@ -52,9 +53,23 @@ function defineRunsShow(runs: ReturnType<typeof defineRunsCommand>) {
     'table',
     (command) =>
       command
-        .argument('<run-id>', 'the run id (from runs list, a run summary or a credential history)')
+        .argument(
+          '<run-id>',
+          'the run id (from runs list, a run summary or a credential history)',
+          parseRunId,
+        )
         .addOption(formatOption(LISTING_FORMATS, 'output format')),
   );
+}
+
+/**
+ * Reads the `<run-id>` argument with the key check every key argument gets (`requireKeyArgument`): an empty or
+ * over-long run id is a usage error naming the argument (exit 2), not DynamoDB's raw key error.
+ * @throws {UsageError}
+ */
+function parseRunId(value: string): string {
+  requireKeyArgument('the run id argument', value);
+  return value;
 }
 
 type RunsListOptions = OptionsOf<ReturnType<typeof defineRunsList>>;

@@ -29,6 +29,8 @@ export function describeAction(action: Action, now: number): string {
       return `delete-orphaned flagged ${action.flaggedAt}, owner still departed, grace ended ${when(action.deleteAfter, now)}`;
     case 'unflag-orphan':
       return `unflag-orphan   ${action.reason}`;
+    case 'clear-deletion-leftovers':
+      return `clear-deletion-leftovers ${action.leftovers.join(', ')}`;
   }
 }
 

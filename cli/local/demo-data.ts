@@ -12,7 +12,7 @@
  * `local`, the tests, the benchmarks and `scripts/generate-demo-data.ts`.
  */
 
-import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
+import { HISTORY_ATTR, HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import { addDays, DAY_MS, formatInstant, MAX_INSTANT_MS, MIN_INSTANT_MS } from '../../lambdas/hygiene/time';
 import { createSeededRandom } from './seeded-random';
 
@@ -385,6 +385,15 @@ class RecordFactory {
         r.updatedAt = r.deletedAt;
         r[HYGIENE_ATTR.deletedReason] = 'expired';
         r[HYGIENE_ATTR.deletedByRun] = `sweep-${formatInstant(deletedAt).slice(0, 10)}`;
+        // The history entry a sweep's deletion writes: `restore` undoes only a deletion its run recorded there.
+        r[HISTORY_ATTR] = [
+          {
+            at: r.deletedAt,
+            action: 'delete-expired',
+            reason: 'expired',
+            runId: r[HYGIENE_ATTR.deletedByRun],
+          },
+        ];
         return r;
       }
       case 'invalid':

@@ -128,7 +128,11 @@ export function targetFlagsOf(
 /**
  * Looks a stack up with readable errors (a missing region or credentials
  * names what to set, and that `--endpoint` or a table named directly needs
- * no stack; a bad name is a usage error).
+ * no stack; refused credentials name the profile to refresh; a denied
+ * `cloudformation:DescribeStacks` or `lambda:GetFunctionConfiguration` keeps
+ * AWS's text and points at the IAM the command needs; a Region whose endpoint
+ * DNS does not know is asked about: `describeAwsSetupError`; a stack not
+ * found names the Region searched; a bad name is a usage error).
  */
 export async function lookUpStack(
   stackName: string,

@@ -276,7 +276,10 @@ export interface TableErrorContext {
  * it only for a local `--endpoint` table ({@link createTableHint}), against
  * AWS where to find the deployed one; an unreachable database (a connection
  * reset after the request was sent also says a write may have applied), a
- * missing region or credentials; a table whose key is not the one `kind`
+ * missing region or credentials, credentials refused, a request the role may
+ * not make (KMS on the table's key included) and an AWS endpoint DNS does not
+ * know, said as `describeAwsSetupError` says them for every command (a
+ * misspelt Region, not a database to start); a table whose key is not the one `kind`
  * reads (found so by {@link requireTableKind}, or DynamoDB refusing a
  * request's key: {@link isKeySchemaMismatch}; another table named by mistake),
  * as `kind.wrongKey` says it; a table keyed right whose indexes are another
@@ -318,6 +321,9 @@ export function describeTableError(
     const wrong = error instanceof TableKeyMismatchError ? (error.reason ?? kind.wrongKey) : kind.wrongKey;
     return new TableAccessError(`${named}${where} ${wrong}`);
   }
+  // First: an AWS endpoint DNS does not know is a Region misspelt, not a database to start; a denial names the IAM.
+  const setup = describeAwsSetupError(error, `table ${options.table}`, { profile: options.profile });
+  if (setup !== undefined) return setup;
   const code = describeError(error).systemCode;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ECONNRESET') {
     // A reset connection had carried the request: DynamoDB may have carried it out before the answer was lost.
@@ -327,7 +333,7 @@ export function describeTableError(
         : '';
     return new TableAccessError(`cannot reach DynamoDB${where} (${code}): is it running?${mayHaveApplied}`);
   }
-  return describeAwsSetupError(error, `table ${options.table}`, { profile: options.profile }) ?? error;
+  return error;
 }
 
 /** Where the table is, as a message says it after the table: ` at ENDPOINT`, ` in REGION`, or nothing. */

@@ -12,8 +12,11 @@ import type { OwnerDeliveryRoute, OwnerDirectory } from '../../lambdas/hygiene/o
 import type { TopicSubscriptionListing } from '../../lambdas/hygiene/subscription-ports';
 import { isSesSendable } from '../../lambdas/relay/ses-address';
 
-/** How the drain judges owner reach (docs/notifications.md, "Owner reach"); nothing: unverified. */
-export interface DrainReach {
+/**
+ * What the drain is set up with: how it judges owner reach (docs/notifications.md, "Owner reach"; nothing:
+ * unverified) and whom its digests tell owners to ask (`ownerContact`).
+ */
+export interface DrainSetup {
   /** The owner directory; absent (or never imported): every owner counts as reachable. */
   readonly directory?: OwnerDirectory;
   /** The configured owner route. @default 'sns-email' */
@@ -23,6 +26,8 @@ export interface DrainReach {
    * without a topic): owners are judged on the recorded states, and the summary says so.
    */
   readonly topicSubscriptions?: TopicSubscriptionListing;
+  /** Whom the digests tell owners to ask (config `ownerContact`, docs/configuration.md); unset: the generic team. */
+  readonly ownerContact?: string;
 }
 
 /**
@@ -34,7 +39,7 @@ export function drainTable(
   tableName: string,
   publisher: NotificationPublisher,
   now: number,
-  reach: DrainReach = {},
+  setup: DrainSetup = {},
 ): Promise<NotifierSummary> {
   // The first reading is exactly `now` (the digests' "as of"); later ones advance with the wall clock.
   let startedAt: number | undefined;
@@ -48,11 +53,14 @@ export function drainTable(
       },
       // The pacing per recipient waits on a real timer, as the notifier Lambda's does.
       sleep: timerSleep,
-      ...(reach.directory !== undefined && { directory: reach.directory }),
-      ...(reach.topicSubscriptions !== undefined && { topicSubscriptions: reach.topicSubscriptions }),
+      ...(setup.directory !== undefined && { directory: setup.directory }),
+      ...(setup.topicSubscriptions !== undefined && { topicSubscriptions: setup.topicSubscriptions }),
       // On `relay`: the sender's own rule of what SES can be asked to send to (`unsendable-address`).
       sendable: isSesSendable,
     },
-    reach.ownerDelivery !== undefined ? { ownerDelivery: reach.ownerDelivery } : {},
+    {
+      ...(setup.ownerDelivery !== undefined && { ownerDelivery: setup.ownerDelivery }),
+      ...(setup.ownerContact !== undefined && { ownerContact: setup.ownerContact }),
+    },
   );
 }

@@ -157,14 +157,27 @@ export async function readDigestEntries(path: string): Promise<{ items: RelayIte
 export async function relayToFiles(
   items: readonly RelayItem[],
   directory: Pick<OwnerDirectory, 'getMany'>,
-  options: { readonly outDir: string; readonly from?: string; readonly now: () => number },
+  options: {
+    readonly outDir: string;
+    readonly from?: string;
+    readonly ownerContact?: string;
+    readonly now: () => number;
+  },
 ): Promise<Omit<RelayFilesSummary, 'ignored'>> {
   await createOutputDirectory(options.outDir);
   const sender = new EmlFileSender(options.outDir);
   const from = options.from ?? PLACEHOLDER_SENDER;
   const result = await relayDigests(
     // One at a time: files are written in input order.
-    { directory, ledger: new RunLedger(), sender, clock: options.now, from, concurrency: 1 },
+    {
+      directory,
+      ledger: new RunLedger(),
+      sender,
+      clock: options.now,
+      from,
+      ...(options.ownerContact !== undefined && { ownerContact: options.ownerContact }),
+      concurrency: 1,
+    },
     items,
   );
   const tally = tallyOutcomes(result.outcomes);
@@ -189,7 +202,7 @@ export async function writeEmailHtml(
   email: WrittenEmail,
   items: readonly RelayItem[],
   directory: Pick<OwnerDirectory, 'getMany'>,
-  options: { readonly from: string; readonly now: number },
+  options: { readonly from: string; readonly ownerContact?: string; readonly now: number },
 ): Promise<string | undefined> {
   const digest = items.find(
     (i) =>
@@ -204,6 +217,7 @@ export async function writeEmailHtml(
     { email: owner.email, ...(owner.name !== undefined && { name: owner.name }) },
     options.from,
     new Date(options.now),
+    options.ownerContact,
   );
   const path = email.path.replace(/\.eml$/, '.html');
   await writeOwnerOnlyFile(path, rendered.html);
@@ -225,18 +239,28 @@ export interface RelayEntriesResult extends RelayFilesSummary {
 export async function relayEntriesFile(
   entriesPath: string,
   directory: Pick<OwnerDirectory, 'getMany'>,
-  options: { readonly outDir: string; readonly from?: string; readonly now: number },
+  options: {
+    readonly outDir: string;
+    readonly from?: string;
+    readonly ownerContact?: string;
+    readonly now: number;
+  },
 ): Promise<RelayEntriesResult> {
   const { items, ignored } = await readDigestEntries(entriesPath);
   const summary = await relayToFiles(items, directory, {
     outDir: options.outDir,
     ...(options.from !== undefined && { from: options.from }),
+    ...(options.ownerContact !== undefined && { ownerContact: options.ownerContact }),
     now: () => options.now,
   });
   const first = summary.written[0];
   const htmlPath =
     first === undefined
       ? undefined
-      : await writeEmailHtml(first, items, directory, { from: summary.from, now: options.now });
+      : await writeEmailHtml(first, items, directory, {
+          from: summary.from,
+          ...(options.ownerContact !== undefined && { ownerContact: options.ownerContact }),
+          now: options.now,
+        });
   return { ...summary, ignored, outDir: options.outDir, ...(htmlPath !== undefined && { htmlPath }) };
 }

@@ -97,6 +97,8 @@ export interface RunRestoreMiss {
   readonly error: string;
   /** The check that refused ({@link RestoreRefusal}'s `check`, for scripts); absent for any other error. */
   readonly check?: string;
+  /** `not-deleted-by-run`: the run that deleted it since (its `hygieneDeletedByRun`), when one is recorded. */
+  readonly deletedByRun?: string;
 }
 
 /** The outcome for the whole run. */
@@ -107,7 +109,8 @@ export interface RunRestoreResult {
   readonly restored: readonly RestoreResult[];
   /**
    * No longer deleted by this run: not deleted (restored already, or a failed
-   * write that did not apply), or deleted again by another run. Nothing to undo.
+   * write that did not apply), or deleted again by another run (named in
+   * `deletedByRun`: that run's deletion stands). Nothing to undo.
    */
   readonly skipped: readonly RunRestoreMiss[];
   /** Refused by a check (e.g. past its expiry without `force`) or failed: still deleted. */
@@ -130,7 +133,8 @@ const UNCONFIRMED_NOT_DELETED =
 /**
  * Why a credential was not restored, as `restore ID` says it: a check's
  * refusal ({@link RestoreRefusal}) by its message alone (its class name is no
- * word for an operator) and its `check` id, a `not-deleted` of an unconfirmed
+ * word for an operator) and its `check` id (with, for one deleted since by
+ * another run, that run), a `not-deleted` of an unconfirmed
  * entry with why; any other error (DynamoDB's, the network's) with its name,
  * which is the cause.
  */
@@ -142,6 +146,8 @@ function missOf(entry: ManifestEntry, error: unknown): RunRestoreMiss {
       ...miss,
       error: `${error.message}${unconfirmed ? UNCONFIRMED_NOT_DELETED : ''}`,
       check: error.check,
+      ...(error instanceof NotDeletedByRunError &&
+        error.deletedByRun !== undefined && { deletedByRun: error.deletedByRun }),
     };
   return { ...miss, error: errorText(error) };
 }

@@ -18,6 +18,15 @@ import { UpdateExpressionBuilder } from './update-expression';
 
 const KEY = TABLE_DEFINITION.partitionKey.name;
 
+/**
+ * A held-back purge is released only on an item still soft-deleted: its
+ * `deletedAt` a string (absent or `NULL`: live, docs/rules.md). When
+ * `deletedAt` was removed by anything but restore, the purge time is a
+ * leftover the next sweep clears (docs/rules.md, "Soft-delete"): released, it
+ * would have TTL hard-delete a live credential.
+ */
+const SOFT_DELETED = { attribute: 'deletedAt', type: 'S' } as const;
+
 /** What one removed entry must still be: its event id, and the run that queued it. */
 export interface EntryGuard {
   readonly index: number;
@@ -52,7 +61,10 @@ export interface MarkWrite {
    * re-plans from the item as it is.
    */
   readonly sizeGuard: SizeGuard;
-  /** `hygienePurgePending = n` when a held-back purge is released (a restore meanwhile fails it). */
+  /**
+   * `hygienePurgePending = n` when a held-back purge is released (a restore
+   * meanwhile fails it), with the item still soft-deleted ({@link SOFT_DELETED}).
+   */
   readonly purgeGuard?: number;
   /** List entries removed (when the outbox stays). */
   readonly removeIndexes: readonly number[];
@@ -192,7 +204,9 @@ export function isEmptyIndexedOutbox(raw: RawItem): boolean {
  * keys and a leftover claim, and release a held-back purge. Conditional on the
  * list being still absent or empty and the owner the one read (an append
  * meanwhile fails it: the item is pending again), and on the held-back purge
- * as read (a restore meanwhile fails it; the next drain tries again).
+ * as read on an item still soft-deleted (a restore meanwhile fails it; the
+ * next drain tries again; so does a live item's leftover purge, until the
+ * sweep clears it: {@link SOFT_DELETED}).
  * @param now wall clock (epoch ms), for releasing a held-back purge
  */
 export function emptyOutboxCleanup(observed: RawItem, now: number): UpdateExpressionBuilder {
@@ -203,10 +217,18 @@ export function emptyOutboxCleanup(observed: RawItem, now: number): UpdateExpres
   for (const attribute of WHOLE_OUTBOX) update.remove(attribute);
   const purge = planPurgeRelease(observed, now);
   if (purge.kind === 'release') {
-    update.condition(`${update.name(PURGE_PENDING_ATTR)} = ${update.value(purge.pending)}`);
+    releaseGuard(update, purge.pending);
     update.remove(PURGE_PENDING_ATTR).set(HYGIENE_ATTR.purgeAt, purge.purgeAt);
   }
   return update;
+}
+
+/** The conditions of a purge release: the held-back purge as read, on an item still soft-deleted. */
+function releaseGuard(update: UpdateExpressionBuilder, pending: number): void {
+  update.condition(`${update.name(PURGE_PENDING_ATTR)} = ${update.value(pending)}`);
+  update.condition(
+    `attribute_type(${update.name(SOFT_DELETED.attribute)}, ${update.value(SOFT_DELETED.type)})`,
+  );
 }
 
 /** The write as an `UpdateItem` expression (names and values as placeholders). */
@@ -221,9 +243,7 @@ export function markUpdateExpression(write: MarkWrite): UpdateExpressionBuilder 
       update.condition(`${events}[${guard.index}].${update.name('runId')} = ${update.value(guard.runId)}`);
   }
   update.condition(`size(${events}) ${write.sizeGuard.compare} ${update.value(write.sizeGuard.size)}`);
-  if (write.purgeGuard !== undefined) {
-    update.condition(`${update.name(PURGE_PENDING_ATTR)} = ${update.value(write.purgeGuard)}`);
-  }
+  if (write.purgeGuard !== undefined) releaseGuard(update, write.purgeGuard);
   for (const index of write.removeIndexes) update.removePath(`${events}[${index}]`);
   for (const attribute of write.removeAttributes) update.remove(attribute);
   for (const [attribute, value] of write.set) update.set(attribute, value);
@@ -270,7 +290,8 @@ export function markStatement(tableName: string, credentialId: string, write: Ma
   whereParameters.push(write.sizeGuard.size);
   if (write.purgeGuard !== undefined) {
     where.push(`${partiqlIdentifier(PURGE_PENDING_ATTR)} = ?`);
-    whereParameters.push(write.purgeGuard);
+    where.push(`attribute_type(${partiqlIdentifier(SOFT_DELETED.attribute)}, ?)`);
+    whereParameters.push(write.purgeGuard, SOFT_DELETED.type);
   }
   return {
     Statement: `UPDATE ${partiqlIdentifier(tableName)} ${clauses.join(' ')} WHERE ${where.join(' AND ')}`,

@@ -52,7 +52,8 @@ export class OutboxReadThrottledError extends Error {
  * capacity is the same: DynamoDB charges the whole item either way).
  */
 const READ_PROJECTION = {
-  ProjectionExpression: '#id, #user, #name, #client, #events, #owner, #since, #purge, #claim, #claimUntil',
+  ProjectionExpression:
+    '#id, #user, #name, #client, #events, #owner, #since, #purge, #deleted, #claim, #claimUntil',
   ExpressionAttributeNames: {
     '#id': KEY,
     '#user': 'userId',
@@ -62,6 +63,8 @@ const READ_PROJECTION = {
     '#owner': OUTBOX_ATTR.owner,
     '#since': OUTBOX_ATTR.since,
     '#purge': PURGE_PENDING_ATTR,
+    // Whether a held-back purge may be released: only on an item still soft-deleted (planPurgeRelease).
+    '#deleted': 'deletedAt',
     '#claim': OUTBOX_CLAIM_ATTR.claim,
     '#claimUntil': OUTBOX_CLAIM_ATTR.claimUntil,
   },

@@ -44,6 +44,8 @@ export interface NotifierHandlerDeps extends Observability {
   readonly topicSubscriptions?: TopicSubscriptionListing;
   /** The configured owner route (config `ownerDelivery`): what "reachable" means. */
   readonly ownerDelivery: OwnerDeliveryRoute;
+  /** Whom the digests tell owners to ask (config `ownerContact`, docs/configuration.md); unset: the generic team. */
+  readonly ownerContact?: string;
 }
 
 /** Emits the drain's figures as EMF metrics. */
@@ -122,6 +124,7 @@ export function createNotifierHandler(deps: NotifierHandlerDeps) {
         // The lease must outlive this invocation (a crashed drain's lease lapses after it): follow the timeout.
         leaseMs: Math.max(MIN_LEASE_MS, context.getRemainingTimeInMillis()),
         ownerDelivery: deps.ownerDelivery,
+        ...(deps.ownerContact !== undefined && { ownerContact: deps.ownerContact }),
       },
     );
     recordNotifierMetrics(deps.metrics, summary);
@@ -153,6 +156,7 @@ export const notifierHandler = createNotifierHandler({
   // Only ListSubscriptionsByTopic is called (and granted): lib/hygiene-grants.ts.
   topicSubscriptions: new SnsTopicSubscriptions(snsClient, topicArn),
   ownerDelivery: config.ownerDelivery,
+  ...(config.ownerContact !== undefined && { ownerContact: config.ownerContact }),
 });
 
 /** The Lambda entry point. */

@@ -199,6 +199,7 @@ export const relayHandler = createRelayHandler({
     sender: new SesEmailSender(sesClient, { ...(configurationSetName && { configurationSetName }) }),
     clock: Date.now,
     from: config.senderIdentity,
+    ...(config.ownerContact !== undefined && { ownerContact: config.ownerContact }),
   },
   maxReceiveCount,
   visibility: new SqsMessageVisibility(sqsClient),

@@ -1,8 +1,8 @@
 /**
  * Splits a run summary into log entries that fit CloudWatch Logs' 256 KB
  * event limit: one summary entry with short record lists, then the full
- * lists in chunks, so every invalid, skipped, failed or too-large id stays in
- * the audit trail.
+ * lists in chunks, so every invalid, skipped, failed, too-large or future-dated id
+ * stays in the audit trail.
  * The per-owner event counts are only shortened (their counts, `owners` and
  * `ownersOmitted`, stay exact). Before it is split, the logged copy has its
  * error texts without email addresses ({@link withoutAddressesForLog}). Pure:
@@ -18,7 +18,7 @@ export const RECORDS_PER_ENTRY = 200;
 
 /** One follow-up log entry: a slice of one record list. */
 export interface RecordChunk {
-  readonly list: 'invalid' | 'skippedChanged' | 'failed' | 'tooLarge';
+  readonly list: 'invalid' | 'skippedChanged' | 'failed' | 'tooLarge' | 'futureActivity';
   /** Index of the first record in the list. */
   readonly offset: number;
   readonly records: readonly unknown[];
@@ -38,7 +38,7 @@ function shortEvents(events: EventSummary): EventSummary {
 /** The summary entry (lists shortened, counts exact) and the chunks holding every listed record. */
 export function splitSummaryForLog(summary: RunSummary): { summary: RunSummary; chunks: RecordChunk[] } {
   const chunks: RecordChunk[] = [];
-  for (const list of ['invalid', 'skippedChanged', 'failed', 'tooLarge'] as const) {
+  for (const list of ['invalid', 'skippedChanged', 'failed', 'tooLarge', 'futureActivity'] as const) {
     const records = summary[list]?.records ?? [];
     if (records.length <= SUMMARY_ENTRY_RECORDS) continue;
     for (let offset = 0; offset < records.length; offset += RECORDS_PER_ENTRY) {
@@ -52,6 +52,7 @@ export function splitSummaryForLog(summary: RunSummary): { summary: RunSummary; 
       skippedChanged: short(summary.skippedChanged),
       failed: short(summary.failed),
       ...(summary.tooLarge !== undefined && { tooLarge: short(summary.tooLarge) }),
+      ...(summary.futureActivity !== undefined && { futureActivity: short(summary.futureActivity) }),
       events: shortEvents(summary.events),
     },
     chunks,

@@ -6,7 +6,7 @@
 
 import type { DeletedReason } from './credential';
 import { HYGIENE_ATTR } from './data-contract';
-import type { Action } from './policy';
+import { type Action, DELETION_LEFTOVERS } from './policy';
 import { formatInstant } from './time';
 
 /** One attribute an action sets to a value, or removes. */
@@ -17,6 +17,7 @@ export type AttributeChange =
 /**
  * The attribute changes of `actions`, in order. Deletions stamp `deletedAt`,
  * `updatedAt`, the reason and the run; no other seed field is ever written.
+ * Clearing a soft-delete's leftovers removes them all, both flags included.
  * @param run.now the run's instant (epoch ms), written in canonical UTC
  */
 export function actionChanges(
@@ -55,6 +56,9 @@ function changesOf(action: Action, nowIso: string, runId: string): AttributeChan
       return [set(HYGIENE_ATTR.orphanedAt, nowIso), set(HYGIENE_ATTR.orphanDeleteAfter, action.deleteAfter)];
     case 'unflag-orphan':
       return [remove(HYGIENE_ATTR.orphanedAt), remove(HYGIENE_ATTR.orphanDeleteAfter)];
+    case 'clear-deletion-leftovers':
+      // Every one, found or not: the write is conditional on each as read, so an absent one stays absent.
+      return DELETION_LEFTOVERS.map(remove);
     case 'delete-expired':
     case 'delete-stale':
     case 'delete-orphaned':

@@ -8,9 +8,11 @@ import { en } from 'zod/locales';
 // zod/mini: the same validation core as `zod`, with a tree-shakable API. The
 // Lambda bundles carry this module; classic `zod` would add ~440 KB to each.
 import * as z from 'zod/mini';
+import { EXPIRY_NOTICE_STAGE_DAYS } from './credential';
 import { decimalShape } from './decimal-shape';
 import { hasNonAsciiLocalPart } from './email-address-rules';
 import { OWNER_DELIVERY_ROUTES } from './owner-directory';
+import { UNSAFE_CHARACTERS } from './untrusted-text';
 
 // English messages for the checks without a custom message (e.g. a missing tier name).
 z.config(en());
@@ -87,6 +89,15 @@ function refuseRepeatedTierNames(tiers: readonly { name: string }[], ctx: z.core
   });
 }
 
+/**
+ * The largest `expiryNoticeLookaheadHours`: 366 days, the longest gap of a sweep
+ * that runs at least once a year (across a leap day). A sweep rarer than that
+ * leaves expired credentials undeleted for over a year, outside what the worker
+ * is built for; the construct refuses to derive more from its schedule
+ * (lib/expiry-notice-lookahead.ts) rather than deploy such a lookahead.
+ */
+export const MAX_EXPIRY_NOTICE_LOOKAHEAD_HOURS = 8784;
+
 /** The default risk tier (docs/rules.md): unscoped and unrestricted credentials go stale after 30 days. */
 export const DEFAULT_RISK_TIERS: readonly RiskTier[] = [
   { name: 'unscoped-unrestricted', staleAfterDays: 30, unscoped: true, unrestrictedSource: true },
@@ -102,6 +113,18 @@ export const CONCURRENCY_MAXIMA = { scanSegments: 64, writeConcurrency: 256 } as
 /** The most `maxDeletesPerRun` may be (and so the most one guard approval may allow). */
 export const MAX_DELETES_PER_RUN_LIMIT = 1_000_000;
 
+/** The longest `ownerContact`: a sentence's worth, kept small (it is in every function's environment). */
+export const OWNER_CONTACT_MAX_CHARS = 200;
+
+/**
+ * Whether text shows as written in a notice: not blank, no character the owner-facing renderings would flatten
+ * (`UNSAFE_CHARACTERS`: controls, line breaks, bidi and invisible format characters), no whitespace but single
+ * spaces between words.
+ */
+function showsAsWritten(text: string): boolean {
+  return text.replace(UNSAFE_CHARACTERS, '') === text && /^\S+(?: \S+)*$/u.test(text);
+}
+
 /** `senderIdentity`'s shape: `address` or `Name <address>`, on one line. */
 const SENDER_IDENTITY = /^(?:[^\r\n<>@]*<[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/;
 
@@ -114,7 +137,7 @@ export const hygieneConfigSchema = z.strictObject({
   mode: z._default(z.enum(MODES, { error: `must be one of ${MODES.join(', ')}` }), 'audit'),
   expiryNoticeDays: z._default(
     z.pipe(
-      z.array(days(1, 365)).check(
+      z.array(days(EXPIRY_NOTICE_STAGE_DAYS.min, EXPIRY_NOTICE_STAGE_DAYS.max)).check(
         z.maxLength(10),
         z.refine((a) => new Set(a).size === a.length, 'stages must be distinct'),
       ),
@@ -122,6 +145,14 @@ export const hygieneConfigSchema = z.strictObject({
     ),
     [30, 7, 1],
   ),
+  /**
+   * Up to how many hours before a stage's instant a sweep sends it: the
+   * longest gap between two scheduled sweeps, so a stage goes out at the last
+   * sweep before its instant, not the first after (docs/rules.md, "The rules").
+   * Unset: 0 ({@link expiryNoticeLookaheadMs}); a deployment derives it from its
+   * sweep schedule (lib/expiry-notice-lookahead.ts).
+   */
+  expiryNoticeLookaheadHours: z.optional(range(0, MAX_EXPIRY_NOTICE_LOOKAHEAD_HOURS)),
   staleAfterDays: z._default(days(1, 3650), 90),
   staleGraceDays: z._default(days(0, MAX_GRACE_DAYS), 14),
   riskTiers: z._default(
@@ -164,6 +195,25 @@ export const hygieneConfigSchema = z.strictObject({
   /** Route `relay`: the SES configuration set emails go through (bounce and complaint events). */
   sesConfigurationSet: z.optional(
     z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be 1-64 letters, digits, _ or -' })),
+  ),
+  /**
+   * Whom an owner asks about a notice, to restore, exempt or stop (docs/configuration.md): a team, a channel or an
+   * address, said in every digest instead of "your platform/security team"; one email address is also the relay
+   * email's `Reply-To`. Shown as written, so it must read so: one line of {@link OWNER_CONTACT_MAX_CHARS}
+   * characters at most, none of them control or invisible, no leading, trailing or repeated spaces.
+   */
+  ownerContact: z.optional(
+    z.string().check(
+      z.maxLength(OWNER_CONTACT_MAX_CHARS, {
+        error: `must be at most ${OWNER_CONTACT_MAX_CHARS} characters`,
+      }),
+      z.refine(showsAsWritten, {
+        error:
+          'must be one line shown as written: not blank, no control or invisible characters (line breaks, tabs, ' +
+          'bidi controls, zero-width spaces), no leading, trailing or repeated spaces ' +
+          '(e.g. "the Platform team, #platform-help" or "platform-help@example.com")',
+      }),
+    ),
   ),
 });
 
@@ -234,6 +284,7 @@ function throwConfigError(source: string, problems: string[]): never {
 
 /** The keys whose values are numbers: integers, but for {@link DECIMAL_KEYS}. */
 const NUMBER_KEYS = new Set<string>([
+  'expiryNoticeLookaheadHours',
   'staleAfterDays',
   'staleGraceDays',
   'maxDeletesPerRun',
@@ -352,6 +403,16 @@ export function configToFlat(config: HygieneConfig): Record<string, string> {
             : String(value);
   }
   return out;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The expiry notice lookahead in milliseconds: `expiryNoticeLookaheadHours`,
+ * 0 when unset (a stage is due from its instant on, docs/configuration.md).
+ */
+export function expiryNoticeLookaheadMs(config: HygieneConfig): number {
+  return (config.expiryNoticeLookaheadHours ?? 0) * HOUR_MS;
 }
 
 /** The defaults, as a validated configuration. */

@@ -17,9 +17,18 @@
  * "Item size").
  */
 import ipaddr from 'ipaddr.js';
-import { HYGIENE_ATTR, OUTBOX_ATTR, OUTBOX_INDEX } from './data-contract';
+import { HYGIENE_ATTR, OUTBOX_ATTR, OUTBOX_INDEX, PURGE_PENDING_ATTR } from './data-contract';
 import { describeStoredValue } from './stored-value-text';
 import { parseInstant } from './time';
+
+/**
+ * The stages (days before `expiresTime`) a sweep may record as noticed in
+ * `hygieneExpiryNoticeStage`: the range `expiryNoticeDays` takes its stages
+ * from (lambdas/hygiene/config.ts). A stored stage outside it was never
+ * written by the worker, and would change decisions (a stage 0 silences every
+ * notice for its expiry), so it makes the record invalid.
+ */
+export const EXPIRY_NOTICE_STAGE_DAYS = { min: 1, max: 365 } as const;
 
 /** Why the worker soft-deleted a credential. */
 export const DELETED_REASONS = ['expired', 'stale', 'orphaned'] as const;
@@ -46,6 +55,12 @@ export interface HygieneState {
   readonly deletedByRun?: string;
   readonly exempt: boolean;
   readonly purgeAt?: number;
+  /**
+   * Whether `hygienePurgePending` (the purge held back until a deletion notice
+   * is sent) is set: only its presence is read, its value is the notifier's
+   * (docs/data-model.md, "Purge waits for the deletion notice").
+   */
+  readonly purgeHeldBack: boolean;
 }
 
 /** A valid credential. Optional seed fields may be absent; a missing `expiresTime` means "never expires". */
@@ -295,6 +310,24 @@ class RecordReader {
     if (!condition) this.problem(field, message);
   }
 
+  /**
+   * A flag's deletion date is never before its flag date (the worker writes
+   * `now + grace`, a grace of 0 days or more): an earlier one would delete with
+   * no grace at all, so it is a problem on the delete-after attribute.
+   */
+  flagOrder(
+    flaggedField: string,
+    flaggedAt: StoredInstant | undefined,
+    deleteAfterField: string,
+    deleteAfter: StoredInstant | undefined,
+  ): void {
+    if (flaggedAt === undefined || deleteAfter === undefined || deleteAfter.ms >= flaggedAt.ms) return;
+    this.problem(
+      deleteAfterField,
+      `${describeStoredValue(deleteAfter.raw)} is before ${flaggedField} ${describeStoredValue(flaggedAt.raw)}`,
+    );
+  }
+
   /** A flag is a pair (flagged at, delete after): half of one cannot be acted on safely. */
   pair(first: string, second: string): void {
     const hasFirst = !isUnset(this.item[first]);
@@ -372,8 +405,9 @@ export function parseCredential(item: unknown): ParsedRecord {
 
 /** The worker's own bookkeeping attributes (docs/data-model.md), problems recorded on `r`. */
 function readHygieneState(r: RecordReader): HygieneState {
+  const stages = EXPIRY_NOTICE_STAGE_DAYS;
   const hygiene: HygieneState = {
-    expiryNoticeStage: r.integer(HYGIENE_ATTR.expiryNoticeStage, 0, 3650),
+    expiryNoticeStage: r.integer(HYGIENE_ATTR.expiryNoticeStage, stages.min, stages.max),
     expiryNoticeFor: r.instant(HYGIENE_ATTR.expiryNoticeFor),
     staleFlaggedAt: r.instant(HYGIENE_ATTR.staleFlaggedAt),
     staleDeleteAfter: r.instant(HYGIENE_ATTR.staleDeleteAfter),
@@ -383,9 +417,13 @@ function readHygieneState(r: RecordReader): HygieneState {
     deletedByRun: r.optionalString(HYGIENE_ATTR.deletedByRun),
     exempt: r.boolean(HYGIENE_ATTR.exempt),
     purgeAt: r.integer(HYGIENE_ATTR.purgeAt, 0, Number.MAX_SAFE_INTEGER),
+    purgeHeldBack: !isUnset(r.item[PURGE_PENDING_ATTR]),
   };
   r.pair(HYGIENE_ATTR.staleFlaggedAt, HYGIENE_ATTR.staleDeleteAfter);
   r.pair(HYGIENE_ATTR.orphanedAt, HYGIENE_ATTR.orphanDeleteAfter);
+  const { staleFlaggedAt, staleDeleteAfter, orphanedAt, orphanDeleteAfter } = hygiene;
+  r.flagOrder(HYGIENE_ATTR.staleFlaggedAt, staleFlaggedAt, HYGIENE_ATTR.staleDeleteAfter, staleDeleteAfter);
+  r.flagOrder(HYGIENE_ATTR.orphanedAt, orphanedAt, HYGIENE_ATTR.orphanDeleteAfter, orphanDeleteAfter);
   r.appendableList(OUTBOX_ATTR.events, 'the pending owner notices the sweep appends to');
   r.indexKey(OUTBOX_ATTR.owner);
   r.indexKey(OUTBOX_ATTR.since);

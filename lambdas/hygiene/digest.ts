@@ -19,7 +19,8 @@ import {
   type Severity,
   subjectText,
 } from './message';
-import { DAY_MS, formatInstant, parseInstant, relativePhrase } from './time';
+import type { OwnerDeliveryRoute } from './owner-directory';
+import { formatInstant, parseInstant, relativePhrase } from './time';
 import { UNSAFE_CHARACTERS } from './untrusted-text';
 
 /** The machine document's schema name. */
@@ -64,6 +65,8 @@ export interface DigestInput {
   readonly ownerReach?: OwnerReachVerdict;
   /** The size limit of one message and how it is measured (the publisher's: `NotificationPublisher.limits`). */
   readonly budget: MessageBudget;
+  /** Whom the owner asks (the config's `ownerContact`, docs/configuration.md); unset: "your platform/security team". */
+  readonly ownerContact?: string;
 }
 
 /** A digest's events cannot fit a message even one per part. */
@@ -236,62 +239,133 @@ function staleLimitClause(event: OutboxEvent): EventLine {
 }
 
 /**
- * What happened or will happen to one credential, and (last line) what its
- * owner can do, as wording and the event's values: the text flattens the
- * values ({@link describeEvent}), the HTML email also isolates them.
+ * Whom an owner asks, in every "what to do" that needs a person and in the
+ * footer: the config's `ownerContact` (docs/configuration.md), a stored value
+ * (flattened in the text, escaped and isolated in the HTML), else the generic
+ * team, worded as before the key existed.
  */
-export function describeEventLines(event: OutboxEvent, now: number): EventLine[] {
-  const id: EventValue = { value: event.credentialId };
+function whomToAsk(contact: string | undefined): string | EventValue {
+  return contact === undefined ? 'your platform/security team' : { value: contact };
+}
+
+/** Whether an expiry warning is read after its expiry (a notice delivered late, or a 1-day notice sent late). */
+function hasExpired(event: OutboxEvent, now: number): boolean {
+  const expires = ms(event.expiresTime);
+  return event.type === 'expiry-warning' && expires !== undefined && expires <= now;
+}
+
+/**
+ * "on 2026-12-03T00:00:00.000Z (in 7 days)", or "at an unknown time" when the
+ * event has no such instant ({@link when}).
+ */
+function onWhen(iso: string | undefined, now: number): EventLine {
+  return iso === undefined ? ['at an unknown time'] : line`on ${when(iso, now)}`;
+}
+
+/**
+ * What happened or will happen to one credential, as wording and the event's
+ * values: every line of {@link describeEventLines} but the advice.
+ */
+function factLines(event: OutboxEvent, now: number): EventLine[] {
   switch (event.type) {
     case 'expiry-warning': {
-      const expires = ms(event.expiresTime);
       const stage = event.stageDays !== undefined ? ` This is the ${event.stageDays}-day notice.` : '';
-      if (expires !== undefined && expires <= now) {
-        return [
-          line`Expired on ${when(event.expiresTime, now)}; the next sweep soft-deletes it.${stage}`,
-          line`What to do: renew it now (set a later expiry) if you still need it; otherwise nothing.`,
-        ];
+      // An exempt credential is never deleted (docs/rules.md, "Exempt credentials"): its notice must not say it is.
+      const exempt = event.exempt === true;
+      if (hasExpired(event, now)) {
+        const fate = exempt ? 'it is exempt: it is not deleted' : 'the next sweep soft-deletes it';
+        return [line`Expired ${onWhen(event.expiresTime, now)}; ${fate}.${stage}`];
       }
-      return [
-        line`Expires on ${when(event.expiresTime, now)}.${stage}`,
-        line`What to do: renew it (set a later expiry) before then if you still need it; otherwise nothing - it is soft-deleted once expired.`,
-      ];
+      return [line`Expires ${onWhen(event.expiresTime, now)}.${stage}`];
     }
     case 'stale-warning':
       return [
-        line`Not used since ${when(event.lastActivity, now)}${staleLimitClause(event)}. It will be soft-deleted on ${when(event.deleteAfter, now)} unless it is used before then.`,
-        line`What to do: to keep it, use it once before that date (the flag clears by itself); if you no longer need it, do nothing.`,
+        line`Not used since ${when(event.lastActivity, now)}${staleLimitClause(event)}. It will be soft-deleted ${onWhen(event.deleteAfter, now)} unless it is used before then.`,
       ];
     case 'deleted-expired':
       return [
-        line`Soft-deleted on ${when(event.occurredAt, now)} because it expired on ${when(event.expiresTime, now)}.`,
-        line`What to do: if you still need it, ask your platform/security team to restore it (credential id ${id}); otherwise nothing.`,
+        line`Soft-deleted ${onWhen(event.occurredAt, now)} because it expired ${onWhen(event.expiresTime, now)}.`,
       ];
     case 'deleted-stale':
       return [
-        line`Soft-deleted on ${when(event.occurredAt, now)} because it was not used since ${when(event.lastActivity, now)} and was scheduled for deletion on ${valueOr(event.deleteAfter, 'an earlier date')}.`,
-        line`What to do: if you still need it, ask your platform/security team to restore it (credential id ${id}); otherwise nothing.`,
+        line`Soft-deleted ${onWhen(event.occurredAt, now)} because it was not used since ${when(event.lastActivity, now)} and was scheduled for deletion on ${valueOr(event.deleteAfter, 'an earlier date')}.`,
       ];
     case 'orphan-flagged':
       return [
-        line`Its owner is marked departed in the owner directory. It will be soft-deleted on ${when(event.deleteAfter, now)} unless the owner is active again or an admin exempts it.`,
-        line`What to do: if it must keep working, hand it over or have an admin exempt it (credential id ${id}); otherwise nothing.`,
+        line`Its owner is marked departed in the owner directory. It will be soft-deleted ${onWhen(event.deleteAfter, now)} unless the owner is active again or an admin exempts it.`,
       ];
     case 'deleted-orphaned':
       return [
-        line`Soft-deleted on ${when(event.occurredAt, now)} because its owner is marked departed in the owner directory (scheduled for deletion on ${valueOr(event.deleteAfter, 'an earlier date')}).`,
-        line`What to do: if it is still needed, ask your platform/security team to restore it (credential id ${id}); otherwise nothing.`,
+        line`Soft-deleted ${onWhen(event.occurredAt, now)} because its owner is marked departed in the owner directory (scheduled for deletion on ${valueOr(event.deleteAfter, 'an earlier date')}).`,
       ];
   }
 }
 
+/**
+ * What the owner can do about one credential, or (`several`) about every
+ * credential of a section at once, said once under its title ("renew them",
+ * "use each once"): the advice of a deletion or an orphan names its credential
+ * id, so it is never shared by several credentials.
+ */
+function adviceLine(
+  event: OutboxEvent,
+  now: number,
+  contact: string | undefined,
+  several: boolean,
+): EventLine {
+  const id: EventValue = { value: event.credentialId };
+  const ask = whomToAsk(contact);
+  switch (event.type) {
+    case 'expiry-warning': {
+      if (hasExpired(event, now))
+        return several
+          ? line`What to do: renew them now (set later expiries) if you still need them; otherwise nothing.`
+          : line`What to do: renew it now (set a later expiry) if you still need it; otherwise nothing.`;
+      const exempt = event.exempt === true;
+      if (several) {
+        const fate = exempt
+          ? 'they are exempt: not deleted when they expire'
+          : 'each is soft-deleted once expired';
+        return line`What to do: renew them (set later expiries) before they expire if you still need them; otherwise nothing - ${fate}.`;
+      }
+      const fate = exempt ? 'exempt: it is not deleted when it expires' : 'it is soft-deleted once expired';
+      return line`What to do: renew it (set a later expiry) before then if you still need it; otherwise nothing - ${fate}.`;
+    }
+    case 'stale-warning':
+      // Using it is one way to keep it; an exemption is the other, for a credential needed but rarely used.
+      return several
+        ? line`What to do: to keep them, use each once before its date (the flag clears by itself); if one is needed but rarely used, ask ${ask} to exempt it (by its credential id, listed below); if you no longer need them, do nothing.`
+        : line`What to do: to keep it, use it once before that date (the flag clears by itself); if it is needed but rarely used, ask ${ask} to exempt it (credential id ${id}); if you no longer need it, do nothing.`;
+    case 'deleted-expired':
+    case 'deleted-stale':
+      return line`What to do: if you still need it, ask ${ask} to restore it (credential id ${id}); otherwise nothing.`;
+    case 'orphan-flagged':
+      return line`What to do: if it must keep working, hand it over or have an admin exempt it (credential id ${id}); otherwise nothing.`;
+    case 'deleted-orphaned':
+      return line`What to do: if it is still needed, ask ${ask} to restore it (credential id ${id}); otherwise nothing.`;
+  }
+}
+
+/**
+ * What happened or will happen to one credential, and (last line) what its
+ * owner can do, as wording and the event's values: the text flattens the
+ * values ({@link describeEvent}), the HTML email also isolates them.
+ * @param contact whom the owner asks (the config's `ownerContact`); unset: "your platform/security team"
+ */
+export function describeEventLines(event: OutboxEvent, now: number, contact?: string): EventLine[] {
+  return [...factLines(event, now), adviceLine(event, now, contact, false)];
+}
+
+/** An {@link EventLine} as text: each value flattened by {@link plainValue}. */
+function lineText(parts: EventLine): string {
+  let text = '';
+  for (const part of parts) text += typeof part === 'string' ? part : plainValue(part.value);
+  return text;
+}
+
 /** {@link describeEventLines} as the text's lines: each value flattened by {@link plainValue}. */
-export function describeEvent(event: OutboxEvent, now: number): string[] {
-  return describeEventLines(event, now).map((parts) => {
-    let text = '';
-    for (const part of parts) text += typeof part === 'string' ? part : plainValue(part.value);
-    return text;
-  });
+export function describeEvent(event: OutboxEvent, now: number, contact?: string): string[] {
+  return describeEventLines(event, now, contact).map(lineText);
 }
 
 /**
@@ -325,44 +399,120 @@ export function plainValue(value: string): string {
   return plainName(value) ?? '(blank)';
 }
 
-function renderText(
-  userId: string,
-  events: readonly OutboxEvent[],
-  now: number,
-  nowIso: string,
-  part: number,
-  parts: number,
-  ownerName?: string,
-): string {
-  const lines: string[] = [
-    `Hello ${plainName(ownerName) ?? plainValue(userId)},`,
-    '',
-    `Here is what the credential hygiene worker did or will do to your personal API credentials (as of ${nowIso}).`,
+/**
+ * What an owner's text and HTML say beyond their events: whom to ask, how the
+ * owner stops the emails on the route they come by, and a late delivery.
+ */
+export interface OwnerWording {
+  /** Whom the owner asks (the config's `ownerContact`); unset: "your platform/security team". */
+  readonly contact?: string;
+  /**
+   * The route the text is delivered by, for how the owner opts out there: the SNS email's unsubscribe link, or
+   * (the relay) marking the email as spam, an SES complaint (docs/notifications.md, "Owner reach").
+   * @default 'sns-email' (the notifier's text goes only to SNS email subscriptions)
+   */
+  readonly route?: OwnerDeliveryRoute;
+  /** When the email is sent (epoch ms): a send more than an hour after the digest was rendered says so first. */
+  readonly sentAt?: number;
+}
+
+/** A send later than this after `generatedAt` is called late ({@link lateDeliveryNote}). */
+const LATE_AFTER_MS = 3_600_000;
+
+/** `2026-12-10 02:00 UTC`: an instant (epoch ms) to the minute (seconds are dropped: never later than it). */
+export function utcMinute(at: number): string {
+  const iso = formatInstant(at);
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/**
+ * The line a digest delivered more than an hour after it was rendered opens
+ * with (a relay redrive from its DLQ days later): its relative phrases ("in
+ * 18 hours") are as of `generatedAt`, so it says so; `undefined` when on time.
+ */
+export function lateDeliveryNote(generatedAt: number, sentAt: number | undefined): string | undefined {
+  if (sentAt === undefined || sentAt - generatedAt <= LATE_AFTER_MS) return undefined;
+  // The one rounding rule of relative phrases: "in 18 hours" from `generatedAt` is "18 hours" late.
+  const late = relativePhrase(sentAt, generatedAt).replace(/^in /, '');
+  return `This notice was prepared on ${utcMinute(generatedAt)} and is delivered ${late} late: the times below are as of then.`;
+}
+
+/**
+ * The footer's lines, the text's and the HTML's: who sends the notice and
+ * why, whom to ask and how to stop the emails (asking, or the route's own
+ * opt-out, after which the owner's notices go to the admins:
+ * docs/notifications.md, "Owner reach"). It does not say "click no link": an
+ * SNS email ends with SNS's unsubscribe link.
+ */
+export function footerLines(wording: OwnerWording): EventLine[] {
+  const optOut =
+    (wording.route ?? 'sns-email') === 'relay'
+      ? 'Marking them as spam also stops them'
+      : 'Unsubscribing with the link below also stops them';
+  return [
+    line`All times are UTC. Sent by PersonalClient Hygiene because you own the API credentials above.`,
+    line`Questions, or to stop these emails: ask ${whomToAsk(wording.contact)}. ${optOut}; your notices then go to the admins instead.`,
+    line`Nothing in this notice asks you to sign in or enter a password.`,
   ];
-  if (parts > 1) lines.push(`This digest is long: this is part ${part} of ${parts}.`);
+}
+
+/**
+ * A section's heading: the expiry section's says "Expired" when every notice
+ * in it is read after its expiry, "Expired or expiring soon" when some are.
+ */
+export function sectionHeading(title: string, events: readonly OutboxEvent[], now: number): string {
+  const expired = events.filter((event) => hasExpired(event, now)).length;
+  if (expired === 0) return title;
+  return expired === events.length ? 'Expired' : 'Expired or expiring soon';
+}
+
+/**
+ * The advice every credential of a section shares, said once under its title
+ * (the plural form for several), or `undefined` when each has its own.
+ */
+function sharedAdvice(events: readonly OutboxEvent[], now: number, contact: string | undefined) {
+  const several = events.length > 1;
+  const advice = events.map((event) => lineText(adviceLine(event, now, contact, several)));
+  return advice.every((a) => a === advice[0]) ? advice[0] : undefined;
+}
+
+/** What the text of one part is rendered from. */
+interface TextView {
+  readonly userId: string;
+  readonly ownerName?: string | undefined;
+  readonly events: readonly OutboxEvent[];
+  readonly now: number;
+  readonly nowIso: string;
+  readonly part: number;
+  readonly parts: number;
+  readonly wording: OwnerWording;
+}
+
+function renderText(view: TextView): string {
+  const { events, now, wording } = view;
+  const late = lateDeliveryNote(now, wording.sentAt);
+  const lines: string[] = [
+    ...(late === undefined ? [] : [late, '']),
+    `Hello ${plainName(view.ownerName) ?? plainValue(view.userId)},`,
+    '',
+    `Here is what the credential hygiene worker did or will do to your personal API credentials (as of ${view.nowIso}).`,
+  ];
+  if (view.parts > 1) lines.push(`This digest is long: this is part ${view.part} of ${view.parts}.`);
   const bySection = SECTION_ORDER.map((): OutboxEvent[] => []);
   for (const event of events) bySection[sectionOf(event)]?.push(event);
   SECTION_ORDER.forEach((section, index) => {
     const inSection = bySection[index] ?? [];
     if (inSection.length === 0) return;
-    lines.push('', `${section.title} (${inSection.length})`);
-    const described = inSection.map((event) => ({ event, lines: describeEvent(event, now) }));
-    // Advice shared by every credential of the section is said once, under its title.
-    const advice = described.map((d) => d.lines.at(-1));
-    const shared = advice.every((a) => a === advice[0]) ? advice[0] : undefined;
+    lines.push('', `${sectionHeading(section.title, inSection, now)} (${inSection.length})`);
+    const shared = sharedAdvice(inSection, now, wording.contact);
     if (shared !== undefined) lines.push(shared);
-    for (const d of described) {
-      lines.push(`  * ${credentialLabel(d.event)}`);
-      for (const line of shared === undefined ? d.lines : d.lines.slice(0, -1)) lines.push(`    ${line}`);
+    for (const event of inSection) {
+      const described = describeEvent(event, now, wording.contact);
+      lines.push(`  * ${credentialLabel(event)}`);
+      for (const line of shared === undefined ? described : described.slice(0, -1)) lines.push(`    ${line}`);
     }
   });
-  lines.push(
-    '',
-    '--',
-    'All times are UTC. Sent by PersonalClient Hygiene; ask your platform/security team about these notices.',
-    // As the HTML footer says it: the text is all an `sns-email` owner receives, and a name may look like a link.
-    'Nothing in this email asks you to click a link or enter a password.',
-  );
+  lines.push('', '--', ...footerLines(wording).map(lineText));
   return lines.join('\n');
 }
 
@@ -370,45 +520,53 @@ function renderText(
  * The text digest of one published part, rendered again from its machine
  * document exactly as the notifier rendered it for email (relative phrases
  * from `generatedAt`), greeting `ownerName` when the directory knows it: the
- * relay's `text/plain` part.
+ * relay's `text/plain` part, with the relay's `wording` (its route's opt-out,
+ * whom to ask, a late send).
  * @throws {RangeError} when `generatedAt` is not a valid instant
  */
 export function digestText(
   document: Pick<DigestDocument, 'userId' | 'events' | 'generatedAt' | 'part' | 'parts'>,
   ownerName?: string,
+  wording: OwnerWording = {},
 ): string {
   const parsed = parseInstant(document.generatedAt);
   if (!parsed.ok)
     throw new RangeError(`generatedAt ${JSON.stringify(document.generatedAt)}: ${parsed.reason}`);
-  return renderText(
-    document.userId,
-    document.events,
-    parsed.ms,
-    document.generatedAt,
-    document.part,
-    document.parts,
+  return renderText({
+    userId: document.userId,
     ownerName,
-  );
+    events: document.events,
+    now: parsed.ms,
+    nowIso: document.generatedAt,
+    part: document.part,
+    parts: document.parts,
+    wording,
+  });
 }
 
 function count(n: number, singular: string, plural = `${singular}s`): string {
   return `${n} ${n === 1 ? singular : plural}`;
 }
 
-/**
- * The horizon of expiry warnings still ahead: the largest notice stage among
- * them (a stage-7 notice means "expires within 7 days"), or whole days to the
- * latest expiry when a stage is missing; undefined when all have passed.
- */
-function withinDays(events: readonly OutboxEvent[], now: number): number | undefined {
-  let max: number | undefined;
+/** Expiry warnings at a glance: the soonest expiry still ahead, how many are read after expiry, how many have one. */
+interface ExpiryHorizon {
+  readonly soonest?: number;
+  readonly expired: number;
+  readonly known: number;
+}
+
+function expiryHorizon(events: readonly OutboxEvent[], now: number): ExpiryHorizon {
+  let soonest: number | undefined;
+  let expired = 0;
+  let known = 0;
   for (const e of events) {
     const at = ms(e.expiresTime);
-    if (at === undefined || at <= now) continue;
-    const days = e.stageDays ?? Math.max(1, Math.ceil((at - now) / DAY_MS));
-    max = max === undefined ? days : Math.max(max, days);
+    if (at === undefined) continue;
+    known += 1;
+    if (at <= now) expired += 1;
+    else soonest = soonest === undefined ? at : Math.min(soonest, at);
   }
-  return max;
+  return { ...(soonest !== undefined && { soonest }), expired, known };
 }
 
 /** How a one-deletion subject names its reason. */
@@ -418,86 +576,109 @@ const DELETION_WORD = {
   'deleted-orphaned': 'owner departed',
 } as const;
 
-function datePart(iso: string | undefined): string {
-  return iso?.slice(0, 10) ?? 'soon';
+/**
+ * When a subject's deletion falls: "on 2026-12-10 02:00 UTC", "soon" without
+ * a valid instant. A time and its zone, never a bare date nor a relative
+ * phrase: it is a deadline, read in an inbox list perhaps days later and in
+ * any zone (the UTC date "2026-12-10" is the evening of the 9th at UTC-8,
+ * and "in 2 days" may be 1.6), as the body's instants are UTC.
+ */
+function deadline(iso: string | undefined): string {
+  const at = ms(iso);
+  return at === undefined ? 'soon' : `on ${utcMinute(at)}`;
+}
+
+/** The subject of a one-event digest, the credential named within `budget` characters. */
+function oneEventSubject(only: OutboxEvent, now: number, budget: number): string {
+  // The name as the body shows it (flattened: one of invisible characters only is no name), else the id.
+  const named = (lead: string, rest: string) =>
+    `${lead} ${quotedName(plainName(only.displayName) ?? only.credentialId, budget - lead.length - rest.length - 3)} ${rest}`;
+  switch (only.type) {
+    case 'expiry-warning': {
+      const at = ms(only.expiresTime);
+      // An entry without its expiry time (the body: "at an unknown time") is not called expired, nor due now.
+      if (at === undefined) return named('API credential', 'expires at an unknown time');
+      return named('API credential', at <= now ? 'has expired' : `expires ${relative(at, now)}`);
+    }
+    case 'stale-warning':
+      return named('Unused API credential', `will be deleted ${deadline(only.deleteAfter)} unless used`);
+    case 'orphan-flagged':
+      return named('API credential', `will be deleted ${deadline(only.deleteAfter)} (owner departed)`);
+    case 'deleted-expired':
+    case 'deleted-stale':
+    case 'deleted-orphaned':
+      return named('API credential', `was deleted (${DELETION_WORD[only.type]})`);
+  }
+}
+
+/** Several expiry warnings: the soonest expiry ahead named, the most urgent fact first. */
+function expiringSubject(expiring: readonly OutboxEvent[], now: number): string {
+  const credentials = count(expiring.length, 'API credential');
+  const { soonest, expired, known } = expiryHorizon(expiring, now);
+  if (known === 0) return `${credentials} expire at an unknown time`;
+  if (soonest === undefined) return `${credentials} have expired`;
+  const next = relative(soonest, now);
+  return expired > 0
+    ? `${credentials} expire: ${expired} already expired, the next ${next}`
+    : `${credentials} expire, the first ${next}`;
+}
+
+/** Several stale warnings: the first deletion's deadline. */
+function staleSubject(stale: readonly OutboxEvent[]): string {
+  const instants = stale.flatMap((e) => ms(e.deleteAfter) ?? []);
+  const first = instants.length > 0 ? `, first on ${utcMinute(Math.min(...instants))}` : '';
+  return `${count(stale.length, 'unused API credential')} will be deleted unless used${first}`;
+}
+
+/** Several deletions, counted by reason. */
+function deletedSubject(deleted: readonly OutboxEvent[]): string {
+  const by = (type: EventType) => deleted.filter((e) => e.type === type).length;
+  const reasons = [
+    [by('deleted-expired'), 'expired'],
+    [by('deleted-stale'), 'unused'],
+    [by('deleted-orphaned'), 'owner departed'],
+  ].flatMap(([n, word]) => (n === 0 ? [] : [`${n} ${word}`]));
+  return `${count(deleted.length, 'API credential')} were deleted (${reasons.join(', ')})`;
+}
+
+/**
+ * Kinds mixed: each counted in a short word, so four kinds fit SNS's 100
+ * characters (the body says what each means), the soonest expiry ahead named
+ * when it fits too.
+ */
+function mixedSubject(events: readonly OutboxEvent[], now: number, budget: number): string {
+  const of = (...types: EventType[]) => events.filter((e) => types.includes(e.type));
+  const expiring = of('expiry-warning');
+  const counts = [
+    [of('deleted-expired', 'deleted-stale', 'deleted-orphaned').length, 'deleted'],
+    [of('stale-warning').length, 'unused'],
+    [of('orphan-flagged').length, 'orphaned'],
+    [expiring.length, 'expiring'],
+  ].flatMap(([n, word]) => (n === 0 ? [] : [`${n} ${word}`]));
+  const without = `Your API credentials: ${counts.join(', ')}`;
+  const { soonest, expired } = expiryHorizon(expiring, now);
+  if (soonest === undefined || expired > 0) return without;
+  const next = relative(soonest, now);
+  const horizon = expiring.length === 1 ? ` ${next}` : `, first ${next}`;
+  return without.length + horizon.length <= budget ? `${without}${horizon}` : without;
 }
 
 /**
  * A specific subject of at most 100 ASCII characters, e.g. "2 API credentials
- * expire within 7 days", naming the credential when there is only one.
+ * expire, the first in 6 hours" (the most urgent expiry, not the furthest),
+ * naming the credential when there is only one.
  */
 export function digestSubject(events: readonly OutboxEvent[], now: number, part = 1, parts = 1): string {
   const suffix = parts > 1 ? ` (part ${part}/${parts})` : '';
   const budget = 100 - suffix.length;
-  const expiring = events.filter((e) => e.type === 'expiry-warning');
-  const stale = events.filter((e) => e.type === 'stale-warning');
-  const deleted = events.filter(
-    (e) => e.type === 'deleted-expired' || e.type === 'deleted-stale' || e.type === 'deleted-orphaned',
-  );
-  const orphaned = events.filter((e) => e.type === 'orphan-flagged');
-  const deletedExpired = deleted.filter((e) => e.type === 'deleted-expired').length;
   const only = events.length === 1 ? events[0] : undefined;
-  // The name as the body shows it (flattened: one of invisible characters only is no name), else the id.
-  const name = (e: OutboxEvent, rest: string) =>
-    quotedName(plainName(e.displayName) ?? e.credentialId, budget - rest.length - 1);
+  const all = (...types: EventType[]) => events.every((e) => types.includes(e.type));
   let text: string;
-  if (only !== undefined) {
-    let rest: string;
-    switch (only.type) {
-      case 'expiry-warning': {
-        const at = ms(only.expiresTime);
-        // An entry without its expiry time (the body: "an unknown time") is not called expired, nor due now.
-        if (at === undefined) rest = 'expires at an unknown time';
-        else rest = at <= now ? 'has expired' : `expires ${relative(at, now)}`;
-        text = `API credential ${name(only, `API credential  ${rest}`)} ${rest}`;
-        break;
-      }
-      case 'stale-warning':
-        rest = `will be deleted on ${datePart(only.deleteAfter)} unless used`;
-        text = `Unused API credential ${name(only, `Unused API credential  ${rest}`)} ${rest}`;
-        break;
-      case 'orphan-flagged':
-        rest = `will be deleted on ${datePart(only.deleteAfter)} (owner departed)`;
-        text = `API credential ${name(only, `API credential  ${rest}`)} ${rest}`;
-        break;
-      case 'deleted-expired':
-      case 'deleted-stale':
-      case 'deleted-orphaned':
-        rest = `was deleted (${DELETION_WORD[only.type]})`;
-        text = `API credential ${name(only, `API credential  ${rest}`)} ${rest}`;
-        break;
-    }
-  } else if (expiring.length === events.length) {
-    const days = withinDays(expiring, now);
-    text =
-      days === undefined
-        ? `${count(expiring.length, 'API credential')} have expired`
-        : `${count(expiring.length, 'API credential')} expire within ${count(days, 'day')}`;
-  } else if (stale.length === events.length) {
-    const first = stale.map((e) => e.deleteAfter ?? '').sort()[0];
-    text = `${count(stale.length, 'unused API credential')} will be deleted unless used, first on ${datePart(first)}`;
-  } else if (deleted.length === events.length) {
-    const deletedOrphaned = deleted.filter((e) => e.type === 'deleted-orphaned').length;
-    const deletedStale = deleted.length - deletedExpired - deletedOrphaned;
-    const reasons = [
-      deletedExpired > 0 ? `${deletedExpired} expired` : '',
-      deletedStale > 0 ? `${deletedStale} unused` : '',
-      deletedOrphaned > 0 ? `${deletedOrphaned} owner departed` : '',
-    ].filter(Boolean);
-    text = `${count(deleted.length, 'API credential')} were deleted (${reasons.join(', ')})`;
-  } else {
-    const days = withinDays(expiring, now);
-    const parts = [
-      deleted.length > 0 ? `${deleted.length} deleted` : '',
-      // Short words: four kinds must fit SNS's 100 characters with their counts (the body says what each means).
-      stale.length > 0 ? `${stale.length} unused` : '',
-      orphaned.length > 0 ? `${orphaned.length} orphaned` : '',
-      expiring.length > 0
-        ? `${expiring.length} expiring${days !== undefined ? ` within ${count(days, 'day')}` : ''}`
-        : '',
-    ].filter(Boolean);
-    text = `Your API credentials: ${parts.join(', ')}`;
-  }
+  if (only !== undefined) text = oneEventSubject(only, now, budget);
+  else if (all('expiry-warning')) text = expiringSubject(events, now);
+  else if (all('stale-warning')) text = staleSubject(events);
+  else if (all('deleted-expired', 'deleted-stale', 'deleted-orphaned')) text = deletedSubject(events);
+  else text = mixedSubject(events, now, budget);
   return `${subjectText(text, budget)}${suffix}`;
 }
 
@@ -526,7 +707,20 @@ function renderPart(
   };
   const message: NotificationMessage = {
     subject: digestSubject(events, input.now, part, parts),
-    text: renderText(input.userId, events, input.now, nowIso, part, parts, input.ownerName),
+    // Only SNS email subscriptions receive this text: its footer gives their opt-out.
+    text: renderText({
+      userId: input.userId,
+      ownerName: input.ownerName,
+      events,
+      now: input.now,
+      nowIso,
+      part,
+      parts,
+      wording: {
+        route: 'sns-email',
+        ...(input.ownerContact !== undefined && { contact: input.ownerContact }),
+      },
+    }),
     document,
     routing: {
       audience: 'owner',

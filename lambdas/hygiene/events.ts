@@ -52,6 +52,12 @@ export interface OutboxEvent {
   readonly tier?: string;
   /** `deleted-*`: why it was deleted. */
   readonly reason?: DeletedReason;
+  /**
+   * `expiry-warning`: the credential is exempt (docs/rules.md, "Exempt credentials"): it is not deleted when it
+   * expires, and its notice says so. Absent for a credential that is not exempt, and from a warning queued by an
+   * earlier version (read as not exempt).
+   */
+  readonly exempt?: true;
 }
 
 /**
@@ -72,11 +78,15 @@ export function shortenedName(text: string): string {
     : `${chars.slice(0, EVENT_NAME_MAX_CHARS - 1).join('')}…`;
 }
 
-/** The events one credential's actions produce (unflagging is silent). */
+/**
+ * The events one credential's actions produce (unflagging, and clearing a soft-delete's leftovers, are silent).
+ * @param exempt the credential is exempt (the policy's `isExempt`): its expiry warning says it is not deleted
+ */
 export function eventsFor(
   credential: Credential,
   actions: readonly Action[],
   run: { readonly runId: string; readonly now: number },
+  exempt = false,
 ): OutboxEvent[] {
   const occurredAt = formatInstant(run.now);
   const base = {
@@ -90,7 +100,7 @@ export function eventsFor(
   const activity = lastActivityOf(credential);
   const lastActivity = activity === undefined ? undefined : formatInstant(activity.ms);
   return actions.flatMap((action) => {
-    const detail = eventDetail(action, occurredAt, lastActivity);
+    const detail = eventDetail(action, occurredAt, lastActivity, exempt);
     return detail === undefined ? [] : [{ ...base, ...detail }];
   });
 }
@@ -99,7 +109,14 @@ export function eventsFor(
 type EventDetail = Pick<OutboxEvent, 'eventId' | 'type'> &
   Pick<
     Partial<OutboxEvent>,
-    'stageDays' | 'expiresTime' | 'deleteAfter' | 'lastActivity' | 'staleAfterDays' | 'tier' | 'reason'
+    | 'stageDays'
+    | 'expiresTime'
+    | 'deleteAfter'
+    | 'lastActivity'
+    | 'staleAfterDays'
+    | 'tier'
+    | 'reason'
+    | 'exempt'
   >;
 
 /** The event `action` produces, without its credential and run fields; none for an unflagging. */
@@ -107,6 +124,7 @@ function eventDetail(
   action: Action,
   occurredAt: string,
   lastActivity: string | undefined,
+  exempt: boolean,
 ): EventDetail | undefined {
   switch (action.type) {
     case 'notify-expiry':
@@ -115,6 +133,8 @@ function eventDetail(
         type: 'expiry-warning',
         stageDays: action.stageDays,
         expiresTime: action.expiresTime,
+        // Not part of the id: the same stage's notice, whether or not the credential is exempt.
+        ...(exempt && { exempt: true as const }),
       };
     case 'flag-stale':
       return {
@@ -156,6 +176,7 @@ function eventDetail(
       };
     case 'unflag-stale':
     case 'unflag-orphan':
+    case 'clear-deletion-leftovers':
       return undefined;
   }
 }

@@ -120,13 +120,16 @@ export function evaluateGuard(
   const { plannedDeletes, activeValid } = figures;
   const { maxDeletesPerRun, maxDeletePercent } = config;
   const reasons: string[] = [];
+  const planned = plannedDeletes === 1 ? '1 planned deletion' : `${plannedDeletes} planned deletions`;
   if (plannedDeletes > maxDeletesPerRun) {
-    reasons.push(`${plannedDeletes} planned deletions exceed maxDeletesPerRun ${maxDeletesPerRun}`);
+    const verb = plannedDeletes === 1 ? 'exceeds' : 'exceed';
+    reasons.push(`${planned} ${verb} maxDeletesPerRun ${maxDeletesPerRun}`);
   }
   if (plannedDeletes > 0 && exceedsPercent(plannedDeletes, activeValid, maxDeletePercent)) {
-    const percent = activeValid === 0 ? 100 : (plannedDeletes * 100) / activeValid;
+    const verb = plannedDeletes === 1 ? 'is' : 'are';
+    const share = shareAboveLimitText(plannedDeletes, activeValid, maxDeletePercent);
     reasons.push(
-      `${plannedDeletes} planned deletions are ${formatPercent(percent)} of ${activeValid} active valid credentials, above maxDeletePercent ${maxDeletePercent}%`,
+      `${planned} ${verb} ${share} of ${activeValid} active valid credentials, above maxDeletePercent ${maxDeletePercent}%`,
     );
   }
   const tripped = reasons.length > 0;
@@ -143,8 +146,39 @@ export function evaluateGuard(
   };
 }
 
-function formatPercent(value: number): string {
-  return `${Number.isInteger(value) ? value : value.toFixed(1)}%`;
+/**
+ * The share `part` is of `whole`, as a percentage that reads above `percent`: the one wording of a share that
+ * exceeds a `maxDeletePercent` (the sweep's guard, {@link evaluateGuard}; `owners import --sync`'s,
+ * `owner-import-guards.ts`). Exact when it is a whole number (`12%`); else cut (never rounded up) to the fewest
+ * decimals that still read above the limit, so no rounding prints a share equal to or below the limit it exceeds
+ * (1001 of 10000 above 10: `10.01%`, not `10.0%`; 58 of 10000 above 0.57: `0.58%`; 1 of 100000 above 0.0005:
+ * `0.001%`). Of a whole of 0, any part is `more than <percent>%`. Compared in integers, as {@link exceedsPercent}.
+ * @param part a count (integer ≥ 0)
+ * @param whole a count (integer ≥ 0)
+ * @param percent the limit exceeded (a finite number ≥ 0)
+ * @throws {RangeError} when `part` of `whole` does not exceed `percent` (nothing to say), or a figure is out of range
+ */
+export function shareAboveLimitText(part: number, whole: number, percent: number): string {
+  if (!exceedsPercent(part, whole, percent))
+    throw new RangeError(`shareAboveLimitText: ${part} of ${whole} is not above ${percent}%`);
+  if (whole === 0) return `more than ${percent}%`;
+  const scaledPart = BigInt(part) * 100n;
+  const wholeCount = BigInt(whole);
+  if (scaledPart % wholeCount === 0n) return `${scaledPart / wholeCount}%`;
+  const limit = decimalOf(percent);
+  // The share cut to `decimals` places reads above the limit once share·10^d > digits·10^(d-scale): it does at the
+  // latest when 10^-d is below share − limit (> 0), so the loop ends.
+  for (let decimals = 1; ; decimals++) {
+    const cut = (scaledPart * 10n ** BigInt(decimals)) / wholeCount;
+    if (cut * 10n ** BigInt(limit.scale) > limit.digits * 10n ** BigInt(decimals))
+      return `${decimalText(cut, decimals)}%`;
+  }
+}
+
+/** `units / 10^decimals` as decimal text (`1001`, 2 → `10.01`; `1`, 3 → `0.001`). */
+function decimalText(units: bigint, decimals: number): string {
+  const digits = units.toString().padStart(decimals + 1, '0');
+  return `${digits.slice(0, -decimals)}.${digits.slice(-decimals)}`;
 }
 
 /**

@@ -89,6 +89,8 @@ function explain(action: Action): Pick<HistoryEntry, 'reason' | 'detail'> {
     case 'unflag-stale':
     case 'unflag-orphan':
       return { reason: action.reason };
+    case 'clear-deletion-leftovers':
+      return { detail: `not soft-deleted, cleared ${action.leftovers.join(', ')}` };
   }
 }
 

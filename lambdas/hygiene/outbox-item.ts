@@ -27,8 +27,19 @@ const OPTIONAL_STRINGS = [
 /** Optional numbers; `staleAfterDays` is absent from a stale warning an earlier version queued. */
 const OPTIONAL_NUMBERS = ['stageDays', 'staleAfterDays'] as const;
 
+/**
+ * Optional flags: the worker stores one only as `true`; `false` reads as absent. `exempt` is absent from an expiry
+ * warning an earlier version queued.
+ */
+const OPTIONAL_FLAGS = ['exempt'] as const;
+
 /** The fields a read event carries after its `type`, in this order. */
-const EVENT_FIELDS = [...REQUIRED_STRINGS, ...OPTIONAL_STRINGS, ...OPTIONAL_NUMBERS] as const;
+const EVENT_FIELDS = [
+  ...REQUIRED_STRINGS,
+  ...OPTIONAL_STRINGS,
+  ...OPTIONAL_NUMBERS,
+  ...OPTIONAL_FLAGS,
+] as const;
 
 /**
  * The free text an event carries (the credential's names, a stale warning's
@@ -73,6 +84,10 @@ function fieldProblem(v: Record<string, unknown>): string | undefined {
     if (v[key] !== undefined && v[key] !== null && typeof v[key] !== 'number')
       return `${key} is not a number`;
   }
+  for (const key of OPTIONAL_FLAGS) {
+    if (v[key] !== undefined && v[key] !== null && typeof v[key] !== 'boolean')
+      return `${key} is not a boolean`;
+  }
   if (
     v.reason !== undefined &&
     v.reason !== null &&
@@ -101,7 +116,7 @@ export function parseOutboxEvent(
   const event: Record<string, unknown> = { type: v.type as EventType };
   for (const key of EVENT_FIELDS) {
     const field = v[key];
-    if (field === undefined || field === null) continue;
+    if (field === undefined || field === null || field === false) continue;
     event[key] = NAME_FIELDS.has(key) ? shortenedName(field as string) : field;
   }
   return { ok: true, event: event as unknown as OutboxEvent };
@@ -285,12 +300,18 @@ export type PurgeRelease =
    */
   | { readonly kind: 'release'; readonly pending: number; readonly purgeAt: number }
   /** A stored value that is not epoch seconds: left alone, so the item is never purged by mistake. */
-  | { readonly kind: 'malformed' };
+  | { readonly kind: 'malformed' }
+  /**
+   * Held back on an item no longer soft-deleted (no `deletedAt` string: a deletion undone other than by
+   * restore): a leftover the next sweep clears (docs/rules.md, "Soft-delete"), never released into a TTL on a
+   * live credential.
+   */
+  | { readonly kind: 'not-deleted' };
 
 /**
  * Plans releasing a held-back purge once the outbox is empty: TTL at the
  * intended time, or now if that has passed (the notice went out late).
- * @param raw the item as last read (the claim's or a failed condition's copy)
+ * @param raw the item as last read (the drain's read, with `deletedAt`, or a failed condition's copy)
  * @param now epoch ms
  */
 export function planPurgeRelease(raw: RawItem, now: number): PurgeRelease {
@@ -298,6 +319,7 @@ export function planPurgeRelease(raw: RawItem, now: number): PurgeRelease {
   if (pending === undefined) return { kind: 'none' };
   if (typeof pending !== 'number' || !Number.isSafeInteger(pending) || pending < 0)
     return { kind: 'malformed' };
+  if (typeof raw.deletedAt !== 'string') return { kind: 'not-deleted' };
   return { kind: 'release', pending, purgeAt: Math.max(pending, Math.floor(now / 1000)) };
 }
 

@@ -7,7 +7,7 @@
  * directory has recorded). Pure: a plan and the recorded snapshot in,
  * verdicts out; the CLI refuses on them.
  */
-import { exceedsPercent } from './guard';
+import { exceedsPercent, shareAboveLimitText } from './guard';
 import { shortDigest } from './owner-export-digest';
 import type { OwnerImportPlan } from './owner-import';
 import { describeStoredValue } from './stored-value-text';
@@ -33,12 +33,12 @@ export function judgeSyncGuard(
   const changes = plan.markDeparted.length;
   if (changes === 0 || !exceedsPercent(changes, plan.activeBefore, maxDeletePercent))
     return { tripped: false };
-  const share = (changes * 100) / plan.activeBefore;
+  const share = shareAboveLimitText(changes, plan.activeBefore, maxDeletePercent);
   return {
     tripped: true,
     reason:
       `--sync would mark ${changes} of ${plan.activeBefore} active owners departed ` +
-      `(${Number.isInteger(share) ? share : share.toFixed(1)}%), above maxDeletePercent ${maxDeletePercent}%`,
+      `(${share}), above maxDeletePercent ${maxDeletePercent}%`,
   };
 }
 

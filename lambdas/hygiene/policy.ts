@@ -2,17 +2,18 @@
  * The hygiene policy (docs/rules.md): a pure function from one credential, the
  * configuration and one instant to the transitions it needs. No I/O, no clock.
  */
-import { DEFAULT_TIER_NAME, type HygieneConfig, type RiskTier } from './config';
+import { DEFAULT_TIER_NAME, expiryNoticeLookaheadMs, type HygieneConfig, type RiskTier } from './config';
 import {
   type Credential,
   formatProblem,
+  type HygieneState,
   hasUnrestrictedSource,
   isUnscoped,
   lastActivity,
   parseCredential,
   type StoredInstant,
 } from './credential';
-import { HYGIENE_ATTR } from './data-contract';
+import { HYGIENE_ATTR, PURGE_PENDING_ATTR } from './data-contract';
 import type { OwnerStanding } from './owner-directory';
 import { AFTER_NOW_TOLERANCE_MS, addDays, DAY_MS, formatInstant } from './time';
 
@@ -78,6 +79,16 @@ export interface UnflagOrphanAction {
   readonly reason: 'owner-not-departed' | 'exempt' | 'flagged-in-future';
 }
 
+/**
+ * Clear what a soft-delete left on a credential no longer soft-deleted
+ * ({@link deletionLeftovers}), silently, so the next run judges it afresh.
+ */
+export interface ClearDeletionLeftoversAction {
+  readonly type: 'clear-deletion-leftovers';
+  /** The leftover attributes found, in {@link DELETION_LEFTOVERS} order. */
+  readonly leftovers: readonly string[];
+}
+
 /** One planned transition of a credential. */
 export type Action =
   | NotifyExpiryAction
@@ -87,7 +98,8 @@ export type Action =
   | UnflagStaleAction
   | FlagOrphanAction
   | DeleteOrphanedAction
-  | UnflagOrphanAction;
+  | UnflagOrphanAction
+  | ClearDeletionLeftoversAction;
 
 export type ActionType = Action['type'];
 
@@ -101,12 +113,25 @@ export const ACTION_TYPES: readonly ActionType[] = [
   'flag-orphan',
   'delete-orphaned',
   'unflag-orphan',
+  'clear-deletion-leftovers',
 ];
+
+/**
+ * What a soft-delete writes besides `deletedAt` and `updatedAt`: its reason,
+ * its run, and its purge time (or the purge held back for its notice).
+ */
+const DELETION_FIELDS = [
+  HYGIENE_ATTR.deletedReason,
+  HYGIENE_ATTR.deletedByRun,
+  HYGIENE_ATTR.purgeAt,
+  PURGE_PENDING_ATTR,
+] as const;
 
 /**
  * Every stored attribute a decision depends on (besides `deletedAt`, which
  * must be absent): what {@link decide} and the helpers it calls read — the
- * dates, the bookkeeping, and the lists that select the risk tier
+ * dates, the bookkeeping (a soft-delete's leftovers too:
+ * {@link deletionLeftovers}), and the lists that select the risk tier
  * ({@link staleLimit}) — and `userId`, the owner whose standing in the owner
  * directory the caller looks up and passes in (the orphan rule). A transition
  * write is conditional on each keeping the value it was decided from; a
@@ -130,7 +155,54 @@ export const DECISION_FIELDS = [
   HYGIENE_ATTR.orphanedAt,
   HYGIENE_ATTR.orphanDeleteAfter,
   HYGIENE_ATTR.exempt,
+  ...DELETION_FIELDS,
 ] as const;
+
+/**
+ * What `clear-deletion-leftovers` removes: the soft-delete's own fields and
+ * the stale and orphan flags it left in place (the set `pc-hygiene restore`
+ * removes with `deletedAt`).
+ */
+export const DELETION_LEFTOVERS = [
+  ...DELETION_FIELDS,
+  HYGIENE_ATTR.staleFlaggedAt,
+  HYGIENE_ATTR.staleDeleteAfter,
+  HYGIENE_ATTR.orphanedAt,
+  HYGIENE_ATTR.orphanDeleteAfter,
+] as const;
+
+type DeletionLeftover = (typeof DELETION_LEFTOVERS)[number];
+
+const NO_LEFTOVERS: readonly DeletionLeftover[] = [];
+
+/**
+ * The leftovers rule (docs/rules.md, "Soft-delete"): the attributes in
+ * {@link DELETION_LEFTOVERS} a credential holds while no `deletedAt` says it
+ * is soft-deleted — left when `deletedAt` was removed by anything but
+ * `pc-hygiene restore` (the platform un-revoking the credential, an
+ * operator's `REMOVE deletedAt`). Left alone, a `hygienePurgeAt` has TTL
+ * hard-delete the live credential, a held-back purge is released into one,
+ * and the old flags, long due, delete it again at the next run with no new
+ * warning or grace. Empty unless a deletion field is there: flags alone are a
+ * live credential's flags.
+ */
+export function deletionLeftovers(hygiene: HygieneState): readonly DeletionLeftover[] {
+  const { deletedReason, deletedByRun, purgeAt, purgeHeldBack } = hygiene;
+  // The common case first, allocating nothing: the sweep decides every record of the table.
+  if (deletedReason === undefined && deletedByRun === undefined && purgeAt === undefined && !purgeHeldBack)
+    return NO_LEFTOVERS;
+  const held: Record<DeletionLeftover, boolean> = {
+    [HYGIENE_ATTR.deletedReason]: deletedReason !== undefined,
+    [HYGIENE_ATTR.deletedByRun]: deletedByRun !== undefined,
+    [HYGIENE_ATTR.purgeAt]: purgeAt !== undefined,
+    [PURGE_PENDING_ATTR]: purgeHeldBack,
+    [HYGIENE_ATTR.staleFlaggedAt]: hygiene.staleFlaggedAt !== undefined,
+    [HYGIENE_ATTR.staleDeleteAfter]: hygiene.staleDeleteAfter !== undefined,
+    [HYGIENE_ATTR.orphanedAt]: hygiene.orphanedAt !== undefined,
+    [HYGIENE_ATTR.orphanDeleteAfter]: hygiene.orphanDeleteAfter !== undefined,
+  };
+  return DELETION_LEFTOVERS.filter((attribute) => held[attribute]);
+}
 
 /** True for actions that soft-delete (counted by the blast-radius guard). */
 export function isDeletion(
@@ -211,13 +283,17 @@ export function isStale(credential: Credential, staleAfterDays: number, now: num
 
 /**
  * The most urgent expiry stage due at `now`: the smallest configured stage `d`
- * with `now < expiresTime <= now + d days`, or `undefined` when none is due.
+ * with `now < expiresTime <= now + d days + lookahead`, or `undefined` when
+ * none is due. The lookahead (`expiryNoticeLookaheadHours`, a deployment's
+ * longest gap between sweeps) makes the sweep before a stage's instant send it
+ * when the next one would come after that instant (docs/rules.md, "The rules").
  */
 export function dueExpiryStage(expiresMs: number, config: HygieneConfig, now: number): number | undefined {
   if (expiresMs <= now) return undefined;
+  const horizon = now + expiryNoticeLookaheadMs(config);
   let due: number | undefined;
   for (const d of config.expiryNoticeDays) {
-    if (expiresMs <= addDays(now, d) && (due === undefined || d < due)) due = d;
+    if (expiresMs <= addDays(horizon, d) && (due === undefined || d < due)) due = d;
   }
   return due;
 }
@@ -338,7 +414,11 @@ function flagActions(
 /**
  * Decides the transitions one valid credential needs at `now`.
  *
- * Already soft-deleted credentials get none. An expired credential is deleted
+ * Already soft-deleted credentials get none. One that is not but carries a
+ * soft-delete's leftovers ({@link deletionLeftovers}) gets only their
+ * clearing: the next run judges it afresh, from a record without them (in the
+ * same write, a fresh flag would set the attributes the clearing removes, and
+ * a deletion the reason, run and purge time). An expired credential is deleted
  * as `expired` whatever else applies (unless exempt). Then an orphan deletion
  * wins over a stale one (the owner has left; one deletion per record).
  * Otherwise a record may get an expiry notice, a stale transition and an
@@ -356,6 +436,8 @@ export function decide(
   owner?: OwnerStanding,
 ): Action[] {
   if (credential.deletedAt !== undefined) return [];
+  const leftovers = deletionLeftovers(credential.hygiene);
+  if (leftovers.length > 0) return [{ type: 'clear-deletion-leftovers', leftovers }];
   if (isExpired(credential, now)) {
     if (isExempt(credential, config)) return flagActions(credential, config, now, owner);
     return [{ type: 'delete-expired', expiresTime: formatInstant(credential.expiresTime.ms) }];

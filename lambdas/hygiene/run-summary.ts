@@ -79,6 +79,18 @@ export interface TooLargeRecord {
   readonly error: string;
 }
 
+/**
+ * An active credential whose last activity (`lastUsedAt`, else `createdAt`) is more than
+ * `AFTER_NOW_TOLERANCE_MS` after the run's `now`: a bad clock at the source or a bad import. The stale rule cannot
+ * judge it until `now` catches up (docs/rules.md, "Last activity"); nothing is decided on it, it is only reported.
+ */
+export interface FutureActivityRecord {
+  /** The credential's id ({@link summaryId}). */
+  readonly id: string;
+  /** Its last activity, canonical UTC. */
+  readonly lastActivity: string;
+}
+
 /** What happened to the run's planned deletions. */
 export interface DeletionOutcome {
   /** Planned soft-deletions of expired credentials. */
@@ -244,6 +256,11 @@ export interface RunSummary {
   readonly exempt: number;
   /** Active credentials that needed nothing. */
   readonly unchanged: number;
+  /**
+   * Active credentials whose last activity is after the run's `now` by more than the clock tolerance
+   * ({@link FutureActivityRecord}); present only when there were some. Optional: the admin document's version stays.
+   */
+  readonly futureActivity?: CappedList<FutureActivityRecord>;
   /** Actions decided, per type, before the guard. */
   readonly planned: ActionCounts;
   /** Actions written (enforce) or that would have been written (audit), per type. */

@@ -13,11 +13,16 @@
  * separate email, which mail clients do not fold; the `.eml` files of
  * `pc-hygiene relay` keep both headers as written. Then the MIME:
  * `multipart/alternative` built by nodemailer's MailComposer, never by hand.
- * No I/O, no clock (the date is passed in).
+ * The email is sent at its `Date`: one sent more than an hour after the
+ * digest's `generatedAt` (a redrive from the relay DLQ) opens by saying so,
+ * its relative phrases being as of then. With the config's `ownerContact`
+ * (docs/configuration.md) the advice names it, and when it is one email
+ * address it is the `Reply-To`. No I/O, no clock (the date is passed in).
  */
 import { createHash } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { type DigestDocument, digestSubject, digestText, plainName } from '../hygiene/digest';
+import { emailAddressProblem } from '../hygiene/email-address-rules';
 import { parseInstant } from '../hygiene/time';
 import { renderDigestHtml } from '../render/digest-html';
 import { digestEventsKey } from './events-key';
@@ -35,6 +40,8 @@ export interface OwnerEmail {
   readonly text: string;
   readonly html: string;
   readonly date: Date;
+  /** The `Reply-To`: the config's `ownerContact` when it is one address SES can take ({@link replyToOf}). */
+  readonly replyTo?: string;
   /** {@link digestId}: stable for one `(drainId, part, userId)` and events key; the `X-PC-Hygiene-Digest` header. */
   readonly digestId: string;
   /** `<digest.<digestId>@domain>` (SES replaces it with its own). */
@@ -90,17 +97,31 @@ function messageIdOf(id: string, from: string): string {
 }
 
 /**
+ * The `Reply-To` of an owner email: `ownerContact` when it is one email
+ * address (the project's one address rule, `emailAddressProblem`) that SES
+ * can take (`sesAddress`, in its Punycode form), else none: a team name or a
+ * chat channel is said in the text only. Never a header built from free text.
+ */
+export function replyToOf(contact: string | undefined): string | undefined {
+  if (contact === undefined || emailAddressProblem(contact) !== undefined || !isSesSendable(contact))
+    return undefined;
+  return sesAddress(contact);
+}
+
+/**
  * Renders the email of one digest part for one owner: subject as the SNS
  * digest's, text as the notifier's email text (greeting the owner by name when
- * known), HTML from the same events.
- * @param date the `Date` header: the relay's clock (SES replaces it with when it accepted the email);
+ * known) on the relay's route, HTML from the same events.
+ * @param date the `Date` header, the send: the relay's clock (SES replaces it with when it accepted the email);
  *   `pc-hygiene relay`'s clock (`Date.now`); for `npm start`, the demo's fixed `now`
+ * @param contact the config's `ownerContact`: whom the owner asks; unset, "your platform/security team"
  */
 export function ownerEmail(
   document: DigestDocument,
   recipient: EmailRecipient,
   from: string,
   date: Date,
+  contact?: string,
 ): OwnerEmail {
   const generated = parseInstant(document.generatedAt);
   if (!generated.ok)
@@ -108,11 +129,13 @@ export function ownerEmail(
   const subject = digestSubject(document.events, generated.ms, document.part, document.parts);
   const name = plainName(recipient.name);
   const id = digestId(document);
+  const sentAt = date.getTime();
+  const replyTo = replyToOf(contact);
   return {
     from,
     to: { address: recipient.email, ...(name !== undefined && { name }) },
     subject,
-    text: digestText(document, name),
+    text: digestText(document, name, { route: 'relay', sentAt, ...(contact !== undefined && { contact }) }),
     html: renderDigestHtml({
       userId: document.userId,
       ...(name !== undefined && { ownerName: name }),
@@ -121,8 +144,11 @@ export function ownerEmail(
       part: document.part,
       parts: document.parts,
       subject,
+      sentAt,
+      ...(contact !== undefined && { contact }),
     }),
     date,
+    ...(replyTo !== undefined && { replyTo }),
     digestId: id,
     messageId: messageIdOf(id, from),
   };
@@ -131,7 +157,7 @@ export function ownerEmail(
 /**
  * The email as RFC 5322 bytes: `multipart/alternative` with `text/plain` and
  * `text/html` (UTF-8, quoted-printable), headers `From`, `To`, `Subject`,
- * `Date`, `Message-ID`, `X-PC-Hygiene-Digest`, `Auto-Submitted: auto-generated`
+ * `Date`, `Message-ID`, `Reply-To` (when the email has one), `X-PC-Hygiene-Digest`, `Auto-Submitted: auto-generated`
  * (RFC 3834) and `X-Auto-Response-Suppress: All` (Exchange): no vacation auto-replies.
  * Every line ends in CRLF, the bodies' too. What SESv2 sends as raw content and what `.eml` files hold.
  */
@@ -144,6 +170,8 @@ export async function composeMime(email: OwnerEmail): Promise<Buffer> {
     html: email.html,
     date: email.date,
     messageId: email.messageId,
+    // An address nodemailer formats as one (never raw header text): `replyToOf` let only one bare address through.
+    ...(email.replyTo !== undefined && { replyTo: email.replyTo }),
     textEncoding: 'quoted-printable',
     // CRLF line ends throughout, bodies too: RFC 5322 allows CR and LF only together (nodemailer keeps the text's
     // bare LF otherwise, while its headers end in CRLF).

@@ -70,6 +70,8 @@ export interface RelayDeps {
   readonly remainingMs?: () => number;
   /** The sender identity: `address` or `Name <address>`. */
   readonly from: string;
+  /** Whom the emails tell owners to ask, and their `Reply-To` when an address (config `ownerContact`, docs/configuration.md). */
+  readonly ownerContact?: string;
   /** @default DEFAULT_RELAY_LEASE_MS */
   readonly leaseMs?: number;
   /** @default DEFAULT_RELAY_CONCURRENCY */
@@ -188,6 +190,7 @@ export async function sendOnce(
       { email: owner.email, ...(owner.name !== undefined && { name: owner.name }) },
       deps.from,
       new Date(now),
+      deps.ownerContact,
     );
     const raw = await composeMime(email);
     ({ messageId } = await deps.sender.send(

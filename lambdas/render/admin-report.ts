@@ -12,9 +12,10 @@
  * depend on renderings. The owner digest stays in the domain because the
  * notifier use case renders it as one of its phases.
  *
- * A tripped guard's commands (check the plan, `guard approve`) name the
- * deployment's stack, `--stack NAME`, when the caller knows it (the sweep
- * Lambda reads it from `STACK_NAME`); else the text says to add the
+ * A tripped guard's commands (check the plan, `guard approve`, the sweep
+ * that uses the approval right away) name the deployment's stack,
+ * `--stack NAME`, when the caller knows it (the sweep Lambda reads it from
+ * `STACK_NAME`); else the text, its banner included, says to add the
  * deployment's `--stack NAME` to them.
  *
  * The sweep Lambda also passes what it found of the alarm topic's subscriptions (`alarm-topic-text.ts`): when no
@@ -32,7 +33,7 @@ import {
   subjectText,
 } from '../hygiene/message';
 import type { FailedEntry, NotificationPublisher } from '../hygiene/outbox-ports';
-import { guardBlocked, type RunStatus, type RunSummary } from '../hygiene/run-summary';
+import { directoryUnusable, guardBlocked, type RunStatus, type RunSummary } from '../hygiene/run-summary';
 import {
   type AlarmTopicReach,
   alarmsReachNoOne,
@@ -40,10 +41,10 @@ import {
   withAlarmSubject,
 } from './alarm-topic-text';
 import {
+  approvalAdviceLines,
   guardAdviceCommands,
   renderRunSummaryText,
   type TextRenderOptions,
-  withWords,
 } from './run-summary-text';
 import { terminalText } from './sanitize';
 import { isStackName } from './stack-name';
@@ -91,8 +92,10 @@ export interface AdminReportDocument {
 
 /**
  * `high` for a guard trip, `warning` for a run that did not complete (incomplete or aborted), failed
- * writes, credentials too large to update or invalid records, else `info`; at least `warning` when the alarm topic
- * has no confirmed subscription.
+ * writes, credentials too large to update, invalid records or an owner directory it could not use (configured but
+ * missing, empty, stale, ahead or unreadable: `directoryUnusable`, the `DirectoryUnusable` metric's rule — nothing was
+ * orphaned, and reach may be unchecked), else `info`; at least `warning` when the alarm topic has no confirmed
+ * subscription.
  */
 function adminSeverity(summary: RunSummary, alarmTopic: AlarmTopicReach | undefined): Severity {
   return alarmsReachNoOne(alarmTopic) ? maxSeverity([runSeverity(summary), 'warning']) : runSeverity(summary);
@@ -104,7 +107,8 @@ function runSeverity(summary: RunSummary): Severity {
     summary.status !== 'complete' ||
     summary.failed.count > 0 ||
     (summary.tooLarge?.count ?? 0) > 0 ||
-    summary.invalid.count > 0
+    summary.invalid.count > 0 ||
+    directoryUnusable(summary)
   )
     return 'warning';
   return 'info';
@@ -141,9 +145,12 @@ export function adminSubject(summary: RunSummary, origin?: OperatorOrigin): stri
     ...(a['flag-orphan'] > 0 ? [`${a['flag-orphan']} ${audit ? 'to flag' : 'flagged'} orphaned`] : []),
     `${a['notify-expiry']} expiry notice${a['notify-expiry'] === 1 ? '' : 's'}`,
   ];
+  // What went wrong, most urgent first (a subject is cut at 100 characters): writes that failed, then records skipped.
+  const f = summary.failed.count;
+  const failed = f > 0 ? `, ${f} write failure${f === 1 ? '' : 's'}` : '';
   const invalid = summary.invalid.count > 0 ? `, ${summary.invalid.count} invalid` : '';
   const tooLarge = summary.tooLarge !== undefined ? `, ${summary.tooLarge.count} too large` : '';
-  return subjectText(`${prefix}Hygiene sweep${state}: ${counts.join(', ')}${invalid}${tooLarge}`);
+  return subjectText(`${prefix}Hygiene sweep${state}: ${counts.join(', ')}${failed}${invalid}${tooLarge}`);
 }
 
 /** In audit mode: the owner notices enforce would have queued, per type and per owner. */
@@ -181,46 +188,32 @@ function stackFlags({ stackName, region }: AdminReportContext): string {
 }
 
 /** The flags of the advice's commands, decided once by {@link adminText} for the advice and the summary's banner. */
-type AdviceFlags = Required<Pick<TextRenderOptions, 'targetFlags' | 'approveFlags'>>;
+type AdviceFlags = Required<Pick<TextRenderOptions, 'targetFlags' | 'approveFlags' | 'stackUnknown'>>;
 
 /**
- * What the admins can do about a tripped guard: check the plan, then approve the deletions for the next run that
- * acts — in an `audit` deployment that is no scheduled run (only an enforce run uses an approval, docs/sweep.md),
- * but an operator's `sweep --enforce`, or the first after the deployment is switched to enforce; `guard approve`
- * itself needs `--enforce` there (it refuses an audit deployment without it). That run queues its owner notices,
- * which the deployment's notifier sends whatever its mode (docs/deploy.md, "What audit mode stops"): the advice says so.
- * The commands carry the stack's `--stack NAME` when it is known (`targetFlags`), else the text says to add it.
+ * What the admins can do about a tripped guard: check the plan, then approve the deletions and sweep right away, in
+ * the banner's words ({@link approvalAdviceLines}: an approval left to the next scheduled run, which plans more by
+ * then, is not used). In an `audit` deployment no scheduled run uses an approval (only an enforce run does,
+ * docs/sweep.md), but that operator's `sweep --enforce` does, or the first run after the deployment is switched to
+ * enforce; `guard approve` itself needs `--enforce` there (it refuses an audit deployment without it). That run
+ * queues its owner notices, which the deployment's notifier sends whatever its mode (docs/deploy.md, "What audit
+ * mode stops"): the advice says so. The commands carry the stack's `--stack NAME` when it is known
+ * (`targetFlags`), else the text says to add it.
  */
 function guardAdvice(summary: RunSummary, flags: AdviceFlags): string[] {
-  const { check, approve } = guardAdviceCommands(summary.guard.plannedDeletes, '"..."', flags);
-  const named = flags.targetFlags !== '';
-  const otherwise = 'fix the configuration or the data (e.g. lastUsedAt no longer maintained).';
-  if (summary.mode === 'audit') {
-    const act = withWords('pc-hygiene sweep --enforce', flags.targetFlags);
-    return [
-      '',
-      `What to do: check the plan (${check}). This deployment runs in audit mode: its runs use no`,
-      ...(named
-        ? [
-            "approval. If the deletions are right, approve them for an operator's run that acts:",
-            `${approve}, then ${act}`,
-          ]
-        : [
-            "approval. If the deletions are right, approve them for an operator's run that acts, both with the deployment's",
-            `--stack NAME: ${approve}, then ${act}`,
-          ]),
-      '(or, once approved, switch the deployment to enforce: docs/deploy.md, "Switching from audit to enforce");',
-      `if not, ${otherwise}`,
-      'The sweep --enforce acts as an enforce run does: its owner notices (warnings, deletions) go to the owners,',
-      "sent by this deployment's notifier within notifierSchedule.",
-    ];
-  }
+  const { check } = guardAdviceCommands(summary.guard.plannedDeletes, '"..."', flags);
+  const approval = approvalAdviceLines(summary, flags);
+  const otherwise = 'If not, fix the configuration or the data (e.g. lastUsedAt no longer maintained).';
+  if (summary.mode !== 'audit') return ['', `What to do: check the plan (${check});`, ...approval, otherwise];
   return [
     '',
-    `What to do: check the plan (${check}). If the deletions are right, approve them for`,
-    ...(named
-      ? [`the next run: ${approve}; if not, ${otherwise}`]
-      : [`the next run: ${approve} (with the`, `deployment's --stack NAME); if not, ${otherwise}`]),
+    `What to do: check the plan (${check}). This deployment runs in audit mode: its scheduled runs use no`,
+    'approval (after a switch to enforce they do: docs/deploy.md, "Switching from audit to enforce"); an',
+    "operator's sweep --enforce does:",
+    ...approval,
+    otherwise,
+    'The sweep --enforce acts as an enforce run does: its owner notices (warnings, deletions) go to the owners,',
+    "sent by this deployment's notifier within notifierSchedule.",
   ];
 }
 
@@ -241,15 +234,17 @@ export interface AdminReportContext {
 function adminText(summary: RunSummary, listLimit: number, context: AdminReportContext): string {
   const { origin } = context;
   // An audit deployment refuses guard approve without --enforce: the advice's commands carry it.
+  const targetFlags = stackFlags(context);
   const flags: AdviceFlags = {
-    targetFlags: stackFlags(context),
+    targetFlags,
     approveFlags: summary.mode === 'audit' ? '--enforce' : '',
+    stackUnknown: targetFlags === '',
   };
   const alarmTopic = alarmTopicLines(context.alarmTopic);
   const lines = [
     ...alarmTopic.banner,
     ...(origin ? [`Operator run (not the schedule) by ${origin.by} with ${origin.tool}.`, ''] : []),
-    renderRunSummaryText(summary, { listLimit, ...flags, stackUnknown: flags.targetFlags === '' }).trimEnd(),
+    renderRunSummaryText(summary, { listLimit, ...flags }).trimEnd(),
     ...alarmTopic.footer,
     ...auditNotices(summary),
   ];
@@ -270,6 +265,7 @@ function withoutRecords(summary: RunSummary): RunSummary {
     skippedChanged: empty(summary.skippedChanged),
     failed: empty(summary.failed),
     ...(summary.tooLarge !== undefined && { tooLarge: empty(summary.tooLarge) }),
+    ...(summary.futureActivity !== undefined && { futureActivity: empty(summary.futureActivity) }),
     events: { ...summary.events, perOwner: [], ownersOmitted: summary.events.owners },
     reach: { ...summary.reach, sample: empty(summary.reach.sample) },
   };

@@ -12,13 +12,17 @@ import {
   describeEventLines,
   type EventLine,
   eventInstant,
+  footerLines,
+  lateDeliveryNote,
   plainName,
   plainValue,
   relative,
   SECTION_ORDER,
+  sectionHeading,
+  utcMinute as utcMinuteText,
 } from '../hygiene/digest';
 import type { OutboxEvent } from '../hygiene/events';
-import { formatInstant, parseInstant } from '../hygiene/time';
+import { parseInstant } from '../hygiene/time';
 import { escapeHtml, isolated } from './html-escape';
 
 /** What the HTML is rendered from: one published part of a digest. */
@@ -34,6 +38,10 @@ export interface DigestHtmlInput {
   readonly parts: number;
   /** The email's subject (the document's `<title>`). */
   readonly subject: string;
+  /** Whom the owner asks (the config's `ownerContact`); unset: "your platform/security team". */
+  readonly contact?: string;
+  /** When the email is sent (epoch ms): more than an hour after `generatedAt`, it opens by saying so. */
+  readonly sentAt?: number;
 }
 
 /** Light colours, inline (what every client shows). */
@@ -70,10 +78,9 @@ ${DARK_ACCENTS.map((c, i) => `  .pc-accent-${i} { color: ${c} !important; }`).jo
   .pc-cell:first-child { padding-top: 10px !important; }
 }`;
 
-/** `2026-12-03 09:00&nbsp;UTC` for an instant (epoch ms). */
+/** `2026-12-03 09:00&nbsp;UTC` for an instant (epoch ms): the text's form, the zone kept on the time's line. */
 function utcMinute(ms: number): string {
-  const date = formatInstant(ms);
-  return `${date.slice(0, 10)} ${date.slice(11, 16)}&nbsp;UTC`;
+  return utcMinuteText(ms).replace(/ UTC$/, '&nbsp;UTC');
 }
 
 /**
@@ -126,8 +133,8 @@ function advice(line: EventLine | undefined): string {
   return lineHtml([bare.charAt(0).toUpperCase() + bare.slice(1), ...rest]);
 }
 
-function row(event: OutboxEvent, now: number): string {
-  const lines = describeEventLines(event, now);
+function row(event: OutboxEvent, now: number, contact: string | undefined): string {
+  const lines = describeEventLines(event, now, contact);
   const cells = [
     credentialCell(event, lines.slice(0, -1)),
     dateCell(eventInstant(event), now),
@@ -137,8 +144,14 @@ function row(event: OutboxEvent, now: number): string {
   return `<tr>${cells.map((c, i) => `<td class="pc-cell" style="${CELL}width:${widths[i]}">${c}</td>`).join('')}</tr>`;
 }
 
-/** One section: its title with a count, and a table with a row per credential. */
-function section(title: string, index: number, events: readonly OutboxEvent[], now: number): string {
+/** One section: its heading with a count, and a table with a row per credential. */
+function section(
+  title: string,
+  index: number,
+  events: readonly OutboxEvent[],
+  now: number,
+  contact: string | undefined,
+): string {
   const head = ['Credential', 'Date', 'What to do']
     .map(
       (h) =>
@@ -146,21 +159,27 @@ function section(title: string, index: number, events: readonly OutboxEvent[], n
     )
     .join('');
   return [
-    `<h2 class="pc-accent-${index}" style="margin:24px 0 8px;font-size:17px;line-height:1.3;color:${ACCENTS[index] ?? LIGHT.text}">${escapeHtml(title)} (${events.length})</h2>`,
+    `<h2 class="pc-accent-${index}" style="margin:24px 0 8px;font-size:17px;line-height:1.3;color:${ACCENTS[index] ?? LIGHT.text}">${escapeHtml(sectionHeading(title, events, now))} (${events.length})</h2>`,
     `<table role="table" width="100%" cellpadding="0" cellspacing="0" style="width:100%;table-layout:fixed;border-collapse:collapse;font-size:14px;line-height:1.45">`,
     `<thead class="pc-head"><tr>${head}</tr></thead>`,
-    `<tbody>${events.map((e) => row(e, now)).join('')}</tbody>`,
+    `<tbody>${events.map((e) => row(e, now, contact)).join('')}</tbody>`,
     '</table>',
   ].join('\n');
 }
 
-/** Greeting, what this is, and which part of a split digest. */
+/** Greeting, what this is, and which part of a split digest; first, a late delivery's note (as the text's). */
 function header(input: DigestHtmlInput, greeting: string, now: number): string {
   const partNote =
     input.parts > 1
       ? `<p style="margin:0 0 8px">This digest is long: this is part ${input.part} of ${input.parts}.</p>`
       : '';
+  const late = lateDeliveryNote(now, input.sentAt);
+  const lateNote =
+    late === undefined
+      ? ''
+      : `<p style="margin:0 0 12px;padding:8px 10px;border-left:4px solid ${ACCENTS[0]};font-weight:600">${escapeHtml(late)}</p>`;
   return [
+    lateNote,
     `<p class="pc-muted" style="margin:0 0 4px;font-size:12px;letter-spacing:.04em;text-transform:uppercase;color:${LIGHT.muted}">PersonalClient Hygiene</p>`,
     `<h1 style="margin:0 0 12px;font-size:21px;line-height:1.3">Your personal API credentials</h1>`,
     // Greeted by the user id when the directory has no name: an id without spaces must wrap too.
@@ -170,8 +189,10 @@ function header(input: DigestHtmlInput, greeting: string, now: number): string {
   ].join('\n');
 }
 
-function footer(): string {
-  return `<p class="pc-muted pc-rule" style="margin:28px 0 0;padding-top:12px;border-top:1px solid ${LIGHT.line};font-size:12px;color:${LIGHT.muted}">All times are UTC. Sent by PersonalClient Hygiene; ask your platform/security team about these notices. Nothing in this email asks you to click a link or enter a password.</p>`;
+/** The text's footer lines (`footerLines`), on the relay's route: it is the only one that sends this HTML. */
+function footer(contact: string | undefined): string {
+  const lines = footerLines({ route: 'relay', ...(contact !== undefined && { contact }) }).map(lineHtml);
+  return `<p class="pc-muted pc-rule" style="margin:28px 0 0;padding-top:12px;border-top:1px solid ${LIGHT.line};font-size:12px;color:${LIGHT.muted};${WRAP}">${lines.join(' ')}</p>`;
 }
 
 /**
@@ -190,7 +211,7 @@ export function renderDigestHtml(input: DigestHtmlInput): string {
     events: input.events.filter((e) => s.types.includes(e.type)),
   }))
     .filter((x) => x.events.length > 0)
-    .map((x) => section(x.s.title, Math.min(x.i, ACCENTS.length - 1), x.events, now));
+    .map((x) => section(x.s.title, Math.min(x.i, ACCENTS.length - 1), x.events, now, input.contact));
   return `<!DOCTYPE html>
 <html lang="en" dir="ltr">
 <head>
@@ -207,7 +228,7 @@ export function renderDigestHtml(input: DigestHtmlInput): string {
 <div class="pc-card" role="article" aria-label="${escapeHtml(input.subject)}" style="max-width:680px;margin:0 auto;background:${LIGHT.card};color:${LIGHT.text};border:1px solid ${LIGHT.line};border-radius:8px;padding:20px;font-size:15px;line-height:1.5">
 ${header(input, greeting, now)}
 ${sections.join('\n')}
-${footer()}
+${footer(input.contact)}
 </div>
 </div>
 </body>

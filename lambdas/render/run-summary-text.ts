@@ -120,8 +120,9 @@ export interface TextRenderOptions {
   /**
    * The caller cannot name the run's deployment (the admin report of a
    * deployment whose sweep has no `STACK_NAME`): the manifest line's `runs
-   * show` says to add the deployment's `--stack NAME`, as the guard's advice
-   * does there, rather than reading as aimed at the default stack.
+   * show` and the tripped guard's commands ({@link approvalAdviceLines}) say
+   * to add the deployment's `--stack NAME`, rather than reading as aimed at
+   * the default stack.
    */
   readonly stackUnknown?: boolean;
 }
@@ -178,6 +179,15 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
       summary.tooLarge ?? NONE,
       limit,
       (r) => `${r.id}: ${r.error}`,
+    ),
+  );
+  lines.push(
+    ...recordList(
+      `Last activity more than ${AFTER_NOW_TOLERANCE_MS / DAY_MS} days after now (never judged stale until then; ` +
+        'a clock or import error at the source? docs/rules.md, "Last activity")',
+      summary.futureActivity ?? NONE,
+      limit,
+      (r) => `${r.id}: ${r.lastActivity}`,
     ),
   );
   lines.push(
@@ -355,7 +365,7 @@ function guardBanner(summary: RunSummary, options: TextRenderOptions): string[] 
   const applied = `!! Warnings, flags and notices ${audit ? 'would' : 'were'} still ${audit ? 'be ' : ''}applied.`;
   const advice = options.tableGone
     ? [applied, ...options.tableGone.map((line) => `!! ${line}`)]
-    : adviceLines(g.plannedDeletes, applied, options);
+    : adviceLines(summary, applied, options);
   return [
     rule,
     `!! GUARD TRIPPED: ${g.plannedDeletes} deletions planned, NONE ${audit ? 'would be made' : 'made'}.`,
@@ -365,19 +375,54 @@ function guardBanner(summary: RunSummary, options: TextRenderOptions): string[] 
   ];
 }
 
-/** The banner's commands after `applied`: check the plan, approve the deletions (and the local-only flag). */
-function adviceLines(plannedDeletes: number, applied: string, options: TextRenderOptions): string[] {
-  const commands = guardAdviceCommands(plannedDeletes, '"..."', options);
+/** The banner's commands after `applied`: check the plan, approve the deletions and use the approval (and the local-only flag). */
+function adviceLines(summary: RunSummary, applied: string, options: TextRenderOptions): string[] {
+  const commands = guardAdviceCommands(summary.guard.plannedDeletes, '"..."', options);
   const check = options.plannedDeletionsListed
     ? 'Check the deletions this dry run planned (listed below)'
     : `Check the plan (${commands.check})`;
   return [
     `${applied} ${check};`,
-    `!! if the deletions are right, approve them: ${commands.approve}`,
+    ...approvalAdviceLines(summary, options).map((line) => `!! ${line}`),
     ...(options.localTable
       ? ['!! (on this local table, a sweep with --allow-mass-delete also does it, for that run).']
       : []),
   ];
+}
+
+/**
+ * What every tripped guard's advice says after its check, the one wording of the run summary's banner and the
+ * admin report's "What to do" (docs/sweep.md, "The blast-radius guard"): approve the planned deletions, then sweep
+ * right away, so that the approval is used at once. An approval is used by a run planning at most `--max-deletes`,
+ * and each run plans at its own instant: left to the next scheduled run, hours later, with more deletions due by
+ * then, it is not used and the guard trips again; a check run after this run may plan more than it did too, and
+ * then its count is the one to approve. With `stackUnknown` the commands lack the deployment's `--stack NAME`: the
+ * last line says to add it.
+ */
+export function approvalAdviceLines(summary: RunSummary, options: TextRenderOptions): string[] {
+  const { approve } = guardAdviceCommands(summary.guard.plannedDeletes, '"..."', options);
+  return [
+    `if the deletions are right, approve them: ${approve}`,
+    `and sweep right away, which uses the approval: ${actingSweepCommand(summary, options)}`,
+    '(an approval covers one run that plans at most --max-deletes: if the check plans more, approve its count;',
+    'left to a later run, such as the next scheduled one, which plans at its own time and usually more, it is not',
+    'used and the guard trips again)',
+    ...(options.stackUnknown ? ["(add the deployment's --stack NAME to each of these commands)"] : []),
+  ];
+}
+
+/**
+ * The sweep that uses the approval at once: `pc-hygiene sweep`, aimed at the target, with `approveFlags` (an
+ * audit-mode deployment refuses an acting sweep without `--enforce` too) and the run's settings (`checkFlags`) when
+ * an acting sweep takes them: on a local table, or after a run that acted (in AWS refused `--now`, so its settings
+ * hold none). A dry run's settings in AWS may hold `--now`, which an acting sweep there refuses: left out.
+ */
+function actingSweepCommand(summary: RunSummary, options: TextRenderOptions): string {
+  const settings = options.localTable || summary.mode === 'enforce' ? options.checkFlags : '';
+  return withWords(
+    withWords(withWords('pc-hygiene sweep', options.targetFlags), settings),
+    options.approveFlags,
+  );
 }
 
 /** The commands of a tripped guard's advice ({@link guardAdviceCommands}), ready to paste. */

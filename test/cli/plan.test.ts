@@ -172,6 +172,7 @@ describe('pc-hygiene plan: other formats', () => {
       'flag-orphan': 0,
       'delete-orphaned': 0,
       'unflag-orphan': 0,
+      'clear-deletion-leftovers': 0,
     });
   });
 

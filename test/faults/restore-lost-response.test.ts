@@ -19,6 +19,7 @@ import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import { HISTORY_ATTR, OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
 import { runSweep } from '../../lambdas/hygiene/sweep';
+import { hygieneDeletion } from '../support/hygiene-deletion';
 import { runInProcess } from '../support/in-process-cli';
 import { getItem, putItem } from '../support/items';
 import { tableFlags } from '../support/run-cli';
@@ -46,12 +47,7 @@ const live = (id: string) => ({
 });
 
 /** A credential pc-hygiene soft-deleted as stale in run-1 (no notice left in its outbox). */
-const deleted = (id: string) => ({
-  ...live(id),
-  deletedAt: DELETED_AT,
-  hygieneDeletedReason: 'stale',
-  hygieneDeletedByRun: 'run-1',
-});
+const deleted = (id: string) => ({ ...live(id), ...hygieneDeletion(DELETED_AT, 'stale', 'run-1') });
 
 /** The restore write: an `UpdateItem`, or a `TransactWriteItems` (a withdrawal). */
 const isRestoreWrite = (input: Readonly<Record<string, unknown>>) =>
@@ -158,7 +154,10 @@ describe('restore, its write retried after a lost response', () => {
     expect(lost()?.lost).toBe(1);
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(/^restored c1 \(deleted 2026-11-20T06:00:00.000Z as stale by run run-1\)/);
+    // No notice left in its outbox to withdraw: the line names the owner to tell of the restore.
+    expect(run.stdout).toMatch(
+      /^restored c1 \(deleted 2026-11-20T06:00:00.000Z as stale by run run-1; its owner u1 /,
+    );
     expect(await restoreEntries()).toEqual(['ops-alice']);
   });
 });

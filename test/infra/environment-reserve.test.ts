@@ -53,7 +53,7 @@ import { DEFAULT_METRIC_NAMES, type MetricNames } from '../../lib/metric-identit
 import { PersonalClientHygieneStack } from '../../lib/personal-client-hygiene-stack';
 import { MIN_SCHEDULE_SKEW_SECONDS } from '../../lib/sweep-delivery';
 import { thrownBy } from '../support/thrown';
-import { configOfBytes } from './support/config-of-size';
+import { configOfBytes, DAILY_SWEEP_LOOKAHEAD } from './support/config-of-size';
 import { environmentOf, SKIP_BUNDLING } from './synth';
 
 /**
@@ -333,8 +333,11 @@ const LONG_NAMES: MetricNames = {
 /** A 27-character id (a KSUID's length), the `i`th. */
 const id = (i: number) => `${String(i).padStart(6, '0')}${'x'.repeat(21)}`;
 
-/** The exemptIds of `n` 27-character ids. */
-const exemptIdsOf = (n: number) => ({ exemptIds: Array.from({ length: n }, (_, i) => id(i)) });
+/** The exemptIds of `n` 27-character ids, beside the lookahead the construct would derive (measured as deployed). */
+const exemptIdsOf = (n: number) => ({
+  ...DAILY_SWEEP_LOOKAHEAD,
+  exemptIds: Array.from({ length: n }, (_, i) => id(i)),
+});
 
 /** The largest count of 27-character exemptIds that passes the budget check beside `names`. */
 function largestAccepted(names: MetricNames): number {

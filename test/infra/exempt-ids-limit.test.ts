@@ -24,7 +24,7 @@ import {
 } from '../../lib/environment-budget';
 import { DEFAULT_METRIC_NAMES, type MetricNames } from '../../lib/metric-identity';
 import { thrownBy } from '../support/thrown';
-import { configBytes, configOfBytes } from './support/config-of-size';
+import { configBytes, configOfBytes, DAILY_SWEEP_LOOKAHEAD } from './support/config-of-size';
 import { SKIP_BUNDLING } from './synth';
 
 const reader = (context: Record<string, unknown>) => (key: string) => context[key];
@@ -122,8 +122,12 @@ describe('metricsNamespace and serviceName share the limit (every function carri
         ...LONG_NAMES,
         config: { exemptIds: ids(fit, 27) },
       });
+    // The construct measures the config it deploys: with the lookahead it derives for the daily sweep.
     expect(thrownBy(CredentialHygienePropsError, build).problems).toEqual(
-      environmentBudgetProblems(parseConfig({ exemptIds: ids(fit, 27) }), LONG_NAMES),
+      environmentBudgetProblems(
+        parseConfig({ ...DAILY_SWEEP_LOOKAHEAD, exemptIds: ids(fit, 27) }),
+        LONG_NAMES,
+      ),
     );
   });
 
@@ -175,8 +179,13 @@ describe('the rest of the config: refused only when no deployment could hold it'
         `^riskTiers: the hygiene config takes ${leastRoom + 1} bytes of the sweep function's environment without exemptIds \\(HYGIENE_riskTiers \\d+ of them\\), more than the ${leastRoom} bytes Lambda's 4 KB environment limit leaves beside the least the construct adds \\(${CONSTRUCT_ENVIRONMENT_MINIMUM_BYTES} bytes: every generated name at its shortest\\), so no deployment can hold it: shorten riskTiers$`,
       ),
     );
-    expect(environmentBudgetProblems(parseConfig({ riskTiers }))).toEqual([refused]);
-    expect(environmentBudgetProblems(parseConfig({ riskTiers, exemptIds: ['a'] }))).toEqual([refused]);
+    // Beside the lookahead the construct derives for the daily sweep, as CDK context measures it.
+    expect(environmentBudgetProblems(parseConfig({ ...DAILY_SWEEP_LOOKAHEAD, riskTiers }))).toEqual([
+      refused,
+    ]);
+    expect(
+      environmentBudgetProblems(parseConfig({ ...DAILY_SWEEP_LOOKAHEAD, riskTiers, exemptIds: ['a'] })),
+    ).toEqual([refused]);
     expect(
       thrownBy(ContextError, () => readDeploymentSettings(reader({ riskTiers: JSON.stringify(riskTiers) })))
         .problems,

@@ -13,6 +13,7 @@ import { parseConfig } from '../../lambdas/hygiene/config';
 import { HYGIENE_ATTR, PURGE_PENDING_ATTR } from '../../lambdas/hygiene/data-contract';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { DAY_MS, formatInstant } from '../../lambdas/hygiene/time';
+import { hygieneDeletion } from '../support/hygiene-deletion';
 import { runInProcess } from '../support/in-process-cli';
 import { getItem } from '../support/items';
 import { tableFlags } from '../support/run-cli';
@@ -27,10 +28,8 @@ const PURGE_SECONDS = Math.floor((NOW + 28 * DAY_MS) / 1000);
 const expiredAndDeleted = (id: string, extra: Record<string, unknown> = {}) =>
   credential(id, {
     expiresTime: days(-3),
-    deletedAt: days(-2),
     updatedAt: days(-2),
-    [HYGIENE_ATTR.deletedReason]: 'expired',
-    [HYGIENE_ATTR.deletedByRun]: 'run-1',
+    ...hygieneDeletion(days(-2), 'expired', 'run-1'),
     [PURGE_PENDING_ATTR]: PURGE_SECONDS,
     ...extra,
   });

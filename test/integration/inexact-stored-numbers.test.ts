@@ -71,7 +71,7 @@ describe.each(TRANSITION_WRITERS)(
         INEXACT_STAGES.map((stage, i) => [
           `inexact-${i}`,
           [
-            `${STAGE}: must be an integer from 0 to 3650, got the number ${stage}, which a double cannot hold exactly`,
+            `${STAGE}: must be an integer from 1 to 365, got the number ${stage}, which a double cannot hold exactly`,
           ],
         ]),
       );

@@ -189,7 +189,7 @@ describe('notifications over an SNS-compatible server', () => {
     expect(summary.parts).toBeGreaterThan(1);
     // Parts too large to share a PublishBatch go in requests of their own, in flight together: any order.
     const subject = new RegExp(
-      `^\\d+ API credentials expire within 7 days \\(part (\\d+)/${summary.parts}\\)$`,
+      `^\\d+ API credentials expire, the first in 4 days \\(part (\\d+)/${summary.parts}\\)$`,
     );
     const partNumbers = wire.sns.accepted.map((m) => Number(subject.exec(m.subject ?? '')?.[1]));
     expect(partNumbers.sort((a, b) => a - b)).toEqual(Array.from({ length: summary.parts }, (_, i) => i + 1));

@@ -130,7 +130,8 @@ describe('notifier over DynamoDB Local', () => {
     expect(types('t1-alice')).toEqual(['expiry-warning', 'deleted-expired']);
     expect(types('t1-bob')).toEqual(['stale-warning']);
     expect(types('t1-carol')).toEqual(['expiry-warning']);
-    expect(byOwner.get('t1-carol')!.Subject).toBe('2 API credentials expire within 30 days');
+    // The soonest expiry, not the 30-day stage both notices are.
+    expect(byOwner.get('t1-carol')!.Subject).toBe('2 API credentials expire, the first in 20 days');
     expect(first).toMatchObject({
       pendingItems: 5,
       owners: 3,

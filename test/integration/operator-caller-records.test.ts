@@ -18,9 +18,10 @@ import { registerGuardCommand } from '../../cli/commands/guard';
 import { registerRestoreCommand } from '../../cli/commands/restore';
 import { registerRunsCommand } from '../../cli/commands/runs';
 import { registerSweepCommand } from '../../cli/commands/sweep';
-import { HISTORY_ATTR, HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
+import { HISTORY_ATTR } from '../../lambdas/hygiene/data-contract';
 import type { HistoryEntry } from '../../lambdas/hygiene/history';
 import { formatInstant } from '../../lambdas/hygiene/time';
+import { hygieneDeletion } from '../support/hygiene-deletion';
 import { runInProcess } from '../support/in-process-cli';
 import { redirect } from '../support/redirected-document-client';
 import { tableFlags } from '../support/run-cli';
@@ -43,11 +44,7 @@ describe('operator records keep the STS caller ARN (mocked STS, DynamoDB Local)'
     ...['b-1', 'b-2', 'b-3'].map((id) =>
       credential(id, { expiresTime: formatInstant(Date.now() - 3_600_000) }),
     ),
-    credential('gone', {
-      expiresTime: days(400),
-      deletedAt: DELETED,
-      [HYGIENE_ATTR.deletedReason]: 'stale',
-    }),
+    credential('gone', { expiresTime: days(400), ...hygieneDeletion(DELETED, 'stale', 'run-1') }),
   ]);
   beforeEach(() => {
     sts.on(GetCallerIdentityCommand).resolves({ Arn: CALLER });
@@ -83,7 +80,9 @@ describe('operator records keep the STS caller ARN (mocked STS, DynamoDB Local)'
       'alice',
     );
     expect(run.stdout).toContain(`by alice (caller ${CALLER}): still needed`);
+    // After the deletion's own entry (test/support/hygiene-deletion.ts).
     expect(await history('gone')).toEqual([
+      expect.objectContaining({ action: 'delete-stale' }),
       expect.objectContaining({ action: 'restore', by: 'alice', callerArn: CALLER, reason: 'still needed' }),
     ]);
     expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(1);
@@ -102,6 +101,7 @@ describe('operator records keep the STS caller ARN (mocked STS, DynamoDB Local)'
     );
     expect(JSON.parse(run.stdout)).toMatchObject({ restoredBy: 'ci-job-42', callerArn: CALLER });
     expect(await history('gone')).toEqual([
+      expect.objectContaining({ action: 'delete-stale' }),
       expect.objectContaining({ action: 'restore', by: 'ci-job-42', callerArn: CALLER }),
     ]);
   });
@@ -160,7 +160,7 @@ describe('operator records keep the STS caller ARN (mocked STS, DynamoDB Local)'
   it('a local --endpoint table records no caller ARN and asks STS nothing', async () => {
     const args = ['restore', 'gone', '--reason', 'local', '--by', 'alice', ...tableFlags(table)];
     await runInProcess(registerRestoreCommand, args, { rethrow: true });
-    const [entry] = await history('gone');
+    const entry = (await history('gone')).at(-1);
     expect(entry).toMatchObject({ action: 'restore', by: 'alice' });
     expect(entry).not.toHaveProperty('callerArn');
     expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(0);

@@ -24,7 +24,10 @@ import { outboxEvent, RecordingPublisher } from '../unit/outbox-fakes';
 
 const NOW = Date.parse('2026-11-26T02:00:00.000Z');
 const NOW_S = Math.floor(NOW / 1000);
-/** A purge held back until the notice is sent, due before now (so released at now). */
+/**
+ * A purge held back until the notice is sent, due before now (so released at now); only ever on a soft-deleted
+ * item (`deletedAt` set: a release never sets a TTL on a live one, docs/data-model.md).
+ */
 const HELD_PURGE = NOW_S - 86_400;
 const SINCE = '2026-11-20T02:00:00.000Z';
 
@@ -67,6 +70,7 @@ describe('an outbox emptied by marks leaves the index (DynamoDB Local)', () => {
         [OUTBOX_ATTR.events]: [E0, E1],
         [OUTBOX_ATTR.owner]: 'alice',
         [OUTBOX_ATTR.since]: SINCE,
+        deletedAt: SINCE,
         [PURGE_PENDING_ATTR]: HELD_PURGE,
       },
     ]);
@@ -96,6 +100,7 @@ describe('an outbox emptied by marks leaves the index (DynamoDB Local)', () => {
         [OUTBOX_ATTR.events]: [],
         [OUTBOX_ATTR.owner]: 'alice',
         [OUTBOX_ATTR.since]: SINCE,
+        deletedAt: SINCE,
         [PURGE_PENDING_ATTR]: HELD_PURGE,
       },
       { id: 'pc-absent', userId: 'alice', [OUTBOX_ATTR.owner]: 'alice', [OUTBOX_ATTR.since]: SINCE },
@@ -131,6 +136,7 @@ describe('an outbox emptied by marks leaves the index (DynamoDB Local)', () => {
       [OUTBOX_ATTR.events]: [],
       [OUTBOX_ATTR.owner]: 'alice',
       [OUTBOX_ATTR.since]: SINCE,
+      deletedAt: SINCE,
       [PURGE_PENDING_ATTR]: HELD_PURGE,
     };
     await putItems(table.client, table.tableName, [stuck]);

@@ -140,7 +140,10 @@ describe('pc-hygiene relay', () => {
     expect(mail.messageId).toMatch(/^<digest\.[0-9a-f]{32}@corp\.example>$/);
     expect(mail.date).toBeInstanceOf(Date);
     expect(mail.headers.get('content-type')).toMatchObject({ value: 'multipart/alternative' });
-    expect(mail.text).toMatch(/^Hello Ada Lovelace,\n/);
+    // Written at the CLI's clock: a sample digest rendered before it is days late, and its text opens by saying so.
+    expect(mail.text).toMatch(
+      /^(?:This notice was prepared on 2026-11-26 02:15 UTC and is delivered [^\n]+ late: the times below are as of then\.\n\n)?Hello Ada Lovelace,\n/,
+    );
     expect(mail.text).toContain('this is part 2 of');
     expect(mail.html).toContain('<table ');
   });

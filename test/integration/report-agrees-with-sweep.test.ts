@@ -45,12 +45,15 @@ const ITEMS = [
   staleFlag('b-exempt', { hygieneExempt: true }),
   staleFlag('b-used', { lastUsedAt: days(-5) }),
   staleFlag('b-no-longer-stale', { lastUsedAt: days(-60), [HYGIENE_ATTR.staleFlaggedAt]: days(-59) }),
-  staleFlag('b-future', { [HYGIENE_ATTR.staleFlaggedAt]: days(5) }),
+  staleFlag('b-future', {
+    [HYGIENE_ATTR.staleFlaggedAt]: days(5),
+    [HYGIENE_ATTR.staleDeleteAfter]: days(19),
+  }),
   staleFlag('c-expired', { expiresTime: days(-1) }),
   credential('c-expired-exempt', { expiresTime: days(-1), hygieneExempt: true }),
   orphanFlag('d-due'),
   orphanFlag('d-exempt', { hygieneExempt: true }),
-  orphanFlag('d-future', { [HYGIENE_ATTR.orphanedAt]: days(3) }),
+  orphanFlag('d-future', { [HYGIENE_ATTR.orphanedAt]: days(3), [HYGIENE_ATTR.orphanDeleteAfter]: days(10) }),
   {
     ...credential('e-invalid', { expiresTime: '2026-12-01' }),
     hygieneOutbox: [{ eventId: 'e1', type: 'expiry-warning', userId: 'user-e' }],

@@ -19,9 +19,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ExpiredRestoreError } from '../../cli/aws/restore';
 import { registerRestoreCommand } from '../../cli/commands/restore';
-import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import { DAY_MS, formatInstant } from '../../lambdas/hygiene/time';
 import { mockDeployedStack } from '../support/deployed-stack';
+import { hygieneDeletion } from '../support/hygiene-deletion';
 import { runInProcess } from '../support/in-process-cli';
 import { getItem } from '../support/items';
 import { tableFlags } from '../support/run-cli';
@@ -41,10 +41,8 @@ const ago = (days: number) => formatInstant(Date.now() - days * DAY_MS);
 function deleted(id: string, reason: 'expired' | 'orphaned', expired = reason === 'expired') {
   return credential(id, {
     ...(expired && { expiresTime: ago(3) }),
-    deletedAt: ago(2),
     updatedAt: ago(2),
-    [HYGIENE_ATTR.deletedReason]: reason,
-    [HYGIENE_ATTR.deletedByRun]: 'run-1',
+    ...hygieneDeletion(ago(2), reason, 'run-1'),
   });
 }
 
@@ -91,7 +89,10 @@ describe('restore and the deployed exemptIds (mocked CloudFormation/Lambda, Dyna
     const unlisted = await restore('y-expired', flags);
 
     expect(listed.error).toBeUndefined();
-    expect(listed.stdout).toMatch(/^restored x-expired \(deleted .* as expired by run run-1\) by ops/);
+    // Seeded with no outbox: no unsent notice to withdraw, so the line names the owner to tell (its 2nd clause).
+    expect(listed.stdout).toMatch(
+      /^restored x-expired \(deleted .* as expired by run run-1; its owner user-x .*\) by ops/,
+    );
     expect(listed.stderr).not.toContain('warning');
     expect(listed.stderr).toContain('pc-hygiene: using the deployed config of stack PersonalClientHygiene');
     expect(await getItem(table.client, table.tableName, 'x-expired')).not.toHaveProperty('deletedAt');

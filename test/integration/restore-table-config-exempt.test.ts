@@ -16,8 +16,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ExpiredRestoreError } from '../../cli/aws/restore';
 import { registerRestoreCommand } from '../../cli/commands/restore';
-import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import { DAY_MS, formatInstant } from '../../lambdas/hygiene/time';
+import { hygieneDeletion } from '../support/hygiene-deletion';
 import { runInProcess } from '../support/in-process-cli';
 import { getItem } from '../support/items';
 import { useTempDir } from '../support/temp-dir';
@@ -33,10 +33,8 @@ describe('restore --table in AWS (no stack) with --config FILE listing an expire
   const table = useTestTable('restore-table-config-exempt', 'each', () => [
     credential('y-expired', {
       expiresTime: ago(3),
-      deletedAt: ago(2),
       updatedAt: ago(2),
-      [HYGIENE_ATTR.deletedReason]: 'expired',
-      [HYGIENE_ATTR.deletedByRun]: 'run-1',
+      ...hygieneDeletion(ago(2), 'expired', 'run-1'),
     }),
   ]);
   const dir = useTempDir('restore-table-config-exempt');

@@ -13,7 +13,8 @@ import { TransactionCanceledException, TransactionConflictException } from '@aws
 import { describe, expect, it } from 'vitest';
 import { RestoreConflictError, restoreCredential } from '../../cli/aws/restore';
 import { IN_FLIGHT_ATTEMPTS, restoreRun } from '../../cli/use-cases/restore-run';
-import { HYGIENE_ATTR, OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
+import { OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
+import { hygieneDeletion } from '../support/hygiene-deletion';
 import { getItem, putItems } from '../support/items';
 import type { TestTable } from '../support/test-table';
 import { useTestTable } from '../support/test-table';
@@ -86,11 +87,7 @@ describe('a restore cancelled for another write in flight (DynamoDB Local)', () 
 
   it("restore ID without a notice to withdraw: an UpdateItem meeting another's transaction is the same conflict", async () => {
     await putItems(table.client, table.tableName, [
-      credential('c2', {
-        deletedAt: days(-1),
-        [HYGIENE_ATTR.deletedReason]: 'stale',
-        [HYGIENE_ATTR.deletedByRun]: 'r',
-      }),
+      credential('c2', hygieneDeletion(days(-1), 'stale', 'r')),
     ]);
     failFirst(
       table,

@@ -104,6 +104,7 @@ describe('restore', () => {
 
     expect(result).toEqual({
       id,
+      userId: 'user-3',
       deletedAt: formatInstant(DELETED_AT),
       deletedReason: 'stale',
       deletedByRun: 'run-del',
@@ -291,22 +292,21 @@ describe('restore', () => {
     expect(await getItem(table.client, table.tableName, id)).toEqual(before);
   });
 
-  it('restores a pc-hygiene deletion that names no run (the write requires the run still absent)', async () => {
+  it('refuses a deletion with a reason but no run: every pc-hygiene deletion records its run', async () => {
     const id = `pc-r${++n}`;
     await putItem(
       table.client,
       table.tableName,
       record(id, { deletedAt: '2026-11-21T09:00:00.000Z', [HYGIENE_ATTR.deletedReason]: 'stale' }),
     );
-    const result = await restoreCredential(table.client, table.tableName, {
-      id,
-      reason: 'r',
-      by: 'b',
-      now: NOW,
-    });
-    expect(result).toMatchObject({ id, deletedReason: 'stale' });
-    expect(result).not.toHaveProperty('deletedByRun');
-    expect(await getItem(table.client, table.tableName, id)).not.toHaveProperty('deletedAt');
+    const before = await getItem(table.client, table.tableName, id);
+    const restore = restoreCredential(table.client, table.tableName, { id, reason: 'r', by: 'b', now: NOW });
+    await expect(restore).rejects.toThrow(NotDeletedByHygieneError);
+    await expect(restore).rejects.toThrow(
+      `credential ${id} was soft-deleted (deletedAt 2026-11-21T09:00:00.000Z) with a ${HYGIENE_ATTR.deletedReason} ` +
+        `but no ${HYGIENE_ATTR.deletedByRun}, which every pc-hygiene deletion records`,
+    );
+    expect(await getItem(table.client, table.tableName, id)).toEqual(before);
   });
 
   it('a restore of run A racing a restore and a re-deletion by run B (same now, full history) is a conflict', async () => {

@@ -426,9 +426,11 @@ describe.each(TRANSITION_WRITERS)('transition writer: %s', (_name, makeWriter) =
       const t = transition(credential, deleteExpired, true);
       const results = await Promise.all([writer.apply(t), writer.apply(t), writer.apply(t)]);
       expect(results.filter((r) => r.status === 'applied')).toHaveLength(1);
+      // The winner's deletion wrote its reason and run too: condition fields, named as changed with deletedAt.
+      const changed = ['deletedAt', HYGIENE_ATTR.deletedReason, HYGIENE_ATTR.deletedByRun];
       expect(results.filter((r) => r.status === 'skipped-changed')).toEqual([
-        { status: 'skipped-changed', changed: ['deletedAt'] },
-        { status: 'skipped-changed', changed: ['deletedAt'] },
+        { status: 'skipped-changed', changed },
+        { status: 'skipped-changed', changed },
       ]);
       expect((await current(id))?.[OUTBOX_ATTR.events]).toHaveLength(1);
     });

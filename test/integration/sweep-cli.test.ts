@@ -116,7 +116,7 @@ describe('pc-hygiene sweep / report (CLI) against DynamoDB Local', () => {
     expect((await exportTable(table)).find((i) => i.id === 'b-expired')).toHaveProperty('deletedAt', NOW_ISO);
   });
 
-  it("a tripped guard's advice is a guard approve for the run's table, and pasted as shown it lets the next sweep delete", async () => {
+  it("a tripped guard's advice is a guard approve and a sweep for the run's table, which pasted as shown delete", async () => {
     const config = join(tempDir(), 'guard.json');
     await writeFile(config, JSON.stringify({ maxDeletesPerRun: 0 }));
 
@@ -142,7 +142,14 @@ describe('pc-hygiene sweep / report (CLI) against DynamoDB Local', () => {
     const approved = await runCli(words);
     expect(approved.stderr).toBe('');
     expect(approved.code).toBe(0);
-    const next = await sweepWith(config);
+    // The banner's sweep right away, pasted as shown: the run's target and settings, so it uses the approval now.
+    const act = /and sweep right away, which uses the approval: pc-hygiene (sweep .*)$/m.exec(
+      tripped.stdout,
+    )?.[1];
+    expect(act).toBe(
+      `sweep --endpoint ${table.endpoint} --table ${table.tableName} --now ${NOW_ISO} --config ${config}`,
+    );
+    const next = await runCli((act ?? '').split(' '));
     expect(next.code).toBe(0);
     expect((await exportTable(table)).find((i) => i.id === 'b-expired')).toHaveProperty('deletedAt', NOW_ISO);
   });

@@ -45,10 +45,11 @@ describe('the admins’ report names the deployment’s stack in its commands', 
       '!! if the deletions are right, approve them: pc-hygiene guard approve --max-deletes 10 --reason "..." --stack HygieneProd\n',
     );
     expect(flat(text)).toContain(
-      'What to do: check the plan (pc-hygiene sweep --dry-run --stack HygieneProd). If the deletions are right, ' +
-        'approve them for the next run: pc-hygiene guard approve --max-deletes 10 --reason "..." --stack HygieneProd; ' +
-        'if not, fix the configuration or the data',
+      'What to do: check the plan (pc-hygiene sweep --dry-run --stack HygieneProd); if the deletions are right, ' +
+        'approve them: pc-hygiene guard approve --max-deletes 10 --reason "..." --stack HygieneProd ' +
+        'and sweep right away, which uses the approval: pc-hygiene sweep --stack HygieneProd (',
     );
+    expect(flat(text)).toContain('If not, fix the configuration or the data');
     expect(text).not.toContain('--stack NAME');
   });
 
@@ -56,8 +57,9 @@ describe('the admins’ report names the deployment’s stack in its commands', 
     const text = emailText(await trippedRun('audit'), 'HygieneProd');
 
     expect(flat(text)).toContain(
-      'approve them for an operator\'s run that acts: pc-hygiene guard approve --max-deletes 10 --reason "..." ' +
-        '--stack HygieneProd --enforce, then pc-hygiene sweep --enforce --stack HygieneProd (or, once approved,',
+      "an operator's sweep --enforce does: if the deletions are right, approve them: pc-hygiene guard approve " +
+        '--max-deletes 10 --reason "..." --stack HygieneProd --enforce and sweep right away, which uses the approval: ' +
+        'pc-hygiene sweep --stack HygieneProd --enforce (',
     );
     // That sweep queues owner notices, and an audit deployment's notifier sends them: the admins are told so.
     expect(flat(text)).toContain(

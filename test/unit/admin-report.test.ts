@@ -168,7 +168,8 @@ describe('renderAdminReport', () => {
     expect(banner).toContain('approve them: pc-hygiene guard approve --max-deletes 10 --reason "..."');
     // Nor does the advice after it: the whole email never offers the local-only flag.
     expect(text).not.toContain('--allow-mass-delete');
-    expect(text.replaceAll('\n', ' ')).toContain("(with the deployment's --stack NAME)");
+    // No STACK_NAME: the banner itself says to add the deployment's --stack NAME to its commands.
+    expect(banner).toContain("!! (add the deployment's --stack NAME to each of these commands)");
   });
 
   it('an audit run whose guard trips points the admins at a dry run, not at a list the email does not hold', async () => {
@@ -196,19 +197,20 @@ describe('renderAdminReport', () => {
     const flat = text.replaceAll('\n', ' ');
 
     // No scheduled run of an audit deployment uses an approval (docs/sweep.md): an operator's sweep --enforce does.
-    expect(flat).not.toContain('approve them for the next run');
+    expect(flat).toContain('its scheduled runs use no approval');
     expect(flat).toContain(
-      'pc-hygiene guard approve --max-deletes 10 --reason "..." --enforce, then pc-hygiene sweep --enforce',
+      'approve them: pc-hygiene guard approve --max-deletes 10 --reason "..." --enforce ' +
+        'and sweep right away, which uses the approval: pc-hygiene sweep --enforce',
     );
-    expect(flat).toContain("with the deployment's --stack NAME");
-    expect(flat).toContain('switch the deployment to enforce');
+    expect(flat).toContain("add the deployment's --stack NAME");
+    expect(flat).toContain('after a switch to enforce they do');
     // The banner's guard approve too: refused in audit mode without --enforce.
     expect(text).toContain(
       '!! if the deletions are right, approve them: pc-hygiene guard approve --max-deletes 10 --reason "..." --enforce',
     );
   });
 
-  it('an enforce run whose guard trips approves for the next run, without --enforce', async () => {
+  it('an enforce run whose guard trips approves and sweeps right away, without --enforce', async () => {
     const items = Array.from({ length: 10 }, (_, i) =>
       credential(`x${i}-expired`, { expiresTime: days(-1) }),
     );
@@ -216,7 +218,9 @@ describe('renderAdminReport', () => {
     const text = deliveredTo(renderAdminReport(await sweep(items, 'enforce', {})).Message, 'email');
 
     expect(text.replaceAll('\n', ' ')).toContain(
-      'approve them for the next run: pc-hygiene guard approve --max-deletes 10 --reason "..." (with the',
+      'What to do: check the plan (pc-hygiene sweep --dry-run); if the deletions are right, approve them: ' +
+        'pc-hygiene guard approve --max-deletes 10 --reason "..." and sweep right away, which uses the approval: ' +
+        'pc-hygiene sweep (',
     );
     expect(text).not.toContain('--enforce');
     expect(text).not.toContain('notifierSchedule');
@@ -241,6 +245,66 @@ describe('renderAdminReport', () => {
   it('keeps every subject within 100 characters', async () => {
     const summary = await sweep(oneOfEachRule(), 'audit');
     expect(adminSubject(summary).length).toBeLessThanOrEqual(100);
+  });
+});
+
+describe('what the admins see first: failed writes and an unusable owner directory', () => {
+  /** A clean enforce run (one credential due for deletion, nothing wrong): an `info` report. */
+  const cleanRun = () => sweep([credential('x-expired', { expiresTime: days(-1) })], 'enforce');
+
+  it('says failed writes in the subject, ahead of the skipped records, at severity warning', async () => {
+    const clean = await cleanRun();
+    const failed: RunSummary = {
+      ...clean,
+      failed: {
+        count: 2,
+        records: [
+          { id: 'c-2', error: 'ProvisionedThroughputExceededException: Rate exceeded' },
+          { id: 'c-3', error: 'AccessDeniedException: not authorized to perform dynamodb:UpdateItem' },
+        ],
+        omitted: 0,
+      },
+    };
+    const one: RunSummary = {
+      ...failed,
+      failed: { ...failed.failed, count: 1, records: failed.failed.records.slice(1) },
+    };
+
+    expect(renderAdminReport(clean).MessageAttributes.severity?.StringValue).toBe('info');
+    const entry = renderAdminReport(failed);
+    expect(entry.Subject).toBe(
+      'Hygiene sweep: 1 deleted, 0 flagged stale, 0 expiry notices, 2 write failures',
+    );
+    expect(entry.MessageAttributes.severity?.StringValue).toBe('warning');
+    expect(adminSubject(one)).toBe(
+      'Hygiene sweep: 1 deleted, 0 flagged stale, 0 expiry notices, 1 write failure',
+    );
+  });
+
+  it('an owner directory configured but unusable (nothing orphaned, reach unchecked) is a warning; none configured is not', async () => {
+    const clean = await cleanRun();
+    const unreadable: RunSummary = {
+      ...clean,
+      directory: { status: 'unreadable', departed: 0, maxAgeDays: 7, error: 'AccessDeniedException: denied' },
+      reach: {
+        ...clean.reach,
+        status: 'unverified',
+        because: 'unreadable',
+        error: 'AccessDeniedException: denied',
+      },
+    };
+    // A stale directory still judges reach (docs/sweep.md, "Owner reach"): verified, no `because`.
+    const { because: _none, ...verifiedReach } = clean.reach;
+    const stale: RunSummary = {
+      ...clean,
+      directory: { status: 'stale', asOf: '2026-01-01T00:00:00.000Z', owners: 3, departed: 0, maxAgeDays: 7 },
+      reach: { ...verifiedReach, status: 'verified' },
+    };
+
+    expect(clean.reach.because).toBe('no-directory');
+    expect(renderAdminReport(clean).MessageAttributes.severity?.StringValue).toBe('info');
+    expect(renderAdminReport(unreadable).MessageAttributes.severity?.StringValue).toBe('warning');
+    expect(renderAdminReport(stale).MessageAttributes.severity?.StringValue).toBe('warning');
   });
 });
 

@@ -74,8 +74,22 @@ describe('parseCredential: the bookkeeping conditions docs/rules.md ("Invalid re
       'hygieneOrphanedAt: is required when hygieneOrphanDeleteAfter is set',
     ],
     [
-      { [HYGIENE_ATTR.expiryNoticeStage]: 3651 },
-      'hygieneExpiryNoticeStage: must be an integer from 0 to 3650, got the number 3651',
+      { [HYGIENE_ATTR.expiryNoticeStage]: 366 },
+      'hygieneExpiryNoticeStage: must be an integer from 1 to 365, got the number 366',
+    ],
+    // A stage 0 would silence every notice for its expiry; the worker never writes one (no stage is 0 days).
+    [
+      { [HYGIENE_ATTR.expiryNoticeStage]: 0 },
+      'hygieneExpiryNoticeStage: must be an integer from 1 to 365, got the number 0',
+    ],
+    // A deletion date before its flag would delete with no grace; the worker writes now + grace (0 days or more).
+    [
+      { [HYGIENE_ATTR.staleFlaggedAt]: at(-1), [HYGIENE_ATTR.staleDeleteAfter]: at(-2) },
+      `hygieneStaleDeleteAfter: "${at(-2)}" is before hygieneStaleFlaggedAt "${at(-1)}"`,
+    ],
+    [
+      { [HYGIENE_ATTR.orphanedAt]: at(-1), [HYGIENE_ATTR.orphanDeleteAfter]: at(-1, -1) },
+      `hygieneOrphanDeleteAfter: "${at(-1, -1)}" is before hygieneOrphanedAt "${at(-1)}"`,
     ],
     [
       { [HYGIENE_ATTR.purgeAt]: -1 },

@@ -214,7 +214,7 @@ describe('parseCredential: invalid records', () => {
     [
       'notice stage fractional',
       { [HYGIENE_ATTR.expiryNoticeStage]: 7.5 },
-      'hygieneExpiryNoticeStage: must be an integer from 0 to 3650',
+      'hygieneExpiryNoticeStage: must be an integer from 1 to 365',
     ],
     [
       'notice for not a date',

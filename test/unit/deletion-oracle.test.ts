@@ -31,8 +31,9 @@ const caseArb = fc.record({
   created: near(-400, -1),
   expires: fc.option(near(-5, 40), { nil: undefined }),
   used: fc.option(near(-400, 3), { nil: undefined }),
-  staleFlag: fc.option(fc.tuple(near(-40, 5), near(-5, 30)), { nil: undefined }),
-  orphanFlag: fc.option(fc.tuple(near(-40, 5), near(-5, 30)), { nil: undefined }),
+  // [flagged at, grace]: a grace of 0 days or more, as the worker writes (a deletion date before its flag is invalid).
+  staleFlag: fc.option(fc.tuple(near(-40, 5), near(0, 30)), { nil: undefined }),
+  orphanFlag: fc.option(fc.tuple(near(-40, 5), near(0, 30)), { nil: undefined }),
   exemptAttr: fc.boolean(),
   exemptId: fc.boolean(),
   usable: fc.boolean(),

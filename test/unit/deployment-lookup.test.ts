@@ -126,7 +126,7 @@ describe('lookUpDeployment', () => {
     const error = await lookUpDeployment('Nope', clients()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeploymentLookupError);
     expect((error as Error).message).toBe(
-      'stack Nope not found: name the deployed stack with --stack NAME or PC_HYGIENE_STACK (and its region with --region/AWS_REGION), or give --table/--endpoint to work on a table without a stack',
+      'stack Nope not found in eu-west-1: name the deployed stack with --stack NAME or PC_HYGIENE_STACK (and its region with --region/AWS_REGION), or give --table/--endpoint to work on a table without a stack',
     );
     expect(lambda.commandCalls(GetFunctionConfigurationCommand)).toHaveLength(0);
   });

@@ -120,8 +120,9 @@ describe('renderDigest: one message per owner', () => {
     expect(text).toContain(
       'Soft-deleted on 2026-11-26T02:00:00.000Z (less than an hour ago) because it was not used since',
     );
-    // The text part is all an sns-email owner receives: it says what the HTML footer says.
-    expect(text).toContain('Nothing in this email asks you to click a link or enter a password.');
+    // The text part is all an sns-email owner receives, right above SNS's own unsubscribe link: no "click no link".
+    expect(text).toContain('Nothing in this notice asks you to sign in or enter a password.');
+    expect(text).not.toContain('click a link');
     expect(text.indexOf('Deleted (1)')).toBeLessThan(text.indexOf('Will be deleted unless used (1)'));
     expect(text.indexOf('Will be deleted unless used (1)')).toBeLessThan(text.indexOf('Expiring soon (1)'));
   });
@@ -139,8 +140,13 @@ describe('renderDigest: one message per owner', () => {
     const shared = emailText(render(twoExpiring)[0]!.entry.Message);
     const mixed = emailText(render(oneLate)[0]!.entry.Message);
 
-    expect(shared.match(/What to do: renew it/g)).toHaveLength(1);
-    expect(shared).toContain('Expiring soon (2)\nWhat to do: renew it');
+    // Said once for several credentials, in the plural.
+    expect(shared.match(/What to do: renew/g)).toHaveLength(1);
+    expect(shared).toContain(
+      'Expiring soon (2)\nWhat to do: renew them (set later expiries) before they expire if you still need them;',
+    );
+    // One has expired: its heading says so, and each credential has its own advice.
+    expect(mixed).toContain('Expired or expiring soon (3)\n  * ');
     expect(mixed.match(/What to do: renew it/g)).toHaveLength(3);
   });
 
@@ -203,20 +209,20 @@ describe('digestSubject', () => {
 
   it('is specific for each kind of digest', () => {
     expect(digestSubject([e({ credentialId: 'a' }), e({ credentialId: 'b' })], NOW)).toBe(
-      '2 API credentials expire within 7 days',
+      '2 API credentials expire, the first in 7 days',
     );
     expect(digestSubject([e({ credentialId: 'a', displayName: 'Laptop' })], NOW)).toBe(
       'API credential "Laptop" expires in 7 days',
     );
     expect(digestSubject([e({ credentialId: 'a', type: 'stale-warning' })], NOW)).toBe(
-      'Unused API credential "Key a" will be deleted on 2026-12-10 unless used',
+      'Unused API credential "Key a" will be deleted on 2026-12-10 02:00 UTC unless used',
     );
     expect(
       digestSubject(
         [e({ credentialId: 'a', type: 'stale-warning' }), e({ credentialId: 'b', type: 'stale-warning' })],
         NOW,
       ),
-    ).toBe('2 unused API credentials will be deleted unless used, first on 2026-12-10');
+    ).toBe('2 unused API credentials will be deleted unless used, first on 2026-12-10 02:00 UTC');
     expect(
       digestSubject(
         [e({ credentialId: 'a', type: 'deleted-expired' }), e({ credentialId: 'b', type: 'deleted-stale' })],
@@ -235,19 +241,9 @@ describe('digestSubject', () => {
         ],
         NOW,
       ),
-    ).toBe('Your API credentials: 1 deleted, 1 unused, 1 expiring within 7 days');
-    // The horizon is the notice stage (the text gives exact dates): 30-day notices say "within 30 days".
-    expect(
-      digestSubject(
-        [
-          e({ credentialId: 'a', stageDays: 30, expiresTime: '2026-12-06T00:00:00.000Z' }),
-          e({ credentialId: 'b' }),
-        ],
-        NOW,
-      ),
-    ).toBe('2 API credentials expire within 30 days');
+    ).toBe('Your API credentials: 1 deleted, 1 unused, 1 expiring in 7 days');
     expect(digestSubject([e({ credentialId: 'a' }), e({ credentialId: 'b' })], NOW, 2, 3)).toBe(
-      '2 API credentials expire within 7 days (part 2/3)',
+      '2 API credentials expire, the first in 7 days (part 2/3)',
     );
   });
 
@@ -271,7 +267,7 @@ describe('digestSubject', () => {
     expect(digestSubject([e({ credentialId: 'pc-9', displayName: '\u200b\u200b' })], NOW)).toBe(
       'API credential "pc-9" expires in 7 days',
     );
-    // An entry without its expiry time reads "Expires on an unknown time" in the body.
+    // An entry without its expiry time reads "Expires at an unknown time" in the body.
     const { expiresTime: _dropped, ...unknownExpiry } = e({ credentialId: 'a' });
     expect(digestSubject([unknownExpiry], NOW)).toBe('API credential "Key a" expires at an unknown time');
   });
@@ -285,9 +281,45 @@ describe('digestSubject', () => {
       ...many('orphan-flagged', 100),
       ...many('expiry-warning', 50),
     ];
+    // The soonest expiry does not fit beside four counts and the part: the counts stay, whole (no "...").
     expect(digestSubject(events, NOW, 10, 12)).toBe(
-      'Your API credentials: 300 deleted, 100 unused, 100 orphaned, 50 expiring within 7 days (part 10/12)',
+      'Your API credentials: 300 deleted, 100 unused, 100 orphaned, 50 expiring (part 10/12)',
     );
+  });
+
+  it('names the soonest expiry, not the largest notice stage', () => {
+    const inSixHours = e({ credentialId: 'a', stageDays: 1, expiresTime: '2026-11-26T08:00:00.000Z' });
+    const inTwentyFiveDays = e({ credentialId: 'b', stageDays: 30, expiresTime: '2026-12-21T02:00:00.000Z' });
+    const expired = e({ credentialId: 'c', stageDays: 1, expiresTime: '2026-11-25T20:00:00.000Z' });
+
+    expect(digestSubject([inTwentyFiveDays, inSixHours], NOW)).toBe(
+      '2 API credentials expire, the first in 6 hours',
+    );
+    expect(digestSubject([inTwentyFiveDays, expired, inSixHours], NOW)).toBe(
+      '3 API credentials expire: 1 already expired, the next in 6 hours',
+    );
+    expect(
+      digestSubject([inTwentyFiveDays, inSixHours, e({ credentialId: 'd', type: 'deleted-stale' })], NOW),
+    ).toBe('Your API credentials: 1 deleted, 2 expiring, first in 6 hours');
+  });
+
+  it('gives a deletion deadline with its time and zone, never a bare UTC date', () => {
+    // 03:00 UTC on the 10th is the evening of the 9th at UTC-8: a bare "2026-12-10" would make that owner late.
+    const stale = (credentialId: string, deleteAfter: string) =>
+      e({ credentialId, type: 'stale-warning', deleteAfter });
+
+    expect(digestSubject([stale('a', '2026-12-10T03:00:00.000Z')], NOW)).toBe(
+      'Unused API credential "Key a" will be deleted on 2026-12-10 03:00 UTC unless used',
+    );
+    expect(
+      digestSubject(
+        [e({ credentialId: 'a', type: 'orphan-flagged', deleteAfter: '2026-12-03T07:30:00.000Z' })],
+        NOW,
+      ),
+    ).toBe('API credential "Key a" will be deleted on 2026-12-03 07:30 UTC (owner departed)');
+    expect(
+      digestSubject([stale('a', '2026-12-12T00:00:00.000Z'), stale('b', '2026-12-10T03:00:00.000Z')], NOW),
+    ).toBe('2 unused API credentials will be deleted unless used, first on 2026-12-10 03:00 UTC');
   });
 
   it('folds accents and replaces other characters in names', () => {

@@ -87,7 +87,7 @@ describe('evaluateGuard', () => {
       reasons: [],
     });
     expect(evaluateGuard({ plannedDeletes: 58, activeValid: 10_000 }, limit).reasons).toEqual([
-      '58 planned deletions are 0.6% of 10000 active valid credentials, above maxDeletePercent 0.57%',
+      '58 planned deletions are 0.58% of 10000 active valid credentials, above maxDeletePercent 0.57%',
     ]);
     expect(
       evaluateGuard({ plannedDeletes: 7, activeValid: 100 }, { ...limit, maxDeletePercent: 7 }).tripped,

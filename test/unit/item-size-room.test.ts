@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { itemLimitProblems } from '../../cli/aws/item-limits';
 import { actionChanges } from '../../lambdas/hygiene/action-changes';
 import { MAX_GRACE_DAYS } from '../../lambdas/hygiene/config';
-import { MAX_KEY_BYTES, parseCredential } from '../../lambdas/hygiene/credential';
+import { EXPIRY_NOTICE_STAGE_DAYS, MAX_KEY_BYTES, parseCredential } from '../../lambdas/hygiene/credential';
 import {
   HISTORY_ATTR,
   HYGIENE_ATTR,
@@ -30,7 +30,7 @@ import {
   WORKER_ROOM,
 } from '../../lambdas/hygiene/item-size';
 import { storedEvent } from '../../lambdas/hygiene/outbox-item';
-import { ACTION_TYPES, type Action, type ActionType } from '../../lambdas/hygiene/policy';
+import { ACTION_TYPES, type Action, type ActionType, DELETION_LEFTOVERS } from '../../lambdas/hygiene/policy';
 import { createRunId } from '../../lambdas/hygiene/sweep';
 import { purgeAt } from '../../lambdas/hygiene/sweep/apply';
 import { MAX_INSTANT_MS } from '../../lambdas/hygiene/time';
@@ -52,6 +52,7 @@ const LARGEST: Readonly<Record<ActionType, Action>> = {
   'flag-orphan': { type: 'flag-orphan', deleteAfter: at },
   'delete-orphaned': { type: 'delete-orphaned', flaggedAt: at, deleteAfter: at },
   'unflag-orphan': { type: 'unflag-orphan', reason: 'owner-not-departed' },
+  'clear-deletion-leftovers': { type: 'clear-deletion-leftovers', leftovers: DELETION_LEFTOVERS },
 } as Readonly<Record<ActionType, Action>>;
 const actions = ACTION_TYPES.map((type) => LARGEST[type]);
 
@@ -73,7 +74,7 @@ function largestBookkeeping(): Record<string, unknown> {
     if (change.kind === 'set') item[change.attribute] = change.value;
   return {
     ...item,
-    [HYGIENE_ATTR.expiryNoticeStage]: 3650, // the largest stage a record may hold
+    [HYGIENE_ATTR.expiryNoticeStage]: EXPIRY_NOTICE_STAGE_DAYS.max, // the largest stage a record may hold
     [HYGIENE_ATTR.exempt]: false,
     [HYGIENE_ATTR.purgeAt]: purgeAt(MAX_INSTANT_MS, MAX_GRACE_DAYS),
     [PURGE_PENDING_ATTR]: purgeAt(MAX_INSTANT_MS, MAX_GRACE_DAYS),

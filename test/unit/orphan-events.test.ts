@@ -64,7 +64,8 @@ describe('orphan events', () => {
     expect(eventSeverity(flagged)).toBe('warning');
     expect(eventSeverity(deleted)).toBe('high');
     expect(digestSubject([flagged], T0)).toBe(
-      `API credential "ci-deploy" will be deleted on ${at(7).slice(0, 10)} (owner departed)`,
+      // The deadline with its time and zone (a bare UTC date is the evening before west of UTC).
+      `API credential "ci-deploy" will be deleted on ${at(7).slice(0, 10)} ${at(7).slice(11, 16)} UTC (owner departed)`,
     );
     expect(digestSubject([deleted], T0)).toBe('API credential "ci-deploy" was deleted (owner departed)');
     expect(orderEvents([flagged, deleted]).map((e) => e.type)).toEqual([

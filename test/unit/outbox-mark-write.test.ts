@@ -50,9 +50,9 @@ describe('markWrite', () => {
     ).toEqual(['2026-11-21T00:00:00.000Z', 'e0', 'e2', 'run-1', 'run-1', '2'].sort());
   });
 
-  it('removes the whole outbox and both index keys guarded by the list size, and releases a held-back purge', () => {
+  it('removes the whole outbox and both index keys guarded by the list size, and releases a held-back purge of an item still soft-deleted', () => {
     const write = markWrite(
-      { ...observed, hygienePurgePending: 1_800_000_000 },
+      { ...observed, deletedAt: '2026-11-26T02:00:00.000Z', hygienePurgePending: 1_800_000_000 },
       planMark(['e0', 'e1', 'e2'], ['e0', 'e1', 'e2']),
       1_700_000_000_000,
     );
@@ -65,7 +65,7 @@ describe('markWrite', () => {
         'SET "hygienePurgeAt" = ? WHERE "id" = ? AND "hygieneOutbox"[0]."eventId" = ? ' +
         'AND "hygieneOutbox"[0]."runId" = ? AND "hygieneOutbox"[1]."eventId" = ? AND "hygieneOutbox"[1]."runId" = ? ' +
         'AND "hygieneOutbox"[2]."eventId" = ? AND "hygieneOutbox"[2]."runId" = ? ' +
-        'AND size("hygieneOutbox") = ? AND "hygienePurgePending" = ?',
+        'AND size("hygieneOutbox") = ? AND "hygienePurgePending" = ? AND attribute_type("deletedAt", ?)',
     );
     expect(statement.Parameters).toEqual([
       1_800_000_000,
@@ -78,8 +78,14 @@ describe('markWrite', () => {
       'run-1',
       3,
       1_800_000_000,
+      'S',
     ]);
     const update = markUpdateExpression(write).build();
-    expect(update.ConditionExpression?.split(' AND ')).toHaveLength(8);
+    const conditions = update.ConditionExpression?.split(' AND ') ?? [];
+    expect(conditions).toHaveLength(9);
+    // A live item (deletedAt removed other than by restore) never gets a TTL: docs/rules.md, "Soft-delete".
+    const [deletedAt] =
+      Object.entries(update.ExpressionAttributeNames ?? {}).find(([, n]) => n === 'deletedAt') ?? [];
+    expect(conditions.at(-1)).toMatch(new RegExp(`^attribute_type\\(${deletedAt}, :\\w+\\)$`));
   });
 });

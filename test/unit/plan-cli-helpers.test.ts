@@ -191,6 +191,7 @@ describe('formatters', () => {
         'flag-orphan': 0,
         'delete-orphaned': 0,
         'unflag-orphan': 0,
+        'clear-deletion-leftovers': 0,
       },
       expiryStages: [{ stageDays: 7, count: 1 }],
       deletions: 0,

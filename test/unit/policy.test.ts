@@ -432,6 +432,7 @@ describe('helpers', () => {
       { type: 'flag-orphan', deleteAfter: at(7) },
       { type: 'delete-orphaned', flaggedAt: at(-7), deleteAfter: at(0) },
       { type: 'unflag-orphan', reason: 'owner-not-departed' },
+      { type: 'clear-deletion-leftovers', leftovers: [HYGIENE_ATTR.purgeAt] },
     ];
     expect(all.filter(isDeletion).map((a) => a.type)).toEqual([
       'delete-expired',

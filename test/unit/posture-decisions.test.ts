@@ -47,7 +47,10 @@ describe('posture: due for deletion is the policy decision', () => {
       // no longer stale under the current configuration (stale after 90 days; used 60 days ago, before the flag)
       staleDue('d-no-longer-stale', { lastUsedAt: days(-60), [HYGIENE_ATTR.staleFlaggedAt]: days(-59) }),
       // flagged more than 2 days after now (a run whose clock was ahead)
-      staleDue('e-future', { [HYGIENE_ATTR.staleFlaggedAt]: days(5) }),
+      staleDue('e-future', {
+        [HYGIENE_ATTR.staleFlaggedAt]: days(5),
+        [HYGIENE_ATTR.staleDeleteAfter]: days(19),
+      }),
       // expired: deleted as expired, not as stale
       staleDue('f-expired', { expiresTime: days(-1) }),
     ]);
@@ -59,7 +62,10 @@ describe('posture: due for deletion is the policy decision', () => {
     const { report } = postureOf([
       orphanDue('a-due'),
       orphanDue('b-exempt', { hygieneExempt: true }),
-      orphanDue('c-future', { [HYGIENE_ATTR.orphanedAt]: days(3) }),
+      orphanDue('c-future', {
+        [HYGIENE_ATTR.orphanedAt]: days(3),
+        [HYGIENE_ATTR.orphanDeleteAfter]: days(10),
+      }),
       orphanDue('d-expired', { expiresTime: days(-1) }),
       // both due: the sweep deletes it once, as orphaned (docs/rules.md, "Precedence")
       orphanDue('e-both', {

@@ -13,6 +13,7 @@ import { requireInstant } from '../../lambdas/hygiene/time';
 
 const NOW = requireInstant('2026-11-26T02:00:00.000Z', 'now');
 const PURGE_AT = Math.floor(NOW / 1000) + 30 * 86_400;
+const DELETED_AT = '2026-11-26T02:00:00.000Z';
 
 describe('transitionUpdate with a purge configured', () => {
   const parsed = parseCredential({ id: 'pc-1', userId: 'u-1', expiresTime: '2026-11-01T00:00:00Z' });
@@ -28,7 +29,11 @@ describe('transitionUpdate with a purge configured', () => {
       now: NOW,
       purgeAt: PURGE_AT,
     });
-    const names = Object.values(input?.ExpressionAttributeNames ?? {});
+    // The attributes the update writes (the condition names every decision field, these two included).
+    const update = input?.UpdateExpression ?? '';
+    const names = Object.entries(input?.ExpressionAttributeNames ?? {})
+      .filter(([placeholder]) => new RegExp(`${placeholder}\\b`).test(update))
+      .map(([, name]) => name);
     return { names, values: Object.values(input?.ExpressionAttributeValues ?? {}) };
   };
 
@@ -49,16 +54,20 @@ describe('transitionUpdate with a purge configured', () => {
 
 describe('planPurgeRelease', () => {
   it('releases the held-back time when it is still ahead', () => {
-    expect(planPurgeRelease({ id: 'a', [PURGE_PENDING_ATTR]: PURGE_AT }, NOW)).toEqual({
-      kind: 'release',
-      pending: PURGE_AT,
-      purgeAt: PURGE_AT,
-    });
+    expect(planPurgeRelease({ id: 'a', deletedAt: DELETED_AT, [PURGE_PENDING_ATTR]: PURGE_AT }, NOW)).toEqual(
+      {
+        kind: 'release',
+        pending: PURGE_AT,
+        purgeAt: PURGE_AT,
+      },
+    );
   });
 
   it('purges from now (whole seconds) when the notice went out after the intended time', () => {
     const late = (PURGE_AT + 100) * 1000 + 999;
-    expect(planPurgeRelease({ id: 'a', [PURGE_PENDING_ATTR]: PURGE_AT }, late)).toEqual({
+    expect(
+      planPurgeRelease({ id: 'a', deletedAt: DELETED_AT, [PURGE_PENDING_ATTR]: PURGE_AT }, late),
+    ).toEqual({
       kind: 'release',
       pending: PURGE_AT,
       purgeAt: PURGE_AT + 100,
@@ -69,6 +78,13 @@ describe('planPurgeRelease', () => {
     expect(planPurgeRelease({ id: 'a' }, NOW)).toEqual({ kind: 'none' });
     for (const bad of ['1800000000', 1.5, -1, null, { n: 1 }]) {
       expect(planPurgeRelease({ id: 'a', [PURGE_PENDING_ATTR]: bad }, NOW)).toEqual({ kind: 'malformed' });
+    }
+  });
+
+  it('never releases it on an item no longer soft-deleted (deletedAt absent, NULL or not a string)', () => {
+    for (const deletedAt of [undefined, null, 1_800_000_000]) {
+      const raw = { id: 'a', ...(deletedAt !== undefined && { deletedAt }), [PURGE_PENDING_ATTR]: PURGE_AT };
+      expect(planPurgeRelease(raw, NOW)).toEqual({ kind: 'not-deleted' });
     }
   });
 });

@@ -306,3 +306,56 @@ describe('digestMessageId', () => {
     expect(digestMessageId(document, 'no-at-sign')).toMatch(/@pc-hygiene\.invalid>$/);
   });
 });
+
+describe('a send long after the digest was rendered', () => {
+  const HOUR = 3_600_000;
+  /** The sample digest (rendered at SAMPLE_NOW) as the relay sends it `lateBy` ms later (its Date header). */
+  const sentAfter = (lateBy: number) =>
+    ownerEmail(onlyDocument(), { email: 'ada@example.com' }, FROM, new Date(SAMPLE_NOW + lateBy));
+  const NOTE =
+    'This notice was prepared on 2026-11-26 02:15 UTC and is delivered 18 hours late: the times below are as of then.';
+
+  it('opens the text and the HTML by saying when it was prepared and how late it is', () => {
+    const email = sentAfter(18 * HOUR);
+
+    expect(email.text.split('\n').slice(0, 3)).toEqual([NOTE, '', 'Hello user-42,']);
+    expect(email.html).toContain(`>${NOTE}</p>`);
+    expect(email.html.indexOf(NOTE)).toBeLessThan(email.html.indexOf('Hello'));
+    expect(sentAfter(3 * 24 * HOUR).text).toContain('is delivered 3 days late');
+  });
+
+  it('says nothing of it when sent within the hour', () => {
+    for (const email of [sentAfter(3_000), sentAfter(HOUR)]) {
+      expect(email.text.startsWith('Hello user-42,')).toBe(true);
+      expect(email.html).not.toContain('This notice was prepared');
+    }
+  });
+});
+
+describe('the Reply-To header', () => {
+  const mailWith = async (contact?: string) =>
+    simpleParser(
+      await composeMime(ownerEmail(onlyDocument(), { email: 'ada@example.com' }, FROM, DATE, contact)),
+    );
+
+  it('is ownerContact when it is one email address', async () => {
+    const mail = await mailWith('hygiene-help@corp.example');
+
+    expect(mail.replyTo?.value).toEqual([{ address: 'hygiene-help@corp.example', name: '' }]);
+    expect(mail.text).toContain('ask hygiene-help@corp.example to restore it');
+  });
+
+  it('is absent without one, or for a contact that is not one address (never a header built from its text)', async () => {
+    for (const contact of [
+      undefined,
+      'the Platform team (#platform-help on Slack)',
+      'a@corp.example, b@corp.example',
+      'Help <help@corp.example>',
+      'help@corp.example\r\nBcc: victim@example.com',
+    ]) {
+      const mail = await mailWith(contact);
+      expect(mail.replyTo).toBeUndefined();
+      expect(mail.bcc).toBeUndefined();
+    }
+  });
+});

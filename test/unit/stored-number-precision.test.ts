@@ -148,7 +148,7 @@ describe('readStoredNumber and precision', () => {
 
     expect(parsed.ok).toBe(false);
     expect(parsed.ok ? [] : parsed.problems.map(formatProblem)).toEqual([
-      `${stage}: must be an integer from 0 to 3650, got the number 30.00000000000000000001, which a double cannot hold exactly`,
+      `${stage}: must be an integer from 1 to 365, got the number 30.00000000000000000001, which a double cannot hold exactly`,
     ]);
   });
 
@@ -156,7 +156,7 @@ describe('readStoredNumber and precision', () => {
     const parsed = parseCredential(credential('c-1', { [HYGIENE_ATTR.expiryNoticeStage]: { value: '7' } }));
 
     expect(parsed.ok ? [] : parsed.problems.map(formatProblem)).toEqual([
-      `${HYGIENE_ATTR.expiryNoticeStage}: must be an integer from 0 to 3650, got a map {"value":"7"}`,
+      `${HYGIENE_ATTR.expiryNoticeStage}: must be an integer from 1 to 365, got a map {"value":"7"}`,
     ]);
   });
 });

@@ -70,7 +70,9 @@ describe('the summary of an aborted sweep', () => {
       /^ {2}ABORTED: 3 writes failed \(more than maxWriteFailures 2\).* \(no further writes, no checkpoint; see "Write failures"\) in /m,
     );
     expect(text).not.toMatch(/INCOMPLETE|^ {2}complete/m);
-    expect(adminSubject(summary)).toBe('Hygiene sweep ABORTED: 0 deleted, 0 flagged stale, 0 expiry notices');
+    expect(adminSubject(summary)).toBe(
+      'Hygiene sweep ABORTED: 0 deleted, 0 flagged stale, 0 expiry notices, 3 write failures',
+    );
     const report = renderAdminReport(summary, snsLimits());
     expect(report.routing.severity).toBe('warning');
     expect(report.text).toContain('ABORTED');

@@ -47,6 +47,8 @@ export interface DrainSettings {
   readonly maxItems: number;
   readonly readBatchItems: number;
   readonly ownerDelivery: OwnerDeliveryRoute;
+  /** Whom the digests tell owners to ask (config `ownerContact`); unset: the generic team. */
+  readonly ownerContact?: string;
   /**
    * Paces each recipient's messages across every publish of the drain (its chunks and its report: an owner may
    * have digests in two chunks), so no email subscription is sent more than SNS allows (`pacing.ts`). One per
@@ -175,6 +177,7 @@ export function drainSettings(options: NotifierOptions, limits: PublishLimits): 
     maxItems: options.maxItems ?? 20_000,
     readBatchItems: Math.max(1, Math.floor(options.readBatchItems ?? 100)),
     ownerDelivery: options.ownerDelivery ?? 'sns-email',
+    ...(options.ownerContact !== undefined && { ownerContact: options.ownerContact }),
     pacer: new RecipientPacer(),
   };
 }

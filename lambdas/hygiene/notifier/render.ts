@@ -103,6 +103,7 @@ function renderOwnerDigest(
       drainId: settings.drainId,
       ...(verdict?.name !== undefined && { ownerName: verdict.name }),
       ownerReach: ownerReachOf(context, verdict),
+      ...(settings.ownerContact !== undefined && { ownerContact: settings.ownerContact }),
       budget: settings.budget,
     });
   const limit = settings.budget.maxMessageBytes;

@@ -105,6 +105,8 @@ export interface NotifierOptions {
   readonly readBatchItems?: number;
   /** How owner email is delivered: decides what "reachable" means (config `ownerDelivery`). @default 'sns-email' */
   readonly ownerDelivery?: OwnerDeliveryRoute;
+  /** Whom the digests tell owners to ask (config `ownerContact`, docs/configuration.md); unset: the generic team. */
+  readonly ownerContact?: string;
 }
 
 /** How a drain checked the subscriptions of owners recorded `confirmed` ({@link NotifierSummary.subscriptionCheck}). */

@@ -14,7 +14,7 @@ import { errorText } from '../errors';
 import { eventsFor, type OutboxEvent } from '../events';
 import type { GuardStatus } from '../guard';
 import { ownerStanding } from '../owner-directory';
-import { actionsIfDeletionBlocked, isDeletion } from '../policy';
+import { actionsIfDeletionBlocked, isDeletion, isExempt } from '../policy';
 import type { Transition, TransitionResult } from '../ports';
 import { manifestEntry } from '../run-manifest';
 import { DAY_MS } from '../time';
@@ -68,7 +68,12 @@ export async function applyTransition(run: SweepRun, pending: PendingTransition)
   const { settings, tally } = run;
   const { credential, actions } = pending;
   const events = settings.buildEvents
-    ? eventsFor(credential, actions, { runId: settings.runId, now: settings.now })
+    ? eventsFor(
+        credential,
+        actions,
+        { runId: settings.runId, now: settings.now },
+        isExempt(credential, settings.config),
+      )
     : [];
   if (!settings.enforce) {
     tally.recordApplied(actions, events);

@@ -6,12 +6,19 @@
  * boundary when the time budget no longer covers the buffered deletions.
  * docs/sweep.md, "Phases".
  */
-import { formatProblem, parseCredential } from '../credential';
+import {
+  type Credential,
+  formatProblem,
+  lastActivity,
+  parseCredential,
+  type StoredInstant,
+} from '../credential';
 import { HISTORY_ATTR, isReservedId } from '../data-contract';
 import { historyLength } from '../history';
 import { ownerStanding } from '../owner-directory';
 import { decide, isDeletion, isExempt } from '../policy';
 import type { RawItem, ScanPage } from '../ports';
+import { AFTER_NOW_TOLERANCE_MS, formatInstant } from '../time';
 import { applyTransition, submitAllowedDeletion } from './apply';
 import { compactRecord } from './compact';
 import type { PendingTransition, SweepRun } from './run-state';
@@ -35,6 +42,8 @@ function planItem(run: SweepRun, item: RawItem): PendingTransition | undefined {
   }
   tally.activeValid++;
   if (isExempt(credential, config)) tally.exempt++;
+  const future = activityAfterNow(credential, now);
+  if (future !== undefined) tally.recordFutureActivity(credential.id, formatInstant(future.ms));
   const actions = decide(credential, config, now, ownerStanding(run.directory, credential.userId));
   if (actions.length === 0) {
     tally.unchanged++;
@@ -42,6 +51,16 @@ function planItem(run: SweepRun, item: RawItem): PendingTransition | undefined {
   }
   tally.recordPlanned(actions);
   return { credential, actions };
+}
+
+/**
+ * The credential's last activity when it is more than {@link AFTER_NOW_TOLERANCE_MS} after `now` (a bad clock at
+ * the source, a bad import), else `undefined`. Such a credential is never judged stale until `now` catches up; the
+ * decision stays (never guess), the run summary names it (docs/rules.md, "Last activity").
+ */
+function activityAfterNow(credential: Credential, now: number): StoredInstant | undefined {
+  const activity = lastActivity(credential);
+  return activity !== undefined && activity.ms > now + AFTER_NOW_TOLERANCE_MS ? activity : undefined;
 }
 
 /**

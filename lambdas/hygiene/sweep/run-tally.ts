@@ -12,6 +12,7 @@ import {
   emptyActionCounts,
   emptyEventCounts,
   type FailedRecord,
+  type FutureActivityRecord,
   type InvalidRecord,
   type SkippedRecord,
   summaryId,
@@ -46,6 +47,7 @@ export class RunTally {
   readonly skipped = new CappedCollector<SkippedRecord>();
   readonly failed = new CappedCollector<FailedRecord>();
   readonly tooLarge = new CappedCollector<TooLargeRecord>();
+  readonly futureActivity = new CappedCollector<FutureActivityRecord>();
   readonly eventsPerType = emptyEventCounts();
   readonly eventsPerOwner = new Map<string, number>();
   eventsTotal = 0;
@@ -99,6 +101,11 @@ export class RunTally {
   /** One transition DynamoDB refused for the credential's size (`error`: its text): not a failed write. */
   recordTooLarge(id: string, error: string): void {
     this.tooLarge.add({ id: summaryId(id), error });
+  }
+
+  /** One active credential whose last activity (`lastActivity`, canonical UTC) is too far after the run's `now`. */
+  recordFutureActivity(id: string, lastActivity: string): void {
+    this.futureActivity.add({ id: summaryId(id), lastActivity });
   }
 
   /** Deletions planned this run, every reason (what the guard judges). */

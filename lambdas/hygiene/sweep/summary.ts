@@ -137,6 +137,7 @@ export function summarize(
     activeValid: t.activeValid,
     exempt: t.exempt,
     unchanged: t.unchanged,
+    ...(t.futureActivity.count > 0 && { futureActivity: t.futureActivity.toList() }),
     planned: { ...t.planned },
     applied: { ...t.applied },
     deletions: { ...t.deletions },

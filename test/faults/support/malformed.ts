@@ -208,7 +208,8 @@ const poisons: fc.Arbitrary<Poison> = fc.oneof(
   fc.constant<Poison>({ createdAt: S('2026-06-01T00:00:00Z'), expiresTime: S('2026-05-31T23:59:59.999Z') }),
   fc
     .oneof(
-      fc.constantFrom('-1', '1.5', '3651', '1E+125', '123456789012345678901234567890').map(N),
+      // 0 and 366: integers no configured stage can be (expiryNoticeDays takes 1 to 365).
+      fc.constantFrom('-1', '0', '1.5', '366', '3651', '1E+125', '123456789012345678901234567890').map(N),
       fc.constantFrom('7', 'seven').map(S),
       fc.constant<AttributeValue>({ BOOL: true }),
     )
@@ -226,6 +227,17 @@ const poisons: fc.Arbitrary<Poison> = fc.oneof(
   fc.constantFrom<Poison>(
     { [HYGIENE_ATTR.staleFlaggedAt]: S('2026-11-01T00:00:00Z'), [HYGIENE_ATTR.staleDeleteAfter]: undefined },
     { [HYGIENE_ATTR.staleDeleteAfter]: S('2026-11-15T00:00:00Z'), [HYGIENE_ATTR.staleFlaggedAt]: undefined },
+  ),
+  // A whole flag whose deletion date is before its flag date (no grace at all).
+  fc.constantFrom<Poison>(
+    {
+      [HYGIENE_ATTR.staleFlaggedAt]: S('2026-11-15T00:00:00Z'),
+      [HYGIENE_ATTR.staleDeleteAfter]: S('2026-11-01T00:00:00Z'),
+    },
+    {
+      [HYGIENE_ATTR.orphanedAt]: S('2026-11-15T00:00:00Z'),
+      [HYGIENE_ATTR.orphanDeleteAfter]: S('2026-11-14T23:59:59Z'),
+    },
   ),
 );
 

@@ -1,0 +1,97 @@
+/**
+ * A credential of the run that a later run deleted again is skipped by
+ * `restore --run` (that run's deletion stands; README.md, docs/data-model.md,
+ * "Restore"), exit 0 — so the summary says how many are still deleted that way
+ * and how to see them: `runs show` of each such run, up to three named (the
+ * skipped lines name every one; JSON `skipped[].deletedByRun`), and those
+ * deleted again with no run recorded apart. Against DynamoDB Local on a
+ * manifest a real sweep wrote.
+ */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { registerRestoreCommand } from '../../cli/commands/restore';
+import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
+import { runInProcess } from '../support/in-process-cli';
+import { tableFlags } from '../support/run-cli';
+import { useTestTable } from '../support/test-table';
+import { days, staleDue } from '../unit/support/credentials';
+import { sweepWithManifest } from './support/sweep-deps';
+
+describe('restore --run: credentials still deleted by another run (DynamoDB Local)', () => {
+  const table = useTestTable('restore-run-still-deleted', 'each');
+
+  /** Records e-N as deleted since by `run` (none: no run recorded), as a later deletion leaves it. */
+  const deletedAgain = (id: string, run: string | undefined) =>
+    table.client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: { id },
+        ExpressionAttributeNames: { '#run': HYGIENE_ATTR.deletedByRun },
+        ...(run === undefined
+          ? { UpdateExpression: 'REMOVE #run' }
+          : { UpdateExpression: 'SET #run = :run', ExpressionAttributeValues: { ':run': run } }),
+      }),
+    );
+  const restoreRun = (...extra: string[]) =>
+    runInProcess(
+      registerRestoreCommand,
+      [
+        'restore',
+        '--run',
+        'run-1',
+        '--reason',
+        'bad config',
+        '--now',
+        days(1),
+        ...tableFlags(table),
+        ...extra,
+      ],
+      { rethrow: true },
+    );
+
+  it('one other run: the summary counts them and names runs show of that run; exit 0', async () => {
+    await sweepWithManifest(table, 'run-1', ['e-1', 'e-2', 'e-3'].map(staleDue));
+    await deletedAgain('e-1', 'run-2');
+    await deletedAgain('e-2', 'run-2');
+
+    const run = await restoreRun();
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(
+      'run run-1: 1 restored, 2 skipped, 0 refused; 2 skipped still deleted by another run: see pc-hygiene runs show run-2',
+    );
+  });
+
+  it('several other runs: up to three named, the others counted; no run recorded counted apart; JSON names the run', async () => {
+    await sweepWithManifest(table, 'run-1', ['e-1', 'e-2', 'e-3', 'e-4', 'e-5', 'e-6'].map(staleDue));
+    for (const [id, run] of [
+      ['e-1', 'run-5'],
+      ['e-2', 'run-3'],
+      ['e-3', 'run-2'],
+      ['e-4', 'run-4'],
+      ['e-5', 'run-2'],
+      ['e-6', undefined],
+    ] as const)
+      await deletedAgain(id, run);
+
+    const text = await restoreRun('--dry-run');
+    const json = await restoreRun('--dry-run', '--format', 'json');
+
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout.trimEnd().split('\n').at(-1)).toBe(
+      'run run-1: 0 would restore, 6 skipped, 0 refused (dry run: nothing written); ' +
+        '5 skipped still deleted by 4 other runs: see pc-hygiene runs show run-2, runs show run-3, runs show run-4 ' +
+        '(and 1 more run: the skipped lines name them); ' +
+        '1 skipped deleted again with no run recorded (pc-hygiene export shows it)',
+    );
+    const skipped = (JSON.parse(json.stdout) as { skipped: Record<string, unknown>[] }).skipped;
+    expect(skipped.map((m) => [m.id, m.check, m.deletedByRun])).toEqual([
+      ['e-1', 'not-deleted-by-run', 'run-5'],
+      ['e-2', 'not-deleted-by-run', 'run-3'],
+      ['e-3', 'not-deleted-by-run', 'run-2'],
+      ['e-4', 'not-deleted-by-run', 'run-4'],
+      ['e-5', 'not-deleted-by-run', 'run-2'],
+      ['e-6', 'not-deleted-by-run', undefined],
+    ]);
+  });
+});
