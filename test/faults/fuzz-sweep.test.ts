@@ -6,7 +6,8 @@
  * malformed item (compared attribute value by attribute value; the one change
  * allowed is the drain taking an outbox that is empty but still indexed out
  * of the index: docs/notifications.md, "One drain", step 3), name each in the
- * run summary, and still act on the valid credentials.
+ * run summary, and still act on the valid credentials (the orphan rule's too, against an owner directory with a
+ * departed owner: each transition whole, each deletion one the rules make).
  *
  * Reproduce a run: FUZZ_SEED=<seed> npm run test:faults (the seed is in the figures).
  */
@@ -29,27 +30,82 @@ import { fuzzSeed } from '../support/fuzz-seed';
 import { useFuzzFigures, useFuzzTable } from '../support/fuzz-table';
 import { putItems } from '../support/items';
 import type { TestTable } from '../support/test-table';
+import { InMemoryOwnerDirectory } from '../unit/owner-directory-fake';
 import { credential, days } from '../unit/support/credentials';
 import { FAULT_CONFIG, FAULT_NOW, LEASE_MS, realNotifierDeps, realSweepDeps } from './support/cycle';
 import { Ledger } from './support/ledger';
 import { fuzzId, malformedBatch, oddValidItem } from './support/malformed';
 import { putRawItems, scanRawItems } from './support/raw-items';
-import { readTable } from './support/table-check';
+import {
+  consistencyViolations,
+  type OwnerStandingOf,
+  outboxIndexIds,
+  readTable,
+  wrongDeletions,
+} from './support/table-check';
 
 const SEED = fuzzSeed();
 const RUNS = Number(process.env.FUZZ_RUNS ?? 20);
 const VALID_RUNS = Number(process.env.FUZZ_VALID_RUNS ?? 6);
 
+/** The owner the companions' directory marks departed, and one it holds active. */
+const DEPARTED_OWNER = 'owner-departed';
+const ACTIVE_OWNER = 'owner-active';
+
+/** A fresh owner directory (as of the day before FAULT_NOW) holding the two owners above. */
+function companionDirectory(): InMemoryOwnerDirectory {
+  return new InMemoryOwnerDirectory(
+    [
+      { userId: DEPARTED_OWNER, status: 'departed' },
+      { userId: ACTIVE_OWNER, status: 'active' },
+    ],
+    days(-1, FAULT_NOW),
+  );
+}
+
+/** Each owner's standing in `directory`, read from its records (not through the sweep's own loading). */
+function standingIn(directory: InMemoryOwnerDirectory): OwnerStandingOf {
+  return (userId) => ({
+    directoryUsable: true,
+    departed: directory.owners.get(userId)?.status === 'departed',
+  });
+}
+
 /** Valid credentials that must still be acted on next to the garbage (dates relative to FAULT_NOW). */
 function validCompanions(): Record<string, unknown>[] {
   const at = (n: number) => days(n, FAULT_NOW);
+  const healthy = { createdAt: at(-400), expiresTime: at(300), lastUsedAt: at(-1) };
+  const orphanFlag = (flaggedDaysAgo: number) => ({
+    [HYGIENE_ATTR.orphanedAt]: at(-flaggedDaysAgo),
+    [HYGIENE_ATTR.orphanDeleteAfter]: at(7 - flaggedDaysAgo),
+  });
   return [
+    // The orphan rule (docs/rules.md, "Orphaned credentials"): a departed owner's flag past its grace is deleted,
+    // their unflagged credential flagged; the same flag on an owner active again is cleared, never deleted.
+    credential('valid-orphan-due', { ...healthy, userId: DEPARTED_OWNER, ...orphanFlag(8) }),
+    credential('valid-orphan-new', { ...healthy, userId: DEPARTED_OWNER }),
+    credential('valid-orphan-returned', { ...healthy, userId: ACTIVE_OWNER, ...orphanFlag(8) }),
     credential('valid-expired', { createdAt: at(-400), expiresTime: at(-1) }),
     credential('valid-expiring', { createdAt: at(-400), expiresTime: at(5), lastUsedAt: at(-1) }),
     credential('valid-stale', { createdAt: at(-400), expiresTime: at(300), lastUsedAt: at(-100) }),
     ...Array.from({ length: 7 }, (_, i) =>
       credential(`valid-healthy${i}`, { createdAt: at(-400), expiresTime: at(300), lastUsedAt: at(-1) }),
     ),
+  ];
+}
+
+/**
+ * What is wrong with the valid companions after a run (table-check.ts): half-applied transitions, outbox
+ * disagreements, and deletions the rules, judging owners by `standing`, do not make. The malformed items around
+ * them are checked unchanged instead.
+ */
+async function companionProblems(table: TestTable, standing: OwnerStandingOf): Promise<string[]> {
+  const original = new Map(validCompanions().map((c) => [String(c.id), c]));
+  const items = new Map([...(await readTable(table))].filter(([id]) => original.has(id)));
+  const indexed = new Set([...(await outboxIndexIds(table))].filter((id) => original.has(id)));
+  return [
+    ...consistencyViolations(items, indexed, original),
+    ...wrongDeletions(original, items, FAULT_CONFIG, FAULT_NOW, standing),
   ];
 }
 
@@ -100,13 +156,17 @@ describe('fuzzed malformed items in the table', () => {
         await putItems(table.client, table.tableName, validCompanions());
         const before = await scanRawItems(raw(), table.tableName);
         const ledger = new Ledger();
+        const directory = companionDirectory();
 
-        const summary = await runSweep(realSweepDeps(table, ledger), {
-          config: FAULT_CONFIG,
-          now: FAULT_NOW,
-          runId: `fuzz-${run}`,
-          mode: 'enforce',
-        });
+        const summary = await runSweep(
+          { ...realSweepDeps(table, ledger), directory },
+          {
+            config: FAULT_CONFIG,
+            now: FAULT_NOW,
+            runId: `fuzz-${run}`,
+            mode: 'enforce',
+          },
+        );
         const drain = await runNotifier(
           realNotifierDeps(table, ledger, () => FAULT_NOW),
           {
@@ -125,8 +185,17 @@ describe('fuzzed malformed items in the table', () => {
         for (const id of ids) expect(named.get(id), `malformed item ${id} not named`).not.toHaveLength(0);
         expect(summary.invalid.count).toBe(batch.length);
         expect(summary.failed.count).toBe(0);
-        expect(summary.applied).toMatchObject({ 'delete-expired': 1, 'notify-expiry': 1, 'flag-stale': 1 });
-        expect(drain.eventsPublished).toBe(3);
+        expect(summary.directory.status).toBe('used');
+        expect(await companionProblems(table, standingIn(directory))).toEqual([]);
+        expect(summary.applied).toMatchObject({
+          'delete-expired': 1,
+          'notify-expiry': 1,
+          'flag-stale': 1,
+          'delete-orphaned': 1,
+          'flag-orphan': 1,
+          'unflag-orphan': 1,
+        });
+        expect(drain.eventsPublished).toBe(5);
         itemsTried += batch.length;
         runsDone = run;
       }),

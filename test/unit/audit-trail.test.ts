@@ -46,6 +46,15 @@ describe('history', () => {
     ]);
   });
 
+  it.each([
+    ['delete-expired', { type: 'delete-expired', expiresTime: days(-1) }, 'expired'],
+    ['delete-stale', { type: 'delete-stale', flaggedAt: days(-20), deleteAfter: days(-6) }, 'stale'],
+    ['delete-orphaned', { type: 'delete-orphaned', flaggedAt: days(-8), deleteAfter: days(-1) }, 'orphaned'],
+  ] as const)('a %s entry records the rule that deleted it as its reason', (_type, action, reason) => {
+    const [entry] = transitionHistory([action], { runId: 'run-1', now: NOW });
+    expect(entry).toMatchObject({ action: action.type, reason });
+  });
+
   it('the trim drops just enough of the oldest to stay at the bound, never more than are stored', () => {
     expect(historyTrim(0, 1)).toBe(0);
     expect(historyTrim(HISTORY_LIMIT - 1, 1)).toBe(0);

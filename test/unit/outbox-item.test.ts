@@ -243,6 +243,19 @@ describe('planMark', () => {
     });
   });
 
+  it('two stored entries sharing an id, both published: each copy takes its own entry', () => {
+    expect(planMark(['x', 'x', 'y'], ['x', 'x'])).toEqual({
+      remove: [
+        { index: 0, eventId: 'x' },
+        { index: 1, eventId: 'x' },
+      ],
+      removeAll: false,
+      storedSize: 3,
+      alreadyGone: 0,
+      remaining: 1,
+    });
+  });
+
   it('never takes an entry listed without an id', () => {
     expect(planMark([undefined, 'a', undefined], ['a', 'b'])).toEqual({
       remove: [{ index: 1, eventId: 'a' }],

@@ -354,6 +354,14 @@ describe('flagged credentials', () => {
     ]);
   });
 
+  it('used at the very instant of the flag is not "used since" (`>`, docs/rules.md): still stale, deleted when due', () => {
+    // Flagged and last used 100 days ago (past the 90-day limit), grace over 86 days ago.
+    const flag = flaggedDaysAgo(100);
+    expect(decideFor({ ...flag, lastUsedAt: at(-100) })).toEqual([
+      { type: 'delete-stale', flaggedAt: at(-100), deleteAfter: at(-86) },
+    ]);
+  });
+
   it('no longer stale under the current config: unflag', () => {
     const flagged = { ...stale, ...flaggedDaysAgo(20) };
     expect(decideFor(flagged, parseConfig({ staleAfterDays: 365 }))).toEqual([

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/hygiene/config';
+import { parseCredential } from '../../lambdas/hygiene/credential';
 import { HYGIENE_ATTR, OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
 import type { DirectoryFreshness, SweepOwnerDirectory } from '../../lambdas/hygiene/owner-directory';
 import { runSweep, type SweepOptions } from '../../lambdas/hygiene/sweep';
@@ -75,7 +76,10 @@ describe('runSweep with an owner directory', () => {
     });
     expect(table.get('a-2')).toMatchObject({ deletedAt: days(0), [HYGIENE_ATTR.deletedReason]: 'orphaned' });
     expect(table.get('a-3')).not.toHaveProperty(HYGIENE_ATTR.orphanedAt);
+    // `unflag-orphan` removes both attributes (docs/data-model.md, "Updates"): half a pair is an invalid record.
     expect(table.get('b-1')).not.toHaveProperty(HYGIENE_ATTR.orphanedAt);
+    expect(table.get('b-1')).not.toHaveProperty(HYGIENE_ATTR.orphanDeleteAfter);
+    expect(parseCredential(table.get('b-1')).ok).toBe(true);
     expect(table.get('c-1')).not.toHaveProperty(HYGIENE_ATTR.orphanedAt);
     const outboxTypes = (id: string) =>
       ((table.get(id)?.[OUTBOX_ATTR.events] as { type: string }[] | undefined) ?? []).map((e) => e.type);

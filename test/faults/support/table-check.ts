@@ -5,6 +5,7 @@
  * index keys present exactly on items with pending events.
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DELETED_REASON_OF } from '../../../lambdas/hygiene/action-changes';
 import type { HygieneConfig } from '../../../lambdas/hygiene/config';
 import { parseCredential } from '../../../lambdas/hygiene/credential';
 import {
@@ -16,6 +17,7 @@ import {
   OUTBOX_INDEX,
 } from '../../../lambdas/hygiene/data-contract';
 import { readPendingItem } from '../../../lambdas/hygiene/outbox-item';
+import type { OwnerStanding } from '../../../lambdas/hygiene/owner-directory';
 import { decide, isDeletion } from '../../../lambdas/hygiene/policy';
 import type { TestTable } from '../../support/test-table';
 
@@ -84,6 +86,9 @@ export function consistencyViolations(
     if (present(item, HYGIENE_ATTR.staleFlaggedAt) !== present(item, HYGIENE_ATTR.staleDeleteAfter)) {
       violations.push(`${id}: stale flag half-applied`);
     }
+    if (present(item, HYGIENE_ATTR.orphanedAt) !== present(item, HYGIENE_ATTR.orphanDeleteAfter)) {
+      violations.push(`${id}: orphan flag half-applied`);
+    }
     if (present(item, HYGIENE_ATTR.expiryNoticeStage) !== present(item, HYGIENE_ATTR.expiryNoticeFor)) {
       violations.push(`${id}: expiry notice half-applied`);
     }
@@ -120,15 +125,24 @@ export function leftoverClaims(items: ReadonlyMap<string, Item>): string[] {
 }
 
 /**
+ * Each owner's standing in the owner directory a run used (the orphan rule's
+ * input: docs/rules.md, "Orphaned credentials"), as the test knows it from the
+ * directory it set up; `undefined` when the run had no directory.
+ */
+export type OwnerStandingOf = (userId: string) => OwnerStanding | undefined;
+
+/**
  * Credentials soft-deleted now that the rules do not delete: for each item
- * deleted since `original`, `decide` on its original record at `now` must
- * plan a deletion for the same reason.
+ * deleted since `original`, `decide` on its original record at `now`, with
+ * its owner's standing, must plan a deletion for the same reason.
+ * @param standingOf the owners' standing in the run's directory; by default none (the orphan rule is off)
  */
 export function wrongDeletions(
   original: ReadonlyMap<string, Item>,
   items: ReadonlyMap<string, Item>,
   config: HygieneConfig,
   now: number,
+  standingOf: OwnerStandingOf = () => undefined,
 ): string[] {
   const wrong: string[] = [];
   for (const [id, item] of items) {
@@ -139,10 +153,14 @@ export function wrongDeletions(
       wrong.push(`${id}: deleted, but it was invalid or absent before the run`);
       continue;
     }
-    const deletion = decide(parsed.credential, config, now).find(isDeletion);
-    const reason = deletion?.type === 'delete-expired' ? 'expired' : 'stale';
-    if (deletion === undefined) wrong.push(`${id}: deleted, but the rules plan no deletion`);
-    else if (item[HYGIENE_ATTR.deletedReason] !== reason) {
+    const owner = standingOf(parsed.credential.userId);
+    const deletion = decide(parsed.credential, config, now, owner).find(isDeletion);
+    if (deletion === undefined) {
+      wrong.push(`${id}: deleted, but the rules plan no deletion`);
+      continue;
+    }
+    const reason = DELETED_REASON_OF[deletion.type];
+    if (item[HYGIENE_ATTR.deletedReason] !== reason) {
       wrong.push(`${id}: deleted as ${String(item[HYGIENE_ATTR.deletedReason])}, the rules say ${reason}`);
     }
   }
