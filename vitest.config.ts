@@ -18,6 +18,9 @@ export default defineConfig({
           name: 'unit',
           setupFiles,
           include: ['test/unit/**/*.test.ts', 'test/cli/**/*.test.ts'],
+          // test/cli spawns the CLI as a process: on 2 busy cores one can take longer than vitest's 5 s default
+          // (a timeout there says nothing of a behaviour); a hang still fails.
+          testTimeout: 30_000,
         },
       },
       {

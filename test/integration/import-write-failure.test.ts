@@ -156,7 +156,10 @@ describe('import when writing fails', () => {
     expect(summary.written).toBe(50);
     expect(await storedIds()).toEqual(idsSaidWritten(summary));
     expect(summary.written + summary.notWritten).toBe(VALID);
-    expect(summary.notWrittenFrom).not.toBeNull();
+    // Whether the reading meets the stop (every record from a line on) or every record was handed to the writer
+    // before the failed request answered (each named by line) depends on when that answer arrives: either way
+    // every record not written is named, which idsSaidWritten checked against the table.
+    expect(summary.notWrittenLines.length + (summary.notWrittenFrom === null ? 0 : 1)).toBeGreaterThan(0);
     // The file was read to its end: the bad line after the stop is reported too.
     expect(summary.rejectedLines.map((r) => r.line)).toEqual(BAD_LINES);
   });
