@@ -208,15 +208,39 @@ function sectionOf(event: OutboxEvent): number {
   return SECTION_INDEX.get(event.type) ?? -1;
 }
 
-/** Orders events as the digest lists them: deletions, stale warnings, expiry warnings; soonest first. */
+/** What the digest orders an event by: its section, then its instant (then ids, so the order is total). */
+interface EventOrderKey {
+  readonly event: OutboxEvent;
+  readonly section: number;
+  readonly instant: string;
+}
+
+function orderKey(event: OutboxEvent): EventOrderKey {
+  return { event, section: sectionOf(event), instant: sortKey(event) };
+}
+
+/** {@link compareEvents} on keys: section, then instant. */
+function compareUrgencyKeys(a: EventOrderKey, b: EventOrderKey): number {
+  return a.section - b.section || collate(a.instant, b.instant);
+}
+
+/**
+ * The digest's one urgency order of two events: negative when `a` comes first, 0 when they are as urgent (the same
+ * section and instant). Deletions, stale warnings, orphan flags, expiry warnings ({@link SECTION_ORDER}); within a
+ * section the soonest instant first. {@link orderEvents} lists by it (ties by ids).
+ */
+export function compareEvents(a: OutboxEvent, b: OutboxEvent): number {
+  return compareUrgencyKeys(orderKey(a), orderKey(b));
+}
+
+/** Orders events as the digest lists them ({@link compareEvents}, ties by credential id, then event id). */
 export function orderEvents(events: readonly OutboxEvent[]): OutboxEvent[] {
   if (events.length < 2) return [...events];
   // Each event's section and instant are looked up once, not once per comparison.
-  const keyed = events.map((event) => ({ event, section: sectionOf(event), instant: sortKey(event) }));
+  const keyed = events.map(orderKey);
   keyed.sort(
     (a, b) =>
-      a.section - b.section ||
-      collate(a.instant, b.instant) ||
+      compareUrgencyKeys(a, b) ||
       collate(a.event.credentialId, b.event.credentialId) ||
       collate(a.event.eventId, b.event.eventId),
   );

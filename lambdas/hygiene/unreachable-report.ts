@@ -10,26 +10,39 @@
  * the longer advice a reason may need (SES's suppression list, on route
  * `relay`) is printed once per part, after the owners ("What to do, by
  * reason"): a part is one email, and a hundred owners with one reason need it
- * once, not a hundred times. Besides the reasons a drain judges an owner
+ * once, not a hundred times. Owners are listed most urgent first (their most
+ * urgent notice: a deletion or an expiry within a day before the rest), under
+ * a line counting what is urgent, and a deleted credential's lines give the
+ * restore command. Besides the reasons a drain judges an owner
  * unreachable for (`UNREACHABLE_REASONS`), a report may give one no owner is
  * ever judged by: `email-undelivered` (`REPORT_ONLY_REASONS`), the relay's
  * report of one email SES gave up on without marking its owner bouncing
  * (docs/notifications.md, "Email relay"). Pure: no I/O, no clock.
  */
-import { credentialLabel, describeEvent, eventSeverity, orderEvents, plainName, plainValue } from './digest';
-import type { OutboxEvent } from './events';
+import {
+  compareEvents,
+  credentialLabel,
+  describeEvent,
+  eventSeverity,
+  orderEvents,
+  plainName,
+  plainValue,
+  relative,
+} from './digest';
+import type { EventType, OutboxEvent } from './events';
 import {
   type DrainDocumentEnvelope,
   type MessageBudget,
   maxSeverity,
   type NotificationMessage,
   type NumberedMessagePart,
+  SEVERITIES,
   type Severity,
   subjectText,
 } from './message';
 import { type OwnerDeliveryRoute, UNREACHABLE_REASONS, type UnreachableReason } from './owner-directory';
 import { MAX_CONFIRMATION_EMAILS } from './subscription-confirmations';
-import { formatInstant } from './time';
+import { DAY_MS, formatInstant, parseInstant } from './time';
 
 /** The machine document's schema name. */
 export const UNREACHABLE_REPORT_SCHEMA = 'personal-client-hygiene/owner-unreachable';
@@ -244,16 +257,44 @@ type Unit =
   | { readonly kind: 'owner'; readonly owner: UnreachableOwner; readonly event: OutboxEvent }
   | { readonly kind: 'invalid'; readonly invalid: MismatchedOwnerEvent };
 
+/**
+ * Which of two events is more urgent for the admins (negative: `a`): the higher severity ({@link eventSeverity}:
+ * a deletion or an expiry within a day is `high`) first, then the digest's own order ({@link compareEvents}).
+ */
+function compareUrgency(a: OutboxEvent, b: OutboxEvent): number {
+  return SEVERITIES.indexOf(eventSeverity(b)) - SEVERITIES.indexOf(eventSeverity(a)) || compareEvents(a, b);
+}
+
+/**
+ * The owners ordered by their most urgent event ({@link compareUrgency}), most urgent first, so an expiry hours away
+ * is not buried among a drain's routine notices; owners without events last, ties in their given order.
+ */
+export function ownersByUrgency(owners: readonly UnreachableOwner[]): UnreachableOwner[] {
+  const keyed = owners.map((owner) => ({
+    owner,
+    urgent: owner.events.reduce<OutboxEvent | undefined>(
+      (most, event) => (most === undefined || compareUrgency(event, most) < 0 ? event : most),
+      undefined,
+    ),
+  }));
+  keyed.sort((a, b) => {
+    if (a.urgent === undefined || b.urgent === undefined)
+      return a.urgent === undefined ? (b.urgent === undefined ? 0 : 1) : -1;
+    return compareUrgency(a.urgent, b.urgent);
+  });
+  return keyed.map((k) => k.owner);
+}
+
 function unitsOf(input: UnreachableReportInput): Unit[] {
   const units: Unit[] = [];
-  for (const owner of input.owners) {
+  for (const owner of ownersByUrgency(input.owners)) {
     for (const event of orderEvents(owner.events)) units.push({ kind: 'owner', owner, event });
   }
   for (const invalid of input.invalidEvents) units.push({ kind: 'invalid', invalid });
   return units;
 }
 
-/** Regroups a part's units: owners in first-seen order with their events, then the mismatched events. */
+/** Regroups a part's units: owners in first-seen (urgency) order with their events, then the mismatched events. */
 function contentOf(units: readonly Unit[]): {
   owners: UnreachableOwner[];
   invalidEvents: MismatchedOwnerEvent[];
@@ -276,14 +317,83 @@ function plural(n: number, singular: string, pluralForm = `${singular}s`): strin
   return `${n} ${n === 1 ? singular : pluralForm}`;
 }
 
-/** A specific subject, e.g. "Hygiene: 3 owners unreachable, 12 notices for the admins". */
+/** The event types of a deletion (the digest's "Deleted" section). */
+const DELETION_TYPES: ReadonlySet<EventType> = new Set([
+  'deleted-expired',
+  'deleted-stale',
+  'deleted-orphaned',
+]);
+
+/** An expiry this close (or closer) is counted urgent: the window of the 1-day notice. */
+const URGENT_EXPIRY_MS = DAY_MS;
+
+/**
+ * What is urgent among the owners' notices, in distinct credentials: expiring within 24 hours, read after their
+ * expiry, deleted; and the soonest of those expiring within 24 hours (epoch ms), if any.
+ */
+interface UrgencyCounts {
+  readonly expiringWithinDay: number;
+  readonly expired: number;
+  readonly deleted: number;
+  readonly soonestWithinDay?: number;
+}
+
+function urgencyCounts(owners: readonly UnreachableOwner[], now: number): UrgencyCounts {
+  const within = new Set<string>();
+  const expired = new Set<string>();
+  const deleted = new Set<string>();
+  let soonest: number | undefined;
+  for (const event of owners.flatMap((o) => o.events)) {
+    if (DELETION_TYPES.has(event.type)) deleted.add(event.credentialId);
+    const parsed =
+      event.type === 'expiry-warning' && event.expiresTime !== undefined
+        ? parseInstant(event.expiresTime)
+        : undefined;
+    if (!parsed?.ok) continue;
+    if (parsed.ms <= now) expired.add(event.credentialId);
+    else if (parsed.ms - now <= URGENT_EXPIRY_MS) {
+      within.add(event.credentialId);
+      soonest = Math.min(soonest ?? parsed.ms, parsed.ms);
+    }
+  }
+  return {
+    expiringWithinDay: within.size,
+    expired: expired.size,
+    deleted: deleted.size,
+    ...(soonest !== undefined && { soonestWithinDay: soonest }),
+  };
+}
+
+/**
+ * The line under the owners' heading that says what is urgent in a part, e.g. "Most urgent first: 2 credentials expire within
+ * 24 h (the first in 4 hours), 1 already expired, 3 deleted."
+ */
+function urgencyLine(owners: readonly UnreachableOwner[], now: number): string {
+  const counts = urgencyCounts(owners, now);
+  const soonest = counts.soonestWithinDay === undefined ? '' : relative(counts.soonestWithinDay, now);
+  const expiring =
+    counts.expiringWithinDay === 0
+      ? 'no credential expires within 24 h'
+      : counts.expiringWithinDay === 1
+        ? `1 credential expires within 24 h (${soonest})`
+        : `${counts.expiringWithinDay} credentials expire within 24 h (the first ${soonest})`;
+  const expired = counts.expired > 0 ? [`${counts.expired} already expired`] : [];
+  return `Most urgent first: ${[expiring, ...expired, `${counts.deleted} deleted`].join(', ')}.`;
+}
+
+/**
+ * A specific subject, e.g. "Hygiene: 3 owners unreachable, 12 notices for the admins, first expiry in 4 hours" (the
+ * soonest expiry within 24 hours, when there is one and it fits the 100 characters).
+ */
 export function unreachableSubject(
   owners: readonly UnreachableOwner[],
   invalidEvents: readonly MismatchedOwnerEvent[],
+  now: number,
   part = 1,
   parts = 1,
 ): string {
   const suffix = parts > 1 ? ` (part ${part}/${parts})` : '';
+  const budget = 100 - suffix.length;
   const notices = owners.reduce((n, o) => n + o.events.length, 0);
   const pieces = [
     ...(owners.length > 0
@@ -293,7 +403,11 @@ export function unreachableSubject(
       ? [`${plural(invalidEvents.length, 'notice')} with a mismatched owner`]
       : []),
   ];
-  return `${subjectText(`Hygiene: ${pieces.join('; ')}`, 100 - suffix.length)}${suffix}`;
+  const without = `Hygiene: ${pieces.join('; ')}`;
+  const { soonestWithinDay } = urgencyCounts(owners, now);
+  const soonest = soonestWithinDay === undefined ? '' : `, first expiry ${relative(soonestWithinDay, now)}`;
+  const text = without.length + soonest.length <= budget ? `${without}${soonest}` : without;
+  return `${subjectText(text, budget)}${suffix}`;
 }
 
 /**
@@ -310,6 +424,24 @@ function ownerNaming(owner: UnreachableOwner): string {
   ].join(' ');
 }
 
+/**
+ * A value as one shell word: as is when it holds only characters no shell treats specially, else single-quoted
+ * (a credential id is untrusted: pasted into a shell, it must stay one argument).
+ */
+function shellWord(value: string): string {
+  return /^[A-Za-z0-9._:@%+=,/-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * What the admins run to undo a deletion the owner was never told about (the owner's own advice, "ask … to restore
+ * it", is not for them): the restore command with the credential's id (docs/notifications.md, "The report message").
+ */
+function restoreLine(event: OutboxEvent): string[] {
+  if (!DELETION_TYPES.has(event.type)) return [];
+  const id = shellWord(plainValue(event.credentialId));
+  return [`To restore it if the owner still needs it: pc-hygiene restore ${id} --reason "<why>"`];
+}
+
 function ownerLines(owner: UnreachableOwner, now: number): string[] {
   const reason = UNREACHABLE_REASON_TEXT[owner.reason];
   const lines = [
@@ -319,7 +451,8 @@ function ownerLines(owner: UnreachableOwner, now: number): string[] {
   ];
   for (const event of owner.events) {
     lines.push(`    - ${credentialLabel(event)}`);
-    for (const line of describeEvent(event, now).slice(0, -1)) lines.push(`      ${line}`);
+    const facts = describeEvent(event, now).slice(0, -1);
+    for (const line of [...facts, ...restoreLine(event)]) lines.push(`      ${line}`);
   }
   return lines;
 }
@@ -362,6 +495,7 @@ function renderText(
       '',
       `Unreachable owners (${content.owners.length}): their digests were published, but no person receives them on the ${input.route} route.`,
       'Please make sure each owner learns about these credentials, and fix what keeps them unreachable.',
+      urgencyLine(content.owners, input.now),
     );
     for (const owner of content.owners) lines.push(...ownerLines(owner, input.now));
     if (advice === 'with advice') lines.push(...reasonAdviceLines(content.owners.map((o) => o.reason)));
@@ -409,7 +543,7 @@ function renderPart(
     ...content,
   };
   const message: NotificationMessage = {
-    subject: unreachableSubject(content.owners, content.invalidEvents, part, parts),
+    subject: unreachableSubject(content.owners, content.invalidEvents, input.now, part, parts),
     text: renderText(input, nowIso, content, part, parts, advice),
     document,
     routing: { audience: 'admin', severity, eventTypes },

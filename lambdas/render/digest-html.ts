@@ -5,7 +5,9 @@
  * (a `<style>` block only adds dark mode and narrow-screen stacking), no
  * remote images, no scripts, no links to fetch, and every value from the
  * digest is flattened (control, bidi and invisible format characters), escaped and
- * direction-isolated (display names and ids are untrusted).
+ * direction-isolated (display names and ids are untrusted). Every instant reads
+ * in one form, `2026-12-03 09:00 UTC`, in the date column and in the sentences
+ * alike; prose wraps between words, only untrusted values (ids, names) anywhere.
  * Pure: the same document renders the same HTML.
  */
 import {
@@ -52,13 +54,21 @@ const ACCENTS = ['#b3261e', '#9a6700', '#8250df', '#0b62c4', '#57606a'];
 const DARK_ACCENTS = ['#ff9492', '#e3b341', '#d2a8ff', '#79c0ff', '#9198a1'];
 const FONT = "-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
 const MONO = 'ui-monospace,SFMono-Regular,Menlo,Consolas,monospace';
-/** Cells wrap anything, even a 256-character name without spaces, so nothing overflows 375 px. */
-const WRAP = 'overflow-wrap:anywhere;word-break:break-word;';
-const CELL = `padding:8px 6px;border-top:1px solid ${LIGHT.line};vertical-align:top;text-align:start;${WRAP}`;
+/** Ids (in `<code>`) wrap anywhere: a token, not a word. */
+const WRAP_ANYWHERE = 'overflow-wrap:anywhere;';
+/**
+ * Prose wraps between words (a slash also offers a break: {@link wordingHtml}); a word is split only when it cannot
+ * fit a line of its own (a 256-character name without spaces), the last resort against running over the next column
+ * at 375 px, never mid-word otherwise (not `anywhere`, nor `word-break:break-word`: they split a word a line could
+ * still take whole, "platform/securi ty").
+ */
+const WRAP_PROSE = 'overflow-wrap:break-word;word-break:normal;';
+const CELL = `padding:8px 6px;border-top:1px solid ${LIGHT.line};vertical-align:top;text-align:start;${WRAP_PROSE}`;
 
 /**
  * Dark mode and narrow screens, for clients that honour a `<style>` block:
- * colours flip through classes, and below 600 px each row's cells stack.
+ * colours flip through classes, and below 600 px each row's cells stack, each
+ * with its column's name (`pc-label`: the hidden header's words).
  */
 const STYLE = `
 :root { color-scheme: light dark; supported-color-schemes: light dark; }
@@ -76,11 +86,37 @@ ${DARK_ACCENTS.map((c, i) => `  .pc-accent-${i} { color: ${c} !important; }`).jo
   .pc-cell { display: block !important; width: auto !important; padding: 4px 0 !important; }
   .pc-cell + .pc-cell { border-top-width: 0 !important; }
   .pc-cell:first-child { padding-top: 10px !important; }
+  .pc-label { display: inline !important; }
 }`;
 
 /** `2026-12-03 09:00&nbsp;UTC` for an instant (epoch ms): the text's form, the zone kept on the time's line. */
 function utcMinute(ms: number): string {
   return utcMinuteText(ms).replace(/ UTC$/, '&nbsp;UTC');
+}
+
+/** An RFC 3339 instant in the wording of a described line (the digest writes a valid one there as is). */
+const INSTANT_IN_WORDING = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})/gi;
+
+/**
+ * Fixed wording as HTML: escaped, each instant in the email's one form ({@link utcMinute}, as the date column and the
+ * header: not the text part's ISO), and a break offered after a slash ("platform/security" is wider than a column
+ * at 375 px: without it, the word would be split mid-word).
+ */
+function wordingHtml(wording: string): string {
+  return escapeHtml(wording)
+    .replace(INSTANT_IN_WORDING, (iso) => {
+      const parsed = parseInstant(iso);
+      return parsed.ok ? utcMinute(parsed.ms) : iso;
+    })
+    .replaceAll('/', '/<wbr>');
+}
+
+/**
+ * The column's name before a cell's content, shown only when the row's cells stack (the `<style>` block, below
+ * 600 px: the header row is hidden then); hidden inline, so a client without the block shows the header instead.
+ */
+function label(column: string): string {
+  return `<span class="pc-label pc-muted" style="display:none;mso-hide:all;color:${LIGHT.muted};font-size:12px;font-weight:600">${column}: </span>`;
 }
 
 /**
@@ -89,23 +125,31 @@ function utcMinute(ms: number): string {
  * the date on one line (`nowrap`) would run over the next column.
  */
 function dateCell(iso: string | undefined, now: number): string {
-  if (iso === undefined) return `<span class="pc-muted" style="color:${LIGHT.muted}">unknown</span>`;
+  if (iso === undefined)
+    return `${label('Date')}<span class="pc-muted" style="color:${LIGHT.muted}">unknown</span>`;
   const parsed = parseInstant(iso);
-  if (!parsed.ok) return isolated(plainValue(iso));
+  if (!parsed.ok) return `${label('Date')}${isolated(plainValue(iso))}`;
   const day = utcMinute(parsed.ms);
-  return `<strong>${day}</strong><br><span class="pc-muted" style="color:${LIGHT.muted}">${escapeHtml(relative(parsed.ms, now))}</span>`;
+  return `${label('Date')}<strong>${day}</strong><br><span class="pc-muted" style="color:${LIGHT.muted}">${escapeHtml(relative(parsed.ms, now))}</span>`;
 }
 
 /** `pc-0c21` in a code style: ids are untrusted too, so flattened ({@link plainValue}), escaped and direction-isolated. */
 function code(id: string): string {
-  return `<code class="pc-code" dir="auto" style="font-family:${MONO};font-size:12px;background:#eff2f5;padding:1px 4px;border-radius:3px;${WRAP}">${escapeHtml(plainValue(id))}</code>`;
+  return `<code class="pc-code" dir="auto" style="font-family:${MONO};font-size:12px;background:#eff2f5;padding:1px 4px;border-radius:3px;${WRAP_ANYWHERE}">${escapeHtml(plainValue(id))}</code>`;
 }
 
-/** A described line: wording escaped, each of the event's values flattened, escaped and direction-isolated. */
+/**
+ * One of the event's values in a sentence: a stored date that is a valid instant (a deletion's schedule) in the
+ * email's one form ({@link utcMinute}); anything else flattened, escaped and direction-isolated.
+ */
+function valueHtml(value: string): string {
+  const parsed = parseInstant(value);
+  return parsed.ok ? utcMinute(parsed.ms) : isolated(plainValue(value));
+}
+
+/** A described line: wording as {@link wordingHtml}, each of the event's values as {@link valueHtml}. */
 function lineHtml(line: EventLine): string {
-  return line
-    .map((part) => (typeof part === 'string' ? escapeHtml(part) : isolated(plainValue(part.value))))
-    .join('');
+  return line.map((part) => (typeof part === 'string' ? wordingHtml(part) : valueHtml(part.value))).join('');
 }
 
 /** The credential cell: name, id, client id, and what happened (every line of the text digest but the advice). */
@@ -138,7 +182,7 @@ function row(event: OutboxEvent, now: number, contact: string | undefined): stri
   const cells = [
     credentialCell(event, lines.slice(0, -1)),
     dateCell(eventInstant(event), now),
-    advice(lines.at(-1)),
+    `${label('What to do')}${advice(lines.at(-1))}`,
   ];
   const widths = ['44%', '22%', '34%'];
   return `<tr>${cells.map((c, i) => `<td class="pc-cell" style="${CELL}width:${widths[i]}">${c}</td>`).join('')}</tr>`;
@@ -183,7 +227,7 @@ function header(input: DigestHtmlInput, greeting: string, now: number): string {
     `<p class="pc-muted" style="margin:0 0 4px;font-size:12px;letter-spacing:.04em;text-transform:uppercase;color:${LIGHT.muted}">PersonalClient Hygiene</p>`,
     `<h1 style="margin:0 0 12px;font-size:21px;line-height:1.3">Your personal API credentials</h1>`,
     // Greeted by the user id when the directory has no name: an id without spaces must wrap too.
-    `<p style="margin:0 0 8px;${WRAP}">Hello ${greeting},</p>`,
+    `<p style="margin:0 0 8px;${WRAP_PROSE}">Hello ${greeting},</p>`,
     `<p style="margin:0 0 8px">Here is what the credential hygiene worker did or will do to your personal API credentials (as of ${utcMinute(now)}).</p>`,
     partNote,
   ].join('\n');
@@ -192,7 +236,7 @@ function header(input: DigestHtmlInput, greeting: string, now: number): string {
 /** The text's footer lines (`footerLines`), on the relay's route: it is the only one that sends this HTML. */
 function footer(contact: string | undefined): string {
   const lines = footerLines({ route: 'relay', ...(contact !== undefined && { contact }) }).map(lineHtml);
-  return `<p class="pc-muted pc-rule" style="margin:28px 0 0;padding-top:12px;border-top:1px solid ${LIGHT.line};font-size:12px;color:${LIGHT.muted};${WRAP}">${lines.join(' ')}</p>`;
+  return `<p class="pc-muted pc-rule" style="margin:28px 0 0;padding-top:12px;border-top:1px solid ${LIGHT.line};font-size:12px;color:${LIGHT.muted};${WRAP_PROSE}">${lines.join(' ')}</p>`;
 }
 
 /**

@@ -72,11 +72,12 @@ describe('renderUnreachableReport', () => {
     const [part] = renderUnreachableReport(input());
     const text = JSON.parse(part?.entry.Message ?? '{}').email as string;
 
-    expect(text.split('\n').slice(0, 7)).toEqual([
+    expect(text.split('\n').slice(0, 8)).toEqual([
       'Owner notices that reached no one, as of 2026-11-26T02:00:00.000Z (drain drain-1).',
       '',
       'Unreachable owners (1): their digests were published, but no person receives them on the sns-email route.',
       'Please make sure each owner learns about these credentials, and fix what keeps them unreachable.',
+      'Most urgent first: no credential expires within 24 h, 1 deleted.',
       '',
       '  * carol: not in the owner directory [not-in-directory]',
       '    What to do: add the owner to the directory (pc-hygiene owners import) or reassign the credential.',
@@ -332,6 +333,7 @@ describe('renderUnreachableReport', () => {
             event: outboxEvent({ credentialId: 'b1', userId: 'mallory' }),
           },
         ],
+        NOW,
       ),
     ).toBe('Hygiene: 1 notice with a mismatched owner');
   });
