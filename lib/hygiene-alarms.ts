@@ -19,9 +19,11 @@
  * (without the last, a reconciler that stops running would leave
  * `NoAdminSubscription` in its last state and nothing would fire). Each description, the text the alarm email
  * carries, ends with the section to follow: the alarm's runbook in docs/deploy.md, else the section that says what to
- * do (docs/deploy.md, "Operations: alarms and the dashboard", or the doc of the rule the alarm is about).
+ * do (docs/deploy.md, "Operations: alarms and the dashboard" and the alarm's row there, {@link alarmTableRow}, or the
+ * doc of the rule the alarm is about). A command a description gives names this deployment's stack and Region
+ * ({@link deploymentFlags}), so it pastes as is.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -121,6 +123,16 @@ export function atLeast(threshold: number) {
   return { ...AT_LEAST_ONE, threshold, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING };
 }
 
+/**
+ * The flags aiming a description's `pc-hygiene` commands at this deployment, so each pastes as is: `--stack` with the
+ * stack's name and `--region` with its Region (a stack is found in its own Region only). Either may be a token
+ * (the Region of a stack whose environment is not fixed at synth): CloudFormation puts the value in at deploy.
+ */
+export function deploymentFlags(scope: Construct): string {
+  const stack = Stack.of(scope);
+  return `--stack ${stack.stackName} --region ${stack.region}`;
+}
+
 /** Creates the alarms; returns them in a stable order, each notifying `options.action`. */
 export function addHygieneAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm[] {
   const alarms = [
@@ -139,12 +151,20 @@ export function addHygieneAlarms(scope: Construct, options: HygieneAlarmsOptions
 }
 
 /**
- * Where a function's `<Function>Errors` alarm sends its reader: the sweep's runbook, else the alarm table's row
- * (docs/deploy.md, "Operations: alarms and the dashboard").
+ * Where a function's `<Function>Errors` alarm sends its reader: the sweep's runbook, else its alarm table row
+ * ({@link alarmTableRow}).
  */
 const FUNCTION_ERRORS_SECTION: Readonly<Record<string, string>> = {
   Sweep: 'docs/deploy.md, "Runbook: Sweep errors"',
 };
+
+/**
+ * Where a description sends the reader of an alarm without a runbook whose alarm table row says what to do: that
+ * row, named by the alarm's id (the table's first column), so the reader finds it among the table's rows.
+ */
+export function alarmTableRow(alarmId: string): string {
+  return `docs/deploy.md, "Operations: alarms and the dashboard", the ${alarmId} row`;
+}
 
 /** One per function: it failed (its log group has the error). */
 function functionErrorAlarms(scope: Construct, functions: readonly HygieneFunction[]): cloudwatch.Alarm[] {
@@ -152,7 +172,7 @@ function functionErrorAlarms(scope: Construct, functions: readonly HygieneFuncti
     (fn) =>
       new cloudwatch.Alarm(scope, `${fn.node.id}Errors`, {
         alarmDescription: `The ${fn.node.id.toLowerCase()} function failed: its log group has the error. See ${
-          FUNCTION_ERRORS_SECTION[fn.node.id] ?? 'docs/deploy.md, "Operations: alarms and the dashboard"'
+          FUNCTION_ERRORS_SECTION[fn.node.id] ?? alarmTableRow(`${fn.node.id}Errors`)
         }.`,
         metric: functionErrors(fn),
         ...atLeast(1),
@@ -323,12 +343,12 @@ function failureCountAlarms(scope: Construct, options: HygieneAlarmsOptions): cl
   return [
     anyInAnHour(
       'NotifierStoreErrors',
-      'A notifier drain completed with failed table calls (its drain lease, reading items or marking events sent): events stay pending, or a published event not marked is sent again by a later drain. The notifier’s log line "notifier drain summary" has the errors. See docs/deploy.md, "Operations: alarms and the dashboard".',
+      `A notifier drain completed with failed table calls (its drain lease, reading items or marking events sent): events stay pending, or a published event not marked is sent again by a later drain. The notifier’s log line "notifier drain summary" has the errors. See ${alarmTableRow('NotifierStoreErrors')}.`,
       NOTIFIER_METRIC.storeErrors,
     ),
     anyInAnHour(
       'SubscriptionOperationsFailed',
-      'Subscription operations of the subscription reconciler failed: SNS refused a subscribe, set-filter-policy or unsubscribe (also an unsubscribe withdrawing a subscription just created for an owner who opted out, left or moved meanwhile, except one SNS refuses because it is still pending confirmation: left pending, not a failure), or the owner directory could not be re-read before the creations (none of them made) or after them (the withdrawals not checked). Those owners stay unsubscribed, pending or subscribed until a later run succeeds. A subscribe refused with FilterPolicyLimitExceeded is refused again on every run: the account’s "Filter policies per account" is full; raise it or switch ownerDelivery to relay. The reconciler’s log line "subscription reconciler summary" lists each operation and its error. See docs/deploy.md, "Operations: alarms and the dashboard".',
+      `Subscription operations of the subscription reconciler failed: SNS refused a subscribe, set-filter-policy or unsubscribe (also an unsubscribe withdrawing a subscription just created for an owner who opted out, left or moved meanwhile, except one SNS refuses because it is still pending confirmation: left pending, not a failure), or the owner directory could not be re-read before the creations (none of them made) or after them (the withdrawals not checked). Those owners stay unsubscribed, pending or subscribed until a later run succeeds. A subscribe refused with FilterPolicyLimitExceeded is refused again on every run: the account’s "Filter policies per account" is full; raise it or switch ownerDelivery to relay. The reconciler’s log line "subscription reconciler summary" lists each operation and its error. See ${alarmTableRow('SubscriptionOperationsFailed')}.`,
       RECONCILER_METRIC.failed,
     ),
     anyInAnHour(
@@ -387,10 +407,11 @@ function runAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.
       ...AT_LEAST_ONE,
       treatMissingData: cloudwatch.TreatMissingData.IGNORE,
     });
+  const target = deploymentFlags(scope);
   return [
     lastRun(
       'GuardTripped',
-      'The blast-radius guard held back the last sweep’s deletions: review the admin run summary, then fix the data or approve them once: pc-hygiene guard approve --stack <stack> --max-deletes N --reason TEXT (with --enforce while the deployment is in audit), then sweep right away: pc-hygiene sweep --stack <stack> (an approval left to the next scheduled run, which plans more by then, is not used). See docs/sweep.md, "The blast-radius guard".',
+      `The blast-radius guard held back the last sweep’s deletions: review the admin run summary, then fix the data or approve them once: pc-hygiene guard approve ${target} --max-deletes N --reason TEXT (with --enforce while the deployment is in audit), then sweep right away: pc-hygiene sweep ${target} (an approval left to the next scheduled run, which plans more by then, is not used). See docs/sweep.md, "The blast-radius guard".`,
       SWEEP_METRIC.guardTripped,
     ),
     lastRun(
@@ -453,10 +474,11 @@ function reachAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatc
       treatMissingData: missing,
     });
   const { NOT_BREACHING, IGNORE } = cloudwatch.TreatMissingData;
+  const target = deploymentFlags(scope);
   return [
     alarm(
       'UnreachableOwners',
-      `The notifier could not deliver owners’ notices to the owners (${UNREACHABLE_REASONS.join(', ')}): their events went to the admins’ owner-unreachable report, which names them. pc-hygiene owners list --unreachable judges on the directory’s recorded states (refreshed by the reconciler’s schedule); pc-hygiene notify --dry-run --stack <stack> shows what the next drain decides (on sns-email it lists the topic’s subscriptions, as the drain does). See docs/deploy.md, "Runbook: Unreachable owners".`,
+      `The notifier could not deliver owners’ notices to the owners (${UNREACHABLE_REASONS.join(', ')}): their events went to the admins’ owner-unreachable report, which names them. pc-hygiene owners list --unreachable ${target} judges on the directory’s recorded states (refreshed by the reconciler’s schedule); pc-hygiene notify --dry-run ${target} shows what the next drain decides (on sns-email it lists the topic’s subscriptions, as the drain does). See docs/deploy.md, "Runbook: Unreachable owners".`,
       NOTIFIER_METRIC.unreachableOwners,
       RUN_WATCH.perHour,
       NOT_BREACHING,
@@ -470,7 +492,7 @@ function reachAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatc
     ),
     alarm(
       'SweepUnreachableOwners',
-      'The last sweep queued events for owners the owner directory says cannot be reached: the admin run summary names them and why. Run pc-hygiene owners list --unreachable. See docs/deploy.md, "Runbook: Unreachable owners".',
+      `The last sweep queued events for owners the owner directory says cannot be reached: the admin run summary names them and why. Run pc-hygiene owners list --unreachable ${target}. See docs/deploy.md, "Runbook: Unreachable owners".`,
       SWEEP_METRIC.unreachableOwners,
       RUN_WATCH.lastSweep,
       IGNORE,
@@ -617,7 +639,7 @@ function notifierHeartbeatAlarm(
   return silenceAlarm(
     scope,
     'NotifierHeartbeat',
-    `No notifier drain has reported in the last ${hours} hours: is its schedule disabled or every run failing? Notices may be waiting unseen. See docs/deploy.md, "Operations: alarms and the dashboard".`,
+    `No notifier drain has reported in the last ${hours} hours: is its schedule disabled or every run failing? Notices may be waiting unseen. See ${alarmTableRow('NotifierHeartbeat')}.`,
     runMetric(
       options.metricsNamespace,
       options.serviceName,

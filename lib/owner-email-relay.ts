@@ -57,6 +57,7 @@ import {
   publishOnlyByServices,
 } from './deny-unless-principal';
 import {
+  alarmTableRow,
   atLeast,
   deadLetterDepth,
   failureCountAlarm,
@@ -549,7 +550,7 @@ export class OwnerEmailRelay extends Construct {
       ...[this.relayFunction, this.sesEventsFunction].map(
         (fn) =>
           new cloudwatch.Alarm(this, `${fn.node.id}Errors`, {
-            alarmDescription: `The ${fn.node.id} of the owner email relay failed: its log group has the error. See docs/deploy.md, "Operations: alarms and the dashboard".`,
+            alarmDescription: `The ${fn.node.id} of the owner email relay failed: its log group has the error. See ${alarmTableRow(`${fn.node.id}Errors`)}.`,
             metric: functionErrors(fn),
             ...atLeast(1),
           }),
@@ -592,7 +593,7 @@ export class OwnerEmailRelay extends Construct {
       failureCountAlarm(
         this,
         'UnreportedUnreachableOwners',
-        'The relay could not email an owner whom the drain had judged reachable (a bounce, departure or address removed since, or no directory): the admins were not told of these notices. Fix the directory entry; SQS retries the digest, then it goes to the relay DLQ. See docs/deploy.md, "Operations: alarms and the dashboard".',
+        `The relay could not email an owner whom the drain had judged reachable (a bounce, departure or address removed since, or no directory): the admins were not told of these notices. Fix the directory entry; SQS retries the digest, then it goes to the relay DLQ. See ${alarmTableRow('UnreportedUnreachableOwners')}.`,
         props,
         RELAY_METRIC.unreportedUnreachable,
       ),
@@ -683,7 +684,7 @@ export class OwnerEmailRelay extends Construct {
   private addQueueAgeAlarm(maxReceiveCount: number): cloudwatch.Alarm {
     const maxAge = Duration.seconds(2 * maxReceiveCount * RELAY_VISIBILITY_TIMEOUT.toSeconds());
     return new cloudwatch.Alarm(this, 'OldestDigestTooOld', {
-      alarmDescription: `An owner digest has waited in the relay queue for ${maxAge.toHumanString()} or more: the relay is not taking digests off the queue (its event source mapping disabled, the function throttled or failing without an error), a backlog is larger than SES’s sending rate clears in that time, or SES’s 24-hour sending quota is spent (the relay log line "relay batch" lists the digests it holds back for hours, quotaDeferred). The queue deletes a digest after ${RELAY_RETENTION.toDays()} days. See docs/deploy.md, "Operations: alarms and the dashboard".`,
+      alarmDescription: `An owner digest has waited in the relay queue for ${maxAge.toHumanString()} or more: the relay is not taking digests off the queue (its event source mapping disabled, the function throttled or failing without an error), a backlog is larger than SES’s sending rate clears in that time, or SES’s 24-hour sending quota is spent (the relay log line "relay batch" lists the digests it holds back for hours, quotaDeferred). The queue deletes a digest after ${RELAY_RETENTION.toDays()} days. See ${alarmTableRow('OldestDigestTooOld')}.`,
       metric: oldestMessageAge(this.queue),
       ...atLeast(maxAge.toSeconds()),
     });

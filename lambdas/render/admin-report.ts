@@ -44,6 +44,7 @@ import {
   approvalAdviceLines,
   guardAdviceCommands,
   renderRunSummaryText,
+  runVerdict,
   type TextRenderOptions,
 } from './run-summary-text';
 import { terminalText } from './sanitize';
@@ -121,36 +122,18 @@ const SUBJECT_STATE: Readonly<Record<RunStatus, string>> = {
   aborted: ' ABORTED',
 };
 
-/** A specific subject: the guard trip first, else the counts that matter. */
+/**
+ * A specific subject: the guard trip first, else the counts that matter, then what went wrong, in the run's verdict's
+ * words ({@link runVerdict}, which the text's first line says too). A subject is cut at 100 characters: the problems,
+ * most urgent first, come after the counts, as they always have (mail filters match this wording).
+ */
 export function adminSubject(summary: RunSummary, origin?: OperatorOrigin): string {
-  const audit = summary.mode === 'audit';
-  const prefix = `${origin ? '[operator] ' : ''}${audit ? '[audit] ' : ''}`;
-  const g = summary.guard;
+  const prefix = `${origin ? '[operator] ' : ''}${summary.mode === 'audit' ? '[audit] ' : ''}`;
   const state = SUBJECT_STATE[summary.status];
-  if (g.tripped) {
-    // Overridden: how many of those were made (a time budget may defer some, an abort stop them).
-    const d = summary.deletions;
-    const deferred = d.deferred > 0 ? `, ${d.deferred} deferred` : '';
-    const what = g.overridden
-      ? `${g.plannedDeletes} deletions allowed by override, ${d.applied} ${audit ? 'would be made' : 'made'}${deferred}`
-      : `${g.plannedDeletes} deletions planned, none ${audit ? 'would be ' : ''}made`;
-    return subjectText(`${prefix}Hygiene GUARD TRIPPED${state}: ${what}`);
-  }
-  const a = summary.applied;
-  // Every soft-deletion written (or, in audit, that would have been): expired, stale and orphaned alike.
-  // Orphan flags only when there are some (a mass departure's first sign: its deletions follow after the grace).
-  const counts = [
-    `${summary.deletions.applied} ${audit ? 'to delete' : 'deleted'}`,
-    `${a['flag-stale']} ${audit ? 'to flag' : 'flagged'} stale`,
-    ...(a['flag-orphan'] > 0 ? [`${a['flag-orphan']} ${audit ? 'to flag' : 'flagged'} orphaned`] : []),
-    `${a['notify-expiry']} expiry notice${a['notify-expiry'] === 1 ? '' : 's'}`,
-  ];
-  // What went wrong, most urgent first (a subject is cut at 100 characters): writes that failed, then records skipped.
-  const f = summary.failed.count;
-  const failed = f > 0 ? `, ${f} write failure${f === 1 ? '' : 's'}` : '';
-  const invalid = summary.invalid.count > 0 ? `, ${summary.invalid.count} invalid` : '';
-  const tooLarge = summary.tooLarge !== undefined ? `, ${summary.tooLarge.count} too large` : '';
-  return subjectText(`${prefix}Hygiene sweep${state}: ${counts.join(', ')}${failed}${invalid}${tooLarge}`);
+  const verdict = runVerdict(summary);
+  if (verdict.guardTripped) return subjectText(`${prefix}Hygiene GUARD TRIPPED${state}: ${verdict.guard}`);
+  const facts = [...verdict.counts, ...verdict.problems];
+  return subjectText(`${prefix}Hygiene sweep${state}: ${facts.join(', ')}`);
 }
 
 /** In audit mode: the owner notices enforce would have queued, per type and per owner. */
@@ -241,10 +224,15 @@ function adminText(summary: RunSummary, listLimit: number, context: AdminReportC
     stackUnknown: targetFlags === '',
   };
   const alarmTopic = alarmTopicLines(context.alarmTopic);
+  // The summary's first line is the run's verdict: an operator's run is said right under it.
+  const [verdict = '', ...summaryRest] = renderRunSummaryText(summary, { listLimit, ...flags })
+    .trimEnd()
+    .split('\n');
   const lines = [
     ...alarmTopic.banner,
-    ...(origin ? [`Operator run (not the schedule) by ${origin.by} with ${origin.tool}.`, ''] : []),
-    renderRunSummaryText(summary, { listLimit, ...flags }).trimEnd(),
+    verdict,
+    ...(origin ? [`  Operator run (not the schedule) by ${origin.by} with ${origin.tool}.`] : []),
+    ...summaryRest,
     ...alarmTopic.footer,
     ...auditNotices(summary),
   ];

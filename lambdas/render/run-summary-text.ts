@@ -6,7 +6,9 @@
  * of the pure domain (`lambdas/hygiene/run-summary.ts` keeps the summary's
  * shape): rendering is presentation shared by the CLI and the Lambdas, not a
  * hygiene rule. Ids and texts that come from the table go through
- * {@link terminalText}, so a stored id cannot drive a terminal.
+ * {@link terminalText}, so a stored id cannot drive a terminal. Its first line is
+ * the run's verdict, in the admin subject's words ({@link runVerdict}); each
+ * problem it reports says where its next step is ({@link PROBLEM_ADVICE}).
  */
 import { EVENT_TYPES } from '../hygiene/events';
 import type { GuardApprovalUse, GuardStatus } from '../hygiene/guard';
@@ -16,6 +18,7 @@ import { ACTION_TYPES } from '../hygiene/policy';
 import {
   type CappedList,
   type DirectorySummary,
+  directoryUnusable,
   guardBlocked,
   type ReachSummary,
   type RunStatus,
@@ -39,21 +42,19 @@ const STATUS_TEXT: Readonly<Record<RunStatus, string>> = {
   complete: 'complete',
   incomplete: 'INCOMPLETE (stopped before the end of the table; the next run continues)',
   aborted:
-    'ABORTED (too many writes failed, or an error after the run wrote: no further writes, no checkpoint; ' +
-    'see "Write failures")',
+    'ABORTED (too many writes failed, or an error after the run wrote: no further writes, no checkpoint)',
 };
 
 /**
  * The run's status as the text says it. Only a run that saved a checkpoint is continued by the next: an audit run
  * (`sweep --dry-run` too) keeps none, so the next starts from the top again and, while the table outgrows one run,
- * the rest of it is never read — the text says so, and what to raise.
+ * the rest of it is never read — the text says so, and what to raise. What to do about an abort is the line after
+ * it ({@link abortAdviceLines}).
  */
 function statusText(summary: RunSummary): string {
   // The reason quotes an error's message (DynamoDB's, the SDK's): escaped, so it cannot add a line.
   if (summary.status === 'aborted' && summary.abortReason !== undefined)
-    return terminalText(
-      `ABORTED: ${summary.abortReason} (no further writes, no checkpoint; see "Write failures")`,
-    );
+    return terminalText(`ABORTED: ${summary.abortReason} (no further writes, no checkpoint)`);
   if (summary.status !== 'incomplete' || summary.checkpoint?.saved === true)
     return STATUS_TEXT[summary.status];
   const none = summary.mode === 'audit' ? 'audit keeps no checkpoint' : 'no checkpoint saved';
@@ -61,6 +62,99 @@ function statusText(summary: RunSummary): string {
     `INCOMPLETE (stopped before the end of the table; ${none}: the next run starts from the top again, ` +
     'so the rest is not read until the time budget or scanSegments is raised)'
   );
+}
+
+/**
+ * The next step of each problem the text reports, one line each, citing where it is handled (docs/deploy.md's
+ * runbook by its heading, or its alarm table's row where no runbook exists): the one wording of the run summary.
+ */
+export const PROBLEM_ADVICE = {
+  aborted: 'What to do: fix the cause the error names; see docs/deploy.md, "Runbook: Sweep errors"',
+  abortedByWrites:
+    'What to do: fix the cause the errors name (see "Write failures" below); see docs/deploy.md, "Runbook: Sweep errors"',
+  writeFailures:
+    "What to do: fix the cause the errors name (throttling, permissions, the table's KMS key); see docs/deploy.md, " +
+    '"Operations: alarms and the dashboard", the SweepWriteFailures row, and docs/sweep.md, "Write failures"',
+  invalid:
+    'What to do: fix each record (docs/rules.md, "Invalid records"); see docs/deploy.md, ' +
+    '"Operations: alarms and the dashboard", the InvalidRecords row',
+  directory: 'What to do: see docs/deploy.md, "Runbook: Owner directory unusable"',
+} as const;
+
+/** What to do about an aborted run, under its status line: the write failures are named only when the text lists some. */
+function abortAdviceLines(summary: RunSummary): string[] {
+  if (summary.status !== 'aborted') return [];
+  return [`  ${summary.failed.count > 0 ? PROBLEM_ADVICE.abortedByWrites : PROBLEM_ADVICE.aborted}`];
+}
+
+/**
+ * A run's verdict, in the words of the admin report's subject (`admin-report.ts`, `adminSubject`) and of the text's
+ * first line ({@link verdictLine}): one builder, two renderings.
+ */
+export interface RunVerdict {
+  /** The guard tripped (overridden or not): the verdict leads with it. */
+  readonly guardTripped: boolean;
+  readonly status: RunStatus;
+  /** A tripped guard's deletions: planned and none made, or allowed by override and how many were made. */
+  readonly guard: string;
+  /** What the run wrote (in audit: would write): deletions, stale flags, orphan flags when any, expiry notices. */
+  readonly counts: readonly string[];
+  /** What went wrong, most urgent first: write failures, invalid records, transitions too large. */
+  readonly problems: readonly string[];
+  /** Nothing was planned and nothing went wrong. */
+  readonly nothingToDo: boolean;
+}
+
+/** The run's {@link RunVerdict}. */
+export function runVerdict(summary: RunSummary): RunVerdict {
+  const audit = summary.mode === 'audit';
+  const d = summary.deletions;
+  const g = summary.guard;
+  // Overridden: how many of those were made (a time budget may defer some, an abort stop them).
+  const deferred = d.deferred > 0 ? `, ${d.deferred} deferred` : '';
+  const guard = g.overridden
+    ? `${g.plannedDeletes} deletions allowed by override, ${d.applied} ${audit ? 'would be made' : 'made'}${deferred}`
+    : `${g.plannedDeletes} deletions planned, none ${audit ? 'would be ' : ''}made`;
+  const a = summary.applied;
+  // Every soft-deletion written (or, in audit, that would have been): expired, stale and orphaned alike.
+  // Orphan flags only when there are some (a mass departure's first sign: its deletions follow after the grace).
+  const counts = [
+    `${d.applied} ${audit ? 'to delete' : 'deleted'}`,
+    `${a['flag-stale']} ${audit ? 'to flag' : 'flagged'} stale`,
+    ...(a['flag-orphan'] > 0 ? [`${a['flag-orphan']} ${audit ? 'to flag' : 'flagged'} orphaned`] : []),
+    `${a['notify-expiry']} expiry notice${a['notify-expiry'] === 1 ? '' : 's'}`,
+  ];
+  const f = summary.failed.count;
+  const problems = [
+    ...(f > 0 ? [`${f} write failure${f === 1 ? '' : 's'}`] : []),
+    ...(summary.invalid.count > 0 ? [`${summary.invalid.count} invalid`] : []),
+    ...(summary.tooLarge !== undefined ? [`${summary.tooLarge.count} too large`] : []),
+  ];
+  const planned = ACTION_TYPES.reduce((sum, type) => sum + summary.planned[type], 0);
+  const nothingToDo = !g.tripped && summary.status === 'complete' && problems.length === 0 && planned === 0;
+  return { guardTripped: g.tripped, status: summary.status, guard, counts, problems, nothingToDo };
+}
+
+/** How the first line says a run status. */
+const VERDICT_STATUS: Readonly<Record<RunStatus, string>> = {
+  complete: 'complete',
+  incomplete: 'INCOMPLETE',
+  aborted: 'ABORTED',
+};
+
+/**
+ * The text's first line, the verdict ({@link runVerdict}): a tripped guard first, then a run that did not complete,
+ * then what went wrong, then what the run did; `complete, nothing to do` for a run with none of these.
+ */
+function verdictLine(summary: RunSummary): string {
+  const v = runVerdict(summary);
+  const state = v.guardTripped && v.status === 'complete' ? [] : [VERDICT_STATUS[v.status]];
+  const verdict = v.guardTripped
+    ? ['GUARD TRIPPED', ...state, v.guard, ...v.problems].join(', ')
+    : v.nothingToDo
+      ? [...state, 'nothing to do'].join(', ')
+      : `${[...state, ...v.problems].join(', ')}; ${v.counts.join(', ')}`;
+  return `Sweep ${summary.runId}: ${verdict}`;
 }
 
 /** Options for {@link renderRunSummaryText}. */
@@ -133,16 +227,13 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
   const audit = summary.mode === 'audit';
   const lines: string[] = [];
   const seconds = (summary.durationMs / 1000).toFixed(1);
-  lines.push(`Sweep ${summary.runId}`);
+  lines.push(verdictLine(summary));
   lines.push(
     `  mode ${summary.mode}${audit ? ' (dry run: nothing written, nobody notified)' : ''}, now ${summary.now}`,
   );
-  lines.push(`  ${statusText(summary)} in ${seconds} s`);
+  lines.push(`  ${statusText(summary)} in ${seconds} s`, ...abortAdviceLines(summary));
   lines.push('');
-  lines.push(
-    `Scanned ${summary.scanned} items: ${summary.valid} valid, ${summary.invalid.count} invalid; ` +
-      `${summary.activeValid} active, ${summary.alreadyDeleted} already deleted, ${summary.exempt} exempt, ${summary.unchanged} needing nothing`,
-  );
+  lines.push(countsLine(summary));
   if (readAnEmptyTable(summary)) lines.push(EMPTY_TABLE_LINE);
   lines.push('');
   if (guardBlocked(summary)) lines.push(...guardBanner(summary, options), '');
@@ -155,7 +246,9 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
   // Left-aligned action names, right-aligned counts.
   lines.push(...alignedRows(rows, { leftAligned: 1 }), '');
   lines.push(...deletionLines(summary));
-  lines.push(directoryLine(summary.directory), '');
+  lines.push(directoryLine(summary.directory));
+  if (directoryUnusable(summary)) lines.push(`  ${PROBLEM_ADVICE.directory}`);
+  lines.push('');
   lines.push(eventsLine(summary), ...reachLines(summary.reach, limit, audit));
   lines.push(...checkpointLines(summary));
   lines.push(...manifestLines(summary, options));
@@ -172,7 +265,15 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
       (r) => `${r.id}: ${r.changed.join(', ')}`,
     ),
   );
-  lines.push(...recordList('Write failures', summary.failed, limit, (r) => `${r.id}: ${r.error}`));
+  lines.push(
+    ...recordList(
+      'Write failures',
+      summary.failed,
+      limit,
+      (r) => `${r.id}: ${r.error}`,
+      PROBLEM_ADVICE.writeFailures,
+    ),
+  );
   lines.push(
     ...recordList(
       'Too large to update (DynamoDB refused the write: 400 KB item limit; shrink the item, docs/data-model.md "Item size")',
@@ -196,9 +297,23 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
       summary.invalid,
       limit,
       (r) => `${r.id ?? '(no id)'}: ${r.problems.join('; ')}`,
+      PROBLEM_ADVICE.invalid,
     ),
   );
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * What the run read, counts that add up: every item scanned is valid or invalid, every valid one active or already
+ * deleted, every active one needing nothing or with actions; the exempt ones are among the active, in either group.
+ */
+function countsLine(summary: RunSummary): string {
+  const withActions = summary.activeValid - summary.unchanged;
+  return (
+    `Scanned ${summary.scanned} items: ${summary.valid} valid, ${summary.invalid.count} invalid; ` +
+    `${summary.activeValid} active (${summary.unchanged} needing nothing, ${withActions} with actions; ` +
+    `${summary.exempt} of them exempt), ${summary.alreadyDeleted} already deleted`
+  );
 }
 
 /**
@@ -519,10 +634,22 @@ export function reachLines(reach: ReachSummary, limit: number, audit = false): s
   return out;
 }
 
-function recordList<T>(title: string, list: CappedList<T>, limit: number, line: (r: T) => string): string[] {
+/** A titled list of records (the first `limit`, the rest counted), after the advice line on what to do, if any. */
+function recordList<T>(
+  title: string,
+  list: CappedList<T>,
+  limit: number,
+  line: (r: T) => string,
+  advice?: string,
+): string[] {
   if (list.count === 0) return [];
   const shown = list.records.slice(0, limit);
-  const out = ['', `${title}: ${list.count}`, ...shown.map((r) => `  ${terminalText(line(r))}`)];
+  const out = [
+    '',
+    `${title}: ${list.count}`,
+    ...(advice !== undefined ? [`  ${advice}`] : []),
+    ...shown.map((r) => `  ${terminalText(line(r))}`),
+  ];
   if (list.count > shown.length) out.push(`  ... ${list.count - shown.length} more (use --format json)`);
   return out;
 }

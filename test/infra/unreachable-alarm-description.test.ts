@@ -22,21 +22,25 @@ describe('the UnreachableOwners alarm description', () => {
       }),
     );
     expect(alarms).toHaveLength(1);
-    description = alarms[0]?.Properties.AlarmDescription as string;
+    // The Region is a token, joined in at deploy: read as the template's text.
+    description = JSON.stringify(alarms[0]?.Properties.AlarmDescription);
   });
 
   it('names every unreachable reason', () => {
     expect(UNREACHABLE_REASONS.filter((reason) => !description.includes(reason))).toEqual([]);
-    // CloudWatch's limit on an alarm description.
+    // CloudWatch's limit on an alarm description (with the longest stack name: alarm-description-commands.test.ts).
     expect(description.length).toBeLessThanOrEqual(1024);
   });
 
   it('says owners list judges on the recorded states, and points to notify --dry-run for the next drain', () => {
+    // Each command aimed at the deployment, its Region joined in at deploy (alarm-description-commands.test.ts).
     expect(description).toContain(
-      'pc-hygiene owners list --unreachable judges on the directory’s recorded states (refreshed by the reconciler’s schedule)',
+      'pc-hygiene owners list --unreachable --stack PersonalClientHygiene --region ',
     );
     expect(description).toContain(
-      'pc-hygiene notify --dry-run --stack <stack> shows what the next drain decides',
+      ' judges on the directory’s recorded states (refreshed by the reconciler’s schedule)',
     );
+    expect(description).toContain('pc-hygiene notify --dry-run --stack PersonalClientHygiene --region ');
+    expect(description).toContain(' shows what the next drain decides');
   });
 });

@@ -73,7 +73,7 @@ describe('an aborted run, as the admins read it', () => {
       .split('\n')
       .find((line) => line.startsWith('  ABORTED'));
     expect(statusLine).toMatch(
-      /^ {2}ABORTED: 11 writes failed .*denied\\x0aALL CLEAR\\x1b\[0m.*"Write failures"\) in /,
+      /^ {2}ABORTED: 11 writes failed .*denied\\x0aALL CLEAR\\x1b\[0m.*\(no further writes, no checkpoint\) in /,
     );
   });
 
