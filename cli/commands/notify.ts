@@ -158,6 +158,7 @@ export function renderNotifySummaryText(summary: NotifierSummary, sinkLabel: str
     `  oldest pending       ${summary.oldestPendingAgeSeconds} s`,
   ];
   lines.push(...reachLines(summary));
+  lines.push(...supersededLines(summary));
   lines.push(...malformedLines(summary));
   if (summary.storeErrors > 0) lines.push(`  store errors         ${summary.storeErrors}`);
   lines.push(...deliveryFailureLines(summary.failures));
@@ -169,6 +170,18 @@ function statusText(summary: NotifierSummary): string {
   if (notifyOutcome(summary).status === 'complete') return 'complete';
   if (summary.leaseHeld === undefined) return 'INCOMPLETE (the rest waits for the next drain)';
   return `INCOMPLETE (another drain holds the drain lease ${leaseEndText(summary.leaseHeld)}: the rest waits for it)`;
+}
+
+/**
+ * The pending notices the credentials had outgrown (docs/notifications.md, "Drain summary"; nothing when none): a
+ * drain's summary and a dry run's preview say them alike.
+ */
+function supersededLines(summary: Pick<NotifierSummary, 'supersededEvents'>): string[] {
+  const n = summary.supersededEvents;
+  if (n === 0) return [];
+  return [
+    `  superseded events    ${n} (no longer true: renewed, used again or flagged anew; never sent, a drain removes them)`,
+  ];
 }
 
 /**
@@ -404,11 +417,11 @@ async function previewNotify(
 }
 
 /**
- * What the dry run's drain would skip, in the lines of a drain's summary (nothing when none): malformed outbox
- * entries (never sent) and items another drain still claims.
+ * What the dry run's drain would skip, in the lines of a drain's summary (nothing when none): superseded and
+ * malformed outbox entries (never sent) and items another drain still claims.
  */
 function skippedLines(preview: DrainPreview): string[] {
-  const lines = malformedLines(preview);
+  const lines = [...supersededLines(preview), ...malformedLines(preview)];
   if (preview.claimConflicts > 0)
     lines.push(`  claim conflicts      ${preview.claimConflicts}${claimConflictsNote(preview)}`);
   return lines;

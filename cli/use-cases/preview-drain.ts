@@ -9,7 +9,8 @@
  * An event too large for any message is shown as a drain treats it: left out
  * of every message and listed as what the drain would leave pending. Malformed
  * outbox entries, and items another drain still claims, are counted and named
- * by the drain's own read step, as a drain's summary counts and names them.
+ * by the drain's own read step, as a drain's summary counts and names them;
+ * events the credential has outgrown are counted by its screen step and in no message.
  */
 import { type PublishEntry, SNS_LIMITS, snsEntry } from '../../lambdas/aws/sns-wire';
 import { chunks } from '../../lambdas/hygiene/chunks';
@@ -40,7 +41,10 @@ import { isSesSendable } from '../../lambdas/relay/ses-address';
 
 /** What a drain would send, and the drain summary's counts of what it would skip. */
 export interface DrainPreview
-  extends Pick<NotifierSummary, 'malformedEvents' | 'malformedItems' | 'claimConflicts'> {
+  extends Pick<
+    NotifierSummary,
+    'supersededEvents' | 'malformedEvents' | 'malformedItems' | 'claimConflicts'
+  > {
   readonly drainId: string;
   /** Pending outbox items read. */
   readonly pendingItems: number;
@@ -179,6 +183,7 @@ export async function previewDrain(options: {
     ],
     eventsLeftPending: state.counters.eventsFailed,
     leftPending: state.failures.toList(),
+    supersededEvents: state.counters.supersededEvents,
     malformedEvents: state.counters.malformedEvents,
     malformedItems: state.malformedItems.toList(),
     claimConflicts: state.counters.claimConflicts,

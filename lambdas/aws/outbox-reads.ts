@@ -12,12 +12,14 @@
  *   of the index, its held-back purge released, by one conditional
  *   `UpdateItem` (a `readOnly` store — `notify --dry-run` — writes nothing);
  *   one whose `hygieneOutbox` is not a list is returned with one malformed
- *   entry and never written.
+ *   entry and never written; the read also takes the credential state the
+ *   drain judges superseded notices by (`notifier/supersede.ts`).
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { BACKOFF_CAP_MS, exponentialDelayMs } from '../hygiene/backoff';
 import { chunks } from '../hygiene/chunks';
 import { OUTBOX_ATTR, OUTBOX_CLAIM_ATTR, OUTBOX_INDEX, PURGE_PENDING_ATTR } from '../hygiene/data-contract';
+import { SUPERSEDING_ATTRIBUTES } from '../hygiene/notifier/supersede';
 import { readOutboxIndexEntry, readPendingItem } from '../hygiene/outbox-item';
 import type { OutboxIndexEntry, PendingOutboxItem } from '../hygiene/outbox-ports';
 import type { RawItem } from '../hygiene/ports';
@@ -48,12 +50,16 @@ export class OutboxReadThrottledError extends Error {
 
 /**
  * What a drain reads of an item: the outbox, its index keys, the owner and names (a stored event takes
- * them from its item), a held-back purge and a leftover claim. The credential's other fields are never used, so they are not shipped and unmarshalled (the read
- * capacity is the same: DynamoDB charges the whole item either way).
+ * them from its item), a held-back purge, a leftover claim, and the credential state that tells a notice it has
+ * outgrown ({@link SUPERSEDING_ATTRIBUTES}: the expiry and the flags; `notifier/supersede.ts`). The credential's
+ * other fields are never used, so they are not shipped and unmarshalled (the read capacity is the same: DynamoDB
+ * charges the whole item either way, so the projection's size barely matters).
  */
 const READ_PROJECTION = {
-  ProjectionExpression:
+  ProjectionExpression: [
     '#id, #user, #name, #client, #events, #owner, #since, #purge, #deleted, #claim, #claimUntil',
+    ...SUPERSEDING_ATTRIBUTES.map((_, i) => `#sup${i}`),
+  ].join(', '),
   ExpressionAttributeNames: {
     '#id': KEY,
     '#user': 'userId',
@@ -67,6 +73,7 @@ const READ_PROJECTION = {
     '#deleted': 'deletedAt',
     '#claim': OUTBOX_CLAIM_ATTR.claim,
     '#claimUntil': OUTBOX_CLAIM_ATTR.claimUntil,
+    ...Object.fromEntries(SUPERSEDING_ATTRIBUTES.map((name, i) => [`#sup${i}`, name])),
   },
 } as const;
 

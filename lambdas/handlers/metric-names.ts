@@ -133,6 +133,11 @@ export const NOTIFIER_METRIC = {
   duplicatesSent: 'DuplicateEventsSent',
   /** Stored outbox entries that are not valid events (`malformedEvents`): never sent, left for an operator. */
   malformedEvents: 'MalformedOutboxEvents',
+  /**
+   * Pending owner events the credential had outgrown when the drain read it (`supersededEvents`: renewed past an
+   * expiry warning, a stale or orphan flag cleared or set anew): never sent, removed like sent ones.
+   */
+  supersededEvents: 'SupersededOutboxEvents',
 } as const;
 
 /** Metrics of one subscription reconciliation (owner subscriptions: `sns-email`; the reconciler runs on `relay` too). */

@@ -67,6 +67,7 @@ export function recordNotifierMetrics(metrics: Observability['metrics'], summary
   metrics.addMetric(NOTIFIER_METRIC.storeErrors, MetricUnit.Count, summary.storeErrors);
   metrics.addMetric(NOTIFIER_METRIC.duplicatesSent, MetricUnit.Count, summary.eventsAlreadyMarked);
   metrics.addMetric(NOTIFIER_METRIC.malformedEvents, MetricUnit.Count, summary.malformedEvents);
+  metrics.addMetric(NOTIFIER_METRIC.supersededEvents, MetricUnit.Count, summary.supersededEvents);
 }
 
 /** A drain an operator should look at: undelivered events, store errors, mismatched, malformed or duplicate events. */

@@ -52,7 +52,7 @@ export interface MarkResult {
 export interface MarkRequest {
   /** The item as {@link OutboxStore.read} returned it (the notifier lists in `storedEventIds` only the entries this mark published). */
   readonly item: PendingOutboxItem;
-  /** The `eventId`s of its events whose message was accepted. */
+  /** The `eventId`s of its events whose message was accepted, or that the credential had outgrown (superseded: removed unsent). */
   readonly publishedEventIds: readonly string[];
 }
 

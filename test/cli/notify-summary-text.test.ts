@@ -6,6 +6,7 @@
  * that met another drain's live lease reads incomplete, names until when, and
  * exits 4, as a drain `maxItems` stopped does; undelivered events exit 1.
  * Delivery failures are said once per cause, naming the owners it failed.
+ * Superseded notices (removed unsent) are counted in a line of their own.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -32,6 +33,7 @@ const clean: NotifierSummary = {
   eventsFailed: 0,
   claimConflicts: 0,
   alreadyDrained: 0,
+  supersededEvents: 0,
   malformedEvents: 0,
   eventsAlreadyMarked: 0,
   storeErrors: 0,
@@ -103,6 +105,13 @@ describe('notify text summary', () => {
       '  failed: heidi: AuthorizationError: not \\x1b[2Jallowed (4 events)',
     ]);
     expect(text).toContain('  ... 31 more failures (not listed)');
+  });
+
+  it('says how many pending notices the credentials had outgrown (removed unsent), and nothing when none', () => {
+    expect(lines({ ...clean, supersededEvents: 2 })).toContain(
+      '  superseded events    2 (no longer true: renewed, used again or flagged anew; never sent, a drain removes them)',
+    );
+    expect(lines(clean).join('\n')).not.toContain('superseded');
   });
 
   it('says nothing of malformed entries when there are none', () => {

@@ -3,7 +3,7 @@
  * failures that no function error shows — store errors (the drain completes),
  * events sent twice, malformed entries, an admin report not started — become
  * metrics (the `NotifierStoreErrors` alarm's input, the dashboard's lines) and
- * a warning.
+ * a warning; notices the credentials outgrew are counted too, without one.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NOTIFIER_METRIC } from '../../lambdas/handlers/metric-names';
@@ -58,6 +58,17 @@ describe('notifier drain metrics and log level', () => {
     expect(summary).toMatchObject({ malformedEvents: 1, eventsFailed: 0, storeErrors: 0, invalidEvents: 0 });
     expect(emitted(NOTIFIER_METRIC.malformedEvents)).toBe(1);
     expect(level).toBe('warn');
+  });
+
+  it('a notice the credential outgrew (renewed before the drain): SupersededOutboxEvents, removed unsent', async () => {
+    const outbox = new InMemoryOutbox();
+    outbox.append('ada-pc', [outboxEvent({ credentialId: 'ada-pc', userId: 'ada' })]);
+    outbox.update('ada-pc', { expiresTime: '2027-06-01T00:00:00.000Z' });
+    const { summary, level, emitted } = await drain(outbox);
+    expect(summary).toMatchObject({ supersededEvents: 1, eventsPublished: 0, storeErrors: 0 });
+    expect(emitted(NOTIFIER_METRIC.supersededEvents)).toBe(1);
+    expect(outbox.pendingEvents()).toEqual([]);
+    expect(level).toBe('info');
   });
 
   it('a mark that fails after the publish: the drain completes with a store error — NotifierStoreErrors, a warning', async () => {

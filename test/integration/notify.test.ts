@@ -366,6 +366,8 @@ describe('notifier over DynamoDB Local', () => {
     const malformed = { eventId: 'e1', type: 'bogus', runId: 'r', occurredAt: formatInstant(NOW) };
     await putItems(table.client, table.tableName, [
       credential('t10-1', 't10-alice', {
+        // The expiry the entries warn of (another would supersede them: docs/notifications.md, "Drain summary").
+        expiresTime: iso(7),
         [OUTBOX_ATTR.events]: [malformed, compactEntry('e1')],
         [OUTBOX_ATTR.owner]: 't10-alice',
         [OUTBOX_ATTR.since]: formatInstant(NOW),
@@ -388,6 +390,7 @@ describe('notifier over DynamoDB Local', () => {
     const forged = { ...compactEntry('e1'), credentialId: 't11-1', userId: 't11-mallory' };
     await putItems(table.client, table.tableName, [
       credential('t11-1', 't11-carol', {
+        expiresTime: iso(7),
         [OUTBOX_ATTR.events]: [forged, compactEntry('e1')],
         [OUTBOX_ATTR.owner]: 't11-carol',
         [OUTBOX_ATTR.since]: formatInstant(NOW),

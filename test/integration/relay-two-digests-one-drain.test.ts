@@ -14,7 +14,7 @@ import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import { DynamoRelayLedger } from '../../lambdas/aws/relay-ledger-store';
 import { timerSleep } from '../../lambdas/aws/timer-sleep';
-import { OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
+import { HYGIENE_ATTR, OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { reportBouncedDigest } from '../../lambdas/relay/bounced-digest';
 import { digestFromSnsEnvelope } from '../../lambdas/relay/digest-message';
@@ -48,6 +48,9 @@ const ITEMS = [
   {
     id: 'pc-bob',
     userId: 'bob',
+    // The stale flag the sweep writes with its warning (without it the drain reads the warning as superseded).
+    [HYGIENE_ATTR.staleFlaggedAt]: BOB_OWN.occurredAt,
+    [HYGIENE_ATTR.staleDeleteAfter]: BOB_OWN.deleteAfter,
     [OUTBOX_ATTR.owner]: 'bob',
     [OUTBOX_ATTR.since]: SINCE,
     [OUTBOX_ATTR.events]: [BOB_OWN],

@@ -8,14 +8,16 @@
  * finding the published entries again by their whole content
  * (`relocatePublished`, as the DynamoDB store does) — and per-entry publish
  * failures (the publisher records the SNS entries it would send,
- * `lambdas/aws/sns-wire.ts`). What differs: every call is atomic (no
+ * `lambdas/aws/sns-wire.ts`). An item also holds the credential state the
+ * sweep's transition wrote with its events (the warned expiry, the flags), so
+ * the drain judges superseded notices on it as on the table. What differs: every call is atomic (no
  * concurrent write lands inside one, so one re-plan is enough), nothing is
  * lost in transit, and an outbox that is not a list cannot be stored.
  */
 import { relocatePublished } from '../../lambdas/aws/outbox-mark-write';
 import { type PublishEntry, SNS_LIMITS, snsEntry } from '../../lambdas/aws/sns-wire';
 import { MAX_KEY_BYTES } from '../../lambdas/hygiene/credential';
-import { OUTBOX_CLAIM_ATTR } from '../../lambdas/hygiene/data-contract';
+import { HYGIENE_ATTR, OUTBOX_CLAIM_ATTR } from '../../lambdas/hygiene/data-contract';
 import { EVENT_NAME_MAX_CHARS, type EventType, type OutboxEvent } from '../../lambdas/hygiene/events';
 import type { OutgoingMessage } from '../../lambdas/hygiene/message';
 import {
@@ -49,6 +51,29 @@ interface StoredItem {
   /** A per-item claim left by a drain of the previous protocol (see {@link InMemoryOutbox.holdClaim}). */
   claim?: string;
   claimUntil?: string;
+  /**
+   * The credential state a drain judges superseded notices by (`notifier/supersede.ts`): set by
+   * {@link InMemoryOutbox.append} as the sweep's transition write sets it, changed by {@link InMemoryOutbox.update}.
+   */
+  credential: Record<string, unknown>;
+}
+
+/**
+ * The credential attributes the transition that queued `event` holds on its item (written in the same write as
+ * the event: docs/notifications.md, "Flow"): the warned expiry, or the stale or orphan flag the warning announces.
+ */
+function transitionState(event: OutboxEvent): Record<string, unknown> {
+  const due = event.deleteAfter;
+  switch (event.type) {
+    case 'expiry-warning':
+      return event.expiresTime === undefined ? {} : { expiresTime: event.expiresTime };
+    case 'stale-warning':
+      return { [HYGIENE_ATTR.staleFlaggedAt]: event.occurredAt, [HYGIENE_ATTR.staleDeleteAfter]: due };
+    case 'orphan-flagged':
+      return { [HYGIENE_ATTR.orphanedAt]: event.occurredAt, [HYGIENE_ATTR.orphanDeleteAfter]: due };
+    default:
+      return {};
+  }
 }
 
 /** An outbox held in memory, keyed by credential id. */
@@ -64,12 +89,23 @@ export class InMemoryOutbox implements OutboxStore {
    * does (outbox owner = the credential's `userId`, which is its first event's).
    */
   append(credentialId: string, events: readonly OutboxEvent[], sinceIso = events[0]?.occurredAt): void {
-    const item = this.items.get(credentialId) ?? { id: credentialId, outbox: [] };
+    const item = this.items.get(credentialId) ?? { id: credentialId, outbox: [], credential: {} };
     item.userId ??= events[0]?.userId;
     item.outbox.push(...events);
+    for (const event of events) Object.assign(item.credential, transitionState(event));
     item.owner = item.userId ?? item.owner;
     item.since ??= sinceIso;
     this.items.set(credentialId, item);
+  }
+
+  /**
+   * Changes the credential's own attributes, as a renewal, a use or a later sweep would (`undefined` removes one):
+   * what the drain's read then returns besides the outbox.
+   */
+  update(credentialId: string, fields: Readonly<Record<string, unknown>>): void {
+    const item = this.items.get(credentialId);
+    if (item === undefined) throw new Error(`no item ${credentialId}`);
+    Object.assign(item.credential, fields);
   }
 
   /** Leaves a per-item claim on an item, as a drain of the previous protocol did. */
@@ -86,7 +122,9 @@ export class InMemoryOutbox implements OutboxStore {
   }
 
   private view(item: StoredItem): PendingOutboxItem | undefined {
+    const credential = Object.entries(item.credential).filter(([, value]) => value !== undefined);
     return readPendingItem({
+      ...Object.fromEntries(credential),
       id: item.id,
       ...(item.userId !== undefined && { userId: item.userId }),
       hygieneOutbox: [...item.outbox],

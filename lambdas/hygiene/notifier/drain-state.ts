@@ -110,6 +110,8 @@ export interface DeferredItem {
   readonly ready: readonly OutboxEvent[];
   /** Events whose `userId` is not the item's: reported, then marked; never in a digest. */
   readonly mismatched: readonly OutboxEvent[];
+  /** Owner events the credential has outgrown (`supersede.ts`): never published, removed with the report's marks. */
+  readonly superseded: readonly OutboxEvent[];
   /** The item's `userId` (its owner). */
   readonly itemUserId: string;
 }
@@ -129,6 +131,7 @@ export interface DrainCounters {
   storeErrors: number;
   unreachableEvents: number;
   invalidEvents: number;
+  supersededEvents: number;
   reportParts: number;
 }
 
@@ -199,6 +202,7 @@ export function newDrainState(): DrainState {
       storeErrors: 0,
       unreachableEvents: 0,
       invalidEvents: 0,
+      supersededEvents: 0,
       reportParts: 0,
     },
     failures: new CappedCollector<DeliveryFailure>(NOTIFIER_FAILURE_LIMIT),

@@ -10,28 +10,37 @@
  * What is marked is chosen per stored entry (the event object read from it,
  * tracked from publish to mark), never by an id two entries may share: a
  * malformed entry, or another entry whose message failed, is never removed in
- * place of the published entry with its id.
+ * place of the published entry with its id. Superseded events (`supersede.ts`)
+ * are removed by the same mark, under the same guards: never published, they
+ * need no lease kept when their mark fails, and count as no duplicate when
+ * another drain removed them first.
  */
 import type { OutboxEvent } from '../events';
 import type { MarkRequest, PendingOutboxItem } from '../outbox-ports';
 import { type DrainContext, type DrainState, recordStoreError } from './drain-state';
 
-/** One item to mark: the item as read, and which of its events (the very objects it holds) were published. */
+/**
+ * One item to mark: the item as read, which of its events (the very objects it holds) were published, and which
+ * it had outgrown (superseded: removed unpublished).
+ */
 export interface MarkSelection {
   readonly item: PendingOutboxItem;
   readonly published: ReadonlySet<OutboxEvent>;
+  readonly superseded?: ReadonlySet<OutboxEvent>;
 }
 
-/** Marks each item's accepted events sent (items with none accepted are left as they are). */
+/** Marks each item's accepted events sent and removes its superseded ones (items with neither are left as they are). */
 export async function markPublished(
   context: DrainContext,
   state: DrainState,
   items: readonly PendingOutboxItem[],
   accepted: ReadonlySet<OutboxEvent>,
+  superseded: ReadonlySet<OutboxEvent> = new Set(),
 ): Promise<void> {
   const selections = items.map((item) => ({
     item,
     published: new Set(item.events.filter((e) => accepted.has(e))),
+    superseded: new Set(item.events.filter((e) => superseded.has(e))),
   }));
   await markSelected(context, state, selections);
 }
@@ -42,29 +51,37 @@ export async function markSelected(
   state: DrainState,
   selections: readonly MarkSelection[],
 ): Promise<void> {
-  const requests = selections.flatMap((s) => markRequest(s) ?? []);
-  if (requests.length === 0) return;
+  const marks = selections.flatMap((selection) => {
+    const request = markRequest(selection);
+    return request === undefined ? [] : [{ request, superseded: selection.superseded?.size ?? 0 }];
+  });
+  if (marks.length === 0) return;
+  const requests = marks.map((m) => m.request);
   let outcomes: Awaited<ReturnType<typeof context.deps.outbox.markSent>>;
   try {
     outcomes = await context.deps.outbox.markSent(requests);
   } catch (error: unknown) {
     outcomes = requests.map(() => ({ status: 'failed', error }));
   }
-  requests.forEach((request, i) => {
+  marks.forEach(({ request, superseded }, i) => {
     const outcome = outcomes[i];
     if (outcome?.status === 'marked') {
-      state.counters.eventsAlreadyMarked += outcome.alreadyGone;
+      // The store counts gone entries, not which: a superseded one gone first was sent by no one twice (a lower
+      // bound when both kinds are gone; only a drain whose lease lapsed removes entries under another's mark).
+      state.counters.eventsAlreadyMarked += Math.max(0, outcome.alreadyGone - superseded);
       return;
     }
     const error = outcome?.status === 'failed' ? outcome.error : new Error('no mark outcome returned');
-    state.unmarkedAfterPublish += 1;
+    // Only a published event left unmarked may be published again: then the lease is kept until it lapses.
+    if (request.publishedEventIds.length > superseded) state.unmarkedAfterPublish += 1;
     recordStoreError(state, request.item.userId, error, request.publishedEventIds.length);
   });
 }
 
 /**
  * The mark request for one item, or `undefined` when none of its events was
- * published. Its item lists the ids of the published entries only, each at its
+ * published or superseded (its `publishedEventIds` names both: the store
+ * removes them alike). Its item lists the ids of those entries only, each at its
  * list index (`undefined` elsewhere): the store's plan, in which each published
  * id takes the first listed entry with that id, removes exactly those entries,
  * each guarded by its id (and run id) at that index. (A store that must
@@ -72,7 +89,7 @@ export async function markSelected(
  * stored content in the list as it then is, never by id alone:
  * `relocatePublished` in `lambdas/aws/outbox-mark-write.ts`.)
  */
-export function markRequest({ item, published }: MarkSelection): MarkRequest | undefined {
+export function markRequest({ item, published, superseded }: MarkSelection): MarkRequest | undefined {
   const malformed = new Set(item.malformed.map((m) => m.index));
   const listed: (string | undefined)[] = [];
   const publishedEventIds: string[] = [];
@@ -80,7 +97,7 @@ export function markRequest({ item, published }: MarkSelection): MarkRequest | u
   for (let index = 0; index < item.storedEventIds.length; index++) {
     // `events` holds the valid entries in list order: the malformed indexes are the gaps.
     const event = malformed.has(index) ? undefined : item.events[next++];
-    const marked = event !== undefined && published.has(event);
+    const marked = event !== undefined && (published.has(event) || superseded?.has(event) === true);
     listed.push(marked ? event.eventId : undefined);
     if (marked) publishedEventIds.push(event.eventId);
   }

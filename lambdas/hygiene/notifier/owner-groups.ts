@@ -67,9 +67,10 @@ export async function drainOwnerGroups(
 }
 
 /**
- * One chunk: read its items, screen their events and judge their owners,
- * render one digest per owner, publish, then mark — except the items that
- * wait for the admin report (unreachable owners, mismatched events).
+ * One chunk: read its items, screen their events (setting aside those the
+ * credential has outgrown) and judge their owners, render one digest per
+ * owner, publish, then mark the sent and the superseded events — except on
+ * the items that wait for the admin report (unreachable owners, mismatched events).
  */
 async function drainChunk(
   context: DrainContext,
@@ -84,6 +85,8 @@ async function drainChunk(
   const digests = renderOwnerDigests(context, state, screened, verdicts);
   const accepted = await publishDigests(context, state, digests);
   const { settleNow, deferred } = splitForReport(screened, verdicts, accepted);
-  await markPublished(context, state, settleNow, accepted);
+  // Superseded events go with the sent ones: removed by the same guarded mark, never published.
+  const superseded = new Set(screened.flatMap((s) => s.superseded));
+  await markPublished(context, state, settleNow, accepted, superseded);
   state.deferred.push(...deferred);
 }

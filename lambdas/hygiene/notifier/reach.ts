@@ -18,15 +18,24 @@ import {
 import type { RawItem } from '../ports';
 import type { DeferredItem, DrainContext, DrainState, ReachCheck } from './drain-state';
 import { listLiveSubscriptions, liveReachabilityOf } from './live-subscriptions';
+import { isSuperseded } from './supersede';
 import type { NotifierDeps } from './types';
 
-/** A read item with its events split by whether they are addressed to the item's owner. */
+/**
+ * A read item with its events split by whether they are addressed to the item's owner, and the owner's by
+ * whether the credential has outgrown them.
+ */
 export interface ScreenedItem {
   readonly item: PendingOutboxItem;
   /** The item's `userId` (the credential's owner; the outbox owner when the item has none). */
   readonly owner: string;
-  /** Events addressed to `owner`: the only ones a digest may carry. */
+  /** Events addressed to `owner` and still true: the only ones a digest may carry. */
   readonly events: readonly OutboxEvent[];
+  /**
+   * Events addressed to `owner` that the credential as read has outgrown ({@link isSuperseded}): never
+   * published, removed by the mark like sent ones.
+   */
+  readonly superseded: readonly OutboxEvent[];
   /** Events addressed to someone else or about another credential: never in a digest, reported to the admins. */
   readonly mismatched: readonly OutboxEvent[];
 }
@@ -101,14 +110,20 @@ function belongsTo(event: OutboxEvent, item: PendingOutboxItem, owner: string): 
   return event.userId === owner && event.credentialId === item.credentialId;
 }
 
-/** Splits each item's events into those addressed to its owner and the mismatched rest (counted). */
+/**
+ * Splits each item's events into those addressed to its owner and the mismatched rest (counted), and sets the
+ * owner's superseded ones apart (counted: docs/notifications.md, "Drain summary").
+ */
 export function screenItems(state: DrainState, items: readonly PendingOutboxItem[]): ScreenedItem[] {
   return items.map((item) => {
     const owner = itemOwner(item);
-    const events = item.events.filter((e) => belongsTo(e, item, owner));
+    const addressed = item.events.filter((e) => belongsTo(e, item, owner));
     const mismatched = item.events.filter((e) => !belongsTo(e, item, owner));
+    const superseded = addressed.filter((e) => isSuperseded(e, item.raw));
+    const events = addressed.filter((e) => !superseded.includes(e));
     state.counters.invalidEvents += mismatched.length;
-    return { item, owner, events, mismatched };
+    state.counters.supersededEvents += superseded.length;
+    return { item, owner, events, superseded, mismatched };
   });
 }
 
@@ -172,7 +187,8 @@ function recordLookupFailure(
 /**
  * After the group's digests were published: which items can be marked now
  * (nothing of theirs goes to the admin report) and which wait for the report
- * (an unreachable owner's accepted events, or mismatched events).
+ * (an unreachable owner's accepted events, or mismatched events; their
+ * superseded events are removed with the report's marks).
  */
 export function splitForReport(
   screened: readonly ScreenedItem[],
@@ -194,6 +210,7 @@ export function splitForReport(
       itemUserId: s.owner,
       mismatched: s.mismatched,
       ready: unreachable ? [] : published,
+      superseded: s.superseded,
       ...(unreachable && {
         unreachable: {
           owner: {

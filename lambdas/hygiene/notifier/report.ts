@@ -12,7 +12,8 @@
  * out of the report (pending, a failure), so it cannot hold back the rest.
  * Only the lease holder publishes and marks: the report starts only after the
  * lease is kept (renewed as before a chunk) and while the time budget is not
- * spent; otherwise the waiting items stay pending for the next drain, and
+ * spent (the waiting items' superseded events are removed by the same marks);
+ * otherwise the waiting items stay pending for the next drain, and
  * what the report would have carried counts as failed, naming why. Whenever
  * a published digest's events stay pending for want of their report part
  * (not started, held back by the pacing, failed, too large), the lease is
@@ -75,7 +76,11 @@ export async function reportUndelivered(context: DrainContext, state: DrainState
   await markSelected(
     context,
     state,
-    deferred.map((d) => ({ item: d.item, published: markableEvents(d, reported) })),
+    deferred.map((d) => ({
+      item: d.item,
+      published: markableEvents(d, reported),
+      superseded: new Set(d.superseded),
+    })),
   );
 }
 

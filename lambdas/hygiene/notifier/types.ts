@@ -236,6 +236,13 @@ export interface NotifierSummary {
    * reported to the admins as `event-owner-mismatch`, marked sent once reported.
    */
   readonly invalidEvents: number;
+  /**
+   * Owner events the credential had outgrown when the drain read it (docs/notifications.md, "Drain summary"): an
+   * expiry warning about an expiry since renewed, a stale or orphan warning whose flag was cleared or set again.
+   * Never published; removed by the drain's mark like sent events (a failed mark leaves them for the next drain,
+   * which counts them again).
+   */
+  readonly supersededEvents: number;
   /** Messages of the `owner-unreachable` admin report published (0 when nothing to report). */
   readonly reportParts: number;
   /**

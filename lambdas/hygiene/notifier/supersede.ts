@@ -1,0 +1,107 @@
+/**
+ * Which pending owner notices the credential has outgrown by the time a drain
+ * reads it (docs/notifications.md, "One drain", step 4). An event carries the
+ * state it was queued from; the drain's strongly consistent read of the item
+ * carries the state now. A notice no longer true — an expiry warning about an
+ * expiry the credential was renewed past, a stale or orphan warning whose flag
+ * was cleared or set again since — is _superseded_: never published, removed by
+ * the drain's mark like a sent one. Deletion notices are never superseded here
+ * (a restore withdraws those: docs/data-model.md, "Restore"). Instants are
+ * compared as instants, never as text (a stored value may take another form),
+ * and a value that cannot be read supersedes nothing: a notice is never dropped
+ * on doubt. Pure.
+ */
+import { HYGIENE_ATTR } from '../data-contract';
+import type { OutboxEvent } from '../events';
+import type { RawItem } from '../ports';
+import { parseInstant } from '../time';
+
+/** A flag the sweep sets with its warning in one write: when it was set, and when its deletion is due. */
+interface FlagAttributes {
+  readonly flaggedAt: string;
+  readonly deleteAfter: string;
+}
+
+const STALE_FLAG: FlagAttributes = {
+  flaggedAt: HYGIENE_ATTR.staleFlaggedAt,
+  deleteAfter: HYGIENE_ATTR.staleDeleteAfter,
+};
+
+const ORPHAN_FLAG: FlagAttributes = {
+  flaggedAt: HYGIENE_ATTR.orphanedAt,
+  deleteAfter: HYGIENE_ATTR.orphanDeleteAfter,
+};
+
+/**
+ * The credential attributes {@link isSuperseded} reads: the drain's item read projects exactly these besides the
+ * outbox (`READ_PROJECTION`, lambdas/aws/outbox-reads.ts).
+ */
+export const SUPERSEDING_ATTRIBUTES = [
+  'expiresTime',
+  'lastUsedAt',
+  STALE_FLAG.flaggedAt,
+  STALE_FLAG.deleteAfter,
+  ORPHAN_FLAG.flaggedAt,
+  ORPHAN_FLAG.deleteAfter,
+] as const;
+
+/** A stored instant: epoch ms, absent, or present but not an RFC 3339 instant (a doubt). */
+type StoredInstant = number | 'absent' | 'unreadable';
+
+function storedInstant(value: unknown): StoredInstant {
+  if (value === undefined || value === null) return 'absent';
+  if (typeof value !== 'string') return 'unreadable';
+  const parsed = parseInstant(value);
+  return parsed.ok ? parsed.ms : 'unreadable';
+}
+
+/**
+ * True when the credential as read (`raw`) has outgrown `event`: the notice is no longer true and must not be
+ * sent. `expiry-warning`: the item holds another `expiresTime` (renewed; an item without one is kept: the worker
+ * never writes that seed field, so its absence says nothing certain). `stale-warning`: the stale flag is gone
+ * (cleared: used again, or exempted), set at another time or with another deletion date than the event's (set
+ * again since), or the credential was used after its flag (the sweep's `used-since-flagged` unflag, docs/rules.md,
+ * not yet run). `orphan-flagged`: the orphan flag is gone or was set again. Never a `deleted-*` event.
+ */
+export function isSuperseded(event: OutboxEvent, raw: RawItem): boolean {
+  switch (event.type) {
+    case 'expiry-warning':
+      return expiryRenewed(event, raw);
+    case 'stale-warning':
+      return flagOutgrown(event, raw, STALE_FLAG) || usedSinceFlagged(raw);
+    case 'orphan-flagged':
+      return flagOutgrown(event, raw, ORPHAN_FLAG);
+    default:
+      return false;
+  }
+}
+
+/** The item's `expiresTime` is another instant than the warning's (both readable). */
+function expiryRenewed(event: OutboxEvent, raw: RawItem): boolean {
+  const warned = storedInstant(event.expiresTime);
+  const stored = storedInstant(raw.expiresTime);
+  return typeof warned === 'number' && typeof stored === 'number' && warned !== stored;
+}
+
+/**
+ * The flag the warning announced is gone (both attributes absent), or is another flag: set at another instant
+ * than the event's `occurredAt` (the sweep writes both from its one `now`), or due at another `deleteAfter`. A
+ * half flag, or any unreadable value, keeps the warning.
+ */
+function flagOutgrown(event: OutboxEvent, raw: RawItem, flag: FlagAttributes): boolean {
+  const flaggedAt = storedInstant(raw[flag.flaggedAt]);
+  const deleteAfter = storedInstant(raw[flag.deleteAfter]);
+  if (flaggedAt === 'absent' && deleteAfter === 'absent') return true;
+  if (typeof flaggedAt !== 'number' || typeof deleteAfter !== 'number') return false;
+  const queuedAt = storedInstant(event.occurredAt);
+  const announced = storedInstant(event.deleteAfter);
+  if (typeof queuedAt !== 'number' || announced === 'unreadable') return false;
+  return queuedAt !== flaggedAt || (announced !== 'absent' && announced !== deleteAfter);
+}
+
+/** The credential was used after it was flagged stale (both readable): the next sweep clears the flag. */
+function usedSinceFlagged(raw: RawItem): boolean {
+  const lastUsed = storedInstant(raw.lastUsedAt);
+  const flaggedAt = storedInstant(raw[STALE_FLAG.flaggedAt]);
+  return typeof lastUsed === 'number' && typeof flaggedAt === 'number' && lastUsed > flaggedAt;
+}

@@ -1,0 +1,89 @@
+/**
+ * Superseded notices against DynamoDB Local (docs/notifications.md, "Drain summary", "Guarantees"): a real sweep
+ * queues expiry and stale warnings; then a credential is renewed (an `UpdateItem` of `expiresTime`), another has
+ * its expiry rewritten as the same instant in another form, and a flagged one is used again before any sweep
+ * clears its flag. The drain's one item read (its projection carries the expiry, the last use and the flags)
+ * publishes only what is still true, removes the superseded entries by the same guarded mark as the sent ones
+ * (their items leave the outbox index) and counts them; the next drain finds nothing.
+ */
+import { describe, expect, it } from 'vitest';
+import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
+import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
+import { timerSleep } from '../../lambdas/aws/timer-sleep';
+import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
+import { parseConfig } from '../../lambdas/hygiene/config';
+import { OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
+import type { OutboxEvent } from '../../lambdas/hygiene/events';
+import { runNotifier } from '../../lambdas/hygiene/notifier';
+import { runSweep } from '../../lambdas/hygiene/sweep';
+import { addDays, formatInstant, requireInstant } from '../../lambdas/hygiene/time';
+import { getItem, outboxIndexEntriesOf, putItems, setItemAttribute } from '../support/items';
+import { ownedCredential } from '../support/owned-credential';
+import { useTestTable } from '../support/test-table';
+import { RecordingPublisher } from '../unit/outbox-fakes';
+
+const NOW = requireInstant('2026-11-26T02:00:00.000Z', 'now');
+const DRAIN_AT = NOW + 15 * 60_000;
+const config = parseConfig({ mode: 'enforce', scanSegments: 2, maxDeletePercent: 100 });
+const iso = (days: number) => formatInstant(addDays(NOW, days));
+
+describe('superseded notices over DynamoDB Local', () => {
+  const table = useTestTable('notify-superseded');
+
+  it('a renewed credential’s expiry warning is removed unsent and counted; the unrenewed ones are sent', async () => {
+    // Five days left: each gets the 7-day notice. Stale: unused for 120 days (the 90-day rule flags it).
+    const expiring = iso(5);
+    await putItems(table.client, table.tableName, [
+      ownedCredential(NOW, 'renewed', 'ada', { expiresTime: expiring }),
+      ownedCredential(NOW, 'unrenewed', 'ada', { expiresTime: expiring }),
+      ownedCredential(NOW, 'reformatted', 'bob', { expiresTime: expiring }),
+      ownedCredential(NOW, 'used-again', 'carol', { lastUsedAt: iso(-120) }),
+    ]);
+    const sweep = await runSweep(
+      {
+        clock: Date.now,
+        scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
+        writer: new DynamoDbTransitionWriter(table.client, table.tableName),
+      },
+      { config, now: NOW, runId: 'run-1', mode: 'enforce' },
+    );
+    expect(sweep.status).toBe('complete');
+    const queued = async (id: string) =>
+      ((await getItem(table.client, table.tableName, id))?.[OUTBOX_ATTR.events] as unknown[]) ?? [];
+    for (const id of ['renewed', 'unrenewed', 'reformatted', 'used-again'])
+      expect(await queued(id)).toHaveLength(1);
+
+    // Within the drain's 15 minutes: a renewal, the same expiry rewritten with an offset, a use.
+    await setItemAttribute(table.client, table.tableName, 'renewed', 'expiresTime', iso(200));
+    const sameInstant = formatInstant(addDays(NOW, 5) + 3_600_000).replace('Z', '+01:00');
+    await setItemAttribute(table.client, table.tableName, 'reformatted', 'expiresTime', sameInstant);
+    await setItemAttribute(table.client, table.tableName, 'used-again', 'lastUsedAt', iso(0.005));
+
+    const publisher = new RecordingPublisher();
+    const store = new DynamoDbOutboxStore(table.client, table.tableName);
+    const drain = () =>
+      runNotifier({ outbox: store, publisher, clock: () => DRAIN_AT, sleep: timerSleep }, { drainId: 'd1' });
+    const summary = await drain();
+
+    const delivered = publisher
+      .documents()
+      .flatMap((d) => d.events.map((e: OutboxEvent) => e.credentialId))
+      .sort();
+    expect(delivered).toEqual(['reformatted', 'unrenewed']);
+    expect(summary).toMatchObject({
+      status: 'complete',
+      eventsPublished: 2,
+      supersededEvents: 2,
+      eventsAlreadyMarked: 0,
+      storeErrors: 0,
+    });
+    for (const id of ['renewed', 'unrenewed', 'reformatted', 'used-again'])
+      expect(await queued(id)).toEqual([]);
+    for (const owner of ['ada', 'bob', 'carol'])
+      expect(await outboxIndexEntriesOf(table.client, table.tableName, owner)).toEqual([]);
+
+    const again = await drain();
+    expect(again).toMatchObject({ pendingItems: 0, eventsPublished: 0, supersededEvents: 0 });
+    expect(publisher.delivered).toHaveLength(2);
+  });
+});
