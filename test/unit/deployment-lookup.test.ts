@@ -349,7 +349,8 @@ describe('reportOperatorSweep', () => {
       origin: { DataType: 'String', StringValue: 'operator' },
     });
     expect(deliveredTo(entry?.Message ?? '{}', 'email')).toMatch(
-      /^Operator run \(not the schedule\) by arn:aws:sts::123456789012:assumed-role\/Ops\/alice with pc-hygiene 9\.9\.9\./,
+      // Under the run's verdict (the first line): docs/notifications.md, "Operator runs".
+      /^Sweep sweep-operator: [^\n]*\n {2}Operator run \(not the schedule\) by arn:aws:sts::123456789012:assumed-role\/Ops\/alice with pc-hygiene 9\.9\.9\./,
     );
     expect(deliveredDocument(entry?.Message ?? '{}')).toMatchObject({
       audience: 'admin',
