@@ -8,13 +8,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, type CfnElement, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { CredentialHygiene } from '../../lib/credential-hygiene';
 import { PROJECT_ROOT } from '../../lib/hygiene-function';
-import { OwnerEmailRelay } from '../../lib/owner-email-relay';
+import { stackAlarms } from './support/stack-alarms';
 import { SKIP_BUNDLING, synthApp } from './synth';
 
 /** The longest stack name CloudFormation accepts, and a Region name longer than any. */
@@ -38,15 +36,11 @@ function deployed(description: unknown, stackName: string, region: string): stri
 
 /** Every alarm of `stack` by its construct id (the relay's prefixed `Relay/`), its description as deployed. */
 function deployedDescriptions(stack: Stack, region: string): Map<string, string> {
-  const resources = Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm');
-  const alarms = stack.node.findAll().filter((c): c is cloudwatch.Alarm => c instanceof cloudwatch.Alarm);
   return new Map(
-    alarms.map((alarm) => {
-      const relay = alarm.node.scopes.some((scope) => scope instanceof OwnerEmailRelay);
-      const raw =
-        resources[stack.getLogicalId(alarm.node.defaultChild as CfnElement)]?.Properties.AlarmDescription;
-      return [`${relay ? 'Relay/' : ''}${alarm.node.id}`, deployed(raw, stack.stackName, region)];
-    }),
+    stackAlarms(stack).map(({ id, relay, properties }) => [
+      `${relay ? 'Relay/' : ''}${id}`,
+      deployed(properties.AlarmDescription, stack.stackName, region),
+    ]),
   );
 }
 

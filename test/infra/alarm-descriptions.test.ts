@@ -13,13 +13,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CfnElement } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SWEEP_METRIC } from '../../lambdas/handlers/metric-names';
 import type { NotifierSummary } from '../../lambdas/hygiene/notifier';
 import { PROJECT_ROOT } from '../../lib/hygiene-function';
-import { OwnerEmailRelay } from '../../lib/owner-email-relay';
+import { stackAlarms } from './support/stack-alarms';
 import { synthApp } from './synth';
 
 const ROUTES = [
@@ -56,16 +54,12 @@ function descriptionOf(template: ReturnType<typeof synthApp>['template'], metric
 /** Every alarm of the app synthesized with `context`, with its description as the template has it. */
 function alarmsOf(route: string, context: Record<string, unknown>): SynthesizedAlarm[] {
   const { stack, template } = synthApp(context);
-  const resources = template.findResources('AWS::CloudWatch::Alarm');
-  const alarms = stack.node.findAll().filter((c): c is cloudwatch.Alarm => c instanceof cloudwatch.Alarm);
-  expect(alarms).toHaveLength(Object.keys(resources).length);
-  return alarms.map((alarm) => {
-    const description: unknown =
-      resources[stack.getLogicalId(alarm.node.defaultChild as CfnElement)]?.Properties.AlarmDescription;
+  return stackAlarms(stack, template).map(({ id, relay, properties }) => {
+    const description: unknown = properties.AlarmDescription;
     return {
       route,
-      id: alarm.node.id,
-      relay: alarm.node.scopes.some((scope) => scope instanceof OwnerEmailRelay),
+      id,
+      relay,
       // A description with tokens (names resolved at deploy) is read as its template text.
       description:
         typeof description === 'string' ? description : JSON.stringify(description).replaceAll('\\"', '"'),

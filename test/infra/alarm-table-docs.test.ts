@@ -9,11 +9,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CfnElement } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/hygiene-function';
-import { OwnerEmailRelay } from '../../lib/owner-email-relay';
+import { stackAlarms } from './support/stack-alarms';
 import { synthApp } from './synth';
 
 const ROUTES = [
@@ -144,19 +142,13 @@ function templateCondition(props: Record<string, unknown>): AlarmCondition | str
 /** Every alarm of the app synthesized with `context`, read from its template. */
 function alarmsOf(route: string, context: Record<string, unknown>): SynthesizedAlarm[] {
   const { stack, template } = synthApp(context);
-  const resources = template.findResources('AWS::CloudWatch::Alarm');
-  const alarms = stack.node.findAll().filter((c): c is cloudwatch.Alarm => c instanceof cloudwatch.Alarm);
-  expect(alarms).toHaveLength(Object.keys(resources).length);
-  return alarms.map((alarm) => {
-    const props = resources[stack.getLogicalId(alarm.node.defaultChild as CfnElement)]!.Properties;
-    return {
-      route,
-      id: alarm.node.id,
-      relay: alarm.node.scopes.some((scope) => scope instanceof OwnerEmailRelay),
-      condition: templateCondition(props),
-      treatMissingData: String(props.TreatMissingData),
-    };
-  });
+  return stackAlarms(stack, template).map(({ id, relay, properties }) => ({
+    route,
+    id,
+    relay,
+    condition: templateCondition(properties),
+    treatMissingData: String(properties.TreatMissingData),
+  }));
 }
 
 /** The section's text: from its heading to its first runbook (or the next section). */
