@@ -96,8 +96,14 @@ export const RUN_WATCH = {
    * (SweepHeartbeat, ReconcilerHeartbeat).
    */
   perHour: { statistic: 'Sum', period: Duration.hours(1) },
-  /** The last sweep's forecast, the largest in a day (SweepUnreachableOwners, DirectoryUnusable). */
-  lastSweep: { statistic: 'Maximum', period: Duration.days(1) },
+  /**
+   * The last sweep's reach figures (SweepUnreachableOwners, DirectoryUnusable): each sweep emits them once, when it
+   * ends, so the largest in 5 minutes is that sweep's (two sweeps that end within 5 minutes of each other may share a
+   * datapoint: the larger counts). Their alarms ignore missing data, so the state follows the latest sweep's datapoint
+   * and holds until the next sweep's, however far apart the runs are (docs/deploy.md, "Operations: alarms and the
+   * dashboard"). Not a day: the day's largest would keep a morning sweep's 1 through a clean sweep at noon.
+   */
+  lastSweep: { statistic: 'Maximum', period: Duration.minutes(5) },
   /**
    * A count the reconciler's runs report (hourly by default), the fewest in an hour: `AdminSubscriptions`
    * (NoAdminSubscription), so any run of the hour that found none shows.
@@ -454,9 +460,11 @@ function runAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.
  * owners' events to the admins because the owners cannot be reached, or found
  * outbox events addressed to someone other than their credential's owner (each
  * drain's sum over an hour; an hour without drains is no news); the last sweep
- * forecast unreachable owners (its state is kept until a run shows otherwise),
- * or could not use the owner directory (missing data is not breaching: the
- * heartbeat covers missing runs).
+ * forecast unreachable owners, or could not use the owner directory
+ * (`RUN_WATCH.lastSweep`: each alarm follows the latest sweep's datapoint, and
+ * missing data is ignored, so the state holds between sweeps and the next sweep
+ * that finds the problem gone clears it; a sweep that fails before it reports
+ * changes nothing: `SweepErrors` and the heartbeat cover missing runs).
  */
 function reachAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm[] {
   const { metricsNamespace: ns, serviceName: service } = options;
@@ -492,17 +500,17 @@ function reachAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatc
     ),
     alarm(
       'SweepUnreachableOwners',
-      `The last sweep queued events for owners the owner directory says cannot be reached: the admin run summary names them and why. Run pc-hygiene owners list --unreachable ${target}. See docs/deploy.md, "Runbook: Unreachable owners".`,
+      `The last sweep queued events for owners the owner directory says cannot be reached: the admin run summary names them and why. Run pc-hygiene owners list --unreachable ${target}. The next sweep that finds none clears it. See docs/deploy.md, "Runbook: Unreachable owners".`,
       SWEEP_METRIC.unreachableOwners,
       RUN_WATCH.lastSweep,
       IGNORE,
     ),
     alarm(
       'DirectoryUnusable',
-      'The last sweep could not use the owner directory (never imported, empty, stale, ahead of the run’s now, or unreadable): nothing is orphaned and owner reach may go unchecked until it is usable again, usually re-imported with pc-hygiene owners import --as-of (ahead: fix the run’s --now or the importer’s clock; docs/deploy.md, "Runbook: Owner directory unusable").',
+      'The last sweep could not use the owner directory (never imported, empty, stale, ahead of the run’s now, or unreadable): nothing is orphaned and owner reach may go unchecked until it is usable again, usually re-imported with pc-hygiene owners import --as-of (ahead: fix the run’s --now or the importer’s clock). The next sweep that can use it clears it (docs/deploy.md, "Runbook: Owner directory unusable").',
       SWEEP_METRIC.directoryUnusable,
       RUN_WATCH.lastSweep,
-      NOT_BREACHING,
+      IGNORE,
     ),
   ];
 }

@@ -267,8 +267,9 @@ function deliveryWidgets(
 }
 
 /**
- * What the drains did with the owner notices, per hour: published, failed, sent twice, malformed, not delivered by
- * SNS, and the notifier's store errors (a failed lease publishes nothing; a failed mark sends again).
+ * What the drains did with the owner notices, per hour: published, failed, sent twice, malformed, superseded (the
+ * credential outgrew them before the drain: removed unsent), not delivered by SNS, and the notifier's store errors (a
+ * failed lease publishes nothing; a failed mark sends again).
  */
 function noticeMetrics(m: RunMetric, topic: sns.ITopic): cloudwatch.IMetric[] {
   return [
@@ -281,6 +282,10 @@ function noticeMetrics(m: RunMetric, topic: sns.ITopic): cloudwatch.IMetric[] {
     m(NOTIFIER_METRIC.malformedEvents, {
       ...RUN_WATCH.perHour,
       label: 'malformed outbox entries (never sent; per hour)',
+    }),
+    m(NOTIFIER_METRIC.supersededEvents, {
+      ...RUN_WATCH.perHour,
+      label: 'superseded: outgrown by the credential, removed unsent (per hour)',
     }),
     notificationsFailed(topic, 'not delivered by SNS to a subscriber (per hour)'),
     m(NOTIFIER_METRIC.storeErrors, {
@@ -389,7 +394,7 @@ function reachWidgets(m: RunMetric, relay: DashboardRelay | undefined): cloudwat
         right: [
           m(SWEEP_METRIC.unreachableOwners, {
             ...lastSweep,
-            label: 'forecast by the sweep (largest in a day)',
+            label: 'forecast by each sweep (largest in 5 min)',
           }),
         ],
       },
@@ -411,7 +416,7 @@ function reachWidgets(m: RunMetric, relay: DashboardRelay | undefined): cloudwat
         right: [
           m(SWEEP_METRIC.directoryUnusable, {
             ...lastSweep,
-            label: 'directory unusable (1 = yes; largest in a day)',
+            label: 'directory unusable (1 = yes; each sweep’s, largest in 5 min)',
           }),
         ],
       },

@@ -2,7 +2,7 @@
  * The dashboard's graphs, read from the synthesized body with each token put
  * back as the logical id it names: every function's errors (the relay's two on
  * the relay route), both dead-letter queues, the notifier's figures that no
- * other graph showed (store errors, duplicates, malformed entries), what the
+ * other graph showed (store errors, duplicates, malformed and superseded entries), what the
  * dead-letter queue could not keep, the relay's suppressed sends beside its
  * bounces and complaints, the alarm topic's confirmed subscriptions (each
  * sweep's, no alarm) beside the admin subscriptions the reconciler counts
@@ -248,16 +248,37 @@ describe('the dashboard’s "Errors and dead letters" graph', () => {
 });
 
 describe('the dashboard’s "Owner notices" graph', () => {
-  it('shows events sent twice, malformed outbox entries and the notifier’s store errors beside the published and failed ones', () => {
+  it('shows events sent twice, malformed outbox entries, superseded events and the notifier’s store errors beside the published and failed ones', () => {
     expect(graphLines(synthApp().template, 'Owner notices')).toEqual(
       expect.arrayContaining([
         runLine(NOTIFIER_METRIC.eventsPublished),
         runLine(NOTIFIER_METRIC.eventsFailed),
         runLine(NOTIFIER_METRIC.duplicatesSent),
         runLine(NOTIFIER_METRIC.malformedEvents),
+        runLine(NOTIFIER_METRIC.supersededEvents),
         runLine(NOTIFIER_METRIC.storeErrors),
       ]),
     );
+  });
+
+  it('draws the superseded events as its neighbours, the other outbox counts: summed per hour, on the left axis', () => {
+    const { template } = synthApp();
+    const watches = graphWatches(template, 'Owner notices');
+    const graph = graphs(template).find((w) => w.properties.title === 'Owner notices')!;
+    const at = watches.findIndex((w) => w.metric === NOTIFIER_METRIC.supersededEvents);
+    const perHour = (metric: string) => ({ ...runLine(metric), statistic: 'Sum', period: 3600 });
+
+    expect(watches).toEqual(
+      expect.arrayContaining([
+        perHour(NOTIFIER_METRIC.duplicatesSent),
+        perHour(NOTIFIER_METRIC.malformedEvents),
+        perHour(NOTIFIER_METRIC.supersededEvents),
+      ]),
+    );
+    expect(drawnLines(graph.properties)[at]).toMatchObject({
+      axis: 'left',
+      label: expect.stringMatching(/per hour/),
+    });
   });
 });
 

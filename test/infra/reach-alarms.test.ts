@@ -55,19 +55,23 @@ describe('owner reach alarms (default stack, sns-email)', () => {
       3600,
       'notBreaching',
     ],
+    // The sweep's two: each sweep's own figure (the largest in 5 minutes; a sweep emits it once), the state kept
+    // between sweeps (missing data ignored), so the next sweep that finds the problem gone clears it, the same day
+    // too (a day's maximum would keep a morning sweep's 1 through a clean sweep at noon; not breaching would clear it
+    // minutes after it fired, without a sweep). A missing run is the heartbeat's to report.
     [
-      'alarms when the last sweep forecast unreachable owners (daily maximum, state kept between runs)',
+      'alarms when the last sweep forecast unreachable owners (each sweep’s figure, state kept between sweeps)',
       SWEEP_METRIC.unreachableOwners,
       'Maximum',
-      86400,
+      300,
       'ignore',
     ],
     [
-      'alarms when the last sweep could not use the owner directory; a missing run is the heartbeat’s to report',
+      'alarms when the last sweep could not use the owner directory (each sweep’s figure, state kept between sweeps)',
       SWEEP_METRIC.directoryUnusable,
       'Maximum',
-      86400,
-      'notBreaching',
+      300,
+      'ignore',
     ],
   ])('%s', (_title, metricName, statistic, period, treatMissingData) => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
