@@ -19,7 +19,8 @@ import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 import { type OperatorOrigin, publishAdminReport } from '../../lambdas/render/admin-report';
 import { fetchCallerArn } from './caller-identity';
 import type { Deployment } from './deployment-lookup';
-import { isNotAuthorized, topicRefusalAdvice } from './topic-refusal';
+import { isNotAuthorized } from './refusal-codes';
+import { topicRefusalAdvice } from './topic-refusal';
 
 /** The clients an operator report calls (tests pass clients mocked with `aws-sdk-client-mock`). */
 export interface OperatorReportClients {

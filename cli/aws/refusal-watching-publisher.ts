@@ -1,7 +1,7 @@
 /**
  * A {@link NotificationPublisher} that passes every batch to another and
  * remembers whether the topic refused any entry (`isNotAuthorized`,
- * cli/aws/topic-refusal.ts). `notify` asks it whether to print the refusal
+ * cli/aws/refusal-codes.ts). `notify` asks it whether to print the refusal
  * advice: the drain's summary lists only its first failures
  * (`NOTIFIER_FAILURE_LIMIT`), so a refusal after those would go unseen there,
  * while every entry SNS answered passes through here. CLI-only: the domain's
@@ -9,7 +9,7 @@
  */
 import type { OutgoingMessage, PublishLimits } from '../../lambdas/hygiene/message';
 import type { FailedEntry, NotificationPublisher } from '../../lambdas/hygiene/outbox-ports';
-import { isNotAuthorized } from './topic-refusal';
+import { isNotAuthorized } from './refusal-codes';
 
 /** Publishes through `inner`, noting whether any entry came back not authorized. */
 export class RefusalWatchingPublisher implements NotificationPublisher {

@@ -12,25 +12,9 @@
  * is listed but whose own IAM policy lacks the action (or, to publish, the
  * topic key's `kms:GenerateDataKey`/`kms:Decrypt`: "What each command needs
  * (IAM)" there), so the advice names both causes. One text for every command,
- * so the advice reads the same wherever the refusal is met.
+ * so the advice reads the same wherever the refusal is met. Which codes are a
+ * refusal is judged for every service in cli/aws/refusal-codes.ts (`isNotAuthorized`).
  */
-
-/**
- * Codes of a request the topic's policy or the caller's IAM refused: SNS's
- * `AuthorizationError(Exception)`, an `AccessDenied`, and SNS's
- * `KMSAccessDenied(Exception)` for a publish whose caller may not use the topic's key.
- */
-const NOT_AUTHORIZED = /^(AuthorizationError|AccessDenied|KMSAccessDenied)/;
-
-/**
- * Whether a failed request's code (or an error text that starts with it) says
- * it was not authorized: SNS's `AuthorizationErrorException` (the SDK's name
- * for a refused request) or an entry's `AuthorizationError`, an `AccessDenied`,
- * or SNS's `KMSAccessDenied(Exception)` (the caller may not use the topic's key).
- */
-export function isNotAuthorized(code: string): boolean {
-  return NOT_AUTHORIZED.test(code);
-}
 
 /**
  * Whose policy decides the refusal: `stack`, the deployed stack's own topic

@@ -119,25 +119,32 @@ function defineSweepCommand(program: Command) {
 
 type SweepOptions = OptionsOf<ReturnType<typeof defineSweepCommand>>;
 
+/** The run's flags that change what it plans, as the tripped guard's advice carries them ({@link checkFlagsOf}). */
+type PlanFlags = Required<Pick<TextRenderOptions, 'nowFlags' | 'checkFlags'>>;
+
 /**
  * The run's flags that change what it plans, as the shell words the tripped
- * guard's check carries after the target flags (`checkFlags`; docs/sweep.md,
- * "The blast-radius guard"): `--now`, `--config` and `--directory-table`
- * when given (the directory on the command line or by its env var: not its
- * default, which a pasted command gets by itself, as {@link directoryTableOf}
- * tells them apart), so the pasted `sweep --dry-run` plans at the run's
- * instant, with its config and its owner directory, not the wall clock, the
- * deployed or built-in config, or another directory. `--segments` splits the
- * same scan and `--time-budget` only stops it early: the check plans the
- * whole table without them.
+ * guard's check carries after the target flags (docs/sweep.md, "The
+ * blast-radius guard"): `--now` (`nowFlags`), then `--config` and
+ * `--directory-table` (`checkFlags`) when given (the directory on the command
+ * line or by its env var: not its default, which a pasted command gets by
+ * itself, as {@link directoryTableOf} tells them apart), so the pasted `sweep
+ * --dry-run` plans at the run's instant, with its config and its owner
+ * directory, not the wall clock, the deployed or built-in config, or another
+ * directory. The acting sweep the advice gives next carries `checkFlags`
+ * too, but `--now` only on a local table (in AWS an acting sweep refuses it).
+ * `--segments` splits the same scan and `--time-budget` only stops it early:
+ * the check plans the whole table without them.
  */
-function checkFlagsOf(options: SweepOptions, command: Command): string {
+function checkFlagsOf(options: SweepOptions, command: Command): PlanFlags {
   const directoryGiven = directoryTableGiven(command);
-  return [
-    ...flagWords('--now', options.now, 'ISO'),
-    ...flagWords('--config', options.config, 'FILE'),
-    ...flagWords('--directory-table', directoryGiven ? options.directoryTable : undefined, 'NAME'),
-  ].join(' ');
+  return {
+    nowFlags: flagWords('--now', options.now, 'ISO').join(' '),
+    checkFlags: [
+      ...flagWords('--config', options.config, 'FILE'),
+      ...flagWords('--directory-table', directoryGiven ? options.directoryTable : undefined, 'NAME'),
+    ].join(' '),
+  };
 }
 
 /**
@@ -147,17 +154,17 @@ function checkFlagsOf(options: SweepOptions, command: Command): string {
  * deployment from the CLI"): `--allow-mass-delete`, a mass deletion no recorded approval
  * covers — a deployment's override goes through the worker (`guard approve`:
  * recorded, expiring, used and reported by the deployed sweep) —, and `--now`
- * on a run that acts. The refusal's check carries `checkFlags` ({@link checkFlagsOf}).
+ * on a run that acts. The refusal's check carries the run's plan flags ({@link checkFlagsOf}).
  * @throws {UsageError}
  */
-function refuseLocalOnlyFlags(options: SweepOptions, planOnly: boolean, checkFlags: string): void {
+function refuseLocalOnlyFlags(options: SweepOptions, planOnly: boolean, planFlags: PlanFlags): void {
   const awsTarget = awsTargetOf(options);
   if (awsTarget === undefined) return;
   if (options.allowMassDelete) {
     // The deployment's mode is not known before its lookup: an --enforce given is kept (audit mode needs it).
     const { check, approve } = guardAdviceCommands('N', 'TEXT [--expires-in 24h]', {
       targetFlags: targetFlagsOf(options),
-      checkFlags,
+      ...planFlags,
       approveFlags: options.enforce === true ? '--enforce' : '',
     });
     throw new UsageError(
@@ -250,23 +257,24 @@ async function reportToDeployment(
 
 /** The options of a tripped guard's advice the sweep gives (`TextRenderOptions`). */
 type GuardAdvice = Required<
-  Pick<TextRenderOptions, 'targetFlags' | 'checkFlags' | 'approveFlags' | 'localTable'>
+  Pick<TextRenderOptions, 'targetFlags' | 'nowFlags' | 'checkFlags' | 'approveFlags' | 'localTable'>
 >;
 
 /**
  * What a tripped guard's advice aims at (`renderRunSummaryText`'s options):
  * the run's table (`targetFlags`), so the `sweep --dry-run` it shows reads
  * the plan and the `guard approve` records the approval where this sweep
- * looks; the run's settings on the dry run (`checkFlags`, {@link checkFlagsOf}),
- * so it plans what this run planned; `--enforce` on the approval for a
+ * looks; the run's settings (`nowFlags`, `checkFlags`: {@link checkFlagsOf})
+ * on the dry run, so it plans what this run planned, and on the acting sweep
+ * (`--now` on a local table only); `--enforce` on the approval for a
  * deployment in audit mode, which refuses it without; and whether
  * `--allow-mass-delete` is offered: on a local table only (`awsTargetOf`; in
  * AWS the flag is refused).
  */
-function guardAdvice(options: SweepOptions, target: Target, checkFlags: string): GuardAdvice {
+function guardAdvice(options: SweepOptions, target: Target, planFlags: PlanFlags): GuardAdvice {
   return {
     targetFlags: targetFlagsOf(options),
-    checkFlags,
+    ...planFlags,
     approveFlags: enforceFlagFor(target),
     localTable: awsTargetOf(options) === undefined,
   };
@@ -337,8 +345,8 @@ async function runSweepCommand(options: SweepOptions, command: Command): Promise
   // The one strict read of `--config` (BOM, repeated keys, bad values: the usage error it always gives).
   const file = options.config === undefined ? undefined : await readConfigFile(options.config);
   const planOnly = plansOnly(options.dryRun, file);
-  const checkFlags = checkFlagsOf(options, command);
-  refuseLocalOnlyFlags(options, planOnly, checkFlags);
+  const planFlags = checkFlagsOf(options, command);
+  refuseLocalOnlyFlags(options, planOnly, planFlags);
   const target = await resolveTarget(options, {
     usesConfig: true,
     ...(file !== undefined && { fileConfig: file.config }),
@@ -361,7 +369,7 @@ async function runSweepCommand(options: SweepOptions, command: Command): Promise
       const { print, onDeletion } = sweepPrinter(
         options.format,
         mode,
-        guardAdvice(options, target, checkFlags),
+        guardAdvice(options, target, planFlags),
       );
       // An abort is caught inside `withTableErrors`: its message quotes the last write error (or the run's own error
       // after it wrote), which the table-error rewording would otherwise turn into a setup error (e.g. lost

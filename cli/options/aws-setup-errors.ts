@@ -8,12 +8,12 @@
  * names it: the SDK's own message does not, and telling the operator to set a
  * profile they set sends them looking in the wrong place. A denial
  * (`AccessDenied…`, `KMSAccessDenied…`: `isNotAuthorized`, the one test of
- * it, cli/aws/topic-refusal.ts) keeps AWS's text, which names the action and
+ * it, cli/aws/refusal-codes.ts) keeps AWS's text, which names the action and
  * the resource, and points at the IAM each command needs (docs/deploy.md,
  * "Operating a deployment from the CLI", "What each command needs (IAM)").
  */
 import { describeError } from '../../lambdas/hygiene/errors';
-import { isNotAuthorized } from '../aws/topic-refusal';
+import { isNotAuthorized } from '../aws/refusal-codes';
 import { typedWord } from '../format/shell-word';
 
 /** AWS is not set up for this command: exit 1 with this message. */

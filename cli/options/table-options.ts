@@ -274,7 +274,8 @@ export interface TableErrorContext {
  * missing table, named as `kind` names it (the credentials table by
  * default; the owner directory's from `withDirectoryErrors`): how to create
  * it only for a local `--endpoint` table ({@link createTableHint}), against
- * AWS where to find the deployed one; an unreachable database (a connection
+ * AWS where to find the deployed one; an unreachable database (a local
+ * endpoint: is it running; AWS: the network path and the Region tried, {@link unreachableText}; a connection
  * reset after the request was sent also says a write may have applied), a
  * missing region or credentials, credentials refused, a request the role may
  * not make (KMS on the table's key included) and an AWS endpoint DNS does not
@@ -331,9 +332,23 @@ export function describeTableError(
       code === 'ECONNRESET'
         ? '; the connection was cut after a request was sent: if this command writes, a write may have applied, so check before running it again'
         : '';
-    return new TableAccessError(`cannot reach DynamoDB${where} (${code}): is it running?${mayHaveApplied}`);
+    return new TableAccessError(`cannot reach DynamoDB${unreachableText(options, code)}${mayHaveApplied}`);
   }
   return error;
+}
+
+/**
+ * Where DynamoDB could not be reached and what to check, after `cannot reach DynamoDB`: a local `--endpoint`
+ * (DynamoDB Local) may simply not be running; in AWS the service runs, so the path to it or the Region is wrong — named
+ * as the client tried it (`--region`, else `AWS_REGION`, else the profile's, which the SDK read without saying).
+ */
+function unreachableText(options: TableOptions, code: string): string {
+  if (options.endpoint) return `${whereText(options)} (${code}): is it running?`;
+  const region = options.region || process.env.AWS_REGION || "your AWS profile's Region";
+  return (
+    ` in ${region} (${code}): check this machine's network, firewall or proxy and, inside a VPC, its route to ` +
+    `DynamoDB (a NAT gateway or a DynamoDB VPC endpoint), and that ${region} is the Region you meant (--region)`
+  );
 }
 
 /** Where the table is, as a message says it after the table: ` at ENDPOINT`, ` in REGION`, or nothing. */

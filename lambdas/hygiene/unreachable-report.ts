@@ -125,6 +125,14 @@ export interface UnreachableReportInput {
   readonly invalidEvents: readonly MismatchedOwnerEvent[];
   /** The size limit of one message and how it is measured (the publisher's: `NotificationPublisher.limits`). */
   readonly budget: MessageBudget;
+  /**
+   * The flags aiming the report's restore commands where the deleted credentials are, as shell words, the way the
+   * admin report aims its commands: a deployment's `--stack NAME --region REGION` (`deploymentTargetFlags`,
+   * lambdas/render/admin-report.ts), or a CLI drain's own target flags (`targetFlagsOf`; empty for the default
+   * stack). Absent when the caller does not know the deployment: each command then says to add its `--stack NAME`
+   * ({@link restoreLine}), rather than reading as aimed at the default stack.
+   */
+  readonly targetFlags?: string;
 }
 
 /** One message of the report: the neutral message, and what it carries. */
@@ -190,7 +198,8 @@ export const UNREACHABLE_REASON_TEXT: Readonly<Record<ReportedReason, Unreachabl
   },
   departed: {
     why: 'marked departed in the owner directory',
-    todo: 'reassign the credential to an active owner, or let it be deleted (one already deleted: pc-hygiene restore <id>, then reassign or exempt it, or the next sweep flags it orphaned again).',
+    // The restore command itself is under each deletion notice, aimed at the deployment (`restoreLine`): one place.
+    todo: 'reassign the credential to an active owner, or let it be deleted (one already deleted: restore it with the pc-hygiene restore command under its deletion notice, then reassign or exempt it, or the next sweep flags it orphaned again).',
   },
   'no-email': {
     why: 'no email address in the owner directory',
@@ -434,15 +443,23 @@ function shellWord(value: string): string {
 
 /**
  * What the admins run to undo a deletion the owner was never told about (the owner's own advice, "ask … to restore
- * it", is not for them): the restore command with the credential's id (docs/notifications.md, "The report message").
+ * it", is not for them): the restore command with the credential's id, aimed by `targetFlags`
+ * ({@link UnreachableReportInput.targetFlags}; unknown: said to add the deployment's `--stack NAME`, as the admin
+ * report's `runs show` says it) (docs/notifications.md, "The report message").
  */
-function restoreLine(event: OutboxEvent): string[] {
+function restoreLine(event: OutboxEvent, targetFlags: string | undefined): string[] {
   if (!DELETION_TYPES.has(event.type)) return [];
   const id = shellWord(plainValue(event.credentialId));
-  return [`To restore it if the owner still needs it: pc-hygiene restore ${id} --reason "<why>"`];
+  const target =
+    targetFlags === undefined
+      ? " with the deployment's --stack NAME"
+      : targetFlags === ''
+        ? ''
+        : ` ${targetFlags}`;
+  return [`To restore it if the owner still needs it: pc-hygiene restore ${id} --reason "<why>"${target}`];
 }
 
-function ownerLines(owner: UnreachableOwner, now: number): string[] {
+function ownerLines(owner: UnreachableOwner, now: number, targetFlags: string | undefined): string[] {
   const reason = UNREACHABLE_REASON_TEXT[owner.reason];
   const lines = [
     '',
@@ -452,7 +469,7 @@ function ownerLines(owner: UnreachableOwner, now: number): string[] {
   for (const event of owner.events) {
     lines.push(`    - ${credentialLabel(event)}`);
     const facts = describeEvent(event, now).slice(0, -1);
-    for (const line of [...facts, ...restoreLine(event)]) lines.push(`      ${line}`);
+    for (const line of [...facts, ...restoreLine(event, targetFlags)]) lines.push(`      ${line}`);
   }
   return lines;
 }
@@ -497,7 +514,7 @@ function renderText(
       'Please make sure each owner learns about these credentials, and fix what keeps them unreachable.',
       urgencyLine(content.owners, input.now),
     );
-    for (const owner of content.owners) lines.push(...ownerLines(owner, input.now));
+    for (const owner of content.owners) lines.push(...ownerLines(owner, input.now, input.targetFlags));
     if (advice === 'with advice') lines.push(...reasonAdviceLines(content.owners.map((o) => o.reason)));
   }
   if (content.invalidEvents.length > 0) {

@@ -33,7 +33,7 @@ import {
   subjectText,
 } from '../hygiene/message';
 import type { FailedEntry, NotificationPublisher } from '../hygiene/outbox-ports';
-import { directoryUnusable, guardBlocked, type RunStatus, type RunSummary } from '../hygiene/run-summary';
+import { guardBlocked, type RunStatus, type RunSummary } from '../hygiene/run-summary';
 import {
   type AlarmTopicReach,
   alarmsReachNoOne,
@@ -92,27 +92,21 @@ export interface AdminReportDocument {
 }
 
 /**
- * `high` for a guard trip, `warning` for a run that did not complete (incomplete or aborted), failed
- * writes, credentials too large to update, invalid records or an owner directory it could not use (configured but
- * missing, empty, stale, ahead or unreadable: `directoryUnusable`, the `DirectoryUnusable` metric's rule — nothing was
- * orphaned, and reach may be unchecked), else `info`; at least `warning` when the alarm topic has no confirmed
- * subscription.
+ * `high` for a guard trip, `warning` for a run that did not complete (incomplete or aborted) or whose verdict names
+ * a problem ({@link runVerdict}: failed writes, credentials too large to update, invalid records, or an owner
+ * directory it could not use — configured but missing, empty, stale, ahead or unreadable: `directoryUnusable`, the
+ * `DirectoryUnusable` metric's rule; nothing was orphaned, and reach may be unchecked), else `info`; at least
+ * `warning` when the alarm topic has no confirmed subscription. Judged from the verdict, so the text's first line
+ * names whatever makes the report a warning.
  */
 function adminSeverity(summary: RunSummary, alarmTopic: AlarmTopicReach | undefined): Severity {
   return alarmsReachNoOne(alarmTopic) ? maxSeverity([runSeverity(summary), 'warning']) : runSeverity(summary);
 }
 
 function runSeverity(summary: RunSummary): Severity {
-  if (summary.guard.tripped) return 'high';
-  if (
-    summary.status !== 'complete' ||
-    summary.failed.count > 0 ||
-    (summary.tooLarge?.count ?? 0) > 0 ||
-    summary.invalid.count > 0 ||
-    directoryUnusable(summary)
-  )
-    return 'warning';
-  return 'info';
+  const verdict = runVerdict(summary);
+  if (verdict.guardTripped) return 'high';
+  return verdict.status !== 'complete' || verdict.problems.length > 0 ? 'warning' : 'info';
 }
 
 /** What the subject says of a run that did not complete (nothing for a complete one). */
@@ -161,9 +155,13 @@ const REGION_NAME = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
  * `stack-name.ts`: a hand-edited environment). No quoting is needed: every character of a stack or Region name is
  * a plain shell word character (`cli/format/shell-word.ts`) that prints as itself. Always named, even when it is
  * the CLI's default stack: a `PC_HYGIENE_STACK` in the admin's shell would otherwise aim the command at another
- * stack.
+ * stack. The one wording of a deployment's target in an admin message: the owner-unreachable report's restore
+ * commands take it too (`UnreachableReportInput.targetFlags`, lambdas/hygiene/unreachable-report.ts).
  */
-function stackFlags({ stackName, region }: AdminReportContext): string {
+export function deploymentTargetFlags({
+  stackName,
+  region,
+}: Pick<AdminReportContext, 'stackName' | 'region'>): string {
   if (stackName === undefined || !isStackName(stackName)) return '';
   return region !== undefined && REGION_NAME.test(region)
     ? `--stack ${stackName} --region ${region}`
@@ -217,7 +215,7 @@ export interface AdminReportContext {
 function adminText(summary: RunSummary, listLimit: number, context: AdminReportContext): string {
   const { origin } = context;
   // An audit deployment refuses guard approve without --enforce: the advice's commands carry it.
-  const targetFlags = stackFlags(context);
+  const targetFlags = deploymentTargetFlags(context);
   const flags: AdviceFlags = {
     targetFlags,
     approveFlags: summary.mode === 'audit' ? '--enforce' : '',

@@ -99,7 +99,12 @@ export interface RunVerdict {
   readonly guard: string;
   /** What the run wrote (in audit: would write): deletions, stale flags, orphan flags when any, expiry notices. */
   readonly counts: readonly string[];
-  /** What went wrong, most urgent first: write failures, invalid records, transitions too large. */
+  /**
+   * What went wrong, most urgent first: write failures, invalid records, transitions too large, an owner directory
+   * the run could not use ({@link directoryProblem}). These, a run that did not complete and a tripped guard are
+   * every cause of the admin report's `warning` severity or above (`admin-report.ts` judges it from this verdict),
+   * so the verdict never says "nothing to do" of a run the report warns about.
+   */
   readonly problems: readonly string[];
   /** Nothing was planned and nothing went wrong. */
   readonly nothingToDo: boolean;
@@ -129,10 +134,25 @@ export function runVerdict(summary: RunSummary): RunVerdict {
     ...(f > 0 ? [`${f} write failure${f === 1 ? '' : 's'}`] : []),
     ...(summary.invalid.count > 0 ? [`${summary.invalid.count} invalid`] : []),
     ...(summary.tooLarge !== undefined ? [`${summary.tooLarge.count} too large`] : []),
+    ...directoryProblem(summary),
   ];
   const planned = ACTION_TYPES.reduce((sum, type) => sum + summary.planned[type], 0);
   const nothingToDo = !g.tripped && summary.status === 'complete' && problems.length === 0 && planned === 0;
   return { guardTripped: g.tripped, status: summary.status, guard, counts, problems, nothingToDo };
+}
+
+/**
+ * An owner directory configured but unusable this run (`directoryUnusable`, the `DirectoryUnusable` metric's rule:
+ * nothing was orphaned, and reach may be unchecked), as the verdict names it: `owner directory` and what is wrong
+ * with it (missing or never imported, empty, stale, ahead, unreadable), or nothing when it was used or none is
+ * configured.
+ */
+function directoryProblem(summary: RunSummary): string[] {
+  if (!directoryUnusable(summary)) return [];
+  const { status } = summary.directory;
+  // Used for the orphan rule, but the owners' lookup for reach failed: unreadable too.
+  const what = status === 'used' ? 'unreadable' : status === 'no-directory' ? 'missing' : status;
+  return [`owner directory ${what}`];
 }
 
 /** How the first line says a run status. */
@@ -178,13 +198,22 @@ export interface TextRenderOptions {
    */
   readonly approveFlags?: string;
   /**
-   * What the advice's `sweep --dry-run` needs after {@link targetFlags}, as
-   * shell words: the run's flags that change what it plans (the CLI's
-   * `--now`, `--config`, `--directory-table` when given), so the dry run
-   * plans the run's deletions and trips its guard the same way; none
-   * otherwise. The `guard approve` does not carry them: an approval holds a
-   * count and an expiry, not a config or an instant (docs/sweep.md, "The
-   * blast-radius guard").
+   * The run's `--now ISO` (the CLI's, when given), as shell words: the
+   * advice's `sweep --dry-run` carries it after {@link targetFlags}, so the
+   * dry run plans at the run's instant; its acting sweep only on a local
+   * table ({@link localTable}: in AWS an acting sweep refuses `--now`). None
+   * otherwise.
+   */
+  readonly nowFlags?: string;
+  /**
+   * The run's other flags that change what it plans (the CLI's `--config`,
+   * `--directory-table` when given), as shell words after {@link nowFlags}:
+   * the advice's `sweep --dry-run` carries them, so the dry run plans the
+   * run's deletions and trips its guard the same way, and so does its acting
+   * sweep, in AWS too (there `--config` replaces the deployed config), so the
+   * approved plan is the one it makes; none otherwise. The `guard approve`
+   * does not carry them: an approval holds a count and an expiry, not a
+   * config or an instant (docs/sweep.md, "The blast-radius guard").
    */
   readonly checkFlags?: string;
   /**
@@ -518,7 +547,7 @@ export function approvalAdviceLines(summary: RunSummary, options: TextRenderOpti
   const { approve } = guardAdviceCommands(summary.guard.plannedDeletes, '"..."', options);
   return [
     `if the deletions are right, approve them: ${approve}`,
-    `and sweep right away, which uses the approval: ${actingSweepCommand(summary, options)}`,
+    `and sweep right away, which uses the approval: ${actingSweepCommand(options)}`,
     '(an approval covers one run that plans at most --max-deletes: if the check plans more, approve its count;',
     'left to a later run, such as the next scheduled one, which plans at its own time and usually more, it is not',
     'used and the guard trips again)',
@@ -527,22 +556,23 @@ export function approvalAdviceLines(summary: RunSummary, options: TextRenderOpti
 }
 
 /**
- * The sweep that uses the approval at once: `pc-hygiene sweep`, aimed at the target, with `approveFlags` (an
- * audit-mode deployment refuses an acting sweep without `--enforce` too) and the run's settings (`checkFlags`) when
- * an acting sweep takes them: on a local table, or after a run that acted (in AWS refused `--now`, so its settings
- * hold none). A dry run's settings in AWS may hold `--now`, which an acting sweep there refuses: left out.
+ * The sweep that uses the approval at once: `pc-hygiene sweep`, aimed at the target, with the run's settings
+ * (`checkFlags`: its `--config` and owner directory, in AWS too, where a `--config` replaces the deployed config, so
+ * the sweep plans what was checked), its `--now` on a local table only (`nowFlags`: an acting sweep in AWS refuses
+ * it), and `approveFlags` (an audit-mode deployment refuses an acting sweep without `--enforce` too).
  */
-function actingSweepCommand(summary: RunSummary, options: TextRenderOptions): string {
-  const settings = options.localTable || summary.mode === 'enforce' ? options.checkFlags : '';
-  return withWords(
-    withWords(withWords('pc-hygiene sweep', options.targetFlags), settings),
-    options.approveFlags,
-  );
+function actingSweepCommand(options: TextRenderOptions): string {
+  const now = options.localTable ? options.nowFlags : '';
+  const parts = [options.targetFlags, now, options.checkFlags, options.approveFlags];
+  return parts.reduce<string>((command, words) => withWords(command, words), 'pc-hygiene sweep');
 }
 
 /** The commands of a tripped guard's advice ({@link guardAdviceCommands}), ready to paste. */
 export interface GuardAdviceCommands {
-  /** The dry run that shows the plan: `pc-hygiene sweep --dry-run`, aimed at the target, with the run's settings. */
+  /**
+   * The dry run that shows the plan: `pc-hygiene sweep --dry-run`, aimed at the target, with the run's `--now` and
+   * settings.
+   */
   readonly check: string;
   /** The approval: `pc-hygiene guard approve --max-deletes N --reason …`, aimed at the target. */
   readonly approve: string;
@@ -556,17 +586,17 @@ export interface GuardAdviceCommands {
  * the run's table. Each caller says them in its own words.
  * @param maxDeletes the deletions to approve: the planned count, or a placeholder (`N`)
  * @param reasonWords the shell words after `--reason` (e.g. `"..."`, or `TEXT [--expires-in 24h]`)
- * @param flags `targetFlags` for both commands, then `checkFlags` on the dry run only and `approveFlags` on the
- *   approval only (as in {@link TextRenderOptions}); none by default
+ * @param flags `targetFlags` for both commands, then `nowFlags` and `checkFlags` on the dry run only and
+ *   `approveFlags` on the approval only (as in {@link TextRenderOptions}); none by default
  */
 export function guardAdviceCommands(
   maxDeletes: number | string,
   reasonWords: string,
-  flags: Pick<TextRenderOptions, 'targetFlags' | 'checkFlags' | 'approveFlags'> = {},
+  flags: Pick<TextRenderOptions, 'targetFlags' | 'nowFlags' | 'checkFlags' | 'approveFlags'> = {},
 ): GuardAdviceCommands {
   const target = withWords('', flags.targetFlags);
   return {
-    check: withWords(`pc-hygiene sweep --dry-run${target}`, flags.checkFlags),
+    check: withWords(withWords(`pc-hygiene sweep --dry-run${target}`, flags.nowFlags), flags.checkFlags),
     approve: withWords(
       `pc-hygiene guard approve --max-deletes ${maxDeletes} --reason ${reasonWords}${target}`,
       flags.approveFlags,

@@ -7,8 +7,12 @@
  * deployed config decides (its `exemptIds`), an audit-mode deployment is
  * refused without `--enforce`, an acting run publishes the admin summary
  * marked as the operator's and puts the run metrics, and a tripped guard's
- * advice pastes as shown.
+ * advice pastes as shown — its acting sweep after a dry run under `--config`
+ * with that config, which replaces the deployed one in AWS too.
  */
+
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -24,6 +28,7 @@ import { mockDeployedStack } from '../support/deployed-stack';
 import { type InProcessRun, runInProcess } from '../support/in-process-cli';
 import { putItems } from '../support/items';
 import { tableFlags } from '../support/run-cli';
+import { useTempDir } from '../support/temp-dir';
 import { createTestTable, type TestTable } from '../support/test-table';
 import { credential, days, NOW } from '../unit/support/credentials';
 import { deployedTablesAt } from './cli/deployed-tables';
@@ -57,6 +62,7 @@ function sweep(args: string[]): Promise<InProcessRun> {
 }
 
 describe('sweep --stack (mocked CloudFormation/Lambda/STS/CloudWatch/SNS, DynamoDB Local)', () => {
+  const tempDir = useTempDir('stack-cli');
   let table: TestTable;
   let flags: string[];
   beforeEach(async () => {
@@ -172,6 +178,36 @@ describe('sweep --stack (mocked CloudFormation/Lambda/STS/CloudWatch/SNS, Dynamo
     const approved = await runInProcess(registerGuardCommand, words);
     expect(approved.error).toBeUndefined();
     expect(approved.stdout).toMatch(/^guard approval recorded: /);
+  });
+
+  it('after a dry run under --config, the sweep right away plans under that config too, not the deployed one', async () => {
+    // Deployed: nothing exempt, at most one deletion a run (the two expired trip it). The file: one exempt, none allowed.
+    deploy(table.tableName, 'enforce', { exemptIds: [], maxDeletesPerRun: 1 });
+    const config = join(tempDir(), 'checked.json');
+    await writeFile(
+      config,
+      JSON.stringify({ exemptIds: ['b-exempt-expired'], maxDeletesPerRun: 0, maxDeletePercent: 100 }),
+    );
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+
+    const dryRun = await sweep([...flags, '--now', NOW_ISO, '--config', config, '--dry-run']);
+
+    expect(dryRun.exitCode).toBe(3);
+    const line = (pattern: RegExp) => pattern.exec(dryRun.stdout)?.[1] ?? '';
+    const approve = line(/approve them: pc-hygiene (guard approve .*)$/m);
+    const act = line(/and sweep right away, which uses the approval: pc-hygiene (sweep .*)$/m);
+    // The checked config, never --now (an acting sweep in AWS refuses it).
+    expect(act).toBe(`sweep --stack PersonalClientHygiene --region eu-west-1 --config ${config}`);
+    // Pasted as shown: the approval of the checked plan's one deletion is used by that plan, the exempt one kept.
+    expect(
+      (await runInProcess(registerGuardCommand, approve.replace('"..."', 'checked').split(' '))).error,
+    ).toBeUndefined();
+    const acted = await sweep(act.split(' ').slice(1));
+    expect(acted.error).toBeUndefined();
+    const items = await exportTable(table);
+    expect(items.find((i) => i.id === 'b-expired')).toHaveProperty('deletedAt');
+    expect(items.find((i) => i.id === 'b-exempt-expired')).not.toHaveProperty('deletedAt');
   });
 
   it('--endpoint without --stack looks nothing up (DynamoDB Local without a stack)', async () => {

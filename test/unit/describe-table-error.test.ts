@@ -3,8 +3,10 @@
  * database, missing credentials, as the SDK raises them): an error the code
  * base raised with a `cause` — a failed listing of the topic's subscriptions
  * — already says what failed and where, and reaches the operator as itself.
+ * An unreachable database is advised by where it is: a local endpoint may not
+ * be running, AWS's may not be reachable from here or be in another Region.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AwsSetupError } from '../../cli/options/aws-setup-errors';
 import { describeTableError, TableAccessError } from '../../cli/options/table-options';
 import { SubscriptionListingError } from '../../lambdas/hygiene/notifier';
@@ -38,6 +40,30 @@ describe('describeTableError', () => {
         'request was sent: if this command writes, a write may have applied, so check before running it again',
     );
     expect((describeTableError(refused(), TABLE) as Error).message).not.toMatch(/may have applied/);
+  });
+
+  it('asks whether a local endpoint runs, but in AWS names the network path and the Region it tried', () => {
+    const awsAdvice = (region: string) =>
+      `(ECONNREFUSED): check this machine's network, firewall or proxy and, inside a VPC, its route to DynamoDB ` +
+      `(a NAT gateway or a DynamoDB VPC endpoint), and that ${region} is the Region you meant (--region)`;
+    vi.stubEnv('AWS_REGION', 'us-west-2');
+    try {
+      expect((describeTableError(refused(), { table: 'T1', region: 'eu-west-1' }) as Error).message).toBe(
+        `cannot reach DynamoDB in eu-west-1 ${awsAdvice('eu-west-1')}`,
+      );
+      expect((describeTableError(refused(), { table: 'T1' }) as Error).message).toBe(
+        `cannot reach DynamoDB in us-west-2 ${awsAdvice('us-west-2')}`,
+      );
+      vi.stubEnv('AWS_REGION', '');
+      expect((describeTableError(refused(), { table: 'T1' }) as Error).message).toBe(
+        `cannot reach DynamoDB in your AWS profile's Region ${awsAdvice("your AWS profile's Region")}`,
+      );
+      expect((describeTableError(refused(), { ...TABLE, region: 'eu-west-1' }) as Error).message).toBe(
+        'cannot reach DynamoDB at http://127.0.0.1:8000 (ECONNREFUSED): is it running?',
+      );
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('names an endpoint that may hold a secret by a placeholder, never as given', () => {

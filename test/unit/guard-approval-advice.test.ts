@@ -79,24 +79,29 @@ describe("a tripped guard's approval advice", () => {
   });
 
   it("the CLI's sweep right away carries the run's settings where an acting sweep takes them", async () => {
-    const settings = '--now 2026-06-01T12:00:00Z --config c.json';
+    const now = '--now 2026-06-01T12:00:00Z';
+    const settings = '--config c.json --directory-table D';
     const local = renderRunSummaryText(await trippedRun('enforce'), {
       targetFlags: '--endpoint http://127.0.0.1:8000 --table T1',
+      nowFlags: now,
       checkFlags: settings,
       localTable: true,
     });
-    // A dry run in AWS may carry --now, which an acting sweep there refuses: the sweep goes without its settings.
+    // A dry run in AWS under --config: the acting sweep plans under that config too (in AWS it replaces the
+    // deployed one), not under the deployed config the check never saw; --now, which it refuses there, is left out.
     const awsDryRun = renderRunSummaryText(await trippedRun('audit'), {
       targetFlags: '--stack S',
+      nowFlags: now,
       checkFlags: settings,
-      plannedDeletionsListed: true,
+      approveFlags: '--enforce',
     });
 
     expect(local).toContain(
-      `!! and sweep right away, which uses the approval: pc-hygiene sweep --endpoint http://127.0.0.1:8000 --table T1 ${settings}\n`,
+      `!! and sweep right away, which uses the approval: pc-hygiene sweep --endpoint http://127.0.0.1:8000 --table T1 ${now} ${settings}\n`,
     );
+    expect(awsDryRun).toContain(`Check the plan (pc-hygiene sweep --dry-run --stack S ${now} ${settings});`);
     expect(awsDryRun).toContain(
-      '!! and sweep right away, which uses the approval: pc-hygiene sweep --stack S\n',
+      `!! and sweep right away, which uses the approval: pc-hygiene sweep --stack S ${settings} --enforce\n`,
     );
   });
 

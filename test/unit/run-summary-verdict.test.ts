@@ -68,6 +68,68 @@ describe("the run summary's first line", () => {
     expect(firstLine(renderRunSummaryText(summary))).toBe('Sweep run-1: complete, nothing to do');
   });
 
+  it.each([
+    ['unreadable', 'unreadable'],
+    ['empty', 'empty'],
+    ['ahead', 'ahead'],
+    ['stale', 'stale'],
+    ['no-directory', 'missing'],
+  ] as const)(
+    'names an owner directory %s, never "nothing to do", as the warning report does',
+    async (status, what) => {
+      const summary = withDirectory(await sweep([credential('a-1'), credential('a-2')]), status);
+      const report = renderAdminReport(summary, { measure: () => 0, maxMessageBytes: 1 });
+
+      expect(firstLine(renderRunSummaryText(summary))).toBe(
+        `Sweep run-1: complete, owner directory ${what}; 0 deleted, 0 flagged stale, 0 expiry notices`,
+      );
+      expect(report.routing.severity).toBe('warning');
+      expect(report.subject).toBe(
+        `Hygiene sweep: 0 deleted, 0 flagged stale, 0 expiry notices, owner directory ${what}`,
+      );
+    },
+  );
+
+  it('says every cause of a warning report, so "nothing to do" goes only with an info one', async () => {
+    const quiet = await sweep([credential('a-1'), credential('a-2')]);
+    const causes = fc.record({
+      incomplete: fc.boolean(),
+      failed: fc.boolean(),
+      invalid: fc.boolean(),
+      tooLarge: fc.boolean(),
+      directory: fc.constantFrom('used', 'unreadable', 'empty', 'ahead', 'stale', 'no-directory'),
+    });
+    fc.assert(
+      fc.property(causes, (c) => {
+        const tooLarge = list([{ id: 'c-3', error: 'ValidationException: Item size has exceeded' }]);
+        const summary: RunSummary = {
+          ...withDirectory(quiet, c.directory),
+          ...(c.incomplete && { status: 'incomplete' as const }),
+          ...(c.failed && { failed }),
+          ...(c.invalid && {
+            invalid: list([{ id: 'c-4', userId: null, problems: ['expiresTime: no zone'] }]),
+          }),
+          ...(c.tooLarge && { tooLarge }),
+        };
+        const verdict = firstLine(renderRunSummaryText(summary)) ?? '';
+        const severity = renderAdminReport(summary, { measure: () => 0, maxMessageBytes: 1 }).routing
+          .severity;
+        const said = [
+          [c.incomplete, 'INCOMPLETE'],
+          [c.failed, '1 write failure'],
+          [c.invalid, '1 invalid'],
+          [c.tooLarge, '1 too large'],
+          [c.directory !== 'used', 'owner directory '],
+        ] as const;
+
+        for (const [cause, words] of said) expect(verdict.includes(words)).toBe(cause);
+        expect(severity).toBe(said.some(([cause]) => cause) ? 'warning' : 'info');
+        expect(verdict.endsWith('nothing to do')).toBe(severity === 'info');
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it("leads the admin report too, an operator's run said right under it", async () => {
     const summary = await sweep([credential('a-1')]);
     const origin = {

@@ -83,10 +83,11 @@ describe('run summary renderers', () => {
     );
   });
 
-  it("carries the run's plan settings (checkFlags) on the check's dry run only, not on the guard approve", async () => {
+  it("carries the run's plan settings (nowFlags, checkFlags) on the check's dry run, not on the guard approve", async () => {
     const text = renderRunSummaryText(await sweep('enforce', 10), {
       targetFlags: '--stack S',
-      checkFlags: "--now 2026-06-01T12:00:00Z --config 'tight config.json'",
+      nowFlags: '--now 2026-06-01T12:00:00Z',
+      checkFlags: "--config 'tight config.json'",
       approveFlags: '--enforce',
     });
 

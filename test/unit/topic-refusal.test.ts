@@ -4,12 +4,13 @@
  * deployment from the CLI"): SNS refuses the same way a role missing from the
  * stack's `operatorPrincipalArns` and a listed role whose own IAM policy lacks
  * the action (or, to publish, the topic key's use), so the advice names both.
- * Also which codes count as a refusal, and the publisher wrapper `notify` asks
- * whether any entry of a drain was refused (cli/aws/refusal-watching-publisher.ts).
+ * Also the publisher wrapper `notify` asks whether any entry of a drain was
+ * refused (cli/aws/refusal-watching-publisher.ts); which codes count as a
+ * refusal: test/unit/refusal-codes.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { RefusalWatchingPublisher } from '../../cli/aws/refusal-watching-publisher';
-import { isNotAuthorized, topicRefusalAdvice } from '../../cli/aws/topic-refusal';
+import { topicRefusalAdvice } from '../../cli/aws/topic-refusal';
 import { SNS_LIMITS } from '../../lambdas/aws/sns-wire';
 import type { FailedEntry, NotificationPublisher } from '../../lambdas/hygiene/outbox-ports';
 
@@ -53,31 +54,6 @@ describe('topicRefusalAdvice', () => {
         expect(topicRefusalAdvice(action, undefined, topic)).toMatch(/\)$/);
       }
     }
-  });
-});
-
-describe('isNotAuthorized', () => {
-  it.each([
-    'AuthorizationErrorException',
-    'AuthorizationError',
-    'AccessDenied',
-    'AccessDeniedException',
-    'KMSAccessDenied',
-    'KMSAccessDeniedException',
-    'AuthorizationErrorException: User: x is not authorized',
-  ])('%s is a refusal', (code) => {
-    expect(isNotAuthorized(code)).toBe(true);
-  });
-
-  it.each([
-    'InternalErrorException',
-    'Throttled',
-    'KMSThrottlingException',
-    'KMSDisabledException',
-    'Unconfirmed',
-    'x AuthorizationError',
-  ])('%s is not', (code) => {
-    expect(isNotAuthorized(code)).toBe(false);
   });
 });
 

@@ -3,7 +3,8 @@
  * docs/notifications.md, "The report message"): owners ranked by their most urgent notice (a deletion or an expiry
  * within a day before routine notices, by the digest's own order), one line counting what is urgent, the soonest
  * expiry in the subject, and, for a deleted credential, the restore command the owner's own advice would have
- * pointed to (that advice is for the owner, not the admins, so it is not in the report).
+ * pointed to (that advice is for the owner, not the admins, so it is not in the report), aimed at the deployment
+ * with the admin report's target flags.
  */
 import { describe, expect, it } from 'vitest';
 import { snsLimits } from '../../lambdas/aws/sns-wire';
@@ -14,6 +15,7 @@ import {
   type UnreachableOwner,
   type UnreachableReportInput,
 } from '../../lambdas/hygiene/unreachable-report';
+import { deploymentTargetFlags } from '../../lambdas/render/admin-report';
 import { outboxEvent } from './outbox-fakes';
 
 const NOW = requireInstant('2026-11-26T02:00:00.000Z', 'now');
@@ -119,15 +121,17 @@ describe('the owner-unreachable report, a deleted credential', () => {
   it.each(['deleted-expired', 'deleted-stale', 'deleted-orphaned'] as const)(
     'gives the admins the restore command for a %s notice',
     (type) => {
-      const [part] = renderUnreachableReport(
-        input([owner('carol', outboxEvent({ credentialId: 'pc-0c21', userId: 'carol', type }))]),
-      );
+      const [part] = renderUnreachableReport({
+        ...input([owner('carol', outboxEvent({ credentialId: 'pc-0c21', userId: 'carol', type }))]),
+        targetFlags: deploymentTargetFlags({ stackName: 'HygieneProd', region: 'eu-west-1' }),
+      });
       const lines = part?.message.text.split('\n') ?? [];
       const labelAt = lines.indexOf('    - "Key pc-0c21" (id pc-0c21, client id client-pc-0c21)');
 
       expect(labelAt).toBeGreaterThan(0);
       expect(lines[labelAt + 2]).toBe(
-        '      To restore it if the owner still needs it: pc-hygiene restore pc-0c21 --reason "<why>"',
+        '      To restore it if the owner still needs it: pc-hygiene restore pc-0c21 --reason "<why>" ' +
+          '--stack HygieneProd --region eu-west-1',
       );
       // The owner's own advice ("ask your platform/security team") is still not the admins'.
       expect(lines.join('\n')).not.toContain('ask your platform/security team');
@@ -142,6 +146,27 @@ describe('the owner-unreachable report, a deleted credential', () => {
     );
 
     expect(part?.message.text).toContain(`pc-hygiene restore 'pc $(x)'\\''y' --reason "<why>"`);
+  });
+
+  it('aims the restore command as the caller aims its commands: a local target as given, an unknown stack said', () => {
+    const deleted = [
+      owner('carol', outboxEvent({ credentialId: 'pc-0c21', userId: 'carol', type: 'deleted-stale' })),
+    ];
+    const restore = (targetFlags?: string) => {
+      const [part] = renderUnreachableReport({
+        ...input(deleted),
+        ...(targetFlags !== undefined && { targetFlags }),
+      });
+      return /To restore it if the owner still needs it: (.*)$/m.exec(part?.message.text ?? '')?.[1];
+    };
+
+    expect(restore('--endpoint http://127.0.0.1:8000 --table T1')).toBe(
+      'pc-hygiene restore pc-0c21 --reason "<why>" --endpoint http://127.0.0.1:8000 --table T1',
+    );
+    // The CLI's default stack: the command as it is, as the CLI's own advice gives it.
+    expect(restore('')).toBe('pc-hygiene restore pc-0c21 --reason "<why>"');
+    // A deployment that does not know its stack: never a command that reads as aimed at the default stack.
+    expect(restore()).toBe(`pc-hygiene restore pc-0c21 --reason "<why>" with the deployment's --stack NAME`);
   });
 
   it('gives no restore command for a notice that is not a deletion', () => {

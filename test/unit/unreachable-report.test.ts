@@ -225,7 +225,8 @@ describe('renderUnreachableReport', () => {
     const text = JSON.parse(part?.entry.Message ?? '{}').email as string;
     expect(text).toContain(
       '    What to do: reassign the credential to an active owner, or let it be deleted (one already deleted: ' +
-        'pc-hygiene restore <id>, then reassign or exempt it, or the next sweep flags it orphaned again).\n',
+        'restore it with the pc-hygiene restore command under its deletion notice, then reassign or exempt it, or ' +
+        'the next sweep flags it orphaned again).\n',
     );
   });
 

@@ -59,8 +59,9 @@ import { mailboxKey } from '../../../lambdas/relay/ses-address';
 import { jsonText } from '../../../lambdas/render/json-text';
 import { terminalLines } from '../../../lambdas/render/sanitize';
 import type { Deployment } from '../../aws/deployment-lookup';
+import { isNotAuthorized } from '../../aws/refusal-codes';
 import { STACK_OUTPUT } from '../../aws/stack-outputs';
-import { isNotAuthorized, topicRefusalAdvice } from '../../aws/topic-refusal';
+import { topicRefusalAdvice } from '../../aws/topic-refusal';
 import { EXIT_CODE } from '../../exit-codes';
 import { defineCommand } from '../../options/define-command';
 import {
