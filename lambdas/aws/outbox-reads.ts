@@ -51,9 +51,10 @@ export class OutboxReadThrottledError extends Error {
 /**
  * What a drain reads of an item: the outbox, its index keys, the owner and names (a stored event takes
  * them from its item), a held-back purge, a leftover claim, and the credential state that tells a notice it has
- * outgrown ({@link SUPERSEDING_ATTRIBUTES}: the expiry and the flags; `notifier/supersede.ts`). The credential's
- * other fields are never used, so they are not shipped and unmarshalled (the read capacity is the same: DynamoDB
- * charges the whole item either way, so the projection's size barely matters).
+ * outgrown (`deletedAt`, and {@link SUPERSEDING_ATTRIBUTES}: the expiry, the last use and the flags;
+ * `notifier/supersede.ts`). The credential's other fields are never used, so they are not shipped and unmarshalled
+ * (the read capacity is the same: DynamoDB charges the whole item either way, so the projection's size barely
+ * matters).
  */
 const READ_PROJECTION = {
   ProjectionExpression: [
@@ -69,7 +70,8 @@ const READ_PROJECTION = {
     '#owner': OUTBOX_ATTR.owner,
     '#since': OUTBOX_ATTR.since,
     '#purge': PURGE_PENDING_ATTR,
-    // Whether a held-back purge may be released: only on an item still soft-deleted (planPurgeRelease).
+    // Read once for its two readers: whether a held-back purge may be released (only on an item still
+    // soft-deleted: planPurgeRelease), and whether a deletion notice still holds (notifier/supersede.ts).
     '#deleted': 'deletedAt',
     '#claim': OUTBOX_CLAIM_ATTR.claim,
     '#claimUntil': OUTBOX_CLAIM_ATTR.claimUntil,

@@ -309,10 +309,12 @@ function factLines(event: OutboxEvent, now: number): EventLine[] {
     case 'deleted-expired':
       return [
         line`Soft-deleted ${onWhen(event.occurredAt, now)} because it expired ${onWhen(event.expiresTime, now)}.`,
+        ...restorableLines(event, now),
       ];
     case 'deleted-stale':
       return [
         line`Soft-deleted ${onWhen(event.occurredAt, now)} because it was not used since ${when(event.lastActivity, now)} and was scheduled for deletion on ${valueOr(event.deleteAfter, 'an earlier date')}.`,
+        ...restorableLines(event, now),
       ];
     case 'orphan-flagged':
       return [
@@ -321,8 +323,26 @@ function factLines(event: OutboxEvent, now: number): EventLine[] {
     case 'deleted-orphaned':
       return [
         line`Soft-deleted ${onWhen(event.occurredAt, now)} because its owner is marked departed in the owner directory (scheduled for deletion on ${valueOr(event.deleteAfter, 'an earlier date')}).`,
+        ...restorableLines(event, now),
       ];
   }
+}
+
+/**
+ * Until when a deleted credential can be restored, with a purge configured (the event's `restorableUntil`: the
+ * purge time, held back until this notice is sent, so never later than the truth): "It can be restored until …;
+ * after that it is gone for good." Read after that instant (the notice went out late), the purge is due from now
+ * on. Nothing without the field (no purge configured, or a notice an earlier version queued).
+ */
+function restorableLines(event: OutboxEvent, now: number): EventLine[] {
+  const until = event.restorableUntil;
+  if (until === undefined) return [];
+  const at = ms(until);
+  return at !== undefined && at <= now
+    ? [
+        line`Its purge was due ${onWhen(until, now)} and was held back until this notice: it can be gone for good at any moment now.`,
+      ]
+    : [line`It can be restored until ${when(until, now)}; after that it is gone for good.`];
 }
 
 /**

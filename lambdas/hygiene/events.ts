@@ -6,7 +6,7 @@
 import { DEFAULT_TIER_NAME } from './config';
 import { type Credential, type DeletedReason, lastActivity as lastActivityOf } from './credential';
 import type { Action } from './policy';
-import { formatInstant } from './time';
+import { formatInstant, MAX_INSTANT_MS } from './time';
 
 /** The event types carried in messages and in the `eventTypes` attribute. */
 export const EVENT_TYPES = [
@@ -53,6 +53,13 @@ export interface OutboxEvent {
   /** `deleted-*`: why it was deleted. */
   readonly reason?: DeletedReason;
   /**
+   * `deleted-*`, with `purgeAfterDays` configured: until when a restore is certainly still possible (canonical UTC),
+   * the purge time the deletion holds back until this notice is sent (`hygienePurgePending`, which the drain's
+   * release only ever moves later: docs/notifications.md, "Guarantees"). Absent without a purge, and from a notice
+   * queued by an earlier version.
+   */
+  readonly restorableUntil?: string;
+  /**
    * `expiry-warning`: the credential is exempt (docs/rules.md, "Exempt credentials"): it is not deleted when it
    * expires, and its notice says so. Absent for a credential that is not exempt, and from a warning queued by an
    * earlier version (read as not exempt).
@@ -80,12 +87,14 @@ export function shortenedName(text: string): string {
 
 /**
  * The events one credential's actions produce (unflagging, and clearing a soft-delete's leftovers, are silent).
+ * @param run.purgeAt a deletion's purge time (epoch seconds, `hygienePurgePending`) when `purgeAfterDays` is
+ *   configured: its notice says until when the credential can be restored ({@link OutboxEvent.restorableUntil})
  * @param exempt the credential is exempt (the policy's `isExempt`): its expiry warning says it is not deleted
  */
 export function eventsFor(
   credential: Credential,
   actions: readonly Action[],
-  run: { readonly runId: string; readonly now: number },
+  run: { readonly runId: string; readonly now: number; readonly purgeAt?: number },
   exempt = false,
 ): OutboxEvent[] {
   const occurredAt = formatInstant(run.now);
@@ -98,11 +107,35 @@ export function eventsFor(
     occurredAt,
   };
   const activity = lastActivityOf(credential);
-  const lastActivity = activity === undefined ? undefined : formatInstant(activity.ms);
+  const context: EventContext = {
+    occurredAt,
+    ...(activity !== undefined && { lastActivity: formatInstant(activity.ms) }),
+    exempt,
+    ...(run.purgeAt !== undefined && restorableUntilOf(run.purgeAt)),
+  };
   return actions.flatMap((action) => {
-    const detail = eventDetail(action, occurredAt, lastActivity, exempt);
+    const detail = eventDetail(action, context);
     return detail === undefined ? [] : [{ ...base, ...detail }];
   });
+}
+
+/** What an event's detail takes from its credential and run besides its action. */
+interface EventContext {
+  readonly occurredAt: string;
+  readonly lastActivity?: string;
+  /** The credential is exempt: its expiry warning says it is not deleted. */
+  readonly exempt: boolean;
+  /** A deletion's notice says until when it can be restored ({@link OutboxEvent.restorableUntil}). */
+  readonly restorableUntil?: string;
+}
+
+/**
+ * The instant a purge at `purgeAt` (epoch seconds, DynamoDB TTL) leaves a restore certainly possible until: the
+ * purge time itself, never later (TTL removes an item only after it); none past the last instant the worker writes.
+ */
+function restorableUntilOf(purgeAt: number): { readonly restorableUntil?: string } {
+  const ms = purgeAt * 1000;
+  return ms <= MAX_INSTANT_MS ? { restorableUntil: formatInstant(ms) } : {};
 }
 
 /** What one event says beyond its credential and run. */
@@ -117,15 +150,15 @@ type EventDetail = Pick<OutboxEvent, 'eventId' | 'type'> &
     | 'tier'
     | 'reason'
     | 'exempt'
+    | 'restorableUntil'
   >;
 
 /** The event `action` produces, without its credential and run fields; none for an unflagging. */
-function eventDetail(
-  action: Action,
-  occurredAt: string,
-  lastActivity: string | undefined,
-  exempt: boolean,
-): EventDetail | undefined {
+function eventDetail(action: Action, context: EventContext): EventDetail | undefined {
+  const { occurredAt, lastActivity, exempt } = context;
+  // Not part of a deletion's id: restore finds the notice by `deleted-<reason>:<deletedAt>` (docs/data-model.md).
+  const restorable =
+    context.restorableUntil === undefined ? {} : { restorableUntil: context.restorableUntil };
   switch (action.type) {
     case 'notify-expiry':
       return {
@@ -152,6 +185,7 @@ function eventDetail(
         type: 'deleted-expired',
         expiresTime: action.expiresTime,
         reason: 'expired',
+        ...restorable,
       };
     case 'delete-stale':
       return {
@@ -160,6 +194,7 @@ function eventDetail(
         deleteAfter: action.deleteAfter,
         ...(lastActivity !== undefined && { lastActivity }),
         reason: 'stale',
+        ...restorable,
       };
     case 'flag-orphan':
       return {
@@ -173,6 +208,7 @@ function eventDetail(
         type: 'deleted-orphaned',
         deleteAfter: action.deleteAfter,
         reason: 'orphaned',
+        ...restorable,
       };
     case 'unflag-stale':
     case 'unflag-orphan':

@@ -23,6 +23,8 @@ const OPTIONAL_STRINGS = [
   'lastActivity',
   'reason',
   'tier',
+  // Absent from a deletion notice without a purge, and from one an earlier version queued.
+  'restorableUntil',
 ] as const;
 /** Optional numbers; `staleAfterDays` is absent from a stale warning an earlier version queued. */
 const OPTIONAL_NUMBERS = ['stageDays', 'staleAfterDays'] as const;
@@ -54,7 +56,13 @@ const NAME_FIELDS: ReadonlySet<string> = new Set(['displayName', 'clientId', 'ti
  * the entry malformed. Nothing the worker writes comes close; cutting such a
  * value would change what it identifies.
  */
-const EXACT_STRINGS = [...REQUIRED_STRINGS, 'expiresTime', 'deleteAfter', 'lastActivity'] as const;
+const EXACT_STRINGS = [
+  ...REQUIRED_STRINGS,
+  'expiresTime',
+  'deleteAfter',
+  'lastActivity',
+  'restorableUntil',
+] as const;
 
 const utf8 = new TextEncoder();
 

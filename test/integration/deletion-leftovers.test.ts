@@ -7,7 +7,7 @@
  * One sweep clears them all, silently (TTL would otherwise hard-delete the
  * live credential, and the long-due flag delete it again with no warning);
  * the next judges it afresh. A drain never releases a held-back purge into a
- * TTL on such an item.
+ * TTL on such an item, and drops its unsent deletion notice as superseded.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
@@ -159,7 +159,7 @@ describe('a held-back purge on a credential no longer soft-deleted (DynamoDB Loc
       }),
     );
 
-  it('the drain that sends the deletion notice sets no TTL on it; the next sweep clears the held-back purge', async () => {
+  it('the drain drops the deletion notice unsent and sets no TTL on it; the next sweep clears the held-back purge', async () => {
     const id = `pc-${++n}`;
     await putItems(table.client, table.tableName, [
       { id, userId: `owner-${id}`, createdAt: iso(-300), expiresTime: iso(-1), scopedRoles: ['r'] },
@@ -171,10 +171,11 @@ describe('a held-back purge on a credential no longer soft-deleted (DynamoDB Loc
     });
     await removeDeletedAt(id);
 
-    // The notice goes out once: its mark empties the outbox but does not release the purge (the drain read
-    // `deletedAt` gone), so no TTL, and no later drain sends it again.
+    // The notice is no longer true (the credential is live): superseded, never sent (docs/notifications.md, "Drain
+    // summary"). Its mark empties the outbox but does not release the purge (the drain read `deletedAt` gone), so
+    // no TTL, and no later drain considers it again.
     const first = await drain(new RecordingPublisher());
-    expect(first).toMatchObject({ storeErrors: 0, eventsFailed: 0, eventsPublished: 1 });
+    expect(first).toMatchObject({ storeErrors: 0, eventsFailed: 0, eventsPublished: 0, supersededEvents: 1 });
     expect(await item(id)).not.toHaveProperty(HYGIENE_ATTR.purgeAt);
     expect(await item(id)).not.toHaveProperty(OUTBOX_ATTR.events);
     expect(await item(id)).toHaveProperty(PURGE_PENDING_ATTR);

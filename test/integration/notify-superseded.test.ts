@@ -4,7 +4,9 @@
  * its expiry rewritten as the same instant in another form, and a flagged one is used again before any sweep
  * clears its flag. The drain's one item read (its projection carries the expiry, the last use and the flags)
  * publishes only what is still true, removes the superseded entries by the same guarded mark as the sent ones
- * (their items leave the outbox index) and counts them; the next drain finds nothing.
+ * (their items leave the outbox index) and counts them; the next drain finds nothing. With a purge configured, a
+ * deletion undone by an outside `REMOVE deletedAt` (or made anew at another instant) has its queued notice dropped
+ * the same way, and the live credential never gets a TTL.
  */
 import { describe, expect, it } from 'vitest';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
@@ -12,12 +14,12 @@ import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
 import { parseConfig } from '../../lambdas/hygiene/config';
-import { OUTBOX_ATTR } from '../../lambdas/hygiene/data-contract';
+import { HYGIENE_ATTR, OUTBOX_ATTR, PURGE_PENDING_ATTR } from '../../lambdas/hygiene/data-contract';
 import type { OutboxEvent } from '../../lambdas/hygiene/events';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
-import { runSweep } from '../../lambdas/hygiene/sweep';
-import { addDays, formatInstant, requireInstant } from '../../lambdas/hygiene/time';
-import { getItem, outboxIndexEntriesOf, putItems, setItemAttribute } from '../support/items';
+import { purgeAt, runSweep } from '../../lambdas/hygiene/sweep';
+import { addDays, DAY_MS, formatInstant, requireInstant } from '../../lambdas/hygiene/time';
+import { getItem, outboxIndexEntriesOf, putItems, setItemAttribute, updateItem } from '../support/items';
 import { ownedCredential } from '../support/owned-credential';
 import { useTestTable } from '../support/test-table';
 import { RecordingPublisher } from '../unit/outbox-fakes';
@@ -85,5 +87,71 @@ describe('superseded notices over DynamoDB Local', () => {
     const again = await drain();
     expect(again).toMatchObject({ pendingItems: 0, eventsPublished: 0, supersededEvents: 0 });
     expect(publisher.delivered).toHaveLength(2);
+  });
+});
+
+describe('superseded deletion notices over DynamoDB Local', () => {
+  const table = useTestTable('notify-superseded-deletion');
+  const PURGE_DAYS = 30;
+  const purging = parseConfig({ ...config, purgeAfterDays: PURGE_DAYS });
+  const item = (id: string) => getItem(table.client, table.tableName, id);
+  const sweep = (now: number, runId: string) =>
+    runSweep(
+      {
+        clock: Date.now,
+        scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
+        writer: new DynamoDbTransitionWriter(table.client, table.tableName),
+      },
+      { config: purging, now, runId, mode: 'enforce' },
+    );
+
+  it('a deletion undone outside restore, or made anew, is never announced; a live credential gets no purge', async () => {
+    await putItems(table.client, table.tableName, [
+      ownedCredential(NOW, 'undone', 'ada', { expiresTime: iso(-1) }),
+      ownedCredential(NOW, 'redeleted', 'bob', { expiresTime: iso(-1) }),
+      ownedCredential(NOW, 'deleted', 'carol', { expiresTime: iso(-1) }),
+    ]);
+    expect((await sweep(NOW, 'run-1')).status).toBe('complete');
+    for (const id of ['undone', 'redeleted', 'deleted'])
+      expect(await item(id)).toMatchObject({
+        deletedAt: formatInstant(NOW),
+        [OUTBOX_ATTR.events]: [expect.objectContaining({ type: 'deleted-expired' })],
+      });
+
+    // Before the drain: the platform un-revokes one (an outside REMOVE, not `pc-hygiene restore`), and revokes
+    // another anew at a later instant.
+    await updateItem(table.client, table.tableName, 'undone', 'REMOVE deletedAt');
+    await setItemAttribute(table.client, table.tableName, 'redeleted', 'deletedAt', iso(0.005));
+
+    const publisher = new RecordingPublisher();
+    const store = new DynamoDbOutboxStore(table.client, table.tableName, { clock: () => DRAIN_AT });
+    const drain = () =>
+      runNotifier({ outbox: store, publisher, clock: () => DRAIN_AT, sleep: timerSleep }, { drainId: 'd2' });
+    const summary = await drain();
+
+    const delivered = publisher.documents().flatMap((d) => d.events.map((e: OutboxEvent) => e.credentialId));
+    expect(delivered).toEqual(['deleted']);
+    expect(summary).toMatchObject({
+      status: 'complete',
+      eventsPublished: 1,
+      supersededEvents: 2,
+      storeErrors: 0,
+    });
+    for (const id of ['undone', 'redeleted', 'deleted'])
+      expect(await item(id)).not.toHaveProperty(OUTBOX_ATTR.events);
+    for (const owner of ['ada', 'bob'])
+      expect(await outboxIndexEntriesOf(table.client, table.tableName, owner)).toEqual([]);
+    // The live credential: its held-back purge never becomes a TTL (the next sweep clears it as a leftover).
+    const live = await item('undone');
+    expect(live).not.toHaveProperty(HYGIENE_ATTR.purgeAt);
+    expect(live).toMatchObject({ [PURGE_PENDING_ATTR]: purgeAt(NOW, PURGE_DAYS) });
+    // The announced deletion's purge is released as before.
+    expect(await item('deleted')).toMatchObject({ [HYGIENE_ATTR.purgeAt]: purgeAt(NOW, PURGE_DAYS) });
+
+    const next = await sweep(NOW + DAY_MS, 'run-2');
+    expect(next.status).toBe('complete');
+    expect(await item('undone')).not.toHaveProperty(PURGE_PENDING_ATTR);
+    expect(await drain()).toMatchObject({ pendingItems: 0, eventsPublished: 0, supersededEvents: 0 });
+    expect(publisher.delivered).toHaveLength(1);
   });
 });

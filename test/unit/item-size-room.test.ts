@@ -61,8 +61,11 @@ const parsed = parseCredential({ id: 'c', userId: 'u', createdAt: at, lastUsedAt
 if (!parsed.ok) throw new Error('the test credential must parse');
 const credential = parsed.credential;
 
+/** The run as it queues notices: a purge configured, so a deletion's notice also says until when it can be restored. */
+const noticeRun = { ...run, purgeAt: Math.floor(MAX_INSTANT_MS / 1000) };
+
 /** The compact notices `action` queues, as stored. */
-const noticesOf = (action: Action) => eventsFor(credential, [action], run).map(storedEvent);
+const noticesOf = (action: Action) => eventsFor(credential, [action], noticeRun).map(storedEvent);
 
 const largestEntry = () => Math.max(...actions.map((a) => valueSize(transitionHistory([a], run)[0])));
 const largestNotice = () => Math.max(...actions.flatMap((a) => noticesOf(a).map(valueSize)));

@@ -1,7 +1,8 @@
 /**
  * The rule that tells a pending owner notice the credential has outgrown (`notifier/supersede.ts`,
  * docs/notifications.md, "Drain summary"): a renewed expiry, a stale or orphan flag cleared or set anew, a use
- * after the stale flag. Instants compare as instants, and an unreadable stored value never drops a notice.
+ * after the stale flag, a deletion undone other than by restore or made anew. Instants compare as instants, and an
+ * unreadable stored value never drops a notice.
  */
 import { describe, expect, it } from 'vitest';
 import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
@@ -111,12 +112,42 @@ describe('an orphan-flagged notice', () => {
 });
 
 describe('deletion notices', () => {
-  it('are never superseded here, whatever the item holds (a restore withdraws them)', () => {
-    const types: EventType[] = ['deleted-expired', 'deleted-stale', 'deleted-orphaned'];
-    for (const type of types) {
-      const event = outboxEvent({ credentialId: 'pc-1', userId: 'ada', type, deleteAfter: DUE });
-      expect(isSuperseded(event, {})).toBe(false);
-      expect(isSuperseded(event, { expiresTime: '2027-06-01T00:00:00.000Z' })).toBe(false);
+  const DELETED_AT = '2026-11-26T02:00:00.000Z';
+  const types: EventType[] = ['deleted-expired', 'deleted-stale', 'deleted-orphaned'];
+  const notices = types.map((type) =>
+    outboxEvent({ credentialId: 'pc-1', userId: 'ada', type, occurredAt: DELETED_AT, deleteAfter: DUE }),
+  );
+
+  it('are kept while the item holds the deletion they announced (deletedAt = occurredAt, as instants)', () => {
+    for (const event of notices) {
+      expect(isSuperseded(event, { deletedAt: DELETED_AT })).toBe(false);
+      expect(isSuperseded(event, { deletedAt: '2026-11-26T03:00:00+01:00' })).toBe(false);
+      // A renewal after the deletion says nothing about the deletion.
+      expect(isSuperseded(event, { deletedAt: DELETED_AT, expiresTime: '2027-06-01T00:00:00.000Z' })).toBe(
+        false,
+      );
+    }
+  });
+
+  it('are superseded once the credential is live again: deletedAt removed, or NULL, by anything but restore', () => {
+    for (const event of notices) {
+      expect(isSuperseded(event, {})).toBe(true);
+      expect(isSuperseded(event, { deletedAt: null })).toBe(true);
+    }
+  });
+
+  it('are superseded once the credential was deleted anew, at another instant', () => {
+    for (const event of notices)
+      expect(isSuperseded(event, { deletedAt: '2026-12-01T03:00:00.000Z' })).toBe(true);
+  });
+
+  it('are kept when deletedAt, or their own occurredAt, cannot be read (never dropped on doubt)', () => {
+    for (const event of notices) {
+      for (const deletedAt of ['', 'yesterday', '2026-11-33T02:00:00Z', 1_780_000_000, true])
+        expect(isSuperseded(event, { deletedAt })).toBe(false);
+      expect(isSuperseded({ ...event, occurredAt: 'then' }, { deletedAt: '2026-12-01T03:00:00.000Z' })).toBe(
+        false,
+      );
     }
   });
 });

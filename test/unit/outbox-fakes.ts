@@ -9,7 +9,7 @@
  * (`relocatePublished`, as the DynamoDB store does) — and per-entry publish
  * failures (the publisher records the SNS entries it would send,
  * `lambdas/aws/sns-wire.ts`). An item also holds the credential state the
- * sweep's transition wrote with its events (the warned expiry, the flags), so
+ * sweep's transition wrote with its events (the warned expiry, the flags, `deletedAt`), so
  * the drain judges superseded notices on it as on the table. What differs: every call is atomic (no
  * concurrent write lands inside one, so one re-plan is enough), nothing is
  * lost in transit, and an outbox that is not a list cannot be stored.
@@ -60,7 +60,8 @@ interface StoredItem {
 
 /**
  * The credential attributes the transition that queued `event` holds on its item (written in the same write as
- * the event: docs/notifications.md, "Flow"): the warned expiry, or the stale or orphan flag the warning announces.
+ * the event: docs/notifications.md, "Flow"): the warned expiry, the stale or orphan flag the warning announces, or
+ * the deletion's `deletedAt`.
  */
 function transitionState(event: OutboxEvent): Record<string, unknown> {
   const due = event.deleteAfter;
@@ -71,8 +72,11 @@ function transitionState(event: OutboxEvent): Record<string, unknown> {
       return { [HYGIENE_ATTR.staleFlaggedAt]: event.occurredAt, [HYGIENE_ATTR.staleDeleteAfter]: due };
     case 'orphan-flagged':
       return { [HYGIENE_ATTR.orphanedAt]: event.occurredAt, [HYGIENE_ATTR.orphanDeleteAfter]: due };
-    default:
-      return {};
+    case 'deleted-expired':
+    case 'deleted-stale':
+    case 'deleted-orphaned':
+      // The sweep stamps `deletedAt` from the same `now` as the event's `occurredAt`.
+      return { deletedAt: event.occurredAt };
   }
 }
 

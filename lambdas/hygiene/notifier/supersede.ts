@@ -4,12 +4,16 @@
  * state it was queued from; the drain's strongly consistent read of the item
  * carries the state now. A notice no longer true — an expiry warning about an
  * expiry the credential was renewed past, a stale or orphan warning whose flag
- * was cleared or set again since — is _superseded_: never published, removed by
- * the drain's mark like a sent one. Deletion notices are never superseded here
- * (a restore withdraws those: docs/data-model.md, "Restore"). Instants are
- * compared as instants, never as text (a stored value may take another form),
- * and a value that cannot be read supersedes nothing: a notice is never dropped
- * on doubt. Pure.
+ * was cleared or set again since, a deletion notice about a credential live
+ * again or deleted anew since — is _superseded_: never published, removed by
+ * the drain's mark like a sent one. A restore withdraws its own deletion's
+ * notice in its write (docs/data-model.md, "Restore"); this rule catches the
+ * deletions undone otherwise (the platform un-revoking, an operator's
+ * `REMOVE deletedAt`: docs/rules.md, "A soft-delete undone other than by
+ * restore"), so the owner never reads "deleted" about a working credential.
+ * Instants are compared as instants, never as text (a stored value may take
+ * another form), and a value that cannot be read supersedes nothing: a notice
+ * is never dropped on doubt. Pure.
  */
 import { HYGIENE_ATTR } from '../data-contract';
 import type { OutboxEvent } from '../events';
@@ -33,8 +37,9 @@ const ORPHAN_FLAG: FlagAttributes = {
 };
 
 /**
- * The credential attributes {@link isSuperseded} reads: the drain's item read projects exactly these besides the
- * outbox (`READ_PROJECTION`, lambdas/aws/outbox-reads.ts).
+ * The credential attributes {@link isSuperseded} reads besides `deletedAt`: the drain's item read projects exactly
+ * these besides the outbox (`READ_PROJECTION`, lambdas/aws/outbox-reads.ts), which projects `deletedAt` once for
+ * both its readers, this rule and the purge release (`planPurgeRelease`, lambdas/hygiene/outbox-item.ts).
  */
 export const SUPERSEDING_ATTRIBUTES = [
   'expiresTime',
@@ -61,7 +66,8 @@ function storedInstant(value: unknown): StoredInstant {
  * never writes that seed field, so its absence says nothing certain). `stale-warning`: the stale flag is gone
  * (cleared: used again, or exempted), set at another time or with another deletion date than the event's (set
  * again since), or the credential was used after its flag (the sweep's `used-since-flagged` unflag, docs/rules.md,
- * not yet run). `orphan-flagged`: the orphan flag is gone or was set again. Never a `deleted-*` event.
+ * not yet run). `orphan-flagged`: the orphan flag is gone or was set again. `deleted-*`: the deletion it announced
+ * no longer stands ({@link deletionUndone}).
  */
 export function isSuperseded(event: OutboxEvent, raw: RawItem): boolean {
   switch (event.type) {
@@ -71,9 +77,24 @@ export function isSuperseded(event: OutboxEvent, raw: RawItem): boolean {
       return flagOutgrown(event, raw, STALE_FLAG) || usedSinceFlagged(raw);
     case 'orphan-flagged':
       return flagOutgrown(event, raw, ORPHAN_FLAG);
-    default:
-      return false;
+    case 'deleted-expired':
+    case 'deleted-stale':
+    case 'deleted-orphaned':
+      return deletionUndone(event, raw);
   }
+}
+
+/**
+ * The deletion a `deleted-*` notice announced no longer stands: the item has no `deletedAt` (absent or `NULL`: live
+ * again, docs/rules.md), or a readable one at another instant than the event's `occurredAt` (the sweep writes both
+ * from its one `now`: deleted anew since, whose own notice, if any, is another entry). An unreadable `deletedAt` or
+ * `occurredAt` keeps the notice.
+ */
+function deletionUndone(event: OutboxEvent, raw: RawItem): boolean {
+  const deletedAt = storedInstant(raw.deletedAt);
+  if (deletedAt === 'absent') return true;
+  const announced = storedInstant(event.occurredAt);
+  return typeof deletedAt === 'number' && typeof announced === 'number' && deletedAt !== announced;
 }
 
 /** The item's `expiresTime` is another instant than the warning's (both readable). */

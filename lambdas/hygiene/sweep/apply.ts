@@ -14,7 +14,7 @@ import { errorText } from '../errors';
 import { eventsFor, type OutboxEvent } from '../events';
 import type { GuardStatus } from '../guard';
 import { ownerStanding } from '../owner-directory';
-import { actionsIfDeletionBlocked, isDeletion, isExempt } from '../policy';
+import { type Action, actionsIfDeletionBlocked, isDeletion, isExempt } from '../policy';
 import type { Transition, TransitionResult } from '../ports';
 import { manifestEntry } from '../run-manifest';
 import { DAY_MS } from '../time';
@@ -27,21 +27,30 @@ export function purgeAt(now: number, purgeAfterDays: number): number {
   return Math.floor((now + purgeAfterDays * DAY_MS) / 1000);
 }
 
+/**
+ * The purge time of `actions` when they delete and `purgeAfterDays` is configured, else `undefined`: one value for
+ * the write (`hygienePurgePending` or `hygienePurgeAt`) and the deletion notice's `restorableUntil`.
+ */
+function purgeTimeOf(settings: SweepSettings, actions: readonly Action[]): number | undefined {
+  const days = settings.config.purgeAfterDays;
+  return days !== undefined && actions.some(isDeletion) ? purgeAt(settings.now, days) : undefined;
+}
+
 /** The write for `pending`: its actions, the events it queues and, for a deletion, its purge time. */
 function transitionOf(
   settings: SweepSettings,
   pending: PendingTransition,
   events: readonly OutboxEvent[],
+  purgeTime: number | undefined,
 ): Transition {
-  const { config, runId, now } = settings;
-  const deleting = pending.actions.some(isDeletion);
+  const { runId, now } = settings;
   return {
     credential: pending.credential,
     actions: pending.actions,
     events: settings.notifyOwners ? events : [],
     runId,
     now,
-    ...(deleting && config.purgeAfterDays !== undefined && { purgeAt: purgeAt(now, config.purgeAfterDays) }),
+    ...(purgeTime !== undefined && { purgeAt: purgeTime }),
     ...(pending.historyLength !== undefined && { historyLength: pending.historyLength }),
   };
 }
@@ -67,11 +76,12 @@ function recordWriteFailure(run: SweepRun, id: string, error: unknown, note = ''
 export async function applyTransition(run: SweepRun, pending: PendingTransition): Promise<void> {
   const { settings, tally } = run;
   const { credential, actions } = pending;
+  const purgeTime = purgeTimeOf(settings, actions);
   const events = settings.buildEvents
     ? eventsFor(
         credential,
         actions,
-        { runId: settings.runId, now: settings.now },
+        { runId: settings.runId, now: settings.now, ...(purgeTime !== undefined && { purgeAt: purgeTime }) },
         isExempt(credential, settings.config),
       )
     : [];
@@ -79,7 +89,7 @@ export async function applyTransition(run: SweepRun, pending: PendingTransition)
     tally.recordApplied(actions, events);
     return;
   }
-  const transition = transitionOf(settings, pending, events);
+  const transition = transitionOf(settings, pending, events, purgeTime);
   const writeStart = run.clock();
   let result: TransitionResult;
   try {
