@@ -37,9 +37,11 @@ export class PersonalClientHygieneStack extends Stack {
     };
     this.hygiene = new CredentialHygiene(this, 'Hygiene', this.hygieneProps(settings));
 
-    // The admins' report names this stack in a tripped guard's commands (`--stack NAME`). Set here, not by the
-    // construct: `--stack` finds a deployment by the outputs below, which a stack of your own may lack.
-    this.hygiene.sweepFunction.function.addEnvironment(HANDLER_ENV.stackName, this.stackName);
+    // The admins' messages name this stack in their commands (`--stack NAME`): the sweep's report in a tripped
+    // guard's, the notifier's owner-unreachable report in its restore commands. Set here, not by the construct:
+    // `--stack` finds a deployment by the outputs below, which a stack of your own may lack.
+    for (const fn of [this.hygiene.sweepFunction, this.hygiene.notifierFunction])
+      fn.function.addEnvironment(HANDLER_ENV.stackName, this.stackName);
 
     this.addOutputs();
   }

@@ -169,6 +169,8 @@ async function runLocalCycle(
     directory,
     ownerDelivery: config.ownerDelivery,
     ...(config.ownerContact !== undefined && { ownerContact: config.ownerContact }),
+    // The demo's table is gone when it ends: the report's restore commands aim nowhere in particular.
+    reportTargetFlags: '',
   });
   // What the SES relay would send for those digests (the same code as the relay Lambda): .eml files.
   const emails = await relayEntriesFile(digestsPath, directory, {

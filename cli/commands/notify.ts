@@ -26,6 +26,7 @@ import type { NotifierSummary, SubscriptionCheckKind } from '../../lambdas/hygie
 import type { LeaseHeld } from '../../lambdas/hygiene/notifier/types';
 import type { NotificationPublisher } from '../../lambdas/hygiene/outbox-ports';
 import type { TopicSubscriptionListing } from '../../lambdas/hygiene/subscription-ports';
+import { deploymentTargetFlags } from '../../lambdas/render/admin-report';
 import { jsonText } from '../../lambdas/render/json-text';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { RefusalWatchingPublisher } from '../aws/refusal-watching-publisher';
@@ -41,6 +42,7 @@ import {
   refuseAuditDeployment,
   resolveTarget,
   type Target,
+  targetFlagsOf,
 } from '../options/deployment-target';
 import { directoryReadBeside, directoryTableOf, directoryTableOption } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
@@ -180,7 +182,7 @@ function supersededLines(summary: Pick<NotifierSummary, 'supersededEvents'>): st
   const n = summary.supersededEvents;
   if (n === 0) return [];
   return [
-    `  superseded events    ${n} (no longer true: renewed, used again or flagged anew; never sent, a drain removes them)`,
+    `  superseded events    ${n} (no longer true: renewed, used again, flagged anew or no longer deleted; never sent, a drain removes them)`,
   ];
 }
 
@@ -338,6 +340,21 @@ function refusedPublishNote(
 }
 
 /**
+ * Where the owner-unreachable report's restore commands aim (docs/notifications.md, "The report message"): a
+ * deployment as its own notifier names it (`--stack NAME --region REGION`: `deploymentTargetFlags`), else the table
+ * this drain read (`--endpoint URL --table NAME`, or `--table NAME --region REGION`); never the operator's
+ * `--profile`, which is theirs, not the admins'.
+ */
+function reportTargetFlags(target: Target): string {
+  if (target.deployment !== undefined) return deploymentTargetFlags(target.deployment);
+  return targetFlagsOf({
+    table: target.table,
+    ...(target.endpoint !== undefined && { endpoint: target.endpoint }),
+    ...(target.region !== undefined && { region: target.region }),
+  });
+}
+
+/**
  * {@link drainTable} for the target table, with readable table errors; the
  * directory table is read through the same DynamoDB endpoint and region,
  * checked first to be an owner directory (`withTable`).
@@ -356,6 +373,7 @@ async function drainOutbox(
         directory: new DynamoOwnerDirectory(client, directory.table),
         ownerDelivery: target.config.ownerDelivery,
         ...(target.config.ownerContact !== undefined && { ownerContact: target.config.ownerContact }),
+        reportTargetFlags: reportTargetFlags(target),
         ...(sns.topicSubscriptions !== undefined && { topicSubscriptions: sns.topicSubscriptions }),
       };
       return drainTable(client, target.table, publisher, now, setup);
@@ -387,6 +405,8 @@ async function previewNotify(
         outbox: new DynamoDbOutboxStore(client, target.table, { readOnly: true }),
         directory: new DynamoOwnerDirectory(client, directory.table),
         ownerDelivery: target.config.ownerDelivery,
+        ...(target.config.ownerContact !== undefined && { ownerContact: target.config.ownerContact }),
+        reportTargetFlags: reportTargetFlags(target),
         ...(sns.topicSubscriptions !== undefined && { topicSubscriptions: sns.topicSubscriptions }),
         now,
       }),

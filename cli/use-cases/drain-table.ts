@@ -28,6 +28,8 @@ export interface DrainSetup {
   readonly topicSubscriptions?: TopicSubscriptionListing;
   /** Whom the digests tell owners to ask (config `ownerContact`, docs/configuration.md); unset: the generic team. */
   readonly ownerContact?: string;
+  /** Where the owner-unreachable report's restore commands aim (`NotifierOptions.reportTargetFlags`). */
+  readonly reportTargetFlags?: string;
 }
 
 /**
@@ -61,6 +63,7 @@ export function drainTable(
     {
       ...(setup.ownerDelivery !== undefined && { ownerDelivery: setup.ownerDelivery }),
       ...(setup.ownerContact !== undefined && { ownerContact: setup.ownerContact }),
+      ...(setup.reportTargetFlags !== undefined && { reportTargetFlags: setup.reportTargetFlags }),
     },
   );
 }

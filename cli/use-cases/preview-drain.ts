@@ -133,6 +133,10 @@ export async function previewDrain(options: {
   readonly now: number;
   readonly directory?: OwnerDirectory;
   readonly ownerDelivery: OwnerDeliveryRoute;
+  /** Whom the digests tell owners to ask (config `ownerContact`), as the drain's digests say it. */
+  readonly ownerContact?: string;
+  /** Where the owner-unreachable report's restore commands aim (`NotifierOptions.reportTargetFlags`). */
+  readonly reportTargetFlags?: string;
   /** The topic a drain would publish to: listed once, as a drain lists it; absent: the recorded states. */
   readonly topicSubscriptions?: TopicSubscriptionListing;
 }): Promise<DrainPreview> {
@@ -146,7 +150,14 @@ export async function previewDrain(options: {
     // As a drain: on `relay`, the sender's own rule of what SES can be asked to send to.
     sendable: isSesSendable,
   };
-  const settings = drainSettings({ ownerDelivery: options.ownerDelivery }, NO_PUBLISHER.limits);
+  const settings = drainSettings(
+    {
+      ownerDelivery: options.ownerDelivery,
+      ...(options.ownerContact !== undefined && { ownerContact: options.ownerContact }),
+      ...(options.reportTargetFlags !== undefined && { reportTargetFlags: options.reportTargetFlags }),
+    },
+    NO_PUBLISHER.limits,
+  );
   const base: DrainContext = {
     deps,
     settings,

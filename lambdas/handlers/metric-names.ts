@@ -135,7 +135,8 @@ export const NOTIFIER_METRIC = {
   malformedEvents: 'MalformedOutboxEvents',
   /**
    * Pending owner events the credential had outgrown when the drain read it (`supersededEvents`: renewed past an
-   * expiry warning, a stale or orphan flag cleared or set anew): never sent, removed like sent ones.
+   * expiry warning, a stale or orphan flag cleared or set anew, a deletion undone or made anew): never sent,
+   * removed like sent ones.
    */
   supersededEvents: 'SupersededOutboxEvents',
 } as const;

@@ -20,6 +20,7 @@ import type { OwnerDeliveryRoute, OwnerDirectory } from '../hygiene/owner-direct
 import type { TopicSubscriptionListing } from '../hygiene/subscription-ports';
 import { formatInstant } from '../hygiene/time';
 import { isSesSendable } from '../relay/ses-address';
+import { deploymentTargetFlags } from '../render/admin-report';
 import { createHandlerClients } from './aws-clients';
 import { configFromEnvironment, HANDLER_ENV, requireEnv } from './environment';
 import { NOTIFIER_METRIC } from './metric-names';
@@ -46,6 +47,11 @@ export interface NotifierHandlerDeps extends Observability {
   readonly ownerDelivery: OwnerDeliveryRoute;
   /** Whom the digests tell owners to ask (config `ownerContact`, docs/configuration.md); unset: the generic team. */
   readonly ownerContact?: string;
+  /**
+   * The deployment's `--stack NAME --region REGION`, which the owner-unreachable report's restore commands carry
+   * (`deploymentTargetFlags`); unset when the stack is not known: the report says to add it.
+   */
+  readonly reportTargetFlags?: string;
 }
 
 /** Emits the drain's figures as EMF metrics. */
@@ -126,6 +132,7 @@ export function createNotifierHandler(deps: NotifierHandlerDeps) {
         leaseMs: Math.max(MIN_LEASE_MS, context.getRemainingTimeInMillis()),
         ownerDelivery: deps.ownerDelivery,
         ...(deps.ownerContact !== undefined && { ownerContact: deps.ownerContact }),
+        ...(deps.reportTargetFlags !== undefined && { reportTargetFlags: deps.reportTargetFlags }),
       },
     );
     recordNotifierMetrics(deps.metrics, summary);
@@ -146,6 +153,9 @@ const tools = createObservability();
 const { documentClient, snsClient } = createHandlerClients(env, tools.tracer);
 tools.logger.appendKeys({ mode: config.mode });
 const topicArn = requireEnv(env, HANDLER_ENV.topicArn);
+// Optional: the report's restore commands name the stack when it is known (and a stack name), as the sweep's do.
+const reportTargetFlags =
+  deploymentTargetFlags({ stackName: env[HANDLER_ENV.stackName], region: env.AWS_REGION }) || undefined;
 
 /** The raw handler with the deployed dependencies (no middlewares): for tests of the bundle. */
 export const notifierHandler = createNotifierHandler({
@@ -158,6 +168,7 @@ export const notifierHandler = createNotifierHandler({
   topicSubscriptions: new SnsTopicSubscriptions(snsClient, topicArn),
   ownerDelivery: config.ownerDelivery,
   ...(config.ownerContact !== undefined && { ownerContact: config.ownerContact }),
+  ...(reportTargetFlags !== undefined && { reportTargetFlags }),
 });
 
 /** The Lambda entry point. */

@@ -109,7 +109,7 @@ describe('notify text summary', () => {
 
   it('says how many pending notices the credentials had outgrown (removed unsent), and nothing when none', () => {
     expect(lines({ ...clean, supersededEvents: 2 })).toContain(
-      '  superseded events    2 (no longer true: renewed, used again or flagged anew; never sent, a drain removes them)',
+      '  superseded events    2 (no longer true: renewed, used again, flagged anew or no longer deleted; never sent, a drain removes them)',
     );
     expect(lines(clean).join('\n')).not.toContain('superseded');
   });

@@ -1,9 +1,11 @@
 /**
- * The shipped stack gives the sweep function its own name (`STACK_NAME`), so
- * the admins' report of a tripped guard aims its commands at it (`--stack
- * NAME`, lambdas/render/admin-report.ts). Only the stack that declares the
+ * The shipped stack gives the sweep and notifier functions its own name
+ * (`STACK_NAME`), so the admins' messages aim their commands at it (`--stack
+ * NAME`): the sweep's report of a tripped guard (lambdas/render/admin-report.ts)
+ * and the notifier's owner-unreachable report in its restore commands
+ * (lambdas/hygiene/unreachable-report.ts). Only the stack that declares the
  * outputs the CLI's `--stack` reads sets it: the construct in a stack of one's
- * own leaves it out, and the report keeps its placeholder.
+ * own leaves it out, and the reports keep their placeholder.
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -14,25 +16,27 @@ import { PersonalClientHygieneStack } from '../../lib/personal-client-hygiene-st
 import { environmentOf, SKIP_BUNDLING, synthApp } from './synth';
 
 /** The environment variables of one of the stack's functions, as synthesized. */
-describe("the sweep function's environment names its stack", () => {
-  it('the app as deployed: STACK_NAME is the stack’s name, on the sweep function only', () => {
+describe("the sweep's and the notifier's environments name their stack", () => {
+  it('the app as deployed: STACK_NAME is the stack’s name, on the sweep and notifier functions only', () => {
     const { template, stack } = synthApp();
 
-    expect(environmentOf(template, stack, stack.hygiene.sweepFunction)[HANDLER_ENV.stackName]).toBe(
-      stack.stackName,
-    );
-    expect(stack.stackName).toBe('PersonalClientHygiene');
-    for (const other of [stack.hygiene.notifierFunction, stack.hygiene.reconcilerFunction]) {
-      expect(environmentOf(template, stack, other)).not.toHaveProperty(HANDLER_ENV.stackName);
+    for (const named of [stack.hygiene.sweepFunction, stack.hygiene.notifierFunction]) {
+      expect(environmentOf(template, stack, named)[HANDLER_ENV.stackName]).toBe(stack.stackName);
     }
+    expect(stack.stackName).toBe('PersonalClientHygiene');
+    expect(environmentOf(template, stack, stack.hygiene.reconcilerFunction)).not.toHaveProperty(
+      HANDLER_ENV.stackName,
+    );
   });
 
   it('a stack deployed under another name carries that name', () => {
     const app = new App({ context: SKIP_BUNDLING });
     const stack = new PersonalClientHygieneStack(app, 'Hygiene', { stackName: 'HygieneProd' });
 
-    const variables = environmentOf(Template.fromStack(stack), stack, stack.hygiene.sweepFunction);
-    expect(variables[HANDLER_ENV.stackName]).toBe('HygieneProd');
+    const template = Template.fromStack(stack);
+    for (const named of [stack.hygiene.sweepFunction, stack.hygiene.notifierFunction]) {
+      expect(environmentOf(template, stack, named)[HANDLER_ENV.stackName]).toBe('HygieneProd');
+    }
   });
 
   it('the construct in a stack of one’s own leaves it out: --stack could not find that deployment', () => {
@@ -40,8 +44,11 @@ describe("the sweep function's environment names its stack", () => {
     const stack = new Stack(app, 'Platform');
     const hygiene = new CredentialHygiene(stack, 'Hygiene', { adminEmails: ['security@example.com'] });
 
-    const variables = environmentOf(Template.fromStack(stack), stack, hygiene.sweepFunction);
-    expect(variables).toHaveProperty(HANDLER_ENV.tableName);
-    expect(variables).not.toHaveProperty(HANDLER_ENV.stackName);
+    const template = Template.fromStack(stack);
+    for (const fn of [hygiene.sweepFunction, hygiene.notifierFunction]) {
+      const variables = environmentOf(template, stack, fn);
+      expect(variables).toHaveProperty(HANDLER_ENV.tableName);
+      expect(variables).not.toHaveProperty(HANDLER_ENV.stackName);
+    }
   });
 });

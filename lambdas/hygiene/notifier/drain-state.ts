@@ -49,6 +49,8 @@ export interface DrainSettings {
   readonly ownerDelivery: OwnerDeliveryRoute;
   /** Whom the digests tell owners to ask (config `ownerContact`); unset: the generic team. */
   readonly ownerContact?: string;
+  /** Where the report's restore commands aim (`NotifierOptions.reportTargetFlags`); unset: not known. */
+  readonly reportTargetFlags?: string;
   /**
    * Paces each recipient's messages across every publish of the drain (its chunks and its report: an owner may
    * have digests in two chunks), so no email subscription is sent more than SNS allows (`pacing.ts`). One per
@@ -181,6 +183,7 @@ export function drainSettings(options: NotifierOptions, limits: PublishLimits): 
     readBatchItems: Math.max(1, Math.floor(options.readBatchItems ?? 100)),
     ownerDelivery: options.ownerDelivery ?? 'sns-email',
     ...(options.ownerContact !== undefined && { ownerContact: options.ownerContact }),
+    ...(options.reportTargetFlags !== undefined && { reportTargetFlags: options.reportTargetFlags }),
     pacer: new RecipientPacer(),
   };
 }

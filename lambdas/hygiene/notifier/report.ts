@@ -204,6 +204,7 @@ export function renderReport(
       route: settings.ownerDelivery,
       ...c,
       budget: settings.budget,
+      ...(settings.reportTargetFlags !== undefined && { targetFlags: settings.reportTargetFlags }),
     });
   let error: UnreachableReportTooLargeError;
   try {

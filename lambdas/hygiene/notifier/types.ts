@@ -107,6 +107,12 @@ export interface NotifierOptions {
   readonly ownerDelivery?: OwnerDeliveryRoute;
   /** Whom the digests tell owners to ask (config `ownerContact`, docs/configuration.md); unset: the generic team. */
   readonly ownerContact?: string;
+  /**
+   * The flags that aim the owner-unreachable report's restore commands at the table drained, as shell words
+   * (`UnreachableReportInput.targetFlags`, lambdas/hygiene/unreachable-report.ts): the deployment's `--stack NAME
+   * --region REGION`, a CLI drain's own target, or `''` for none; unset: the report says to add the deployment's.
+   */
+  readonly reportTargetFlags?: string;
 }
 
 /** How a drain checked the subscriptions of owners recorded `confirmed` ({@link NotifierSummary.subscriptionCheck}). */

@@ -1,0 +1,106 @@
+/**
+ * What `pc-hygiene notify` and `notify --dry-run` write into the owner-unreachable report and the digests about the
+ * table they drained, against DynamoDB Local: the report's restore command for a deleted credential aims at that
+ * table (`--endpoint URL --table NAME`: a command the admins can paste, docs/notifications.md, "The report message"),
+ * never at a deployment the CLI did not use; and the dry run renders the digests with the config's `ownerContact`,
+ * as the drain it previews does.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
+import type { PublishEntry } from '../../lambdas/aws/sns-wire';
+import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
+import { parseConfig } from '../../lambdas/hygiene/config';
+import { runSweep } from '../../lambdas/hygiene/sweep';
+import { addDays, formatInstant } from '../../lambdas/hygiene/time';
+import { useOwnedTables } from '../support/reach-fixtures';
+import { runCli } from '../support/run-cli';
+import { deliveredTo } from '../support/sns-delivery';
+
+const NOW = Date.parse('2026-11-26T02:00:00.000Z');
+const iso = (days: number) => formatInstant(addDays(NOW, days));
+const expired = { createdAt: iso(-300), lastUsedAt: iso(-1), expiresTime: iso(-1) };
+const CONTACT = 'the Platform team, #platform-help';
+
+/** The email texts of the published entries (what an email subscription receives). */
+function emailTexts(entries: readonly PublishEntry[]): string[] {
+  return entries.map((e) => deliveredTo(e.Message, 'email'));
+}
+
+describe('notify: the report aims its restore commands at the table drained; the dry run says ownerContact', () => {
+  const { table, owners } = useOwnedTables('notify-report-target', [
+    { ...expired, id: 'pc-alice', userId: 'alice' },
+    { ...expired, id: 'pc-bob', userId: 'bob' },
+  ]);
+  let dir: string;
+  let flags: string[];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'notify-report-target-'));
+    // Both credentials deleted as expired (the guard allowed: two of two), one deletion notice each; bob is not
+    // in the directory (unreachable).
+    await runSweep(
+      {
+        clock: Date.now,
+        scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
+        writer: new DynamoDbTransitionWriter(table.client, table.tableName),
+      },
+      {
+        config: parseConfig({ mode: 'enforce', maxDeletePercent: 100 }),
+        now: NOW,
+        runId: 'run-1',
+        mode: 'enforce',
+      },
+    );
+    await writeFile(
+      join(dir, 'owners.csv'),
+      'userId,email,name,status\nalice,alice@example.com,Alice,active\n',
+    );
+    await writeFile(
+      join(dir, 'config.json'),
+      JSON.stringify({ ownerDelivery: 'relay', ownerContact: CONTACT }),
+    );
+    flags = ['--endpoint', table.endpoint, '--directory-table', owners.tableName];
+    const imported = await runCli([
+      'owners',
+      'import',
+      join(dir, 'owners.csv'),
+      '--as-of',
+      iso(-1),
+      ...flags,
+    ]);
+    expect(imported.code, imported.stderr).toBe(0);
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('previews and sends the same texts: the contact in the digest, the table in the restore command', async () => {
+    const notify = ['notify', '--table', table.tableName, '--config', join(dir, 'config.json'), ...flags];
+    const restore = `pc-hygiene restore pc-bob --reason "<why>" --endpoint ${table.endpoint} --table ${table.tableName}`;
+
+    const preview = await runCli([...notify, '--dry-run', '--now', iso(0), '--format', 'json']);
+    expect(preview.code, preview.stderr).toBe(0);
+    const previewed = emailTexts(JSON.parse(preview.stdout).entries);
+
+    const sink = join(dir, 'out.jsonl');
+    const drain = await runCli([...notify, '--sink', `jsonl:${sink}`, '--now', iso(0), '--format', 'json']);
+    expect(drain.code, drain.stderr).toBe(0);
+    const lines = (await readFile(sink, 'utf8')).trimEnd().split('\n');
+    const sent = emailTexts(lines.map((line) => JSON.parse(line) as PublishEntry));
+
+    for (const texts of [previewed, sent]) {
+      // Each owner's digest (bob's too: the relay's own check stops it) and the admins' report.
+      expect(texts).toHaveLength(3);
+      const report = texts.find((t) => t.includes('To restore it'));
+      const digest = texts.find((t) => t.includes('pc-alice'));
+      expect(report).toContain(`To restore it if the owner still needs it: ${restore}`);
+      expect(report).not.toContain('--stack');
+      expect(digest).toContain(`ask ${CONTACT} to restore it`);
+    }
+    // The same texts but for each drain's own id.
+    const withoutDrainId = (texts: string[]) =>
+      texts.map((t) => t.replace(/drain [0-9a-f-]{36}/g, 'drain ID'));
+    expect(withoutDrainId(previewed)).toEqual(withoutDrainId(sent));
+  });
+});
