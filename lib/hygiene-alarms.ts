@@ -89,21 +89,34 @@ export function runMetric(
  * one (lib/hygiene-dashboard.ts), so the graph an alarm sends an operator to shows the datapoints it fired on.
  */
 export const RUN_WATCH = {
-  /** The last run's figure, the largest in an hour: the last-run alarms (GuardTripped, InvalidRecords…). */
-  lastRun: { statistic: 'Maximum', period: Duration.hours(1) },
+  /**
+   * The last run's own figure, the largest in 5 minutes: what the alarms that keep the state of the last run (missing
+   * data ignored) read of a figure each run emits once, when it ends. The sweep's `GuardTripped`, `InvalidRecords`,
+   * `TransitionsTooLarge`, `SweepUnreachableOwners` and `DirectoryUnusable` (each sweep that reports: the scheduled
+   * one, an aborted one and its retries, an operator's acting CLI sweep; not a dry run), `ScheduledTimeRejected`
+   * (each invocation of the sweep function, refused or not; not the CLI's sweep) and the reconciler's
+   * `SubscriptionQuotaExceeded` (each run that gets to plan: finished, or stopped by the quota or its time budget).
+   * The state follows the latest run's datapoint and holds until the next run's, however far apart the runs are, so the
+   * first run that finds the problem gone clears it, the same hour too (docs/deploy.md, "Operations: alarms and the
+   * dashboard"). Runs can overlap (the schedule and an operator's sweep, a manual reconciler invocation) or follow
+   * closely (a retry): two that end within 5 minutes of each other may share a datapoint, the larger counts, and the
+   * next run decides. Not an hour or a day: the period's largest would keep a bad run's 1 through a clean run after
+   * it, and then (missing data ignored) until the next run, for a daily sweep the next day. Not a minute: EMF log
+   * delivery may land late.
+   */
+  lastRun: { statistic: 'Maximum', period: Duration.minutes(5) },
   /**
    * Counted per run, summed over an hour: failures, the drains' reports, completed sweeps and reconciler runs
    * (SweepHeartbeat, ReconcilerHeartbeat).
    */
   perHour: { statistic: 'Sum', period: Duration.hours(1) },
   /**
-   * The last sweep's reach figures (SweepUnreachableOwners, DirectoryUnusable): each sweep emits them once, when it
-   * ends, so the largest in 5 minutes is that sweep's (two sweeps that end within 5 minutes of each other may share a
-   * datapoint: the larger counts). Their alarms ignore missing data, so the state follows the latest sweep's datapoint
-   * and holds until the next sweep's, however far apart the runs are (docs/deploy.md, "Operations: alarms and the
-   * dashboard"). Not a day: the day's largest would keep a morning sweep's 1 through a clean sweep at noon.
+   * A figure the runs report, the largest in an hour: `EmailSubscriptionsWithOwnerDigests` (WideAdminEmailSubscription,
+   * missing data not breaching: an hour without a reconciler run is no news, and a later run that still finds one
+   * notifies again) and the dashboard's figures without an alarm (the reconciler's subscription counts, the drains'
+   * reach unverified).
    */
-  lastSweep: { statistic: 'Maximum', period: Duration.minutes(5) },
+  largestInAnHour: { statistic: 'Maximum', period: Duration.hours(1) },
   /**
    * A count the reconciler's runs report (hourly by default), the fewest in an hour: `AdminSubscriptions`
    * (NoAdminSubscription), so any run of the hour that found none shows.
@@ -402,7 +415,9 @@ export function failureCountAlarm(
 
 /**
  * What the last run reported: guard tripped (deletions held back), invalid records, transitions too large to write
- * (stuck credentials), the subscription quota reached, a rejected scheduled time, a notice waiting too long.
+ * (stuck credentials), the subscription quota reached, a rejected scheduled time (each run's own figure,
+ * `RUN_WATCH.lastRun`: the state follows the latest run's datapoint and holds between runs, missing data ignored, so
+ * the first run that finds the problem gone clears it, the same hour too), a notice waiting too long (each drain's).
  */
 function runAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm[] {
   const { metricsNamespace: ns, serviceName: service } = options;
@@ -417,27 +432,27 @@ function runAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.
   return [
     lastRun(
       'GuardTripped',
-      `The blast-radius guard held back the last sweep’s deletions: review the admin run summary, then fix the data or approve them once: pc-hygiene guard approve ${target} --max-deletes N --reason TEXT (with --enforce while the deployment is in audit), then sweep right away: pc-hygiene sweep ${target} (an approval left to the next scheduled run, which plans more by then, is not used). See docs/sweep.md, "The blast-radius guard".`,
+      `The blast-radius guard held back the last sweep’s deletions: review the admin run summary, then fix the data or approve them once: pc-hygiene guard approve ${target} --max-deletes N --reason TEXT (with --enforce while the deployment is in audit), then sweep right away: pc-hygiene sweep ${target} (an approval left to the next scheduled run, which plans more by then, is not used). The first sweep that holds no deletion back clears the alarm: that sweep, if the approval covers its deletions. See docs/sweep.md, "The blast-radius guard".`,
       SWEEP_METRIC.guardTripped,
     ),
     lastRun(
       'InvalidRecords',
-      'The last sweep found invalid credential records (never acted on): the admin run summary lists each id and what is wrong; fix each record, and the alarm clears at the first sweep that finds none. See docs/rules.md, "Invalid records".',
+      'The last sweep found invalid credential records (never acted on): the admin run summary lists each id and what is wrong; fix each record, and the alarm clears at the first sweep that finds none (the scheduled one or an operator’s, not a dry run). See docs/rules.md, "Invalid records".',
       SWEEP_METRIC.invalid,
     ),
     lastRun(
       'TransitionsTooLarge',
-      'The last sweep had transitions DynamoDB refused because they would take the credential past its 400 KB item limit: those credentials are stuck (no notice, flag or deletion) and refused again every run until the item shrinks. The admin run summary ("Too large to update") and the sweep’s log line "sweep run summary" name each id; see docs/deploy.md, "Runbook: Transitions too large".',
+      'The last sweep had transitions DynamoDB refused because they would take the credential past its 400 KB item limit: those credentials are stuck (no notice, flag or deletion) and refused again every run until the item shrinks. The admin run summary ("Too large to update") and the sweep’s log line "sweep run summary" name each id. The first sweep that has none clears the alarm. See docs/deploy.md, "Runbook: Transitions too large".',
       SWEEP_METRIC.tooLarge,
     ),
     lastRun(
       'SubscriptionQuotaExceeded',
-      'The subscription reconciler stopped at the filter-policy quota: the owners need more filter policies than the topic’s quota less the one it keeps free (for the relay queue’s subscription when switching to relay, or a new admin address), so it subscribed only the new owners that fit (first by userId) and left the others without a subscription (unreachable: their events go to the admins). Raise "Filter policies per topic" in Service Quotas and set filterPolicyQuota to the new value, or switch ownerDelivery to relay (docs/deploy.md, "Owner subscriptions: the SNS quota, and when to switch to relay").',
+      'The subscription reconciler stopped at the filter-policy quota: the owners need more filter policies than the topic’s quota less the one it keeps free (for the relay queue’s subscription when switching to relay, or a new admin address), so it subscribed only the new owners that fit (first by userId) and left the others without a subscription (unreachable: their events go to the admins). The first run the quota does not stop clears the alarm. Raise "Filter policies per topic" in Service Quotas and set filterPolicyQuota to the new value, or switch ownerDelivery to relay (docs/deploy.md, "Owner subscriptions: the SNS quota, and when to switch to relay").',
       RECONCILER_METRIC.quotaExceeded,
     ),
     lastRun(
       'ScheduledTimeRejected',
-      'The sweep refused an invocation whose scheduled time was too far from the wall clock: someone invoked it directly with a forged time, or the clock/schedule is wrong. See docs/deploy.md, "Runbook: Scheduled time rejected".',
+      'The sweep refused an invocation whose scheduled time was too far from the wall clock: someone invoked it directly with a forged time, or the clock/schedule is wrong. The next invocation that accepts its time (the scheduled sweep) clears the alarm. See docs/deploy.md, "Runbook: Scheduled time rejected".',
       SWEEP_METRIC.scheduledTimeRejected,
     ),
     new cloudwatch.Alarm(scope, 'OldestPendingNoticeTooOld', {
@@ -461,7 +476,7 @@ function runAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.
  * outbox events addressed to someone other than their credential's owner (each
  * drain's sum over an hour; an hour without drains is no news); the last sweep
  * forecast unreachable owners, or could not use the owner directory
- * (`RUN_WATCH.lastSweep`: each alarm follows the latest sweep's datapoint, and
+ * (`RUN_WATCH.lastRun`: each alarm follows the latest sweep's datapoint, and
  * missing data is ignored, so the state holds between sweeps and the next sweep
  * that finds the problem gone clears it; a sweep that fails before it reports
  * changes nothing: `SweepErrors` and the heartbeat cover missing runs).
@@ -472,7 +487,7 @@ function reachAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatc
     id: string,
     alarmDescription: string,
     metricName: string,
-    watch: (typeof RUN_WATCH)['perHour' | 'lastSweep'],
+    watch: (typeof RUN_WATCH)['perHour' | 'lastRun'],
     missing: cloudwatch.TreatMissingData,
   ) =>
     new cloudwatch.Alarm(scope, id, {
@@ -502,14 +517,14 @@ function reachAlarms(scope: Construct, options: HygieneAlarmsOptions): cloudwatc
       'SweepUnreachableOwners',
       `The last sweep queued events for owners the owner directory says cannot be reached: the admin run summary names them and why. Run pc-hygiene owners list --unreachable ${target}. The next sweep that finds none clears it. See docs/deploy.md, "Runbook: Unreachable owners".`,
       SWEEP_METRIC.unreachableOwners,
-      RUN_WATCH.lastSweep,
+      RUN_WATCH.lastRun,
       IGNORE,
     ),
     alarm(
       'DirectoryUnusable',
       'The last sweep could not use the owner directory (never imported, empty, stale, ahead of the run’s now, or unreadable): nothing is orphaned and owner reach may go unchecked until it is usable again, usually re-imported with pc-hygiene owners import --as-of (ahead: fix the run’s --now or the importer’s clock). The next sweep that can use it clears it (docs/deploy.md, "Runbook: Owner directory unusable").',
       SWEEP_METRIC.directoryUnusable,
-      RUN_WATCH.lastSweep,
+      RUN_WATCH.lastRun,
       IGNORE,
     ),
   ];
@@ -571,7 +586,7 @@ function wideAdminEmailSubscription(scope: Construct, options: HygieneAlarmsOpti
       options.metricsNamespace,
       options.serviceName,
       RECONCILER_METRIC.emailSubscriptionsWithOwnerDigests,
-      RUN_WATCH.lastRun,
+      RUN_WATCH.largestInAnHour,
     ),
     ...atLeast(1),
   });

@@ -189,33 +189,41 @@ function transitionWidgets(m: RunMetric): cloudwatch.IWidget[] {
   ];
 }
 
-/** How each sweep went: records, guard, status, duration. */
+/**
+ * How each sweep went: records scanned beside each sweep's own findings (invalid records, deletions held back by the
+ * guard, transitions too large, a scheduled time rejected: the largest in 5 minutes, as their alarms read them,
+ * `RUN_WATCH.lastRun`), its status, duration.
+ */
 function sweepHealthWidgets(m: RunMetric): cloudwatch.IWidget[] {
+  const { lastRun, perHour } = RUN_WATCH;
   return [
-    graph('Records scanned / invalid', [m(SWEEP_METRIC.scanned, { label: 'scanned (per day)' })], {
-      right: [m(SWEEP_METRIC.invalid, { ...RUN_WATCH.lastRun, label: 'invalid (largest in an hour)' })],
-    }),
     graph(
-      'Guard and run status',
+      'Records scanned; each sweep’s findings',
+      [m(SWEEP_METRIC.scanned, { label: 'scanned (per day)' })],
+      {
+        right: [
+          m(SWEEP_METRIC.invalid, { ...lastRun, label: 'invalid records (each sweep’s, largest in 5 min)' }),
+          m(SWEEP_METRIC.guardTripped, {
+            ...lastRun,
+            label: 'deletions held back by the guard (1 = yes; each sweep’s, largest in 5 min)',
+          }),
+          m(SWEEP_METRIC.tooLarge, {
+            ...lastRun,
+            label: 'transitions too large: stuck credentials (each sweep’s, largest in 5 min)',
+          }),
+          m(SWEEP_METRIC.scheduledTimeRejected, {
+            ...lastRun,
+            label: 'scheduled time rejected (1 = yes; each invocation’s, largest in 5 min)',
+          }),
+        ],
+      },
+    ),
+    graph(
+      'Sweep run status',
       [
-        m(SWEEP_METRIC.completed, { ...RUN_WATCH.perHour, label: 'completed (heartbeat; per hour)' }),
-        m(SWEEP_METRIC.guardTripped, {
-          ...RUN_WATCH.lastRun,
-          label: 'deletions held back by the guard (largest in an hour)',
-        }),
-        m(SWEEP_METRIC.writeFailures, { ...RUN_WATCH.perHour, label: 'write failures (per hour)' }),
-        m(SWEEP_METRIC.tooLarge, {
-          ...RUN_WATCH.lastRun,
-          label: 'transitions too large: stuck credentials (largest in an hour)',
-        }),
-        m(SWEEP_METRIC.adminSummaryFailed, {
-          ...RUN_WATCH.perHour,
-          label: 'admin summary not published (per hour)',
-        }),
-        m(SWEEP_METRIC.scheduledTimeRejected, {
-          ...RUN_WATCH.lastRun,
-          label: 'scheduled time rejected (largest in an hour)',
-        }),
+        m(SWEEP_METRIC.completed, { ...perHour, label: 'completed (heartbeat; per hour)' }),
+        m(SWEEP_METRIC.writeFailures, { ...perHour, label: 'write failures (per hour)' }),
+        m(SWEEP_METRIC.adminSummaryFailed, { ...perHour, label: 'admin summary not published (per hour)' }),
       ],
       {
         right: [
@@ -370,7 +378,7 @@ function deadLetterMetrics(options: HygieneDashboardOptions): cloudwatch.IMetric
  * (bounces, the relay queue's oldest digest, the relay's failed records). One row: halves, or quarters with the relay's two.
  */
 function reachWidgets(m: RunMetric, relay: DashboardRelay | undefined): cloudwatch.IWidget[] {
-  const { perHour, lastSweep, lastRun } = RUN_WATCH;
+  const { perHour, lastRun, largestInAnHour } = RUN_WATCH;
   const width = relay === undefined ? 12 : 6;
   return [
     graph(
@@ -393,7 +401,7 @@ function reachWidgets(m: RunMetric, relay: DashboardRelay | undefined): cloudwat
         width,
         right: [
           m(SWEEP_METRIC.unreachableOwners, {
-            ...lastSweep,
+            ...lastRun,
             label: 'forecast by each sweep (largest in 5 min)',
           }),
         ],
@@ -403,7 +411,7 @@ function reachWidgets(m: RunMetric, relay: DashboardRelay | undefined): cloudwat
       'Owner directory and misaddressed events',
       [
         m(NOTIFIER_METRIC.reachUnverified, {
-          ...lastRun,
+          ...largestInAnHour,
           label: 'reach unverified (largest in an hour)',
         }),
         m(NOTIFIER_METRIC.mismatchedEvents, {
@@ -415,7 +423,7 @@ function reachWidgets(m: RunMetric, relay: DashboardRelay | undefined): cloudwat
         width,
         right: [
           m(SWEEP_METRIC.directoryUnusable, {
-            ...lastSweep,
+            ...lastRun,
             label: 'directory unusable (1 = yes; each sweep’s, largest in 5 min)',
           }),
         ],
@@ -531,8 +539,9 @@ function relayQueueGraph(m: RunMetric, relay: DashboardRelay, width: number): cl
 
 /**
  * The topic's subscriptions as the reconciler counts them (its graph: {@link subscriptionsGraph}); what each run
- * changed, the completed runs (the `ReconcilerHeartbeat` alarm's metric) and those its time budget stopped; and what
- * went wrong.
+ * changed, the completed runs (the `ReconcilerHeartbeat` alarm's metric), those its time budget stopped and those the
+ * filter-policy quota stopped (each run's own figure, as `SubscriptionQuotaExceeded` reads it: the largest in 5
+ * minutes, `RUN_WATCH.lastRun`); and what went wrong.
  */
 function subscriptionWidgets(
   m: RunMetric,
@@ -540,39 +549,51 @@ function subscriptionWidgets(
   reconciler: HygieneFunction,
   sweepCountsAlarmTopic: boolean,
 ): cloudwatch.IWidget[] {
+  const { perHour, lastRun, largestInAnHour } = RUN_WATCH;
   return [
     subscriptionsGraph(m, note, sweepCountsAlarmTopic),
-    graph('Subscription reconciler runs and changes', [
-      m(RECONCILER_METRIC.completed, {
-        ...RUN_WATCH.perHour,
-        label: withNotes('completed runs', ...note('ReconcilerHeartbeat', 'none for the heartbeat window')),
-      }),
-      m(RECONCILER_METRIC.incomplete, {
-        ...RUN_WATCH.perHour,
-        label: 'runs stopped at their time budget (incomplete: the next run continues)',
-      }),
-      m(RECONCILER_METRIC.created, { ...RUN_WATCH.perHour, label: 'created' }),
-      m(RECONCILER_METRIC.repaired, { ...RUN_WATCH.perHour, label: 'repaired' }),
-      m(RECONCILER_METRIC.removed, { ...RUN_WATCH.perHour, label: 'removed' }),
-      m(RECONCILER_METRIC.withdrawn, {
-        ...RUN_WATCH.perHour,
-        label: 'created, then withdrawn (owner changed meanwhile)',
-      }),
-    ]),
+    graph(
+      'Subscription reconciler runs and changes',
+      [
+        m(RECONCILER_METRIC.completed, {
+          ...perHour,
+          label: withNotes(
+            'completed runs',
+            'per hour',
+            ...note('ReconcilerHeartbeat', 'none for the heartbeat window'),
+          ),
+        }),
+        m(RECONCILER_METRIC.incomplete, {
+          ...perHour,
+          label: 'runs stopped at their time budget (incomplete: the next run continues; per hour)',
+        }),
+        m(RECONCILER_METRIC.created, { ...perHour, label: 'created (per hour)' }),
+        m(RECONCILER_METRIC.repaired, { ...perHour, label: 'repaired (per hour)' }),
+        m(RECONCILER_METRIC.removed, { ...perHour, label: 'removed (per hour)' }),
+        m(RECONCILER_METRIC.withdrawn, {
+          ...perHour,
+          label: 'created, then withdrawn (owner changed meanwhile; per hour)',
+        }),
+      ],
+      {
+        right: [
+          m(RECONCILER_METRIC.quotaExceeded, {
+            ...lastRun,
+            label: 'run stopped at the filter-policy quota (1 = yes; each run’s, largest in 5 min)',
+          }),
+        ],
+      },
+    ),
     graph(
       'Subscription reconciler problems',
       [
-        m(RECONCILER_METRIC.quotaExceeded, {
-          ...RUN_WATCH.lastRun,
-          label: 'quota exceeded (largest in an hour)',
-        }),
-        m(RECONCILER_METRIC.failed, { ...RUN_WATCH.perHour, label: 'operations refused by SNS (per hour)' }),
+        m(RECONCILER_METRIC.failed, { ...perHour, label: 'operations refused by SNS (per hour)' }),
         m(RECONCILER_METRIC.optOutsHeldBack, {
-          ...RUN_WATCH.perHour,
+          ...perHour,
           label: 'opt-outs held back by the mass-unsubscribe guard (per hour)',
         }),
         m(RECONCILER_METRIC.conflicts, {
-          ...RUN_WATCH.lastRun,
+          ...largestInAnHour,
           label: 'address conflicts (largest in an hour)',
         }),
       ],
@@ -602,13 +623,19 @@ function subscriptionsGraph(
     `Subscriptions: filter policies, pending owners, admin${sweepCountsAlarmTopic ? ' and alarm' : ''} subscriptions`,
     [
       m(RECONCILER_METRIC.filterPolicies, {
-        ...RUN_WATCH.lastRun,
+        ...RUN_WATCH.largestInAnHour,
         label: 'filter policies (quota 200 by default)',
       }),
-      m(RECONCILER_METRIC.pendingOwners, { ...RUN_WATCH.lastRun, label: 'owners pending confirmation' }),
-      m(RECONCILER_METRIC.unsubscribedOwners, { ...RUN_WATCH.lastRun, label: 'owners who unsubscribed' }),
+      m(RECONCILER_METRIC.pendingOwners, {
+        ...RUN_WATCH.largestInAnHour,
+        label: 'owners pending confirmation',
+      }),
+      m(RECONCILER_METRIC.unsubscribedOwners, {
+        ...RUN_WATCH.largestInAnHour,
+        label: 'owners who unsubscribed',
+      }),
       m(RECONCILER_METRIC.confirmationExhaustedOwners, {
-        ...RUN_WATCH.lastRun,
+        ...RUN_WATCH.largestInAnHour,
         label: 'owners sent no more confirmation links (every link unanswered)',
       }),
       m(RECONCILER_METRIC.adminSubscriptions, {
@@ -616,7 +643,7 @@ function subscriptionsGraph(
         label: withNotes('admin subscriptions', 'fewest in an hour', ...note('NoAdminSubscription', '0')),
       }),
       m(RECONCILER_METRIC.emailSubscriptionsWithOwnerDigests, {
-        ...RUN_WATCH.lastRun,
+        ...RUN_WATCH.largestInAnHour,
         label: withNotes(
           'admin email subscriptions also receiving owner digests',
           'largest in an hour',

@@ -351,13 +351,13 @@ describe('the dashboard’s subscriptions graph', () => {
 
   it('draws the owners sent no more confirmation links beside those pending and unsubscribed, each run’s figure, with no alarm on it', () => {
     const { template } = synthApp();
-    const lastRun = (metric: string) => ({ ...runLine(metric), statistic: 'Maximum', period: 3600 });
+    const largestInAnHour = (metric: string) => ({ ...runLine(metric), statistic: 'Maximum', period: 3600 });
 
     expect(subscriptionsGraph(template).watches).toEqual(
       expect.arrayContaining([
-        lastRun(RECONCILER_METRIC.pendingOwners),
-        lastRun(RECONCILER_METRIC.unsubscribedOwners),
-        lastRun(RECONCILER_METRIC.confirmationExhaustedOwners),
+        largestInAnHour(RECONCILER_METRIC.pendingOwners),
+        largestInAnHour(RECONCILER_METRIC.unsubscribedOwners),
+        largestInAnHour(RECONCILER_METRIC.confirmationExhaustedOwners),
       ]),
     );
     // UnreachableOwners fires for those of them with notices.
@@ -424,6 +424,35 @@ describe.each(ROUTES)('the dashboard (route %s)', (_route, context) => {
     );
     expect(alarmsOf(template).length).toBeGreaterThan(20);
     expect(missing).toEqual([]);
+  });
+});
+
+describe('the dashboard’s last-run figures', () => {
+  /** The alarms that keep the state of the last run on each run's own figure (`RUN_WATCH.lastRun`). */
+  const LAST_RUN_ALARMS = [
+    'GuardTripped',
+    'InvalidRecords',
+    'TransitionsTooLarge',
+    'ScheduledTimeRejected',
+    'SubscriptionQuotaExceeded',
+    'SweepUnreachableOwners',
+    'DirectoryUnusable',
+  ];
+
+  it('draws each as its alarm reads it, the largest in 5 minutes, and its label says so', () => {
+    const { template } = synthApp();
+    const lines = graphs(template).flatMap(({ properties: graph }) =>
+      (graph.metrics ?? []).map((entry, i) => ({
+        watch: watchOf(entry, graph),
+        drawn: drawnLines(graph)[i]!,
+      })),
+    );
+    for (const id of LAST_RUN_ALARMS) {
+      const [watch] = watchesOfAlarm(template, id);
+      expect(watch, id).toEqual({ ...watch, statistic: 'Maximum', period: 300 });
+      const shown = lines.filter((l) => JSON.stringify(l.watch) === JSON.stringify(watch));
+      expect(shown.map((l) => l.drawn.label)).toEqual([expect.stringMatching(/largest in 5 min/)]);
+    }
   });
 });
 
@@ -547,7 +576,7 @@ describe('the dashboard’s labels name only the alarms the stack has', () => {
     expect(labels).toEqual(
       expect.arrayContaining([
         'drains reporting per hour',
-        'completed runs',
+        'completed runs (per hour)',
         'admin subscriptions (fewest in an hour)',
         'admin email subscriptions also receiving owner digests (largest in an hour)',
       ]),

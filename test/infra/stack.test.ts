@@ -390,9 +390,13 @@ describe('least privilege', () => {
       ScheduleExpression: 'rate(1 hour)',
       Target: retriedTarget('Credential hygiene subscription reconciler'),
     });
+    // Each run's own figure (the largest in 5 minutes), the state kept between runs: the first run the quota does
+    // not stop clears it, an invoked one in the same hour too.
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'SubscriptionQuotaExceeded',
       Statistic: 'Maximum',
+      Period: 300,
+      EvaluationPeriods: 1,
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'ignore',
@@ -543,22 +547,27 @@ describe('operations', () => {
   });
 
   it('alarms when the guard trips, invalid records exist, transitions are too large, a scheduled time is rejected, or a notice waits over 6 hours', () => {
-    const runMetricAlarm = (metricName: string, threshold: number, comparison: string) =>
+    const runMetricAlarm = (metricName: string, threshold: number, comparison: string, period: number) =>
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: metricName,
         Namespace: DEFAULT_METRICS_NAMESPACE,
         Dimensions: [{ Name: 'service', Value: 'personal-client-hygiene' }],
         Statistic: 'Maximum',
+        Period: period,
+        EvaluationPeriods: 1,
         Threshold: threshold,
         ComparisonOperator: comparison,
         TreatMissingData: 'ignore',
         AlarmActions: [alarmTopic],
       });
-    runMetricAlarm(SWEEP_METRIC.guardTripped, 1, 'GreaterThanOrEqualToThreshold');
-    runMetricAlarm(SWEEP_METRIC.invalid, 1, 'GreaterThanOrEqualToThreshold');
-    runMetricAlarm(SWEEP_METRIC.tooLarge, 1, 'GreaterThanOrEqualToThreshold');
-    runMetricAlarm(NOTIFIER_METRIC.oldestPendingAge, 6 * 3600, 'GreaterThanThreshold');
-    runMetricAlarm(SWEEP_METRIC.scheduledTimeRejected, 1, 'GreaterThanOrEqualToThreshold');
+    // The sweep's four read each run's own figure (the largest in 5 minutes; a run emits it once, when it ends), the
+    // state kept between runs: the first run that finds the problem gone clears it, the same hour too (an hour's
+    // largest would keep a bad run's 1 through a clean run after it, and then until the next run).
+    runMetricAlarm(SWEEP_METRIC.guardTripped, 1, 'GreaterThanOrEqualToThreshold', 300);
+    runMetricAlarm(SWEEP_METRIC.invalid, 1, 'GreaterThanOrEqualToThreshold', 300);
+    runMetricAlarm(SWEEP_METRIC.tooLarge, 1, 'GreaterThanOrEqualToThreshold', 300);
+    runMetricAlarm(NOTIFIER_METRIC.oldestPendingAge, 6 * 3600, 'GreaterThanThreshold', 900);
+    runMetricAlarm(SWEEP_METRIC.scheduledTimeRejected, 1, 'GreaterThanOrEqualToThreshold', 300);
     // Six alarms before issue 13; then the heartbeat, SNS delivery failures and rejected scheduled times;
     // then (issue 11) the reconciler's errors and its filter-policy quota; then owner reach (unreachable
     // owners by drains and by the sweep, an unusable directory, misaddressed events: reach-alarms.test.ts);

@@ -2,7 +2,8 @@
  * A transition DynamoDB refuses for the credential's size (its 400 KB item limit) is refused again on every run until
  * someone shrinks the item: the credential is stuck (no notice, flag or deletion), and it is no failed write, so
  * `SweepWriteFailures` stays quiet. `TransitionsTooLarge` alarms on it like its nearest sibling `InvalidRecords`: the
- * last run's figure (the largest in an hour) at 1 or more, missing data ignored (it keeps the last run's state), on
+ * last run's own figure (the largest in 5 minutes: a run emits it once, when it ends) at 1 or more, missing data
+ * ignored (it keeps the last run's state, so the first sweep that has none clears it, the same hour too), on
  * the alarm topic, its description sending the reader to its runbook (docs/deploy.md, "Runbook: Transitions too
  * large"). Every sweep emits the metric, 0 included (lambdas/handlers/sweep-metric-values.ts), with the alarm's
  * dimensions: checked on the bundled sweep by deployable.test.ts.
@@ -28,7 +29,7 @@ describe('TransitionsTooLarge alarm', () => {
       Namespace: DEFAULT_METRICS_NAMESPACE,
       Dimensions: [{ Name: 'service', Value: 'personal-client-hygiene' }],
       Statistic: 'Maximum',
-      Period: 3600,
+      Period: 300,
       EvaluationPeriods: 1,
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
