@@ -34,7 +34,9 @@
  * DynamoDB cancels for another write in flight on one of its items
  * (`TransactionConflict`) wrote nothing and is refused as a conflict to run again.
  * An id the configured `exemptIds` list counts as exempt, as `hygieneExempt`
- * does (docs/rules.md, "Exempt credentials").
+ * does (docs/rules.md, "Exempt credentials"). Because restore needs the
+ * deletion's history entry, it also tells `exempt` and `unexempt` when their
+ * write would push that entry out of the bounded history ({@link deletionDroppedBy}).
  *
  * A CLI-only adapter (`pc-hygiene restore`): it lives in `cli/aws/`, apart
  * from the adapters the Lambdas bundle (`lambdas/aws/`).
@@ -69,7 +71,13 @@ import {
   PURGE_PENDING_ATTR,
   RESTORE_ATTR,
 } from '../../lambdas/hygiene/data-contract';
-import { type HistoryEntry, historyLength, operatorFields } from '../../lambdas/hygiene/history';
+import {
+  dropsEntry,
+  type HistoryEntry,
+  historyLength,
+  operatorFields,
+  runDeletionIndex,
+} from '../../lambdas/hygiene/history';
 import type { OperatorIdentity } from '../../lambdas/hygiene/operator-identity';
 import { planMark } from '../../lambdas/hygiene/outbox-item';
 import { DELETION_LEFTOVERS, isExemptBy } from '../../lambdas/hygiene/policy';
@@ -311,18 +319,11 @@ type StoredEntry = { readonly at?: unknown; readonly action?: unknown; readonly 
 
 /**
  * The newest `delete-*` entry of run `runId` in a stored history, or `undefined`
- * when it holds none (or is not a list). The sweep appends it in the very write
- * that deletes, its `at` the run's instant, which it also writes as `deletedAt`
- * (lambdas/hygiene/history.ts, `transitionHistory`; lambdas/hygiene/action-changes.ts).
+ * when it holds none (or is not a list): `runDeletionIndex`, lambdas/hygiene/history.ts.
  */
 function runDeletionEntry(history: unknown, runId: string): StoredEntry | undefined {
-  if (!Array.isArray(history)) return undefined;
-  return history.findLast((entry: unknown) => {
-    const stored = entry as StoredEntry;
-    return (
-      typeof stored?.action === 'string' && stored.action.startsWith('delete-') && stored.runId === runId
-    );
-  });
+  const index = runDeletionIndex(history, runId);
+  return index < 0 ? undefined : ((history as unknown[])[index] as StoredEntry);
 }
 
 /**
@@ -356,6 +357,45 @@ function refuseUnrecordedDeletion(id: string, checked: CheckedRestore): void {
           `${String(entry.at)} (its history's ${String(entry.action)} entry): deletedAt was rewritten since by another writer, not by ` +
           `pc-hygiene, so restore does not undo it; ${where}`,
   );
+}
+
+/** A pc-hygiene soft-delete as its history records it: the entry restore needs to undo it. */
+export interface RecordedDeletion {
+  readonly deletedAt: string;
+  readonly deletedByRun: string;
+}
+
+/**
+ * Reads credential `id` (a consistent read) and returns its soft-delete when
+ * another operator's write of `adding` history entries on it (`exempt`,
+ * `unexempt`) would push that deletion's own entry out of the bounded history
+ * (the oldest go first: lambdas/hygiene/history.ts) — the entry restore must
+ * find to undo the deletion ({@link refuseUnrecordedDeletion}), and the record
+ * of why and by which run it was made. `undefined` when the write keeps it, or
+ * there is none to lose: no such credential, not soft-deleted by pc-hygiene,
+ * or a deletion restore refuses already.
+ * @param writes whether the caller's write is made on the item as read (a request already satisfied writes nothing)
+ */
+export async function deletionDroppedBy(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  id: string,
+  adding: number,
+  writes: (item: Readonly<Record<string, unknown>>) => boolean,
+): Promise<RecordedDeletion | undefined> {
+  if (isReservedId(id)) return undefined;
+  const { Item: item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }),
+  );
+  if (item === undefined || !writes(item)) return undefined;
+  const { deletedAt } = item;
+  const deletedByRun = item[HYGIENE_ATTR.deletedByRun];
+  if (typeof deletedAt !== 'string' || typeof item[HYGIENE_ATTR.deletedReason] !== 'string') return undefined;
+  if (typeof deletedByRun !== 'string') return undefined;
+  const history: unknown = item[HISTORY_ATTR];
+  const index = runDeletionIndex(history, deletedByRun);
+  if (runDeletionEntry(history, deletedByRun)?.at !== deletedAt) return undefined;
+  return dropsEntry(historyLength(history), adding, index) ? { deletedAt, deletedByRun } : undefined;
 }
 
 /** Reads the credential and makes every check a restore makes; throws the named error that fails. */

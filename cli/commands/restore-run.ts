@@ -12,16 +12,23 @@
  * it restored before). The summary line also counts the owners who may have
  * been told of a deletion it undid (its notice already sent: tell them it is
  * restored) and the credentials skipped as deleted since by another run, with
- * how to see those runs (docs/deploy.md, "Restore runbook"). Exit 0 when
- * nothing was refused and no manifest page or entry was missing, malformed or
- * unread, 1 otherwise.
+ * how to see those runs (docs/deploy.md, "Restore runbook"), and those that
+ * failed with an error rather than a check (access denied, throttled), which
+ * the same command run again restores once the cause is fixed. Interrupted
+ * (Ctrl-C, a `kill`, a closed terminal), it lets the restores in flight
+ * finish and lists what it did, the page it stopped at (`interrupted`), and
+ * that running it again is safe; it then exits as the signal would (130 for
+ * SIGINT). Otherwise exit 0 when nothing was refused and no manifest page or
+ * entry was missing, malformed or unread, 1 otherwise.
  */
+import { constants } from 'node:os';
 import { collate } from '../../lambdas/hygiene/collate';
 import { jsonText } from '../../lambdas/render/json-text';
 import { terminalText } from '../../lambdas/render/sanitize';
 import type { RestoreResult } from '../aws/restore';
 import { EXIT_CODE } from '../exit-codes';
 import { withTable } from '../options/table-options';
+import { sayOnStderr } from '../stderr';
 import { UsageError } from '../usage-error';
 import {
   type RunRestoreMiss,
@@ -41,10 +48,14 @@ export interface RestoreRunFlags extends RestoreFlags {
 const countText = (count: number, one: string, many: string, state: string): string =>
   count > 0 ? `, ${count} manifest ${count === 1 ? one : many} ${state}` : '';
 
-/** What a page line calls the page: `malformed page N`, `unread page N`, or `missing page N (cause)`. */
+/**
+ * What a page line calls the page: `malformed page N`, `unread page N`, `interrupted at page N`, or
+ * `missing page N (cause)`.
+ */
 const pageName = (p: RunRestoreMissingPage): string => {
   if (p.cause === 'malformed') return `malformed page ${p.page}`;
   if (p.cause === 'read-failed') return `unread page ${p.page}`;
+  if (p.cause === 'interrupted') return `interrupted at page ${p.page}`;
   return `missing page ${p.page} (${p.cause})`;
 };
 
@@ -96,11 +107,31 @@ function stillDeletedText(skipped: readonly RunRestoreMiss[]): string {
   return parts.map((part) => `; ${part}`).join('');
 }
 
-function resultText(result: RunRestoreResult): string {
+/**
+ * `; N failed with an error …: run the same restore --run again …` for the credentials refused by no check
+ * (DynamoDB's error, the network's: access denied, throttled, a connection reset), which a run of the same command
+ * once the cause is fixed restores, else nothing.
+ */
+function failedText(refused: readonly RunRestoreMiss[]): string {
+  const failed = refused.filter((m) => m.check === undefined).length;
+  if (failed === 0) return '';
+  return (
+    `; ${failed} failed with an error (named on ${failed === 1 ? 'its line' : 'their lines'}, not a check's refusal): ` +
+    'once its cause is fixed, run the same restore --run again (a credential restored already is skipped)'
+  );
+}
+
+/** `, interrupted (SIGINT)` when the restore was interrupted, else nothing. */
+function interruptedText(pages: readonly RunRestoreMissingPage[], signal: string | undefined): string {
+  return pages.some((p) => p.cause === 'interrupted') ? `, interrupted${signal ? ` (${signal})` : ''}` : '';
+}
+
+function resultText(result: RunRestoreResult, signal?: string): string {
   const verb = result.dryRun ? 'would restore' : 'restored';
   const malformedPages = result.missingPages.filter((p) => p.cause === 'malformed').length;
   const unreadPages = result.missingPages.filter((p) => p.cause === 'read-failed').length;
-  const missing = result.missingPages.length - malformedPages - unreadPages;
+  const interrupted = result.missingPages.filter((p) => p.cause === 'interrupted').length;
+  const missing = result.missingPages.length - malformedPages - unreadPages - interrupted;
   const lines = [
     ...result.restored.map(
       (r) =>
@@ -115,9 +146,11 @@ function resultText(result: RunRestoreResult): string {
       countText(malformedPages, 'page', 'pages', 'malformed') +
       countText(unreadPages, 'page', 'pages', 'unread') +
       countText(result.malformedEntries.length, 'entry', 'entries', 'malformed') +
+      interruptedText(result.missingPages, signal) +
       (result.dryRun ? ' (dry run: nothing written)' : '') +
       toldOwnersText(result.restored, result.dryRun) +
-      stillDeletedText(result.skipped),
+      stillDeletedText(result.skipped) +
+      failedText(result.refused),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -133,9 +166,56 @@ export async function runRestoreRun(
 ): Promise<void> {
   if (id !== undefined) throw new UsageError('give either a credential id or --run RUN_ID, not both');
   const { terms, target } = await restoreTerms(flags, 'the run is undone', 'restore --run');
-  const result = await withTable(target, (client) => restoreRun(client, target.table, { runId, ...terms }));
-  process.stdout.write(flags.format === 'json' ? `${jsonText(result)}\n` : resultText(result));
+  const watch = abortOnInterrupt();
+  let result: RunRestoreResult;
+  try {
+    result = await withTable(target, (client) =>
+      restoreRun(client, target.table, { runId, ...terms, interrupt: watch.interrupt }),
+    );
+  } finally {
+    watch.stop();
+  }
+  // A signal after the last restore started stopped nothing: the restore is whole, and exits as such.
+  const stopped = result.missingPages.some((p) => p.cause === 'interrupted');
+  const signal = stopped ? watch.interrupted() : undefined;
+  process.stdout.write(flags.format === 'json' ? `${jsonText(result)}\n` : resultText(result, signal));
   writeRestoreWarnings(result.restored);
   const incomplete = result.missingPages.length > 0 || result.malformedEntries.length > 0;
   if (result.refused.length > 0 || incomplete) process.exitCode = EXIT_CODE.failure;
+  // Stopped by a signal: the shell's code for a process it ended (128 + its number), as if no handler had caught it.
+  if (signal !== undefined) process.exitCode = 128 + (constants.signals[signal] ?? 0);
+}
+
+/** The signals that interrupt a restore: Ctrl-C, a `kill` (or a service stop), a closed terminal. */
+const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Watches for an interruption ({@link INTERRUPTS}) while a run is restored. The first aborts `interrupt` (its
+ * reason the signal's name) and says on stderr that the restores in flight finish before what was done is listed;
+ * its handlers are then removed, so a second signal ends the process at once (the restores in flight then unknown:
+ * the same command run again tells). Node's default would end the process at the first, listing nothing.
+ * @returns the signal to pass on, `stop` (removes the handlers: call it when the restore ends, either way), and
+ *   `interrupted`: the signal that interrupted, if one did
+ */
+function abortOnInterrupt(): {
+  readonly interrupt: AbortSignal;
+  readonly stop: () => void;
+  readonly interrupted: () => NodeJS.Signals | undefined;
+} {
+  const controller = new AbortController();
+  let caught: NodeJS.Signals | undefined;
+  const stop = () => {
+    for (const signal of INTERRUPTS) process.off(signal, onSignal);
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    stop();
+    caught = signal;
+    sayOnStderr(
+      `restore --run interrupted (${signal}): no further restore starts; the ones in flight finish, then what was ` +
+        'done is listed (interrupt again to stop at once)',
+    );
+    controller.abort(signal);
+  };
+  for (const signal of INTERRUPTS) process.on(signal, onSignal);
+  return { interrupt: controller.signal, stop, interrupted: () => caught };
 }

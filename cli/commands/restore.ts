@@ -16,13 +16,14 @@ import { terminalText } from '../../lambdas/render/sanitize';
 import { OPERATOR_ENV } from '../aws/caller-identity';
 import { RestoreRefusal, restoreCredential } from '../aws/restore';
 import { byOption } from '../options/by-option';
-import { parseCredentialId, requireKeyArgument } from '../options/credential-id';
+import { parseCredentialId } from '../options/credential-id';
 import { defineCommand } from '../options/define-command';
 import { enforceOption } from '../options/deployment-target';
 import { formatOption, RESULT_FORMATS } from '../options/formats';
 import { configOption } from '../options/load-config';
 import { nowOption } from '../options/now-option';
 import type { OptionsOf } from '../options/options-of';
+import { requireRunIdArgument } from '../options/run-id';
 import { withTable } from '../options/table-options';
 import { UsageError } from '../usage-error';
 import { runRestoreRun } from './restore-run';
@@ -72,13 +73,12 @@ function refusalJson(id: string, refusal: RestoreRefusal): { id: string; error: 
 }
 
 /**
- * Reads `--run <run-id>` with the key check every key argument gets (`requireKeyArgument`): an empty or over-long
- * run id is a usage error naming the option (exit 2), not a lookup of a manifest that cannot exist.
+ * Reads `--run <run-id>` (`requireRunIdArgument`): an empty run id, or one too long for its manifest's keys, is a
+ * usage error naming the option (exit 2), not a lookup of a manifest that cannot exist.
  * @throws {UsageError}
  */
 function parseRunOption(value: string): string {
-  requireKeyArgument('the --run run id', value);
-  return value;
+  return requireRunIdArgument('the --run run id', value);
 }
 
 /** `restore` and its flags. */

@@ -25,11 +25,11 @@ import { listRuns, readRunHeader, runPages } from '../aws/run-manifests';
 import { EXIT_CODE } from '../exit-codes';
 import { runEntryListing } from '../format/run-entry-listing';
 import { runIndexListing } from '../format/run-index-listing';
-import { requireKeyArgument } from '../options/credential-id';
 import { defineCommand } from '../options/define-command';
 import { resolveTarget } from '../options/deployment-target';
 import { formatOption, LISTING_FORMATS } from '../options/formats';
 import type { OptionsOf } from '../options/options-of';
+import { requireRunIdArgument } from '../options/run-id';
 import { withTable } from '../options/table-options';
 import { writeStreamedListing } from '../streamed-listing';
 
@@ -63,13 +63,12 @@ function defineRunsShow(runs: ReturnType<typeof defineRunsCommand>) {
 }
 
 /**
- * Reads the `<run-id>` argument with the key check every key argument gets (`requireKeyArgument`): an empty or
- * over-long run id is a usage error naming the argument (exit 2), not DynamoDB's raw key error.
+ * Reads the `<run-id>` argument (`requireRunIdArgument`): an empty run id, or one too long for its manifest's keys,
+ * is a usage error naming the argument (exit 2), not DynamoDB's raw key error.
  * @throws {UsageError}
  */
 function parseRunId(value: string): string {
-  requireKeyArgument('the run id argument', value);
-  return value;
+  return requireRunIdArgument('the run id argument', value);
 }
 
 type RunsListOptions = OptionsOf<ReturnType<typeof defineRunsList>>;

@@ -16,7 +16,13 @@
  * another write in flight on its items (a conflict marked `inFlight`: the 8 at once
  * each check the one drain lease item, and AWS may cancel such transactions
  * for each other) is tried again after a random pause, up to
- * {@link IN_FLIGHT_ATTEMPTS} in all, before it is listed refused. With
+ * {@link IN_FLIGHT_ATTEMPTS} in all, before it is listed refused; one whose
+ * read or write fails with any other error (access denied, throttled after the
+ * SDK's retries) is listed refused with that error, and the others go on.
+ * Interrupted (`interrupt`), it starts no further restore, lets those in
+ * flight finish and reports the page it stopped at (`interrupted`). Without a
+ * manifest header it restores nothing (the header, written last, is the only
+ * record of the run's pages) and names the way on: each deletion by id. With
  * `dryRun` every check is made and nothing is written.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -26,7 +32,7 @@ import { collate } from '../../lambdas/hygiene/collate';
 import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import { errorText } from '../../lambdas/hygiene/errors';
 import { operatorFields } from '../../lambdas/hygiene/history';
-import type { ManifestEntry } from '../../lambdas/hygiene/run-manifest';
+import type { ManifestEntry, RunManifestHeader } from '../../lambdas/hygiene/run-manifest';
 import { TaskPool } from '../../lambdas/hygiene/task-pool';
 import {
   NotDeletedByRunError,
@@ -38,7 +44,7 @@ import {
   restoreCredential,
 } from '../aws/restore';
 import type { MalformedManifestEntry, ManifestPage, MissingManifestPage } from '../aws/run-manifest-parse';
-import { readRunHeader, readRunPage } from '../aws/run-manifests';
+import { RunNotFoundError, readRunHeader, readRunPage } from '../aws/run-manifests';
 
 /** Restores in flight at once (each a consistent read and a conditional write). */
 export const RESTORE_CONCURRENCY = 8;
@@ -78,15 +84,22 @@ async function retryingInFlight<T>(restore: () => Promise<T>): Promise<T> {
 /** What to undo, by whom and why. */
 export interface RunRestoreRequest extends RestoreTerms {
   readonly runId: string;
+  /**
+   * Aborted to stop early (the command aborts it on Ctrl-C, a `kill`, a closed terminal), its `reason` the
+   * signal's name: no further restore starts, those in flight finish, and the result lists what was done.
+   */
+  readonly interrupt?: AbortSignal;
 }
 
 /**
  * A page of the run whose entries were not restored: missing or malformed
  * ({@link MissingManifestPage}), or `read-failed`: its read failed (after the
- * SDK's retries), and the restore stopped there, keeping what it had restored.
+ * SDK's retries), and the restore stopped there, keeping what it had restored;
+ * or `interrupted`: the restore was stopped (`RunRestoreRequest.interrupt`)
+ * while at this page, its entries not yet started and the pages after it left.
  */
 export interface RunRestoreMissingPage extends Omit<MissingManifestPage, 'cause'> {
-  readonly cause: MissingManifestPage['cause'] | 'read-failed';
+  readonly cause: MissingManifestPage['cause'] | 'read-failed' | 'interrupted';
 }
 
 /** One credential of the run that was not restored, and why. */
@@ -178,6 +191,26 @@ function unreadPage(
   };
 }
 
+/**
+ * The page the restore was interrupted at (`reason`: the signal's name), its error saying that the deletions of it
+ * not yet started and those of the pages after it were not restored, and that the same command run again is safe.
+ */
+function interruptedAt(
+  header: { runId: string; pages: number },
+  page: number,
+  reason: unknown,
+): RunRestoreMissingPage {
+  const after = page < header.pages ? `, nor those of pages ${page + 1} to ${header.pages}` : '';
+  return {
+    page,
+    cause: 'interrupted',
+    error:
+      `run ${header.runId}: interrupted (${String(reason)}) at manifest page ${page} of ${header.pages}: the ` +
+      `deletions of that page not listed above were not restored${after}; run the same restore --run again ` +
+      '(a credential restored already is skipped)',
+  };
+}
+
 /** A malformed entry, its error saying that its credential was not restored and how to find and restore it. */
 function entryNotRestored(entry: MalformedManifestEntry, runId: string): MalformedManifestEntry {
   const where = `its credential still carries ${HYGIENE_ATTR.deletedByRun} = ${runId} (pc-hygiene export shows it)`;
@@ -185,20 +218,96 @@ function entryNotRestored(entry: MalformedManifestEntry, runId: string): Malform
 }
 
 /**
- * Restores the run's deletions, {@link RESTORE_CONCURRENCY} at a time; results sorted by id.
- * @throws {RunNotFoundError} when the run has no manifest
+ * The run's manifest header, or a refusal that says what to do without one. `restore --run` never restores from
+ * pages alone: the header is written last, once every page write has settled, and is the only record of how many
+ * pages there are and which failed (docs/data-model.md, "Run manifests"), so pages without it may be a run still
+ * deleting, or one whose other pages are missing unseen. Its deletions carry the run's id: restore them by id.
+ * @throws {RunNotFoundError} naming that alternative
+ */
+async function runHeaderOrRefusal(client: DynamoDBDocumentClient, tableName: string, runId: string) {
+  try {
+    return await readRunHeader(client, tableName, runId);
+  } catch (error: unknown) {
+    if (!(error instanceof RunNotFoundError)) throw error;
+    throw new RunNotFoundError(
+      `${error.message}. restore --run restores nothing without the header (written last, it is the only record ` +
+        `of the run's pages): once the run has ended, restore each deletion by id (pc-hygiene restore ID; ` +
+        'docs/deploy.md, "Restore runbook", lists them from an export)',
+      { cause: error },
+    );
+  }
+}
+
+/** Hands `entries` to `restore` in order until `interrupt` is aborted; returns how many it handed over. */
+async function handOverUntilInterrupted(
+  entries: readonly ManifestEntry[],
+  interrupt: AbortSignal | undefined,
+  restore: (entry: ManifestEntry) => Promise<void>,
+): Promise<number> {
+  let handed = 0;
+  for (const entry of entries) {
+    if (interrupt?.aborted) break;
+    await restore(entry);
+    handed++;
+  }
+  return handed;
+}
+
+/**
+ * Reads the run's manifest page by page and hands each entry to `restore`
+ * (which waits for a free slot), collecting the pages and entries that cannot
+ * be restored. Stops at a page whose read fails (`read-failed`), or once
+ * `interrupt` is aborted with entries left: the page it stopped at is listed
+ * `interrupted` (an interruption after the last entry was handed over stops
+ * nothing, and is not listed).
+ */
+async function restorePages(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  header: RunManifestHeader,
+  interrupt: AbortSignal | undefined,
+  restore: (entry: ManifestEntry) => Promise<void>,
+): Promise<Pick<RunRestoreResult, 'missingPages' | 'malformedEntries'>> {
+  const missingPages: RunRestoreMissingPage[] = [];
+  const malformedEntries: MalformedManifestEntry[] = [];
+  for (let page = 1; page <= header.pages; page++) {
+    if (interrupt?.aborted) {
+      missingPages.push(interruptedAt(header, page, interrupt.reason));
+      break;
+    }
+    let read: ManifestPage;
+    try {
+      read = await readRunPage(client, tableName, header, page);
+    } catch (error: unknown) {
+      // A failed read ends the reading, not the report: what was restored so far is kept and listed.
+      missingPages.push(unreadPage(header, page, error));
+      break;
+    }
+    if (read.missing !== undefined) missingPages.push(notRestored(read.missing));
+    for (const entry of read.malformed) malformedEntries.push(entryNotRestored(entry, header.runId));
+    if ((await handOverUntilInterrupted(read.entries, interrupt, restore)) < read.entries.length) {
+      missingPages.push(interruptedAt(header, page, interrupt?.reason));
+      break;
+    }
+  }
+  return { missingPages, malformedEntries };
+}
+
+/**
+ * Restores the run's deletions, {@link RESTORE_CONCURRENCY} at a time; results sorted by id. Once
+ * `request.interrupt` is aborted, no further restore starts: those in flight finish, and the result lists what was
+ * done, with the page it stopped at (`interrupted`).
+ * @throws {RunNotFoundError} when the run has no manifest header (the message says how to restore its deletions)
  */
 export async function restoreRun(
   client: DynamoDBDocumentClient,
   tableName: string,
   request: RunRestoreRequest,
 ): Promise<RunRestoreResult> {
-  const header = await readRunHeader(client, tableName, request.runId);
+  const header = await runHeaderOrRefusal(client, tableName, request.runId);
   const restored: RestoreResult[] = [];
   const skipped: RunRestoreMiss[] = [];
   const refused: RunRestoreMiss[] = [];
-  const missingPages: RunRestoreMissingPage[] = [];
-  const malformedEntries: MalformedManifestEntry[] = [];
   const pool = new TaskPool(RESTORE_CONCURRENCY);
   const restoreOne = async (entry: ManifestEntry): Promise<void> => {
     try {
@@ -223,20 +332,11 @@ export async function restoreRun(
       else refused.push(miss);
     }
   };
+  let pages: Pick<RunRestoreResult, 'missingPages' | 'malformedEntries'>;
   try {
-    for (let page = 1; page <= header.pages; page++) {
-      let read: ManifestPage;
-      try {
-        read = await readRunPage(client, tableName, header, page);
-      } catch (error: unknown) {
-        // A failed read ends the reading, not the report: what was restored so far is kept and listed.
-        missingPages.push(unreadPage(header, page, error));
-        break;
-      }
-      if (read.missing !== undefined) missingPages.push(notRestored(read.missing));
-      for (const entry of read.malformed) malformedEntries.push(entryNotRestored(entry, request.runId));
-      for (const entry of read.entries) await pool.submit(() => restoreOne(entry));
-    }
+    pages = await restorePages(client, tableName, header, request.interrupt, (entry) =>
+      pool.submit(() => restoreOne(entry)),
+    );
   } finally {
     await pool.drain();
   }
@@ -244,13 +344,5 @@ export async function restoreRun(
   restored.sort(byId);
   skipped.sort(byId);
   refused.sort(byId);
-  return {
-    runId: request.runId,
-    dryRun: request.dryRun ?? false,
-    restored,
-    skipped,
-    refused,
-    missingPages,
-    malformedEntries,
-  };
+  return { runId: request.runId, dryRun: request.dryRun ?? false, restored, skipped, refused, ...pages };
 }

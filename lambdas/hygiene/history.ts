@@ -114,6 +114,29 @@ export function historyLength(stored: unknown): number {
 }
 
 /**
+ * Where a stored history records run `runId`'s deletion: the index of its
+ * newest `delete-*` entry of that run, which the sweep appends in the very
+ * write that deletes, at the instant it also writes as `deletedAt`
+ * ({@link transitionHistory}); -1 when it holds none (or is not a list).
+ * Restore undoes only a deletion its history records so (docs/data-model.md, "Restore").
+ */
+export function runDeletionIndex(stored: unknown, runId: string): number {
+  if (!Array.isArray(stored)) return -1;
+  return stored.findLastIndex((entry: unknown) => {
+    const { action, runId: run } = (entry ?? {}) as { action?: unknown; runId?: unknown };
+    return typeof action === 'string' && action.startsWith('delete-') && run === runId;
+  });
+}
+
+/**
+ * Whether appending `adding` entries to a stored history of `length` entries
+ * drops the entry at `index`: the write removes the oldest ({@link historyTrim}).
+ */
+export function dropsEntry(length: number, adding: number, index: number): boolean {
+  return index >= 0 && index < historyTrim(length, adding);
+}
+
+/**
  * How to append `adding` entries to a stored history of `length` entries and
  * move toward `limit`: how many of the oldest to drop — enough to end at
  * `limit`, but never more than are stored nor more than

@@ -14,6 +14,7 @@ import { parseConfig } from '../../lambdas/hygiene/config';
 import { RUN_INDEX_ID, RUN_MANIFEST_ATTR, runHeaderId } from '../../lambdas/hygiene/data-contract';
 import { MANIFEST_PAGE_SIZE, type RunManifestHeader } from '../../lambdas/hygiene/run-manifest';
 import { runSweep } from '../../lambdas/hygiene/sweep';
+import { hygieneDeletion } from '../support/hygiene-deletion';
 import { getItem, putItems } from '../support/items';
 import { runCli, tableFlags } from '../support/run-cli';
 import { useTestTable } from '../support/test-table';
@@ -27,6 +28,15 @@ const RUN_ID = 'sweep-2026-11-26T03:00:00.000Z-abcdef';
 const NO_HEADER_YET =
   'still running (a run writes its header last), or it stopped or failed before writing it, or its header write failed';
 
+/**
+ * What `restore --run` adds: it restores nothing from pages without their header (written last, the only record of
+ * the run's pages), and names the way on, each deletion by id (docs/deploy.md, "Restore runbook").
+ */
+const RESTORE_BY_ID =
+  ". restore --run restores nothing without the header (written last, it is the only record of the run's pages): " +
+  'once the run has ended, restore each deletion by id (pc-hygiene restore ID; docs/deploy.md, "Restore runbook", ' +
+  'lists them from an export)';
+
 /** What `runs show` and `restore --run` say of a run with page 1 stored and no header. */
 const pageOneStored = (tableName: string, runId: string) =>
   `no manifest header for run ${runId} in ${tableName}, but its manifest page 1 is stored: the run made ` +
@@ -38,7 +48,7 @@ describe('runs without a manifest header (CLI, DynamoDB Local)', () => {
 
   it('a run that stored page 1 and no header: said to have deleted, not to have deleted nothing', async () => {
     await putItems(table.client, table.tableName, [
-      credential('a-1', { deletedAt: days(0), hygieneDeletedReason: 'stale', hygieneDeletedByRun: RUN_ID }),
+      credential('a-1', hygieneDeletion(days(0), 'stale', RUN_ID)),
     ]);
     // The page a run writes when it fills; the run ended before its header (and so before its index line).
     await new DynamoDbRunManifestWriter(table.client, table.tableName).writePage(RUN_ID, 1, [
@@ -52,7 +62,21 @@ describe('runs without a manifest header (CLI, DynamoDB Local)', () => {
     expect(show.stderr).toBe(said);
     const restore = await restoreRunCli(table, RUN_ID);
     expect(restore.code).toBe(1);
-    expect(restore.stderr).toBe(said);
+    expect(restore.stdout).toBe('');
+    expect(restore.stderr).toBe(`pc-hygiene: ${pageOneStored(table.tableName, RUN_ID)}${RESTORE_BY_ID}\n`);
+    // Nothing restored from the page: the credential is still deleted, for a restore by id.
+    expect((await getItem(table.client, table.tableName, 'a-1'))?.deletedAt).toBe(days(0));
+    const byId = await runCli([
+      'restore',
+      'a-1',
+      '--reason',
+      'bad run',
+      '--now',
+      days(1),
+      ...tableFlags(table),
+    ]);
+    expect(byId.code).toBe(0);
+    expect(byId.stdout).toContain('restored a-1');
 
     const list = await runCli(['runs', 'list', ...tableFlags(table)]);
     expect(list.code).toBe(0);
@@ -106,7 +130,9 @@ describe('runs without a manifest header (CLI, DynamoDB Local)', () => {
     release();
 
     expect(restore.code).toBe(1);
-    expect(restore.stderr).toBe(`pc-hygiene: ${pageOneStored(table.tableName, 'run-live')}\n`);
+    expect(restore.stderr).toBe(
+      `pc-hygiene: ${pageOneStored(table.tableName, 'run-live')}${RESTORE_BY_ID}\n`,
+    );
     expect((await sweep).status).toBe('complete');
     expect(await getItem(table.client, table.tableName, runHeaderId('run-live'))).toBeDefined();
   });

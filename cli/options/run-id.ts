@@ -1,0 +1,48 @@
+/**
+ * The run id argument of `runs show <run-id>` and `restore --run <run-id>`,
+ * checked before anything touches a table. A run id is not a key by itself:
+ * its manifest's items are keyed `__hygiene__#run#<run-id>` (the header) and
+ * `__hygiene__#run#<run-id>#<page>` (each page: lambdas/hygiene/data-contract.ts,
+ * docs/data-model.md, "Run manifests"), and every one of those keys must fit
+ * DynamoDB's partition key limit. So the longest run id is that limit less
+ * the longest key's other bytes — a page key whose page number is the largest
+ * a manifest header may record — not the limit itself: a run id between the
+ * two passed the key check every credential id gets and came back as
+ * DynamoDB's raw key-size error when its page was read.
+ */
+import { MAX_KEY_BYTES } from '../../lambdas/hygiene/credential';
+import { runPageId } from '../../lambdas/hygiene/data-contract';
+import { UsageError } from '../usage-error';
+import { requireKeyArgument } from './credential-id';
+
+/**
+ * The largest page number a run's manifest header may record: its `pages` is any whole number a double holds
+ * exactly (cli/aws/run-manifest-parse.ts), and `runs show` and `restore --run` read every page up to it.
+ */
+const LARGEST_PAGE = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The longest run id, in UTF-8 bytes, whose manifest keys all fit DynamoDB's key limit ({@link MAX_KEY_BYTES}):
+ * the limit less the bytes the longest page key adds around the run id (2,015 with today's layout).
+ */
+export const MAX_RUN_ID_BYTES = MAX_KEY_BYTES - Buffer.byteLength(runPageId('', LARGEST_PAGE), 'utf8');
+
+/**
+ * Checks a run id argument: not empty, and at most {@link MAX_RUN_ID_BYTES} bytes in UTF-8.
+ * @param name how the message names the argument (`the run id argument`, `the --run run id`)
+ * @returns the run id as given (not trimmed: it is compared exactly)
+ * @throws {UsageError} naming the argument, its length and the limit
+ */
+export function requireRunIdArgument(name: string, value: string): string {
+  const bytes = Buffer.byteLength(value, 'utf8');
+  if (bytes > MAX_RUN_ID_BYTES) {
+    throw new UsageError(
+      `${name} is ${bytes.toLocaleString('en-US')} bytes in UTF-8; a run id holds at most ` +
+        `${MAX_RUN_ID_BYTES.toLocaleString('en-US')}, so that its manifest's keys (the run id, a prefix and a page ` +
+        `number: docs/data-model.md, "Run manifests") fit DynamoDB's ${MAX_KEY_BYTES.toLocaleString('en-US')}-byte key limit`,
+    );
+  }
+  // The empty id's usage error, as every key argument has it.
+  requireKeyArgument(name, value);
+  return value;
+}
