@@ -2,7 +2,9 @@
  * The exit codes of every `pc-hygiene` command, in one table (README.md,
  * "CLI: `pc-hygiene`"; docs/sweep.md, "Exit codes"): a script reads the same number
  * as the same outcome whichever command it ran, and a command cannot pick a
- * number of its own for an outcome that already has one.
+ * number of its own for an outcome that already has one. A command stopped by
+ * a signal it caught exits as the shell says a process the signal ended
+ * does, 128 + its number (cli/interrupts.ts).
  */
 
 /** What a command's exit code says. */

@@ -23,6 +23,7 @@ import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner'
 import type { RawItem } from '../../lambdas/hygiene/ports';
 import { escapeJsonText } from '../../lambdas/render/json-text';
 import { describeFileError } from '../file-errors';
+import { INTERRUPT_SIGNALS } from '../interrupts';
 import { defineCommand } from '../options/define-command';
 import { resolveTarget, type Target } from '../options/deployment-target';
 import type { OptionsOf } from '../options/options-of';
@@ -138,11 +139,8 @@ async function exportItems(
  */
 const partialPathOf = (output: string) => `${output}.${randomBytes(8).toString('hex')}.partial`;
 
-/** The signals that interrupt an export: Ctrl-C, a `kill` (or a service stop), a closed terminal. */
-const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
 /**
- * While an export writes `partial`, an interruption ({@link INTERRUPTS})
+ * While an export writes `partial`, an interruption (`INTERRUPT_SIGNALS`, cli/interrupts.ts)
  * removes it, then ends the process by that same signal, as if no handler had
  * caught it: a shell (and any parent) then sees a process killed by the
  * signal, so a script's `pc-hygiene export …; next` stops there rather than
@@ -155,7 +153,7 @@ const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  */
 function removeOnInterrupt(partial: string, beforeExit: () => void): () => void {
   const stopWatching = () => {
-    for (const signal of INTERRUPTS) process.off(signal, onSignal);
+    for (const signal of INTERRUPT_SIGNALS) process.off(signal, onSignal);
   };
   const onSignal = (signal: NodeJS.Signals) => {
     beforeExit();
@@ -164,7 +162,7 @@ function removeOnInterrupt(partial: string, beforeExit: () => void): () => void 
     stopWatching();
     process.kill(process.pid, signal);
   };
-  for (const signal of INTERRUPTS) process.once(signal, onSignal);
+  for (const signal of INTERRUPT_SIGNALS) process.once(signal, onSignal);
   return stopWatching;
 }
 

@@ -47,6 +47,7 @@ import { readEntriesFile, renderEntriesOverview } from '../digest-preview';
 import { EXIT_CODE } from '../exit-codes';
 import { deliveryFailureLines } from '../format/delivery-failures';
 import { typedWord } from '../format/shell-word';
+import { interruptedExitCode } from '../interrupts';
 import { JsonlFileSink } from '../jsonl-sink';
 import { DEMO_DAYS_BEFORE_NOW, EARLIEST_DEMO_NOW_MS, generateDemoData } from '../local/demo-data';
 import { loadDemoDirectory } from '../local/demo-directory';
@@ -504,7 +505,7 @@ function stopDatabaseOnSignals(
     log(`Interrupted (${signal}): stopping DynamoDB Local...`);
     void (database()?.stop() ?? Promise.resolve()).finally(() => {
       log('Stopped DynamoDB Local.');
-      process.exit(signal === 'SIGINT' ? 130 : 143);
+      process.exit(interruptedExitCode(signal));
     });
   };
   process.on('SIGINT', onSignal);

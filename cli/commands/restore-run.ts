@@ -21,12 +21,12 @@
  * SIGINT). Otherwise exit 0 when nothing was refused and no manifest page or
  * entry was missing, malformed or unread, 1 otherwise.
  */
-import { constants } from 'node:os';
 import { collate } from '../../lambdas/hygiene/collate';
 import { jsonText } from '../../lambdas/render/json-text';
 import { terminalText } from '../../lambdas/render/sanitize';
 import type { RestoreResult } from '../aws/restore';
 import { EXIT_CODE } from '../exit-codes';
+import { INTERRUPT_SIGNALS, interruptedExitCode } from '../interrupts';
 import { withTable } from '../options/table-options';
 import { sayOnStderr } from '../stderr';
 import { UsageError } from '../usage-error';
@@ -183,14 +183,11 @@ export async function runRestoreRun(
   const incomplete = result.missingPages.length > 0 || result.malformedEntries.length > 0;
   if (result.refused.length > 0 || incomplete) process.exitCode = EXIT_CODE.failure;
   // Stopped by a signal: the shell's code for a process it ended (128 + its number), as if no handler had caught it.
-  if (signal !== undefined) process.exitCode = 128 + (constants.signals[signal] ?? 0);
+  if (signal !== undefined) process.exitCode = interruptedExitCode(signal);
 }
 
-/** The signals that interrupt a restore: Ctrl-C, a `kill` (or a service stop), a closed terminal. */
-const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
 /**
- * Watches for an interruption ({@link INTERRUPTS}) while a run is restored. The first aborts `interrupt` (its
+ * Watches for an interruption (`INTERRUPT_SIGNALS`) while a run is restored. The first aborts `interrupt` (its
  * reason the signal's name) and says on stderr that the restores in flight finish before what was done is listed;
  * its handlers are then removed, so a second signal ends the process at once (the restores in flight then unknown:
  * the same command run again tells). Node's default would end the process at the first, listing nothing.
@@ -205,7 +202,7 @@ function abortOnInterrupt(): {
   const controller = new AbortController();
   let caught: NodeJS.Signals | undefined;
   const stop = () => {
-    for (const signal of INTERRUPTS) process.off(signal, onSignal);
+    for (const signal of INTERRUPT_SIGNALS) process.off(signal, onSignal);
   };
   const onSignal = (signal: NodeJS.Signals) => {
     stop();
@@ -216,6 +213,6 @@ function abortOnInterrupt(): {
     );
     controller.abort(signal);
   };
-  for (const signal of INTERRUPTS) process.on(signal, onSignal);
+  for (const signal of INTERRUPT_SIGNALS) process.on(signal, onSignal);
   return { interrupt: controller.signal, stop, interrupted: () => caught };
 }

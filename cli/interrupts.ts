@@ -1,0 +1,19 @@
+/**
+ * How a `pc-hygiene` command that catches an interruption treats it, in one
+ * place: which signals interrupt (Ctrl-C's SIGINT, a `kill` or a service
+ * stop's SIGTERM, a closed terminal's SIGHUP), and the exit code it then ends
+ * with — the shell's own for a process a signal ended, 128 + the signal's
+ * number (130, 143, 129) — so a script reads an interruption the same way
+ * whether the command handled the signal (`restore --run`, `local`) or was
+ * ended by it (`export` raises it again). The other exit codes:
+ * cli/exit-codes.ts.
+ */
+import { constants } from 'node:os';
+
+/** The signals that interrupt a command: Ctrl-C, a `kill` (or a service stop), a closed terminal. */
+export const INTERRUPT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** The exit code of a command that stopped because of `signal`: 128 + its number (SIGINT 130, SIGTERM 143). */
+export function interruptedExitCode(signal: NodeJS.Signals): number {
+  return 128 + (constants.signals[signal] ?? 0);
+}
