@@ -6,7 +6,9 @@
  * publishes only what is still true, removes the superseded entries by the same guarded mark as the sent ones
  * (their items leave the outbox index) and counts them; the next drain finds nothing. With a purge configured, a
  * deletion undone by an outside `REMOVE deletedAt` (or made anew at another instant) has its queued notice dropped
- * the same way, and the live credential never gets a TTL.
+ * the same way, and the live credential never gets a TTL; one whose `deletedAt` someone else moved (the platform
+ * revoking it again) keeps its notice, sent before its purge is released, and one deleted anew by a later run has
+ * only that run's notice sent.
  */
 import { describe, expect, it } from 'vitest';
 import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
@@ -91,7 +93,7 @@ describe('superseded notices over DynamoDB Local', () => {
 });
 
 describe('superseded deletion notices over DynamoDB Local', () => {
-  const table = useTestTable('notify-superseded-deletion');
+  const table = useTestTable('notify-superseded-deletion', 'each');
   const PURGE_DAYS = 30;
   const purging = parseConfig({ ...config, purgeAfterDays: PURGE_DAYS });
   const item = (id: string) => getItem(table.client, table.tableName, id);
@@ -105,7 +107,7 @@ describe('superseded deletion notices over DynamoDB Local', () => {
       { config: purging, now, runId, mode: 'enforce' },
     );
 
-  it('a deletion undone outside restore, or made anew, is never announced; a live credential gets no purge', async () => {
+  it('a deletion undone outside restore is never announced and gets no purge; one revoked again is', async () => {
     await putItems(table.client, table.tableName, [
       ownedCredential(NOW, 'undone', 'ada', { expiresTime: iso(-1) }),
       ownedCredential(NOW, 'redeleted', 'bob', { expiresTime: iso(-1) }),
@@ -118,8 +120,8 @@ describe('superseded deletion notices over DynamoDB Local', () => {
         [OUTBOX_ATTR.events]: [expect.objectContaining({ type: 'deleted-expired' })],
       });
 
-    // Before the drain: the platform un-revokes one (an outside REMOVE, not `pc-hygiene restore`), and revokes
-    // another anew at a later instant.
+    // Before the drain: the platform un-revokes one (an outside REMOVE, not `pc-hygiene restore`), and un-revokes
+    // and revokes another again, at a later instant (no run of the worker deleted it anew: nobody else tells bob).
     await updateItem(table.client, table.tableName, 'undone', 'REMOVE deletedAt');
     await setItemAttribute(table.client, table.tableName, 'redeleted', 'deletedAt', iso(0.005));
 
@@ -130,11 +132,11 @@ describe('superseded deletion notices over DynamoDB Local', () => {
     const summary = await drain();
 
     const delivered = publisher.documents().flatMap((d) => d.events.map((e: OutboxEvent) => e.credentialId));
-    expect(delivered).toEqual(['deleted']);
+    expect(delivered.sort()).toEqual(['deleted', 'redeleted']);
     expect(summary).toMatchObject({
       status: 'complete',
-      eventsPublished: 1,
-      supersededEvents: 2,
+      eventsPublished: 2,
+      supersededEvents: 1,
       storeErrors: 0,
     });
     for (const id of ['undone', 'redeleted', 'deleted'])
@@ -145,13 +147,49 @@ describe('superseded deletion notices over DynamoDB Local', () => {
     const live = await item('undone');
     expect(live).not.toHaveProperty(HYGIENE_ATTR.purgeAt);
     expect(live).toMatchObject({ [PURGE_PENDING_ATTR]: purgeAt(NOW, PURGE_DAYS) });
-    // The announced deletion's purge is released as before.
-    expect(await item('deleted')).toMatchObject({ [HYGIENE_ATTR.purgeAt]: purgeAt(NOW, PURGE_DAYS) });
+    // The announced deletions' purges are released as before: after the notice, never before.
+    for (const id of ['deleted', 'redeleted'])
+      expect(await item(id)).toMatchObject({ [HYGIENE_ATTR.purgeAt]: purgeAt(NOW, PURGE_DAYS) });
 
     const next = await sweep(NOW + DAY_MS, 'run-2');
     expect(next.status).toBe('complete');
     expect(await item('undone')).not.toHaveProperty(PURGE_PENDING_ATTR);
     expect(await drain()).toMatchObject({ pendingItems: 0, eventsPublished: 0, supersededEvents: 0 });
-    expect(publisher.delivered).toHaveLength(1);
+    expect(publisher.delivered).toHaveLength(2);
+  });
+
+  it('a deletion undone, then made anew by a later run: only the later run’s notice is sent', async () => {
+    await putItems(table.client, table.tableName, [
+      ownedCredential(NOW, 'anew', 'dan', { expiresTime: iso(-1) }),
+    ]);
+    await sweep(NOW, 'run-a');
+    // Un-revoked outside restore; the next run clears the leftovers, the one after deletes it again.
+    await updateItem(table.client, table.tableName, 'anew', 'REMOVE deletedAt');
+    await sweep(NOW + DAY_MS, 'run-b');
+    const later = NOW + 2 * DAY_MS;
+    await sweep(later, 'run-c');
+    expect(await item('anew')).toMatchObject({
+      deletedAt: formatInstant(later),
+      [HYGIENE_ATTR.deletedByRun]: 'run-c',
+      [OUTBOX_ATTR.events]: [
+        expect.objectContaining({ type: 'deleted-expired', runId: 'run-a' }),
+        expect.objectContaining({ type: 'deleted-expired', runId: 'run-c' }),
+      ],
+    });
+
+    const publisher = new RecordingPublisher();
+    const drainAt = later + 15 * 60_000;
+    const store = new DynamoDbOutboxStore(table.client, table.tableName, { clock: () => drainAt });
+    const summary = await runNotifier(
+      { outbox: store, publisher, clock: () => drainAt, sleep: timerSleep },
+      { drainId: 'd-anew' },
+    );
+
+    const sent = publisher
+      .documents()
+      .flatMap((d) => d.events.map((e: OutboxEvent) => [e.credentialId, e.runId]));
+    expect(sent).toEqual([['anew', 'run-c']]);
+    expect(summary).toMatchObject({ eventsPublished: 1, supersededEvents: 1, storeErrors: 0 });
+    expect(await item('anew')).toMatchObject({ [HYGIENE_ATTR.purgeAt]: purgeAt(later, PURGE_DAYS) });
   });
 });

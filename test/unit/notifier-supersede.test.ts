@@ -136,9 +136,16 @@ describe('deletion notices', () => {
     }
   });
 
-  it('are superseded once the credential was deleted anew, at another instant', () => {
-    for (const event of notices)
-      expect(isSuperseded(event, { deletedAt: '2026-12-01T03:00:00.000Z' })).toBe(true);
+  it('are superseded once a later run deleted the credential anew, at another instant (its own notice queued)', () => {
+    const anew = { deletedAt: '2026-12-01T03:00:00.000Z' };
+    for (const event of notices) {
+      expect(isSuperseded(event, { ...anew, [HYGIENE_ATTR.deletedByRun]: 'run-later' })).toBe(true);
+      // Moved by anyone else (the platform revoking it again, a rewrite): the credential is deleted and its purge
+      // still waits for this notice, which nobody else sends — kept.
+      expect(isSuperseded(event, { ...anew, [HYGIENE_ATTR.deletedByRun]: event.runId })).toBe(false);
+      expect(isSuperseded(event, anew)).toBe(false);
+      expect(isSuperseded(event, { deletedAt: '2026-11-26T02:00:00Z' })).toBe(false);
+    }
   });
 
   it('are kept when deletedAt, or their own occurredAt, cannot be read (never dropped on doubt)', () => {

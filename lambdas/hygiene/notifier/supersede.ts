@@ -5,7 +5,7 @@
  * carries the state now. A notice no longer true — an expiry warning about an
  * expiry the credential was renewed past, a stale or orphan warning whose flag
  * was cleared or set again since, a deletion notice about a credential live
- * again or deleted anew since — is _superseded_: never published, removed by
+ * again or deleted anew by a later run since — is _superseded_: never published, removed by
  * the drain's mark like a sent one. A restore withdraws its own deletion's
  * notice in its write (docs/data-model.md, "Restore"); this rule catches the
  * deletions undone otherwise (the platform un-revoking, an operator's
@@ -43,6 +43,7 @@ const ORPHAN_FLAG: FlagAttributes = {
  */
 export const SUPERSEDING_ATTRIBUTES = [
   'expiresTime',
+  HYGIENE_ATTR.deletedByRun,
   'lastUsedAt',
   STALE_FLAG.flaggedAt,
   STALE_FLAG.deleteAfter,
@@ -86,15 +87,20 @@ export function isSuperseded(event: OutboxEvent, raw: RawItem): boolean {
 
 /**
  * The deletion a `deleted-*` notice announced no longer stands: the item has no `deletedAt` (absent or `NULL`: live
- * again, docs/rules.md), or a readable one at another instant than the event's `occurredAt` (the sweep writes both
- * from its one `now`: deleted anew since, whose own notice, if any, is another entry). An unreadable `deletedAt` or
- * `occurredAt` keeps the notice.
+ * again, docs/rules.md), or it was deleted anew by a later run of the worker — a readable `deletedAt` at another
+ * instant than the event's `occurredAt` (the sweep writes both from its one `now`) and a `hygieneDeletedByRun` naming
+ * another run than the event's, whose deletion queued its own notice. A `deletedAt` moved by anyone else (the
+ * platform revoking it again, a rewrite of the value) keeps the notice: the credential is deleted, its purge is
+ * still held back for this notice, and nobody else tells the owner. An unreadable `deletedAt` or `occurredAt` keeps
+ * the notice.
  */
 function deletionUndone(event: OutboxEvent, raw: RawItem): boolean {
   const deletedAt = storedInstant(raw.deletedAt);
   if (deletedAt === 'absent') return true;
   const announced = storedInstant(event.occurredAt);
-  return typeof deletedAt === 'number' && typeof announced === 'number' && deletedAt !== announced;
+  if (typeof deletedAt !== 'number' || typeof announced !== 'number' || deletedAt === announced) return false;
+  const deletedByRun = raw[HYGIENE_ATTR.deletedByRun];
+  return typeof deletedByRun === 'string' && deletedByRun !== event.runId;
 }
 
 /** The item's `expiresTime` is another instant than the warning's (both readable). */
