@@ -118,10 +118,19 @@ export const RUN_WATCH = {
    */
   largestInAnHour: { statistic: 'Maximum', period: Duration.hours(1) },
   /**
-   * A count the reconciler's runs report (hourly by default), the fewest in an hour: `AdminSubscriptions`
-   * (NoAdminSubscription), so any run of the hour that found none shows.
+   * The last run's own count, the fewest in 5 minutes: `lastRun` for a problem that is a count too low. The
+   * reconciler's `AdminSubscriptions` (NoAdminSubscription, missing data ignored), which each reconciler run that
+   * lists the topic emits once, when it ends (a finished run, a quota stop, a refused empty directory; not a run its
+   * time budget stopped while listing, nor an operator's `owners sync-subscriptions`, which emits no metric), and the
+   * dashboard's `AlarmTopicSubscriptions` beside it (each sweep's, no alarm). The state follows the latest run's
+   * datapoint and holds until the next run's, so the first run that counts a subscription again clears it, the same
+   * hour too: the scheduled one or one invoked by hand (docs/deploy.md, "Runbook: No admin subscription"). Two runs
+   * that end within 5 minutes of each other (the schedule and a hand-invoked run) may share a datapoint: the fewer
+   * counts, and the next run decides. Not an hour: the hour's fewest would keep a run's 0 through a later run of that
+   * hour that counts one, and then (missing data ignored) until the next run, with a sparse `reconcilerSchedule`
+   * hours later.
    */
-  fewestInAnHour: { statistic: 'Minimum', period: Duration.hours(1) },
+  lastRunFewest: { statistic: 'Minimum', period: Duration.minutes(5) },
   /** Of `OldestPendingNoticeAgeSeconds`: the oldest pending notice, the largest in 15 minutes. */
   oldestPending: { statistic: 'Maximum', period: Duration.minutes(15) },
   /**
@@ -542,25 +551,26 @@ function adminReachAlarms(scope: Construct, options: HygieneAlarmsOptions): clou
 }
 
 /**
- * No subscription of the notification topic delivers every admin message: each reconciler run's
- * `AdminSubscriptions`, the fewest in an hour, below 1.
+ * No subscription of the notification topic delivers every admin message: each reconciler run's own
+ * `AdminSubscriptions` (the fewest in 5 minutes, `RUN_WATCH.lastRunFewest`), below 1.
  *
  * Missing data is ignored: the count is a standing state that a run reports (hourly by default, `reconcilerSchedule`
- * may space runs further), so an hour without a run neither clears a topic without admins (it stays in ALARM until
- * a run counts one again) nor raises a false one on a healthy topic, as breaching would at every gap between
- * runs. A reconciler that fails before listing the topic reports no count: `ReconcilerErrors` covers that, and an
- * invocation Scheduler could not deliver lands in the dead-letter queue (its alarms); a reconciler that is never
- * invoked (its schedule disabled, the function deleted) reports nothing at all: `ReconcilerHeartbeat` fires.
+ * may space runs further), so the time between runs neither clears a topic without admins (it stays in ALARM until
+ * a run counts one again, and the first that does clears it, the same hour too) nor raises a false one on a healthy
+ * topic, as breaching would at every gap between runs. A reconciler that fails before listing the topic reports no
+ * count: `ReconcilerErrors` covers that, and an invocation Scheduler could not deliver lands in the dead-letter queue
+ * (its alarms); a reconciler that is never invoked (its schedule disabled, the function deleted) reports nothing at
+ * all: `ReconcilerHeartbeat` fires.
  */
 function noAdminSubscription(scope: Construct, options: HygieneAlarmsOptions): cloudwatch.Alarm {
   return new cloudwatch.Alarm(scope, 'NoAdminSubscription', {
     alarmDescription:
-      'No confirmed subscription of the notification topic receives every admin message (a filter {"audience": ["admin"]}, or none): the subscription reconciler counted 0. SNS drops every admin run summary, guard trip and owner-unreachable report, and nothing on that topic can say so. Subscribe an admin address to the notification topic again with that filter and confirm it with authentication: see docs/deploy.md, "Runbook: No admin subscription".',
+      'No confirmed subscription of the notification topic receives every admin message (a filter {"audience": ["admin"]}, or none): the subscription reconciler’s last run counted 0. SNS drops every admin run summary, guard trip and owner-unreachable report, and nothing on that topic can say so. Subscribe an admin address to the notification topic again with that filter and confirm it with authentication. The first reconciler run that counts one clears the alarm, the scheduled one or one invoked by hand (the CLI’s owners sync-subscriptions emits no metric). See docs/deploy.md, "Runbook: No admin subscription".',
     metric: runMetric(
       options.metricsNamespace,
       options.serviceName,
       RECONCILER_METRIC.adminSubscriptions,
-      RUN_WATCH.fewestInAnHour,
+      RUN_WATCH.lastRunFewest,
     ),
     threshold: 1,
     evaluationPeriods: 1,

@@ -144,7 +144,7 @@ export function addHygieneDashboard(
  */
 type AlarmNote = (id: string, when: string) => string[];
 
-/** `text`, then its `notes` in parentheses, `; `-separated: "admin subscriptions (fewest in an hour; 0: NoAdminSubscription)". */
+/** `text`, then its `notes` in parentheses, `; `-separated: "admin subscriptions (each run’s, fewest in 5 min; 0: NoAdminSubscription)". */
 function withNotes(text: string, ...notes: string[]): string {
   return notes.length === 0 ? text : `${text} (${notes.join('; ')})`;
 }
@@ -604,10 +604,11 @@ function subscriptionWidgets(
 
 /**
  * Owner subscriptions (`sns-email` route): how close to the quota, who is pending or unsubscribed, and who was sent
- * no more confirmation links (`ConfirmationExhaustedOwners`, no alarm); and the admin subscriptions (every route: the
- * `NoAdminSubscription` alarm's metric, the fewest in an hour) with the email ones left out of them because they
- * also receive owner digests (the `WideAdminEmailSubscription` alarm's metric, the largest in an hour), beside the
- * alarm topic's confirmed subscriptions as each sweep counts them when there is an alarm topic
+ * no more confirmation links (`ConfirmationExhaustedOwners`, no alarm), the largest in an hour; the email
+ * subscriptions that admit every admin message but also receive owner digests (the `WideAdminEmailSubscription`
+ * alarm's metric, the largest in an hour); on the right axis, each run's own count, the fewest in 5 minutes
+ * (`RUN_WATCH.lastRunFewest`): the admin subscriptions (every route: the `NoAdminSubscription` alarm's metric, as it
+ * reads it), beside the alarm topic's confirmed subscriptions as each sweep counts them when there is an alarm topic
  * (`AlarmTopicSubscriptions`, no alarm: the admin run summary says when there is none).
  */
 function subscriptionsGraph(
@@ -615,42 +616,52 @@ function subscriptionsGraph(
   note: AlarmNote,
   sweepCountsAlarmTopic: boolean,
 ): cloudwatch.GraphWidget {
+  const { largestInAnHour, lastRunFewest } = RUN_WATCH;
   const alarmTopicLine = m(SWEEP_METRIC.alarmTopicSubscriptions, {
-    ...RUN_WATCH.fewestInAnHour,
-    label: 'alarm topic subscriptions, confirmed (each sweep; 0: the admin summary says ALARMS REACH NO ONE)',
+    ...lastRunFewest,
+    label:
+      'alarm topic subscriptions, confirmed (each sweep’s, fewest in 5 min; 0: the admin summary says ALARMS REACH NO ONE)',
   });
   return graph(
     `Subscriptions: filter policies, pending owners, admin${sweepCountsAlarmTopic ? ' and alarm' : ''} subscriptions`,
     [
       m(RECONCILER_METRIC.filterPolicies, {
-        ...RUN_WATCH.largestInAnHour,
-        label: 'filter policies (quota 200 by default)',
+        ...largestInAnHour,
+        label: 'filter policies (quota 200 by default; largest in an hour)',
       }),
       m(RECONCILER_METRIC.pendingOwners, {
-        ...RUN_WATCH.largestInAnHour,
-        label: 'owners pending confirmation',
+        ...largestInAnHour,
+        label: 'owners pending confirmation (largest in an hour)',
       }),
       m(RECONCILER_METRIC.unsubscribedOwners, {
-        ...RUN_WATCH.largestInAnHour,
-        label: 'owners who unsubscribed',
+        ...largestInAnHour,
+        label: 'owners who unsubscribed (largest in an hour)',
       }),
       m(RECONCILER_METRIC.confirmationExhaustedOwners, {
-        ...RUN_WATCH.largestInAnHour,
-        label: 'owners sent no more confirmation links (every link unanswered)',
-      }),
-      m(RECONCILER_METRIC.adminSubscriptions, {
-        ...RUN_WATCH.fewestInAnHour,
-        label: withNotes('admin subscriptions', 'fewest in an hour', ...note('NoAdminSubscription', '0')),
+        ...largestInAnHour,
+        label: 'owners sent no more confirmation links (every link unanswered; largest in an hour)',
       }),
       m(RECONCILER_METRIC.emailSubscriptionsWithOwnerDigests, {
-        ...RUN_WATCH.largestInAnHour,
+        ...largestInAnHour,
         label: withNotes(
           'admin email subscriptions also receiving owner digests',
           'largest in an hour',
           ...note('WideAdminEmailSubscription', '1 or more'),
         ),
       }),
-      ...(sweepCountsAlarmTopic ? [alarmTopicLine] : []),
     ],
+    {
+      right: [
+        m(RECONCILER_METRIC.adminSubscriptions, {
+          ...lastRunFewest,
+          label: withNotes(
+            'admin subscriptions',
+            'each run’s, fewest in 5 min',
+            ...note('NoAdminSubscription', '0'),
+          ),
+        }),
+        ...(sweepCountsAlarmTopic ? [alarmTopicLine] : []),
+      ],
+    },
   );
 }

@@ -1,8 +1,10 @@
 /**
  * The admins' reach on the notification topic alarms on the alarm topic (`NoAdminSubscription`, docs/deploy.md,
- * "Runbook: No admin subscription"): the reconciler's `AdminSubscriptions`, the fewest in an hour, below 1, with the
- * run metrics' namespace and dimension, missing data ignored (the count is a standing state a run reports: an hour
- * without a run neither clears nor raises it). Its action is the alarm topic, never the notification topic it
+ * "Runbook: No admin subscription"): each reconciler run's own `AdminSubscriptions` (the fewest in 5 minutes: a run
+ * emits it once, when it ends), below 1, with the run metrics' namespace and dimension, missing data ignored (the
+ * count is a standing state a run reports: the time between runs neither clears nor raises it). So the first run that
+ * counts one again clears it, the same hour too: an hour's fewest would keep a run's 0 through a later run of that
+ * hour, and then until the next run. Its action is the alarm topic, never the notification topic it
  * watches: the two channels watch each other. On every route (the reconciler runs on `relay` too). That the bundled
  * reconciler emits the metric with the alarm's dimensions: deployable.test.ts.
  */
@@ -19,7 +21,7 @@ describe('NoAdminSubscription alarm', () => {
     ['sns-email', {}],
     ['relay', { ownerDelivery: 'relay', senderIdentity: 'noreply@example.com' }],
   ])(
-    'on %s: fires when a reconciler run of the hour counted no admin subscription, notifying the alarm topic',
+    'on %s: fires when the last reconciler run counted no admin subscription (each run’s own count), notifying the alarm topic',
     (_route, context) => {
       const { stack, template } = synthApp(context);
       const { hygiene } = stack;
@@ -38,7 +40,7 @@ describe('NoAdminSubscription alarm', () => {
         Namespace: DEFAULT_METRICS_NAMESPACE,
         Dimensions: [{ Name: 'service', Value: 'personal-client-hygiene' }],
         Statistic: 'Minimum',
-        Period: 3600,
+        Period: 300,
         EvaluationPeriods: 1,
         Threshold: 1,
         ComparisonOperator: 'LessThanThreshold',

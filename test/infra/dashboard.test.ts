@@ -5,8 +5,9 @@
  * other graph showed (store errors, duplicates, malformed and superseded entries), what the
  * dead-letter queue could not keep, the relay's suppressed sends beside its
  * bounces and complaints, the alarm topic's confirmed subscriptions (each
- * sweep's, no alarm) beside the admin subscriptions the reconciler counts
- * (and not with `alarms: false`: no alarm topic, nothing counted), the owners
+ * sweep's, no alarm; not with `alarms: false`: no alarm topic, nothing counted)
+ * beside the admin subscriptions the reconciler counts, both each run's own
+ * count as `NoAdminSubscription` reads it (the fewest in 5 minutes), the owners
  * sent no more confirmation links beside those pending and unsubscribed (no alarm),
  * and every alarm's metric with the alarm's
  * statistic and period (an operator sent by an alarm finds the datapoints it
@@ -315,20 +316,35 @@ describe('the dashboard’s subscriptions graph', () => {
     };
   }
 
-  it('draws the alarm topic’s confirmed subscriptions (each sweep’s) beside the admin subscriptions, as NoAdminSubscription watches those', () => {
+  it('draws the alarm topic’s confirmed subscriptions (each sweep’s) beside the admin subscriptions, as NoAdminSubscription watches those: each run’s, the fewest in 5 minutes, and their labels say so', () => {
     const { template } = synthApp();
     const { watches } = subscriptionsGraph(template);
     const admin = watchesOfAlarm(template, 'NoAdminSubscription');
+    const fewestIn5Min = { statistic: 'Minimum', period: 300 };
 
-    expect(admin).toEqual([
-      { ...runLine(RECONCILER_METRIC.adminSubscriptions), statistic: 'Minimum', period: 3600 },
-    ]);
+    expect(admin).toEqual([{ ...runLine(RECONCILER_METRIC.adminSubscriptions), ...fewestIn5Min }]);
     expect(watches).toEqual(
       expect.arrayContaining([
         ...admin,
-        { ...runLine(SWEEP_METRIC.alarmTopicSubscriptions), statistic: 'Minimum', period: 3600 },
+        { ...runLine(SWEEP_METRIC.alarmTopicSubscriptions), ...fewestIn5Min },
       ]),
     );
+    const graph = graphs(template).find((w) => w.properties.title === subscriptionsGraph(template).title)!;
+    const drawn = drawnLines(graph.properties).filter((_, i) => watches[i]!.period === 300);
+    expect(drawn).toEqual([
+      {
+        axis: 'right',
+        period: 300,
+        label: 'admin subscriptions (each run’s, fewest in 5 min; 0: NoAdminSubscription)',
+      },
+      {
+        axis: 'right',
+        period: 300,
+        label: expect.stringMatching(
+          /^alarm topic subscriptions, confirmed \(each sweep’s, fewest in 5 min;/,
+        ),
+      },
+    ]);
     // No alarm on it: it would publish to the topic it finds unheard.
     expect(
       alarmsOf(template).filter(([, a]) => a.Properties?.MetricName === SWEEP_METRIC.alarmTopicSubscriptions),
@@ -577,7 +593,7 @@ describe('the dashboard’s labels name only the alarms the stack has', () => {
       expect.arrayContaining([
         'drains reporting per hour',
         'completed runs (per hour)',
-        'admin subscriptions (fewest in an hour)',
+        'admin subscriptions (each run’s, fewest in 5 min)',
         'admin email subscriptions also receiving owner digests (largest in an hour)',
       ]),
     );

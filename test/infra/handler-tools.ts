@@ -40,11 +40,19 @@ export function fakeTools() {
 
 /**
  * The notifier handler's module, imported after giving it a valid
- * environment: it builds its deployed dependencies at import.
+ * environment: it builds its deployed dependencies at import. `env` goes over
+ * the defaults (a table, an endpoint, `STACK_NAME`: what a test of the
+ * deployed dependencies reads), before the import; a test that imports it
+ * again calls `vi.resetModules()` first, for a second cold start.
  */
-export async function importNotifierHandler(): Promise<typeof import('../../lambdas/handlers/notifier')> {
-  process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:unused';
-  process.env.TABLE_NAME = 'unused';
-  process.env.AWS_REGION = 'us-east-1';
+export async function importNotifierHandler(
+  env: Readonly<Record<string, string>> = {},
+): Promise<typeof import('../../lambdas/handlers/notifier')> {
+  Object.assign(process.env, {
+    TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:unused',
+    TABLE_NAME: 'unused',
+    AWS_REGION: 'us-east-1',
+    ...env,
+  });
   return import('../../lambdas/handlers/notifier');
 }
