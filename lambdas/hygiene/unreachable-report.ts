@@ -128,9 +128,10 @@ export interface UnreachableReportInput {
   /**
    * The flags aiming the report's restore commands where the deleted credentials are, as shell words, the way the
    * admin report aims its commands: a deployment's `--stack NAME --region REGION` (`deploymentTargetFlags`,
-   * lambdas/render/admin-report.ts), or a CLI drain's own target flags (`targetFlagsOf`; empty for the default
-   * stack). Absent when the caller does not know the deployment: each command then says to add its `--stack NAME`
-   * ({@link restoreLine}), rather than reading as aimed at the default stack.
+   * lambdas/render/admin-report.ts), or a CLI drain's own target (the deployment's, or `--endpoint URL --table
+   * NAME`); empty for none (the local demo, whose table is gone when it ends). Absent when the caller does not know
+   * the deployment: each command then says, apart from it, to add its `--stack NAME` ({@link restoreLine}), rather
+   * than reading as aimed at the default stack.
    */
   readonly targetFlags?: string;
 }
@@ -444,15 +445,16 @@ function shellWord(value: string): string {
 /**
  * What the admins run to undo a deletion the owner was never told about (the owner's own advice, "ask … to restore
  * it", is not for them): the restore command with the credential's id, aimed by `targetFlags`
- * ({@link UnreachableReportInput.targetFlags}; unknown: said to add the deployment's `--stack NAME`, as the admin
- * report's `runs show` says it) (docs/notifications.md, "The report message").
+ * ({@link UnreachableReportInput.targetFlags}; unknown: said to add the deployment's `--stack NAME`, in parentheses
+ * after the command, so a paste of the command alone never carries the words) (docs/notifications.md, "The report
+ * message").
  */
 function restoreLine(event: OutboxEvent, targetFlags: string | undefined): string[] {
   if (!DELETION_TYPES.has(event.type)) return [];
   const id = shellWord(plainValue(event.credentialId));
   const target =
     targetFlags === undefined
-      ? " with the deployment's --stack NAME"
+      ? " (add the deployment's --stack NAME)"
       : targetFlags === ''
         ? ''
         : ` ${targetFlags}`;

@@ -137,7 +137,7 @@ describe('the notifier Lambda aims the owner-unreachable report’s restore comm
 
     const report = await drainedReport(env);
 
-    expect(report).toContain(`${RESTORE} with the deployment's --stack NAME\n`);
+    expect(report).toContain(`${RESTORE} (add the deployment's --stack NAME)\n`);
     expect(report).not.toMatch(/--stack (?!NAME)/);
   });
 });

@@ -166,7 +166,7 @@ describe('the owner-unreachable report, a deleted credential', () => {
     // The CLI's default stack: the command as it is, as the CLI's own advice gives it.
     expect(restore('')).toBe('pc-hygiene restore pc-0c21 --reason "<why>"');
     // A deployment that does not know its stack: never a command that reads as aimed at the default stack.
-    expect(restore()).toBe(`pc-hygiene restore pc-0c21 --reason "<why>" with the deployment's --stack NAME`);
+    expect(restore()).toBe(`pc-hygiene restore pc-0c21 --reason "<why>" (add the deployment's --stack NAME)`);
   });
 
   it('gives no restore command for a notice that is not a deletion', () => {

@@ -244,8 +244,8 @@ export interface NotifierSummary {
   readonly invalidEvents: number;
   /**
    * Owner events the credential had outgrown when the drain read it (docs/notifications.md, "Drain summary"): an
-   * expiry warning about an expiry since renewed, a stale or orphan warning whose flag was cleared or set again.
-   * Never published; removed by the drain's mark like sent events (a failed mark leaves them for the next drain,
+   * expiry warning about an expiry since renewed, a stale or orphan warning whose flag was cleared or set again, a
+   * deletion notice about a credential live again or deleted anew by a later run. Never published; removed by the drain's mark like sent events (a failed mark leaves them for the next drain,
    * which counts them again).
    */
   readonly supersededEvents: number;
