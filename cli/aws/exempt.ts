@@ -1,9 +1,9 @@
 /**
  * Sets or clears `hygieneExempt` on one credential (`pc-hygiene exempt` /
  * `unexempt`), recording who, why and when as an entry in its history
- * (docs/data-model.md, "History"). One conditional write: on the exemption
- * and the history length that were read, so a concurrent change is never
- * overwritten unnoticed — it is a conflict, to check and run again.
+ * (docs/data-model.md, "History"). One conditional write: on the exemption,
+ * the `deletedAt` and the history length that were read, so a concurrent
+ * change is never overwritten unnoticed — it is a conflict, to check and run again.
  *
  * A write whose response was lost is sent again by the SDK, and the retry
  * fails that condition on the write's own change. So a failed condition asks
@@ -17,7 +17,12 @@
  * owner) already deleted stays deleted, and its purge, if one is configured,
  * stays due — a restore cancels both (docs/rules.md, "Exempt credentials").
  * The result says so: it carries the deletion read (`deletedAt`, its reason,
- * the purge time) for the command to tell the operator.
+ * the purge time) for the command to tell the operator. Nor may it erase one:
+ * a write whose entry would push the deletion's own history entry out of the
+ * bounded history — the record of why and by which run it was deleted, and
+ * what `restore` needs to undo it — is refused, judged on the very item the
+ * write is planned from, so the write's conditions on what it read cover any
+ * change since ({@link DeletionHistoryFullError}).
  *
  * A CLI-only adapter.
  */
@@ -35,7 +40,15 @@ import {
   isReservedId,
   PURGE_PENDING_ATTR,
 } from '../../lambdas/hygiene/data-contract';
-import { type HistoryEntry, historyLength, historyTrim, operatorFields } from '../../lambdas/hygiene/history';
+import {
+  dropsEntry,
+  HISTORY_LIMIT,
+  type HistoryEntry,
+  historyLength,
+  historyTrim,
+  operatorFields,
+  runDeletionIndex,
+} from '../../lambdas/hygiene/history';
 import type { OperatorIdentity } from '../../lambdas/hygiene/operator-identity';
 import { isExpired } from '../../lambdas/hygiene/policy';
 import { formatInstant } from '../../lambdas/hygiene/time';
@@ -49,6 +62,11 @@ export interface ExemptRequest extends OperatorIdentity {
   readonly reason: string;
   /** The instant recorded in the history entry (epoch ms). */
   readonly now: number;
+  /**
+   * The `restore` of this credential as the operator would type it, named in a {@link DeletionHistoryFullError}
+   * as the command to run first (absent: the refusal says only to restore it first).
+   */
+  readonly restoreCommand?: string;
 }
 
 /**
@@ -95,6 +113,41 @@ export class ExemptConflictError extends Error {
   override readonly name = 'ExemptConflictError';
 }
 
+/** A pc-hygiene soft-delete as its history records it: the entry `restore` needs to undo it. */
+export interface RecordedDeletion {
+  readonly deletedAt: string;
+  readonly deletedByRun: string;
+}
+
+/**
+ * An `exempt` or `unexempt` refused before it writes: the credential is soft-deleted and this write's history
+ * entry would push its deletion's entry out of the bounded history — the record of why and by which run it was
+ * deleted, which `restore` needs to undo it (docs/data-model.md, "Restore"). Nothing is written: restore it first,
+ * then change its exemption.
+ */
+export class DeletionHistoryFullError extends Error {
+  override readonly name = 'DeletionHistoryFullError';
+
+  /**
+   * @param request the refused request (its `restoreCommand`, when given, is named as the command to run first)
+   * @param deletion the deletion whose entry the write would push out
+   */
+  constructor(
+    request: Pick<ExemptRequest, 'id' | 'exempt' | 'restoreCommand'>,
+    readonly deletion: RecordedDeletion,
+  ) {
+    const command = request.exempt ? 'exempt' : 'unexempt';
+    const { deletedAt, deletedByRun } = deletion;
+    const restoreFirst = request.restoreCommand === undefined ? '' : ` (${request.restoreCommand})`;
+    super(
+      `credential ${request.id} is soft-deleted (deletedAt ${deletedAt}, by run ${deletedByRun}) and its history ` +
+        `is full (the newest ${HISTORY_LIMIT} entries are kept): this ${command}'s entry would push out the ` +
+        `oldest, run ${deletedByRun}'s deletion entry, which records why it was deleted and which restore needs ` +
+        `to undo it. Nothing written: restore it first${restoreFirst}, then ${command} it`,
+    );
+  }
+}
+
 /** The conditional write planned from the item read, and how it leaves the item. */
 interface ExemptWrite {
   readonly update: ReturnType<UpdateExpressionBuilder['build']>;
@@ -109,6 +162,7 @@ interface ExemptWrite {
 /**
  * Sets or clears the exemption.
  * @throws {CredentialNotFoundError} unknown id, or a reserved id (the worker's own items)
+ * @throws {DeletionHistoryFullError} the write's entry would push the credential's deletion entry out of its history
  * @throws {ExemptConflictError} changed between read and write, and not by this write's own earlier attempt
  *   (run it again)
  */
@@ -128,12 +182,14 @@ export async function setExempt(
     new GetCommand({ TableName: tableName, Key: { [key]: id }, ConsistentRead: true }),
   );
   if (!item) throw new CredentialNotFoundError(`no credential with id ${id} in ${tableName}`);
-  // The write's condition on the history's length holds the deletion read: a sweep's deletion or a restore in
-  // between appends to the history, so it fails the write (a conflict) and is never reported stale.
+  // The write's conditions on `deletedAt` and the history's length hold the deletion read: a sweep's deletion or a
+  // restore in between fails the write (a conflict), so it is never reported stale.
   const due = exempt ? undefined : deletionDueOf(item, request.now);
   const result = { id, exempt, at, ...who, reason, ...deletionOf(item), ...(due && { deletionDue: due }) };
   if ((item[HYGIENE_ATTR.exempt] === true) === exempt) return { ...result, changed: false };
 
+  const dropped = deletionDroppedByWrite(item);
+  if (dropped !== undefined) throw new DeletionHistoryFullError(request, dropped);
   const entry: HistoryEntry = { at, action: exempt ? 'exempt' : 'unexempt', ...who, reason };
   await writeExempt(client, tableName, id, planWrite(item, exempt, entry));
   return { ...result, changed: true };
@@ -169,6 +225,24 @@ function deletionDueOf(item: Readonly<Record<string, unknown>>, now: number): De
   return undefined;
 }
 
+/**
+ * The soft-delete of `item` whose history entry this command's write — one entry appended, the oldest dropped past
+ * the bound ({@link planWrite}) — would push out: a deletion `restore` undoes, that is pc-hygiene's (a
+ * `hygieneDeletedReason`) and recorded by its run's newest `delete-*` entry at its `deletedAt` (as restore checks
+ * it: cli/aws/restore.ts). `undefined` when the write keeps that entry, or there is none to lose.
+ */
+function deletionDroppedByWrite(item: Readonly<Record<string, unknown>>): RecordedDeletion | undefined {
+  const { deletedAt } = item;
+  const deletedByRun = item[HYGIENE_ATTR.deletedByRun];
+  if (typeof deletedAt !== 'string' || typeof deletedByRun !== 'string') return undefined;
+  if (typeof item[HYGIENE_ATTR.deletedReason] !== 'string') return undefined;
+  const history: unknown = item[HISTORY_ATTR];
+  const index = runDeletionIndex(history, deletedByRun);
+  if (index < 0 || (history as readonly { readonly at?: unknown }[])[index]?.at !== deletedAt)
+    return undefined;
+  return dropsEntry(historyLength(history), 1, index) ? { deletedAt, deletedByRun } : undefined;
+}
+
 /** The latest instant a JavaScript `Date` holds, in epoch seconds. */
 const MAX_DATE_SECONDS = 8_640_000_000_000;
 
@@ -179,7 +253,9 @@ function isEpochSeconds(value: unknown): value is number {
 
 /**
  * The write: `hygieneExempt` set or removed and `entry` appended, conditional on the item existing and on the
- * exemption and the history length read (absent as read stays absent).
+ * exemption, the `deletedAt` and the history length read (absent as read stays absent). The `deletedAt`: a sweep
+ * that deletes a credential whose history is at its bound appends its entry and drops the oldest, leaving the
+ * length as read, so the length alone would let the write through and the result report a deleted credential live.
  */
 function planWrite(
   item: Readonly<Record<string, unknown>>,
@@ -187,19 +263,27 @@ function planWrite(
   entry: HistoryEntry,
 ): ExemptWrite {
   const key = TABLE_DEFINITION.partitionKey.name;
-  const current = item[HYGIENE_ATTR.exempt];
   const length = historyLength(item[HISTORY_ATTR]);
   const update = new UpdateExpressionBuilder();
-  const name = update.name(HYGIENE_ATTR.exempt);
   if (exempt) update.set(HYGIENE_ATTR.exempt, true);
   else update.remove(HYGIENE_ATTR.exempt);
   update.condition(`attribute_exists(${update.name(key)})`);
-  update.condition(
-    current === undefined ? `attribute_not_exists(${name})` : `${name} = ${update.value(current)}`,
-  );
+  for (const attribute of [HYGIENE_ATTR.exempt, 'deletedAt'])
+    conditionOnRead(update, attribute, item[attribute]);
   appendHistory(update, length, [entry]);
   const lengthAfter = length - historyTrim(length, 1) + 1;
   return { update: update.build(), exempt, entry, lengthAfter };
+}
+
+/**
+ * Conditions `update` on `attribute` still holding `read`, the value read: still absent when absent, still NULL
+ * when a stored NULL (as the sweep's transition writes condition it: lambdas/aws/transition-write.ts), else equal.
+ */
+function conditionOnRead(update: UpdateExpressionBuilder, attribute: string, read: unknown): void {
+  const name = update.name(attribute);
+  if (read === undefined) update.condition(`attribute_not_exists(${name})`);
+  else if (read === null) update.condition(`attribute_type(${name}, ${update.value('NULL')})`);
+  else update.condition(`${name} = ${update.value(read)}`);
 }
 
 /**

@@ -34,9 +34,7 @@
  * DynamoDB cancels for another write in flight on one of its items
  * (`TransactionConflict`) wrote nothing and is refused as a conflict to run again.
  * An id the configured `exemptIds` list counts as exempt, as `hygieneExempt`
- * does (docs/rules.md, "Exempt credentials"). Because restore needs the
- * deletion's history entry, it also tells `exempt` and `unexempt` when their
- * write would push that entry out of the bounded history ({@link deletionDroppedBy}).
+ * does (docs/rules.md, "Exempt credentials").
  *
  * A CLI-only adapter (`pc-hygiene restore`): it lives in `cli/aws/`, apart
  * from the adapters the Lambdas bundle (`lambdas/aws/`).
@@ -72,7 +70,6 @@ import {
   RESTORE_ATTR,
 } from '../../lambdas/hygiene/data-contract';
 import {
-  dropsEntry,
   type HistoryEntry,
   historyLength,
   operatorFields,
@@ -357,45 +354,6 @@ function refuseUnrecordedDeletion(id: string, checked: CheckedRestore): void {
           `${String(entry.at)} (its history's ${String(entry.action)} entry): deletedAt was rewritten since by another writer, not by ` +
           `pc-hygiene, so restore does not undo it; ${where}`,
   );
-}
-
-/** A pc-hygiene soft-delete as its history records it: the entry restore needs to undo it. */
-export interface RecordedDeletion {
-  readonly deletedAt: string;
-  readonly deletedByRun: string;
-}
-
-/**
- * Reads credential `id` (a consistent read) and returns its soft-delete when
- * another operator's write of `adding` history entries on it (`exempt`,
- * `unexempt`) would push that deletion's own entry out of the bounded history
- * (the oldest go first: lambdas/hygiene/history.ts) — the entry restore must
- * find to undo the deletion ({@link refuseUnrecordedDeletion}), and the record
- * of why and by which run it was made. `undefined` when the write keeps it, or
- * there is none to lose: no such credential, not soft-deleted by pc-hygiene,
- * or a deletion restore refuses already.
- * @param writes whether the caller's write is made on the item as read (a request already satisfied writes nothing)
- */
-export async function deletionDroppedBy(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  id: string,
-  adding: number,
-  writes: (item: Readonly<Record<string, unknown>>) => boolean,
-): Promise<RecordedDeletion | undefined> {
-  if (isReservedId(id)) return undefined;
-  const { Item: item } = await client.send(
-    new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }),
-  );
-  if (item === undefined || !writes(item)) return undefined;
-  const { deletedAt } = item;
-  const deletedByRun = item[HYGIENE_ATTR.deletedByRun];
-  if (typeof deletedAt !== 'string' || typeof item[HYGIENE_ATTR.deletedReason] !== 'string') return undefined;
-  if (typeof deletedByRun !== 'string') return undefined;
-  const history: unknown = item[HISTORY_ATTR];
-  const index = runDeletionIndex(history, deletedByRun);
-  if (runDeletionEntry(history, deletedByRun)?.at !== deletedAt) return undefined;
-  return dropsEntry(historyLength(history), adding, index) ? { deletedAt, deletedByRun } : undefined;
 }
 
 /** Reads the credential and makes every check a restore makes; throws the named error that fails. */

@@ -22,18 +22,15 @@
  * Except when its history entry would push the deletion's own entry out of
  * the bounded history (repeated toggles on a deleted credential): that entry
  * says why it was deleted and is what `restore` needs to undo it, so the
- * command refuses, writes nothing and names the `restore` to run first (exit 1).
+ * command refuses, writes nothing and names the `restore` to run first (exit 1;
+ * `DeletionHistoryFullError`, cli/aws/exempt.ts).
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from '@commander-js/extra-typings';
-import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
-import { HISTORY_LIMIT } from '../../lambdas/hygiene/history';
 import { operatorText } from '../../lambdas/hygiene/operator-identity';
 import { jsonText } from '../../lambdas/render/json-text';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { OPERATOR_ENV, resolveVerifiedOperator } from '../aws/caller-identity';
 import { type DeletionDue, type ExemptResult, setExempt } from '../aws/exempt';
-import { deletionDroppedBy } from '../aws/restore';
 import { typedWord } from '../format/shell-word';
 import { byOption, requiredReason } from '../options/by-option';
 import { parseCredentialId } from '../options/credential-id';
@@ -80,10 +77,10 @@ async function runExempt(id: string, exempt: boolean, flags: ExemptOptions): Pro
   refuseAuditDeployment(options, flags.enforce, exempt ? 'exempt' : 'unexempt');
   await withDocumentClient(options, async (client) => {
     const operator = await resolveVerifiedOperator(options);
-    const result = await withTableErrors(options, async () => {
-      await refuseDroppingDeletion(client, id, exempt, flags, options);
-      return setExempt(client, options.table, { id, exempt, reason, ...operator, now });
-    });
+    const restoreCommand = restoreCommandText(id, flags, options);
+    const result = await withTableErrors(options, () =>
+      setExempt(client, options.table, { id, exempt, reason, ...operator, now, restoreCommand }),
+    );
     const deployedExemptIn = exempt ? undefined : deployedExemption(options, id);
     if (options.format === 'json') {
       const json = { ...result, ...(deployedExemptIn && { exemptThroughDeployment: deployedExemptIn }) };
@@ -130,40 +127,6 @@ function restoreCommandText(id: string, flags: TargetFlags, target: Target): str
   ]
     .filter(Boolean)
     .join(' ');
-}
-
-/**
- * An `exempt` or `unexempt` refused before it writes: the credential is soft-deleted and this write's history
- * entry would push its deletion's entry out of the bounded history — the record of why and by which run it was
- * deleted, which `restore` needs to undo it (docs/data-model.md, "Restore"). Nothing is written.
- */
-export class DeletionHistoryFullError extends Error {
-  override readonly name = 'DeletionHistoryFullError';
-}
-
-/**
- * Refuses the write when it would push the credential's deletion entry out of its history ({@link
- * deletionDroppedBy}): toggling an exemption on a deleted credential must not make its deletion unrestorable, nor
- * erase why it was deleted. The way on is to restore it first, then change its exemption.
- * @throws {DeletionHistoryFullError}
- */
-async function refuseDroppingDeletion(
-  client: DynamoDBDocumentClient,
-  id: string,
-  exempt: boolean,
-  flags: TargetFlags,
-  target: Target,
-): Promise<void> {
-  const command = exempt ? 'exempt' : 'unexempt';
-  const writes = (item: Readonly<Record<string, unknown>>) => (item[HYGIENE_ATTR.exempt] === true) !== exempt;
-  const deletion = await deletionDroppedBy(client, target.table, id, 1, writes);
-  if (deletion === undefined) return;
-  throw new DeletionHistoryFullError(
-    `credential ${id} is soft-deleted (deletedAt ${deletion.deletedAt}, by run ${deletion.deletedByRun}) and its ` +
-      `history is full (the newest ${HISTORY_LIMIT} entries are kept): this ${command}'s entry would push out the ` +
-      `oldest, run ${deletion.deletedByRun}'s deletion entry, which records why it was deleted and which restore ` +
-      `needs to undo it. Nothing written: restore it first (${restoreCommandText(id, flags, target)}), then ${command} it`,
-  );
 }
 
 /**

@@ -19,7 +19,8 @@
  * cycle there, as `sweep` ends: its partial summary printed, why on stderr,
  * exit 1 (docs/sweep.md, "Write failures"). The demo's files stay in their
  * `$TMPDIR/pc-hygiene-local-*` folder for the user to open: the last line on
- * stderr names it and the `rm -rf` that removes it (README.md, "The two commands").
+ * stderr names it and the `rm -rf` that removes it (README.md, "The two commands"),
+ * also after a Ctrl-C, once the folder exists, saying its files may be partial.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -47,7 +48,7 @@ import { readEntriesFile, renderEntriesOverview } from '../digest-preview';
 import { EXIT_CODE } from '../exit-codes';
 import { deliveryFailureLines } from '../format/delivery-failures';
 import { typedWord } from '../format/shell-word';
-import { interruptedExitCode } from '../interrupts';
+import { INTERRUPT_SIGNALS, interruptedExitCode } from '../interrupts';
 import { JsonlFileSink } from '../jsonl-sink';
 import { DEMO_DAYS_BEFORE_NOW, EARLIEST_DEMO_NOW_MS, generateDemoData } from '../local/demo-data';
 import { loadDemoDirectory } from '../local/demo-directory';
@@ -207,9 +208,13 @@ function makeDemoDir(): Promise<string> {
 /**
  * `local`'s last line on stderr: its demo files are left in `dir`, for the user to open, and how to remove them
  * (README.md, "The two commands"), the path quoted for the shell by {@link typedWord}.
+ * @param interrupted a Ctrl-C or kill ended the run: the files are those written so far, and may be partial
  */
-export function demoFilesLeftLine(dir: string): string {
-  return `The demo's files are left in ${terminalText(dir)}: remove it when done (rm -rf ${typedWord(dir)})`;
+export function demoFilesLeftLine(dir: string, { interrupted = false } = {}): string {
+  const files = interrupted
+    ? "The demo's files so far (interrupted: they may be partial)"
+    : "The demo's files";
+  return `${files} are left in ${terminalText(dir)}: remove it when done (rm -rf ${typedWord(dir)})`;
 }
 
 /**
@@ -421,8 +426,11 @@ async function runLocalCommand(options: LocalOptions): Promise<void> {
 
   const progress = createProgress({ label: 'sweep', total: count });
   let demoDir: string | undefined;
+  // Said last on a Ctrl-C or kill, which exits before the `finally` below runs.
+  const interruptedLine = () =>
+    demoDir === undefined ? undefined : demoFilesLeftLine(demoDir, { interrupted: true });
   try {
-    await withLocalDatabase(startDynamoDbLocal, { progress, log }, async (database) => {
+    await withLocalDatabase(startDynamoDbLocal, { progress, log, interruptedLine }, async (database) => {
       const client = createDocumentClient({ endpoint: database.endpoint });
       try {
         demoDir = await makeDemoDir();
@@ -454,6 +462,17 @@ async function runLocalCommand(options: LocalOptions): Promise<void> {
   }
 }
 
+/** How {@link withLocalDatabase} reports: progress, narration, and what it says last when a signal ends the run. */
+interface LocalDatabaseReporting {
+  readonly progress: Progress;
+  readonly log: (line: string) => void;
+  /**
+   * The line said after the database stopped on a Ctrl-C or kill, just before exiting (`undefined`: none): where
+   * what the run already wrote is.
+   */
+  readonly interruptedLine?: () => string | undefined;
+}
+
 /**
  * Starts DynamoDB Local, runs `work` on it and stops it, also when `work` fails; Ctrl-C or kill stops it too
  * ({@link stopDatabaseOnSignals}), from before the start until the stop has finished: a signal while the database
@@ -462,11 +481,12 @@ async function runLocalCommand(options: LocalOptions): Promise<void> {
  */
 export async function withLocalDatabase(
   start: () => Promise<DynamoDbLocal>,
-  { progress, log }: { readonly progress: Progress; readonly log: (line: string) => void },
+  reporting: LocalDatabaseReporting,
   work: (database: DynamoDbLocal) => Promise<void>,
 ): Promise<void> {
+  const { progress, log } = reporting;
   let database: DynamoDbLocal | undefined;
-  const stopOnSignals = stopDatabaseOnSignals(() => database, progress, log);
+  const stopOnSignals = stopDatabaseOnSignals(() => database, reporting);
   log('Starting DynamoDB Local (in memory)...');
   try {
     database = await start();
@@ -485,17 +505,17 @@ export async function withLocalDatabase(
 }
 
 /**
- * Ctrl-C or kill (SIGINT, SIGTERM): stops the database before leaving, which Node does not do on a signal by
- * default, says so, and exits 130 (SIGINT) or 143 (SIGTERM). A signal while it stops (Ctrl-C pressed again) is
- * ignored: Node's default would exit at once and leave java running. Registered before the start: exiting mid-start
- * still kills the child (`startDynamoDbLocal`'s exit hook).
+ * Ctrl-C, kill or a closed terminal (`INTERRUPT_SIGNALS`: SIGINT, SIGTERM, SIGHUP): stops the database before
+ * leaving, which Node does not do on a signal by default, says so (then the caller's `interruptedLine`, when it has
+ * one), and exits 128 + the signal's number (130 for SIGINT, 143 for SIGTERM). A signal while it stops (Ctrl-C pressed again) is ignored: Node's default would exit at once and leave
+ * java running. Registered before the start: exiting mid-start still kills the child (`startDynamoDbLocal`'s exit
+ * hook).
  * @param database the running database, once started
  * @returns what removes the handlers, once the command stops the database itself
  */
 function stopDatabaseOnSignals(
   database: () => DynamoDbLocal | undefined,
-  progress: Progress,
-  log: (line: string) => void,
+  { progress, log, interruptedLine }: LocalDatabaseReporting,
 ): { readonly remove: () => void } {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -505,15 +525,15 @@ function stopDatabaseOnSignals(
     log(`Interrupted (${signal}): stopping DynamoDB Local...`);
     void (database()?.stop() ?? Promise.resolve()).finally(() => {
       log('Stopped DynamoDB Local.');
+      const left = interruptedLine?.();
+      if (left !== undefined) log(left);
       process.exit(interruptedExitCode(signal));
     });
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const signal of INTERRUPT_SIGNALS) process.on(signal, onSignal);
   return {
     remove: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      for (const signal of INTERRUPT_SIGNALS) process.off(signal, onSignal);
     },
   };
 }

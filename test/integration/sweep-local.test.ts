@@ -4,7 +4,8 @@
  * whether it finishes or is interrupted with Ctrl-C (pressed twice too: the
  * second, while the database stops, must not end the process before it has).
  * Its last line on stderr names the folder it leaves its demo files in, and the
- * `rm -rf` that removes it (README.md says to remove it when done).
+ * `rm -rf` that removes it (README.md says to remove it when done) — after a
+ * Ctrl-C too, saying the files may be partial.
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -74,7 +75,9 @@ describe('pc-hygiene local', () => {
     );
   });
 
-  it('stops its database on Ctrl-C, pressed twice, and says so', { timeout: 180_000 }, async () => {
+  it('stops its database on Ctrl-C, pressed twice, says so and names its folder', {
+    timeout: 180_000,
+  }, async () => {
     const child = spawn(process.execPath, [CLI, 'local', '--now', NOW], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -104,5 +107,15 @@ describe('pc-hygiene local', () => {
     expect(await exited).toBe(130);
     expect(javaListeningOn(port)).toBe(false);
     expect(stderr).toContain('Interrupted (SIGINT): stopping DynamoDB Local...\nStopped DynamoDB Local.\n');
+    // The folder made before the table was created, named last, its files maybe partial.
+    const made = (await readdir(tmp)).filter((name) => name.startsWith('pc-hygiene-local-'));
+    expect(made).toHaveLength(1);
+    const demoDir = join(tmp, made[0] ?? '');
+    expect(stderr.split('\n').slice(-3)).toEqual([
+      'Stopped DynamoDB Local.',
+      `The demo's files so far (interrupted: they may be partial) are left in ${demoDir}: remove it when done ` +
+        `(rm -rf ${demoDir})`,
+      '',
+    ]);
   });
 });
