@@ -9,19 +9,14 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner';
 import type { PublishEntry } from '../../lambdas/aws/sns-wire';
-import { DynamoDbTransitionWriter } from '../../lambdas/aws/transition-writer';
-import { parseConfig } from '../../lambdas/hygiene/config';
-import { runSweep } from '../../lambdas/hygiene/sweep';
-import { addDays, formatInstant } from '../../lambdas/hygiene/time';
 import { useOwnedTables } from '../support/reach-fixtures';
 import { runCli } from '../support/run-cli';
 import { deliveredTo } from '../support/sns-delivery';
+import { credential, days } from '../unit/support/credentials';
+import { sweepWithManifest } from './support/sweep-deps';
 
-const NOW = Date.parse('2026-11-26T02:00:00.000Z');
-const iso = (days: number) => formatInstant(addDays(NOW, days));
-const expired = { createdAt: iso(-300), lastUsedAt: iso(-1), expiresTime: iso(-1) };
+const expired = { expiresTime: days(-1) };
 const CONTACT = 'the Platform team, #platform-help';
 
 /** The email texts of the published entries (what an email subscription receives). */
@@ -30,30 +25,18 @@ function emailTexts(entries: readonly PublishEntry[]): string[] {
 }
 
 describe('notify: the report aims its restore commands at the table drained; the dry run says ownerContact', () => {
-  const { table, owners } = useOwnedTables('notify-report-target', [
-    { ...expired, id: 'pc-alice', userId: 'alice' },
-    { ...expired, id: 'pc-bob', userId: 'bob' },
-  ]);
+  const { table, owners } = useOwnedTables('notify-report-target', []);
   let dir: string;
   let flags: string[];
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'notify-report-target-'));
-    // Both credentials deleted as expired (the guard allowed: two of two), one deletion notice each; bob is not
+    // Both credentials deleted as expired (the guard lets every deletion through), one notice each; bob is not
     // in the directory (unreachable).
-    await runSweep(
-      {
-        clock: Date.now,
-        scanner: new DynamoDbCredentialScanner(table.client, table.tableName),
-        writer: new DynamoDbTransitionWriter(table.client, table.tableName),
-      },
-      {
-        config: parseConfig({ mode: 'enforce', maxDeletePercent: 100 }),
-        now: NOW,
-        runId: 'run-1',
-        mode: 'enforce',
-      },
-    );
+    await sweepWithManifest(table, 'run-1', [
+      credential('pc-alice', { ...expired, userId: 'alice' }),
+      credential('pc-bob', { ...expired, userId: 'bob' }),
+    ]);
     await writeFile(
       join(dir, 'owners.csv'),
       'userId,email,name,status\nalice,alice@example.com,Alice,active\n',
@@ -68,7 +51,7 @@ describe('notify: the report aims its restore commands at the table drained; the
       'import',
       join(dir, 'owners.csv'),
       '--as-of',
-      iso(-1),
+      days(-1),
       ...flags,
     ]);
     expect(imported.code, imported.stderr).toBe(0);
@@ -79,12 +62,12 @@ describe('notify: the report aims its restore commands at the table drained; the
     const notify = ['notify', '--table', table.tableName, '--config', join(dir, 'config.json'), ...flags];
     const restore = `pc-hygiene restore pc-bob --reason "<why>" --endpoint ${table.endpoint} --table ${table.tableName}`;
 
-    const preview = await runCli([...notify, '--dry-run', '--now', iso(0), '--format', 'json']);
+    const preview = await runCli([...notify, '--dry-run', '--now', days(0), '--format', 'json']);
     expect(preview.code, preview.stderr).toBe(0);
     const previewed = emailTexts(JSON.parse(preview.stdout).entries);
 
     const sink = join(dir, 'out.jsonl');
-    const drain = await runCli([...notify, '--sink', `jsonl:${sink}`, '--now', iso(0), '--format', 'json']);
+    const drain = await runCli([...notify, '--sink', `jsonl:${sink}`, '--now', days(0), '--format', 'json']);
     expect(drain.code, drain.stderr).toBe(0);
     const lines = (await readFile(sink, 'utf8')).trimEnd().split('\n');
     const sent = emailTexts(lines.map((line) => JSON.parse(line) as PublishEntry));
