@@ -57,7 +57,14 @@ import {
   directoryTableOption,
 } from '../options/directory-options';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
-import { configOption, dryRunOfConfigLine, plansOnly, readConfigFile } from '../options/load-config';
+import {
+  configOption,
+  configSaysAudit,
+  dryRunOfConfigLine,
+  type LoadedConfigFile,
+  plansOnly,
+  readConfigFile,
+} from '../options/load-config';
 import { nowOption, refuseNowOnDeployment, resolveNow } from '../options/now-option';
 import { optional, secondsUpTo } from '../options/numbers';
 import type { OptionsOf } from '../options/options-of';
@@ -120,7 +127,8 @@ function defineSweepCommand(program: Command) {
 type SweepOptions = OptionsOf<ReturnType<typeof defineSweepCommand>>;
 
 /** The run's flags that change what it plans, as the tripped guard's advice carries them ({@link checkFlagsOf}). */
-type PlanFlags = Required<Pick<TextRenderOptions, 'nowFlags' | 'checkFlags'>>;
+type PlanFlags = Required<Pick<TextRenderOptions, 'nowFlags' | 'checkFlags'>> &
+  Pick<TextRenderOptions, 'auditConfigFile'>;
 
 /**
  * The run's flags that change what it plans, as the shell words the tripped
@@ -132,18 +140,29 @@ type PlanFlags = Required<Pick<TextRenderOptions, 'nowFlags' | 'checkFlags'>>;
  * --dry-run` plans at the run's instant, with its config and its owner
  * directory, not the wall clock, the deployed or built-in config, or another
  * directory. The acting sweep the advice gives next carries `checkFlags`
- * too, but `--now` only on a local table (in AWS an acting sweep refuses it).
+ * too, but `--now` only on a local table (in AWS an acting sweep refuses it);
+ * when the `--config` file says `"mode": "audit"` ({@link configSaysAudit}:
+ * a sweep with it only plans, `--enforce` or not), that file as `checkFlags`
+ * names it (`auditConfigFile`), so the advice says to take the mode out first.
  * `--segments` splits the same scan and `--time-budget` only stops it early:
  * the check plans the whole table without them.
+ * @param file the `--config` file as read ({@link readConfigFile}), when given
  */
-function checkFlagsOf(options: SweepOptions, command: Command): PlanFlags {
+function checkFlagsOf(
+  options: SweepOptions,
+  command: Command,
+  file: LoadedConfigFile | undefined,
+): PlanFlags {
   const directoryGiven = directoryTableGiven(command);
+  const configWords = flagWords('--config', options.config, 'FILE');
+  const [, configWord] = configWords;
   return {
     nowFlags: flagWords('--now', options.now, 'ISO').join(' '),
     checkFlags: [
-      ...flagWords('--config', options.config, 'FILE'),
+      ...configWords,
       ...flagWords('--directory-table', directoryGiven ? options.directoryTable : undefined, 'NAME'),
     ].join(' '),
+    ...(configSaysAudit(file) && configWord !== undefined && { auditConfigFile: configWord }),
   };
 }
 
@@ -258,7 +277,8 @@ async function reportToDeployment(
 /** The options of a tripped guard's advice the sweep gives (`TextRenderOptions`). */
 type GuardAdvice = Required<
   Pick<TextRenderOptions, 'targetFlags' | 'nowFlags' | 'checkFlags' | 'approveFlags' | 'localTable'>
->;
+> &
+  Pick<TextRenderOptions, 'auditConfigFile'>;
 
 /**
  * What a tripped guard's advice aims at (`renderRunSummaryText`'s options):
@@ -266,10 +286,11 @@ type GuardAdvice = Required<
  * the plan and the `guard approve` records the approval where this sweep
  * looks; the run's settings (`nowFlags`, `checkFlags`: {@link checkFlagsOf})
  * on the dry run, so it plans what this run planned, and on the acting sweep
- * (`--now` on a local table only); `--enforce` on the approval for a
- * deployment in audit mode, which refuses it without; and whether
- * `--allow-mass-delete` is offered: on a local table only (`awsTargetOf`; in
- * AWS the flag is refused).
+ * (`--now` on a local table only; a `--config` file saying `"mode": "audit"`
+ * named, `auditConfigFile`, as that sweep would only plan with it);
+ * `--enforce` on the approval for a deployment in audit mode, which refuses
+ * it without; and whether `--allow-mass-delete` is offered: on a local
+ * table only (`awsTargetOf`; in AWS the flag is refused).
  */
 function guardAdvice(options: SweepOptions, target: Target, planFlags: PlanFlags): GuardAdvice {
   return {
@@ -345,7 +366,7 @@ async function runSweepCommand(options: SweepOptions, command: Command): Promise
   // The one strict read of `--config` (BOM, repeated keys, bad values: the usage error it always gives).
   const file = options.config === undefined ? undefined : await readConfigFile(options.config);
   const planOnly = plansOnly(options.dryRun, file);
-  const planFlags = checkFlagsOf(options, command);
+  const planFlags = checkFlagsOf(options, command, file);
   refuseLocalOnlyFlags(options, planOnly, planFlags);
   const target = await resolveTarget(options, {
     usesConfig: true,

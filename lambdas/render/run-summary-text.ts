@@ -217,6 +217,16 @@ export interface TextRenderOptions {
    */
   readonly checkFlags?: string;
   /**
+   * The run's `--config` file, as {@link checkFlags} names it, when that file
+   * sets `"mode": "audit"` itself (the CLI's `configSaysAudit`): a sweep with
+   * it only plans, so the advice's acting sweep would be another dry run that
+   * never uses the approval. The advice then says to take `"mode"` out of the
+   * file (or to give `--config` a copy without it) before that sweep, which
+   * keeps the file, so it still plans what was checked. Absent otherwise (an
+   * admin report: a Lambda run has no `--config` file).
+   */
+  readonly auditConfigFile?: string;
+  /**
    * The printer lists the run's planned deletions after the summary (the
    * CLI's `sweep --dry-run` as text): the tripped guard's advice is then to
    * check that list, not to run a dry run. Off by default: a summary alone
@@ -540,18 +550,33 @@ function adviceLines(summary: RunSummary, applied: string, options: TextRenderOp
  * right away, so that the approval is used at once. An approval is used by a run planning at most `--max-deletes`,
  * and each run plans at its own instant: left to the next scheduled run, hours later, with more deletions due by
  * then, it is not used and the guard trips again; a check run after this run may plan more than it did too, and
- * then its count is the one to approve. With `stackUnknown` the commands lack the deployment's `--stack NAME`: the
- * last line says to add it.
+ * then its count is the one to approve. After a run whose `--config` file says `"mode": "audit"`, a line before the
+ * sweep says to take that mode out of the file ({@link auditConfigLines}). With `stackUnknown` the commands lack the
+ * deployment's `--stack NAME`: the last line says to add it.
  */
 export function approvalAdviceLines(summary: RunSummary, options: TextRenderOptions): string[] {
   const { approve } = guardAdviceCommands(summary.guard.plannedDeletes, '"..."', options);
   return [
     `if the deletions are right, approve them: ${approve}`,
+    ...auditConfigLines(options),
     `and sweep right away, which uses the approval: ${actingSweepCommand(options)}`,
     '(an approval covers one run that plans at most --max-deletes: if the check plans more, approve its count;',
     'left to a later run, such as the next scheduled one, which plans at its own time and usually more, it is not',
     'used and the guard trips again)',
     ...(options.stackUnknown ? ["(add the deployment's --stack NAME to each of these commands)"] : []),
+  ];
+}
+
+/**
+ * What the advice says before its acting sweep when the run's `--config` file sets `"mode": "audit"`
+ * ({@link TextRenderOptions.auditConfigFile}): with it that sweep only plans (`--enforce` does not override the
+ * file), so the mode is taken out first; the sweep keeps the file, so it plans what was checked. Nothing otherwise.
+ */
+function auditConfigLines(options: TextRenderOptions): string[] {
+  const file = options.auditConfigFile;
+  if (file === undefined) return [];
+  return [
+    `then take "mode": "audit" out of ${file} (with it, a sweep only plans; or give --config a copy without it)`,
   ];
 }
 

@@ -8,7 +8,8 @@
  * refused without `--enforce`, an acting run publishes the admin summary
  * marked as the operator's and puts the run metrics, and a tripped guard's
  * advice pastes as shown — its acting sweep after a dry run under `--config`
- * with that config, which replaces the deployed one in AWS too.
+ * with that config, which replaces the deployed one in AWS too (after a file
+ * saying `"mode": "audit"`, once that mode is taken out of it, as it says).
  */
 
 import { writeFile } from 'node:fs/promises';
@@ -205,6 +206,37 @@ describe('sweep --stack (mocked CloudFormation/Lambda/STS/CloudWatch/SNS, Dynamo
     ).toBeUndefined();
     const acted = await sweep(act.split(' ').slice(1));
     expect(acted.error).toBeUndefined();
+    const items = await exportTable(table);
+    expect(items.find((i) => i.id === 'b-expired')).toHaveProperty('deletedAt');
+    expect(items.find((i) => i.id === 'b-exempt-expired')).not.toHaveProperty('deletedAt');
+  });
+
+  it('after a --config saying "mode": "audit", the advice takes the mode out of it before the sweep, in AWS too', async () => {
+    // An audit-mode deployment, the operator's copy of its config: the file's mode makes every sweep with it a dry run.
+    deploy(table.tableName, 'audit', { exemptIds: [], maxDeletesPerRun: 1 });
+    const config = join(tempDir(), 'deployed-copy.json');
+    const checked = { exemptIds: ['b-exempt-expired'], maxDeletesPerRun: 0, maxDeletePercent: 100 };
+    await writeFile(config, JSON.stringify({ mode: 'audit', ...checked }));
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+
+    const dryRun = await sweep([...flags, '--config', config, '--enforce']);
+
+    expect(dryRun.exitCode).toBe(3);
+    const line = (pattern: RegExp) => pattern.exec(dryRun.stdout)?.[1] ?? '';
+    const act = line(/and sweep right away, which uses the approval: pc-hygiene (sweep .*)$/m);
+    expect(dryRun.stdout).toContain(
+      `!! then take "mode": "audit" out of ${config} (with it, a sweep only plans; or give --config a copy without it)\n` +
+        `!! and sweep right away, which uses the approval: pc-hygiene ${act}\n`,
+    );
+    expect(act).toBe(`sweep --stack PersonalClientHygiene --region eu-west-1 --config ${config} --enforce`);
+    // Followed as said: approved, the mode taken out, the sweep pasted: it acts on the checked plan.
+    const approve = line(/approve them: pc-hygiene (guard approve .*)$/m).replace('"..."', 'checked');
+    expect((await runInProcess(registerGuardCommand, approve.split(' '))).error).toBeUndefined();
+    await writeFile(config, JSON.stringify(checked));
+    const acted = await sweep(act.split(' ').slice(1));
+    expect(acted.error).toBeUndefined();
+    expect(acted.exitCode).toBe(0);
     const items = await exportTable(table);
     expect(items.find((i) => i.id === 'b-expired')).toHaveProperty('deletedAt');
     expect(items.find((i) => i.id === 'b-exempt-expired')).not.toHaveProperty('deletedAt');

@@ -154,6 +154,32 @@ describe('pc-hygiene sweep / report (CLI) against DynamoDB Local', () => {
     expect((await exportTable(table)).find((i) => i.id === 'b-expired')).toHaveProperty('deletedAt', NOW_ISO);
   });
 
+  it('after a --config saying "mode": "audit", the advice takes the mode out of the file before the sweep that acts', async () => {
+    const config = join(tempDir(), 'audit-guard.json');
+    await writeFile(config, JSON.stringify({ mode: 'audit', maxDeletesPerRun: 0 }));
+
+    const tripped = await sweepWith(config, '--enforce');
+
+    // A dry run however --enforce is given (the file's mode decides), whose guard trips.
+    expect(tripped.code).toBe(3);
+    expect(tripped.stdout).toContain('GUARD TRIPPED: 1 deletions planned, NONE would be made.');
+    const line = (pattern: RegExp) => pattern.exec(tripped.stdout)?.[1] ?? '';
+    const approve = line(/approve them: pc-hygiene (guard approve .*)$/m);
+    // The sweep shown keeps the checked file, and is preceded by what makes it act.
+    expect(tripped.stdout).toContain(
+      `!! then take "mode": "audit" out of ${config} (with it, a sweep only plans; or give --config a copy without it)\n` +
+        `!! and sweep right away, which uses the approval: pc-hygiene sweep --endpoint ${table.endpoint} ` +
+        `--table ${table.tableName} --now ${NOW_ISO} --config ${config}\n`,
+    );
+    const act = line(/and sweep right away, which uses the approval: pc-hygiene (sweep .*)$/m);
+    // Followed as said: approved, the mode taken out of the file, the sweep pasted: it acts and uses the approval.
+    expect((await runCli(approve.replace('"..."', 'checked').split(' '))).code).toBe(0);
+    await writeFile(config, JSON.stringify({ maxDeletesPerRun: 0 }));
+    const next = await runCli(act.split(' '));
+    expect(next.code).toBe(0);
+    expect((await exportTable(table)).find((i) => i.id === 'b-expired')).toHaveProperty('deletedAt', NOW_ISO);
+  });
+
   it('exits 4 when the time budget runs out, and the next sweep resumes and finishes', async () => {
     const first = await runCli([
       'sweep',

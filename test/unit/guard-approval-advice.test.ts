@@ -4,7 +4,9 @@
  * "approve this run's count for the next run" tripped the guard again. The one wording of the run summary's banner
  * and the admin report (`approvalAdviceLines`, lambdas/render/run-summary-text.ts) approves and then sweeps right
  * away, with the sweep aimed as the approval is, and says why; with the stack unknown (no `STACK_NAME`) the banner
- * says to add the deployment's `--stack NAME`, as docs/notifications.md, "Admin audience", promises.
+ * says to add the deployment's `--stack NAME`, as docs/notifications.md, "Admin audience", promises. After a
+ * `--config` file saying `"mode": "audit"` the sweep with it would only plan, never using the approval: the advice
+ * says to take the mode out of the file first.
  */
 import { describe, expect, it } from 'vitest';
 import { snsEntryFields, snsLimits } from '../../lambdas/aws/sns-wire';
@@ -103,6 +105,51 @@ describe("a tripped guard's approval advice", () => {
     expect(awsDryRun).toContain(
       `!! and sweep right away, which uses the approval: pc-hygiene sweep --stack S ${settings} --enforce\n`,
     );
+  });
+
+  it('after a --config saying "mode": "audit", it says to take the mode out of that file before the sweep', async () => {
+    const settings = '--config audit.json --directory-table D';
+    const takeOut =
+      'then take "mode": "audit" out of audit.json (with it, a sweep only plans; or give --config a copy without it)';
+    const local = renderRunSummaryText(await trippedRun('audit'), {
+      targetFlags: '--endpoint http://127.0.0.1:8000 --table T1',
+      nowFlags: '--now 2026-06-01T12:00:00Z',
+      checkFlags: settings,
+      auditConfigFile: 'audit.json',
+      localTable: true,
+    });
+    const aws = renderRunSummaryText(await trippedRun('audit'), {
+      targetFlags: '--stack S',
+      checkFlags: settings,
+      auditConfigFile: 'audit.json',
+      approveFlags: '--enforce',
+    });
+    const withoutAudit = renderRunSummaryText(await trippedRun('audit'), {
+      targetFlags: '--stack S',
+      checkFlags: settings,
+      approveFlags: '--enforce',
+    });
+    /** The banner's line after the approval and the one after it. */
+    const afterApproval = (text: string) => {
+      const lines = bannerLines(text);
+      const at = lines.findIndex((line) => line.startsWith('if the deletions are right, approve them: '));
+      return lines.slice(at + 1, at + 3);
+    };
+
+    // Between the approval and the sweep that uses it, which keeps the checked file (it plans what was checked).
+    expect(afterApproval(local)).toEqual([
+      takeOut,
+      'and sweep right away, which uses the approval: pc-hygiene sweep --endpoint http://127.0.0.1:8000 ' +
+        `--table T1 --now 2026-06-01T12:00:00Z ${settings}`,
+    ]);
+    expect(afterApproval(aws)).toEqual([
+      takeOut,
+      `and sweep right away, which uses the approval: pc-hygiene sweep --stack S ${settings} --enforce`,
+    ]);
+    // Without such a file (and in the admin report: a Lambda run has no --config), the advice is as it was.
+    expect(withoutAudit).toBe(aws.replace(`!! ${takeOut}\n`, ''));
+    expect(withoutAudit).not.toContain('take "mode"');
+    expect(adminText(await trippedRun('audit'), 'HygieneProd')).not.toContain('take "mode"');
   });
 
   it("stack unknown: the banner says to add the deployment's --stack NAME to its commands", async () => {
