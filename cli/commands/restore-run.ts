@@ -13,13 +13,16 @@
  * been told of a deletion it undid (its notice already sent: tell them it is
  * restored) and the credentials skipped as deleted since by another run, with
  * how to see those runs (docs/deploy.md, "Restore runbook"), and those that
- * failed with an error rather than a check (access denied, throttled), which
- * the same command run again restores once the cause is fixed. Interrupted
- * (Ctrl-C, a `kill`, a closed terminal), it lets the restores in flight
- * finish and lists what it did, the page it stopped at (`interrupted`), and
- * that running it again is safe; it then exits as the signal would (130 for
- * SIGINT). Otherwise exit 0 when nothing was refused and no manifest page or
- * entry was missing, malformed or unread, 1 otherwise.
+ * failed with an error rather than a check (throttled, a reset connection),
+ * which the same command run again restores once the cause is fixed. Interrupted
+ * (Ctrl-C, a `kill`, a closed terminal), it starts no further restore, lets
+ * the restores in flight finish and lists what it did, the page it stopped at
+ * (`interrupted`), and that running it again is safe; it then exits as the
+ * signal would (130 for SIGINT). It stops the same way at an error that every
+ * other restore would fail with too (not authorized, the table gone), listing
+ * the page it stopped at (`stopped`, naming the error and the credential it was
+ * met at), and exits 1. Otherwise exit 0 when nothing was refused and no
+ * manifest page or entry was missing, malformed or unread, 1 otherwise.
  */
 import { collate } from '../../lambdas/hygiene/collate';
 import { jsonText } from '../../lambdas/render/json-text';
@@ -49,13 +52,14 @@ const countText = (count: number, one: string, many: string, state: string): str
   count > 0 ? `, ${count} manifest ${count === 1 ? one : many} ${state}` : '';
 
 /**
- * What a page line calls the page: `malformed page N`, `unread page N`, `interrupted at page N`, or
- * `missing page N (cause)`.
+ * What a page line calls the page: `malformed page N`, `unread page N`, `interrupted at page N`,
+ * `stopped at page N`, or `missing page N (cause)`.
  */
 const pageName = (p: RunRestoreMissingPage): string => {
   if (p.cause === 'malformed') return `malformed page ${p.page}`;
   if (p.cause === 'read-failed') return `unread page ${p.page}`;
   if (p.cause === 'interrupted') return `interrupted at page ${p.page}`;
+  if (p.cause === 'stopped') return `stopped at page ${p.page}`;
   return `missing page ${p.page} (${p.cause})`;
 };
 
@@ -109,8 +113,8 @@ function stillDeletedText(skipped: readonly RunRestoreMiss[]): string {
 
 /**
  * `; N failed with an error …: run the same restore --run again …` for the credentials refused by no check
- * (DynamoDB's error, the network's: access denied, throttled, a connection reset), which a run of the same command
- * once the cause is fixed restores, else nothing.
+ * (DynamoDB's error, the network's: throttled, a connection reset; access denied ends the run: {@link STOPPED_TEXT}),
+ * which a run of the same command once the cause is fixed restores, else nothing.
  */
 function failedText(refused: readonly RunRestoreMiss[]): string {
   const failed = refused.filter((m) => m.check === undefined).length;
@@ -126,12 +130,26 @@ function interruptedText(pages: readonly RunRestoreMissingPage[], signal: string
   return pages.some((p) => p.cause === 'interrupted') ? `, interrupted${signal ? ` (${signal})` : ''}` : '';
 }
 
+/** `, stopped by an error …` when the restore stopped at an error every other restore would fail with too. */
+const STOPPED_TEXT =
+  ', stopped by an error every other restore would fail with too (its stopped line names it)';
+
+/**
+ * What to do after failures, last in the summary: stopped by an error, run the same command again once its cause is
+ * fixed (the advice {@link failedText} gives, for the failures too); else {@link failedText}.
+ */
+function failuresAdvice(stopped: boolean, refused: readonly RunRestoreMiss[]): string {
+  if (!stopped) return failedText(refused);
+  return '; once its cause is fixed, run the same restore --run again (a credential restored already is skipped)';
+}
+
 function resultText(result: RunRestoreResult, signal?: string): string {
   const verb = result.dryRun ? 'would restore' : 'restored';
   const malformedPages = result.missingPages.filter((p) => p.cause === 'malformed').length;
   const unreadPages = result.missingPages.filter((p) => p.cause === 'read-failed').length;
-  const interrupted = result.missingPages.filter((p) => p.cause === 'interrupted').length;
-  const missing = result.missingPages.length - malformedPages - unreadPages - interrupted;
+  const stops = result.missingPages.filter((p) => p.cause === 'interrupted' || p.cause === 'stopped').length;
+  const missing = result.missingPages.length - malformedPages - unreadPages - stops;
+  const stopped = result.missingPages.some((p) => p.cause === 'stopped');
   const lines = [
     ...result.restored.map(
       (r) =>
@@ -147,10 +165,11 @@ function resultText(result: RunRestoreResult, signal?: string): string {
       countText(unreadPages, 'page', 'pages', 'unread') +
       countText(result.malformedEntries.length, 'entry', 'entries', 'malformed') +
       interruptedText(result.missingPages, signal) +
+      (stopped ? STOPPED_TEXT : '') +
       (result.dryRun ? ' (dry run: nothing written)' : '') +
       toldOwnersText(result.restored, result.dryRun) +
       stillDeletedText(result.skipped) +
-      failedText(result.refused),
+      failuresAdvice(stopped, result.refused),
   ];
   return `${lines.join('\n')}\n`;
 }

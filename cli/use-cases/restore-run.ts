@@ -17,10 +17,13 @@
  * each check the one drain lease item, and AWS may cancel such transactions
  * for each other) is tried again after a random pause, up to
  * {@link IN_FLIGHT_ATTEMPTS} in all, before it is listed refused; one whose
- * read or write fails with any other error (access denied, throttled after the
- * SDK's retries) is listed refused with that error, and the others go on.
- * Interrupted (`interrupt`), it starts no further restore, lets those in
- * flight finish and reports the page it stopped at (`interrupted`). Without a
+ * read or write fails with any other error (throttled after the SDK's
+ * retries, a reset connection) is listed refused with that error, and the
+ * others go on. Interrupted (`interrupt`), it starts no further restore (not
+ * even one already waiting for a slot), lets those in flight finish and
+ * reports the page it stopped at (`interrupted`). It stops the same way at an
+ * error that would fail every other restore alike (not authorized, the table
+ * gone: {@link failsEveryRestore}), reported as `stopped`. Without a
  * manifest header it restores nothing (the header, written last, is the only
  * record of the run's pages) and names the way on: each deletion by id. With
  * `dryRun` every check is made and nothing is written.
@@ -30,10 +33,11 @@ import { timerSleep } from '../../lambdas/aws/timer-sleep';
 import { BACKOFF_CAP_MS, fullJitterDelayMs } from '../../lambdas/hygiene/backoff';
 import { collate } from '../../lambdas/hygiene/collate';
 import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
-import { errorText } from '../../lambdas/hygiene/errors';
+import { describeError, errorText } from '../../lambdas/hygiene/errors';
 import { operatorFields } from '../../lambdas/hygiene/history';
 import type { ManifestEntry, RunManifestHeader } from '../../lambdas/hygiene/run-manifest';
 import { TaskPool } from '../../lambdas/hygiene/task-pool';
+import { isNotAuthorized } from '../aws/refusal-codes';
 import {
   NotDeletedByRunError,
   NotDeletedError,
@@ -86,7 +90,8 @@ export interface RunRestoreRequest extends RestoreTerms {
   readonly runId: string;
   /**
    * Aborted to stop early (the command aborts it on Ctrl-C, a `kill`, a closed terminal), its `reason` the
-   * signal's name: no further restore starts, those in flight finish, and the result lists what was done.
+   * signal's name: no further restore starts (not even one waiting for a slot), those in flight finish, and the
+   * result lists what was done.
    */
   readonly interrupt?: AbortSignal;
 }
@@ -96,10 +101,13 @@ export interface RunRestoreRequest extends RestoreTerms {
  * ({@link MissingManifestPage}), or `read-failed`: its read failed (after the
  * SDK's retries), and the restore stopped there, keeping what it had restored;
  * or `interrupted`: the restore was stopped (`RunRestoreRequest.interrupt`)
- * while at this page, its entries not yet started and the pages after it left.
+ * while at this page, its entries not yet started and the pages after it left;
+ * or `stopped`, the same way, by an error that would fail every other restore
+ * alike ({@link failsEveryRestore}), which its `error` names with the credential
+ * it was met at.
  */
 export interface RunRestoreMissingPage extends Omit<MissingManifestPage, 'cause'> {
-  readonly cause: MissingManifestPage['cause'] | 'read-failed' | 'interrupted';
+  readonly cause: MissingManifestPage['cause'] | 'read-failed' | 'interrupted' | 'stopped';
 }
 
 /** One credential of the run that was not restored, and why. */
@@ -192,22 +200,77 @@ function unreadPage(
 }
 
 /**
- * The page the restore was interrupted at (`reason`: the signal's name), its error saying that the deletions of it
- * not yet started and those of the pages after it were not restored, and that the same command run again is safe.
+ * Why a run's restore stopped early: `interrupted` (`reason`: the signal's name), or `stopped` by `error`, met
+ * restoring credential `id`, which every other restore would fail with too ({@link failsEveryRestore}).
  */
-function interruptedAt(
+type EarlyStop =
+  | { readonly cause: 'interrupted'; readonly reason: unknown }
+  | { readonly cause: 'stopped'; readonly id: string; readonly error: unknown };
+
+/**
+ * Whether a run's restore is to start no further restore, and why: once `interrupt` is aborted, or a restore
+ * failed as every other would ({@link failedForAll}). The first of them is the cause.
+ */
+class RunStop {
+  private failure: EarlyStop | undefined;
+
+  constructor(private readonly interrupt: AbortSignal | undefined) {}
+
+  /** Why it stops, once it does; until then `undefined`. */
+  get why(): EarlyStop | undefined {
+    if (this.failure !== undefined) return this.failure;
+    return this.interrupt?.aborted ? { cause: 'interrupted', reason: this.interrupt.reason } : undefined;
+  }
+
+  /** Stops it for `error`, met restoring credential `id`, unless it has stopped already. */
+  failedForAll(id: string, error: unknown): void {
+    this.failure ??= this.why ?? { cause: 'stopped', id, error };
+  }
+}
+
+/**
+ * Whether `error`, met restoring one credential, would fail every other restore of the run the same way, so that
+ * trying them only repeats it: a request the caller may not make (`isNotAuthorized`, cli/aws/refusal-codes.ts:
+ * `AccessDenied…`, `KMSAccessDenied…`) or a table that is gone (`ResourceNotFoundException`). Not throttling or a
+ * reset connection (the SDK has retried those, and another request may pass), nor a check's refusal.
+ */
+function failsEveryRestore(error: unknown): boolean {
+  if (error instanceof RestoreRefusal) return false;
+  const { code } = describeError(error);
+  return isNotAuthorized(code) || code === 'ResourceNotFoundException';
+}
+
+/** What `failsEveryRestore`'s error means, in words. */
+const failureMeaning = (code: string): string =>
+  code === 'ResourceNotFoundException' ? 'the table is not found' : 'not authorized';
+
+/**
+ * The page the restore stopped at (`stop`: interrupted, or an error that fails every restore, named with the
+ * credential it was met at), its error saying that the deletions of it not yet started and those of the pages after
+ * it were not restored, and that the same command run again is safe (once the error's cause is fixed).
+ */
+function stoppedAt(
   header: { runId: string; pages: number },
   page: number,
-  reason: unknown,
+  stop: EarlyStop,
 ): RunRestoreMissingPage {
   const after = page < header.pages ? `, nor those of pages ${page + 1} to ${header.pages}` : '';
+  const notRestored = `the deletions of that page not listed above were not restored${after}`;
+  const runAgain = 'run the same restore --run again (a credential restored already is skipped)';
+  const at = `at manifest page ${page} of ${header.pages}`;
+  if (stop.cause === 'interrupted')
+    return {
+      page,
+      cause: 'interrupted',
+      error: `run ${header.runId}: interrupted (${String(stop.reason)}) ${at}: ${notRestored}; ${runAgain}`,
+    };
+  const { code } = describeError(stop.error);
   return {
     page,
-    cause: 'interrupted',
+    cause: 'stopped',
     error:
-      `run ${header.runId}: interrupted (${String(reason)}) at manifest page ${page} of ${header.pages}: the ` +
-      `deletions of that page not listed above were not restored${after}; run the same restore --run again ` +
-      '(a credential restored already is skipped)',
+      `run ${header.runId}: stopped ${at}: restoring ${stop.id} failed with ${code} (${failureMeaning(code)}), as ` +
+      `every other restore would: ${notRestored}; once its cause is fixed, ${runAgain}`,
   };
 }
 
@@ -238,41 +301,44 @@ async function runHeaderOrRefusal(client: DynamoDBDocumentClient, tableName: str
   }
 }
 
-/** Hands `entries` to `restore` in order until `interrupt` is aborted; returns how many it handed over. */
-async function handOverUntilInterrupted(
+/**
+ * Hands `entries` to `restore` in order until `stop` stops it, or `restore` says it did not start the entry (the
+ * stop came while it waited for a slot); returns how many it started.
+ */
+async function startUntilStopped(
   entries: readonly ManifestEntry[],
-  interrupt: AbortSignal | undefined,
-  restore: (entry: ManifestEntry) => Promise<void>,
+  stop: RunStop,
+  restore: (entry: ManifestEntry) => Promise<boolean>,
 ): Promise<number> {
-  let handed = 0;
+  let started = 0;
   for (const entry of entries) {
-    if (interrupt?.aborted) break;
-    await restore(entry);
-    handed++;
+    if (stop.why !== undefined || !(await restore(entry))) break;
+    started++;
   }
-  return handed;
+  return started;
 }
 
 /**
  * Reads the run's manifest page by page and hands each entry to `restore`
- * (which waits for a free slot), collecting the pages and entries that cannot
- * be restored. Stops at a page whose read fails (`read-failed`), or once
- * `interrupt` is aborted with entries left: the page it stopped at is listed
- * `interrupted` (an interruption after the last entry was handed over stops
- * nothing, and is not listed).
+ * (which waits for a free slot and says whether it started it), collecting
+ * the pages and entries that cannot be restored. Stops at a page whose read
+ * fails (`read-failed`), or once `stop` stops it with entries left: the page
+ * it stopped at is listed `interrupted` or `stopped` (a stop after the last
+ * entry started stops nothing, and is not listed).
  */
 async function restorePages(
   client: DynamoDBDocumentClient,
   tableName: string,
   header: RunManifestHeader,
-  interrupt: AbortSignal | undefined,
-  restore: (entry: ManifestEntry) => Promise<void>,
+  stop: RunStop,
+  restore: (entry: ManifestEntry) => Promise<boolean>,
 ): Promise<Pick<RunRestoreResult, 'missingPages' | 'malformedEntries'>> {
   const missingPages: RunRestoreMissingPage[] = [];
   const malformedEntries: MalformedManifestEntry[] = [];
   for (let page = 1; page <= header.pages; page++) {
-    if (interrupt?.aborted) {
-      missingPages.push(interruptedAt(header, page, interrupt.reason));
+    const stopped = stop.why;
+    if (stopped !== undefined) {
+      missingPages.push(stoppedAt(header, page, stopped));
       break;
     }
     let read: ManifestPage;
@@ -285,8 +351,11 @@ async function restorePages(
     }
     if (read.missing !== undefined) missingPages.push(notRestored(read.missing));
     for (const entry of read.malformed) malformedEntries.push(entryNotRestored(entry, header.runId));
-    if ((await handOverUntilInterrupted(read.entries, interrupt, restore)) < read.entries.length) {
-      missingPages.push(interruptedAt(header, page, interrupt?.reason));
+    const started = await startUntilStopped(read.entries, stop, restore);
+    // Only a stop leaves entries unstarted.
+    const stoppedHere = stop.why;
+    if (started < read.entries.length && stoppedHere !== undefined) {
+      missingPages.push(stoppedAt(header, page, stoppedHere));
       break;
     }
   }
@@ -295,8 +364,9 @@ async function restorePages(
 
 /**
  * Restores the run's deletions, {@link RESTORE_CONCURRENCY} at a time; results sorted by id. Once
- * `request.interrupt` is aborted, no further restore starts: those in flight finish, and the result lists what was
- * done, with the page it stopped at (`interrupted`).
+ * `request.interrupt` is aborted, or a restore fails with an error every other would fail with too (not
+ * authorized, the table gone), no further restore starts, not even one waiting for a slot: those in flight finish,
+ * and the result lists what was done, with the page it stopped at (`interrupted`, `stopped`).
  * @throws {RunNotFoundError} when the run has no manifest header (the message says how to restore its deletions)
  */
 export async function restoreRun(
@@ -309,6 +379,7 @@ export async function restoreRun(
   const skipped: RunRestoreMiss[] = [];
   const refused: RunRestoreMiss[] = [];
   const pool = new TaskPool(RESTORE_CONCURRENCY);
+  const stop = new RunStop(request.interrupt);
   const restoreOne = async (entry: ManifestEntry): Promise<void> => {
     try {
       const restore = () =>
@@ -327,16 +398,25 @@ export async function restoreRun(
         });
       restored.push(await retryingInFlight(restore));
     } catch (error: unknown) {
+      if (failsEveryRestore(error)) stop.failedForAll(entry.id, error);
       const miss = missOf(entry, error);
       if (error instanceof NotDeletedError || error instanceof NotDeletedByRunError) skipped.push(miss);
       else refused.push(miss);
     }
   };
+  // An entry may wait for a slot: the stop is checked again once it has one, before its first request.
+  const startUnlessStopped = async (entry: ManifestEntry): Promise<boolean> => {
+    let started = false;
+    await pool.submit(async () => {
+      if (stop.why !== undefined) return;
+      started = true;
+      await restoreOne(entry);
+    });
+    return started;
+  };
   let pages: Pick<RunRestoreResult, 'missingPages' | 'malformedEntries'>;
   try {
-    pages = await restorePages(client, tableName, header, request.interrupt, (entry) =>
-      pool.submit(() => restoreOne(entry)),
-    );
+    pages = await restorePages(client, tableName, header, stop, startUnlessStopped);
   } finally {
     await pool.drain();
   }

@@ -1,17 +1,20 @@
 /**
  * `restore --run` stopped part-way says what it did before the stop (docs/deploy.md, "Restore runbook"):
- * interrupted (Ctrl-C's SIGINT, a `kill`, a closed terminal), it starts no further restore, lets those in flight
- * finish, lists what it restored, skipped and refused, names the page it stopped at (`interrupted`, in the text and
- * the JSON's `missingPages`) and that running it again is safe, and exits as the signal would (130) — where Node's
- * default ended it at once, listing nothing. A credential whose write fails with DynamoDB's error (access denied,
- * throttled) is listed refused, the summary saying to run the same command again once the cause is fixed. Either
- * way the same command run again restores the rest, skips those restored (exit 0), and what the table holds agrees
- * with what was listed. In process over DynamoDB Local, the signal emitted, and the failure injected, at the
- * document client when the fifth restore write is sent.
+ * interrupted (Ctrl-C's SIGINT, a `kill`, a closed terminal), it starts no further restore — not even one already
+ * waiting for a slot — lets those in flight finish, lists what it restored, skipped and refused, names the page it
+ * stopped at (`interrupted`, in the text and the JSON's `missingPages`) and that running it again is safe, and exits
+ * as the signal would (130) — where Node's default ended it at once, listing nothing. A write that fails with an
+ * error every other would fail with too (access denied, the table gone) stops it the same way (`stopped`, naming
+ * the error and the credential, exit 1) rather than trying every credential; one that fails with another error
+ * (throttled) is listed refused and the others go on, the summary saying to run the same command again once the
+ * cause is fixed. Either way the same command run again restores the rest, skips those restored (exit 0), and what
+ * the table holds agrees with what was listed. In process over DynamoDB Local, the signal emitted, and the failure
+ * injected, at the document client when a restore write is sent.
  */
 import { DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerRestoreCommand } from '../../cli/commands/restore';
+import { RESTORE_CONCURRENCY } from '../../cli/use-cases/restore-run';
 import { runInProcess } from '../support/in-process-cli';
 import { tableFlags } from '../support/run-cli';
 import { useTestTable } from '../support/test-table';
@@ -24,22 +27,36 @@ import { exportTable, sweepWithManifest } from './support/sweep-deps';
  */
 const IDS = Array.from({ length: 40 }, (_, i) => `s-${String(i).padStart(2, '0')}`);
 
-/** Runs `what` when the fifth restore write (an `UpdateItem` or a withdrawing transaction) is sent. */
-function atFifthWrite(what: () => Promise<never> | undefined): void {
+/** The credential a restore write (an `UpdateItem`, or a withdrawing transaction's first item) restores, if it is one. */
+function restoredIdOf(command: unknown): string | undefined {
+  if (command instanceof UpdateCommand) return String(command.input.Key?.id);
+  if (command instanceof TransactWriteCommand)
+    return String(command.input.TransactItems?.[0]?.Update?.Key?.id);
+  return undefined;
+}
+
+/**
+ * Hands each restore write to `onWrite`, with its number (from 1), the credential it restores and the real send;
+ * every other request goes through.
+ */
+function onRestoreWrite(
+  onWrite: (write: number, id: string, send: () => Promise<unknown>) => Promise<unknown>,
+): void {
   const send = DynamoDBDocumentClient.prototype.send;
   let writes = 0;
   vi.spyOn(DynamoDBDocumentClient.prototype, 'send').mockImplementation(function (
     this: DynamoDBDocumentClient,
     ...args: Parameters<typeof send>
   ) {
-    const [command] = args;
-    const isWrite = command instanceof UpdateCommand || command instanceof TransactWriteCommand;
-    if (isWrite && ++writes >= 5) {
-      const failed = what();
-      if (failed !== undefined) return failed;
-    }
-    return (send as (...a: typeof args) => ReturnType<typeof send>).apply(this, args);
+    const realSend = () => (send as (...a: typeof args) => Promise<unknown>).apply(this, args);
+    const id = restoredIdOf(args[0]);
+    return id === undefined ? realSend() : onWrite(++writes, id, realSend);
   } as typeof send);
+}
+
+/** Runs `what` at each restore write from the fifth on; the write fails with what it returns, if anything. */
+function atFifthWrite(what: () => Promise<never> | undefined): void {
+  onRestoreWrite((write, _id, send) => (write >= 5 ? what() : undefined) ?? send());
 }
 
 /** The ids the table holds still deleted. */
@@ -126,12 +143,131 @@ describe('restore --run stopped part-way (DynamoDB Local)', { timeout: 240_000 }
     expect([...result.restored.map((r) => r.id), ...left].sort()).toEqual(IDS);
   });
 
-  it('writes failing with an error: listed refused, the summary says to run it again; the rerun skips the restored', async () => {
+  it('interrupted while an entry waits for a slot: it never starts; exactly the writes sent complete', async () => {
+    await sweepWithManifest(table, 'run-i', IDS.map(staleDue));
+    // The first writes are held until the 8th is sent: then 8 restores are in flight, none finished, and the 9th
+    // entry waits for a slot. The signal comes there; the held writes then go on and free the slots.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const inFlight = new Set<string>();
+    const startedAfterSignal: string[] = [];
+    onRestoreWrite(async (write, id, send) => {
+      if (write < RESTORE_CONCURRENCY) {
+        inFlight.add(id);
+        await held;
+      } else if (write === RESTORE_CONCURRENCY) {
+        inFlight.add(id);
+        process.emit('SIGINT', 'SIGINT');
+        release();
+      } else if (!inFlight.has(id)) startedAfterSignal.push(id);
+      return send();
+    });
+
+    const run = await restoreRun();
+    vi.restoreAllMocks();
+
+    expect(run.exitCode).toBe(130);
+    expect(startedAfterSignal).toEqual([]);
+    const lines = run.stdout.trimEnd().split('\n');
+    const restored = lines.filter((l) => l.startsWith('restored ')).map((l) => l.split(' ')[1]);
+    expect(restored.sort()).toEqual([...inFlight].sort());
+    expect(restored.length).toBe(RESTORE_CONCURRENCY);
+    const left = await stillDeleted(table);
+    expect([...restored, ...left].sort()).toEqual(IDS);
+    expect(lines.slice(-2)).toEqual([
+      'interrupted at page 1: run run-i: interrupted (SIGINT) at manifest page 1 of 1: the deletions of that page ' +
+        'not listed above were not restored; run the same restore --run again (a credential restored already is skipped)',
+      `run run-i: ${RESTORE_CONCURRENCY} restored, 0 skipped, 0 refused, interrupted (SIGINT)`,
+    ]);
+  });
+
+  it('writes denied: stops at the first, the in-flight ones finish, the rest untried; the rerun restores them', async () => {
     await sweepWithManifest(table, 'run-i', IDS.map(staleDue));
     const denied = Object.assign(new Error('not authorized to perform dynamodb:UpdateItem'), {
       name: 'AccessDeniedException',
     });
-    atFifthWrite(() => Promise.reject(denied));
+    const written = new Set<string>();
+    let firstDenied: string | undefined;
+    onRestoreWrite((write, id, send) => {
+      written.add(id);
+      if (write < 5) return send();
+      firstDenied ??= id;
+      return Promise.reject(denied);
+    });
+
+    const run = await restoreRun();
+    vi.restoreAllMocks();
+
+    expect(run.exitCode).toBe(1);
+    const lines = run.stdout.trimEnd().split('\n');
+    const restored = lines.filter((l) => l.startsWith('restored ')).map((l) => l.split(' ')[1]);
+    const refused = lines.filter((l) => l.startsWith('refused '));
+    for (const line of refused)
+      expect(line).toMatch(/^refused s-\d\d: AccessDeniedException: not authorized/);
+    // Only the restores in flight at the first denial were tried after it; no write was sent for the untried.
+    expect(restored.length).toBe(4);
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    expect(refused.length).toBeLessThanOrEqual(RESTORE_CONCURRENCY);
+    const tried = [...restored, ...refused.map((l) => l.slice('refused '.length, l.indexOf(':')))];
+    expect([...written].sort()).toEqual(tried.sort());
+    const left = await stillDeleted(table);
+    expect([...restored, ...left].sort()).toEqual(IDS);
+    expect(lines.slice(-2)).toEqual([
+      `stopped at page 1: run run-i: stopped at manifest page 1 of 1: restoring ${firstDenied} failed with ` +
+        'AccessDeniedException (not authorized), as every other restore would: the deletions of that page not ' +
+        'listed above were not restored; once its cause is fixed, run the same restore --run again (a credential ' +
+        'restored already is skipped)',
+      `run run-i: 4 restored, 0 skipped, ${refused.length} refused, stopped by an error every other restore would ` +
+        'fail with too (its stopped line names it); once its cause is fixed, run the same restore --run again ' +
+        '(a credential restored already is skipped)',
+    ]);
+
+    const rerun = await restoreRun();
+    expect(rerun.exitCode).toBe(0);
+    expect(rerun.stdout.trimEnd().split('\n').at(-1)).toBe(
+      `run run-i: ${IDS.length - 4} restored, 4 skipped, 0 refused`,
+    );
+    expect(await stillDeleted(table)).toEqual([]);
+  });
+
+  it('the table gone mid-run, --format json: the stop in missingPages as stopped, exit 1', async () => {
+    await sweepWithManifest(table, 'run-i', IDS.map(staleDue));
+    const gone = Object.assign(new Error('Requested resource not found'), {
+      name: 'ResourceNotFoundException',
+    });
+    atFifthWrite(() => Promise.reject(gone));
+
+    const run = await restoreRun('--format', 'json');
+    vi.restoreAllMocks();
+
+    expect(run.exitCode).toBe(1);
+    const result = JSON.parse(run.stdout) as {
+      restored: { id: string }[];
+      refused: { id: string }[];
+      missingPages: { page: number; cause: string; error: string }[];
+    };
+    expect(result.missingPages).toEqual([
+      {
+        page: 1,
+        cause: 'stopped',
+        error: expect.stringMatching(
+          /^run run-i: stopped at manifest page 1 of 1: restoring s-\d\d failed with ResourceNotFoundException \(the table is not found\), as every other restore would: /,
+        ),
+      },
+    ]);
+    expect(result.refused.length).toBeLessThanOrEqual(RESTORE_CONCURRENCY);
+    const left = await stillDeleted(table);
+    expect([...result.restored.map((r) => r.id), ...left].sort()).toEqual(IDS);
+  });
+
+  it('writes throttled: each listed refused, the others go on, the summary says to run it again', async () => {
+    await sweepWithManifest(table, 'run-i', IDS.map(staleDue));
+    const throttled = Object.assign(new Error('Rate of requests exceeds the allowed throughput'), {
+      name: 'ThrottlingException',
+    });
+    atFifthWrite(() => Promise.reject(throttled));
 
     const run = await restoreRun();
     vi.restoreAllMocks();
@@ -141,7 +277,7 @@ describe('restore --run stopped part-way (DynamoDB Local)', { timeout: 240_000 }
     const refused = lines.filter((l) => l.startsWith('refused '));
     expect(refused.length).toBe(IDS.length - 4);
     for (const line of refused)
-      expect(line).toMatch(/^refused s-\d\d: AccessDeniedException: not authorized/);
+      expect(line).toMatch(/^refused s-\d\d: ThrottlingException: Rate of requests/);
     expect(lines.at(-1)).toBe(
       `run run-i: 4 restored, 0 skipped, ${refused.length} refused; ${refused.length} failed with an error ` +
         "(named on their lines, not a check's refusal): once its cause is fixed, run the same restore --run again " +
