@@ -38,9 +38,12 @@ export class PersonalClientHygieneStack extends Stack {
     this.hygiene = new CredentialHygiene(this, 'Hygiene', this.hygieneProps(settings));
 
     // The admins' messages name this stack in their commands (`--stack NAME`): the sweep's report in a tripped
-    // guard's, the notifier's owner-unreachable report in its restore commands. Set here, not by the construct:
-    // `--stack` finds a deployment by the outputs below, which a stack of your own may lack.
-    for (const fn of [this.hygiene.sweepFunction, this.hygiene.notifierFunction])
+    // guard's, the owner-unreachable reports (the notifier's, and with `relay` a bounced digest's) in their restore
+    // commands. Set here, not by the construct: `--stack` finds a deployment by the outputs below, which a stack of
+    // your own may lack.
+    const relay = this.hygiene.relay;
+    const named = [this.hygiene.sweepFunction, this.hygiene.notifierFunction];
+    for (const fn of relay === undefined ? named : [...named, relay.sesEventsFunction])
       fn.function.addEnvironment(HANDLER_ENV.stackName, this.stackName);
 
     this.addOutputs();

@@ -33,10 +33,10 @@ export const HANDLER_ENV = {
    */
   relayMaxReceiveCount: 'RELAY_MAX_RECEIVE_COUNT',
   /**
-   * Sweep and notifier, optional: the CloudFormation stack the function is deployed in, set by the shipped stack
-   * (`lib/personal-client-hygiene-stack.ts`), so the admins' messages aim their commands at it (`--stack NAME`): the
-   * sweep's admin report (`lambdas/render/admin-report.ts`), the notifier's owner-unreachable report in its restore
-   * commands (`lambdas/hygiene/unreachable-report.ts`). Absent (an older deployment, the construct in a stack of your
+   * Sweep, notifier and SES events, optional: the CloudFormation stack the function is deployed in, set by the
+   * shipped stack (`lib/personal-client-hygiene-stack.ts`), so the admins' messages aim their commands at it
+   * (`--stack NAME`): the sweep's admin report (`lambdas/render/admin-report.ts`), the owner-unreachable reports
+   * (the notifier's, a bounced digest's) in their restore commands (`lambdas/hygiene/unreachable-report.ts`). Absent (an older deployment, the construct in a stack of your
    * own): they say to add "the deployment's --stack NAME" instead.
    */
   stackName: 'STACK_NAME',

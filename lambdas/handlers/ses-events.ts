@@ -30,6 +30,7 @@ import { timerSleep } from '../aws/timer-sleep';
 import { RecipientPacer } from '../hygiene/notifier/pacing';
 import { type BouncedDigestDeps, holdForNextReport, reportBouncedDigest } from '../relay/bounced-digest';
 import { type AddressProblemSummary, type BounceDirectory, recordAddressProblems } from '../relay/ses-events';
+import { deploymentTargetFlags } from '../render/admin-report';
 import { createHandlerClients } from './aws-clients';
 import { HANDLER_ENV, requireEnv } from './environment';
 import { SES_EVENTS_METRIC } from './metric-names';
@@ -116,6 +117,9 @@ export function createSesEventsHandler(deps: SesEventsHandlerDeps) {
 const env = process.env;
 const tools = createObservability();
 const { documentClient, snsClient } = createHandlerClients(env, tools.tracer);
+// Optional: the bounce report's restore commands name the stack when it is known, as the notifier's report does.
+const reportTargetFlags =
+  deploymentTargetFlags({ stackName: env[HANDLER_ENV.stackName], region: env.AWS_REGION }) || undefined;
 
 /** The raw handler with the deployed dependencies (no middlewares): for tests of the bundle. */
 export const sesEventsHandler = createSesEventsHandler({
@@ -125,6 +129,7 @@ export const sesEventsHandler = createSesEventsHandler({
     ledger: new DynamoRelayLedger(documentClient, requireEnv(env, HANDLER_ENV.relayLedgerTableName)),
     publisher: new SnsPublisher(snsClient, requireEnv(env, HANDLER_ENV.topicArn)),
     sleep: timerSleep,
+    ...(reportTargetFlags !== undefined && { reportTargetFlags }),
   },
   clock: Date.now,
 });

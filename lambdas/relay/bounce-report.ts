@@ -207,6 +207,11 @@ export interface BounceReportInput {
   /** The handler's clock (epoch ms): `generatedAt`, and the relative phrases of the events. */
   readonly now: number;
   readonly budget: MessageBudget;
+  /**
+   * Where the report's restore commands aim (`UnreachableReportInput.targetFlags`): the deployment's `--stack NAME
+   * --region REGION`; absent when not known (the report then says to add the deployment's `--stack NAME`).
+   */
+  readonly targetFlags?: string;
 }
 
 /**
@@ -236,6 +241,7 @@ export function renderBounceReport(input: BounceReportInput): NumberedMessagePar
     owners: [owner],
     invalidEvents: [],
     budget,
+    ...(input.targetFlags !== undefined && { targetFlags: input.targetFlags }),
   });
   return parts.map((p) => ({
     message: withBounce(p.message, email),

@@ -53,6 +53,11 @@ export interface BouncedDigestDeps {
    * @default a pacing of this report alone
    */
   readonly pacing?: RecipientPacer;
+  /**
+   * The deployment's `--stack NAME --region REGION`, which the report's restore commands carry (the handler's, from
+   * `STACK_NAME`); absent when not known: the report says to add it.
+   */
+  readonly reportTargetFlags?: string;
 }
 
 /** What happened to one bounce. */
@@ -121,7 +126,15 @@ function renderMessages(deps: BouncedDigestDeps, email: BouncedEmail, stored: St
   if (stored.status === 'absent' || !isTagged(email)) return notice(missingProblem(email));
   if (stored.status === 'unreadable') return notice(stored.problem);
   try {
-    return { eventsReadBack: true, parts: renderBounceReport({ email, events: stored.events, now, budget }) };
+    const targetFlags = deps.reportTargetFlags;
+    const input = {
+      email,
+      events: stored.events,
+      now,
+      budget,
+      ...(targetFlags !== undefined && { targetFlags }),
+    };
+    return { eventsReadBack: true, parts: renderBounceReport(input) };
   } catch (error: unknown) {
     if (!(error instanceof UnreachableReportTooLargeError)) throw error;
     return notice(`an event is too large for a report message (${error.message})`);

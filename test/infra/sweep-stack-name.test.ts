@@ -3,7 +3,8 @@
  * (`STACK_NAME`), so the admins' messages aim their commands at it (`--stack
  * NAME`): the sweep's report of a tripped guard (lambdas/render/admin-report.ts)
  * and the notifier's owner-unreachable report in its restore commands
- * (lambdas/hygiene/unreachable-report.ts). Only the stack that declares the
+ * (lambdas/hygiene/unreachable-report.ts), and with `relay` the SES events
+ * function's report of a bounced digest. Only the stack that declares the
  * outputs the CLI's `--stack` reads sets it: the construct in a stack of one's
  * own leaves it out, and the reports keep their placeholder.
  */
@@ -11,6 +12,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { HANDLER_ENV } from '../../lambdas/handlers/environment';
+import { parseConfig } from '../../lambdas/hygiene/config';
 import { CredentialHygiene } from '../../lib/credential-hygiene';
 import { PersonalClientHygieneStack } from '../../lib/personal-client-hygiene-stack';
 import { environmentOf, SKIP_BUNDLING, synthApp } from './synth';
@@ -37,6 +39,25 @@ describe("the sweep's and the notifier's environments name their stack", () => {
     for (const named of [stack.hygiene.sweepFunction, stack.hygiene.notifierFunction]) {
       expect(environmentOf(template, stack, named)[HANDLER_ENV.stackName]).toBe('HygieneProd');
     }
+  });
+
+  it('with ownerDelivery relay, the SES events function carries it too (a bounced digest’s report), the relay not', () => {
+    const app = new App({ context: SKIP_BUNDLING });
+    const stack = new PersonalClientHygieneStack(app, 'Hygiene', {
+      stackName: 'HygieneProd',
+      settings: {
+        config: parseConfig({ ownerDelivery: 'relay', senderIdentity: 'hygiene@example.com' }),
+        adminEmails: [],
+      },
+    });
+    const relay = stack.hygiene.relay;
+    if (relay === undefined) throw new Error('no relay');
+
+    const template = Template.fromStack(stack);
+    expect(environmentOf(template, stack, relay.sesEventsFunction)[HANDLER_ENV.stackName]).toBe(
+      'HygieneProd',
+    );
+    expect(environmentOf(template, stack, relay.relayFunction)).not.toHaveProperty(HANDLER_ENV.stackName);
   });
 
   it('the construct in a stack of one’s own leaves it out: --stack could not find that deployment', () => {

@@ -379,6 +379,24 @@ describe('reportBouncedDigest', () => {
     });
   });
 
+  it('aims its restore commands at the deployment it is given (the handler’s STACK_NAME), else asks to add it', async () => {
+    const restoreLine = async (reportTargetFlags?: string) => {
+      const publisher = new RecordingPublisher();
+      const given = reportTargetFlags === undefined ? {} : { reportTargetFlags };
+      await reportBouncedDigest({ ...deps(await sentPart(), publisher), ...given }, EMAIL);
+      return delivered(publisher)[0]
+        ?.text.split('\n')
+        .find((l) => l.includes('pc-hygiene restore'));
+    };
+
+    expect(await restoreLine('--stack HygieneProd --region eu-west-1')).toMatch(
+      /pc-hygiene restore pc-1 --reason "<why>" --stack HygieneProd --region eu-west-1$/,
+    );
+    expect(await restoreLine()).toMatch(
+      /pc-hygiene restore pc-1 --reason "<why>" \(add the deployment's --stack NAME\)$/,
+    );
+  });
+
   it('fails, for a retry, while another invocation holds a live claim on the report', async () => {
     const ledger = await sentPart();
     await ledger.claimReport(relayPartKey(PART), NOW - 1_000, 60_000, true);
