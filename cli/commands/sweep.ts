@@ -186,10 +186,13 @@ function refuseLocalOnlyFlags(options: SweepOptions, planOnly: boolean, planFlag
       ...planFlags,
       approveFlags: options.enforce === true ? '--enforce' : '',
     });
+    // A --config saying audit would make that sweep plan only: the refusal says so, as the guard's banner does.
+    const audit = planFlags.auditConfigFile;
+    const acting = audit === undefined ? '' : ` and with "mode": "audit" taken out of ${audit}`;
     throw new UsageError(
       `--allow-mass-delete is for local tables: against ${awsTarget} a mass deletion goes through the ` +
         `deployed worker. Check the plan (${check}), record an approval with ${approve}, ` +
-        'then sweep without the flag (docs/deploy.md, "Switching from audit to enforce")',
+        `then sweep without the flag${acting} (docs/deploy.md, "Switching from audit to enforce")`,
     );
   }
   if (!planOnly) refuseNowOnDeployment(options.now, awsTarget, 'sweep', '--dry-run');

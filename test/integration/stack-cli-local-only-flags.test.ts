@@ -11,6 +11,9 @@
  * `operatorPrincipalArns` (docs/deploy.md, "Operating a deployment from the CLI"),
  * and its `--format json` says so in `adminSummary` (docs/sweep.md, "Operator runs (`--stack`)").
  */
+
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -34,6 +37,7 @@ import { mockDeployedStack } from '../support/deployed-stack';
 import { type InProcessRun, runInProcess } from '../support/in-process-cli';
 import { putItems } from '../support/items';
 import { tableFlags } from '../support/run-cli';
+import { useTempDir } from '../support/temp-dir';
 import { useTestTable } from '../support/test-table';
 import { credential, days, NOW, staleDue } from '../unit/support/credentials';
 import { deployedTablesAt } from './cli/deployed-tables';
@@ -76,6 +80,7 @@ function expectRefusedBeforeAws(run: InProcessRun, message: RegExp): void {
 }
 
 describe('local-only flags against a deployment (mocked AWS, DynamoDB Local)', () => {
+  const dir = useTempDir('stack-local-only');
   // Ten healthy credentials and two expired ones (2 of 12: over the default guard's 10 %), and one a run deleted.
   const table = useTestTable('stack-local-only', 'each', () => [
     ...Array.from({ length: 10 }, (_, i) => credential(`a-${i}`)),
@@ -154,6 +159,19 @@ describe('local-only flags against a deployment (mocked AWS, DynamoDB Local)', (
       `[--expires-in 24h] --table ${table.tableName} --region eu-west-1, then`,
     );
     expect(await exportTable(table)).toEqual(before);
+  });
+
+  it('sweep --allow-mass-delete under a --config saying audit: the refusal says to take the mode out too', async () => {
+    deploy(table.tableName);
+    const file = join(dir(), 'audit.json');
+    await writeFile(file, JSON.stringify({ mode: 'audit' }));
+
+    const run = await cli(registerSweepCommand, ['sweep', ...stack, '--config', file, '--allow-mass-delete']);
+    expectRefusedBeforeAws(run, /^--allow-mass-delete is for local tables/);
+    // With the mode in the file, the sweep the refusal sends the operator to would only plan.
+    expect((run.error as Error).message).toContain(
+      `then sweep without the flag and with "mode": "audit" taken out of ${file} (docs/deploy.md`,
+    );
   });
 
   it('a local table keeps --allow-mass-delete (and --now): the guard trips without it, the deletions are made with it', async () => {
