@@ -195,8 +195,8 @@ export async function runRestoreRun(
     watch.stop();
   }
   // A signal after the last restore started stopped nothing: the restore is whole, and exits as such.
-  const stopped = result.missingPages.some((p) => p.cause === 'interrupted');
-  const signal = stopped ? watch.interrupted() : undefined;
+  const interrupted = result.missingPages.some((p) => p.cause === 'interrupted');
+  const signal = interrupted ? watch.interrupted() : undefined;
   process.stdout.write(flags.format === 'json' ? `${jsonText(result)}\n` : resultText(result, signal));
   writeRestoreWarnings(result.restored);
   const incomplete = result.missingPages.length > 0 || result.malformedEntries.length > 0;

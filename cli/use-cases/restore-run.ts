@@ -21,9 +21,10 @@
  * retries, a reset connection) is listed refused with that error, and the
  * others go on. Interrupted (`interrupt`), it starts no further restore (not
  * even one already waiting for a slot), lets those in flight finish and
- * reports the page it stopped at (`interrupted`). It stops the same way at an
- * error that would fail every other restore alike (not authorized, the table
- * gone: {@link failsEveryRestore}), reported as `stopped`. Without a
+ * reports the page it stopped at (`interrupted`). It stops the same way once
+ * {@link STOP_AFTER_FAILURES} restores in a row failed with an error that
+ * would fail every other restore alike (not authorized, the table gone:
+ * {@link failsEveryRestore}), reported as `stopped`. Without a
  * manifest header it restores nothing (the header, written last, is the only
  * record of the run's pages) and names the way on: each deletion by id. With
  * `dryRun` every check is made and nothing is written.
@@ -208,11 +209,23 @@ type EarlyStop =
   | { readonly cause: 'stopped'; readonly id: string; readonly error: unknown };
 
 /**
- * Whether a run's restore is to start no further restore, and why: once `interrupt` is aborted, or a restore
- * failed as every other would ({@link failedForAll}). The first of them is the cause.
+ * Restores in a row, none between them ending otherwise, that must fail with an error {@link failsEveryRestore}
+ * judges general before the run stops: one such error may be the credential's own (a role without
+ * `dynamodb:ConditionCheckItem` is denied only the restores that withdraw an unsent notice: docs/deploy.md, "Restore
+ * runbook", Permissions), so the others go on; a run of them, with nothing restored, skipped or refused by a check
+ * in between, is every restore failing alike.
+ */
+export const STOP_AFTER_FAILURES = 10;
+
+/**
+ * Whether a run's restore is to start no further restore, and why: once `interrupt` is aborted, or once
+ * {@link STOP_AFTER_FAILURES} restores in a row failed as every other would ({@link failedForAll}; any other outcome
+ * between them, {@link settled}, starts the count again). The first of them is the cause.
  */
 class RunStop {
   private failure: EarlyStop | undefined;
+  /** The current run of such failures: its first (named by the stop) and its length. */
+  private streak: { readonly id: string; readonly error: unknown; length: number } | undefined;
 
   constructor(private readonly interrupt: AbortSignal | undefined) {}
 
@@ -222,9 +235,18 @@ class RunStop {
     return this.interrupt?.aborted ? { cause: 'interrupted', reason: this.interrupt.reason } : undefined;
   }
 
-  /** Stops it for `error`, met restoring credential `id`, unless it has stopped already. */
+  /** A restore failed with `error`, met restoring credential `id`: the run stops at the streak's limit. */
   failedForAll(id: string, error: unknown): void {
-    this.failure ??= this.why ?? { cause: 'stopped', id, error };
+    this.streak ??= { id, error, length: 0 };
+    this.streak.length++;
+    if (this.streak.length < STOP_AFTER_FAILURES) return;
+    const { id: first, error: firstError } = this.streak;
+    this.failure ??= this.why ?? { cause: 'stopped', id: first, error: firstError };
+  }
+
+  /** A restore ended otherwise (restored, skipped, refused by a check or another error): the streak is broken. */
+  settled(): void {
+    this.streak = undefined;
   }
 }
 
@@ -397,8 +419,10 @@ export async function restoreRun(
           ...(request.fileOnlyExemptIds !== undefined && { fileOnlyExemptIds: request.fileOnlyExemptIds }),
         });
       restored.push(await retryingInFlight(restore));
+      stop.settled();
     } catch (error: unknown) {
       if (failsEveryRestore(error)) stop.failedForAll(entry.id, error);
+      else stop.settled();
       const miss = missOf(entry, error);
       if (error instanceof NotDeletedError || error instanceof NotDeletedByRunError) skipped.push(miss);
       else refused.push(miss);

@@ -14,7 +14,7 @@
 import { DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerRestoreCommand } from '../../cli/commands/restore';
-import { RESTORE_CONCURRENCY } from '../../cli/use-cases/restore-run';
+import { RESTORE_CONCURRENCY, STOP_AFTER_FAILURES } from '../../cli/use-cases/restore-run';
 import { runInProcess } from '../support/in-process-cli';
 import { tableFlags } from '../support/run-cli';
 import { useTestTable } from '../support/test-table';
@@ -183,17 +183,17 @@ describe('restore --run stopped part-way (DynamoDB Local)', { timeout: 240_000 }
     ]);
   });
 
-  it('writes denied: stops at the first, the in-flight ones finish, the rest untried; the rerun restores them', async () => {
+  it('writes denied: stops after a run of denials, the in-flight ones finish, the rest untried; the rerun restores them', async () => {
     await sweepWithManifest(table, 'run-i', IDS.map(staleDue));
     const denied = Object.assign(new Error('not authorized to perform dynamodb:UpdateItem'), {
       name: 'AccessDeniedException',
     });
     const written = new Set<string>();
-    let firstDenied: string | undefined;
+    const denials: string[] = [];
     onRestoreWrite((write, id, send) => {
       written.add(id);
       if (write < 5) return send();
-      firstDenied ??= id;
+      denials.push(id);
       return Promise.reject(denied);
     });
 
@@ -206,16 +206,22 @@ describe('restore --run stopped part-way (DynamoDB Local)', { timeout: 240_000 }
     const refused = lines.filter((l) => l.startsWith('refused '));
     for (const line of refused)
       expect(line).toMatch(/^refused s-\d\d: AccessDeniedException: not authorized/);
-    // Only the restores in flight at the first denial were tried after it; no write was sent for the untried.
+    // A run of STOP_AFTER_FAILURES denials with nothing else ending between them stops it (the four restores that
+    // succeeded may end after some denials, and start the count again): the restores then in flight finish, the rest
+    // are left untried — no write was sent for them.
     expect(restored.length).toBe(4);
-    expect(refused.length).toBeGreaterThanOrEqual(1);
-    expect(refused.length).toBeLessThanOrEqual(RESTORE_CONCURRENCY);
+    expect(refused.length).toBeGreaterThanOrEqual(STOP_AFTER_FAILURES);
+    expect(refused.length).toBeLessThan(IDS.length - 4);
     const tried = [...restored, ...refused.map((l) => l.slice('refused '.length, l.indexOf(':')))];
     expect([...written].sort()).toEqual(tried.sort());
     const left = await stillDeleted(table);
     expect([...restored, ...left].sort()).toEqual(IDS);
-    expect(lines.slice(-2)).toEqual([
-      `stopped at page 1: run run-i: stopped at manifest page 1 of 1: restoring ${firstDenied} failed with ` +
+    // The stop names the first denial of the run of them that stopped it.
+    const [stoppedLine, summary] = lines.slice(-2);
+    const named = /restoring (s-\d\d) failed/.exec(stoppedLine ?? '')?.[1];
+    expect(denials).toContain(named);
+    expect([stoppedLine, summary]).toEqual([
+      `stopped at page 1: run run-i: stopped at manifest page 1 of 1: restoring ${named} failed with ` +
         'AccessDeniedException (not authorized), as every other restore would: the deletions of that page not ' +
         'listed above were not restored; once its cause is fixed, run the same restore --run again (a credential ' +
         'restored already is skipped)',
@@ -257,9 +263,30 @@ describe('restore --run stopped part-way (DynamoDB Local)', { timeout: 240_000 }
         ),
       },
     ]);
-    expect(result.refused.length).toBeLessThanOrEqual(RESTORE_CONCURRENCY);
+    expect(result.refused.length).toBeGreaterThanOrEqual(STOP_AFTER_FAILURES);
+    expect(result.refused.length + result.restored.length).toBeLessThan(IDS.length);
     const left = await stillDeleted(table);
     expect([...result.restored.map((r) => r.id), ...left].sort()).toEqual(IDS);
+  });
+
+  it('only some writes denied (a withdrawing restore without ConditionCheckItem): those refused, the others go on', async () => {
+    await sweepWithManifest(table, 'run-i', IDS.map(staleDue));
+    const denied = Object.assign(new Error('not authorized to perform dynamodb:ConditionCheckItem'), {
+      name: 'AccessDeniedException',
+    });
+    // Every fourth credential's write is denied, as those of the restores that withdraw a notice would be.
+    const isDenied = (id: string) => Number(id.slice(2)) % 4 === 0;
+    onRestoreWrite((_write, id, send) => (isDenied(id) ? Promise.reject(denied) : send()));
+
+    const run = await restoreRun();
+    vi.restoreAllMocks();
+
+    expect(run.exitCode).toBe(1);
+    const lines = run.stdout.trimEnd().split('\n');
+    const refused = lines.filter((l) => l.startsWith('refused ')).map((l) => l.split(/[ :]/)[1]);
+    expect(refused.sort()).toEqual(IDS.filter(isDenied));
+    expect(lines.some((l) => l.startsWith('stopped at page'))).toBe(false);
+    expect(await stillDeleted(table)).toEqual(IDS.filter(isDenied));
   });
 
   it('writes throttled: each listed refused, the others go on, the summary says to run it again', async () => {
