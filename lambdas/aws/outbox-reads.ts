@@ -51,8 +51,8 @@ export class OutboxReadThrottledError extends Error {
 /**
  * What a drain reads of an item: the outbox, its index keys, the owner and names (a stored event takes
  * them from its item), a held-back purge, a leftover claim, and the credential state that tells a notice it has
- * outgrown (`deletedAt`, and {@link SUPERSEDING_ATTRIBUTES}: the expiry, the last use and the flags;
- * `notifier/supersede.ts`). The credential's other fields are never used, so they are not shipped and unmarshalled
+ * outgrown (`deletedAt`, and {@link SUPERSEDING_ATTRIBUTES}: the expiry, the last use, the flags and the run that
+ * deleted it; `notifier/supersede.ts`). The credential's other fields are never used, so they are not shipped and unmarshalled
  * (the read capacity is the same: DynamoDB charges the whole item either way, so the projection's size barely
  * matters).
  */

@@ -20,13 +20,13 @@ import type { OwnerDeliveryRoute, OwnerDirectory } from '../hygiene/owner-direct
 import type { TopicSubscriptionListing } from '../hygiene/subscription-ports';
 import { formatInstant } from '../hygiene/time';
 import { isSesSendable } from '../relay/ses-address';
-import { deploymentTargetFlags } from '../render/admin-report';
 import { createHandlerClients } from './aws-clients';
 import { configFromEnvironment, HANDLER_ENV, requireEnv } from './environment';
 import { NOTIFIER_METRIC } from './metric-names';
 import { createObservability, type Observability, withObservability } from './observability';
 import { optionalOwnerDirectory } from './owner-directory-env';
 import { remainingBudget } from './remaining-budget';
+import { reportTargetFlagsOf } from './report-target-flags';
 import { NOTIFIER_SAFETY_MARGIN_MS } from './safety-margins';
 import { runInstant } from './scheduled-event';
 
@@ -154,8 +154,7 @@ const { documentClient, snsClient } = createHandlerClients(env, tools.tracer);
 tools.logger.appendKeys({ mode: config.mode });
 const topicArn = requireEnv(env, HANDLER_ENV.topicArn);
 // Optional: the report's restore commands name the stack when it is known (and a stack name), as the sweep's do.
-const reportTargetFlags =
-  deploymentTargetFlags({ stackName: env[HANDLER_ENV.stackName], region: env.AWS_REGION }) || undefined;
+const reportTargetFlags = reportTargetFlagsOf(env);
 
 /** The raw handler with the deployed dependencies (no middlewares): for tests of the bundle. */
 export const notifierHandler = createNotifierHandler({

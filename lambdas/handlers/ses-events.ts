@@ -30,13 +30,13 @@ import { timerSleep } from '../aws/timer-sleep';
 import { RecipientPacer } from '../hygiene/notifier/pacing';
 import { type BouncedDigestDeps, holdForNextReport, reportBouncedDigest } from '../relay/bounced-digest';
 import { type AddressProblemSummary, type BounceDirectory, recordAddressProblems } from '../relay/ses-events';
-import { deploymentTargetFlags } from '../render/admin-report';
 import { createHandlerClients } from './aws-clients';
 import { HANDLER_ENV, requireEnv } from './environment';
 import { SES_EVENTS_METRIC } from './metric-names';
 import { createObservability, type Observability, withObservability } from './observability';
 import { ownerDirectoryOf } from './owner-directory-env';
 import { remainingBudget } from './remaining-budget';
+import { reportTargetFlagsOf } from './report-target-flags';
 
 /** Shortest claim lease of a bounce report, whatever the remaining time says. */
 const MIN_LEASE_MS = 60_000;
@@ -118,8 +118,7 @@ const env = process.env;
 const tools = createObservability();
 const { documentClient, snsClient } = createHandlerClients(env, tools.tracer);
 // Optional: the bounce report's restore commands name the stack when it is known, as the notifier's report does.
-const reportTargetFlags =
-  deploymentTargetFlags({ stackName: env[HANDLER_ENV.stackName], region: env.AWS_REGION }) || undefined;
+const reportTargetFlags = reportTargetFlagsOf(env);
 
 /** The raw handler with the deployed dependencies (no middlewares): for tests of the bundle. */
 export const sesEventsHandler = createSesEventsHandler({
