@@ -41,13 +41,13 @@ import {
   PURGE_PENDING_ATTR,
 } from '../../lambdas/hygiene/data-contract';
 import {
+  deletionRecord,
   dropsEntry,
   HISTORY_LIMIT,
   type HistoryEntry,
   historyLength,
   historyTrim,
   operatorFields,
-  runDeletionIndex,
 } from '../../lambdas/hygiene/history';
 import type { OperatorIdentity } from '../../lambdas/hygiene/operator-identity';
 import { isExpired } from '../../lambdas/hygiene/policy';
@@ -227,20 +227,17 @@ function deletionDueOf(item: Readonly<Record<string, unknown>>, now: number): De
 
 /**
  * The soft-delete of `item` whose history entry this command's write — one entry appended, the oldest dropped past
- * the bound ({@link planWrite}) — would push out: a deletion `restore` undoes, that is pc-hygiene's (a
- * `hygieneDeletedReason`) and recorded by its run's newest `delete-*` entry at its `deletedAt` (as restore checks
- * it: cli/aws/restore.ts). `undefined` when the write keeps that entry, or there is none to lose.
+ * the bound ({@link planWrite}) — would push out: a deletion `restore` undoes, one pc-hygiene made and its history
+ * records ({@link deletionRecord}, lambdas/hygiene/history.ts, as restore checks it). `undefined` when the write
+ * keeps that entry, or there is none to lose.
  */
 function deletionDroppedByWrite(item: Readonly<Record<string, unknown>>): RecordedDeletion | undefined {
   const { deletedAt } = item;
-  const deletedByRun = item[HYGIENE_ATTR.deletedByRun];
-  if (typeof deletedAt !== 'string' || typeof deletedByRun !== 'string') return undefined;
-  if (typeof item[HYGIENE_ATTR.deletedReason] !== 'string') return undefined;
-  const history: unknown = item[HISTORY_ATTR];
-  const index = runDeletionIndex(history, deletedByRun);
-  if (index < 0 || (history as readonly { readonly at?: unknown }[])[index]?.at !== deletedAt)
-    return undefined;
-  return dropsEntry(historyLength(history), 1, index) ? { deletedAt, deletedByRun } : undefined;
+  const record = deletionRecord(item);
+  // A sweep writes `deletedAt` as text; the refusal names it so.
+  if (record.kind !== 'recorded' || typeof deletedAt !== 'string') return undefined;
+  const { deletedByRun, index } = record;
+  return dropsEntry(historyLength(item[HISTORY_ATTR]), 1, index) ? { deletedAt, deletedByRun } : undefined;
 }
 
 /** The latest instant a JavaScript `Date` holds, in epoch seconds. */

@@ -70,10 +70,11 @@ import {
   RESTORE_ATTR,
 } from '../../lambdas/hygiene/data-contract';
 import {
+  type DeletionRecord,
+  deletionRecord,
   type HistoryEntry,
   historyLength,
   operatorFields,
-  runDeletionIndex,
 } from '../../lambdas/hygiene/history';
 import type { OperatorIdentity } from '../../lambdas/hygiene/operator-identity';
 import { planMark } from '../../lambdas/hygiene/outbox-item';
@@ -300,60 +301,54 @@ function lastRestoreText(item: Record<string, unknown>): string {
   return `: restored at ${at}${by === undefined ? '' : ` by ${by}`}${reason === undefined ? '' : ` (reason ${reason})`}`;
 }
 
-/** Refuses a deletion pc-hygiene did not make (no `hygieneDeletedReason`); returns the reason otherwise. */
-function hygieneDeletedReason(id: string, item: Record<string, unknown>, deletedAt: unknown): string {
-  const reason = item[HYGIENE_ATTR.deletedReason];
-  if (typeof reason === 'string') return reason;
-  throw new NotDeletedByHygieneError(
-    `credential ${id} was soft-deleted (deletedAt ${String(deletedAt)}) but not by pc-hygiene: ` +
-      `it has no ${HYGIENE_ATTR.deletedReason}, so its owner or the platform revoked it. ` +
-      'restore undoes only pc-hygiene deletions; a revocation is undone where it was made',
-  );
-}
-
-/** A stored history entry as read: any field may be missing or of another type. */
-type StoredEntry = { readonly at?: unknown; readonly action?: unknown; readonly runId?: unknown } | null;
-
 /**
- * The newest `delete-*` entry of run `runId` in a stored history, or `undefined`
- * when it holds none (or is not a list): `runDeletionIndex`, lambdas/hygiene/history.ts.
- */
-function runDeletionEntry(history: unknown, runId: string): StoredEntry | undefined {
-  const index = runDeletionIndex(history, runId);
-  return index < 0 ? undefined : ((history as unknown[])[index] as StoredEntry);
-}
-
-/**
- * Refuses a deletion pc-hygiene's history does not record — the one rule both
+ * Refuses a deletion pc-hygiene did not make or its history does not record
+ * ({@link deletionRecord}, lambdas/hygiene/history.ts) — the one rule both
  * `restore ID` and `restore --run` apply (the latter first refuses, as a
- * conflict, a `deletedAt` other than its manifest's): the `deletedAt` read must
- * be the `at` of the newest `delete-*` entry of run `hygieneDeletedByRun`,
- * compared exactly, as the manifest's is. Another `deletedAt` was written by
- * someone else, who left the hygiene fields in place; no such entry (nor run),
- * and no sweep made the deletion. Either way restore does not undo it.
+ * conflict, a `deletedAt` other than its manifest's); returns the deletion's
+ * reason otherwise. No `hygieneDeletedReason`: its owner or the platform
+ * revoked it, and a revocation is undone where it was made. Otherwise the
+ * `deletedAt` read must be the `at` of the newest `delete-*` entry of run
+ * `hygieneDeletedByRun`, compared exactly, as the manifest's is. Another
+ * `deletedAt` was written by someone else, who left the hygiene fields in
+ * place; no such entry (nor run), and no sweep made the deletion. Either way
+ * restore does not undo it.
  * @throws {NotDeletedByHygieneError}
  */
-function refuseUnrecordedDeletion(id: string, checked: CheckedRestore): void {
-  const { item, deletedAt, deletedByRun } = checked;
+function refuseUnrecordedDeletion(
+  id: string,
+  record: Exclude<DeletionRecord, { readonly kind: 'not-deleted' }>,
+  deletedAt: unknown,
+): string {
   const stored = String(deletedAt);
   const where = `check it (pc-hygiene export shows ${HISTORY_ATTR}) and undo it where it was made`;
-  if (typeof deletedByRun !== 'string') {
-    throw new NotDeletedByHygieneError(
-      `credential ${id} was soft-deleted (deletedAt ${stored}) with a ${HYGIENE_ATTR.deletedReason} but no ` +
-        `${HYGIENE_ATTR.deletedByRun}, which every pc-hygiene deletion records: restore undoes only those; ${where}`,
-    );
-  }
-  const entry = runDeletionEntry(item[HISTORY_ATTR], deletedByRun);
-  if (entry?.at === deletedAt) return;
-  throw new NotDeletedByHygieneError(
-    !entry
-      ? `credential ${id} was soft-deleted (deletedAt ${stored}, ${HYGIENE_ATTR.deletedByRun} ${deletedByRun}), but its ` +
-          `history has no deletion by run ${deletedByRun}, which pc-hygiene records ` +
-          `with every deletion it makes: restore undoes only those; ${where}`
-      : `credential ${id} was soft-deleted at ${stored} (deletedAt), but run ${deletedByRun} deleted it at ` +
-          `${String(entry.at)} (its history's ${String(entry.action)} entry): deletedAt was rewritten since by another writer, not by ` +
+  switch (record.kind) {
+    case 'recorded':
+      return record.deletedReason;
+    case 'no-reason':
+      throw new NotDeletedByHygieneError(
+        `credential ${id} was soft-deleted (deletedAt ${stored}) but not by pc-hygiene: ` +
+          `it has no ${HYGIENE_ATTR.deletedReason}, so its owner or the platform revoked it. ` +
+          'restore undoes only pc-hygiene deletions; a revocation is undone where it was made',
+      );
+    case 'no-run':
+      throw new NotDeletedByHygieneError(
+        `credential ${id} was soft-deleted (deletedAt ${stored}) with a ${HYGIENE_ATTR.deletedReason} but no ` +
+          `${HYGIENE_ATTR.deletedByRun}, which every pc-hygiene deletion records: restore undoes only those; ${where}`,
+      );
+    case 'no-entry':
+      throw new NotDeletedByHygieneError(
+        `credential ${id} was soft-deleted (deletedAt ${stored}, ${HYGIENE_ATTR.deletedByRun} ${record.deletedByRun}), but its ` +
+          `history has no deletion by run ${record.deletedByRun}, which pc-hygiene records ` +
+          `with every deletion it makes: restore undoes only those; ${where}`,
+      );
+    case 'other-instant':
+      throw new NotDeletedByHygieneError(
+        `credential ${id} was soft-deleted at ${stored} (deletedAt), but run ${record.deletedByRun} deleted it at ` +
+          `${String(record.entry.at)} (its history's ${String(record.entry.action)} entry): deletedAt was rewritten since by another writer, not by ` +
           `pc-hygiene, so restore does not undo it; ${where}`,
-  );
+      );
+  }
 }
 
 /** Reads the credential and makes every check a restore makes; throws the named error that fails. */
@@ -369,7 +364,8 @@ async function checkRestore(
   if (!item || isReservedId(id))
     throw new CredentialNotFoundError(`no credential with id ${id} in ${tableName}`);
   const deletedAt: unknown = item.deletedAt;
-  if (deletedAt === undefined || deletedAt === null) {
+  const record = deletionRecord(item);
+  if (record.kind === 'not-deleted') {
     throw new NotDeletedError(
       `credential ${id} is not deleted (no deletedAt)${lastRestoreText(item)}: nothing to restore`,
     );
@@ -383,8 +379,8 @@ async function checkRestore(
     );
   }
   refuseOtherDeletion(request, deletedAt);
-  const checked = { item, deletedAt, deletedReason: hygieneDeletedReason(id, item, deletedAt), deletedByRun };
-  refuseUnrecordedDeletion(id, checked);
+  const deletedReason = refuseUnrecordedDeletion(id, record, deletedAt);
+  const checked = { item, deletedAt, deletedReason, deletedByRun };
   refuseRestoreBeforeDeletion(id, deletedAt, now);
   const expiresTime: unknown = item.expiresTime;
   // An exempt credential is never deleted again by a sweep: no reason to refuse.

@@ -8,6 +8,7 @@
  * instants given.
  */
 import { DELETED_REASON_OF } from './action-changes';
+import { HISTORY_ATTR, HYGIENE_ATTR } from './data-contract';
 import type { OperatorIdentity } from './operator-identity';
 import type { Action } from './policy';
 import { formatInstant } from './time';
@@ -118,14 +119,67 @@ export function historyLength(stored: unknown): number {
  * newest `delete-*` entry of that run, which the sweep appends in the very
  * write that deletes, at the instant it also writes as `deletedAt`
  * ({@link transitionHistory}); -1 when it holds none (or is not a list).
- * Restore undoes only a deletion its history records so (docs/data-model.md, "Restore").
  */
-export function runDeletionIndex(stored: unknown, runId: string): number {
+function runDeletionIndex(stored: unknown, runId: string): number {
   if (!Array.isArray(stored)) return -1;
   return stored.findLastIndex((entry: unknown) => {
     const { action, runId: run } = (entry ?? {}) as { action?: unknown; runId?: unknown };
     return typeof action === 'string' && action.startsWith('delete-') && run === runId;
   });
+}
+
+/** A stored history entry as read: any field may be missing or of another type. */
+export interface StoredHistoryEntry {
+  readonly at?: unknown;
+  readonly action?: unknown;
+}
+
+/**
+ * What a credential's history says of its current soft-delete ({@link deletionRecord}):
+ * - `not-deleted`: no `deletedAt` (absent or NULL);
+ * - `no-reason`: no `hygieneDeletedReason` (text), so not pc-hygiene's deletion (its owner or the platform revoked it);
+ * - `no-run`: no `hygieneDeletedByRun` (text), which every pc-hygiene deletion records;
+ * - `no-entry`: its history (`hygieneHistory`) has no `delete-*` entry of that run;
+ * - `other-instant`: that run's newest `delete-*` entry (`entry`) is at another instant than `deletedAt`, which
+ *   another writer rewrote since;
+ * - `recorded`: pc-hygiene's deletion as its history records it, at `index` in `hygieneHistory`.
+ */
+export type DeletionRecord =
+  | { readonly kind: 'not-deleted' }
+  | { readonly kind: 'no-reason' }
+  | { readonly kind: 'no-run' }
+  | { readonly kind: 'no-entry'; readonly deletedByRun: string }
+  | { readonly kind: 'other-instant'; readonly deletedByRun: string; readonly entry: StoredHistoryEntry }
+  | {
+      readonly kind: 'recorded';
+      readonly deletedReason: string;
+      readonly deletedByRun: string;
+      /** The index in `hygieneHistory` of the entry that records the deletion. */
+      readonly index: number;
+    };
+
+/**
+ * Whether `item`'s current soft-delete is one pc-hygiene made and its history
+ * records — the deletion `restore` undoes (docs/data-model.md, "Restore"):
+ * a `deletedAt`, a `hygieneDeletedReason` and a `hygieneDeletedByRun` as
+ * text, and that run's newest `delete-*` history entry, which the sweep
+ * appends in the very write that deletes, at exactly the `deletedAt` stored
+ * (compared as stored). The first check that fails names the
+ * {@link DeletionRecord}; the item as read from the table, any field of any type.
+ */
+export function deletionRecord(item: Readonly<Record<string, unknown>>): DeletionRecord {
+  const { deletedAt } = item;
+  if (deletedAt === undefined || deletedAt === null) return { kind: 'not-deleted' };
+  const deletedReason = item[HYGIENE_ATTR.deletedReason];
+  if (typeof deletedReason !== 'string') return { kind: 'no-reason' };
+  const deletedByRun = item[HYGIENE_ATTR.deletedByRun];
+  if (typeof deletedByRun !== 'string') return { kind: 'no-run' };
+  const history = item[HISTORY_ATTR];
+  const index = runDeletionIndex(history, deletedByRun);
+  if (index < 0) return { kind: 'no-entry', deletedByRun };
+  const entry = (history as readonly StoredHistoryEntry[])[index] as StoredHistoryEntry;
+  if (entry.at !== deletedAt) return { kind: 'other-instant', deletedByRun, entry };
+  return { kind: 'recorded', deletedReason, deletedByRun, index };
 }
 
 /**

@@ -6,6 +6,10 @@
  * to an operator who exempted it to keep it. The write is conditional on the deletion read too, so it is a
  * conflict to check and run again, and the item is left as the sweep left it. Against DynamoDB Local, the sweep
  * run by another client just before the exemption's `UpdateItem` is sent.
+ *
+ * The same condition on a `deletedAt` stored as NULL (`attribute_type(…, NULL)`, as the sweep's transition writes
+ * condition it): such a credential is not deleted, so it is exempted and unexempted as any live one; a `deletedAt`
+ * written between the read and the write is a conflict just the same.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExemptConflictError, setExempt } from '../../cli/aws/exempt';
@@ -16,7 +20,8 @@ import { parseConfig } from '../../lambdas/hygiene/config';
 import { HISTORY_ATTR, HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import { HISTORY_LIMIT } from '../../lambdas/hygiene/history';
 import { runSweep } from '../../lambdas/hygiene/sweep';
-import { getItem } from '../support/items';
+import { getItem, setItemAttribute } from '../support/items';
+import type { TestTable } from '../support/test-table';
 import { useTestTable } from '../support/test-table';
 import { credential, days, NOW } from '../unit/support/credentials';
 
@@ -31,15 +36,16 @@ const pastEntries = (count: number) =>
 /** Expired, not exempt, its history full: the next enforce sweep soft-deletes it. */
 const seed = () => [credential('c1', { expiresTime: days(-1), [HISTORY_ATTR]: pastEntries(HISTORY_LIMIT) })];
 
-describe('exempt racing a sweep that deletes the credential (DynamoDB Local)', () => {
-  const table = useTestTable('exempt-deletion-race', 'each', seed);
+/**
+ * For the enclosing `describe`: makes clients of `table` whose first `UpdateItem` waits for `before` to run first
+ * (another writer's change between the read and the write), destroyed after each test.
+ */
+function useClientRunningFirst(table: TestTable) {
   const clients: ReturnType<typeof createDocumentClient>[] = [];
   afterEach(() => {
     for (const client of clients.splice(0)) client.destroy();
   });
-
-  /** A client of the table whose first `UpdateItem` waits for `before` to run first. */
-  const clientRunningFirst = (before: () => Promise<void>) => {
+  return (before: () => Promise<void>) => {
     const client = createDocumentClient({ endpoint: table.endpoint });
     clients.push(client);
     let ran = false;
@@ -55,6 +61,12 @@ describe('exempt racing a sweep that deletes the credential (DynamoDB Local)', (
     );
     return client;
   };
+}
+
+describe('exempt racing a sweep that deletes the credential (DynamoDB Local)', () => {
+  const table = useTestTable('exempt-deletion-race', 'each', seed);
+  const clientRunningFirst = useClientRunningFirst(table);
+
   const sweep = async () => {
     const config = parseConfig({ mode: 'enforce', maxDeletePercent: 100 });
     const scanner = new DynamoDbCredentialScanner(table.client, table.tableName);
@@ -84,5 +96,43 @@ describe('exempt racing a sweep that deletes the credential (DynamoDB Local)', (
     const history = item?.[HISTORY_ATTR] as { action: string }[];
     expect(history).toHaveLength(HISTORY_LIMIT);
     expect(history.at(-1)).toMatchObject({ action: 'delete-expired', runId: 'run-del' });
+  });
+});
+
+describe('exempt of a credential whose deletedAt is stored as NULL (DynamoDB Local)', () => {
+  const table = useTestTable('exempt-null-deleted-at', 'each', () => [credential('c1', { deletedAt: null })]);
+  const clientRunningFirst = useClientRunningFirst(table);
+  const request = (exempt: boolean) => ({ id: 'c1', exempt, reason: 'keep it', by: 'ops', now: NOW });
+
+  it('is exempted and unexempted as a live credential, deletedAt left NULL', async () => {
+    const exempted = await setExempt(table.client, table.tableName, request(true));
+    expect(exempted).toMatchObject({ changed: true, exempt: true });
+    expect(exempted.deletedAt).toBeUndefined();
+    const afterExempt = await getItem(table.client, table.tableName, 'c1');
+    expect(afterExempt?.[HYGIENE_ATTR.exempt]).toBe(true);
+    expect(afterExempt?.deletedAt).toBeNull();
+
+    const unexempted = await setExempt(table.client, table.tableName, request(false));
+    expect(unexempted).toMatchObject({ changed: true, exempt: false });
+    const item = await getItem(table.client, table.tableName, 'c1');
+    expect(item?.[HYGIENE_ATTR.exempt]).toBeUndefined();
+    expect(item?.deletedAt).toBeNull();
+    const history = item?.[HISTORY_ATTR] as { action: string }[];
+    expect(history.map((entry) => entry.action)).toEqual(['exempt', 'unexempt']);
+  });
+
+  it('is a conflict when deletedAt is written between the read and the write, and writes nothing', async () => {
+    const deletedAt = days(0);
+    const client = clientRunningFirst(() =>
+      setItemAttribute(table.client, table.tableName, 'c1', 'deletedAt', deletedAt),
+    );
+
+    await expect(setExempt(client, table.tableName, request(true))).rejects.toBeInstanceOf(
+      ExemptConflictError,
+    );
+    const item = await getItem(table.client, table.tableName, 'c1');
+    expect(item?.deletedAt).toBe(deletedAt);
+    expect(item?.[HYGIENE_ATTR.exempt]).toBeUndefined();
+    expect(item?.[HISTORY_ATTR]).toBeUndefined();
   });
 });
