@@ -11,23 +11,22 @@
  * its escape) is refused, since the word typed back from the screen would
  * name another value. Pure.
  */
+import { posixShellWord } from '../../lambdas/hygiene/shell-word';
 import { terminalText } from '../../lambdas/render/sanitize';
 
 /** What a message says in place of a value that cannot be typed back from the screen ({@link shellWord} refuses it). */
 export const VALUE_WITH_CONTROL_CHARACTERS = '(a value with control characters)';
 
-/** Characters that need no quoting in any POSIX shell word (the set of Python's `shlex.quote`). */
-const PLAIN_WORD = /^[\w@%+=:,./-]+$/;
-
 /**
- * `text` as one POSIX shell word that types it back exactly: as is when
- * plain, else single-quoted (`'` written `'\''`; the empty string `''`).
+ * `text` as one POSIX shell word that types it back exactly
+ * (`posixShellWord`, lambdas/hygiene/shell-word.ts: as is when plain, else
+ * single-quoted; the empty string `''`).
  * @returns `undefined` when it cannot be typed faithfully from the screen:
  *   {@link terminalText} would print it changed
  */
 export function shellWord(text: string): string | undefined {
   if (terminalText(text) !== text) return undefined;
-  return PLAIN_WORD.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+  return posixShellWord(text);
 }
 
 /**

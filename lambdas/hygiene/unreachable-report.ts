@@ -41,6 +41,7 @@ import {
   subjectText,
 } from './message';
 import { type OwnerDeliveryRoute, UNREACHABLE_REASONS, type UnreachableReason } from './owner-directory';
+import { posixShellWord } from './shell-word';
 import { MAX_CONFIRMATION_EMAILS } from './subscription-confirmations';
 import { DAY_MS, formatInstant, parseInstant } from './time';
 
@@ -435,14 +436,6 @@ function ownerNaming(owner: UnreachableOwner): string {
 }
 
 /**
- * A value as one shell word: as is when it holds only characters no shell treats specially, else single-quoted
- * (a credential id is untrusted: pasted into a shell, it must stay one argument).
- */
-function shellWord(value: string): string {
-  return /^[A-Za-z0-9._:@%+=,/-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
-}
-
-/**
  * What the admins run to undo a deletion the owner was never told about (the owner's own advice, "ask … to restore
  * it", is not for them): the restore command with the credential's id, aimed by `targetFlags`
  * ({@link UnreachableReportInput.targetFlags}; unknown: said to add the deployment's `--stack NAME`, in parentheses
@@ -451,13 +444,10 @@ function shellWord(value: string): string {
  */
 function restoreLine(event: OutboxEvent, targetFlags: string | undefined): string[] {
   if (!DELETION_TYPES.has(event.type)) return [];
-  const id = shellWord(plainValue(event.credentialId));
+  // A credential id is untrusted: pasted into a shell, it must stay one argument.
+  const id = posixShellWord(plainValue(event.credentialId));
   const target =
-    targetFlags === undefined
-      ? " (add the deployment's --stack NAME)"
-      : targetFlags === ''
-        ? ''
-        : ` ${targetFlags}`;
+    targetFlags === undefined ? " (add the deployment's --stack NAME)" : targetFlags && ` ${targetFlags}`;
   return [`To restore it if the owner still needs it: pc-hygiene restore ${id} --reason "<why>"${target}`];
 }
 
