@@ -266,21 +266,10 @@ function planWrite(
   else update.remove(HYGIENE_ATTR.exempt);
   update.condition(`attribute_exists(${update.name(key)})`);
   for (const attribute of [HYGIENE_ATTR.exempt, 'deletedAt'])
-    conditionOnRead(update, attribute, item[attribute]);
+    update.conditionUnchanged(attribute, item[attribute]);
   appendHistory(update, length, [entry]);
   const lengthAfter = length - historyTrim(length, 1) + 1;
   return { update: update.build(), exempt, entry, lengthAfter };
-}
-
-/**
- * Conditions `update` on `attribute` still holding `read`, the value read: still absent when absent, still NULL
- * when a stored NULL (as the sweep's transition writes condition it: lambdas/aws/transition-write.ts), else equal.
- */
-function conditionOnRead(update: UpdateExpressionBuilder, attribute: string, read: unknown): void {
-  const name = update.name(attribute);
-  if (read === undefined) update.condition(`attribute_not_exists(${name})`);
-  else if (read === null) update.condition(`attribute_type(${name}, ${update.value('NULL')})`);
-  else update.condition(`${name} = ${update.value(read)}`);
 }
 
 /**

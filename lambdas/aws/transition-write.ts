@@ -148,13 +148,7 @@ export function transitionUpdate(tableName: string, transition: Transition): Upd
 
   const key = TABLE_DEFINITION.partitionKey.name;
   x.condition(`attribute_exists(${x.name(key)})`);
-  for (const { field, read } of write.conditions) {
-    const name = x.name(field);
-    if (read === undefined) x.condition(`attribute_not_exists(${name})`);
-    // The parser reads a stored NULL as "not set"; it must still be NULL at write time.
-    else if (read === null) x.condition(`attribute_type(${name}, ${x.value('NULL')})`);
-    else x.condition(`${name} = ${x.value(read)}`);
-  }
+  for (const { field, read } of write.conditions) x.conditionUnchanged(field, read);
   return {
     TableName: tableName,
     Key: { [key]: write.id },

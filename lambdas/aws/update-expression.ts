@@ -90,6 +90,17 @@ export class UpdateExpressionBuilder {
     return this;
   }
 
+  /**
+   * A condition that `attribute` still holds `read`, the value a read found: still absent when absent, still NULL
+   * when a stored NULL (a parser reads it as "not set"; it must still be NULL at write time), else equal.
+   */
+  conditionUnchanged(attribute: string, read: unknown): this {
+    const name = this.name(attribute);
+    if (read === undefined) return this.condition(`attribute_not_exists(${name})`);
+    if (read === null) return this.condition(`attribute_type(${name}, ${this.value('NULL')})`);
+    return this.condition(`${name} = ${this.value(read)}`);
+  }
+
   /** True when no `SET`, `REMOVE` or `ADD` clause was added (such a request would be rejected). */
   get isEmpty(): boolean {
     return this.sets.length === 0 && this.removes.length === 0 && this.adds.length === 0;
