@@ -15,6 +15,7 @@
  * deployment in audit mode).
  */
 import type { SNSClient } from '@aws-sdk/client-sns';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Command, Option } from '@commander-js/extra-typings';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
@@ -355,6 +356,26 @@ function reportTargetFlags(target: Target): string {
 }
 
 /**
+ * The one setup of a drain and of its preview (`--dry-run`), so the preview renders what the drain sends: the owner
+ * directory read beside the table, the deployment's route and `ownerContact`, where the report's restore commands
+ * aim ({@link reportTargetFlags}), and the topic's subscriptions when listed.
+ */
+function drainSetupOf(
+  client: DynamoDBDocumentClient,
+  target: Target,
+  directory: AlsoRead,
+  sns: SnsSide,
+): DrainSetup {
+  return {
+    directory: new DynamoOwnerDirectory(client, directory.table),
+    ownerDelivery: target.config.ownerDelivery,
+    ...(target.config.ownerContact !== undefined && { ownerContact: target.config.ownerContact }),
+    reportTargetFlags: reportTargetFlags(target),
+    ...(sns.topicSubscriptions !== undefined && { topicSubscriptions: sns.topicSubscriptions }),
+  };
+}
+
+/**
  * {@link drainTable} for the target table, with readable table errors; the
  * directory table is read through the same DynamoDB endpoint and region,
  * checked first to be an owner directory (`withTable`).
@@ -368,16 +389,8 @@ async function drainOutbox(
 ): Promise<NotifierSummary> {
   return withTable(
     target,
-    (client) => {
-      const setup: DrainSetup = {
-        directory: new DynamoOwnerDirectory(client, directory.table),
-        ownerDelivery: target.config.ownerDelivery,
-        ...(target.config.ownerContact !== undefined && { ownerContact: target.config.ownerContact }),
-        reportTargetFlags: reportTargetFlags(target),
-        ...(sns.topicSubscriptions !== undefined && { topicSubscriptions: sns.topicSubscriptions }),
-      };
-      return drainTable(client, target.table, publisher, now, setup);
-    },
+    (client) =>
+      drainTable(client, target.table, publisher, now, drainSetupOf(client, target, directory, sns)),
     CREDENTIALS_TABLE,
     directory,
   );
@@ -402,12 +415,8 @@ async function previewNotify(
     target,
     (client) =>
       previewDrain({
+        ...drainSetupOf(client, target, directory, sns),
         outbox: new DynamoDbOutboxStore(client, target.table, { readOnly: true }),
-        directory: new DynamoOwnerDirectory(client, directory.table),
-        ownerDelivery: target.config.ownerDelivery,
-        ...(target.config.ownerContact !== undefined && { ownerContact: target.config.ownerContact }),
-        reportTargetFlags: reportTargetFlags(target),
-        ...(sns.topicSubscriptions !== undefined && { topicSubscriptions: sns.topicSubscriptions }),
         now,
       }),
     CREDENTIALS_TABLE,

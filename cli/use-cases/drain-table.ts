@@ -6,30 +6,26 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { timerSleep } from '../../lambdas/aws/timer-sleep';
-import { type NotifierSummary, runNotifier } from '../../lambdas/hygiene/notifier';
+import { type NotifierOptions, type NotifierSummary, runNotifier } from '../../lambdas/hygiene/notifier';
 import type { NotificationPublisher } from '../../lambdas/hygiene/outbox-ports';
-import type { OwnerDeliveryRoute, OwnerDirectory } from '../../lambdas/hygiene/owner-directory';
+import type { OwnerDirectory } from '../../lambdas/hygiene/owner-directory';
 import type { TopicSubscriptionListing } from '../../lambdas/hygiene/subscription-ports';
 import { isSesSendable } from '../../lambdas/relay/ses-address';
 
 /**
  * What the drain is set up with: how it judges owner reach (docs/notifications.md, "Owner reach"; nothing:
- * unverified) and whom its digests tell owners to ask (`ownerContact`).
+ * unverified), and the notifier's options as the Lambda takes them (its route, whom its digests tell owners to ask,
+ * where its report's restore commands aim: `NotifierOptions`).
  */
-export interface DrainSetup {
+export interface DrainSetup
+  extends Pick<NotifierOptions, 'ownerDelivery' | 'ownerContact' | 'reportTargetFlags'> {
   /** The owner directory; absent (or never imported): every owner counts as reachable. */
   readonly directory?: OwnerDirectory;
-  /** The configured owner route. @default 'sns-email' */
-  readonly ownerDelivery?: OwnerDeliveryRoute;
   /**
    * The topic the digests are for, listed once per drain on `sns-email` with a directory; absent (a file sink
    * without a topic): owners are judged on the recorded states, and the summary says so.
    */
   readonly topicSubscriptions?: TopicSubscriptionListing;
-  /** Whom the digests tell owners to ask (config `ownerContact`, docs/configuration.md); unset: the generic team. */
-  readonly ownerContact?: string;
-  /** Where the owner-unreachable report's restore commands aim (`NotifierOptions.reportTargetFlags`). */
-  readonly reportTargetFlags?: string;
 }
 
 /**
@@ -43,6 +39,7 @@ export function drainTable(
   now: number,
   setup: DrainSetup = {},
 ): Promise<NotifierSummary> {
+  const { directory, topicSubscriptions, ...options } = setup;
   // The first reading is exactly `now` (the digests' "as of"); later ones advance with the wall clock.
   let startedAt: number | undefined;
   return runNotifier(
@@ -55,15 +52,11 @@ export function drainTable(
       },
       // The pacing per recipient waits on a real timer, as the notifier Lambda's does.
       sleep: timerSleep,
-      ...(setup.directory !== undefined && { directory: setup.directory }),
-      ...(setup.topicSubscriptions !== undefined && { topicSubscriptions: setup.topicSubscriptions }),
+      ...(directory !== undefined && { directory }),
+      ...(topicSubscriptions !== undefined && { topicSubscriptions }),
       // On `relay`: the sender's own rule of what SES can be asked to send to (`unsendable-address`).
       sendable: isSesSendable,
     },
-    {
-      ...(setup.ownerDelivery !== undefined && { ownerDelivery: setup.ownerDelivery }),
-      ...(setup.ownerContact !== undefined && { ownerContact: setup.ownerContact }),
-      ...(setup.reportTargetFlags !== undefined && { reportTargetFlags: setup.reportTargetFlags }),
-    },
+    options,
   );
 }

@@ -34,10 +34,9 @@ import { renderOwnerDigests } from '../../lambdas/hygiene/notifier/render';
 import { renderReport, reportContent } from '../../lambdas/hygiene/notifier/report';
 import type { DeliveryFailure } from '../../lambdas/hygiene/notifier/types';
 import type { OutboxIndexEntry, OutboxStore, PendingOutboxItem } from '../../lambdas/hygiene/outbox-ports';
-import type { OwnerDeliveryRoute, OwnerDirectory } from '../../lambdas/hygiene/owner-directory';
 import type { CappedList } from '../../lambdas/hygiene/run-summary';
-import type { TopicSubscriptionListing } from '../../lambdas/hygiene/subscription-ports';
 import { isSesSendable } from '../../lambdas/relay/ses-address';
+import type { DrainSetup } from './drain-table';
 
 /** What a drain would send, and the drain summary's counts of what it would skip. */
 export interface DrainPreview
@@ -128,40 +127,26 @@ const NO_WAIT: NotifierDeps['sleep'] = () =>
  * @throws when the owner directory cannot be read (a real drain would leave those events pending)
  * @throws {SubscriptionListingError} when the topic's subscriptions cannot be listed (a real drain would stop too)
  */
-export async function previewDrain(options: {
-  readonly outbox: OutboxStore;
-  readonly now: number;
-  readonly directory?: OwnerDirectory;
-  readonly ownerDelivery: OwnerDeliveryRoute;
-  /** Whom the digests tell owners to ask (config `ownerContact`), as the drain's digests say it. */
-  readonly ownerContact?: string;
-  /** Where the owner-unreachable report's restore commands aim (`NotifierOptions.reportTargetFlags`). */
-  readonly reportTargetFlags?: string;
-  /** The topic a drain would publish to: listed once, as a drain lists it; absent: the recorded states. */
-  readonly topicSubscriptions?: TopicSubscriptionListing;
-}): Promise<DrainPreview> {
+export async function previewDrain(
+  options: DrainSetup & { readonly outbox: OutboxStore; readonly now: number },
+): Promise<DrainPreview> {
+  // The drain's own setup (`DrainSetup`, as `drainTable` takes it), so the preview renders what the drain sends.
+  const { outbox, now, directory, topicSubscriptions, ...notifierOptions } = options;
   const deps: NotifierDeps = {
-    outbox: options.outbox,
+    outbox,
     publisher: NO_PUBLISHER,
-    clock: () => options.now,
+    clock: () => now,
     sleep: NO_WAIT,
-    ...(options.directory !== undefined && { directory: options.directory }),
-    ...(options.topicSubscriptions !== undefined && { topicSubscriptions: options.topicSubscriptions }),
+    ...(directory !== undefined && { directory }),
+    ...(topicSubscriptions !== undefined && { topicSubscriptions }),
     // As a drain: on `relay`, the sender's own rule of what SES can be asked to send to.
     sendable: isSesSendable,
   };
-  const settings = drainSettings(
-    {
-      ownerDelivery: options.ownerDelivery,
-      ...(options.ownerContact !== undefined && { ownerContact: options.ownerContact }),
-      ...(options.reportTargetFlags !== undefined && { reportTargetFlags: options.reportTargetFlags }),
-    },
-    NO_PUBLISHER.limits,
-  );
+  const settings = drainSettings(notifierOptions, NO_PUBLISHER.limits);
   const base: DrainContext = {
     deps,
     settings,
-    now: options.now,
+    now,
     reach: await reachCheckOf(deps, settings.ownerDelivery),
   };
   const state = newDrainState();
