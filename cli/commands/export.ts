@@ -23,7 +23,7 @@ import { DynamoDbCredentialScanner } from '../../lambdas/aws/credential-scanner'
 import type { RawItem } from '../../lambdas/hygiene/ports';
 import { escapeJsonText } from '../../lambdas/render/json-text';
 import { describeFileError } from '../file-errors';
-import { INTERRUPT_SIGNALS } from '../interrupts';
+import { onInterrupt } from '../interrupts';
 import { defineCommand } from '../options/define-command';
 import { resolveTarget, type Target } from '../options/deployment-target';
 import type { OptionsOf } from '../options/options-of';
@@ -152,17 +152,13 @@ const partialPathOf = (output: string) => `${output}.${randomBytes(8).toString('
  * @returns a function that removes the handlers (call it when the export ends, either way)
  */
 function removeOnInterrupt(partial: string, beforeExit: () => void): () => void {
-  const stopWatching = () => {
-    for (const signal of INTERRUPT_SIGNALS) process.off(signal, onSignal);
-  };
-  const onSignal = (signal: NodeJS.Signals) => {
+  const stopWatching = onInterrupt((signal) => {
     beforeExit();
     rmSync(partial, { force: true });
     // With no handler left, the signal raised again takes its default action: the process ends by it.
     stopWatching();
     process.kill(process.pid, signal);
-  };
-  for (const signal of INTERRUPT_SIGNALS) process.once(signal, onSignal);
+  });
   return stopWatching;
 }
 

@@ -48,7 +48,7 @@ import { readEntriesFile, renderEntriesOverview } from '../digest-preview';
 import { EXIT_CODE } from '../exit-codes';
 import { deliveryFailureLines } from '../format/delivery-failures';
 import { typedWord } from '../format/shell-word';
-import { INTERRUPT_SIGNALS, interruptedExitCode } from '../interrupts';
+import { interruptedExitCode, onInterrupt } from '../interrupts';
 import { JsonlFileSink } from '../jsonl-sink';
 import { DEMO_DAYS_BEFORE_NOW, EARLIEST_DEMO_NOW_MS, generateDemoData } from '../local/demo-data';
 import { loadDemoDirectory } from '../local/demo-directory';
@@ -507,9 +507,9 @@ export async function withLocalDatabase(
 /**
  * Ctrl-C, kill or a closed terminal (`INTERRUPT_SIGNALS`: SIGINT, SIGTERM, SIGHUP): stops the database before
  * leaving, which Node does not do on a signal by default, says so (then the caller's `interruptedLine`, when it has
- * one), and exits 128 + the signal's number (130 for SIGINT, 143 for SIGTERM). A signal while it stops (Ctrl-C pressed again) is ignored: Node's default would exit at once and leave
- * java running. Registered before the start: exiting mid-start still kills the child (`startDynamoDbLocal`'s exit
- * hook).
+ * one), and exits 128 + the signal's number (130 for SIGINT, 143 for SIGTERM). A signal while it stops (Ctrl-C
+ * pressed again) is ignored: Node's default would exit at once and leave java running. Registered before the start:
+ * exiting mid-start still kills the child (`startDynamoDbLocal`'s exit hook).
  * @param database the running database, once started
  * @returns what removes the handlers, once the command stops the database itself
  */
@@ -530,12 +530,7 @@ function stopDatabaseOnSignals(
       process.exit(interruptedExitCode(signal));
     });
   };
-  for (const signal of INTERRUPT_SIGNALS) process.on(signal, onSignal);
-  return {
-    remove: () => {
-      for (const signal of INTERRUPT_SIGNALS) process.off(signal, onSignal);
-    },
-  };
+  return { remove: onInterrupt(onSignal) };
 }
 
 /** Registers `local` on the program. */

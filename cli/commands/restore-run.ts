@@ -29,7 +29,7 @@ import { jsonText } from '../../lambdas/render/json-text';
 import { terminalText } from '../../lambdas/render/sanitize';
 import type { RestoreResult } from '../aws/restore';
 import { EXIT_CODE } from '../exit-codes';
-import { INTERRUPT_SIGNALS, interruptedExitCode } from '../interrupts';
+import { interruptedExitCode, onInterrupt } from '../interrupts';
 import { withTable } from '../options/table-options';
 import { sayOnStderr } from '../stderr';
 import { UsageError } from '../usage-error';
@@ -220,10 +220,7 @@ function abortOnInterrupt(): {
 } {
   const controller = new AbortController();
   let caught: NodeJS.Signals | undefined;
-  const stop = () => {
-    for (const signal of INTERRUPT_SIGNALS) process.off(signal, onSignal);
-  };
-  const onSignal = (signal: NodeJS.Signals) => {
+  const stop = onInterrupt((signal) => {
     stop();
     caught = signal;
     sayOnStderr(
@@ -231,7 +228,6 @@ function abortOnInterrupt(): {
         'done is listed (interrupt again to stop at once)',
     );
     controller.abort(signal);
-  };
-  for (const signal of INTERRUPT_SIGNALS) process.on(signal, onSignal);
+  });
   return { interrupt: controller.signal, stop, interrupted: () => caught };
 }
