@@ -29,7 +29,9 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE_DEFINITION, type TableDefinition } from '../../lambdas/aws/credential-table-definition';
 import { OWNER_DIRECTORY_TABLE } from '../../lambdas/aws/owner-directory-table-definition';
 import { RELAY_LEDGER_TABLE } from '../../lambdas/aws/relay-ledger-table-definition';
+import { describeError } from '../../lambdas/hygiene/errors';
 import { sayOnStderr } from '../stderr';
+import { isNotAuthorized } from './refusal-codes';
 
 /** A kind of table as {@link requireTableKind} tells it and names it when it cannot. */
 export interface TableKeyKind {
@@ -282,9 +284,13 @@ function isKeyedAs(keySchema: readonly KeySchemaElement[], index: IndexDefinitio
   );
 }
 
-/** Whether `error` is AWS refusing a call the caller's role does not allow (`AccessDeniedException`). */
+/**
+ * Whether `error` is AWS refusing a call the caller may not make: its code (the SDK error's `name`, as
+ * `describeError` reads it for every caller) judged by the one rule of cli/aws/refusal-codes.ts, `isNotAuthorized`
+ * (`AccessDenied…`, `KMSAccessDenied…`).
+ */
 export function isAccessDenied(error: unknown): boolean {
-  return error instanceof Error && error.name === 'AccessDeniedException';
+  return isNotAuthorized(describeError(error).code);
 }
 
 /** The tables already said to be unchecked (by kind and name): said once a run. */

@@ -19,9 +19,10 @@
  * the restores in flight finish and lists what it did, the page it stopped at
  * (`interrupted`), and that running it again is safe; it then exits as the
  * signal would (130 for SIGINT). It stops the same way at an error that every
- * other restore would fail with too (not authorized, the table gone), listing
- * the page it stopped at (`stopped`, naming the error and the credential it was
- * met at), and exits 1. Otherwise exit 0 when nothing was refused and no
+ * other restore would fail with too (not authorized, the table gone, the
+ * credentials no longer valid: expired or unknown), listing the page it
+ * stopped at (`stopped`, naming the error and the credential it was met at),
+ * and exits 1. Otherwise exit 0 when nothing was refused and no
  * manifest page or entry was missing, malformed or unread, 1 otherwise.
  */
 import { collate } from '../../lambdas/hygiene/collate';

@@ -11,9 +11,11 @@
  * it, cli/aws/refusal-codes.ts) keeps AWS's text, which names the action and
  * the resource, and points at the IAM each command needs (docs/deploy.md,
  * "Operating a deployment from the CLI", "What each command needs (IAM)").
+ * Which codes are credentials AWS refused, or none the SDK could load, is
+ * judged there too (`areCredentialsRejected`, `gaveNoCredentials`).
  */
 import { describeError } from '../../lambdas/hygiene/errors';
-import { isNotAuthorized } from '../aws/refusal-codes';
+import { areCredentialsRejected, gaveNoCredentials, isNotAuthorized } from '../aws/refusal-codes';
 import { typedWord } from '../format/shell-word';
 
 /** AWS is not set up for this command: exit 1 with this message. */
@@ -24,16 +26,6 @@ export class AwsSetupError extends Error {
 const REGION_HINT = 'set --region REGION or AWS_REGION (or a region in your AWS profile)';
 const CREDENTIALS_HINT =
   'set --profile NAME or AWS_PROFILE (a profile of ~/.aws/config), or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY';
-
-/** Error names AWS gives to credentials it does not accept. */
-const REJECTED_CREDENTIALS = new Set([
-  'ExpiredToken',
-  'ExpiredTokenException',
-  'InvalidClientTokenId',
-  'UnrecognizedClientException',
-  'InvalidSignatureException',
-  'SignatureDoesNotMatch',
-]);
 
 /**
  * What a command that looks a stack up can do instead, said after a setup
@@ -73,7 +65,7 @@ export function describeAwsSetupError(
   if (/Region is missing/i.test(message)) {
     return new AwsSetupError(`no AWS region for ${doing}: ${hint(REGION_HINT)}`);
   }
-  if (code === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
+  if (gaveNoCredentials(code) || /Could not load credentials/i.test(message)) {
     const detail = /profile/i.test(message) ? ` (${message})` : '';
     const named = namedProfile(context.profile);
     if (named !== undefined) {
@@ -83,7 +75,7 @@ export function describeAwsSetupError(
     }
     return new AwsSetupError(`no AWS credentials for ${doing}${detail}: ${hint(CREDENTIALS_HINT)}`);
   }
-  if (REJECTED_CREDENTIALS.has(code)) return rejectedCredentials(code, doing, context, hint);
+  if (areCredentialsRejected(code)) return rejectedCredentials(code, doing, context, hint);
   if (isNotAuthorized(code)) {
     return new AwsSetupError(
       `${doing}: ${code}: ${message}: the role you run as needs this (${IAM_SECTION})`,

@@ -23,8 +23,11 @@
  * even one already waiting for a slot), lets those in flight finish and
  * reports the page it stopped at (`interrupted`). It stops the same way once
  * {@link STOP_AFTER_FAILURES} restores in a row failed with an error that
- * would fail every other restore alike (not authorized, the table gone:
- * {@link failsEveryRestore}), reported as `stopped`. Without a
+ * would fail every other restore alike (not authorized, the table gone, the
+ * credentials no longer valid: {@link failsEveryRestore}), reported as
+ * `stopped`. A stop is listed only when it left a restore unstarted, an
+ * interrupt and an error alike: one that comes once the last entry has
+ * started stops nothing. Without a
  * manifest header it restores nothing (the header, written last, is the only
  * record of the run's pages) and names the way on: each deletion by id. With
  * `dryRun` every check is made and nothing is written.
@@ -38,7 +41,7 @@ import { describeError, errorText } from '../../lambdas/hygiene/errors';
 import { operatorFields } from '../../lambdas/hygiene/history';
 import type { ManifestEntry, RunManifestHeader } from '../../lambdas/hygiene/run-manifest';
 import { TaskPool } from '../../lambdas/hygiene/task-pool';
-import { isNotAuthorized } from '../aws/refusal-codes';
+import { areCredentialsRejected, gaveNoCredentials, isNotAuthorized } from '../aws/refusal-codes';
 import {
   NotDeletedByRunError,
   NotDeletedError,
@@ -200,13 +203,24 @@ function unreadPage(
   };
 }
 
+/** What an error that fails every restore means, in words, and what to do before the same command is run again. */
+interface GeneralFailure {
+  readonly meaning: string;
+  readonly fix: string;
+}
+
 /**
  * Why a run's restore stopped early: `interrupted` (`reason`: the signal's name), or `stopped` by `error`, met
- * restoring credential `id`, which every other restore would fail with too ({@link failsEveryRestore}).
+ * restoring credential `id`, which every other restore would fail with too (`general`: {@link failsEveryRestore}).
  */
 type EarlyStop =
   | { readonly cause: 'interrupted'; readonly reason: unknown }
-  | { readonly cause: 'stopped'; readonly id: string; readonly error: unknown };
+  | {
+      readonly cause: 'stopped';
+      readonly id: string;
+      readonly error: unknown;
+      readonly general: GeneralFailure;
+    };
 
 /**
  * Restores in a row, none between them ending otherwise, that must fail with an error {@link failsEveryRestore}
@@ -225,7 +239,9 @@ export const STOP_AFTER_FAILURES = 10;
 class RunStop {
   private failure: EarlyStop | undefined;
   /** The current run of such failures: its first (named by the stop) and its length. */
-  private streak: { readonly id: string; readonly error: unknown; length: number } | undefined;
+  private streak:
+    | { readonly id: string; readonly error: unknown; readonly general: GeneralFailure; length: number }
+    | undefined;
 
   constructor(private readonly interrupt: AbortSignal | undefined) {}
 
@@ -235,13 +251,16 @@ class RunStop {
     return this.interrupt?.aborted ? { cause: 'interrupted', reason: this.interrupt.reason } : undefined;
   }
 
-  /** A restore failed with `error`, met restoring credential `id`: the run stops at the streak's limit. */
-  failedForAll(id: string, error: unknown): void {
-    this.streak ??= { id, error, length: 0 };
+  /**
+   * A restore failed with `error` (meaning `general`), met restoring credential `id`: the run stops at the streak's
+   * limit.
+   */
+  failedForAll(id: string, error: unknown, general: GeneralFailure): void {
+    this.streak ??= { id, error, general, length: 0 };
     this.streak.length++;
     if (this.streak.length < STOP_AFTER_FAILURES) return;
-    const { id: first, error: firstError } = this.streak;
-    this.failure ??= this.why ?? { cause: 'stopped', id: first, error: firstError };
+    const { length: _, ...first } = this.streak;
+    this.failure ??= this.why ?? { cause: 'stopped', ...first };
   }
 
   /** A restore ended otherwise (restored, skipped, refused by a check or another error): the streak is broken. */
@@ -250,26 +269,40 @@ class RunStop {
   }
 }
 
+/** The fix of an error whose cause the operator must find (the stopped line names its code). */
+const FIX_ITS_CAUSE = 'once its cause is fixed';
+
+/** The fix of credentials that are no longer valid, or that the SDK can no longer load. */
+const RENEW_CREDENTIALS = 'once the credentials are renewed (aws sso login, or new keys)';
+
 /**
  * Whether `error`, met restoring one credential, would fail every other restore of the run the same way, so that
- * trying them only repeats it: a request the caller may not make (`isNotAuthorized`, cli/aws/refusal-codes.ts:
- * `AccessDenied…`, `KMSAccessDenied…`) or a table that is gone (`ResourceNotFoundException`). Not throttling or a
- * reset connection (the SDK has retried those, and another request may pass), nor a check's refusal.
+ * trying them only repeats it, and what it means: a request the caller may not make (`isNotAuthorized`,
+ * cli/aws/refusal-codes.ts: `AccessDenied…`, `KMSAccessDenied…`), a table that is gone
+ * (`ResourceNotFoundException`), or credentials that are no longer valid (expired or unknown mid-run:
+ * `areCredentialsRejected`; none the SDK can load, an SSO session expired: `gaveNoCredentials`; the rules
+ * cli/options/aws-setup-errors.ts says them by). Undefined for any other error: not throttling or a reset connection
+ * (the SDK has retried those, and another request may pass), nor a check's refusal.
  */
-function failsEveryRestore(error: unknown): boolean {
-  if (error instanceof RestoreRefusal) return false;
+function failsEveryRestore(error: unknown): GeneralFailure | undefined {
+  if (error instanceof RestoreRefusal) return undefined;
   const { code } = describeError(error);
-  return isNotAuthorized(code) || code === 'ResourceNotFoundException';
+  if (code === 'ResourceNotFoundException') return { meaning: 'the table is not found', fix: FIX_ITS_CAUSE };
+  if (isNotAuthorized(code)) return { meaning: 'not authorized', fix: FIX_ITS_CAUSE };
+  if (areCredentialsRejected(code))
+    return { meaning: 'the credentials are no longer valid: expired or unknown', fix: RENEW_CREDENTIALS };
+  if (gaveNoCredentials(code))
+    return {
+      meaning: 'no credentials could be loaded: an SSO session expired, for one',
+      fix: RENEW_CREDENTIALS,
+    };
+  return undefined;
 }
-
-/** What `failsEveryRestore`'s error means, in words. */
-const failureMeaning = (code: string): string =>
-  code === 'ResourceNotFoundException' ? 'the table is not found' : 'not authorized';
 
 /**
  * The page the restore stopped at (`stop`: interrupted, or an error that fails every restore, named with the
  * credential it was met at), its error saying that the deletions of it not yet started and those of the pages after
- * it were not restored, and that the same command run again is safe (once the error's cause is fixed).
+ * it were not restored, and that the same command run again is safe (once the error's cause is fixed: its `fix`).
  */
 function stoppedAt(
   header: { runId: string; pages: number },
@@ -287,12 +320,13 @@ function stoppedAt(
       error: `run ${header.runId}: interrupted (${String(stop.reason)}) ${at}: ${notRestored}; ${runAgain}`,
     };
   const { code } = describeError(stop.error);
+  const { meaning, fix } = stop.general;
   return {
     page,
     cause: 'stopped',
     error:
-      `run ${header.runId}: stopped ${at}: restoring ${stop.id} failed with ${code} (${failureMeaning(code)}), as ` +
-      `every other restore would: ${notRestored}; once its cause is fixed, ${runAgain}`,
+      `run ${header.runId}: stopped ${at}: restoring ${stop.id} failed with ${code} (${meaning}), as ` +
+      `every other restore would: ${notRestored}; ${fix}, ${runAgain}`,
   };
 }
 
@@ -386,9 +420,10 @@ async function restorePages(
 
 /**
  * Restores the run's deletions, {@link RESTORE_CONCURRENCY} at a time; results sorted by id. Once
- * `request.interrupt` is aborted, or a restore fails with an error every other would fail with too (not
- * authorized, the table gone), no further restore starts, not even one waiting for a slot: those in flight finish,
- * and the result lists what was done, with the page it stopped at (`interrupted`, `stopped`).
+ * `request.interrupt` is aborted, or {@link STOP_AFTER_FAILURES} restores in a row fail with an error every other
+ * would fail with too (not authorized, the table gone, the credentials no longer valid), no further restore starts,
+ * not even one waiting for a slot: those in flight finish, and the result lists what was done, with the page it
+ * stopped at (`interrupted`, `stopped`) when the stop left a restore unstarted.
  * @throws {RunNotFoundError} when the run has no manifest header (the message says how to restore its deletions)
  */
 export async function restoreRun(
@@ -421,7 +456,8 @@ export async function restoreRun(
       restored.push(await retryingInFlight(restore));
       stop.settled();
     } catch (error: unknown) {
-      if (failsEveryRestore(error)) stop.failedForAll(entry.id, error);
+      const general = failsEveryRestore(error);
+      if (general !== undefined) stop.failedForAll(entry.id, error, general);
       else stop.settled();
       const miss = missOf(entry, error);
       if (error instanceof NotDeletedError || error instanceof NotDeletedByRunError) skipped.push(miss);

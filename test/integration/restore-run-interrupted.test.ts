@@ -4,8 +4,10 @@
  * waiting for a slot — lets those in flight finish, lists what it restored, skipped and refused, names the page it
  * stopped at (`interrupted`, in the text and the JSON's `missingPages`) and that running it again is safe, and exits
  * as the signal would (130) — where Node's default ended it at once, listing nothing. A write that fails with an
- * error every other would fail with too (access denied, the table gone) stops it the same way (`stopped`, naming
- * the error and the credential, exit 1) rather than trying every credential; one that fails with another error
+ * error every other would fail with too (access denied, the table gone, credentials expired or unknown mid-run, or an
+ * SSO session expired so that the SDK loads none) stops it the same way (`stopped`, naming the error, what it means
+ * and the credential, exit 1) rather than trying every credential; a stop that comes once the last entry has started
+ * stops nothing, and is listed for neither (a signal or a run of such errors): one that fails with another error
  * (throttled) is listed refused and the others go on, the summary saying to run the same command again once the
  * cause is fixed. Either way the same command run again restores the rest, skips those restored (exit 0), and what
  * the table holds agrees with what was listed. In process over DynamoDB Local, the signal emitted, and the failure
@@ -267,6 +269,111 @@ describe('restore --run stopped part-way (DynamoDB Local)', { timeout: 240_000 }
     expect(result.refused.length + result.restored.length).toBeLessThan(IDS.length);
     const left = await stillDeleted(table);
     expect([...result.restored.map((r) => r.id), ...left].sort()).toEqual(IDS);
+  });
+
+  it('credentials expired mid-run: stops as at a denial, the stopped line says to renew them, then run it again; the rerun restores the rest', async () => {
+    await sweepWithManifest(table, 'run-i', IDS.map(staleDue));
+    const expired = Object.assign(new Error('The security token included in the request is expired'), {
+      name: 'ExpiredTokenException',
+    });
+    atFifthWrite(() => Promise.reject(expired));
+
+    const run = await restoreRun();
+    vi.restoreAllMocks();
+
+    expect(run.exitCode).toBe(1);
+    const lines = run.stdout.trimEnd().split('\n');
+    const restored = lines.filter((l) => l.startsWith('restored ')).map((l) => l.split(' ')[1]);
+    const refused = lines.filter((l) => l.startsWith('refused '));
+    expect(restored.length).toBe(4);
+    expect(refused.length).toBeGreaterThanOrEqual(STOP_AFTER_FAILURES);
+    expect(refused.length).toBeLessThan(IDS.length - 4);
+    const [stoppedLine, summary] = lines.slice(-2);
+    expect(stoppedLine).toMatch(
+      new RegExp(
+        '^stopped at page 1: run run-i: stopped at manifest page 1 of 1: restoring s-\\d\\d failed with ' +
+          'ExpiredTokenException \\(the credentials are no longer valid: expired or unknown\\), as every other ' +
+          'restore would: the deletions of that page not listed above were not restored; once the credentials ' +
+          'are renewed \\(aws sso login, or new keys\\), run the same restore --run again \\(a credential ' +
+          'restored already is skipped\\)$',
+      ),
+    );
+    expect(summary).toContain(', stopped by an error every other restore would fail with too');
+
+    const rerun = await restoreRun();
+    expect(rerun.exitCode).toBe(0);
+    expect(rerun.stdout.trimEnd().split('\n').at(-1)).toBe(
+      `run run-i: ${IDS.length - 4} restored, 4 skipped, 0 refused`,
+    );
+  });
+
+  it.each([
+    ['UnrecognizedClientException', 'the credentials are no longer valid: expired or unknown'],
+    ['InvalidSignatureException', 'the credentials are no longer valid: expired or unknown'],
+    ['CredentialsProviderError', 'no credentials could be loaded: an SSO session expired, for one'],
+  ])(
+    'credentials refused mid-run with %s, --format json: stopped, its meaning named',
+    async (code, meaning) => {
+      await sweepWithManifest(table, 'run-i', IDS.map(staleDue));
+      const refusal = Object.assign(new Error('refused'), { name: code });
+      atFifthWrite(() => Promise.reject(refusal));
+
+      const run = await restoreRun('--format', 'json');
+      vi.restoreAllMocks();
+
+      expect(run.exitCode).toBe(1);
+      const result = JSON.parse(run.stdout) as {
+        refused: { id: string }[];
+        missingPages: { page: number; cause: string; error: string }[];
+      };
+      expect(result.missingPages).toEqual([
+        {
+          page: 1,
+          cause: 'stopped',
+          error: expect.stringContaining(`failed with ${code} (${meaning}), as every other restore would: `),
+        },
+      ]);
+      expect(result.refused.length).toBeGreaterThanOrEqual(STOP_AFTER_FAILURES);
+    },
+  );
+
+  it('a stop once the last entry has started stops nothing, and is listed for neither a run of denials nor a signal', async () => {
+    // No more entries than can have started when the STOP_AFTER_FAILURES-th denial ends (each ended restore starts
+    // one more): every write is sent, as a signal at the last write leaves none unstarted either.
+    const ids = IDS.slice(0, STOP_AFTER_FAILURES + 2);
+    expect(ids.length).toBeLessThanOrEqual(STOP_AFTER_FAILURES + RESTORE_CONCURRENCY);
+    await sweepWithManifest(table, 'run-i', ids.map(staleDue));
+    const denied = Object.assign(new Error('not authorized to perform dynamodb:UpdateItem'), {
+      name: 'AccessDeniedException',
+    });
+    onRestoreWrite(() => Promise.reject(denied));
+
+    const run = await restoreRun();
+    vi.restoreAllMocks();
+
+    expect(run.exitCode).toBe(1);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines.filter((l) => l.startsWith('refused ')).length).toBe(ids.length);
+    expect(lines.some((l) => l.startsWith('stopped at page'))).toBe(false);
+    expect(lines.at(-1)).toBe(
+      `run run-i: 0 restored, 0 skipped, ${ids.length} refused; ${ids.length} failed with an error (named on their ` +
+        "lines, not a check's refusal): once its cause is fixed, run the same restore --run again " +
+        '(a credential restored already is skipped)',
+    );
+
+    // The same rule for a signal: at the last write, every restore has started, and the restore is whole (exit 0).
+    onRestoreWrite((write, _id, send) => {
+      if (write === ids.length) process.emit('SIGINT', 'SIGINT');
+      return send();
+    });
+    const interrupted = await restoreRun();
+    vi.restoreAllMocks();
+
+    expect(interrupted.exitCode).toBe(0);
+    expect(interrupted.stdout.trimEnd().split('\n').at(-1)).toBe(
+      `run run-i: ${ids.length} restored, 0 skipped, 0 refused`,
+    );
+    expect(await stillDeleted(table)).toEqual([]);
   });
 
   it('only some writes denied (a withdrawing restore without ConditionCheckItem): those refused, the others go on', async () => {

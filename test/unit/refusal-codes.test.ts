@@ -1,10 +1,13 @@
 /**
  * Which AWS error codes count as a refusal (cli/aws/refusal-codes.ts): one
  * judgement for every service the CLI calls — SNS's topic refusals and any
- * command's setup error (a DynamoDB or CloudFormation `AccessDenied…`) alike.
+ * command's setup error (a DynamoDB or CloudFormation `AccessDenied…`) alike —
+ * and which say the credentials were refused (expired, unknown, wrongly
+ * signed) or that the SDK could load none: the setup errors and the stop of
+ * `restore --run` judge them by the same rule.
  */
-import { describe, expect, it } from 'vitest';
-import { isNotAuthorized } from '../../cli/aws/refusal-codes';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { areCredentialsRejected, gaveNoCredentials, isNotAuthorized } from '../../cli/aws/refusal-codes';
 import { describeAwsSetupError } from '../../cli/options/aws-setup-errors';
 
 describe('isNotAuthorized', () => {
@@ -40,6 +43,46 @@ describe('a refusal outside SNS', () => {
     expect(describeAwsSetupError(denied, 'table T1')?.message).toBe(
       'table T1: AccessDeniedException: User: x is not authorized to perform: dynamodb:Scan: the role you run as ' +
         'needs this (docs/deploy.md, "Operating a deployment from the CLI", "What each command needs (IAM)")',
+    );
+  });
+});
+
+describe('areCredentialsRejected', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it.each([
+    'ExpiredTokenException',
+    'ExpiredToken',
+    'UnrecognizedClientException',
+    'InvalidClientTokenId',
+    'InvalidSignatureException',
+    'SignatureDoesNotMatch',
+  ])('%s: AWS refused the credentials', (code) => {
+    expect(areCredentialsRejected(code)).toBe(true);
+    expect(isNotAuthorized(code)).toBe(false);
+  });
+
+  it.each([
+    'AccessDeniedException',
+    'CredentialsProviderError',
+    'ThrottlingException',
+    'ExpiredTokenExceptionX',
+  ])('%s is not', (code) => {
+    expect(areCredentialsRejected(code)).toBe(false);
+  });
+
+  it('no credentials loaded is told apart: CredentialsProviderError alone', () => {
+    expect(gaveNoCredentials('CredentialsProviderError')).toBe(true);
+    expect(gaveNoCredentials('ExpiredTokenException')).toBe(false);
+  });
+
+  it('the setup error says credentials AWS refused as refused, by the same rule', () => {
+    vi.stubEnv('AWS_PROFILE', '');
+    const expired = Object.assign(new Error('The security token included in the request is expired'), {
+      name: 'ExpiredTokenException',
+    });
+    expect(describeAwsSetupError(expired, 'table T1')?.message).toMatch(
+      /^AWS refused the credentials for table T1 \(ExpiredTokenException\): expired or invalid: /,
     );
   });
 });

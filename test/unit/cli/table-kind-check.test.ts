@@ -51,10 +51,10 @@ import { credentialsTableDescription, relayLedgerDescription } from '../../suppo
 const ddb = mockClient(DynamoDBDocumentClient);
 const client = createDocumentClient({ endpoint: 'http://127.0.0.1:1' });
 
-/** DynamoDB's refusal of a call the caller's role does not allow. */
-const accessDenied = () =>
+/** DynamoDB's refusal of a call the caller's role does not allow (`name`: its code, `AccessDeniedException` unless given). */
+const accessDenied = (name = 'AccessDeniedException') =>
   new DynamoDBServiceException({
-    name: 'AccessDeniedException',
+    name,
     $fault: 'client',
     message: 'no',
     $metadata: {},
@@ -299,6 +299,25 @@ describe('--create-table finding the table already there (createTableFrom)', () 
     ]);
   });
 
+  it("a table found there whose TTL read is refused for the table's key (KMSAccessDenied…) is told so, and goes on", async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockReturnValue(true);
+    described(credentialsTableDescription('KeyDenied'));
+    ddb.on(DescribeTimeToLiveCommand).rejects(accessDenied('KMSAccessDeniedException'));
+
+    await expect(createTable(client, 'KeyDenied', { ifNotExists: true, maxWaitSeconds: 2 })).resolves.toEqual(
+      {
+        created: false,
+      },
+    );
+
+    expect(ddb.commandCalls(UpdateTimeToLiveCommand)).toHaveLength(0);
+    expect(stderr.mock.calls).toEqual([
+      [
+        'pc-hygiene: cannot check that TTL is on for table KeyDenied (dynamodb:DescribeTimeToLive denied): going on\n',
+      ],
+    ]);
+  });
+
   it('a table just created whose TTL cannot be read is an error (its TTL would stay off)', async () => {
     ddb.on(CreateTableCommand).resolves({});
     ddb.on(DescribeTableCommand).resolves({ Table: { TableName: 'New', TableStatus: 'ACTIVE' } });
@@ -321,6 +340,23 @@ describe('tableKindCheck', () => {
     await expect(tableKindCheck(client, 'Unsaid')).resolves.toBe('cannot check');
 
     expect(stderr).not.toHaveBeenCalled();
+  });
+
+  // One rule of a denial for every caller (isNotAuthorized, cli/aws/refusal-codes.ts), by the error's name as
+  // describeError reads it: not AccessDeniedException alone.
+  it.each(['AccessDenied', 'KMSAccessDeniedException'])(
+    'a DescribeTable refused with %s cannot check, as one refused with AccessDeniedException',
+    async (code) => {
+      ddb.on(DescribeTableCommand).rejects(accessDenied(code));
+
+      await expect(tableKindCheck(client, 'T')).resolves.toBe('cannot check');
+    },
+  );
+
+  it('a DescribeTable that fails otherwise (throttled) is an error, not a table it cannot check', async () => {
+    ddb.on(DescribeTableCommand).rejects(accessDenied('ThrottlingException'));
+
+    await expect(tableKindCheck(client, 'T')).rejects.toMatchObject({ name: 'ThrottlingException' });
   });
 });
 
