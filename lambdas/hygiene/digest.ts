@@ -40,10 +40,26 @@ export interface DigestDocument extends DrainDocumentEnvelope {
    * `MessageStructure: 'json'` publish: a subscriber (the relay) reads it here (docs/notifications.md).
    */
   readonly ownerReach?: OwnerReachVerdict;
+  /**
+   * What all the parts of a split digest hold together (additive: only when `parts > 1`, absent from an older
+   * notifier's documents): each part's text says it, so a part read alone tells what the others hold.
+   */
+  readonly wholeDigest?: WholeDigest;
   /** The distinct event types in this part, in the order of `EVENT_TYPES`. */
   readonly eventTypes: readonly EventType[];
   /** The events of this part, as stored in the outbox; `(credentialId, eventId)` identifies one. */
   readonly events: readonly OutboxEvent[];
+}
+
+/** How many events of each type (types with none left out). */
+export type EventTypeCounts = Partial<Record<EventType, number>>;
+
+/** The whole of a split digest, across its parts: the document's `wholeDigest` (docs/notifications.md). */
+export interface WholeDigest {
+  /** The events of all the parts together. */
+  readonly events: number;
+  /** How many of each event type, all the parts together. */
+  readonly byType: EventTypeCounts;
 }
 
 /** One message of a digest: the neutral message, and the events it carries. */
@@ -97,6 +113,42 @@ export function eventSeverity(event: OutboxEvent): Severity {
 export function eventTypesOf(events: readonly OutboxEvent[]): EventType[] {
   const present = new Set(events.map((e) => e.type));
   return EVENT_TYPES.filter((t) => present.has(t));
+}
+
+/** How many events of each type some events hold, in `EVENT_TYPES` order. */
+export function countByType(events: readonly OutboxEvent[]): EventTypeCounts {
+  const counts: EventTypeCounts = {};
+  for (const type of eventTypesOf(events)) counts[type] = events.filter((e) => e.type === type).length;
+  return counts;
+}
+
+/**
+ * Counts by kind in the subjects' short words, "1 deleted, 2 unused, 1 orphaned, 3 expiring" (a kind with none left
+ * out): `unused` is to be deleted unless used, `orphaned` to be deleted, its owner departed (docs/notifications.md).
+ */
+function kindCounts(byType: EventTypeCounts): string[] {
+  const sum = (...types: EventType[]) => types.reduce((n, type) => n + (byType[type] ?? 0), 0);
+  return (
+    [
+      [sum('deleted-expired', 'deleted-stale', 'deleted-orphaned'), 'deleted'],
+      [sum('stale-warning'), 'unused'],
+      [sum('orphan-flagged'), 'orphaned'],
+      [sum('expiry-warning'), 'expiring'],
+    ] as const
+  ).flatMap(([n, word]) => (n === 0 ? [] : [`${n} ${word}`]));
+}
+
+/**
+ * The line near the top of each part of a split digest, the text's and the HTML's: which part it is and, from the
+ * document's `wholeDigest`, what all the parts cover, "This digest is long: this is part 2 of 3; together the 3
+ * parts cover 57 credentials (12 deleted, 20 unused, 25 expiring)." (counted as the sections count them); the part
+ * alone for a document without it (an older notifier's).
+ */
+export function partsLine(part: number, parts: number, whole?: WholeDigest): string {
+  const which = `This digest is long: this is part ${part} of ${parts}`;
+  if (whole === undefined) return `${which}.`;
+  const covered = `${count(whole.events, 'credential')} (${kindCounts(whole.byType).join(', ')})`;
+  return `${which}; together the ${parts} parts cover ${covered}.`;
 }
 
 function ms(iso: string | undefined): number | undefined {
@@ -456,7 +508,10 @@ export interface OwnerWording {
    * @default 'sns-email' (the notifier's text goes only to SNS email subscriptions)
    */
   readonly route?: OwnerDeliveryRoute;
-  /** When the email is sent (epoch ms): a send more than an hour after the digest was rendered says so first. */
+  /**
+   * When the email is sent (epoch ms), the relay's clock as it renders it: relative phrases are computed from it
+   * ({@link phrasesNow}), and a send more than an hour after the digest was rendered says so first.
+   */
   readonly sentAt?: number;
 }
 
@@ -470,15 +525,27 @@ export function utcMinute(at: number): string {
 }
 
 /**
+ * The instant an email's relative phrases ("in 6 hours", "2 days ago") are computed from: its send, the relay's clock
+ * as it renders it (a send held back for SES's daily quota, retried or redriven from the DLQ is true when sent:
+ * docs/notifications.md, "The email"), never before `generatedAt` (a relay clock behind the drain's reads as the
+ * drain's); `generatedAt` when the text is not rendered at a send (the notifier's own, delivered at once).
+ */
+export function phrasesNow(generatedAt: number, sentAt: number | undefined): number {
+  return sentAt === undefined ? generatedAt : Math.max(generatedAt, sentAt);
+}
+
+/**
  * The line a digest delivered more than an hour after it was rendered opens
- * with (a relay redrive from its DLQ days later): its relative phrases ("in
- * 18 hours") are as of `generatedAt`, so it says so; `undefined` when on time.
+ * with (a hold for SES's daily quota, a relay redrive from its DLQ days
+ * later): it lists what was pending at `generatedAt`, while its relative
+ * phrases are as of the send ({@link phrasesNow}), so it says both;
+ * `undefined` when on time.
  */
 export function lateDeliveryNote(generatedAt: number, sentAt: number | undefined): string | undefined {
   if (sentAt === undefined || sentAt - generatedAt <= LATE_AFTER_MS) return undefined;
   // The one rounding rule of relative phrases: "in 18 hours" from `generatedAt` is "18 hours" late.
   const late = relativePhrase(sentAt, generatedAt).replace(/^in /, '');
-  return `This notice was prepared on ${utcMinute(generatedAt)} and is delivered ${late} late: the times below are as of then.`;
+  return `This notice was prepared on ${utcMinute(generatedAt)} and is delivered ${late} late: it lists what was pending then, with relative times as of its sending (${utcMinute(sentAt)}).`;
 }
 
 /**
@@ -525,23 +592,28 @@ interface TextView {
   readonly userId: string;
   readonly ownerName?: string | undefined;
   readonly events: readonly OutboxEvent[];
+  /** When relative phrases are computed from ({@link phrasesNow}). */
   readonly now: number;
-  readonly nowIso: string;
+  /** The digest's `generatedAt`, epoch ms and as written: what the text lists is as of then. */
+  readonly generatedMs: number;
+  readonly generatedIso: string;
   readonly part: number;
   readonly parts: number;
+  /** A split digest's whole ({@link partsLine}). */
+  readonly whole?: WholeDigest | undefined;
   readonly wording: OwnerWording;
 }
 
 function renderText(view: TextView): string {
   const { events, now, wording } = view;
-  const late = lateDeliveryNote(now, wording.sentAt);
+  const late = lateDeliveryNote(view.generatedMs, wording.sentAt);
   const lines: string[] = [
     ...(late === undefined ? [] : [late, '']),
     `Hello ${plainName(view.ownerName) ?? plainValue(view.userId)},`,
     '',
-    `Here is what the credential hygiene worker did or will do to your personal API credentials (as of ${view.nowIso}).`,
+    `Here is what the credential hygiene worker did or will do to your personal API credentials (as of ${view.generatedIso}).`,
   ];
-  if (view.parts > 1) lines.push(`This digest is long: this is part ${view.part} of ${view.parts}.`);
+  if (view.parts > 1) lines.push(partsLine(view.part, view.parts, view.whole));
   const bySection = SECTION_ORDER.map((): OutboxEvent[] => []);
   for (const event of events) bySection[sectionOf(event)]?.push(event);
   SECTION_ORDER.forEach((section, index) => {
@@ -562,14 +634,15 @@ function renderText(view: TextView): string {
 
 /**
  * The text digest of one published part, rendered again from its machine
- * document exactly as the notifier rendered it for email (relative phrases
- * from `generatedAt`), greeting `ownerName` when the directory knows it: the
- * relay's `text/plain` part, with the relay's `wording` (its route's opt-out,
- * whom to ask, a late send).
+ * document as the notifier rendered it for email, greeting `ownerName` when
+ * the directory knows it: the relay's `text/plain` part, with the relay's
+ * `wording` (its route's opt-out, whom to ask, the send). Its relative
+ * phrases are computed at the send, `wording.sentAt` ({@link phrasesNow});
+ * without one, from `generatedAt`, word for word the notifier's text.
  * @throws {RangeError} when `generatedAt` is not a valid instant
  */
 export function digestText(
-  document: Pick<DigestDocument, 'userId' | 'events' | 'generatedAt' | 'part' | 'parts'>,
+  document: Pick<DigestDocument, 'userId' | 'events' | 'generatedAt' | 'part' | 'parts' | 'wholeDigest'>,
   ownerName?: string,
   wording: OwnerWording = {},
 ): string {
@@ -580,10 +653,12 @@ export function digestText(
     userId: document.userId,
     ownerName,
     events: document.events,
-    now: parsed.ms,
-    nowIso: document.generatedAt,
+    now: phrasesNow(parsed.ms, wording.sentAt),
+    generatedMs: parsed.ms,
+    generatedIso: document.generatedAt,
     part: document.part,
     parts: document.parts,
+    whole: document.wholeDigest,
     wording,
   });
 }
@@ -691,15 +766,8 @@ function deletedSubject(deleted: readonly OutboxEvent[]): string {
  * when it fits too.
  */
 function mixedSubject(events: readonly OutboxEvent[], now: number, budget: number): string {
-  const of = (...types: EventType[]) => events.filter((e) => types.includes(e.type));
-  const expiring = of('expiry-warning');
-  const counts = [
-    [of('deleted-expired', 'deleted-stale', 'deleted-orphaned').length, 'deleted'],
-    [of('stale-warning').length, 'unused'],
-    [of('orphan-flagged').length, 'orphaned'],
-    [expiring.length, 'expiring'],
-  ].flatMap(([n, word]) => (n === 0 ? [] : [`${n} ${word}`]));
-  const without = `Your API credentials: ${counts.join(', ')}`;
+  const expiring = events.filter((e) => e.type === 'expiry-warning');
+  const without = `Your API credentials: ${kindCounts(countByType(events)).join(', ')}`;
   const { soonest, expired } = expiryHorizon(expiring, now);
   if (soonest === undefined || expired > 0) return without;
   const next = relative(soonest, now);
@@ -726,12 +794,17 @@ export function digestSubject(events: readonly OutboxEvent[], now: number, part 
   return `${subjectText(text, budget)}${suffix}`;
 }
 
+/**
+ * One part's message and size. `whole` (a split digest's: what all its parts hold) is in its document and its text
+ * ({@link partsLine}), so what a part is measured by includes them.
+ */
 function renderPart(
   input: DigestInput,
   nowIso: string,
   events: readonly OutboxEvent[],
   part: number,
   parts: number,
+  whole?: WholeDigest,
 ) {
   const severity = maxSeverity(events.map(eventSeverity));
   const eventTypes = eventTypesOf(events);
@@ -744,6 +817,7 @@ function renderPart(
     drainId: input.drainId,
     part,
     parts,
+    ...(whole !== undefined && { wholeDigest: whole }),
     severity,
     ...(input.ownerReach !== undefined && { ownerReach: input.ownerReach }),
     eventTypes,
@@ -757,9 +831,11 @@ function renderPart(
       ownerName: input.ownerName,
       events,
       now: input.now,
-      nowIso,
+      generatedMs: input.now,
+      generatedIso: nowIso,
       part,
       parts,
+      whole,
       wording: {
         route: 'sns-email',
         ...(input.ownerContact !== undefined && { contact: input.ownerContact }),
@@ -779,16 +855,21 @@ function renderPart(
 
 /**
  * What each event costs in a part: how much it adds to a one-event digest;
- * the fixed cost is an empty digest with the widest part counter. Both are
- * measured, not guessed, once per digest (not once per packing attempt).
+ * the fixed cost is an empty digest with the widest part counter and the
+ * whole's count every part says (`whole`: its line and document field).
+ * Both are measured, not guessed, once per digest (not once per packing attempt).
  */
 function measureCosts(
   input: DigestInput,
   nowIso: string,
   events: readonly OutboxEvent[],
+  whole: WholeDigest,
 ): { readonly fixed: number; readonly costs: readonly number[] } {
-  const fixed = renderPart(input, nowIso, [], 999, 999).bytes;
-  return { fixed, costs: events.map((event) => renderPart(input, nowIso, [event], 999, 999).bytes - fixed) };
+  const fixed = renderPart(input, nowIso, [], 999, 999, whole).bytes;
+  return {
+    fixed,
+    costs: events.map((event) => renderPart(input, nowIso, [event], 999, 999, whole).bytes - fixed),
+  };
 }
 
 /**
@@ -827,13 +908,15 @@ export function renderDigest(input: DigestInput): DigestPart[] {
   const limit = input.budget.maxMessageBytes;
   const nowIso = formatInstant(input.now);
   const events = orderEvents(input.events);
-  const whole = renderPart(input, nowIso, events, 1, 1);
-  if (whole.bytes <= limit) return [whole];
+  const single = renderPart(input, nowIso, events, 1, 1);
+  if (single.bytes <= limit) return [single];
+  // Every part says what the whole holds (its count does not depend on the split): measured in each part's size.
+  const whole: WholeDigest = { events: events.length, byType: countByType(events) };
   // Headers and separators make the sum of costs slightly inexact: shrink the budget until every part fits.
-  const measured = measureCosts(input, nowIso, events);
+  const measured = measureCosts(input, nowIso, events, whole);
   for (let budget = limit; budget > limit / 4; budget = Math.floor(budget * 0.9)) {
     const groups = pack(events, measured, budget);
-    const parts = groups.map((group, i) => renderPart(input, nowIso, group, i + 1, groups.length));
+    const parts = groups.map((group, i) => renderPart(input, nowIso, group, i + 1, groups.length, whole));
     if (parts.every((p) => p.bytes <= limit)) return parts;
     if (groups.every((g) => g.length === 1)) break;
   }

@@ -14,9 +14,17 @@
  * cannot read is a permanent failure and names what is wrong.
  * Pure: no I/O.
  */
-import { DIGEST_SCHEMA, DIGEST_SCHEMA_VERSION, type DigestDocument, eventTypesOf } from '../hygiene/digest';
+import {
+  countByType,
+  DIGEST_SCHEMA,
+  DIGEST_SCHEMA_VERSION,
+  type DigestDocument,
+  type EventTypeCounts,
+  eventTypesOf,
+  type WholeDigest,
+} from '../hygiene/digest';
 import { describeError } from '../hygiene/errors';
-import type { OutboxEvent } from '../hygiene/events';
+import { EVENT_TYPES, type OutboxEvent } from '../hygiene/events';
 import { OWNER_REACH_VERDICTS, type OwnerReachVerdict, SEVERITIES } from '../hygiene/message';
 import { parseOutboxEvent } from '../hygiene/outbox-item';
 import { parseInstant } from '../hygiene/time';
@@ -84,7 +92,40 @@ function ownerReachOf(value: unknown, what: string): OwnerReachVerdict | undefin
 }
 
 /**
- * Checks a parsed digest document (`personal-client-hygiene/digest`, version 1; `ownerReach` optional).
+ * A split digest's `wholeDigest` as the wire carries it, checked: absent, or `events` a positive integer and
+ * `byType` a positive integer per known event type, summing to `events`, none fewer than this part's own `events`.
+ */
+function wholeDigestOf(value: unknown, part: readonly OutboxEvent[], what: string): WholeDigest | undefined {
+  if (value === undefined) return undefined;
+  const where = `${what}: wholeDigest`;
+  const v = record(value, where);
+  const total = positiveInteger(v, 'events', where);
+  const counts = record(v.byType, `${where}: byType`);
+  const byType: EventTypeCounts = {};
+  for (const key of Object.keys(counts)) {
+    const type = EVENT_TYPES.find((t) => t === key);
+    if (type === undefined)
+      throw new InvalidDigestMessageError(`${where}: byType ${JSON.stringify(key)} is not an event type`);
+    byType[type] = positiveInteger(counts, type, `${where}: byType`);
+  }
+  const sum = Object.values(byType).reduce((a, n) => a + n, 0);
+  if (sum !== total)
+    throw new InvalidDigestMessageError(`${where}: byType counts ${sum} events, not ${total}`);
+  const inPart = countByType(part);
+  for (const type of EVENT_TYPES) {
+    const whole = byType[type] ?? 0;
+    const own = inPart[type] ?? 0;
+    if (whole < own)
+      throw new InvalidDigestMessageError(
+        `${where}: byType counts ${whole} ${type} events, fewer than this part's ${own}`,
+      );
+  }
+  return { events: total, byType };
+}
+
+/**
+ * Checks a parsed digest document (`personal-client-hygiene/digest`, version 1; `ownerReach` and `wholeDigest`
+ * optional).
  * @throws {InvalidDigestMessageError} naming the first wrong field
  */
 export function parseDigestDocument(value: unknown, what = 'digest document'): DigestDocument {
@@ -115,6 +156,7 @@ export function parseDigestDocument(value: unknown, what = 'digest document'): D
     );
   const ownerReach = ownerReachOf(v.ownerReach, `${what}: ownerReach`);
   const list = events(v.events, what);
+  const wholeDigest = wholeDigestOf(v.wholeDigest, list, what);
   return {
     schema: DIGEST_SCHEMA,
     version: DIGEST_SCHEMA_VERSION,
@@ -124,6 +166,7 @@ export function parseDigestDocument(value: unknown, what = 'digest document'): D
     drainId: text(v, 'drainId', what),
     part,
     parts,
+    ...(wholeDigest !== undefined && { wholeDigest }),
     severity: severity as DigestDocument['severity'],
     ...(ownerReach !== undefined && { ownerReach }),
     eventTypes: eventTypesOf(list),

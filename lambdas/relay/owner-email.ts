@@ -13,15 +13,18 @@
  * separate email, which mail clients do not fold; the `.eml` files of
  * `pc-hygiene relay` keep both headers as written. Then the MIME:
  * `multipart/alternative` built by nodemailer's MailComposer, never by hand.
- * The email is sent at its `Date`: one sent more than an hour after the
- * digest's `generatedAt` (a redrive from the relay DLQ) opens by saying so,
- * its relative phrases being as of then. With the config's `ownerContact`
+ * The email is rendered at its `Date`, the relay's clock: its relative phrases
+ * ("expires in 6 hours"), the subject's too, are computed then, so one held
+ * back for SES's daily quota, retried or redriven from the relay DLQ is true
+ * when sent (an expiry passed by then "has expired"); one sent more than an
+ * hour after the digest's `generatedAt` opens by saying when it was prepared.
+ * With the config's `ownerContact`
  * (docs/configuration.md) the advice names it, and when it is one email
  * address it is the `Reply-To`. No I/O, no clock (the date is passed in).
  */
 import { createHash } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { type DigestDocument, digestSubject, digestText, plainName } from '../hygiene/digest';
+import { type DigestDocument, digestSubject, digestText, phrasesNow, plainName } from '../hygiene/digest';
 import { emailAddressProblem } from '../hygiene/email-address-rules';
 import { parseInstant } from '../hygiene/time';
 import { renderDigestHtml } from '../render/digest-html';
@@ -111,10 +114,12 @@ export function replyToOf(contact: string | undefined): string | undefined {
 /**
  * Renders the email of one digest part for one owner: subject as the SNS
  * digest's, text as the notifier's email text (greeting the owner by name when
- * known) on the relay's route, HTML from the same events.
+ * known) on the relay's route, HTML from the same events, every relative
+ * phrase computed at `date` (`phrasesNow`: never before `generatedAt`).
  * @param date the `Date` header, the send: the relay's clock (SES replaces it with when it accepted the email);
  *   `pc-hygiene relay`'s clock (`Date.now`); for `npm start`, the demo's fixed `now`
  * @param contact the config's `ownerContact`: whom the owner asks; unset, "your platform/security team"
+ * @throws {RangeError} when `generatedAt` is not a valid instant or `date` not a valid `Date`
  */
 export function ownerEmail(
   document: DigestDocument,
@@ -126,10 +131,16 @@ export function ownerEmail(
   const generated = parseInstant(document.generatedAt);
   if (!generated.ok)
     throw new RangeError(`generatedAt ${JSON.stringify(document.generatedAt)}: ${generated.reason}`);
-  const subject = digestSubject(document.events, generated.ms, document.part, document.parts);
+  const sentAt = date.getTime();
+  if (Number.isNaN(sentAt)) throw new RangeError('date is not a valid Date: the send must be an instant');
+  const subject = digestSubject(
+    document.events,
+    phrasesNow(generated.ms, sentAt),
+    document.part,
+    document.parts,
+  );
   const name = plainName(recipient.name);
   const id = digestId(document);
-  const sentAt = date.getTime();
   const replyTo = replyToOf(contact);
   return {
     from,
@@ -143,6 +154,7 @@ export function ownerEmail(
       generatedAt: document.generatedAt,
       part: document.part,
       parts: document.parts,
+      ...(document.wholeDigest !== undefined && { wholeDigest: document.wholeDigest }),
       subject,
       sentAt,
       ...(contact !== undefined && { contact }),

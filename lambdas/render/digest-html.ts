@@ -16,12 +16,15 @@ import {
   eventInstant,
   footerLines,
   lateDeliveryNote,
+  partsLine,
+  phrasesNow,
   plainName,
   plainValue,
   relative,
   SECTION_ORDER,
   sectionHeading,
   utcMinute as utcMinuteText,
+  type WholeDigest,
 } from '../hygiene/digest';
 import type { OutboxEvent } from '../hygiene/events';
 import { parseInstant } from '../hygiene/time';
@@ -34,15 +37,21 @@ export interface DigestHtmlInput {
   readonly ownerName?: string;
   /** The part's events, in digest order. */
   readonly events: readonly OutboxEvent[];
-  /** The digest's `generatedAt`: relative phrases are computed from it. */
+  /** The digest's `generatedAt`: what the email lists is as of then (relative phrases: {@link sentAt}). */
   readonly generatedAt: string;
   readonly part: number;
   readonly parts: number;
+  /** A split digest's whole, its document's `wholeDigest`: each part says it (`partsLine`). */
+  readonly wholeDigest?: WholeDigest;
   /** The email's subject (the document's `<title>`). */
   readonly subject: string;
   /** Whom the owner asks (the config's `ownerContact`); unset: "your platform/security team". */
   readonly contact?: string;
-  /** When the email is sent (epoch ms): more than an hour after `generatedAt`, it opens by saying so. */
+  /**
+   * When the email is sent (epoch ms), the relay's clock: relative phrases are computed from it (`phrasesNow`: never
+   * before `generatedAt`; from `generatedAt` without it), and more than an hour after `generatedAt` it opens by
+   * saying so.
+   */
   readonly sentAt?: number;
 }
 
@@ -211,13 +220,16 @@ function section(
   ].join('\n');
 }
 
-/** Greeting, what this is, and which part of a split digest; first, a late delivery's note (as the text's). */
-function header(input: DigestHtmlInput, greeting: string, now: number): string {
+/**
+ * Greeting, what this is as of `generated` (epoch ms), and which part of a split digest and what all its parts cover;
+ * first, a late delivery's note (as the text's).
+ */
+function header(input: DigestHtmlInput, greeting: string, generated: number): string {
   const partNote =
     input.parts > 1
-      ? `<p style="margin:0 0 8px">This digest is long: this is part ${input.part} of ${input.parts}.</p>`
+      ? `<p style="margin:0 0 8px">${escapeHtml(partsLine(input.part, input.parts, input.wholeDigest))}</p>`
       : '';
-  const late = lateDeliveryNote(now, input.sentAt);
+  const late = lateDeliveryNote(generated, input.sentAt);
   const lateNote =
     late === undefined
       ? ''
@@ -228,7 +240,7 @@ function header(input: DigestHtmlInput, greeting: string, now: number): string {
     `<h1 style="margin:0 0 12px;font-size:21px;line-height:1.3">Your personal API credentials</h1>`,
     // Greeted by the user id when the directory has no name: an id without spaces must wrap too.
     `<p style="margin:0 0 8px;${WRAP_PROSE}">Hello ${greeting},</p>`,
-    `<p style="margin:0 0 8px">Here is what the credential hygiene worker did or will do to your personal API credentials (as of ${utcMinute(now)}).</p>`,
+    `<p style="margin:0 0 8px">Here is what the credential hygiene worker did or will do to your personal API credentials (as of ${utcMinute(generated)}).</p>`,
     partNote,
   ].join('\n');
 }
@@ -241,13 +253,13 @@ function footer(contact: string | undefined): string {
 
 /**
  * The digest part as a complete HTML document, one table per non-empty
- * section in `SECTION_ORDER`.
+ * section in `SECTION_ORDER`, its relative phrases as of the send ({@link DigestHtmlInput.sentAt}).
  * @throws {RangeError} when `generatedAt` is not a valid instant
  */
 export function renderDigestHtml(input: DigestHtmlInput): string {
   const parsed = parseInstant(input.generatedAt);
   if (!parsed.ok) throw new RangeError(`generatedAt ${JSON.stringify(input.generatedAt)}: ${parsed.reason}`);
-  const now = parsed.ms;
+  const now = phrasesNow(parsed.ms, input.sentAt);
   const greeting = isolated(plainName(input.ownerName) ?? plainValue(input.userId));
   const sections = SECTION_ORDER.map((s, i) => ({
     s,
@@ -270,7 +282,7 @@ export function renderDigestHtml(input: DigestHtmlInput): string {
 <body class="pc-page" style="margin:0;padding:0;background:${LIGHT.page};color:${LIGHT.text};font-family:${FONT};-webkit-text-size-adjust:100%">
 <div class="pc-page" style="background:${LIGHT.page};padding:12px 8px">
 <div class="pc-card" role="article" aria-label="${escapeHtml(input.subject)}" style="max-width:680px;margin:0 auto;background:${LIGHT.card};color:${LIGHT.text};border:1px solid ${LIGHT.line};border-radius:8px;padding:20px;font-size:15px;line-height:1.5">
-${header(input, greeting, now)}
+${header(input, greeting, parsed.ms)}
 ${sections.join('\n')}
 ${footer(input.contact)}
 </div>

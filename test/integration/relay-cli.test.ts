@@ -142,7 +142,7 @@ describe('pc-hygiene relay', () => {
     expect(mail.headers.get('content-type')).toMatchObject({ value: 'multipart/alternative' });
     // Written at the CLI's clock: a sample digest rendered before it is days late, and its text opens by saying so.
     expect(mail.text).toMatch(
-      /^(?:This notice was prepared on 2026-11-26 02:15 UTC and is delivered [^\n]+ late: the times below are as of then\.\n\n)?Hello Ada Lovelace,\n/,
+      /^(?:This notice was prepared on 2026-11-26 02:15 UTC and is delivered [^\n]+ late: it lists what was pending then, with relative times as of its sending \([^\n]+ UTC\)\.\n\n)?Hello Ada Lovelace,\n/,
     );
     expect(mail.text).toContain('this is part 2 of');
     expect(mail.html).toContain('<table ');

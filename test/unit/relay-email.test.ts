@@ -313,7 +313,7 @@ describe('a send long after the digest was rendered', () => {
   const sentAfter = (lateBy: number) =>
     ownerEmail(onlyDocument(), { email: 'ada@example.com' }, FROM, new Date(SAMPLE_NOW + lateBy));
   const NOTE =
-    'This notice was prepared on 2026-11-26 02:15 UTC and is delivered 18 hours late: the times below are as of then.';
+    'This notice was prepared on 2026-11-26 02:15 UTC and is delivered 18 hours late: it lists what was pending then, with relative times as of its sending (2026-11-26 20:15 UTC).';
 
   it('opens the text and the HTML by saying when it was prepared and how late it is', () => {
     const email = sentAfter(18 * HOUR);
