@@ -25,13 +25,19 @@
  *   failed condition returns holds no checkpoint, it counts as cleared.
  *
  * The positions are stored as one JSON string: keys are small (one `id` per
- * segment, at most 64 segments), and a string survives any marshalling.
+ * segment, at most 64 segments), and a string survives any marshalling. The
+ * same string carries the figures of the runs of the pass so far (`pass`,
+ * `lambdas/hygiene/sweep/pass.ts`): the clear still compares the whole text as
+ * read, so a checkpoint with the same positions and the same carried figures is
+ * cleared, and one that differs in either stays (read again by the next run:
+ * harmless). A checkpoint saved before `pass` existed has none: nothing carried.
  */
 import type { AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CONCURRENCY_MAXIMA } from '../hygiene/config';
 import { CHECKPOINT_ATTR, CHECKPOINT_ID } from '../hygiene/data-contract';
-import type { CheckpointStore, LoadedCheckpoint, ScanCheckpoint } from '../hygiene/ports';
+import type { CheckpointStore, LoadedCheckpoint, SavedCheckpoint } from '../hygiene/ports';
+import { readCarriedPass } from '../hygiene/sweep/pass';
 import { formatInstant } from '../hygiene/time';
 import { asStored } from './as-stored';
 import { TABLE_DEFINITION } from './credential-table-definition';
@@ -65,12 +71,12 @@ function isTableKey(value: unknown): boolean {
 }
 
 /**
- * Validates a stored checkpoint.
+ * Validates a stored checkpoint, its carried figures (`pass`) included.
  * @returns the checkpoint, or why it cannot be used
  */
 function parseStoredCheckpoint(
   text: unknown,
-): { ok: true; value: ScanCheckpoint } | { ok: false; reason: string } {
+): { ok: true; value: SavedCheckpoint } | { ok: false; reason: string } {
   if (typeof text !== 'string') return { ok: false, reason: `${CHECKPOINT_ATTR.checkpoint} is not a string` };
   let value: unknown;
   try {
@@ -79,7 +85,7 @@ function parseStoredCheckpoint(
     return { ok: false, reason: `${CHECKPOINT_ATTR.checkpoint} is not JSON` };
   }
   if (value === null || typeof value !== 'object') return { ok: false, reason: 'not an object' };
-  const { segments, positions } = value as { segments?: unknown; positions?: unknown };
+  const { segments, positions, pass } = value as { segments?: unknown; positions?: unknown; pass?: unknown };
   const maxSegments = CONCURRENCY_MAXIMA.scanSegments; // a run never saves more segments than its config allows
   if (typeof segments !== 'number' || !Number.isInteger(segments) || segments < 1 || segments > maxSegments) {
     return {
@@ -98,7 +104,19 @@ function parseStoredCheckpoint(
       };
     }
   }
-  return { ok: true, value: { segments, positions } };
+  const carried = readCarriedPass(pass);
+  if (!carried.ok) return carried;
+  return { ok: true, value: { segments, positions, ...(carried.value && { pass: carried.value }) } };
+}
+
+/**
+ * The stored text of a checkpoint: its segment count, positions and carried figures, each written by name in one
+ * order, so that two runs saving the same checkpoint store the same text (the clear compares it).
+ */
+function checkpointText({ segments, positions, pass }: SavedCheckpoint): string {
+  if (pass === undefined) return JSON.stringify({ segments, positions });
+  const { firstRun, runs, invalid, tooLarge } = pass;
+  return JSON.stringify({ segments, positions, pass: { firstRun, runs, invalid, tooLarge } });
 }
 
 /** Load: count the resume (`ADD`), only if a checkpoint is stored (a read never creates the item). */
@@ -170,17 +188,14 @@ export class DynamoDbCheckpointStore implements CheckpointStore {
     return { resumeFrom: parsed.value, stored };
   }
 
-  async save(checkpoint: ScanCheckpoint): Promise<void> {
+  async save(checkpoint: SavedCheckpoint): Promise<void> {
     const clock = this.options.clock ?? Date.now;
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: this.key,
         ...new UpdateExpressionBuilder()
-          .set(
-            CHECKPOINT_ATTR.checkpoint,
-            JSON.stringify({ segments: checkpoint.segments, positions: checkpoint.positions }),
-          )
+          .set(CHECKPOINT_ATTR.checkpoint, checkpointText(checkpoint))
           .set(CHECKPOINT_ATTR.savedAt, formatInstant(clock()))
           .remove(CHECKPOINT_ATTR.loads)
           .build(),

@@ -12,7 +12,10 @@ export const DEFAULT_METRICS_NAMESPACE = 'PersonalClientHygiene';
 export const SWEEP_METRIC = {
   /** Items read from the table (reserved items excluded). */
   scanned: 'RecordsScanned',
-  /** Records that failed validation: never acted on. */
+  /**
+   * Records that failed validation: never acted on. A run that resumed a checkpoint counts its pass so far, the
+   * earlier runs' included (summary `pass.soFar`; docs/sweep.md, "Time budget and checkpoint").
+   */
   invalid: 'InvalidRecords',
   /**
    * 1 when the blast-radius guard held back this run's deletions, else 0: a run whose tripped guard an operator's
@@ -36,7 +39,8 @@ export const SWEEP_METRIC = {
    * Transitions DynamoDB refused because they would take the credential past its 400 KB item limit (summary
    * `tooLarge`): refused alike every run until someone shrinks the item; not among `WriteFailures` and never
    * toward `maxWriteFailures` (docs/data-model.md, "Item size"). Alarm at 1 or more (`TransitionsTooLarge`:
-   * docs/deploy.md, "Runbook: Transitions too large").
+   * docs/deploy.md, "Runbook: Transitions too large"). A run that resumed a checkpoint counts its pass so far, as
+   * `invalid` does.
    */
   tooLarge: 'TransitionsTooLarge',
   /**

@@ -8,6 +8,7 @@ import type { OutboxEvent } from './events';
 import type { ApprovalOutcome } from './guard';
 import type { Action } from './policy';
 import type { ManifestEntry, RunManifestHeader } from './run-manifest';
+import type { CarriedPass } from './sweep/pass';
 
 /** A raw item as read from the table (a DynamoDB document). */
 export type RawItem = Readonly<Record<string, unknown>>;
@@ -18,6 +19,15 @@ export interface ScanCheckpoint {
   readonly segments: number;
   /** One entry per segment: `null` = not started, a key = continue after it, `'done'` = finished. */
   readonly positions: readonly (Readonly<Record<string, unknown>> | null | 'done')[];
+}
+
+/**
+ * A checkpoint as a run stopped by its time budget saves it: the scan position and what the runs of its pass found
+ * so far (docs/sweep.md, "Time budget and checkpoint").
+ */
+export interface SavedCheckpoint extends ScanCheckpoint {
+  /** The pass's figures so far (`sweep/pass.ts`); absent in a checkpoint saved before they were carried (none carried). */
+  readonly pass?: CarriedPass;
 }
 
 /** One page of a scan segment. */
@@ -119,8 +129,11 @@ export interface TransitionWriter {
  * that completes the table clears exactly that one.
  */
 export interface LoadedCheckpoint {
-  /** Where to resume; `undefined` when the stored checkpoint is unreadable (ignored: the run starts from the top). */
-  readonly resumeFrom: ScanCheckpoint | undefined;
+  /**
+   * Where to resume, with the figures the pass carries; `undefined` when the stored checkpoint is unreadable
+   * (ignored: the run starts from the top).
+   */
+  readonly resumeFrom: SavedCheckpoint | undefined;
   /**
    * The stored checkpoint exactly as read (opaque to the sweep): handed back
    * to {@link CheckpointStore.clear}, which removes the checkpoint only while
@@ -137,11 +150,11 @@ export interface LoadedCheckpoint {
 export interface CheckpointStore {
   /** The stored checkpoint, readable or not; `undefined` when none is stored (a load never creates one). */
   load(): Promise<LoadedCheckpoint | undefined>;
-  /** Saves the scan position, replacing whatever is stored. */
-  save(checkpoint: ScanCheckpoint): Promise<void>;
+  /** Saves the scan position and the pass's figures, replacing whatever is stored. */
+  save(checkpoint: SavedCheckpoint): Promise<void>;
   /**
    * Removes the stored checkpoint if it is still `loaded` (the same stored
-   * text); a newer one, or none, is left as it is.
+   * text, the carried figures included); a newer one, or none, is left as it is.
    * @returns true when it removed it
    */
   clear(loaded: LoadedCheckpoint): Promise<boolean>;

@@ -206,6 +206,30 @@ export interface CheckpointSummary {
   readonly segmentsDone: number;
 }
 
+/** The figures of a pass over the table that the per-record alarms read (`InvalidRecords`, `TransitionsTooLarge`). */
+export interface PassFigures {
+  /** Invalid records found. */
+  readonly invalid: number;
+  /** Transitions DynamoDB refused for the credential's size. */
+  readonly tooLarge: number;
+}
+
+/**
+ * A run that continued a pass over the table begun by earlier runs, each stopped by its time budget (the checkpoint
+ * it resumed carried their figures: `sweep/pass.ts`; docs/sweep.md, "Time budget and checkpoint"). This run's own
+ * figures stay where they always are (`invalid.count`, `tooLarge.count`); the earlier runs listed their own records.
+ */
+export interface PassSummary {
+  /** The run that began the pass ({@link summaryId}). */
+  readonly firstRun: string;
+  /** Runs of the pass before this one. */
+  readonly earlierRuns: number;
+  /** What the earlier runs found (carried in the checkpoint). */
+  readonly earlier: PassFigures;
+  /** The pass so far: the earlier runs' and this run's, what the run's `InvalidRecords` and `TransitionsTooLarge` emit. */
+  readonly soFar: PassFigures;
+}
+
 /** What the run's manifest became, for the run summary. */
 export interface ManifestSummary {
   /** Pages written. */
@@ -287,6 +311,11 @@ export interface RunSummary {
   /** Whether the owners with events this run can be reached (docs/sweep.md, "Owner reach"). */
   readonly reach: ReachSummary;
   readonly checkpoint?: CheckpointSummary;
+  /**
+   * Present when the run resumed a checkpoint that carried the figures of the earlier runs of its pass
+   * ({@link PassSummary}). Optional: the admin document's version stays 1.
+   */
+  readonly pass?: PassSummary;
   /** The run's manifest of deletions (enforce with a manifest writer; docs/data-model.md, "Run manifests"). */
   readonly manifest?: ManifestSummary;
 }
@@ -342,4 +371,12 @@ export function directoryUnusable(summary: RunSummary): boolean {
 /** True when the run needs an operator's attention beyond reading it (exit code, alarm). */
 export function guardBlocked(summary: RunSummary): boolean {
   return summary.guard.tripped && !summary.guard.overridden;
+}
+
+/**
+ * The figures the per-record alarms read for this run (`InvalidRecords`, `TransitionsTooLarge`): its pass's so far
+ * when it continued a pass ({@link PassSummary}), else its own (it began the pass, or read the whole table).
+ */
+export function passFiguresOf(summary: RunSummary): PassFigures {
+  return summary.pass?.soFar ?? { invalid: summary.invalid.count, tooLarge: summary.tooLarge?.count ?? 0 };
 }

@@ -20,6 +20,7 @@ import {
   type DirectorySummary,
   directoryUnusable,
   guardBlocked,
+  passFiguresOf,
   type ReachSummary,
   type RunStatus,
   type RunSummary,
@@ -130,15 +131,26 @@ export function runVerdict(summary: RunSummary): RunVerdict {
     `${a['notify-expiry']} expiry notice${a['notify-expiry'] === 1 ? '' : 's'}`,
   ];
   const f = summary.failed.count;
+  const pass = passFiguresOf(summary);
   const problems = [
     ...(f > 0 ? [`${f} write failure${f === 1 ? '' : 's'}`] : []),
-    ...(summary.invalid.count > 0 ? [`${summary.invalid.count} invalid`] : []),
-    ...(summary.tooLarge !== undefined ? [`${summary.tooLarge.count} too large`] : []),
+    ...passProblem(summary.invalid.count, pass.invalid, 'invalid'),
+    ...passProblem(summary.tooLarge?.count ?? 0, pass.tooLarge, 'too large'),
     ...directoryProblem(summary),
   ];
   const planned = ACTION_TYPES.reduce((sum, type) => sum + summary.planned[type], 0);
   const nothingToDo = !g.tripped && summary.status === 'complete' && problems.length === 0 && planned === 0;
   return { guardTripped: g.tripped, status: summary.status, guard, counts, problems, nothingToDo };
+}
+
+/**
+ * A per-record problem as the verdict names it: this run's count (`own`), and its pass's so far (`soFar`, the
+ * `InvalidRecords` or `TransitionsTooLarge` the run emits) when earlier runs of the pass found some too; nothing
+ * when neither found any.
+ */
+function passProblem(own: number, soFar: number, what: string): string[] {
+  if (soFar === own) return own > 0 ? [`${own} ${what}`] : [];
+  return [own > 0 ? `${own} ${what} (${soFar} this pass)` : `${soFar} ${what} in earlier runs of this pass`];
 }
 
 /**
@@ -289,7 +301,7 @@ export function renderRunSummaryText(summary: RunSummary, options: TextRenderOpt
   if (directoryUnusable(summary)) lines.push(`  ${PROBLEM_ADVICE.directory}`);
   lines.push('');
   lines.push(eventsLine(summary), ...reachLines(summary.reach, limit, audit));
-  lines.push(...checkpointLines(summary));
+  lines.push(...checkpointLines(summary), ...passLines(summary));
   lines.push(...manifestLines(summary, options));
   if (summary.transitionsWrittenAlone > 0) {
     lines.push(
@@ -423,6 +435,31 @@ function checkpointLines(summary: RunSummary): string[] {
       ? '; the stored one was unreadable: this run started from the top'
       : '';
   return [`Checkpoint: ${what}${start}; ${c.segmentsDone}/${c.segments} segments done`];
+}
+
+/**
+ * A run that continued a pass over the table begun by earlier runs (`pass`): the pass's figures so far beside this
+ * run's, and, when the earlier runs found some, that those are still counted and where they were listed (each run's
+ * own summary lists its records; docs/sweep.md, "Time budget and checkpoint").
+ */
+function passLines(summary: RunSummary): string[] {
+  const p = summary.pass;
+  if (p === undefined) return [];
+  const earlier = `${p.earlierRuns} earlier run${p.earlierRuns === 1 ? '' : 's'}`;
+  const lines = [
+    `Pass over the table: this run continued the pass ${p.firstRun} began (${earlier}); so far ` +
+      `${p.soFar.invalid} invalid (this run ${summary.invalid.count}), ` +
+      `${p.soFar.tooLarge} too large to update (this run ${summary.tooLarge?.count ?? 0})`,
+  ];
+  if (p.earlier.invalid > 0 || p.earlier.tooLarge > 0) {
+    lines.push(
+      `  the earlier runs' ${p.earlier.invalid} invalid and ${p.earlier.tooLarge} too large are still counted ` +
+        '(InvalidRecords, TransitionsTooLarge) until a pass that finds none ends; each earlier run listed them in ' +
+        `its own run summary (from ${p.firstRun} on), not again here`,
+    );
+  }
+  // The first run's id is read back from the stored checkpoint: escaped, as every stored text of the summary.
+  return lines.map((line) => terminalText(line));
 }
 
 /**

@@ -3,10 +3,12 @@
  * position, or the top) and what it leaves (a run stopped by its time budget
  * saves its position; the run that finishes the table clears the checkpoint
  * it loaded — the one it resumed from, or an unreadable one it ignored — and
- * never one another run saved meanwhile). docs/sweep.md, "Phases" and "Time
- * budget and checkpoint".
+ * never one another run saved meanwhile). The saved checkpoint also carries
+ * what the runs of its pass found so far (`pass.ts`). docs/sweep.md, "Phases"
+ * and "Time budget and checkpoint".
  */
 import type { CheckpointSummary } from '../run-summary';
+import { carriedPassAfter } from './pass';
 import type { ScanPosition, SweepRun, SweepSettings } from './run-state';
 import { startScan } from './started-scan';
 import type { SweepDeps } from './types';
@@ -41,7 +43,8 @@ export async function openScan(deps: SweepDeps, settings: SweepSettings): Promis
 
 /**
  * Keeps or clears the place in the table: a run stopped early saves its
- * position (replacing whatever is stored); a run that finished the table
+ * position (replacing whatever is stored) and the figures of its pass so far
+ * (those it resumed with, plus its own); a run that finished the table
  * clears the checkpoint it loaded, if it is still stored. A run that found
  * none clears nothing, so a checkpoint saved meanwhile by another run stays.
  * @returns what was done, or `undefined` without a checkpoint store (or in audit)
@@ -51,7 +54,10 @@ export async function checkpointPhase(run: SweepRun): Promise<CheckpointSummary 
   if (!checkpoints) return undefined;
   const { stoppedEarly } = run;
   const done = positions.filter((p) => p === 'done').length;
-  if (stoppedEarly) await checkpoints.save({ segments, positions });
+  if (stoppedEarly) {
+    const pass = carriedPassAfter(loaded?.resumeFrom?.pass, run.settings.runId, run.tally.passFigures());
+    await checkpoints.save({ segments, positions, pass });
+  }
   const cleared = !stoppedEarly && loaded !== undefined && (await checkpoints.clear(loaded));
   const resumed = loaded?.resumeFrom !== undefined;
   return {

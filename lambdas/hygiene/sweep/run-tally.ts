@@ -14,6 +14,7 @@ import {
   type FailedRecord,
   type FutureActivityRecord,
   type InvalidRecord,
+  type PassFigures,
   type SkippedRecord,
   summaryId,
   type TooLargeRecord,
@@ -111,6 +112,11 @@ export class RunTally {
   /** Deletions planned this run, every reason (what the guard judges). */
   plannedDeletions(): number {
     return this.deletions.expired + this.deletions.stale + this.deletions.orphaned;
+  }
+
+  /** This run's own figures of the problems a pass carries from part to part (`sweep/pass.ts`). */
+  passFigures(): PassFigures {
+    return { invalid: this.invalid.count, tooLarge: this.tooLarge.count };
   }
 
   /** Events per owner, most first, ties by user id (each named as {@link summaryId} cuts it). */

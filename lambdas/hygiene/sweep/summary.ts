@@ -19,6 +19,7 @@ import {
   SUMMARY_RECORD_LIMIT,
 } from '../run-summary';
 import { formatInstant } from '../time';
+import { passSummary } from './pass';
 import type { SweepRun } from './run-state';
 
 /**
@@ -121,6 +122,8 @@ export function summarize(
 ): RunSummary {
   const { tally: t, settings } = run;
   const perOwner = t.perOwner();
+  // Only a resumed run carries its pass's earlier figures (audit and a run from the top load none).
+  const pass = passSummary(run.scan.loaded?.resumeFrom?.pass, t.passFigures());
   return {
     runId: settings.runId,
     mode: settings.mode,
@@ -157,6 +160,7 @@ export function summarize(
     directory: directorySummary(run.directory, run.settings.config.directoryMaxAgeDays),
     reach,
     ...(checkpoint && { checkpoint }),
+    ...(pass && { pass }),
     ...(manifest && { manifest }),
   };
 }

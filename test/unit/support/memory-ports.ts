@@ -13,12 +13,14 @@ import type {
   CredentialScanner,
   LoadedCheckpoint,
   RawItem,
+  SavedCheckpoint,
   ScanCheckpoint,
   ScanPage,
   Transition,
   TransitionResult,
   TransitionWriter,
 } from '../../../lambdas/hygiene/ports';
+import { readCarriedPass } from '../../../lambdas/hygiene/sweep/pass';
 import { formatInstant } from '../../../lambdas/hygiene/time';
 
 /** The fields a transition's condition compares (the write contract). */
@@ -180,15 +182,23 @@ export class MemoryWriter implements TransitionWriter {
 
 /**
  * A stored checkpoint that is readable: JSON of a segment count and one
- * position per segment. The DynamoDB store checks each position further
+ * position per segment, and the pass's carried figures when present, read as
+ * the DynamoDB store reads them (`readCarriedPass`: unusable ones make the
+ * checkpoint unreadable). The DynamoDB store checks each position further
  * (`lambdas/aws/checkpoint-store.ts`); this is enough for a test double.
  */
-function readCheckpoint(text: string): ScanCheckpoint | undefined {
+function readCheckpoint(text: string): SavedCheckpoint | undefined {
   try {
-    const value = JSON.parse(text) as Partial<ScanCheckpoint> | null;
+    const value = JSON.parse(text) as (Partial<ScanCheckpoint> & { pass?: unknown }) | null;
     const { segments, positions } = value ?? {};
-    if (typeof segments === 'number' && Array.isArray(positions) && positions.length === segments)
-      return { segments, positions };
+    const carried = readCarriedPass(value?.pass);
+    if (
+      typeof segments === 'number' &&
+      Array.isArray(positions) &&
+      positions.length === segments &&
+      carried.ok
+    )
+      return { segments, positions, ...(carried.value && { pass: carried.value }) };
   } catch {
     // not JSON: unreadable
   }
@@ -207,14 +217,14 @@ export class MemoryCheckpointStore implements CheckpointStore {
   stored: string | undefined;
 
   constructor(
-    checkpoint?: ScanCheckpoint,
+    checkpoint?: SavedCheckpoint,
     private readonly onInvalid?: (text: string) => void,
   ) {
     this.stored = checkpoint && JSON.stringify(checkpoint);
   }
 
   /** The stored checkpoint, when there is one and it is readable. */
-  get checkpoint(): ScanCheckpoint | undefined {
+  get checkpoint(): SavedCheckpoint | undefined {
     return this.stored === undefined ? undefined : readCheckpoint(this.stored);
   }
 
@@ -226,7 +236,7 @@ export class MemoryCheckpointStore implements CheckpointStore {
     return { resumeFrom, stored: this.stored };
   }
 
-  async save(checkpoint: ScanCheckpoint): Promise<void> {
+  async save(checkpoint: SavedCheckpoint): Promise<void> {
     this.calls.push('save');
     this.stored = JSON.stringify(checkpoint);
   }
