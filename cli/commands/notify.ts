@@ -341,24 +341,31 @@ function refusedPublishNote(
 }
 
 /**
- * Where the owner-unreachable report's restore commands aim (docs/notifications.md, "The report message"): a
- * deployment as its own notifier names it (`--stack NAME --region REGION`: `deploymentTargetFlags`), else the table
- * this drain read (`--endpoint URL --table NAME`, or `--table NAME --region REGION`); never the operator's
- * `--profile`, which is theirs, not the admins'.
+ * Where the owner-unreachable report's commands aim (docs/notifications.md, "The report message"): a deployment as
+ * its own notifier names it (`--stack NAME --region REGION`: `deploymentTargetFlags`), every command alike; else
+ * the restore commands at the table this drain read (`--endpoint URL --table NAME`, or `--table NAME --region
+ * REGION`) and the `pc-hygiene owners …` commands, which take no `--table`, at the owner directory it read
+ * (`--directory-table NAME` in its place); never the operator's `--profile`, which is theirs, not the admins'.
  */
-function reportTargetFlags(target: Target): string {
-  if (target.deployment !== undefined) return deploymentTargetFlags(target.deployment);
-  return targetFlagsOf({
-    table: target.table,
+function reportTargets(
+  target: Target,
+  directoryTable: string,
+): Pick<DrainSetup, 'reportTargetFlags' | 'reportDirectoryTargetFlags'> {
+  if (target.deployment !== undefined) return { reportTargetFlags: deploymentTargetFlags(target.deployment) };
+  const reached = {
     ...(target.endpoint !== undefined && { endpoint: target.endpoint }),
     ...(target.region !== undefined && { region: target.region }),
-  });
+  };
+  return {
+    reportTargetFlags: targetFlagsOf({ table: target.table, ...reached }),
+    reportDirectoryTargetFlags: targetFlagsOf({ table: directoryTable, ...reached }, '--directory-table'),
+  };
 }
 
 /**
  * The one setup of a drain and of its preview (`--dry-run`), so the preview renders what the drain sends: the owner
- * directory read beside the table, the deployment's route and `ownerContact`, where the report's restore commands
- * aim ({@link reportTargetFlags}), and the topic's subscriptions when listed.
+ * directory read beside the table, the deployment's route and `ownerContact`, where the report's commands aim
+ * ({@link reportTargets}), and the topic's subscriptions when listed.
  */
 function drainSetupOf(
   client: DynamoDBDocumentClient,
@@ -370,7 +377,7 @@ function drainSetupOf(
     directory: new DynamoOwnerDirectory(client, directory.table),
     ownerDelivery: target.config.ownerDelivery,
     ...(target.config.ownerContact !== undefined && { ownerContact: target.config.ownerContact }),
-    reportTargetFlags: reportTargetFlags(target),
+    ...reportTargets(target, directory.table),
     ...(sns.topicSubscriptions !== undefined && { topicSubscriptions: sns.topicSubscriptions }),
   };
 }

@@ -13,7 +13,10 @@
  * once, not a hundred times. Owners are listed most urgent first (their most
  * urgent notice: a deletion or an expiry within a day before the rest), under
  * a line counting what is urgent, and a deleted credential's lines give the
- * restore command. Besides the reasons a drain judges an owner
+ * restore command. Every command the report prints (the restore command, the
+ * `pc-hygiene owners …` commands of the owners' lines and of the advice) is
+ * aimed where it works, by one rule (`aimedCommand`), and names the owner by
+ * their id where it takes one. Besides the reasons a drain judges an owner
  * unreachable for (`UNREACHABLE_REASONS`), a report may give one no owner is
  * ever judged by: `email-undelivered` (`REPORT_ONLY_REASONS`), the relay's
  * report of one email SES gave up on without marking its owner bouncing
@@ -131,10 +134,19 @@ export interface UnreachableReportInput {
    * admin report aims its commands: a deployment's `--stack NAME --region REGION` (`deploymentTargetFlags`,
    * lambdas/render/admin-report.ts), or a CLI drain's own target (the deployment's, or `--endpoint URL --table
    * NAME`); empty for none (the local demo, whose table is gone when it ends). Absent when the caller does not know
-   * the deployment: each command then says, apart from it, to add its `--stack NAME` ({@link restoreLine}), rather
-   * than reading as aimed at the default stack.
+   * the deployment: each command then says, apart from it, to add its `--stack NAME` ({@link aimedCommand}), rather
+   * than reading as aimed at the default stack. The owners' `pc-hygiene owners …` commands take the same flags,
+   * unless {@link directoryTargetFlags} aims them.
    */
   readonly targetFlags?: string;
+  /**
+   * The flags aiming the report's owner directory commands (`pc-hygiene owners …`: the owners' `What to do` and the
+   * reasons' advice) when they are not {@link targetFlags}: a CLI drain of a table named directly aims them at the
+   * directory it read (`--endpoint URL --directory-table NAME`, or `--directory-table NAME --region REGION`), as
+   * those commands take no `--table`. Absent: {@link targetFlags} (a deployment's `--stack NAME --region REGION`,
+   * which every command takes; none; or not known).
+   */
+  readonly directoryTargetFlags?: string;
 }
 
 /** One message of the report: the neutral message, and what it carries. */
@@ -166,14 +178,56 @@ export const SES_SUPPRESSION_ADVICE =
 /**
  * {@link SES_SUPPRESSION_ADVICE} after an opt-out is undone: only an opt-out that came from a complaint put the
  * address on the list (the SNS unsubscribe link and `owners unsubscribe` did not); and an owner resubscribed while
- * the address was still on it may have been marked bouncing by a suppressed send meanwhile. Lower case first, no
- * final stop.
+ * the address was still on it may have been marked bouncing by a suppressed send meanwhile, which `clearBouncing`
+ * (the `pc-hygiene owners clear-bouncing` command line to show, last) then clears. Lower case first, no final stop.
  */
-export const OPT_OUT_SUPPRESSION_ADVICE =
-  'an opt-out that came from a complaint (not from the SNS unsubscribe link or pc-hygiene owners unsubscribe) also ' +
-  `put the address on SES’s suppression list, so resubscribing alone is not enough: ${SES_SUPPRESSION_ADVICE}; ` +
-  'an owner resubscribed before the address came off the list may have been marked bouncing by a suppressed send ' +
-  'meanwhile: then also run pc-hygiene owners clear-bouncing <userId> once it is off';
+function optOutSuppressionAdvice(clearBouncing: string): string {
+  return (
+    'an opt-out that came from a complaint (not from the SNS unsubscribe link or pc-hygiene owners unsubscribe) ' +
+    `also put the address on SES’s suppression list, so resubscribing alone is not enough: ${SES_SUPPRESSION_ADVICE}; ` +
+    'an owner resubscribed before the address came off the list may have been marked bouncing by a suppressed send ' +
+    `meanwhile: then, once it is off, also run ${clearBouncing}`
+  );
+}
+
+/** The id that stands for an owner in a command no one owner's line gives (advice shared by owners, an untagged email). */
+const USER_ID_PLACEHOLDER = '<userId>';
+
+/**
+ * {@link optOutSuppressionAdvice} as the CLI's `owners resubscribe` prints it, after the owners it resubscribed: its
+ * clear-bouncing command with the {@link USER_ID_PLACEHOLDER}, run with the operator's own target.
+ */
+export const OPT_OUT_SUPPRESSION_ADVICE = optOutSuppressionAdvice(
+  `pc-hygiene owners clear-bouncing ${USER_ID_PLACEHOLDER}`,
+);
+
+/** What a command says after it when the deployment is not known ({@link UnreachableReportInput.targetFlags}). */
+const STACK_NOT_KNOWN = "(add the deployment's --stack NAME)";
+
+/**
+ * `command` aimed by `targetFlags` ({@link UnreachableReportInput.targetFlags}), the one rule of every command the
+ * report prints: the flags after it; nothing for none (`''`); not known (`undefined`): said after it, in
+ * parentheses, so a paste of the command alone never carries the words and never reads as aimed at the default
+ * stack (docs/notifications.md, "The report message").
+ */
+function aimedCommand(command: string, targetFlags: string | undefined): string {
+  if (targetFlags === undefined) return `${command} ${STACK_NOT_KNOWN}`;
+  return targetFlags === '' ? command : `${command} ${targetFlags}`;
+}
+
+/**
+ * An owner's id as a command names them: flattened as every stored value ({@link plainValue}) and one shell word
+ * ({@link posixShellWord}: a stored id is untrusted, and pasted it must stay one argument), or the
+ * {@link USER_ID_PLACEHOLDER} when not known.
+ */
+function ownerWord(userId: string | undefined): string {
+  return userId === undefined ? USER_ID_PLACEHOLDER : posixShellWord(plainValue(userId));
+}
+
+/** `pc-hygiene owners <subcommand>` (and its arguments) aimed by `targetFlags` ({@link aimedCommand}). */
+function ownersCommand(subcommand: string, targetFlags: string | undefined): string {
+  return aimedCommand(`pc-hygiene owners ${subcommand}`, targetFlags);
+}
 
 /** The heading of the advice a report part gives once for every owner with a reason ({@link reasonAdviceLines}). */
 const BY_REASON_HEADING = 'What to do, by reason';
@@ -184,28 +238,34 @@ const SEE_BY_REASON = `see “${BY_REASON_HEADING}” below`;
 /**
  * Why an owner is unreachable and what an admin can do about it: `why` and `todo` on the owner's lines, a sentence
  * or two; `advice`, when a reason needs more, once per report part for every owner with it
- * ({@link reasonAdviceLines}), which `todo` then points to.
+ * ({@link reasonAdviceLines}), which `todo` then points to. The commands in `todo` and `advice` are aimed by
+ * `targetFlags` (the owner directory's: {@link UnreachableReportInput.directoryTargetFlags}; {@link aimedCommand})
+ * and name the owner by `userId` ({@link ownerWord}; `undefined`: not known, the placeholder); `advice`, shared by
+ * the part's owners, names none.
  */
 interface UnreachableReasonText {
   readonly why: string;
-  readonly todo: string;
-  readonly advice?: string;
+  readonly todo: (userId: string | undefined, targetFlags: string | undefined) => string;
+  readonly advice?: (targetFlags: string | undefined) => string;
 }
 
 /** Why an owner is unreachable and what an admin can do about it ({@link UnreachableReasonText}). */
 export const UNREACHABLE_REASON_TEXT: Readonly<Record<ReportedReason, UnreachableReasonText>> = {
   'not-in-directory': {
     why: 'not in the owner directory',
-    todo: 'add the owner to the directory (pc-hygiene owners import) or reassign the credential.',
+    // `owners import` without `--sync` changes no other owner (docs/deploy.md, "Owner directory").
+    todo: (_userId, flags) =>
+      `add the owner to the directory (${ownersCommand('import FILE', flags)}) or reassign the credential.`,
   },
   departed: {
     why: 'marked departed in the owner directory',
     // The restore command itself is under each deletion notice, aimed at the deployment (`restoreLine`): one place.
-    todo: 'reassign the credential to an active owner, or let it be deleted (one already deleted: restore it with the pc-hygiene restore command under its deletion notice, then reassign or exempt it, or the next sweep flags it orphaned again).',
+    todo: () =>
+      'reassign the credential to an active owner, or let it be deleted (one already deleted: restore it with the pc-hygiene restore command under its deletion notice, then reassign or exempt it, or the next sweep flags it orphaned again).',
   },
   'no-email': {
     why: 'no email address in the owner directory',
-    todo: 'add the email address to the directory source and import it again.',
+    todo: () => 'add the email address to the directory source and import it again.',
   },
   'subscription-pending': {
     why: 'has not confirmed the SNS email subscription',
@@ -213,52 +273,63 @@ export const UNREACHABLE_REASON_TEXT: Readonly<Record<ReportedReason, Unreachabl
     // No command sends another link while one is pending: the plan creates nothing for an address with a pending
     // subscription, and SNS deletes it only after 48 hours (docs/notifications.md, "Pending subscriptions"); past the
     // limit of confirmation emails the reconciler sends none (`subscription-unconfirmed`).
-    todo: `ask the owner to click the link in the confirmation email SNS sent them; no pc-hygiene command sends another while it is pending: if they cannot find it, SNS deletes it unconfirmed after 48 hours and the reconciler’s next run (hourly) subscribes them again, sending a new link, up to ${MAX_CONFIRMATION_EMAILS} links to one address in all (then it sends no more: subscription-unconfirmed). If they already clicked it, the next run (or pc-hygiene owners sync-subscriptions now) records it, and their digests reach them again.`,
+    // A command ends its sentence or parenthesis: a word after it ("now") would be pasted as its argument.
+    todo: (_userId, flags) =>
+      `ask the owner to click the link in the confirmation email SNS sent them; no pc-hygiene command sends another while it is pending: if they cannot find it, SNS deletes it unconfirmed after 48 hours and the reconciler’s next run (hourly) subscribes them again, sending a new link, up to ${MAX_CONFIRMATION_EMAILS} links to one address in all (then it sends no more: subscription-unconfirmed). If they already clicked it, the next run (or now: ${ownersCommand('sync-subscriptions', flags)}) records it, and their digests reach them again.`,
   },
   'subscription-unconfirmed': {
     why: `did not confirm any of the ${MAX_CONFIRMATION_EMAILS} SNS confirmation emails sent to this address, so pc-hygiene sends no more`,
     // The reconciler stops at MAX_CONFIRMATION_EMAILS (subscription-confirmations.ts); `owners resubscribe` resets
     // the count, and an import that changes the address starts a new one (docs/notifications.md, "Pending subscriptions").
-    todo: `tell the owner about these credentials another way; ${MAX_CONFIRMATION_EMAILS} confirmation emails went unanswered and pc-hygiene sends no more to this address. When the owner asks for one, run pc-hygiene owners resubscribe <userId>: the reconciler’s next run (hourly, or pc-hygiene owners sync-subscriptions now) sends one new link. A new address from the import also starts over.`,
+    todo: (userId, flags) =>
+      `tell the owner about these credentials another way; ${MAX_CONFIRMATION_EMAILS} confirmation emails went unanswered and pc-hygiene sends no more to this address. When the owner asks for one, run ${ownersCommand(`resubscribe ${ownerWord(userId)}`, flags)}: the reconciler’s next run (hourly, or now: ${ownersCommand('sync-subscriptions', flags)}) sends one new link. A new address from the import also starts over.`,
   },
   unsubscribed: {
     why: 'opted out (the unsubscribe link of an SNS email, a complaint about a relay email, or recorded by an operator with pc-hygiene owners unsubscribe), so no email is sent to them (neither by SNS nor by the relay)',
-    todo: `tell the owner about these credentials another way; if they want the emails again, run pc-hygiene owners resubscribe <userId> (route sns-email: SNS then sends a new confirmation link; route relay: the next digest is emailed; SES’s suppression list: ${SEE_BY_REASON}). A move by the import to an address they did not opt out at also ends it.`,
-    advice: `On route relay, ${OPT_OUT_SUPPRESSION_ADVICE}.`,
+    todo: (userId, flags) =>
+      `tell the owner about these credentials another way; if they want the emails again, run ${ownersCommand(`resubscribe ${ownerWord(userId)}`, flags)} (route sns-email: SNS then sends a new confirmation link; route relay: the next digest is emailed; SES’s suppression list: ${SEE_BY_REASON}). A move by the import to an address they did not opt out at also ends it.`,
+    advice: (flags) =>
+      `On route relay, ${optOutSuppressionAdvice(ownersCommand(`clear-bouncing ${USER_ID_PLACEHOLDER}`, flags))}.`,
   },
   'no-subscription': {
     why: 'has no SNS email subscription',
     // An address conflict (subscription-plan.ts: `shared-address`, `non-owner-subscription`) is recorded `none` on
     // every run: SNS allows one subscription per topic and address, so a sync changes nothing for that owner.
-    todo: 'run pc-hygiene owners sync-subscriptions (or wait for the scheduled reconciler); if it stops at the filter-policy quota (SubscriptionQuotaExceeded), or SNS refuses the subscription with FilterPolicyLimitExceeded (the account’s quota), raise the quota and filterPolicyQuota, or switch to relay. If another active owner, or an admin or other email subscription, has the same address (pc-hygiene owners sync-subscriptions --dry-run lists it as a conflict), a sync changes nothing: give the owner an address of their own, or switch to relay.',
+    todo: (_userId, flags) =>
+      `run ${ownersCommand('sync-subscriptions', flags)} (or wait for the scheduled reconciler); if it stops at the filter-policy quota (SubscriptionQuotaExceeded), or SNS refuses the subscription with FilterPolicyLimitExceeded (the account’s quota), raise the quota and filterPolicyQuota, or switch to relay. If another active owner, or an admin or other email subscription, has the same address (${ownersCommand('sync-subscriptions --dry-run', flags)} lists it as a conflict), a sync changes nothing: give the owner an address of their own, or switch to relay.`,
   },
   bouncing: {
     why: 'the email address bounces (or SES suppresses sends to it: on the account’s suppression list)',
-    todo: `correct the address in the directory source and import it again (a new address is not on SES’s suppression list); if the address works again unchanged (a mailbox restored, or an alias several owners share that SES suppressed after one owner’s complaint), remove it from the suppression list first (${SEE_BY_REASON}), then run pc-hygiene owners clear-bouncing <userId>.`,
-    advice: `${SES_SUPPRESSION_ADVICE}.`,
+    todo: (userId, flags) =>
+      `correct the address in the directory source and import it again (a new address is not on SES’s suppression list); if the address works again unchanged (a mailbox restored, or an alias several owners share that SES suppressed after one owner’s complaint), remove it from the suppression list first (${SEE_BY_REASON}), then run ${ownersCommand(`clear-bouncing ${ownerWord(userId)}`, flags)}.`,
+    advice: () => `${SES_SUPPRESSION_ADVICE}.`,
   },
   'unsendable-address': {
     why: 'the email address is one Amazon SES cannot send to (non-ASCII characters before the @, or a domain that is not a plain domain name: no Punycode form, or an IP address)',
-    todo: 'give the owner an address SES can take (ASCII before the @, an ordinary domain name; an alias will do) in the directory source and import it again.',
+    todo: () =>
+      'give the owner an address SES can take (ASCII before the @, an ordinary domain name; an alias will do) in the directory source and import it again.',
   },
   'email-undelivered': {
     why: 'the relay’s email named above was not delivered (SES gave up on it after a transient or undetermined bounce, or rejected it), and the owner was not marked bouncing',
     // Not marked: the address is not known bad, so nothing to correct or clear, and no suppression-list advice.
-    todo: 'tell the owner about these credentials another way.',
+    todo: () => 'tell the owner about these credentials another way.',
   },
 };
 
 /**
  * The advice of each reason in `reasons` that has some ({@link UnreachableReasonText}), once, in the order of
  * `UNREACHABLE_REASONS` (then the report-only reasons), under {@link BY_REASON_HEADING}: what a report part (one
- * email) says once for all its owners with the reason, and a bounce's notice for its owner. Nothing when no reason
- * has advice.
+ * email) says once for all its owners with the reason, and a bounce's notice for its owner; its commands aimed by
+ * `targetFlags` (the owner directory's, {@link ownerCommandFlags}). Nothing when no reason has advice.
  */
-export function reasonAdviceLines(reasons: Iterable<ReportedReason>): string[] {
+export function reasonAdviceLines(
+  reasons: Iterable<ReportedReason>,
+  targetFlags: string | undefined,
+): string[] {
   const present = new Set(reasons);
   const advised = REPORTED_REASONS.flatMap((reason) => {
     const advice = present.has(reason) ? UNREACHABLE_REASON_TEXT[reason].advice : undefined;
-    return advice === undefined ? [] : [`  [${reason}] ${advice}`];
+    return advice === undefined ? [] : [`  [${reason}] ${advice(targetFlags)}`];
   });
   return advised.length === 0 ? [] : ['', `${BY_REASON_HEADING}:`, ...advised];
 }
@@ -438,30 +509,34 @@ function ownerNaming(owner: UnreachableOwner): string {
 /**
  * What the admins run to undo a deletion the owner was never told about (the owner's own advice, "ask … to restore
  * it", is not for them): the restore command with the credential's id, aimed by `targetFlags`
- * ({@link UnreachableReportInput.targetFlags}; unknown: said to add the deployment's `--stack NAME`, in parentheses
- * after the command, so a paste of the command alone never carries the words) (docs/notifications.md, "The report
+ * ({@link UnreachableReportInput.targetFlags}, by {@link aimedCommand}) (docs/notifications.md, "The report
  * message").
  */
 function restoreLine(event: OutboxEvent, targetFlags: string | undefined): string[] {
   if (!DELETION_TYPES.has(event.type)) return [];
   // A credential id is untrusted: pasted into a shell, it must stay one argument.
   const id = posixShellWord(plainValue(event.credentialId));
-  const target =
-    targetFlags === undefined ? " (add the deployment's --stack NAME)" : targetFlags && ` ${targetFlags}`;
-  return [`To restore it if the owner still needs it: pc-hygiene restore ${id} --reason "<why>"${target}`];
+  return [
+    `To restore it if the owner still needs it: ${aimedCommand(`pc-hygiene restore ${id} --reason "<why>"`, targetFlags)}`,
+  ];
 }
 
-function ownerLines(owner: UnreachableOwner, now: number, targetFlags: string | undefined): string[] {
+/** Where the report's `pc-hygiene owners …` commands aim ({@link UnreachableReportInput.directoryTargetFlags}). */
+function ownerCommandFlags(input: UnreachableReportInput): string | undefined {
+  return input.directoryTargetFlags ?? input.targetFlags;
+}
+
+function ownerLines(owner: UnreachableOwner, input: UnreachableReportInput): string[] {
   const reason = UNREACHABLE_REASON_TEXT[owner.reason];
   const lines = [
     '',
     `  * ${ownerNaming(owner)}: ${reason.why} [${owner.reason}]`,
-    `    What to do: ${reason.todo}`,
+    `    What to do: ${reason.todo(owner.userId, ownerCommandFlags(input))}`,
   ];
   for (const event of owner.events) {
     lines.push(`    - ${credentialLabel(event)}`);
-    const facts = describeEvent(event, now).slice(0, -1);
-    for (const line of [...facts, ...restoreLine(event, targetFlags)]) lines.push(`      ${line}`);
+    const facts = describeEvent(event, input.now).slice(0, -1);
+    for (const line of [...facts, ...restoreLine(event, input.targetFlags)]) lines.push(`      ${line}`);
   }
   return lines;
 }
@@ -506,8 +581,15 @@ function renderText(
       'Please make sure each owner learns about these credentials, and fix what keeps them unreachable.',
       urgencyLine(content.owners, input.now),
     );
-    for (const owner of content.owners) lines.push(...ownerLines(owner, input.now, input.targetFlags));
-    if (advice === 'with advice') lines.push(...reasonAdviceLines(content.owners.map((o) => o.reason)));
+    for (const owner of content.owners) lines.push(...ownerLines(owner, input));
+    if (advice === 'with advice') {
+      lines.push(
+        ...reasonAdviceLines(
+          content.owners.map((o) => o.reason),
+          ownerCommandFlags(input),
+        ),
+      );
+    }
   }
   if (content.invalidEvents.length > 0) {
     lines.push(

@@ -208,8 +208,9 @@ export interface BounceReportInput {
   readonly now: number;
   readonly budget: MessageBudget;
   /**
-   * Where the report's restore commands aim (`UnreachableReportInput.targetFlags`): the deployment's `--stack NAME
-   * --region REGION`; absent when not known (the report then says to add the deployment's `--stack NAME`).
+   * Where the report's commands aim — the restore commands and the owner's `pc-hygiene owners …` commands
+   * (`UnreachableReportInput.targetFlags`): the deployment's `--stack NAME --region REGION`; absent when not known
+   * (the report then says to add the deployment's `--stack NAME`).
    */
   readonly targetFlags?: string;
 }
@@ -261,13 +262,19 @@ const TELL_THE_OWNER_UNLISTED =
 
 /**
  * What a bounce's notice without its events says to do: after a permanent bounce, also what the drain's report says
- * for `bouncing` (the reason's advice follows it: `reasonAdviceLines`); after one that did not mark the owner,
- * nothing about the address.
+ * for `bouncing` (the reason's advice follows it: `reasonAdviceLines`), its commands naming the owner (the email's
+ * owner tag; without one, the placeholder) and aimed by `targetFlags`, as the report's are; after one that did not
+ * mark the owner, nothing about the address.
  */
-function unreadableTodoLines(email: BouncedEmail): string[] {
+function unreadableTodoLines(email: BouncedEmail, targetFlags: string | undefined): string[] {
   if (reportedReasonOf(email) === 'email-undelivered') return [`What to do: ${TELL_THE_OWNER_UNLISTED}.`];
-  const todo = UNREACHABLE_REASON_TEXT.bouncing.todo.replace(/^\w/, (c) => c.toLowerCase());
-  return [`What to do: ${TELL_THE_OWNER_UNLISTED}, and ${todo}`, ...reasonAdviceLines(['bouncing'])];
+  const todo = UNREACHABLE_REASON_TEXT.bouncing
+    .todo(email.userId, targetFlags)
+    .replace(/^\w/, (c) => c.toLowerCase());
+  return [
+    `What to do: ${TELL_THE_OWNER_UNLISTED}, and ${todo}`,
+    ...reasonAdviceLines(['bouncing'], targetFlags),
+  ];
 }
 
 /** The notice's subject: what happened to the email, and that its notices could not be read back. */
@@ -284,12 +291,14 @@ function unreadableSubject(email: BouncedEmail): string {
  * The notice for a bounced email whose events cannot be read back: the same
  * schema (no events; `bouncedEmail.eventsReadBack` false, with the problem),
  * severity `high` (the events may have been deletion notices).
+ * @param targetFlags where its commands aim, as the report's ({@link BounceReportInput.targetFlags}); absent: not known
  */
 export function renderUnreadableBounceNotice(
   email: BouncedEmail,
   problem: string,
   now: number,
   budget: MessageBudget,
+  targetFlags?: string,
 ): NumberedMessagePart {
   const nowIso = formatInstant(now);
   const document: BounceReportDocument = {
@@ -323,7 +332,7 @@ export function renderUnreadableBounceNotice(
     '',
     ...bounceLines(email),
     `The events could not be read back: ${plainValue(problem)}.`,
-    ...unreadableTodoLines(email),
+    ...unreadableTodoLines(email, targetFlags),
     '',
     '--',
     'All times are UTC. Sent by PersonalClient Hygiene to the admins (audience=admin).',

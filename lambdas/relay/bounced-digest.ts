@@ -54,7 +54,8 @@ export interface BouncedDigestDeps {
    */
   readonly pacing?: RecipientPacer;
   /**
-   * The deployment's `--stack NAME --region REGION`, which the report's restore commands carry (the handler's, from
+   * The deployment's `--stack NAME --region REGION`, which the report's commands carry (its restore commands and
+   * the owner's `pc-hygiene owners …` commands; the notice's too, without the events; the handler's, from
    * `STACK_NAME`); absent when not known: the report says to add it.
    */
   readonly reportTargetFlags?: string;
@@ -121,7 +122,7 @@ function renderMessages(deps: BouncedDigestDeps, email: BouncedEmail, stored: St
   const budget = deps.publisher.limits;
   const notice = (problem: string) => ({
     eventsReadBack: false,
-    parts: [renderUnreadableBounceNotice(email, problem, now, budget)],
+    parts: [renderUnreadableBounceNotice(email, problem, now, budget, deps.reportTargetFlags)],
   });
   if (stored.status === 'absent' || !isTagged(email)) return notice(missingProblem(email));
   if (stored.status === 'unreadable') return notice(stored.problem);

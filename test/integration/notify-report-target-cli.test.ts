@@ -2,8 +2,9 @@
  * What `pc-hygiene notify` and `notify --dry-run` write into the owner-unreachable report and the digests about the
  * table they drained, against DynamoDB Local: the report's restore command for a deleted credential aims at that
  * table (`--endpoint URL --table NAME`: a command the admins can paste, docs/notifications.md, "The report message"),
- * never at a deployment the CLI did not use; and the dry run renders the digests with the config's `ownerContact`,
- * as the drain it previews does.
+ * never at a deployment the CLI did not use, and its `pc-hygiene owners …` commands at the owner directory the drain
+ * read (`--endpoint URL --directory-table NAME`: they take no `--table`), which the command shown then works on; and
+ * the dry run renders the digests with the config's `ownerContact`, as the drain it previews does.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -61,6 +62,7 @@ describe('notify: the report aims its restore commands at the table drained; the
   it('previews and sends the same texts: the contact in the digest, the table in the restore command', async () => {
     const notify = ['notify', '--table', table.tableName, '--config', join(dir, 'config.json'), ...flags];
     const restore = `pc-hygiene restore pc-bob --reason "<why>" --endpoint ${table.endpoint} --table ${table.tableName}`;
+    const ownersImport = `pc-hygiene owners import FILE --endpoint ${table.endpoint} --directory-table ${owners.tableName}`;
 
     const preview = await runCli([...notify, '--dry-run', '--now', days(0), '--format', 'json']);
     expect(preview.code, preview.stderr).toBe(0);
@@ -78,6 +80,7 @@ describe('notify: the report aims its restore commands at the table drained; the
       const report = texts.find((t) => t.includes('To restore it'));
       const digest = texts.find((t) => t.includes('pc-alice'));
       expect(report).toContain(`To restore it if the owner still needs it: ${restore}`);
+      expect(report).toContain(`What to do: add the owner to the directory (${ownersImport}) or reassign`);
       expect(report).not.toContain('--stack');
       expect(digest).toContain(`ask ${CONTACT} to restore it`);
     }
@@ -85,5 +88,28 @@ describe('notify: the report aims its restore commands at the table drained; the
     const withoutDrainId = (texts: string[]) =>
       texts.map((t) => t.replace(/drain [0-9a-f-]{36}/g, 'drain ID'));
     expect(withoutDrainId(previewed)).toEqual(withoutDrainId(sent));
+  });
+
+  it('prints an owner directory command that works on the directory the drain read, as shown', async () => {
+    // A new notice for carol, who is not in the directory either (the test above drained bob's).
+    await sweepWithManifest(table, 'run-2', [credential('pc-carol', { ...expired, userId: 'carol' })]);
+    const notify = ['notify', '--table', table.tableName, '--config', join(dir, 'config.json'), ...flags];
+    const preview = await runCli([...notify, '--dry-run', '--now', days(0), '--format', 'json']);
+    expect(preview.code, preview.stderr).toBe(0);
+    const report = emailTexts(JSON.parse(preview.stdout).entries).find((t) => t.includes('* carol: '));
+    const shown = /\(pc-hygiene (owners import FILE [^)]*)\)/.exec(report ?? '')?.[1];
+    expect(shown).toBe(
+      `owners import FILE --endpoint ${table.endpoint} --directory-table ${owners.tableName}`,
+    );
+    const carol = join(dir, 'carol.csv');
+    await writeFile(carol, 'userId,email,name,status\ncarol,carol@example.com,Carol,active\n');
+
+    // The command as shown, its FILE given (and the snapshot instant of this fixture's clock).
+    const words = (shown ?? '').split(' ').map((word) => (word === 'FILE' ? carol : word));
+    const imported = await runCli([...words, '--as-of', days(0), '--format', 'json']);
+
+    expect(imported.code, imported.stderr).toBe(0);
+    // carol is added to the very directory the drain judged her absent from.
+    expect(JSON.parse(imported.stdout)).toMatchObject({ table: owners.tableName, created: 1 });
   });
 });

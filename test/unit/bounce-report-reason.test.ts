@@ -131,7 +131,7 @@ describe('reason email-undelivered', () => {
 
     expect(part?.message.text).toContain(
       `  * ada: ${UNREACHABLE_REASON_TEXT['email-undelivered'].why} [email-undelivered]\n` +
-        `    What to do: ${UNREACHABLE_REASON_TEXT['email-undelivered'].todo}\n`,
+        `    What to do: ${UNREACHABLE_REASON_TEXT['email-undelivered'].todo('ada', undefined)}\n`,
     );
     expect(part?.message.text).not.toContain('What to do, by reason');
     expectSchemaValid(documentOf(part!.message));

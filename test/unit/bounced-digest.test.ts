@@ -124,9 +124,9 @@ describe('renderBounceReport', () => {
       expect(part.bytes).toBeLessThanOrEqual(12_000);
       expect(part.message.text).toContain("The relay's email of digest part 2 of drain drain-1");
       // Each part is one email: it gives the reason's advice itself, once.
-      expect(part.message.text.split(`[bouncing] ${UNREACHABLE_REASON_TEXT.bouncing.advice}`)).toHaveLength(
-        2,
-      );
+      expect(
+        part.message.text.split(`[bouncing] ${UNREACHABLE_REASON_TEXT.bouncing.advice?.(undefined)}`),
+      ).toHaveLength(2);
       expect(part.message.document).toMatchObject({ bouncedEmail: { part: 2 }, parts: parts.length });
     }
     const listed = parts.flatMap(
@@ -169,11 +169,12 @@ describe('renderUnreadableBounceNotice', () => {
         '(no owner tag) at x@example.com bounced: SES reported a permanent bounce at 2026-11-26T03:00:00.000Z. ' +
         'The notices it carried reached no one.',
       'The events could not be read back: the email carries no tags.',
-      `What to do: tell the owner about their credentials another way (pc-hygiene report lists each owner’s credentials; pc-hygiene runs list, the deletions of each run), and ${UNREACHABLE_REASON_TEXT.bouncing.todo}`,
+      // No owner tag: the clear-bouncing command names no one (the placeholder); no target given: it says to add it.
+      `What to do: tell the owner about their credentials another way (pc-hygiene report lists each owner’s credentials; pc-hygiene runs list, the deletions of each run), and ${UNREACHABLE_REASON_TEXT.bouncing.todo(undefined, undefined)}`,
       // The reason's advice, as the drain's report gives it once per part.
       '',
       'What to do, by reason:',
-      `  [bouncing] ${UNREACHABLE_REASON_TEXT.bouncing.advice}`,
+      `  [bouncing] ${UNREACHABLE_REASON_TEXT.bouncing.advice?.(undefined)}`,
       '',
       '--',
       'All times are UTC. Sent by PersonalClient Hygiene to the admins (audience=admin).',
@@ -261,7 +262,7 @@ describe('a bounce SES did not call permanent (the owner was not marked bouncing
   it('tells the admins only to tell the owner another way: nothing to correct or clear, no suppression list', () => {
     const [part] = renderBounceReport({ email: MAILBOX_FULL, events: EVENTS, now: NOW, budget: SNS_LIMITS });
     const [permanent] = renderBounceReport({ email: EMAIL, events: EVENTS, now: NOW, budget: SNS_LIMITS });
-    const suppressionAdvice = `[bouncing] ${UNREACHABLE_REASON_TEXT.bouncing.advice}`;
+    const suppressionAdvice = `[bouncing] ${UNREACHABLE_REASON_TEXT.bouncing.advice?.(undefined)}`;
 
     const lines = part?.message.text.split('\n') ?? [];
     const owner = lines.indexOf(
@@ -274,8 +275,12 @@ describe('a bounce SES did not call permanent (the owner was not marked bouncing
     expect(part?.message.text).not.toContain('What to do, by reason');
     expect(part?.bytes).toBe(SNS_LIMITS.measure(part!.message));
     // A permanent bounce marked the owner: correct or clear, and the suppression list.
-    expect(permanent?.message.text).toContain(`    What to do: ${UNREACHABLE_REASON_TEXT.bouncing.todo}`);
-    expect(permanent?.message.text).toContain('pc-hygiene owners clear-bouncing <userId>');
+    expect(permanent?.message.text).toContain(
+      `    What to do: ${UNREACHABLE_REASON_TEXT.bouncing.todo('ada', undefined)}`,
+    );
+    expect(permanent?.message.text).toContain(
+      "pc-hygiene owners clear-bouncing ada (add the deployment's --stack NAME).",
+    );
     expect(permanent?.message.text).toContain(suppressionAdvice);
   });
 

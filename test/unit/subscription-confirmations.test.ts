@@ -188,7 +188,9 @@ describe('reach of an owner at the limit', () => {
       '  * ada at ada@x: did not confirm any of the 3 SNS confirmation emails sent to this address, so ' +
         'pc-hygiene sends no more [subscription-unconfirmed]',
     );
-    expect(text).toContain('run pc-hygiene owners resubscribe <userId>');
+    expect(text).toContain(
+      "run pc-hygiene owners resubscribe ada (add the deployment's --stack NAME): the reconciler’s next run",
+    );
     expect(part?.message.document).toMatchObject({ owners: [{ reason: 'subscription-unconfirmed' }] });
   });
 });

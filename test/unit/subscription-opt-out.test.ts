@@ -421,18 +421,21 @@ describe('reach of an owner who unsubscribed', () => {
         },
       ],
       invalidEvents: [],
+      targetFlags: '--stack HygieneProd --region eu-west-1',
     });
 
     expect(part?.message.text).toContain(
       '  * ada: opted out (the unsubscribe link of an SNS email, a complaint about a relay email, or recorded by an operator with pc-hygiene owners unsubscribe), so no email is sent to them (neither by SNS nor by the relay) [unsubscribed]\n' +
         '    What to do: tell the owner about these credentials another way; if they want the emails again, ' +
-        'run pc-hygiene owners resubscribe <userId> (route sns-email: SNS then sends a new confirmation link; ' +
+        'run pc-hygiene owners resubscribe ada --stack HygieneProd --region eu-west-1 (route sns-email: SNS then ' +
+        'sends a new confirmation link; ' +
         'route relay: the next digest is emailed; SES’s suppression list: see “What to do, by reason” below). ' +
         'A move by the import to an address they did not opt out at also ends it.\n',
     );
     // The suppression list's advice follows the owners, once for the part.
     expect(part?.message.text).toContain(
-      `\nWhat to do, by reason:\n  [unsubscribed] On route relay, ${OPT_OUT_SUPPRESSION_ADVICE}.\n`,
+      // The CLI's wording, its clear-bouncing command aimed at the deployment (the owner named by the placeholder).
+      `\nWhat to do, by reason:\n  [unsubscribed] On route relay, ${OPT_OUT_SUPPRESSION_ADVICE} --stack HygieneProd --region eu-west-1.\n`,
     );
     expect(part?.owners.map((o) => o.reason)).toEqual(['unsubscribed']);
   });

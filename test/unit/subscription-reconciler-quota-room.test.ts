@@ -84,7 +84,7 @@ describe('the reconciler at the filter-policy quota', () => {
     expect(zed?.subscription ?? 'none').toBe('none');
     const reach = reachabilityOf(zed, 'sns-email');
     expect(reach).toEqual({ reachable: false, reason: 'no-subscription' });
-    expect(UNREACHABLE_REASON_TEXT['no-subscription'].todo).toContain(
+    expect(UNREACHABLE_REASON_TEXT['no-subscription'].todo('zed', undefined)).toContain(
       'if it stops at the filter-policy quota (SubscriptionQuotaExceeded)',
     );
 

@@ -42,7 +42,11 @@ class PendingAtBob implements TopicSubscriptions {
   }
 }
 
-const pendingTodo = UNREACHABLE_REASON_TEXT['subscription-pending'].todo;
+/** The advice as the example report in docs/notifications.md aims it: at the deployment `PersonalClientHygiene`. */
+const pendingTodo = UNREACHABLE_REASON_TEXT['subscription-pending'].todo(
+  'bob',
+  '--stack PersonalClientHygiene --region eu-west-1',
+);
 
 describe('the subscription-pending advice', () => {
   it('promises no new link from sync-subscriptions, which sends none while the subscription is pending', async () => {
@@ -76,7 +80,7 @@ describe('the subscription-pending advice', () => {
 
 describe('the no-subscription advice', () => {
   it('names the filter-policy quota and the way past it, not only waiting for the reconciler', () => {
-    const { todo } = UNREACHABLE_REASON_TEXT['no-subscription'];
+    const todo = UNREACHABLE_REASON_TEXT['no-subscription'].todo('bob', undefined);
 
     expect(todo).toContain('if it stops at the filter-policy quota (SubscriptionQuotaExceeded)');
     expect(todo).toContain('FilterPolicyLimitExceeded');
@@ -85,7 +89,7 @@ describe('the no-subscription advice', () => {
 });
 
 describe('the no-subscription advice on an address conflict', () => {
-  const { todo } = UNREACHABLE_REASON_TEXT['no-subscription'];
+  const todo = UNREACHABLE_REASON_TEXT['no-subscription'].todo('bob', '');
   const active = (userId: string, email: string): OwnerRecord => ({ userId, email, status: 'active' });
 
   it('is true: the dry run lists the conflict, every run records the owner none, and a sync changes nothing', async () => {

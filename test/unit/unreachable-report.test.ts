@@ -80,7 +80,8 @@ describe('renderUnreachableReport', () => {
       'Most urgent first: no credential expires within 24 h, 1 deleted.',
       '',
       '  * carol: not in the owner directory [not-in-directory]',
-      '    What to do: add the owner to the directory (pc-hygiene owners import) or reassign the credential.',
+      // No target given: the command says to add the deployment's (unreachable-report-commands.test.ts).
+      "    What to do: add the owner to the directory (pc-hygiene owners import FILE (add the deployment's --stack NAME)) or reassign the credential.",
     ]);
     expect(text).toContain('    - "Key c1" (id c1, client id client-c1)');
     expect(part?.entry.MessageAttributes.severity?.StringValue).toBe('high');
@@ -109,7 +110,7 @@ describe('renderUnreachableReport', () => {
       expect(at).toBeGreaterThan(0);
       expect(lines[at + 1]).toBe(
         '    What to do: tell the owner about these credentials another way; if they want the emails again, ' +
-          'run pc-hygiene owners resubscribe <userId> (route sns-email: SNS then sends a new confirmation link; ' +
+          "run pc-hygiene owners resubscribe ada (add the deployment's --stack NAME) (route sns-email: SNS then sends a new confirmation link; " +
           'route relay: the next digest is emailed; SES’s suppression list: see “What to do, by reason” below). ' +
           'A move by the import to an address they did not opt out at also ends it.',
       );
@@ -127,7 +128,7 @@ describe('renderUnreachableReport', () => {
           'aws sesv2 delete-suppressed-destination --email-address <address> removes it (in the stack’s account and region); ' +
           // A resubscribe before the address came off the list: a suppressed send may have marked the owner since.
           'an owner resubscribed before the address came off the list may have been marked bouncing by a suppressed ' +
-          'send meanwhile: then also run pc-hygiene owners clear-bouncing <userId> once it is off.',
+          "send meanwhile: then, once it is off, also run pc-hygiene owners clear-bouncing <userId> (add the deployment's --stack NAME).",
       ]);
       expect(part?.owners.map((o) => o.reason)).toEqual(['unsubscribed']);
     },
@@ -156,7 +157,7 @@ describe('renderUnreachableReport', () => {
         'command sends another while it is pending: if they cannot find it, SNS deletes it unconfirmed after 48 ' +
         'hours and the reconciler’s next run (hourly) subscribes them again, sending a new link, up to 3 links to ' +
         'one address in all (then it sends no more: subscription-unconfirmed). If they already ' +
-        'clicked it, the next run (or pc-hygiene owners sync-subscriptions now) records it, and their digests ' +
+        "clicked it, the next run (or now: pc-hygiene owners sync-subscriptions (add the deployment's --stack NAME)) records it, and their digests " +
         'reach them again.',
     );
   });
@@ -416,8 +417,9 @@ describe('what to do, by reason: the long advice once per part', () => {
     const text = part?.message.text ?? '';
 
     expect(more).toEqual([]);
-    expect(adviceOf(text)).toEqual([`  [bouncing] ${UNREACHABLE_REASON_TEXT.bouncing.advice}`]);
-    expect(text.split(UNREACHABLE_REASON_TEXT.bouncing.advice ?? '?')).toHaveLength(2);
+    const bouncingAdvice = UNREACHABLE_REASON_TEXT.bouncing.advice?.(undefined) ?? '?';
+    expect(adviceOf(text)).toEqual([`  [bouncing] ${bouncingAdvice}`]);
+    expect(text.split(bouncingAdvice)).toHaveLength(2);
     const todos = text.split('\n').filter((line) => line.startsWith('    What to do: '));
     expect(todos).toHaveLength(100);
     // About what an owner's line said before the suppression list's advice joined it (~330 characters).
@@ -439,7 +441,7 @@ describe('what to do, by reason: the long advice once per part', () => {
       const reasons = new Set(part.owners.map((o) => o.reason));
       const expected = (['unsubscribed', 'bouncing'] as const)
         .filter((reason) => reasons.has(reason))
-        .map((reason) => `  [${reason}] ${UNREACHABLE_REASON_TEXT[reason].advice}`);
+        .map((reason) => `  [${reason}] ${UNREACHABLE_REASON_TEXT[reason].advice?.(undefined)}`);
       expect(adviceOf(part.message.text), `part ${part.part}`).toEqual(expected);
       expect(part.bytes).toBeLessThanOrEqual(12_000);
     }
@@ -455,7 +457,7 @@ describe('what to do, by reason: the long advice once per part', () => {
       renderUnreachableReport(input({ route: 'relay', owners: many.slice(0, count) }))[0]?.bytes ?? 0;
     const perOwner = bytes(2) - bytes(1);
     const advice = Buffer.byteLength(
-      JSON.stringify(`  [bouncing] ${UNREACHABLE_REASON_TEXT.bouncing.advice}`),
+      JSON.stringify(`  [bouncing] ${UNREACHABLE_REASON_TEXT.bouncing.advice?.(undefined)}`),
     );
     const limit = 12_000;
     // How many owners a part could hold if each paid the advice again (about 1 KB each, the advice about 0.7 KB).

@@ -51,6 +51,8 @@ export interface DrainSettings {
   readonly ownerContact?: string;
   /** Where the report's restore commands aim (`NotifierOptions.reportTargetFlags`); unset: not known. */
   readonly reportTargetFlags?: string;
+  /** Where the report's owner directory commands aim (`NotifierOptions.reportDirectoryTargetFlags`). */
+  readonly reportDirectoryTargetFlags?: string;
   /**
    * Paces each recipient's messages across every publish of the drain (its chunks and its report: an owner may
    * have digests in two chunks), so no email subscription is sent more than SNS allows (`pacing.ts`). One per
@@ -184,6 +186,9 @@ export function drainSettings(options: NotifierOptions, limits: PublishLimits): 
     ownerDelivery: options.ownerDelivery ?? 'sns-email',
     ...(options.ownerContact !== undefined && { ownerContact: options.ownerContact }),
     ...(options.reportTargetFlags !== undefined && { reportTargetFlags: options.reportTargetFlags }),
+    ...(options.reportDirectoryTargetFlags !== undefined && {
+      reportDirectoryTargetFlags: options.reportDirectoryTargetFlags,
+    }),
     pacer: new RecipientPacer(),
   };
 }

@@ -205,6 +205,9 @@ export function renderReport(
       ...c,
       budget: settings.budget,
       ...(settings.reportTargetFlags !== undefined && { targetFlags: settings.reportTargetFlags }),
+      ...(settings.reportDirectoryTargetFlags !== undefined && {
+        directoryTargetFlags: settings.reportDirectoryTargetFlags,
+      }),
     });
   let error: UnreachableReportTooLargeError;
   try {

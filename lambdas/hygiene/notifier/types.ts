@@ -113,6 +113,12 @@ export interface NotifierOptions {
    * --region REGION`, a CLI drain's own target, or `''` for none; unset: the report says to add the deployment's.
    */
   readonly reportTargetFlags?: string;
+  /**
+   * The flags that aim the report's owner directory commands (`pc-hygiene owners …`) when they are not
+   * {@link reportTargetFlags} (`UnreachableReportInput.directoryTargetFlags`): a CLI drain of a table named directly
+   * gives the directory it read (`--endpoint URL --directory-table NAME`); unset: {@link reportTargetFlags}.
+   */
+  readonly reportDirectoryTargetFlags?: string;
 }
 
 /** How a drain checked the subscriptions of owners recorded `confirmed` ({@link NotifierSummary.subscriptionCheck}). */
