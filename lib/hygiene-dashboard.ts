@@ -192,7 +192,8 @@ function transitionWidgets(m: RunMetric): cloudwatch.IWidget[] {
 /**
  * How each sweep went: records scanned beside each sweep's own findings (invalid records, deletions held back by the
  * guard, transitions too large, a scheduled time rejected: the largest in 5 minutes, as their alarms read them,
- * `RUN_WATCH.lastRun`), its status, duration.
+ * `RUN_WATCH.lastRun`; a run that resumed a checkpoint counts invalid records and transitions too large over its pass
+ * so far, docs/sweep.md, "Time budget and checkpoint"), its status, duration.
  */
 function sweepHealthWidgets(m: RunMetric): cloudwatch.IWidget[] {
   const { lastRun, perHour } = RUN_WATCH;
@@ -202,14 +203,17 @@ function sweepHealthWidgets(m: RunMetric): cloudwatch.IWidget[] {
       [m(SWEEP_METRIC.scanned, { label: 'scanned (per day)' })],
       {
         right: [
-          m(SWEEP_METRIC.invalid, { ...lastRun, label: 'invalid records (each sweep’s, largest in 5 min)' }),
+          m(SWEEP_METRIC.invalid, {
+            ...lastRun,
+            label: 'invalid records (each sweep’s pass so far, largest in 5 min)',
+          }),
           m(SWEEP_METRIC.guardTripped, {
             ...lastRun,
             label: 'deletions held back by the guard (1 = yes; each sweep’s, largest in 5 min)',
           }),
           m(SWEEP_METRIC.tooLarge, {
             ...lastRun,
-            label: 'transitions too large: stuck credentials (each sweep’s, largest in 5 min)',
+            label: 'transitions too large: stuck credentials (each sweep’s pass so far, largest in 5 min)',
           }),
           m(SWEEP_METRIC.scheduledTimeRejected, {
             ...lastRun,
