@@ -29,8 +29,10 @@ export function isNotAuthorized(code: string): boolean {
 /**
  * Codes AWS gives a request whose credentials it does not accept: expired (`ExpiredTokenException`, DynamoDB's and
  * STS's; `ExpiredToken`, the query APIs': CloudFormation, SNS), unknown (`UnrecognizedClientException`, DynamoDB's;
- * `InvalidClientTokenId`, the query APIs') or signed with a secret that is not the key's (`InvalidSignatureException`,
- * DynamoDB's; `SignatureDoesNotMatch`, the query APIs').
+ * `InvalidClientTokenId`, the query APIs'), signed with a secret that is not the key's (`InvalidSignatureException`,
+ * DynamoDB's; `SignatureDoesNotMatch`, the query APIs'), or carrying no usable signature or key id at all
+ * (`IncompleteSignature(Exception)`, `MissingAuthenticationToken(Exception)`: DynamoDB's common errors and the query
+ * APIs').
  */
 const REJECTED_CREDENTIALS: ReadonlySet<string> = new Set([
   'ExpiredToken',
@@ -39,6 +41,10 @@ const REJECTED_CREDENTIALS: ReadonlySet<string> = new Set([
   'UnrecognizedClientException',
   'InvalidSignatureException',
   'SignatureDoesNotMatch',
+  'IncompleteSignature',
+  'IncompleteSignatureException',
+  'MissingAuthenticationToken',
+  'MissingAuthenticationTokenException',
 ]);
 
 /** Whether a failed request's code says AWS did not accept its credentials: expired, unknown or wrongly signed. */

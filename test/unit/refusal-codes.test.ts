@@ -57,6 +57,10 @@ describe('areCredentialsRejected', () => {
     'InvalidClientTokenId',
     'InvalidSignatureException',
     'SignatureDoesNotMatch',
+    'IncompleteSignatureException',
+    'IncompleteSignature',
+    'MissingAuthenticationTokenException',
+    'MissingAuthenticationToken',
   ])('%s: AWS refused the credentials', (code) => {
     expect(areCredentialsRejected(code)).toBe(true);
     expect(isNotAuthorized(code)).toBe(false);
