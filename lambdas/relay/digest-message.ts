@@ -11,7 +11,8 @@
  * envelope normally has none ("Email relay", docs/notifications.md). When a
  * notification or entry does carry attributes, they must agree with the
  * document. The document is checked field by field: a message the relay
- * cannot read is a permanent failure and names what is wrong.
+ * cannot read is a permanent failure and names what is wrong (but for a
+ * wrong `wholeDigest`, an optional count, which is left out).
  * Pure: no I/O.
  */
 import {
@@ -94,8 +95,13 @@ function ownerReachOf(value: unknown, what: string): OwnerReachVerdict | undefin
 /**
  * A split digest's `wholeDigest` as the wire carries it, checked: absent, or `events` a positive integer and
  * `byType` a positive integer per known event type, summing to `events`, none fewer than this part's own `events`.
+ * @throws {InvalidDigestMessageError} naming what is wrong
  */
-function wholeDigestOf(value: unknown, part: readonly OutboxEvent[], what: string): WholeDigest | undefined {
+export function wholeDigestOf(
+  value: unknown,
+  part: readonly OutboxEvent[],
+  what: string,
+): WholeDigest | undefined {
   if (value === undefined) return undefined;
   const where = `${what}: wholeDigest`;
   const v = record(value, where);
@@ -124,8 +130,26 @@ function wholeDigestOf(value: unknown, part: readonly OutboxEvent[], what: strin
 }
 
 /**
+ * The `wholeDigest` the email says, or none: a wrong one ({@link wholeDigestOf}) is left out rather than refused, as
+ * it only adds a count to the part's line, which then reads as an older notifier's ("this is part 2 of 3."): an
+ * optional line must not cost the owner the email.
+ */
+function readableWholeDigest(
+  value: unknown,
+  part: readonly OutboxEvent[],
+  what: string,
+): WholeDigest | undefined {
+  try {
+    return wholeDigestOf(value, part, what);
+  } catch (error: unknown) {
+    if (error instanceof InvalidDigestMessageError) return undefined;
+    throw error;
+  }
+}
+
+/**
  * Checks a parsed digest document (`personal-client-hygiene/digest`, version 1; `ownerReach` and `wholeDigest`
- * optional).
+ * optional; a wrong `wholeDigest` is left out: {@link readableWholeDigest}).
  * @throws {InvalidDigestMessageError} naming the first wrong field
  */
 export function parseDigestDocument(value: unknown, what = 'digest document'): DigestDocument {
@@ -156,7 +180,7 @@ export function parseDigestDocument(value: unknown, what = 'digest document'): D
     );
   const ownerReach = ownerReachOf(v.ownerReach, `${what}: ownerReach`);
   const list = events(v.events, what);
-  const wholeDigest = wholeDigestOf(v.wholeDigest, list, what);
+  const wholeDigest = readableWholeDigest(v.wholeDigest, list, what);
   return {
     schema: DIGEST_SCHEMA,
     version: DIGEST_SCHEMA_VERSION,

@@ -4,13 +4,17 @@
  * credentials (…)", in the SNS text, in the relay's text and HTML, and in the document (`wholeDigest`, optional:
  * version 1 stays), so an owner who gets one part only knows what the others hold. The line is in what each part's
  * size is measured from: every part still fits the limit. A document without the field (a notifier before it)
- * reads as before; a wrong one is refused, named.
+ * reads as before, and so does one whose field is wrong (dropped: the count is optional, the email is not).
  */
 import { describe, expect, it } from 'vitest';
 import { publishEntryBytes, snsEntryFields, snsLimits } from '../../lambdas/aws/sns-wire';
 import { type DigestDocument, digestText, renderDigest } from '../../lambdas/hygiene/digest';
 import type { EventType, OutboxEvent } from '../../lambdas/hygiene/events';
-import { digestFromSnsEnvelope, parseDigestDocument } from '../../lambdas/relay/digest-message';
+import {
+  digestFromSnsEnvelope,
+  parseDigestDocument,
+  wholeDigestOf,
+} from '../../lambdas/relay/digest-message';
 import { ownerEmail } from '../../lambdas/relay/owner-email';
 import { SAMPLE_NOW, snsEnvelope } from '../support/sample-digest';
 import { deliveredDocument, deliveredTo } from '../support/sns-delivery';
@@ -179,7 +183,25 @@ describe('parseDigestDocument: the wholeDigest field', () => {
     expect(withWhole(document.wholeDigest).wholeDigest).toEqual(document.wholeDigest);
   });
 
-  it('refuses a wrong one, naming what is wrong', () => {
+  const check = (wholeDigest: unknown) => wholeDigestOf(wholeDigest, document.events, 'doc');
+
+  it.each([
+    ['not an object', '57'],
+    ['a zero count', { events: 0, byType: {} }],
+    ['a sum that is not its total', { events: 57, byType: { 'expiry-warning': 50 } }],
+    ['an unknown event type', { events: 57, byType: { 'expiry-warning': 56, unknown: 1 } }],
+  ])(
+    'a wrong one (%s) is left out: the document is read, its part line as an older notifier’s',
+    (_, wrong) => {
+      const read = withWhole(wrong);
+      expect(read).not.toHaveProperty('wholeDigest');
+      const { wholeDigest: _valid, ...rest } = withWhole(document.wholeDigest);
+      expect(read).toEqual(rest);
+    },
+  );
+
+  it('names what is wrong in one', () => {
+    const withWhole = check;
     expect(() => withWhole('57')).toThrow('doc: wholeDigest is not a JSON object');
     expect(() => withWhole({ events: 0, byType: {} })).toThrow(
       'doc: wholeDigest: events 0 is not a positive integer',
