@@ -331,6 +331,29 @@ function hasExpired(event: OutboxEvent, now: number): boolean {
 }
 
 /**
+ * Whether a stale or orphan warning is read at or after its deletion date (`deleteAfter` <= `now`, the instant its
+ * phrases are computed at: the drain's, or the relay's send, {@link phrasesNow}): the one rule that puts its
+ * subject, text and HTML in the past tense ("was due to be deleted"). From that instant on the sweep soft-deletes it
+ * unless the flag is cleared first (docs/rules.md, "stale delete", "orphan delete"). False for any other event and
+ * for a date that does not read as an instant (the notice then says it as before).
+ */
+function isDeletionDue(event: OutboxEvent, now: number): boolean {
+  if (event.type !== 'stale-warning' && event.type !== 'orphan-flagged') return false;
+  const due = ms(event.deleteAfter);
+  return due !== undefined && due <= now;
+}
+
+/**
+ * The start of a due warning's fate ({@link isDeletionDue}), its condition to follow: "It was due to be soft-deleted
+ * on … (2 hours ago): a sweep since then may have done so; if not, the next one does". The first sweep from that date
+ * on deletes it unless a use, the owner's return or an exemption cleared the flag before (docs/rules.md); a notice
+ * read late cannot tell whether that sweep has run (a drain late after it, a relay email sent hours later).
+ */
+function dueDeletion(event: OutboxEvent, now: number): EventLine {
+  return line`It was due to be soft-deleted ${onWhen(event.deleteAfter, now)}: a sweep since then may have done so; if not, the next one does`;
+}
+
+/**
  * "on 2026-12-03T00:00:00.000Z (in 7 days)", or "at an unknown time" when the
  * event has no such instant ({@link when}).
  */
@@ -342,7 +365,7 @@ function onWhen(iso: string | undefined, now: number): EventLine {
  * What happened or will happen to one credential, as wording and the event's
  * values: every line of {@link describeEventLines} but the advice.
  */
-function factLines(event: OutboxEvent, now: number): EventLine[] {
+function factLines(event: OutboxEvent, now: number, relayedAt: number | undefined): EventLine[] {
   switch (event.type) {
     case 'expiry-warning': {
       const stage = event.stageDays !== undefined ? ` This is the ${event.stageDays}-day notice.` : '';
@@ -354,28 +377,32 @@ function factLines(event: OutboxEvent, now: number): EventLine[] {
       }
       return [line`Expires ${onWhen(event.expiresTime, now)}.${stage}`];
     }
-    case 'stale-warning':
-      return [
-        line`Not used since ${when(event.lastActivity, now)}${staleLimitClause(event)}. It will be soft-deleted ${onWhen(event.deleteAfter, now)} unless it is used before then.`,
-      ];
+    case 'stale-warning': {
+      const fate = isDeletionDue(event, now)
+        ? line`${dueDeletion(event, now)} unless it is used before then.`
+        : line`It will be soft-deleted ${onWhen(event.deleteAfter, now)} unless it is used before then.`;
+      return [line`Not used since ${when(event.lastActivity, now)}${staleLimitClause(event)}. ${fate}`];
+    }
     case 'deleted-expired':
       return [
         line`Soft-deleted ${onWhen(event.occurredAt, now)} because it expired ${onWhen(event.expiresTime, now)}.`,
-        ...restorableLines(event, now),
+        ...restorableLines(event, now, relayedAt),
       ];
     case 'deleted-stale':
       return [
         line`Soft-deleted ${onWhen(event.occurredAt, now)} because it was not used since ${when(event.lastActivity, now)} and was scheduled for deletion on ${valueOr(event.deleteAfter, 'an earlier date')}.`,
-        ...restorableLines(event, now),
+        ...restorableLines(event, now, relayedAt),
       ];
-    case 'orphan-flagged':
-      return [
-        line`Its owner is marked departed in the owner directory. It will be soft-deleted ${onWhen(event.deleteAfter, now)} unless the owner is active again or an admin exempts it.`,
-      ];
+    case 'orphan-flagged': {
+      const fate = isDeletionDue(event, now)
+        ? line`${dueDeletion(event, now)} unless the owner is active again or an admin exempts it before then.`
+        : line`It will be soft-deleted ${onWhen(event.deleteAfter, now)} unless the owner is active again or an admin exempts it.`;
+      return [line`Its owner is marked departed in the owner directory. ${fate}`];
+    }
     case 'deleted-orphaned':
       return [
         line`Soft-deleted ${onWhen(event.occurredAt, now)} because its owner is marked departed in the owner directory (scheduled for deletion on ${valueOr(event.deleteAfter, 'an earlier date')}).`,
-        ...restorableLines(event, now),
+        ...restorableLines(event, now, relayedAt),
       ];
   }
 }
@@ -383,18 +410,45 @@ function factLines(event: OutboxEvent, now: number): EventLine[] {
 /**
  * Until when a deleted credential can be restored, with a purge configured (the event's `restorableUntil`: the
  * purge time, held back until this notice is sent, so never later than the truth): "It can be restored until …;
- * after that it is gone for good." Read after that instant (the notice went out late), the purge is due from now
- * on. Nothing without the field (no purge configured, or a notice an earlier version queued).
+ * after that it is gone for good." Read after that instant (the notice went out late), no restore is promised, and
+ * the hold is worded as it ended on the notice's route: the drain's mark released it as it published the notice, so
+ * on SNS's own email (and the admins' report) "held back until this notice: it can be gone for good at any moment
+ * now"; on the relay (`relayedAt`, the digest's `generatedAt`, when the drain handed it to the relay's topic and
+ * queue) the hold ended then, not at this email, and the purge may have run already. Nothing without the field (no
+ * purge configured, or a notice an earlier version queued).
  */
-function restorableLines(event: OutboxEvent, now: number): EventLine[] {
+function restorableLines(event: OutboxEvent, now: number, relayedAt: number | undefined): EventLine[] {
   const until = event.restorableUntil;
   if (until === undefined) return [];
   const at = ms(until);
-  return at !== undefined && at <= now
-    ? [
-        line`Its purge was due ${onWhen(until, now)} and was held back until this notice: it can be gone for good at any moment now.`,
-      ]
-    : [line`It can be restored until ${when(until, now)}; after that it is gone for good.`];
+  if (at === undefined || at > now)
+    return [line`It can be restored until ${when(until, now)}; after that it is gone for good.`];
+  if (relayedAt === undefined)
+    return [
+      line`Its purge was due ${onWhen(until, now)} and was held back until this notice: it can be gone for good at any moment now.`,
+    ];
+  const handed = when(formatInstant(relayedAt), now);
+  const hold =
+    at <= relayedAt
+      ? line` and was held back until this notice was handed to the email relay on ${handed}`
+      : line`, after this notice was handed to the email relay on ${handed}`;
+  return [
+    line`Its purge was due ${onWhen(until, now)}${hold}: it may be gone for good already, or at any moment now.`,
+  ];
+}
+
+/**
+ * What to do about a stale warning: using it is one way to keep it; an exemption is the other, for a credential
+ * needed but rarely used. Before its date, "use it once before that date"; once due ({@link isDeletionDue}), "use it
+ * now, before the next sweep" (a use before that sweep still clears the flag: docs/rules.md, "stale unflag").
+ */
+function staleAdvice(due: boolean, ask: string | EventValue, id: EventValue, several: boolean): EventLine {
+  if (several) {
+    const use = due ? 'use each now, before the next sweep' : 'use each once before its date';
+    return line`What to do: to keep them, ${use} (the flag clears by itself); if one is needed but rarely used, ask ${ask} to exempt it (by its credential id, listed below); if you no longer need them, do nothing.`;
+  }
+  const use = due ? 'use it now, before the next sweep' : 'use it once before that date';
+  return line`What to do: to keep it, ${use} (the flag clears by itself); if it is needed but rarely used, ask ${ask} to exempt it (credential id ${id}); if you no longer need it, do nothing.`;
 }
 
 /**
@@ -428,10 +482,7 @@ function adviceLine(
       return line`What to do: renew it (set a later expiry) before then if you still need it; otherwise nothing - ${fate}.`;
     }
     case 'stale-warning':
-      // Using it is one way to keep it; an exemption is the other, for a credential needed but rarely used.
-      return several
-        ? line`What to do: to keep them, use each once before its date (the flag clears by itself); if one is needed but rarely used, ask ${ask} to exempt it (by its credential id, listed below); if you no longer need them, do nothing.`
-        : line`What to do: to keep it, use it once before that date (the flag clears by itself); if it is needed but rarely used, ask ${ask} to exempt it (credential id ${id}); if you no longer need it, do nothing.`;
+      return staleAdvice(isDeletionDue(event, now), ask, id, several);
     case 'deleted-expired':
     case 'deleted-stale':
       return line`What to do: if you still need it, ask ${ask} to restore it (credential id ${id}); otherwise nothing.`;
@@ -447,9 +498,17 @@ function adviceLine(
  * owner can do, as wording and the event's values: the text flattens the
  * values ({@link describeEvent}), the HTML email also isolates them.
  * @param contact whom the owner asks (the config's `ownerContact`); unset: "your platform/security team"
+ * @param relayedAt for the relay's email only: when the drain handed the digest to the relay (its `generatedAt`),
+ *   which a restore window read past its end names (the purge's hold ended then); unset: a notice delivered as it
+ *   is published (SNS's email, the admins' report)
  */
-export function describeEventLines(event: OutboxEvent, now: number, contact?: string): EventLine[] {
-  return [...factLines(event, now), adviceLine(event, now, contact, false)];
+export function describeEventLines(
+  event: OutboxEvent,
+  now: number,
+  contact?: string,
+  relayedAt?: number,
+): EventLine[] {
+  return [...factLines(event, now, relayedAt), adviceLine(event, now, contact, false)];
 }
 
 /** An {@link EventLine} as text: each value flattened by {@link plainValue}. */
@@ -460,8 +519,13 @@ function lineText(parts: EventLine): string {
 }
 
 /** {@link describeEventLines} as the text's lines: each value flattened by {@link plainValue}. */
-export function describeEvent(event: OutboxEvent, now: number, contact?: string): string[] {
-  return describeEventLines(event, now, contact).map(lineText);
+export function describeEvent(
+  event: OutboxEvent,
+  now: number,
+  contact?: string,
+  relayedAt?: number,
+): string[] {
+  return describeEventLines(event, now, contact, relayedAt).map(lineText);
 }
 
 /**
@@ -607,6 +671,8 @@ interface TextView {
 function renderText(view: TextView): string {
   const { events, now, wording } = view;
   const late = lateDeliveryNote(view.generatedMs, wording.sentAt);
+  // On the relay, the digest was handed to it when generated: a restore window read past its end says so.
+  const relayedAt = wording.route === 'relay' ? view.generatedMs : undefined;
   const lines: string[] = [
     ...(late === undefined ? [] : [late, '']),
     `Hello ${plainName(view.ownerName) ?? plainValue(view.userId)},`,
@@ -623,7 +689,7 @@ function renderText(view: TextView): string {
     const shared = sharedAdvice(inSection, now, wording.contact);
     if (shared !== undefined) lines.push(shared);
     for (const event of inSection) {
-      const described = describeEvent(event, now, wording.contact);
+      const described = describeEvent(event, now, wording.contact, relayedAt);
       lines.push(`  * ${credentialLabel(event)}`);
       for (const line of shared === undefined ? described : described.slice(0, -1)) lines.push(`    ${line}`);
     }
@@ -720,9 +786,15 @@ function oneEventSubject(only: OutboxEvent, now: number, budget: number): string
       return named('API credential', at <= now ? 'has expired' : `expires ${relative(at, now)}`);
     }
     case 'stale-warning':
-      return named('Unused API credential', `will be deleted ${deadline(only.deleteAfter)} unless used`);
+      return named(
+        'Unused API credential',
+        `${deletionTense(only, now)} ${deadline(only.deleteAfter)} unless used`,
+      );
     case 'orphan-flagged':
-      return named('API credential', `will be deleted ${deadline(only.deleteAfter)} (owner departed)`);
+      return named(
+        'API credential',
+        `${deletionTense(only, now)} ${deadline(only.deleteAfter)} (owner departed)`,
+      );
     case 'deleted-expired':
     case 'deleted-stale':
     case 'deleted-orphaned':
@@ -742,11 +814,22 @@ function expiringSubject(expiring: readonly OutboxEvent[], now: number): string 
     : `${credentials} expire, the first ${next}`;
 }
 
-/** Several stale warnings: the first deletion's deadline. */
-function staleSubject(stale: readonly OutboxEvent[]): string {
-  const instants = stale.flatMap((e) => ms(e.deleteAfter) ?? []);
-  const first = instants.length > 0 ? `, first on ${utcMinute(Math.min(...instants))}` : '';
-  return `${count(stale.length, 'unused API credential')} will be deleted unless used${first}`;
+/** A one-warning subject's verb: "will be deleted", or once its date has come ({@link isDeletionDue}) "was due to be deleted". */
+function deletionTense(warning: OutboxEvent, now: number): string {
+  return isDeletionDue(warning, now) ? 'was due to be deleted' : 'will be deleted';
+}
+
+/** Several stale warnings: the first deletion's deadline, "the first was due on …" once it has come. */
+function staleSubject(stale: readonly OutboxEvent[], now: number): string {
+  let first: { readonly event: OutboxEvent; readonly at: number } | undefined;
+  for (const event of stale) {
+    const at = ms(event.deleteAfter);
+    if (at !== undefined && (first === undefined || at < first.at)) first = { event, at };
+  }
+  const all = `${count(stale.length, 'unused API credential')} will be deleted unless used`;
+  if (first === undefined) return all;
+  const on = utcMinute(first.at);
+  return isDeletionDue(first.event, now) ? `${all}, the first was due on ${on}` : `${all}, first on ${on}`;
 }
 
 /** Several deletions, counted by reason. */
@@ -788,7 +871,7 @@ export function digestSubject(events: readonly OutboxEvent[], now: number, part 
   let text: string;
   if (only !== undefined) text = oneEventSubject(only, now, budget);
   else if (all('expiry-warning')) text = expiringSubject(events, now);
-  else if (all('stale-warning')) text = staleSubject(events);
+  else if (all('stale-warning')) text = staleSubject(events, now);
   else if (all('deleted-expired', 'deleted-stale', 'deleted-orphaned')) text = deletedSubject(events);
   else text = mixedSubject(events, now, budget);
   return `${subjectText(text, budget)}${suffix}`;

@@ -16,8 +16,9 @@
  * The email is rendered at its `Date`, the relay's clock: its relative phrases
  * ("expires in 6 hours"), the subject's too, are computed then, so one held
  * back for SES's daily quota, retried or redriven from the relay DLQ is true
- * when sent (an expiry passed by then "has expired"); one sent more than an
- * hour after the digest's `generatedAt` opens by saying when it was prepared.
+ * when sent (an expiry passed by then "has expired", a deletion date "was due",
+ * and a restore window ended by then promises no restore: `digest.ts`); one sent
+ * more than an hour after the digest's `generatedAt` opens by saying when it was prepared.
  * With the config's `ownerContact`
  * (docs/configuration.md) the advice names it, and when it is one email
  * address it is the `Reply-To`. No I/O, no clock (the date is passed in).

@@ -186,8 +186,16 @@ function advice(line: EventLine | undefined): string {
   return lineHtml([bare.charAt(0).toUpperCase() + bare.slice(1), ...rest]);
 }
 
-function row(event: OutboxEvent, now: number, contact: string | undefined): string {
-  const lines = describeEventLines(event, now, contact);
+/** What every row of one email is rendered at: the phrases' now, whom to ask, and when the relay was handed the digest. */
+interface RowContext {
+  readonly now: number;
+  readonly contact: string | undefined;
+  /** The digest's `generatedAt`: the drain handed it to the relay then (a restore window past its end says so). */
+  readonly relayedAt: number;
+}
+
+function row(event: OutboxEvent, { now, contact, relayedAt }: RowContext): string {
+  const lines = describeEventLines(event, now, contact, relayedAt);
   const cells = [
     credentialCell(event, lines.slice(0, -1)),
     dateCell(eventInstant(event), now),
@@ -198,13 +206,7 @@ function row(event: OutboxEvent, now: number, contact: string | undefined): stri
 }
 
 /** One section: its heading with a count, and a table with a row per credential. */
-function section(
-  title: string,
-  index: number,
-  events: readonly OutboxEvent[],
-  now: number,
-  contact: string | undefined,
-): string {
+function section(title: string, index: number, events: readonly OutboxEvent[], context: RowContext): string {
   const head = ['Credential', 'Date', 'What to do']
     .map(
       (h) =>
@@ -212,10 +214,10 @@ function section(
     )
     .join('');
   return [
-    `<h2 class="pc-accent-${index}" style="margin:24px 0 8px;font-size:17px;line-height:1.3;color:${ACCENTS[index] ?? LIGHT.text}">${escapeHtml(sectionHeading(title, events, now))} (${events.length})</h2>`,
+    `<h2 class="pc-accent-${index}" style="margin:24px 0 8px;font-size:17px;line-height:1.3;color:${ACCENTS[index] ?? LIGHT.text}">${escapeHtml(sectionHeading(title, events, context.now))} (${events.length})</h2>`,
     `<table role="table" width="100%" cellpadding="0" cellspacing="0" style="width:100%;table-layout:fixed;border-collapse:collapse;font-size:14px;line-height:1.45">`,
     `<thead class="pc-head"><tr>${head}</tr></thead>`,
-    `<tbody>${events.map((e) => row(e, now, contact)).join('')}</tbody>`,
+    `<tbody>${events.map((e) => row(e, context)).join('')}</tbody>`,
     '</table>',
   ].join('\n');
 }
@@ -259,7 +261,12 @@ function footer(contact: string | undefined): string {
 export function renderDigestHtml(input: DigestHtmlInput): string {
   const parsed = parseInstant(input.generatedAt);
   if (!parsed.ok) throw new RangeError(`generatedAt ${JSON.stringify(input.generatedAt)}: ${parsed.reason}`);
-  const now = phrasesNow(parsed.ms, input.sentAt);
+  // The HTML is the relay's only: the drain handed the digest to it at `generatedAt`.
+  const context: RowContext = {
+    now: phrasesNow(parsed.ms, input.sentAt),
+    contact: input.contact,
+    relayedAt: parsed.ms,
+  };
   const greeting = isolated(plainName(input.ownerName) ?? plainValue(input.userId));
   const sections = SECTION_ORDER.map((s, i) => ({
     s,
@@ -267,7 +274,7 @@ export function renderDigestHtml(input: DigestHtmlInput): string {
     events: input.events.filter((e) => s.types.includes(e.type)),
   }))
     .filter((x) => x.events.length > 0)
-    .map((x) => section(x.s.title, Math.min(x.i, ACCENTS.length - 1), x.events, now, input.contact));
+    .map((x) => section(x.s.title, Math.min(x.i, ACCENTS.length - 1), x.events, context));
   return `<!DOCTYPE html>
 <html lang="en" dir="ltr">
 <head>
