@@ -40,12 +40,14 @@ import { defineCommand } from '../options/define-command';
 import {
   awsTargetOf,
   enforceOption,
+  flagWords,
   refuseAuditDeployment,
   resolveTarget,
   type Target,
   targetFlagsOf,
 } from '../options/deployment-target';
 import { directoryReadBeside, directoryTableOf, directoryTableOption } from '../options/directory-options';
+import { endpointWord } from '../options/endpoint-text';
 import { formatOption, REPORT_FORMATS } from '../options/formats';
 import { configOption, dryRunOfConfigLine, plansOnly, readConfigFile } from '../options/load-config';
 import { nowOption, refuseNowOnDeployment, resolveNow } from '../options/now-option';
@@ -266,6 +268,11 @@ function topicOf(options: NotifyOptions, command: Command, target: Target): stri
 
 /** The SNS side of one `notify`: the topic and its client, when it publishes to SNS or lists the topic. */
 interface SnsSide {
+  /**
+   * The topic named for the drain ({@link topicOf}) and the `--sns-endpoint` it is reached at, whether or not this
+   * drain reaches it: the report's `owners sync-subscriptions` commands name them ({@link reportTargets}).
+   */
+  readonly named?: { readonly arn: string; readonly endpoint?: string };
   readonly topic?: { readonly arn: string; readonly client: SNSClient };
   /** The topic's subscriptions, listed once by the drain on `sns-email` (docs/notifications.md, "Owner reach"). */
   readonly topicSubscriptions?: TopicSubscriptionListing;
@@ -274,8 +281,9 @@ interface SnsSide {
 /**
  * One SNS client on `topicArn` (in the region its ARN names, or at
  * `--sns-endpoint`), when the command publishes to it or, on `sns-email`,
- * lists its subscriptions (also with `--sink jsonl:PATH` and `--dry-run`).
- * Without a topic: nothing, and a drain judges on the recorded states.
+ * lists its subscriptions (also with `--sink jsonl:PATH` and `--dry-run`);
+ * the topic named either way ({@link SnsSide.named}). Without a topic:
+ * nothing, and a drain judges on the recorded states.
  */
 function snsSideOf(
   options: NotifyOptions,
@@ -284,7 +292,12 @@ function snsSideOf(
   publishes: boolean,
 ): SnsSide {
   const lists = target.config.ownerDelivery === 'sns-email';
-  if (topicArn === undefined || !(publishes || lists)) return {};
+  if (topicArn === undefined) return {};
+  const named = {
+    arn: topicArn,
+    ...(options.snsEndpoint !== undefined && { endpoint: options.snsEndpoint }),
+  };
+  if (!(publishes || lists)) return { named };
   // A topic lives in the region its ARN names.
   const { region } = checkTopicArn(topicArn);
   const client = createSnsClient({
@@ -293,6 +306,7 @@ function snsSideOf(
     region,
   });
   return {
+    named,
     topic: { arn: topicArn, client },
     ...(lists && { topicSubscriptions: new SnsTopicSubscriptions(client, topicArn) }),
   };
@@ -342,23 +356,34 @@ function refusedPublishNote(
 
 /**
  * Where the owner-unreachable report's commands aim (docs/notifications.md, "The report message"): a deployment as
- * its own notifier names it (`--stack NAME --region REGION`: `deploymentTargetFlags`), every command alike; else
- * the restore commands at the table this drain read (`--endpoint URL --table NAME`, or `--table NAME --region
- * REGION`) and the `pc-hygiene owners …` commands, which take no `--table`, at the owner directory it read
- * (`--directory-table NAME` in its place); never the operator's `--profile`, which is theirs, not the admins'.
+ * its own notifier names it (`--stack NAME --region REGION`: `deploymentTargetFlags`), every command alike (its
+ * `--stack` names its topic too); else the restore commands at the table this drain read (`--endpoint URL --table
+ * NAME`, or `--table NAME --region REGION`) and the `pc-hygiene owners …` commands, which take no `--table`, at the
+ * owner directory it read (`--directory-table NAME` in its place), and those that need the topic
+ * (`sync-subscriptions`) at the topic named for the drain (`topic`: `--topic-arn ARN`, and its `--sns-endpoint
+ * URL`), when one was; never the operator's `--profile`, which is theirs, not the admins'.
  */
 function reportTargets(
   target: Target,
   directoryTable: string,
-): Pick<DrainSetup, 'reportTargetFlags' | 'reportDirectoryTargetFlags'> {
+  topic: SnsSide['named'],
+): Pick<DrainSetup, 'reportTargetFlags' | 'reportDirectoryTargetFlags' | 'reportTopicTargetFlags'> {
   if (target.deployment !== undefined) return { reportTargetFlags: deploymentTargetFlags(target.deployment) };
   const reached = {
     ...(target.endpoint !== undefined && { endpoint: target.endpoint }),
     ...(target.region !== undefined && { region: target.region }),
   };
+  const topicFlags =
+    topic === undefined
+      ? undefined
+      : [
+          ...flagWords('--topic-arn', topic.arn, 'ARN'),
+          ...(topic.endpoint !== undefined ? ['--sns-endpoint', endpointWord(topic.endpoint, 'URL')] : []),
+        ].join(' ');
   return {
     reportTargetFlags: targetFlagsOf({ table: target.table, ...reached }),
     reportDirectoryTargetFlags: targetFlagsOf({ table: directoryTable, ...reached }, '--directory-table'),
+    ...(topicFlags !== undefined && { reportTopicTargetFlags: topicFlags }),
   };
 }
 
@@ -377,7 +402,7 @@ function drainSetupOf(
     directory: new DynamoOwnerDirectory(client, directory.table),
     ownerDelivery: target.config.ownerDelivery,
     ...(target.config.ownerContact !== undefined && { ownerContact: target.config.ownerContact }),
-    ...reportTargets(target, directory.table),
+    ...reportTargets(target, directory.table, sns.named),
     ...(sns.topicSubscriptions !== undefined && { topicSubscriptions: sns.topicSubscriptions }),
   };
 }

@@ -15,12 +15,17 @@ import { isSesSendable } from '../../lambdas/relay/ses-address';
 /**
  * What the drain is set up with: how it judges owner reach (docs/notifications.md, "Owner reach"; nothing:
  * unverified), and the notifier's options as the Lambda takes them (its route, whom its digests tell owners to ask,
- * where its report's restore and owner directory commands aim: `NotifierOptions`).
+ * where its report's restore and owner directory commands aim and the topic its sync-subscriptions commands name:
+ * `NotifierOptions`).
  */
 export interface DrainSetup
   extends Pick<
     NotifierOptions,
-    'ownerDelivery' | 'ownerContact' | 'reportTargetFlags' | 'reportDirectoryTargetFlags'
+    | 'ownerDelivery'
+    | 'ownerContact'
+    | 'reportTargetFlags'
+    | 'reportDirectoryTargetFlags'
+    | 'reportTopicTargetFlags'
   > {
   /** The owner directory; absent (or never imported): every owner counts as reachable. */
   readonly directory?: OwnerDirectory;

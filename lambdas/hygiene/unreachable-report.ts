@@ -16,7 +16,8 @@
  * restore command. Every command the report prints (the restore command, the
  * `pc-hygiene owners …` commands of the owners' lines and of the advice) is
  * aimed where it works, by one rule (`aimedCommand`), and names the owner by
- * their id where it takes one. Besides the reasons a drain judges an owner
+ * their id where it takes one (an id that starts with `-` last, after `--`:
+ * `commandNaming`). Besides the reasons a drain judges an owner
  * unreachable for (`UNREACHABLE_REASONS`), a report may give one no owner is
  * ever judged by: `email-undelivered` (`REPORT_ONLY_REASONS`), the relay's
  * report of one email SES gave up on without marking its owner bouncing
@@ -147,6 +148,14 @@ export interface UnreachableReportInput {
    * which every command takes; none; or not known).
    */
   readonly directoryTargetFlags?: string;
+  /**
+   * The flags naming the notification topic, which the report's owner commands that need one (`pc-hygiene owners
+   * sync-subscriptions`, and its `--dry-run`) carry after their other flags: a CLI drain of a table named directly
+   * that named a topic gives it (`--topic-arn ARN`, and its `--sns-endpoint URL` when it gave one), as the owner
+   * directory flags name none ({@link directoryTargetFlags}). Absent: nothing is added (a deployment's `--stack NAME`
+   * names its topic).
+   */
+  readonly topicTargetFlags?: string;
 }
 
 /** One message of the report: the neutral message, and what it carries. */
@@ -204,29 +213,78 @@ export const OPT_OUT_SUPPRESSION_ADVICE = optOutSuppressionAdvice(
 /** What a command says after it when the deployment is not known ({@link UnreachableReportInput.targetFlags}). */
 const STACK_NOT_KNOWN = "(add the deployment's --stack NAME)";
 
+/** {@link STACK_NOT_KNOWN} after a command that ends with `-- ID`: a flag after the `--` would be read as an id. */
+const STACK_NOT_KNOWN_BEFORE_OPERAND = "(add the deployment's --stack NAME before the --)";
+
 /**
  * `command` aimed by `targetFlags` ({@link UnreachableReportInput.targetFlags}), the one rule of every command the
  * report prints: the flags after it; nothing for none (`''`); not known (`undefined`): said after it, in
  * parentheses, so a paste of the command alone never carries the words and never reads as aimed at the default
- * stack (docs/notifications.md, "The report message").
+ * stack (docs/notifications.md, "The report message"). An `operand` (a shell word) comes last, after `--`, which
+ * ends the options: what the CLI then reads as an id, whatever it starts with ({@link commandNaming}); the words
+ * for a deployment not known then say to add its flag before the `--`.
  */
-function aimedCommand(command: string, targetFlags: string | undefined): string {
-  if (targetFlags === undefined) return `${command} ${STACK_NOT_KNOWN}`;
-  return targetFlags === '' ? command : `${command} ${targetFlags}`;
+function aimedCommand(command: string, targetFlags: string | undefined, operand?: string): string {
+  const end = operand === undefined ? '' : ` -- ${operand}`;
+  if (targetFlags === undefined)
+    return `${command}${end} ${operand === undefined ? STACK_NOT_KNOWN : STACK_NOT_KNOWN_BEFORE_OPERAND}`;
+  return targetFlags === '' ? `${command}${end}` : `${command} ${targetFlags}${end}`;
 }
 
 /**
- * An owner's id as a command names them: flattened as every stored value ({@link plainValue}) and one shell word
- * ({@link posixShellWord}: a stored id is untrusted, and pasted it must stay one argument), or the
- * {@link USER_ID_PLACEHOLDER} when not known.
+ * `command` naming a credential or an owner by `id` (`undefined`: the {@link USER_ID_PLACEHOLDER}), then `options`
+ * (e.g. ` --reason "<why>"`, or `''`), aimed by `targetFlags` ({@link aimedCommand}): the one rule of every command
+ * the report prints that names an id. The id is flattened as every stored value ({@link plainValue}) and one shell
+ * word ({@link posixShellWord}: a stored id is untrusted, and pasted it must stay one argument), right after the
+ * command; but an id that starts with `-` (allowed: docs/data-model.md, "Seed fields"; docs/rules.md, "Invalid
+ * records"), which the CLI would read as an option and refuse, comes last, after `--`
+ * (`pc-hygiene restore --reason "<why>" --stack NAME -- -abc`).
  */
-function ownerWord(userId: string | undefined): string {
-  return userId === undefined ? USER_ID_PLACEHOLDER : posixShellWord(plainValue(userId));
+function commandNaming(
+  command: string,
+  id: string | undefined,
+  options: string,
+  targetFlags: string | undefined,
+): string {
+  const typed = id === undefined ? undefined : plainValue(id);
+  const word = typed === undefined ? USER_ID_PLACEHOLDER : posixShellWord(typed);
+  return typed?.startsWith('-')
+    ? aimedCommand(`${command}${options}`, targetFlags, word)
+    : aimedCommand(`${command} ${word}${options}`, targetFlags);
 }
 
 /** `pc-hygiene owners <subcommand>` (and its arguments) aimed by `targetFlags` ({@link aimedCommand}). */
 function ownersCommand(subcommand: string, targetFlags: string | undefined): string {
   return aimedCommand(`pc-hygiene owners ${subcommand}`, targetFlags);
+}
+
+/**
+ * `pc-hygiene owners <subcommand> ID` naming the owner `userId` (`undefined`: the placeholder), aimed by
+ * `targetFlags` ({@link commandNaming}).
+ */
+function ownerCommand(
+  subcommand: string,
+  userId: string | undefined,
+  targetFlags: string | undefined,
+): string {
+  return commandNaming(`pc-hygiene owners ${subcommand}`, userId, '', targetFlags);
+}
+
+/**
+ * `pc-hygiene owners sync-subscriptions` (and `args`), the owners command the report prints that needs the
+ * notification topic: aimed by `targetFlags`, with `topicFlags` after them
+ * ({@link UnreachableReportInput.topicTargetFlags}); a deployment not known stays so ({@link aimedCommand}).
+ */
+function syncSubscriptionsCommand(
+  args: string,
+  targetFlags: string | undefined,
+  topicFlags: string | undefined,
+): string {
+  const flags =
+    targetFlags === undefined || topicFlags === undefined
+      ? targetFlags
+      : [targetFlags, topicFlags].filter((f) => f !== '').join(' ');
+  return ownersCommand(`sync-subscriptions${args}`, flags);
 }
 
 /** The heading of the advice a report part gives once for every owner with a reason ({@link reasonAdviceLines}). */
@@ -239,13 +297,14 @@ const SEE_BY_REASON = `see “${BY_REASON_HEADING}” below`;
  * Why an owner is unreachable and what an admin can do about it: `why` and `todo` on the owner's lines, a sentence
  * or two; `advice`, when a reason needs more, once per report part for every owner with it
  * ({@link reasonAdviceLines}), which `todo` then points to. The commands in `todo` and `advice` are aimed by
- * `targetFlags` (the owner directory's: {@link UnreachableReportInput.directoryTargetFlags}; {@link aimedCommand})
- * and name the owner by `userId` ({@link ownerWord}; `undefined`: not known, the placeholder); `advice`, shared by
- * the part's owners, names none.
+ * `targetFlags` (the owner directory's: {@link UnreachableReportInput.directoryTargetFlags}; {@link aimedCommand}),
+ * those that need the notification topic with `topicFlags` too ({@link UnreachableReportInput.topicTargetFlags}),
+ * and name the owner by `userId` ({@link commandNaming}; `undefined`: not known, the placeholder); `advice`, shared
+ * by the part's owners, names none.
  */
 interface UnreachableReasonText {
   readonly why: string;
-  readonly todo: (userId: string | undefined, targetFlags: string | undefined) => string;
+  readonly todo: (userId: string | undefined, targetFlags: string | undefined, topicFlags?: string) => string;
   readonly advice?: (targetFlags: string | undefined) => string;
 }
 
@@ -274,34 +333,34 @@ export const UNREACHABLE_REASON_TEXT: Readonly<Record<ReportedReason, Unreachabl
     // subscription, and SNS deletes it only after 48 hours (docs/notifications.md, "Pending subscriptions"); past the
     // limit of confirmation emails the reconciler sends none (`subscription-unconfirmed`).
     // A command ends its sentence or parenthesis: a word after it ("now") would be pasted as its argument.
-    todo: (_userId, flags) =>
-      `ask the owner to click the link in the confirmation email SNS sent them; no pc-hygiene command sends another while it is pending: if they cannot find it, SNS deletes it unconfirmed after 48 hours and the reconciler’s next run (hourly) subscribes them again, sending a new link, up to ${MAX_CONFIRMATION_EMAILS} links to one address in all (then it sends no more: subscription-unconfirmed). If they already clicked it, the next run (or now: ${ownersCommand('sync-subscriptions', flags)}) records it, and their digests reach them again.`,
+    todo: (_userId, flags, topic) =>
+      `ask the owner to click the link in the confirmation email SNS sent them; no pc-hygiene command sends another while it is pending: if they cannot find it, SNS deletes it unconfirmed after 48 hours and the reconciler’s next run (hourly) subscribes them again, sending a new link, up to ${MAX_CONFIRMATION_EMAILS} links to one address in all (then it sends no more: subscription-unconfirmed). If they already clicked it, the next run (or now: ${syncSubscriptionsCommand('', flags, topic)}) records it, and their digests reach them again.`,
   },
   'subscription-unconfirmed': {
     why: `did not confirm any of the ${MAX_CONFIRMATION_EMAILS} SNS confirmation emails sent to this address, so pc-hygiene sends no more`,
     // The reconciler stops at MAX_CONFIRMATION_EMAILS (subscription-confirmations.ts); `owners resubscribe` resets
     // the count, and an import that changes the address starts a new one (docs/notifications.md, "Pending subscriptions").
-    todo: (userId, flags) =>
-      `tell the owner about these credentials another way; ${MAX_CONFIRMATION_EMAILS} confirmation emails went unanswered and pc-hygiene sends no more to this address. When the owner asks for one, run ${ownersCommand(`resubscribe ${ownerWord(userId)}`, flags)}: the reconciler’s next run (hourly, or now: ${ownersCommand('sync-subscriptions', flags)}) sends one new link. A new address from the import also starts over.`,
+    todo: (userId, flags, topic) =>
+      `tell the owner about these credentials another way; ${MAX_CONFIRMATION_EMAILS} confirmation emails went unanswered and pc-hygiene sends no more to this address. When the owner asks for one, run ${ownerCommand('resubscribe', userId, flags)}: the reconciler’s next run (hourly, or now: ${syncSubscriptionsCommand('', flags, topic)}) sends one new link. A new address from the import also starts over.`,
   },
   unsubscribed: {
     why: 'opted out (the unsubscribe link of an SNS email, a complaint about a relay email, or recorded by an operator with pc-hygiene owners unsubscribe), so no email is sent to them (neither by SNS nor by the relay)',
     todo: (userId, flags) =>
-      `tell the owner about these credentials another way; if they want the emails again, run ${ownersCommand(`resubscribe ${ownerWord(userId)}`, flags)} (route sns-email: SNS then sends a new confirmation link; route relay: the next digest is emailed; SES’s suppression list: ${SEE_BY_REASON}). A move by the import to an address they did not opt out at also ends it.`,
+      `tell the owner about these credentials another way; if they want the emails again, run ${ownerCommand('resubscribe', userId, flags)} (route sns-email: SNS then sends a new confirmation link; route relay: the next digest is emailed; SES’s suppression list: ${SEE_BY_REASON}). A move by the import to an address they did not opt out at also ends it.`,
     advice: (flags) =>
-      `On route relay, ${optOutSuppressionAdvice(ownersCommand(`clear-bouncing ${USER_ID_PLACEHOLDER}`, flags))}.`,
+      `On route relay, ${optOutSuppressionAdvice(ownerCommand('clear-bouncing', undefined, flags))}.`,
   },
   'no-subscription': {
     why: 'has no SNS email subscription',
     // An address conflict (subscription-plan.ts: `shared-address`, `non-owner-subscription`) is recorded `none` on
     // every run: SNS allows one subscription per topic and address, so a sync changes nothing for that owner.
-    todo: (_userId, flags) =>
-      `run ${ownersCommand('sync-subscriptions', flags)} (or wait for the scheduled reconciler); if it stops at the filter-policy quota (SubscriptionQuotaExceeded), or SNS refuses the subscription with FilterPolicyLimitExceeded (the account’s quota), raise the quota and filterPolicyQuota, or switch to relay. If another active owner, or an admin or other email subscription, has the same address (${ownersCommand('sync-subscriptions --dry-run', flags)} lists it as a conflict), a sync changes nothing: give the owner an address of their own, or switch to relay.`,
+    todo: (_userId, flags, topic) =>
+      `run ${syncSubscriptionsCommand('', flags, topic)} (or wait for the scheduled reconciler); if it stops at the filter-policy quota (SubscriptionQuotaExceeded), or SNS refuses the subscription with FilterPolicyLimitExceeded (the account’s quota), raise the quota and filterPolicyQuota, or switch to relay. If another active owner, or an admin or other email subscription, has the same address (${syncSubscriptionsCommand(' --dry-run', flags, topic)} lists it as a conflict), a sync changes nothing: give the owner an address of their own, or switch to relay.`,
   },
   bouncing: {
     why: 'the email address bounces (or SES suppresses sends to it: on the account’s suppression list)',
     todo: (userId, flags) =>
-      `correct the address in the directory source and import it again (a new address is not on SES’s suppression list); if the address works again unchanged (a mailbox restored, or an alias several owners share that SES suppressed after one owner’s complaint), remove it from the suppression list first (${SEE_BY_REASON}), then run ${ownersCommand(`clear-bouncing ${ownerWord(userId)}`, flags)}.`,
+      `correct the address in the directory source and import it again (a new address is not on SES’s suppression list); if the address works again unchanged (a mailbox restored, or an alias several owners share that SES suppressed after one owner’s complaint), remove it from the suppression list first (${SEE_BY_REASON}), then run ${ownerCommand('clear-bouncing', userId, flags)}.`,
     advice: () => `${SES_SUPPRESSION_ADVICE}.`,
   },
   'unsendable-address': {
@@ -509,16 +568,14 @@ function ownerNaming(owner: UnreachableOwner): string {
 /**
  * What the admins run to undo a deletion the owner was never told about (the owner's own advice, "ask … to restore
  * it", is not for them): the restore command with the credential's id, aimed by `targetFlags`
- * ({@link UnreachableReportInput.targetFlags}, by {@link aimedCommand}) (docs/notifications.md, "The report
+ * ({@link UnreachableReportInput.targetFlags}, by {@link commandNaming}) (docs/notifications.md, "The report
  * message").
  */
 function restoreLine(event: OutboxEvent, targetFlags: string | undefined): string[] {
   if (!DELETION_TYPES.has(event.type)) return [];
-  // A credential id is untrusted: pasted into a shell, it must stay one argument.
-  const id = posixShellWord(plainValue(event.credentialId));
-  return [
-    `To restore it if the owner still needs it: ${aimedCommand(`pc-hygiene restore ${id} --reason "<why>"`, targetFlags)}`,
-  ];
+  // A credential id is untrusted: named by the one rule of a command naming an id.
+  const restore = commandNaming('pc-hygiene restore', event.credentialId, ' --reason "<why>"', targetFlags);
+  return [`To restore it if the owner still needs it: ${restore}`];
 }
 
 /** Where the report's `pc-hygiene owners …` commands aim ({@link UnreachableReportInput.directoryTargetFlags}). */
@@ -531,7 +588,7 @@ function ownerLines(owner: UnreachableOwner, input: UnreachableReportInput): str
   const lines = [
     '',
     `  * ${ownerNaming(owner)}: ${reason.why} [${owner.reason}]`,
-    `    What to do: ${reason.todo(owner.userId, ownerCommandFlags(input))}`,
+    `    What to do: ${reason.todo(owner.userId, ownerCommandFlags(input), input.topicTargetFlags)}`,
   ];
   for (const event of owner.events) {
     lines.push(`    - ${credentialLabel(event)}`);

@@ -4,17 +4,23 @@
  * table (`--endpoint URL --table NAME`: a command the admins can paste, docs/notifications.md, "The report message"),
  * never at a deployment the CLI did not use, and its `pc-hygiene owners …` commands at the owner directory the drain
  * read (`--endpoint URL --directory-table NAME`: they take no `--table`), which the command shown then works on; and
- * the dry run renders the digests with the config's `ownerContact`, as the drain it previews does.
+ * the dry run renders the digests with the config's `ownerContact`, as the drain it previews does. A command naming
+ * a credential or an owner whose id starts with `-` names it last, after `--`, and works pasted into a shell as
+ * printed; a drain that named its topic (`--topic-arn`, `--sns-endpoint`) puts it in the report's
+ * `owners sync-subscriptions` command, which then works as printed on that topic (the SNS-compatible local server).
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoOwnerDirectory } from '../../lambdas/aws/owner-directory-store';
 import type { PublishEntry } from '../../lambdas/aws/sns-wire';
 import { useOwnedTables } from '../support/reach-fixtures';
-import { runCli } from '../support/run-cli';
+import { runCli, runPasted } from '../support/run-cli';
 import { deliveredTo } from '../support/sns-delivery';
-import { credential, days } from '../unit/support/credentials';
+import { credential, days, staleDue } from '../unit/support/credentials';
+import { useSnsPublisher } from './support/sns-wire';
 import { sweepWithManifest } from './support/sweep-deps';
 
 const expired = { expiresTime: days(-1) };
@@ -111,5 +117,147 @@ describe('notify: the report aims its restore commands at the table drained; the
     expect(imported.code, imported.stderr).toBe(0);
     // carol is added to the very directory the drain judged her absent from.
     expect(JSON.parse(imported.stdout)).toMatchObject({ table: owners.tableName, created: 1 });
+  });
+});
+
+/** The report's text among the email texts of a dry run's `--format json` output. */
+function reportOf(stdout: string): string {
+  const report = emailTexts(JSON.parse(stdout).entries).find((t) =>
+    t.startsWith('Owner notices that reached'),
+  );
+  if (report === undefined) throw new Error('no owner-unreachable report in the dry run');
+  return report;
+}
+
+/** The command `pattern` captures in `text` (its first group), or fails naming the pattern. */
+function commandIn(text: string, pattern: RegExp): string {
+  const command = pattern.exec(text)?.[1];
+  if (command === undefined) throw new Error(`no command matching ${pattern} in the report`);
+  return command;
+}
+
+describe('notify: a printed command naming an id that starts with - works pasted as printed', () => {
+  const { table, owners } = useOwnedTables('notify-report-dash', []);
+  let dir: string;
+  let flags: string[];
+  let directory: DynamoOwnerDirectory;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'notify-report-dash-'));
+    directory = new DynamoOwnerDirectory(owners.client, owners.tableName);
+    // -dash's credential is deleted as stale (restored without --force); -opt's expires in 5 days (a warning).
+    await sweepWithManifest(table, 'run-1', [
+      { ...staleDue('-pc-dash'), userId: '-dash' },
+      credential('pc-opt', { userId: '-opt', expiresTime: days(5) }),
+    ]);
+    await writeFile(
+      join(dir, 'owners.csv'),
+      'userId,email,name,status\n-dash,dash@example.com,Dash,active\n-opt,opt@example.com,Opt,active\n',
+    );
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ ownerDelivery: 'relay' }));
+    flags = ['--endpoint', table.endpoint, '--directory-table', owners.tableName];
+    const imported = await runCli([
+      'owners',
+      'import',
+      join(dir, 'owners.csv'),
+      '--as-of',
+      days(-1),
+      ...flags,
+    ]);
+    expect(imported.code, imported.stderr).toBe(0);
+    // -dash's address bounced; -opt opted out.
+    expect(await directory.markBouncing('-dash', 'dash@example.com', days(-1))).toBe(true);
+    await directory.recordSubscription({
+      userId: '-opt',
+      email: 'opt@example.com',
+      state: 'unsubscribed',
+      read: {},
+    });
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('restore, clear-bouncing and resubscribe: the id after --, and each command does its work', async () => {
+    const notify = ['notify', '--table', table.tableName, '--config', join(dir, 'config.json'), ...flags];
+    const preview = await runCli([...notify, '--dry-run', '--now', days(0), '--format', 'json']);
+    expect(preview.code, preview.stderr).toBe(0);
+    const report = reportOf(preview.stdout);
+    const directoryFlags = `--endpoint ${table.endpoint} --directory-table ${owners.tableName}`;
+
+    const restore = commandIn(report, /To restore it if the owner still needs it: (pc-hygiene restore .*)$/m);
+    const clear = commandIn(report, /then run (pc-hygiene owners clear-bouncing .*)\.$/m);
+    const resubscribe = commandIn(
+      report,
+      /if they want the emails again, run (pc-hygiene owners resubscribe .*?) \(route/,
+    );
+    expect(restore).toBe(
+      `pc-hygiene restore --reason "<why>" --endpoint ${table.endpoint} --table ${table.tableName} -- -pc-dash`,
+    );
+    expect(clear).toBe(`pc-hygiene owners clear-bouncing ${directoryFlags} -- -dash`);
+    expect(resubscribe).toBe(`pc-hygiene owners resubscribe ${directoryFlags} -- -opt`);
+
+    // As printed, the placeholder given.
+    const restored = await runPasted(restore.replace('"<why>"', '"the owner still needs it"'));
+    const cleared = await runPasted(clear);
+    const resubscribed = await runPasted(resubscribe);
+
+    for (const run of [restored, cleared, resubscribed]) expect(run.code, run.stderr).toBe(0);
+    const credentialItem = await table.client.send(
+      new GetCommand({ TableName: table.tableName, Key: { id: '-pc-dash' }, ConsistentRead: true }),
+    );
+    expect(credentialItem.Item?.deletedAt).toBeUndefined();
+    expect(credentialItem.Item?.hygieneRestoreReason).toBe('the owner still needs it');
+    const [dash, opt] = await Promise.all([directory.getMany(['-dash']), directory.getMany(['-opt'])]);
+    expect(dash.get('-dash')?.bouncingSince).toBeUndefined();
+    expect(opt.get('-opt')?.subscription).toBe('none');
+  });
+});
+
+describe('notify: the report’s sync-subscriptions command names the topic the drain named', () => {
+  const TOPIC = 'arn:aws:sns:us-east-1:123456789012:notify-report-topic';
+  const { table, owners } = useOwnedTables('notify-report-topic', []);
+  const wire = useSnsPublisher(TOPIC);
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'notify-report-topic-'));
+    // ann is in the directory, active, and has no subscription on the topic (sns-email: no-subscription).
+    await sweepWithManifest(table, 'run-1', [credential('pc-ann', { userId: 'ann', expiresTime: days(5) })]);
+    await writeFile(join(dir, 'owners.csv'), 'userId,email,name,status\nann,ann@example.com,Ann,active\n');
+    const imported = await runCli([
+      'owners',
+      'import',
+      join(dir, 'owners.csv'),
+      '--as-of',
+      days(-1),
+      '--endpoint',
+      owners.endpoint,
+      '--directory-table',
+      owners.tableName,
+    ]);
+    expect(imported.code, imported.stderr).toBe(0);
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('carries --topic-arn and --sns-endpoint, and works as printed on that topic', async () => {
+    const directoryFlags = `--endpoint ${table.endpoint} --directory-table ${owners.tableName}`;
+    const topic = ['--topic-arn', TOPIC, '--sns-endpoint', wire.sns.endpoint];
+    const notify = ['notify', '--table', table.tableName, ...directoryFlags.split(' '), ...topic];
+    const preview = await runCli([...notify, '--dry-run', '--now', days(0), '--format', 'json']);
+    expect(preview.code, preview.stderr).toBe(0);
+    const report = reportOf(preview.stdout);
+
+    const sync = commandIn(report, /What to do: run (pc-hygiene owners sync-subscriptions .*?) \(or wait/);
+    expect(sync).toBe(`pc-hygiene owners sync-subscriptions ${directoryFlags} ${topic.join(' ')}`);
+    expect(report).toContain(
+      `(pc-hygiene owners sync-subscriptions --dry-run ${directoryFlags} ${topic.join(' ')} lists it as a conflict)`,
+    );
+
+    const synced = await runPasted(sync);
+
+    expect(synced.code, synced.stderr).toBe(0);
+    // ann is subscribed on the drain's topic: pending her confirmation.
+    expect(wire.sns.subscriptionsOf(TOPIC).map((s) => [s.endpoint, s.pending])).toEqual([
+      ['ann@example.com', true],
+    ]);
   });
 });

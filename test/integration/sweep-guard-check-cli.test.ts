@@ -5,20 +5,17 @@
  * the guard the same way — not the wall clock's, the built-in config's or another directory's plan. The `guard
  * approve` beside it carries none of them (an approval is a count and an expiry). On DynamoDB Local.
  */
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import { importOwnersCli, useOwnedTables } from '../support/reach-fixtures';
-import { type CliRun, runCli, tableFlags } from '../support/run-cli';
+import { runCli, runPasted, tableFlags } from '../support/run-cli';
 import { useTempDir } from '../support/temp-dir';
 import { credential, days, smallFleet } from '../unit/support/credentials';
 import { exportTable } from './support/sweep-deps';
 
 const NOW_ISO = days(0);
-const CLI = fileURLToPath(new URL('../../bin/pc-hygiene.js', import.meta.url));
 
 /**
  * At NOW, with the directory below, two deletions of 24 active credentials: `b-expired` (expired) and `z-orphan`
@@ -32,17 +29,6 @@ const fleet = () => [
     [HYGIENE_ATTR.orphanDeleteAfter]: days(-3),
   }),
 ];
-
-/** Runs `command` (a `pc-hygiene …` line as the CLI printed it) through `sh`, as an operator pastes it. */
-function runPasted(command: string): Promise<CliRun> {
-  const args = command.replace(/^pc-hygiene /, '');
-  return new Promise((resolve, reject) => {
-    execFile('/bin/sh', ['-c', `"$0" "$1" ${args}`, process.execPath, CLI], (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') return reject(error);
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-    });
-  });
-}
 
 /** The banner's lines naming the guard's exceeded limits. */
 const reasonLines = (stdout: string) => stdout.match(/^!! {3}.*$/gm) ?? [];

@@ -13,10 +13,24 @@ export interface CliRun {
 
 /** Runs `pc-hygiene ...args`; never rejects on a non-zero exit. */
 export function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return runFile(process.execPath, [CLI, ...args], env);
+}
+
+/**
+ * Runs `command` (a `pc-hygiene …` line as the CLI or a message printed it) through `sh`, as an operator pastes it:
+ * the shell splits and unquotes its words; never rejects on a non-zero exit.
+ */
+export function runPasted(command: string): Promise<CliRun> {
+  const args = command.replace(/^pc-hygiene /, '');
+  return runFile('/bin/sh', ['-c', `"$0" "$1" ${args}`, process.execPath, CLI]);
+}
+
+/** Runs `file` with `args`, resolving with what it printed and its exit code. */
+function runFile(file: string, args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     execFile(
-      process.execPath,
-      [CLI, ...args],
+      file,
+      args,
       { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') return reject(error);

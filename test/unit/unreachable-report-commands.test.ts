@@ -33,12 +33,19 @@ const UNKNOWN = " (add the deployment's --stack NAME)";
 
 /**
  * The three ways a report's commands are aimed, and what each appends to a command: `given`, the caller's
- * `targetFlags`; `after`, the text after each command.
+ * `targetFlags`; `after`, the text after each command; for a command naming an id that starts with `-` (put last,
+ * after `--`), `before`, the text before the `--`, and `note`, the text after the id.
  */
 const TARGETS = [
-  { target: 'a deployment', given: STACK, after: ` ${STACK}` },
-  { target: 'none (the local demo)', given: '', after: '' },
-  { target: 'not known', given: undefined, after: UNKNOWN },
+  { target: 'a deployment', given: STACK, after: ` ${STACK}`, before: ` ${STACK}`, note: '' },
+  { target: 'none (the local demo)', given: '', after: '', before: '', note: '' },
+  {
+    target: 'not known',
+    given: undefined,
+    after: UNKNOWN,
+    before: '',
+    note: " (add the deployment's --stack NAME before the --)",
+  },
 ] as const;
 
 /** The report of one owner `userId` with `reason` (one expiry warning), aimed by `targetFlags`. */
@@ -134,6 +141,47 @@ describe.each(TARGETS)('the report’s commands, target $target', ({ given, afte
   });
 });
 
+describe.each(TARGETS)(
+  'an id that starts with -, target $target: last, after --',
+  ({ given, before, note }) => {
+    it('restore: the credential id after the flags and --', () => {
+      const [part] = renderUnreachableReport({
+        drainId: 'drain-1',
+        now: NOW,
+        route: 'relay',
+        owners: [
+          {
+            userId: 'ada',
+            reason: 'departed',
+            events: [outboxEvent({ credentialId: '-c1', userId: 'ada', type: 'deleted-stale' })],
+          },
+        ],
+        invalidEvents: [],
+        budget: SNS_LIMITS,
+        ...(given !== undefined && { targetFlags: given }),
+      });
+
+      expect(part?.message.text.split('\n')).toContain(
+        `      To restore it if the owner still needs it: pc-hygiene restore --reason "<why>"${before} -- -c1${note}`,
+      );
+    });
+
+    it('resubscribe: the owner id after the flags and --', () => {
+      expect(todoOf(reportText('unsubscribed', given, '-ada'))).toContain(
+        `if they want the emails again, run pc-hygiene owners resubscribe${before} -- -ada${note} (route sns-email: `,
+      );
+      expect(todoOf(reportText('subscription-unconfirmed', given, '-ada'))).toContain(
+        `When the owner asks for one, run pc-hygiene owners resubscribe${before} -- -ada${note}: the reconciler’s `,
+      );
+    });
+
+    it('clear-bouncing: the owner id after the flags and --', () => {
+      const end = `then run pc-hygiene owners clear-bouncing${before} -- -ada${note}.`;
+      expect(endOf(todoOf(reportText('bouncing', given, '-ada')), end)).toBe(end);
+    });
+  },
+);
+
 /** The end of `line` as long as `expected`, to compare with it (a line's end is where a command ends). */
 function endOf(line: string | undefined, expected: string): string | undefined {
   return line?.slice(-expected.length);
@@ -145,6 +193,52 @@ describe('the report’s owner commands', () => {
 
     expect(todoOf(lines)).toMatch(
       /then run pc-hygiene owners clear-bouncing 'o'\\''neil \$\(x\)' --stack HygieneProd --region eu-west-1\.$/,
+    );
+  });
+
+  it('quote an id that starts with - as any other, after the --', () => {
+    const lines = reportText('bouncing', STACK, "-o'neil $(x)");
+
+    expect(todoOf(lines)).toMatch(
+      /then run pc-hygiene owners clear-bouncing --stack HygieneProd --region eu-west-1 -- '-o'\\''neil \$\(x\)'\.$/,
+    );
+  });
+
+  it('name the topic a CLI drain named in its sync-subscriptions commands, and only in those', () => {
+    const directory = '--endpoint http://127.0.0.1:8000 --directory-table Owners';
+    const topic =
+      '--topic-arn arn:aws:sns:eu-west-1:123456789012:hygiene --sns-endpoint http://127.0.0.1:9911';
+    const aimed = {
+      targetFlags: '--endpoint http://127.0.0.1:8000 --table Creds',
+      directoryTargetFlags: directory,
+      topicTargetFlags: topic,
+    };
+
+    const noSubscription = todoOf(reportText('no-subscription', STACK, 'ada', aimed));
+    const unconfirmed = todoOf(reportText('subscription-unconfirmed', STACK, 'ada', aimed));
+    const pending = todoOf(reportText('subscription-pending', STACK, 'ada', aimed));
+    const unsubscribed = reportText('unsubscribed', STACK, 'ada', aimed);
+
+    expect(noSubscription).toContain(
+      `run pc-hygiene owners sync-subscriptions ${directory} ${topic} (or wait`,
+    );
+    expect(noSubscription).toContain(
+      `(pc-hygiene owners sync-subscriptions --dry-run ${directory} ${topic} lists`,
+    );
+    expect(unconfirmed).toContain(`run pc-hygiene owners resubscribe ada ${directory}: the reconciler’s`);
+    expect(unconfirmed).toContain(
+      `(hourly, or now: pc-hygiene owners sync-subscriptions ${directory} ${topic}) sends`,
+    );
+    expect(pending).toContain(
+      `(or now: pc-hygiene owners sync-subscriptions ${directory} ${topic}) records it`,
+    );
+    // The commands that take no topic: none carries it.
+    expect(todoOf(unsubscribed)).toContain(`run pc-hygiene owners resubscribe ada ${directory} (route`);
+    expect(adviceOf(unsubscribed, 'unsubscribed')).toMatch(
+      /clear-bouncing <userId> --endpoint \S+ --directory-table Owners\.$/,
+    );
+    expect(todoOf(reportText('not-in-directory', STACK, 'ada', aimed))).toContain(
+      `(pc-hygiene owners import FILE ${directory})`,
     );
   });
 

@@ -53,6 +53,8 @@ export interface DrainSettings {
   readonly reportTargetFlags?: string;
   /** Where the report's owner directory commands aim (`NotifierOptions.reportDirectoryTargetFlags`). */
   readonly reportDirectoryTargetFlags?: string;
+  /** The topic flags of the report's sync-subscriptions commands (`NotifierOptions.reportTopicTargetFlags`). */
+  readonly reportTopicTargetFlags?: string;
   /**
    * Paces each recipient's messages across every publish of the drain (its chunks and its report: an owner may
    * have digests in two chunks), so no email subscription is sent more than SNS allows (`pacing.ts`). One per
@@ -188,6 +190,9 @@ export function drainSettings(options: NotifierOptions, limits: PublishLimits): 
     ...(options.reportTargetFlags !== undefined && { reportTargetFlags: options.reportTargetFlags }),
     ...(options.reportDirectoryTargetFlags !== undefined && {
       reportDirectoryTargetFlags: options.reportDirectoryTargetFlags,
+    }),
+    ...(options.reportTopicTargetFlags !== undefined && {
+      reportTopicTargetFlags: options.reportTopicTargetFlags,
     }),
     pacer: new RecipientPacer(),
   };

@@ -208,6 +208,9 @@ export function renderReport(
       ...(settings.reportDirectoryTargetFlags !== undefined && {
         directoryTargetFlags: settings.reportDirectoryTargetFlags,
       }),
+      ...(settings.reportTopicTargetFlags !== undefined && {
+        topicTargetFlags: settings.reportTopicTargetFlags,
+      }),
     });
   let error: UnreachableReportTooLargeError;
   try {

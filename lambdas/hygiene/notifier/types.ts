@@ -119,6 +119,12 @@ export interface NotifierOptions {
    * gives the directory it read (`--endpoint URL --directory-table NAME`); unset: {@link reportTargetFlags}.
    */
   readonly reportDirectoryTargetFlags?: string;
+  /**
+   * The flags naming the notification topic that the report's `pc-hygiene owners sync-subscriptions` commands carry
+   * (`UnreachableReportInput.topicTargetFlags`): a CLI drain of a table named directly that named a topic gives its
+   * `--topic-arn ARN` (and `--sns-endpoint URL`); unset: none added.
+   */
+  readonly reportTopicTargetFlags?: string;
 }
 
 /** How a drain checked the subscriptions of owners recorded `confirmed` ({@link NotifierSummary.subscriptionCheck}). */
