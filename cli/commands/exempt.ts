@@ -27,6 +27,7 @@
  */
 import type { Command } from '@commander-js/extra-typings';
 import { operatorText } from '../../lambdas/hygiene/operator-identity';
+import { commandNaming } from '../../lambdas/hygiene/pasted-command';
 import { jsonText } from '../../lambdas/render/json-text';
 import { terminalText } from '../../lambdas/render/sanitize';
 import { OPERATOR_ENV, resolveVerifiedOperator } from '../aws/caller-identity';
@@ -116,17 +117,14 @@ function stillDeletedWarning(result: ExemptResult, flags: TargetFlags, target: T
   return `${deleted}${purge}; to keep it, restore it: ${restoreCommandText(result.id, flags, target)}`;
 }
 
-/** The `restore` of `id` to type, aimed where the command was (`flags`; `--enforce` for a deployment in audit). */
+/**
+ * The `restore` of `id` to type, aimed where the command was (`flags`; `--enforce` for a deployment in audit), by the
+ * rule of every printed command naming an id (`commandNaming`, lambdas/hygiene/pasted-command.ts): an id that starts
+ * with `-` last, after `--`, so the CLI does not read it as an option; one the terminal would print changed as `ID`.
+ */
 function restoreCommandText(id: string, flags: TargetFlags, target: Target): string {
-  return [
-    'pc-hygiene restore',
-    typedWord(id, 'ID'),
-    '--reason TEXT',
-    targetFlagsOf(flags),
-    enforceFlagFor(target),
-  ]
-    .filter(Boolean)
-    .join(' ');
+  const aim = [targetFlagsOf(flags), enforceFlagFor(target)].filter(Boolean).join(' ');
+  return commandNaming('pc-hygiene restore', id, ' --reason TEXT', aim, (text) => typedWord(text, 'ID'));
 }
 
 /**

@@ -361,7 +361,8 @@ function refusedPublishNote(
  * NAME`, or `--table NAME --region REGION`) and the `pc-hygiene owners …` commands, which take no `--table`, at the
  * owner directory it read (`--directory-table NAME` in its place), and those that need the topic
  * (`sync-subscriptions`) at the topic named for the drain (`topic`: `--topic-arn ARN`, and its `--sns-endpoint
- * URL`), when one was; never the operator's `--profile`, which is theirs, not the admins'.
+ * URL`), when one was (else the report says after them to add `--topic-arn ARN`:
+ * `UnreachableReportInput.topicTargetFlags`); never the operator's `--profile`, which is theirs, not the admins'.
  */
 function reportTargets(
   target: Target,

@@ -48,8 +48,8 @@ function entryState(item: Record<string, AttributeValue> | undefined, now: numbe
 /**
  * Puts a `sending` entry unless one exists that is `sent`, holds a live
  * lease or had its bounce reported (an email that went out, whatever
- * `markSent` managed); keeps `events` compressed (`stored-digest.ts`) when
- * given and small enough; reads the existing entry's state from the failed condition
+ * `markSent` managed); keeps `events` compressed (`stored-digest.ts`), with
+ * the digest's `generatedAt`, when given and small enough; reads the existing entry's state from the failed condition
  * (our own claim there, which an SDK retry after a lost response meets: claimed).
  */
 export async function claimPart(
@@ -58,9 +58,10 @@ export async function claimPart(
   now: number,
   leaseMs: number,
   events?: readonly OutboxEvent[],
+  generatedAt?: string,
 ): Promise<LedgerClaim> {
   const token = ledger.newToken();
-  const stored = events !== undefined ? encodeDigestEvents(events) : undefined;
+  const stored = events !== undefined ? encodeDigestEvents(events, generatedAt) : undefined;
   const sent = await sendUnlessConditionFails(
     ledger.client,
     new PutCommand({
@@ -177,7 +178,7 @@ export async function releasePart(ledger: RelayLedgerTable, key: string, token: 
   );
 }
 
-/** The entry's events (a consistent read), decoded. */
+/** The entry's events and the digest's `generatedAt` when kept (a consistent read), decoded. */
 export async function readPartDigest(ledger: RelayLedgerTable, key: string): Promise<StoredDigestPart> {
   const out = await ledger.client.send(
     new GetCommand({ TableName: ledger.tableName, Key: { [A.key]: key }, ConsistentRead: true }),
@@ -190,7 +191,7 @@ export async function readPartDigest(ledger: RelayLedgerTable, key: string): Pro
       problem: 'the ledger entry holds no events (claimed before they were kept)',
     };
   const decoded = decodeDigestEvents(stored);
-  return decoded.ok
-    ? { status: 'found', events: decoded.events }
-    : { status: 'unreadable', problem: decoded.problem };
+  if (!decoded.ok) return { status: 'unreadable', problem: decoded.problem };
+  const { events, generatedAt } = decoded;
+  return { status: 'found', events, ...(generatedAt !== undefined && { generatedAt }) };
 }

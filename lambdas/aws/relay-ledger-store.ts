@@ -50,14 +50,15 @@ export class DynamoRelayLedger implements RelayLedger, BounceReportLedger {
 
   // --- RelayLedger (the relay) ---
 
-  /** Claims the part for sending, keeping `events` ({@link claimPart}). */
+  /** Claims the part for sending, keeping `events` and the digest's `generatedAt` ({@link claimPart}). */
   async claim(
     key: string,
     now: number,
     leaseMs: number,
     events?: readonly OutboxEvent[],
+    generatedAt?: string,
   ): Promise<LedgerClaim> {
-    return claimPart(this.table, key, now, leaseMs, events);
+    return claimPart(this.table, key, now, leaseMs, events, generatedAt);
   }
 
   /** The part's state by the claim's rule, writing nothing ({@link readPartState}). */
@@ -77,7 +78,7 @@ export class DynamoRelayLedger implements RelayLedger, BounceReportLedger {
 
   // --- BounceReportLedger (the SES events handler) ---
 
-  /** The entry's events, decoded ({@link readPartDigest}). */
+  /** The entry's events (and the digest's `generatedAt`), decoded ({@link readPartDigest}). */
   async readDigest(key: string): Promise<StoredDigestPart> {
     return readPartDigest(this.table, key);
   }

@@ -17,7 +17,8 @@
  * `pc-hygiene owners …` commands of the owners' lines and of the advice) is
  * aimed where it works, by one rule (`aimedCommand`), and names the owner by
  * their id where it takes one (an id that starts with `-` last, after `--`:
- * `commandNaming`). Besides the reasons a drain judges an owner
+ * `commandNaming`), a placeholder quoted (`"<userId>"`; ./pasted-command.ts).
+ * Besides the reasons a drain judges an owner
  * unreachable for (`UNREACHABLE_REASONS`), a report may give one no owner is
  * ever judged by: `email-undelivered` (`REPORT_ONLY_REASONS`), the relay's
  * report of one email SES gave up on without marking its owner bouncing
@@ -45,7 +46,7 @@ import {
   subjectText,
 } from './message';
 import { type OwnerDeliveryRoute, UNREACHABLE_REASONS, type UnreachableReason } from './owner-directory';
-import { posixShellWord } from './shell-word';
+import { aimedCommand, commandNaming, placeholderWord } from './pasted-command';
 import { MAX_CONFIRMATION_EMAILS } from './subscription-confirmations';
 import { DAY_MS, formatInstant, parseInstant } from './time';
 
@@ -152,10 +153,19 @@ export interface UnreachableReportInput {
    * The flags naming the notification topic, which the report's owner commands that need one (`pc-hygiene owners
    * sync-subscriptions`, and its `--dry-run`) carry after their other flags: a CLI drain of a table named directly
    * that named a topic gives it (`--topic-arn ARN`, and its `--sns-endpoint URL` when it gave one), as the owner
-   * directory flags name none ({@link directoryTargetFlags}). Absent: nothing is added (a deployment's `--stack NAME`
+   * directory flags name none ({@link directoryTargetFlags}). Absent: with {@link directoryTargetFlags}, which name
+   * no topic, each such command says after it to add the topic's `--topic-arn ARN` (the CLI refuses it without), as a
+   * deployment not known says to add its `--stack NAME`; without, nothing is added (a deployment's `--stack NAME`
    * names its topic).
    */
   readonly topicTargetFlags?: string;
+  /**
+   * For the relay's bounce report: when the drain handed the digest to the relay (its `generatedAt`, epoch ms), when
+   * it also released the purge of the deletions in it; a deletion read past its `restorableUntil` then says the hold
+   * ended then, not at this report (`describeEvent`'s `relayedAt`, lambdas/hygiene/digest.ts). Absent: a drain's
+   * report, published as the drain releases the purge.
+   */
+  readonly relayedAt?: number;
 }
 
 /** One message of the report: the neutral message, and what it carries. */
@@ -181,8 +191,9 @@ export const SES_SUPPRESSION_ADVICE =
   'SES keeps an address that bounced or complained on the account’s suppression list until it is removed, and ' +
   'suppresses every later email to it (reported as a bounce or a complaint with subtype OnAccountSuppressionList, ' +
   'which the relay reads as a suppressed send: the owner is marked bouncing and the digest goes to the admins); ' +
-  'aws sesv2 get-suppressed-destination --email-address <address> tells whether it is there, and ' +
-  'aws sesv2 delete-suppressed-destination --email-address <address> removes it (in the stack’s account and region)';
+  `aws sesv2 get-suppressed-destination --email-address ${placeholderWord('address')} tells whether it is there, and ` +
+  `aws sesv2 delete-suppressed-destination --email-address ${placeholderWord('address')} removes it (in the stack’s ` +
+  'account and region)';
 
 /**
  * {@link SES_SUPPRESSION_ADVICE} after an opt-out is undone: only an opt-out that came from a complaint put the
@@ -199,59 +210,13 @@ function optOutSuppressionAdvice(clearBouncing: string): string {
   );
 }
 
-/** The id that stands for an owner in a command no one owner's line gives (advice shared by owners, an untagged email). */
-const USER_ID_PLACEHOLDER = '<userId>';
-
 /**
  * {@link optOutSuppressionAdvice} as the CLI's `owners resubscribe` prints it, after the owners it resubscribed: its
- * clear-bouncing command with the {@link USER_ID_PLACEHOLDER}, run with the operator's own target.
+ * clear-bouncing command with the owner placeholder (`"<userId>"`), run with the operator's own target.
  */
 export const OPT_OUT_SUPPRESSION_ADVICE = optOutSuppressionAdvice(
-  `pc-hygiene owners clear-bouncing ${USER_ID_PLACEHOLDER}`,
+  ownerCommand('clear-bouncing', undefined, ''),
 );
-
-/** What a command says after it when the deployment is not known ({@link UnreachableReportInput.targetFlags}). */
-const STACK_NOT_KNOWN = "(add the deployment's --stack NAME)";
-
-/** {@link STACK_NOT_KNOWN} after a command that ends with `-- ID`: a flag after the `--` would be read as an id. */
-const STACK_NOT_KNOWN_BEFORE_OPERAND = "(add the deployment's --stack NAME before the --)";
-
-/**
- * `command` aimed by `targetFlags` ({@link UnreachableReportInput.targetFlags}), the one rule of every command the
- * report prints: the flags after it; nothing for none (`''`); not known (`undefined`): said after it, in
- * parentheses, so a paste of the command alone never carries the words and never reads as aimed at the default
- * stack (docs/notifications.md, "The report message"). An `operand` (a shell word) comes last, after `--`, which
- * ends the options: what the CLI then reads as an id, whatever it starts with ({@link commandNaming}); the words
- * for a deployment not known then say to add its flag before the `--`.
- */
-function aimedCommand(command: string, targetFlags: string | undefined, operand?: string): string {
-  const end = operand === undefined ? '' : ` -- ${operand}`;
-  if (targetFlags === undefined)
-    return `${command}${end} ${operand === undefined ? STACK_NOT_KNOWN : STACK_NOT_KNOWN_BEFORE_OPERAND}`;
-  return targetFlags === '' ? `${command}${end}` : `${command} ${targetFlags}${end}`;
-}
-
-/**
- * `command` naming a credential or an owner by `id` (`undefined`: the {@link USER_ID_PLACEHOLDER}), then `options`
- * (e.g. ` --reason "<why>"`, or `''`), aimed by `targetFlags` ({@link aimedCommand}): the one rule of every command
- * the report prints that names an id. The id is flattened as every stored value ({@link plainValue}) and one shell
- * word ({@link posixShellWord}: a stored id is untrusted, and pasted it must stay one argument), right after the
- * command; but an id that starts with `-` (allowed: docs/data-model.md, "Seed fields"; docs/rules.md, "Invalid
- * records"), which the CLI would read as an option and refuse, comes last, after `--`
- * (`pc-hygiene restore --reason "<why>" --stack NAME -- -abc`).
- */
-function commandNaming(
-  command: string,
-  id: string | undefined,
-  options: string,
-  targetFlags: string | undefined,
-): string {
-  const typed = id === undefined ? undefined : plainValue(id);
-  const word = typed === undefined ? USER_ID_PLACEHOLDER : posixShellWord(typed);
-  return typed?.startsWith('-')
-    ? aimedCommand(`${command}${options}`, targetFlags, word)
-    : aimedCommand(`${command} ${word}${options}`, targetFlags);
-}
 
 /** `pc-hygiene owners <subcommand>` (and its arguments) aimed by `targetFlags` ({@link aimedCommand}). */
 function ownersCommand(subcommand: string, targetFlags: string | undefined): string {
@@ -267,24 +232,42 @@ function ownerCommand(
   userId: string | undefined,
   targetFlags: string | undefined,
 ): string {
-  return commandNaming(`pc-hygiene owners ${subcommand}`, userId, '', targetFlags);
+  // A stored id is untrusted: flattened as every stored value before it is quoted.
+  const id = userId === undefined ? undefined : plainValue(userId);
+  return commandNaming(`pc-hygiene owners ${subcommand}`, id, '', targetFlags);
+}
+
+/**
+ * How the report's commands that need the notification topic name it ({@link UnreachableReportInput.topicTargetFlags}):
+ * `flags` after their other flags, or the flag `missing` from them, said after the command ({@link aimedCommand}).
+ * Absent: their other flags name it (a deployment's `--stack NAME`), or say what to add (a deployment not known).
+ */
+type TopicAim = { readonly flags: string } | { readonly missing: string };
+
+/** What a command that needs the topic lacks when the owner directory's flags aim it and no topic was named. */
+const TOPIC_FLAG = "the topic's --topic-arn ARN";
+
+/** {@link TopicAim} of the report's input: the topic's flags, else `--topic-arn` missing from the directory's flags. */
+function topicAimOf(input: UnreachableReportInput): TopicAim | undefined {
+  if (input.topicTargetFlags !== undefined) return { flags: input.topicTargetFlags };
+  return input.directoryTargetFlags !== undefined ? { missing: TOPIC_FLAG } : undefined;
 }
 
 /**
  * `pc-hygiene owners sync-subscriptions` (and `args`), the owners command the report prints that needs the
- * notification topic: aimed by `targetFlags`, with `topicFlags` after them
- * ({@link UnreachableReportInput.topicTargetFlags}); a deployment not known stays so ({@link aimedCommand}).
+ * notification topic: aimed by `targetFlags`, with the topic's flags after them or, when none was named, the words
+ * to add `--topic-arn` after the command (`topic`: {@link TopicAim}); a deployment not known stays so
+ * ({@link aimedCommand}).
  */
 function syncSubscriptionsCommand(
   args: string,
   targetFlags: string | undefined,
-  topicFlags: string | undefined,
+  topic: TopicAim | undefined,
 ): string {
-  const flags =
-    targetFlags === undefined || topicFlags === undefined
-      ? targetFlags
-      : [targetFlags, topicFlags].filter((f) => f !== '').join(' ');
-  return ownersCommand(`sync-subscriptions${args}`, flags);
+  const command = `pc-hygiene owners sync-subscriptions${args}`;
+  if (targetFlags === undefined || topic === undefined) return aimedCommand(command, targetFlags);
+  if ('missing' in topic) return aimedCommand(command, targetFlags, undefined, topic.missing);
+  return aimedCommand(command, [targetFlags, topic.flags].filter((f) => f !== '').join(' '));
 }
 
 /** The heading of the advice a report part gives once for every owner with a reason ({@link reasonAdviceLines}). */
@@ -298,13 +281,13 @@ const SEE_BY_REASON = `see “${BY_REASON_HEADING}” below`;
  * or two; `advice`, when a reason needs more, once per report part for every owner with it
  * ({@link reasonAdviceLines}), which `todo` then points to. The commands in `todo` and `advice` are aimed by
  * `targetFlags` (the owner directory's: {@link UnreachableReportInput.directoryTargetFlags}; {@link aimedCommand}),
- * those that need the notification topic with `topicFlags` too ({@link UnreachableReportInput.topicTargetFlags}),
+ * those that need the notification topic by `topic` too ({@link TopicAim}),
  * and name the owner by `userId` ({@link commandNaming}; `undefined`: not known, the placeholder); `advice`, shared
  * by the part's owners, names none.
  */
 interface UnreachableReasonText {
   readonly why: string;
-  readonly todo: (userId: string | undefined, targetFlags: string | undefined, topicFlags?: string) => string;
+  readonly todo: (userId: string | undefined, targetFlags: string | undefined, topic?: TopicAim) => string;
   readonly advice?: (targetFlags: string | undefined) => string;
 }
 
@@ -574,7 +557,12 @@ function ownerNaming(owner: UnreachableOwner): string {
 function restoreLine(event: OutboxEvent, targetFlags: string | undefined): string[] {
   if (!DELETION_TYPES.has(event.type)) return [];
   // A credential id is untrusted: named by the one rule of a command naming an id.
-  const restore = commandNaming('pc-hygiene restore', event.credentialId, ' --reason "<why>"', targetFlags);
+  const restore = commandNaming(
+    'pc-hygiene restore',
+    plainValue(event.credentialId),
+    ` --reason ${placeholderWord('why')}`,
+    targetFlags,
+  );
   return [`To restore it if the owner still needs it: ${restore}`];
 }
 
@@ -588,11 +576,11 @@ function ownerLines(owner: UnreachableOwner, input: UnreachableReportInput): str
   const lines = [
     '',
     `  * ${ownerNaming(owner)}: ${reason.why} [${owner.reason}]`,
-    `    What to do: ${reason.todo(owner.userId, ownerCommandFlags(input), input.topicTargetFlags)}`,
+    `    What to do: ${reason.todo(owner.userId, ownerCommandFlags(input), topicAimOf(input))}`,
   ];
   for (const event of owner.events) {
     lines.push(`    - ${credentialLabel(event)}`);
-    const facts = describeEvent(event, input.now).slice(0, -1);
+    const facts = describeEvent(event, input.now, undefined, input.relayedAt).slice(0, -1);
     for (const line of [...facts, ...restoreLine(event, input.targetFlags)]) lines.push(`      ${line}`);
   }
   return lines;

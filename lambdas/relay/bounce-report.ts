@@ -5,7 +5,10 @@
  * reached no one, in the drain's own `owner-unreachable` report (the same
  * document, text and splitting: `renderUnreachableReport`), reason
  * `bouncing`, with a paragraph and a `bouncedEmail` field naming the email
- * (drain, part, address, when, SES's message id). A suppressed send (SES did
+ * (drain, part, address, when, SES's message id); a deletion past its restore
+ * window says its purge's hold ended when the drain handed the digest to the
+ * relay (its `generatedAt`, which the relay's claim keeps), not at this
+ * report. A suppressed send (SES did
  * not send the email: the address is on the account's suppression list;
  * `ses-event-reading.ts`) is reported the same way, its paragraph saying so instead
  * of "SES reported a permanent bounce", and `bouncedEmail.suppressed` true
@@ -206,6 +209,13 @@ export interface BounceReportInput {
   readonly events: readonly OutboxEvent[];
   /** The handler's clock (epoch ms): `generatedAt`, and the relative phrases of the events. */
   readonly now: number;
+  /**
+   * When the drain handed the digest to the relay (the digest's `generatedAt`, epoch ms, kept by the relay's claim:
+   * `stored-digest.ts`): the drain released the purge of its deletions then, so a deletion past its
+   * `restorableUntil` says the hold ended then, not at this report (`UnreachableReportInput.relayedAt`). Absent
+   * (an entry claimed before it was kept): worded as the drain's own report.
+   */
+  readonly relayedAt?: number;
   readonly budget: MessageBudget;
   /**
    * Where the report's commands aim — the restore commands and the owner's `pc-hygiene owners …` commands
@@ -243,6 +253,7 @@ export function renderBounceReport(input: BounceReportInput): NumberedMessagePar
     invalidEvents: [],
     budget,
     ...(input.targetFlags !== undefined && { targetFlags: input.targetFlags }),
+    ...(input.relayedAt !== undefined && { relayedAt: input.relayedAt }),
   });
   return parts.map((p) => ({
     message: withBounce(p.message, email),

@@ -28,6 +28,7 @@ import type { NumberedMessagePart } from '../hygiene/message';
 import { RecipientPacer } from '../hygiene/notifier/pacing';
 import { publishInBatches } from '../hygiene/notifier/publish';
 import type { FailedEntry, NotificationPublisher } from '../hygiene/outbox-ports';
+import { parseInstant } from '../hygiene/time';
 import { UnreachableReportTooLargeError } from '../hygiene/unreachable-report';
 import { type BouncedEmail, renderBounceReport, renderUnreadableBounceNotice } from './bounce-report';
 import type { DigestPartRef } from './email-tags';
@@ -128,12 +129,15 @@ function renderMessages(deps: BouncedDigestDeps, email: BouncedEmail, stored: St
   if (stored.status === 'unreadable') return notice(stored.problem);
   try {
     const targetFlags = deps.reportTargetFlags;
+    // When the drain handed the digest to the relay (and released its deletions' purge): kept by the relay's claim.
+    const handed = stored.generatedAt === undefined ? undefined : parseInstant(stored.generatedAt);
     const input = {
       email,
       events: stored.events,
       now,
       budget,
       ...(targetFlags !== undefined && { targetFlags }),
+      ...(handed?.ok && { relayedAt: handed.ms }),
     };
     return { eventsReadBack: true, parts: renderBounceReport(input) };
   } catch (error: unknown) {

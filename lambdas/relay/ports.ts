@@ -111,9 +111,17 @@ export type LedgerPartState =
 export interface RelayLedger {
   /**
    * Claims `key` unless it was sent or another live claim holds it; the claim
-   * keeps `events` (the part's events, for a bounce report) when given.
+   * keeps `events` (the part's events, for a bounce report) when given, with
+   * `generatedAt` (the digest's: when the drain handed it to the relay, which
+   * the report says of a deletion's purge).
    */
-  claim(key: string, now: number, leaseMs: number, events?: readonly OutboxEvent[]): Promise<LedgerClaim>;
+  claim(
+    key: string,
+    now: number,
+    leaseMs: number,
+    events?: readonly OutboxEvent[],
+    generatedAt?: string,
+  ): Promise<LedgerClaim>;
   /** Records `key` as sent (after the provider accepted the email). */
   markSent(key: string, token: string, messageId: string, now: number): Promise<void>;
   /** Drops our claim after a failed send, so the retry can send at once. */
@@ -126,8 +134,8 @@ export interface RelayLedger {
 export type StoredDigestPart =
   /** No entry: never claimed, or removed by its TTL. */
   | { readonly status: 'absent' }
-  /** The events the claim kept. */
-  | { readonly status: 'found'; readonly events: readonly OutboxEvent[] }
+  /** The events the claim kept, and the digest's `generatedAt` when it kept it (not an entry claimed before). */
+  | { readonly status: 'found'; readonly events: readonly OutboxEvent[]; readonly generatedAt?: string }
   /** An entry, but its events cannot be read back (claimed before they were kept, too large, corrupt). */
   | { readonly status: 'unreadable'; readonly problem: string };
 

@@ -180,8 +180,10 @@ export async function sendOnce(
   if (!hasTimeFor(budget, deps.sender.attemptMs ?? 0)) throw notStarted(key, budget, deps.sender);
   const now = deps.clock();
   const leaseMs = deps.leaseMs ?? DEFAULT_RELAY_LEASE_MS;
-  // The claim keeps the part's events: markSent may fail unnoticed, the claim may not.
-  const claim = await deps.ledger.claim(key, now, leaseMs, digest.document.events);
+  // The claim keeps the part's events (and when the drain handed them over): markSent may fail unnoticed, the claim
+  // may not.
+  const { events, generatedAt } = digest.document;
+  const claim = await deps.ledger.claim(key, now, leaseMs, events, generatedAt);
   if (claim.status !== 'claimed') return settledElsewhere(claim.status, digest, key);
   let messageId: string;
   try {

@@ -76,7 +76,7 @@ describe('owners sync-subscriptions text summary', () => {
 
     expect(lines).toContainEqual(
       expect.stringMatching(
-        /^ {2}not subscribed again 1 \(their confirmation emails went unanswered: no new one was sent; .*subscription-unconfirmed; when one asks: pc-hygiene owners resubscribe <userId>\)$/,
+        /^ {2}not subscribed again 1 \(their confirmation emails went unanswered: no new one was sent; .*subscription-unconfirmed; when one asks: pc-hygiene owners resubscribe "<userId>"\)$/,
       ),
     );
     expect(lines).toContain('  not subscribed again eve <eve@x>: 3 confirmation emails unanswered');

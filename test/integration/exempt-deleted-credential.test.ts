@@ -37,6 +37,8 @@ const expiredAndDeleted = (id: string, extra: Record<string, unknown> = {}) =>
 const seed = () => [
   expiredAndDeleted('gone'),
   expiredAndDeleted('gone-exempt', { [HYGIENE_ATTR.exempt]: true }),
+  // An id that starts with - (allowed: docs/data-model.md, "Seed fields"), which the CLI reads after -- only.
+  expiredAndDeleted('-gone'),
   // Deleted upstream (its owner revoked it): no hygieneDeletedReason, which restore refuses.
   credential('revoked', { deletedAt: days(-1), updatedAt: days(-1) }),
   credential('live'),
@@ -112,6 +114,35 @@ describe('exempt of a soft-deleted credential (DynamoDB Local)', () => {
     expect(kept?.deletedAt).toBeUndefined();
     expect(kept?.[HYGIENE_ATTR.exempt]).toBe(true);
     expect((await getItem(table.client, table.tableName, 'lapsed'))?.deletedAt).toBeDefined();
+  });
+
+  it('an id that starts with -: the restore names it last, after --, and works as typed', async () => {
+    const run = await runInProcess(
+      registerExemptCommands,
+      [
+        ...['exempt', '--reason', 'needed by CI', '--by', 'ops', '--now', formatInstant(NOW)],
+        ...tableFlags(table),
+        ...['--', '-gone'],
+      ],
+      { rethrow: true },
+    );
+
+    expect(run.exitCode).toBe(0);
+    const restoreAdvice = `pc-hygiene restore --reason TEXT --endpoint ${table.endpoint} --table ${table.tableName} -- -gone`;
+    expect(warningOf(run.stderr)).toBe(
+      `pc-hygiene exempt: warning: -gone is soft-deleted (deletedAt ${days(-2)}, reason expired): an exemption ` +
+        `does not undo that; DynamoDB's TTL removes it for good after ${formatInstant(PURGE_SECONDS * 1000)} unless ` +
+        `it is restored first; to keep it, restore it: ${restoreAdvice}`,
+    );
+
+    // The advice as typed (a reason in TEXT's place; this test's --by and --now before the --).
+    const typed = restoreAdvice.split(' ').slice(1);
+    typed[typed.indexOf('TEXT')] = 'still needed';
+    typed.splice(typed.indexOf('--'), 0, '--by', 'ops', '--now', days(1));
+    const restored = await runInProcess(registerRestoreCommand, typed, { rethrow: true });
+
+    expect(restored.exitCode).toBe(0);
+    expect((await getItem(table.client, table.tableName, '-gone'))?.deletedAt).toBeUndefined();
   });
 
   it('--format json adds the deletion (deletedAt, deletedReason, purgeAt), warns once on stderr, exits 0', async () => {

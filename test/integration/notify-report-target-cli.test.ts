@@ -194,6 +194,12 @@ describe('notify: a printed command naming an id that starts with - works pasted
     );
     expect(clear).toBe(`pc-hygiene owners clear-bouncing ${directoryFlags} -- -dash`);
     expect(resubscribe).toBe(`pc-hygiene owners resubscribe ${directoryFlags} -- -opt`);
+    // The advice shared by the owners names none: its placeholder is one quoted word, never a shell redirection.
+    const placeholder = commandIn(report, /also run (pc-hygiene owners clear-bouncing .*)\.$/m);
+    expect(placeholder).toBe(`pc-hygiene owners clear-bouncing "<userId>" ${directoryFlags}`);
+    const unedited = await runPasted(placeholder);
+    expect(unedited.stderr).not.toMatch(/cannot open|No such file/);
+    expect(`${unedited.stdout}${unedited.stderr}`).toContain('<userId>');
 
     // As printed, the placeholder given.
     const restored = await runPasted(restore.replace('"<why>"', '"the owner still needs it"'));
@@ -256,6 +262,61 @@ describe('notify: the report’s sync-subscriptions command names the topic the 
 
     expect(synced.code, synced.stderr).toBe(0);
     // ann is subscribed on the drain's topic: pending her confirmation.
+    expect(wire.sns.subscriptionsOf(TOPIC).map((s) => [s.endpoint, s.pending])).toEqual([
+      ['ann@example.com', true],
+    ]);
+  });
+});
+
+describe('notify without a topic: the report’s sync-subscriptions command says to add --topic-arn', () => {
+  const TOPIC = 'arn:aws:sns:us-east-1:123456789012:notify-report-no-topic';
+  const { table, owners } = useOwnedTables('notify-report-no-topic', []);
+  const wire = useSnsPublisher(TOPIC);
+
+  beforeAll(async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'notify-report-no-topic-'));
+    try {
+      // ann is in the directory, active, with no subscription recorded (sns-email, no topic listed: no-subscription).
+      await sweepWithManifest(table, 'run-1', [
+        credential('pc-ann', { userId: 'ann', expiresTime: days(5) }),
+      ]);
+      await writeFile(join(dir, 'owners.csv'), 'userId,email,name,status\nann,ann@example.com,Ann,active\n');
+      const imported = await runCli([
+        ...['owners', 'import', join(dir, 'owners.csv'), '--as-of', days(-1)],
+        ...['--endpoint', owners.endpoint, '--directory-table', owners.tableName],
+      ]);
+      expect(imported.code, imported.stderr).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says after the command what to add; the command with it added works on that topic', async () => {
+    const directoryFlags = `--endpoint ${table.endpoint} --directory-table ${owners.tableName}`;
+    const notify = ['notify', '--table', table.tableName, ...directoryFlags.split(' ')];
+    const preview = await runCli([...notify, '--dry-run', '--now', days(0), '--format', 'json']);
+    expect(preview.code, preview.stderr).toBe(0);
+    const report = reportOf(preview.stdout);
+
+    expect(report).toContain(
+      `What to do: run pc-hygiene owners sync-subscriptions ${directoryFlags} (add the topic's --topic-arn ARN) ` +
+        '(or wait for the scheduled reconciler);',
+    );
+    expect(report).toContain(
+      `(pc-hygiene owners sync-subscriptions --dry-run ${directoryFlags} (add the topic's --topic-arn ARN) lists it`,
+    );
+    const sync = commandIn(
+      report,
+      /What to do: run (pc-hygiene owners sync-subscriptions .*?) \(add the topic's/,
+    );
+
+    // The command alone is refused for want of the topic; with the topic added, it subscribes ann on it.
+    const alone = await runPasted(sync);
+    const added = await runPasted(`${sync} --topic-arn ${TOPIC} --sns-endpoint ${wire.sns.endpoint}`);
+
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('--topic-arn is required');
+    expect(added.code, added.stderr).toBe(0);
     expect(wire.sns.subscriptionsOf(TOPIC).map((s) => [s.endpoint, s.pending])).toEqual([
       ['ann@example.com', true],
     ]);

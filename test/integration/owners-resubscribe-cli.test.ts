@@ -99,7 +99,7 @@ describe('pc-hygiene owners resubscribe, after an owner unsubscribed by the link
     // Conditional: only an opt-out that came from a complaint put the address there (the link used here did not).
     expect(suppression).toEqual([`on route relay, ${OPT_OUT_SUPPRESSION_ADVICE}`]);
     expect(suppression[0]).toMatch(
-      /^on route relay, an opt-out that came from a complaint \(not from the SNS unsubscribe link or pc-hygiene owners unsubscribe\) also put the address on SES’s suppression list, .* aws sesv2 get-suppressed-destination --email-address <address> tells whether it is there, and aws sesv2 delete-suppressed-destination --email-address <address> removes it/,
+      /^on route relay, an opt-out that came from a complaint \(not from the SNS unsubscribe link or pc-hygiene owners unsubscribe\) also put the address on SES’s suppression list, .* aws sesv2 get-suppressed-destination --email-address "<address>" tells whether it is there, and aws sesv2 delete-suppressed-destination --email-address "<address>" removes it/,
     );
     expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(suppression[0]);
     expect(await states()).toEqual({ ada: 'none', bob: 'confirmed' });

@@ -192,6 +192,17 @@ describe('DynamoRelayLedger, for bounce reports', () => {
     expect(await ledger.readDigest(key())).toEqual({ status: 'absent' });
   });
 
+  it('keeps the digest’s generatedAt with the events, and reads it back (the bounce report’s end of the purge hold)', async () => {
+    const k = key();
+    await ledger.claim(k, NOW, 60_000, events, '2026-11-26T02:15:00.000Z');
+
+    expect(await ledger.readDigest(k)).toEqual({
+      status: 'found',
+      events,
+      generatedAt: '2026-11-26T02:15:00.000Z',
+    });
+  });
+
   it('says an entry claimed without events cannot be read back', async () => {
     const k = key();
     await ledger.claim(k, NOW, 60_000);

@@ -72,7 +72,8 @@ function delayedLedger(inner: MemoryRelayLedger, delays: readonly number[]) {
     return delayed(call);
   };
   const ledger: RelayLedger = {
-    claim: (key, now, leaseMs, events) => write('claim', key, () => inner.claim(key, now, leaseMs, events)),
+    claim: (key, now, leaseMs, events, generatedAt) =>
+      write('claim', key, () => inner.claim(key, now, leaseMs, events, generatedAt)),
     markSent: (key, token, messageId) => write('markSent', key, () => inner.markSent(key, token, messageId)),
     release: (key, token) => write('release', key, () => inner.release(key, token)),
     partState: (key, now) => delayed(() => inner.partState(key, now)),

@@ -10,9 +10,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SNS_LIMITS } from '../../lambdas/aws/sns-wire';
-import type { UnreachableReason } from '../../lambdas/hygiene/owner-directory';
+import { UNREACHABLE_REASONS, type UnreachableReason } from '../../lambdas/hygiene/owner-directory';
 import { requireInstant } from '../../lambdas/hygiene/time';
 import {
+  OPT_OUT_SUPPRESSION_ADVICE,
   renderUnreachableReport,
   type UnreachableReportInput,
 } from '../../lambdas/hygiene/unreachable-report';
@@ -116,7 +117,7 @@ describe.each(TARGETS)('the report’s commands, target $target', ({ given, afte
     // Once per part for every owner with the reason: the owner is named by the placeholder, the target is not.
     const end =
       'an owner resubscribed before the address came off the list may have been marked bouncing by a ' +
-      `suppressed send meanwhile: then, once it is off, also run pc-hygiene owners clear-bouncing <userId>${after}.`;
+      `suppressed send meanwhile: then, once it is off, also run pc-hygiene owners clear-bouncing "<userId>"${after}.`;
     expect(endOf(adviceOf(lines, 'unsubscribed'), end)).toBe(end);
   });
 
@@ -235,7 +236,7 @@ describe('the report’s owner commands', () => {
     // The commands that take no topic: none carries it.
     expect(todoOf(unsubscribed)).toContain(`run pc-hygiene owners resubscribe ada ${directory} (route`);
     expect(adviceOf(unsubscribed, 'unsubscribed')).toMatch(
-      /clear-bouncing <userId> --endpoint \S+ --directory-table Owners\.$/,
+      /clear-bouncing "<userId>" --endpoint \S+ --directory-table Owners\.$/,
     );
     expect(todoOf(reportText('not-in-directory', STACK, 'ada', aimed))).toContain(
       `(pc-hygiene owners import FILE ${directory})`,
@@ -269,6 +270,66 @@ describe('the report’s owner commands', () => {
       '      To restore it if the owner still needs it: pc-hygiene restore c1 --reason "<why>" ' +
         '--endpoint http://127.0.0.1:8000 --table Creds',
     );
+  });
+});
+
+describe('the report’s placeholders paste as one word each', () => {
+  /** `text` without its double-quoted words: what a shell would read as syntax. */
+  const unquoted = (text: string) => text.replace(/"[^"]*"/g, 'WORD');
+
+  it.each(UNREACHABLE_REASONS)('%s: no bare < or > (a shell redirection) in any line', (reason) => {
+    const lines = reportText(reason, STACK);
+
+    for (const line of lines) expect(unquoted(line)).not.toMatch(/[<>]/);
+  });
+
+  it('the owner id and the address in the advice are quoted, as "<why>" is', () => {
+    const lines = reportText('unsubscribed', STACK);
+    const advice = adviceOf(lines, 'unsubscribed') ?? '';
+
+    expect(advice).toContain(
+      'aws sesv2 get-suppressed-destination --email-address "<address>" tells whether it is there, and ' +
+        'aws sesv2 delete-suppressed-destination --email-address "<address>" removes it',
+    );
+    expect(advice).toMatch(
+      /also run pc-hygiene owners clear-bouncing "<userId>" --stack HygieneProd --region eu-west-1\.$/,
+    );
+    expect(OPT_OUT_SUPPRESSION_ADVICE).toMatch(/also run pc-hygiene owners clear-bouncing "<userId>"$/);
+  });
+});
+
+describe('a CLI drain that named no topic: its sync-subscriptions commands say to add --topic-arn', () => {
+  const directory = '--endpoint http://127.0.0.1:8000 --directory-table Owners';
+  const aimed = {
+    targetFlags: '--endpoint http://127.0.0.1:8000 --table Creds',
+    directoryTargetFlags: directory,
+  };
+  const sync = `pc-hygiene owners sync-subscriptions ${directory} (add the topic's --topic-arn ARN)`;
+  const dryRun = `pc-hygiene owners sync-subscriptions --dry-run ${directory} (add the topic's --topic-arn ARN)`;
+
+  it('no-subscription: both commands, the words after each', () => {
+    const todo = todoOf(reportText('no-subscription', STACK, 'ada', aimed));
+
+    expect(todo).toContain(`What to do: run ${sync} (or wait for the scheduled reconciler);`);
+    expect(todo).toContain(`has the same address (${dryRun} lists it as a conflict), a sync changes nothing`);
+  });
+
+  it('subscription-pending and subscription-unconfirmed: the sync, the words after it; resubscribe needs none', () => {
+    expect(todoOf(reportText('subscription-pending', STACK, 'ada', aimed))).toContain(
+      `If they already clicked it, the next run (or now: ${sync}) records it,`,
+    );
+    const unconfirmed = todoOf(reportText('subscription-unconfirmed', STACK, 'ada', aimed));
+    expect(unconfirmed).toContain(
+      `run pc-hygiene owners resubscribe ada ${directory}: the reconciler’s next run`,
+    );
+    expect(unconfirmed).toContain(`(hourly, or now: ${sync}) sends one new link.`);
+  });
+
+  it('a deployment names its topic by its --stack: nothing to add', () => {
+    const todo = todoOf(reportText('no-subscription', STACK));
+
+    expect(todo).toContain(`run pc-hygiene owners sync-subscriptions ${STACK} (or wait`);
+    expect(todo).not.toContain('--topic-arn');
   });
 });
 
@@ -309,7 +370,7 @@ describe('the relay’s bounce report: the same aimed commands', () => {
 
     const todo = (text: string) => text.split('\n').find((line) => line.startsWith('What to do: '));
     const named = `${CLEAR} ada${after}.`;
-    const unnamed = `${CLEAR} <userId>${after}.`;
+    const unnamed = `${CLEAR} "<userId>"${after}.`;
     expect(endOf(todo(notice.message.text), named)).toBe(named);
     // No owner tag: no id to name, so the placeholder; the target all the same.
     expect(endOf(todo(untagged.message.text), unnamed)).toBe(unnamed);

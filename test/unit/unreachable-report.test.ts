@@ -124,11 +124,11 @@ describe('renderUnreachableReport', () => {
           'SES keeps an address that bounced or complained on the account’s suppression list until it is removed, and ' +
           'suppresses every later email to it (reported as a bounce or a complaint with subtype OnAccountSuppressionList, ' +
           'which the relay reads as a suppressed send: the owner is marked bouncing and the digest goes to the admins); ' +
-          'aws sesv2 get-suppressed-destination --email-address <address> tells whether it is there, and ' +
-          'aws sesv2 delete-suppressed-destination --email-address <address> removes it (in the stack’s account and region); ' +
+          'aws sesv2 get-suppressed-destination --email-address "<address>" tells whether it is there, and ' +
+          'aws sesv2 delete-suppressed-destination --email-address "<address>" removes it (in the stack’s account and region); ' +
           // A resubscribe before the address came off the list: a suppressed send may have marked the owner since.
           'an owner resubscribed before the address came off the list may have been marked bouncing by a suppressed ' +
-          "send meanwhile: then, once it is off, also run pc-hygiene owners clear-bouncing <userId> (add the deployment's --stack NAME).",
+          'send meanwhile: then, once it is off, also run pc-hygiene owners clear-bouncing "<userId>" (add the deployment\'s --stack NAME).',
       ]);
       expect(part?.owners.map((o) => o.reason)).toEqual(['unsubscribed']);
     },

@@ -38,6 +38,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import type { OptOutNotApplied } from '../../../lambdas/hygiene/owner-import-opt-outs';
 import type { RejectedOwnerRow } from '../../../lambdas/hygiene/owner-import-rows';
+import { placeholderWord } from '../../../lambdas/hygiene/pasted-command';
 import { formatInstant, parseInstant, requireInstant } from '../../../lambdas/hygiene/time';
 import { jsonText } from '../../../lambdas/render/json-text';
 import { terminalLines, terminalText } from '../../../lambdas/render/sanitize';
@@ -279,7 +280,8 @@ function commandAdvice(
     untypable === 0
       ? ''
       : `for ${untypable} owner(s) whose ids cannot be typed safely, see --format json (${field})`;
-  if (words.length === 0) return `${apart}, then run pc-hygiene owners ${subcommand} -- <userId...>`;
+  if (words.length === 0)
+    return `${apart}, then run pc-hygiene owners ${subcommand} -- ${placeholderWord('userId...')}`;
   return (
     `${apart === '' ? '' : `${apart}; for the others, `}run (with the same --stack or --directory-table, before --): ` +
     `pc-hygiene owners ${subcommand} -- ${words.join(' ')}`

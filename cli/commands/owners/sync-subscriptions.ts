@@ -41,6 +41,7 @@ import { type Command, type CommandUnknownOpts, Option } from '@commander-js/ext
 import { DynamoOwnerDirectory } from '../../../lambdas/aws/owner-directory-store';
 import { SnsTopicSubscriptions } from '../../../lambdas/aws/subscription-reconciler-sns';
 import { ownerDigestEmailsText } from '../../../lambdas/hygiene/admin-reach';
+import { USER_ID_PLACEHOLDER } from '../../../lambdas/hygiene/pasted-command';
 import type { FailedOperation } from '../../../lambdas/hygiene/subscription-creations';
 import { MASS_UNSUBSCRIBE_LIMIT } from '../../../lambdas/hygiene/subscription-opt-out';
 import type { SubscriptionConflict, SubscriptionOperation } from '../../../lambdas/hygiene/subscription-plan';
@@ -237,7 +238,7 @@ function exhaustedLines({ confirmationsExhausted: exhausted, dryRun }: Reconcile
   return [
     row(
       'not subscribed again',
-      `${exhausted.length} (their confirmation emails went unanswered: no new one ${dryRun ? 'would be' : 'was'} sent; unreachable, subscription-unconfirmed; when one asks: pc-hygiene owners resubscribe <userId>)`,
+      `${exhausted.length} (their confirmation emails went unanswered: no new one ${dryRun ? 'would be' : 'was'} sent; unreachable, subscription-unconfirmed; when one asks: pc-hygiene owners resubscribe ${USER_ID_PLACEHOLDER})`,
     ),
     ...exhausted.map(
       (e) =>

@@ -31,6 +31,8 @@ interface Entry {
   leaseUntil?: number;
   messageId?: string;
   events?: readonly OutboxEvent[];
+  /** The digest's `generatedAt`, kept with the events. */
+  generatedAt?: string;
   report?: ReportState;
 }
 
@@ -44,12 +46,14 @@ export class MemoryRelayLedger implements RelayLedger, BounceReportLedger {
     now: number,
     leaseMs: number,
     events?: readonly OutboxEvent[],
+    generatedAt?: string,
   ): Promise<LedgerClaim> {
     // Checked and set in one step, as the store's conditional put does.
     const state = this.stateAt(key, now);
     if (state.status !== 'free') return state;
     const token = `token-${++this.tokens}`;
-    this.entries.set(key, { state: 'sending', token, leaseUntil: now + leaseMs, ...(events && { events }) });
+    const kept = events && { events, ...(generatedAt !== undefined && { generatedAt }) };
+    this.entries.set(key, { state: 'sending', token, leaseUntil: now + leaseMs, ...kept });
     return { status: 'claimed', token };
   }
 
@@ -73,9 +77,10 @@ export class MemoryRelayLedger implements RelayLedger, BounceReportLedger {
   async readDigest(key: string): Promise<StoredDigestPart> {
     const entry = this.entries.get(key);
     if (entry === undefined) return { status: 'absent' };
-    return entry.events !== undefined
-      ? { status: 'found', events: entry.events }
-      : { status: 'unreadable', problem: 'the ledger entry holds no events' };
+    if (entry.events === undefined)
+      return { status: 'unreadable', problem: 'the ledger entry holds no events' };
+    const { generatedAt } = entry;
+    return { status: 'found', events: entry.events, ...(generatedAt !== undefined && { generatedAt }) };
   }
 
   async claimReport(
