@@ -3,7 +3,7 @@
  * `maxDeletesPerRun`) prints no command to paste: its database is deleted
  * when it ends, and a dry run or `guard approve` without target flags would
  * reach the default stack. The banner says why and what to do instead
- * (`localRunSummaryText`, cli/commands/local.ts).
+ * (`localRunSummaryText`, cli/commands/local/output.ts).
  */
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';

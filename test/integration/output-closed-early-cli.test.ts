@@ -62,7 +62,7 @@ describe('local with its output closed early', () => {
 
     expect(run.stderr).not.toMatch(CRASH);
     expect(run.code, run.stderr).toBe(0);
-    // Then the last line, naming the demo's folder (cli/commands/local.ts, `demoFilesLeftLine`).
+    // Then the last line, naming the demo's folder (cli/commands/local/demo-folder.ts, `demoFilesLeftLine`).
     expect(run.stderr).toMatch(/Stopped DynamoDB Local\.\nThe demo's files are left in .*\n$/);
     const port = /at http:\/\/127\.0\.0\.1:(\d+)/.exec(run.stderr)?.[1];
     expect(port).toBeDefined();

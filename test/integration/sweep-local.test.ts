@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { demoFilesLeftLine } from '../../cli/commands/local';
+import { demoFilesLeftLine } from '../../cli/commands/local/demo-folder';
 import type { PostureReport } from '../../lambdas/hygiene/posture';
 import type { RunSummary } from '../../lambdas/hygiene/run-summary';
 

@@ -1,5 +1,5 @@
 /**
- * `pc-hygiene local`'s database lifecycle (`withLocalDatabase`, cli/commands/local.ts): Ctrl-C or kill stops
+ * `pc-hygiene local`'s database lifecycle (`withLocalDatabase`, cli/commands/local/database-lifecycle.ts): Ctrl-C or kill stops
  * DynamoDB Local before Node leaves, from before the start until the final stop has finished. A signal while the
  * database stops at the end of a run must find the handler still there: without it Node ends at once on SIGINT
  * and the stop's SIGKILL fallback for a java that ignores SIGTERM is lost. Once stopped, it says the caller's
@@ -7,7 +7,7 @@
  * fake database whose stop waits until the test lets it finish, and `process.exit` stubbed.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { withLocalDatabase } from '../../../cli/commands/local';
+import { withLocalDatabase } from '../../../cli/commands/local/database-lifecycle';
 import type { DynamoDbLocal } from '../../../cli/local/local-dynamodb';
 import type { Progress } from '../../../cli/progress';
 

@@ -12,15 +12,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { AbortedLocalCycle, LocalCycleResult } from '../../../cli/commands/local/cycle';
 import {
-  type AbortedLocalCycle,
   digestsOverview,
   LOCAL_ABORTED_LINE,
-  type LocalCycleResult,
   localExitCode,
   localFailureLines,
   writeLocalResult,
-} from '../../../cli/commands/local';
+} from '../../../cli/commands/local/output';
 import { EXIT_CODE } from '../../../cli/exit-codes';
 import { timerSleep } from '../../../lambdas/aws/timer-sleep';
 import { DEFAULT_CONFIG, parseConfig } from '../../../lambdas/hygiene/config';

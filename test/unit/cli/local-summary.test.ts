@@ -8,7 +8,8 @@
  * demo's files in, with the `rm -rf` that removes it, typed back exactly.
  */
 import { describe, expect, it } from 'vitest';
-import { demoFilesLeftLine, localRunSummaryText } from '../../../cli/commands/local';
+import { demoFilesLeftLine } from '../../../cli/commands/local/demo-folder';
+import { localRunSummaryText } from '../../../cli/commands/local/output';
 import { parseConfig } from '../../../lambdas/hygiene/config';
 import type { RunSummary } from '../../../lambdas/hygiene/run-summary';
 import { runSweep } from '../../../lambdas/hygiene/sweep';
