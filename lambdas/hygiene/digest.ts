@@ -16,7 +16,9 @@ import {
   type NumberedMessagePart,
   type OwnerReachVerdict,
   quotedName,
+  SEVERITIES,
   type Severity,
+  SUBJECT_MAX_CHARS,
   subjectText,
 } from './message';
 import type { OwnerDeliveryRoute } from './owner-directory';
@@ -123,17 +125,18 @@ export function countByType(events: readonly OutboxEvent[]): EventTypeCounts {
 }
 
 /**
- * Counts by kind in the subjects' short words, "1 deleted, 2 unused, 1 orphaned, 3 expiring" (a kind with none left
- * out): `unused` is to be deleted unless used, `orphaned` to be deleted, its owner departed (docs/notifications.md).
+ * Counts by kind in short words, "1 deleted, 2 unused, 1 orphaned" (a kind with none left out: `unused` is to be
+ * deleted unless used, `orphaned` to be deleted, its owner departed; docs/notifications.md), then the expiry warnings'
+ * counts as the caller words them (`expiry`: how many, and the word), so each says only what is true when it is read.
  */
-function kindCounts(byType: EventTypeCounts): string[] {
+function kindCounts(byType: EventTypeCounts, expiry: readonly (readonly [number, string])[]): string[] {
   const sum = (...types: EventType[]) => types.reduce((n, type) => n + (byType[type] ?? 0), 0);
   return (
     [
       [sum('deleted-expired', 'deleted-stale', 'deleted-orphaned'), 'deleted'],
       [sum('stale-warning'), 'unused'],
       [sum('orphan-flagged'), 'orphaned'],
-      [sum('expiry-warning'), 'expiring'],
+      ...expiry,
     ] as const
   ).flatMap(([n, word]) => (n === 0 ? [] : [`${n} ${word}`]));
 }
@@ -141,13 +144,16 @@ function kindCounts(byType: EventTypeCounts): string[] {
 /**
  * The line near the top of each part of a split digest, the text's and the HTML's: which part it is and, from the
  * document's `wholeDigest`, what all the parts cover, "This digest is long: this is part 2 of 3; together the 3
- * parts cover 57 credentials (12 deleted, 20 unused, 25 expiring)." (counted as the sections count them); the part
- * alone for a document without it (an older notifier's).
+ * parts cover 57 credentials (12 deleted, 20 unused, 25 expired or expiring)." (counted as the sections count
+ * them); the part alone for a document without it (an older notifier's). The whole holds counts, not instants: which
+ * of its expiry warnings have expired when the line is read (a relay email sent late heads its section "Expired") it
+ * cannot tell, so they are "expired or expiring", true whenever it is read, as the section's widest heading says.
  */
 export function partsLine(part: number, parts: number, whole?: WholeDigest): string {
   const which = `This digest is long: this is part ${part} of ${parts}`;
   if (whole === undefined) return `${which}.`;
-  const covered = `${count(whole.events, 'credential')} (${kindCounts(whole.byType).join(', ')})`;
+  const expiry = [[whole.byType['expiry-warning'] ?? 0, 'expired or expiring']] as const;
+  const covered = `${count(whole.events, 'credential')} (${kindCounts(whole.byType, expiry).join(', ')})`;
   return `${which}; together the ${parts} parts cover ${covered}.`;
 }
 
@@ -647,8 +653,32 @@ export function sectionHeading(title: string, events: readonly OutboxEvent[], no
  */
 function sharedAdvice(events: readonly OutboxEvent[], now: number, contact: string | undefined) {
   const several = events.length > 1;
-  const advice = events.map((event) => lineText(adviceLine(event, now, contact, several)));
+  const advice = events.map((event) => adviceText(event, now, contact, several));
   return advice.every((a) => a === advice[0]) ? advice[0] : undefined;
+}
+
+/** {@link adviceLine} as text: what {@link sharedAdvice} compares and says once under a section's title. */
+function adviceText(event: OutboxEvent, now: number, contact: string | undefined, several: boolean): string {
+  return lineText(adviceLine(event, now, contact, several));
+}
+
+/** A section's first lines in the text: a blank line, then its heading and count ("Expiring soon (3)"). */
+function headingLines(title: string, inSection: readonly OutboxEvent[], now: number): string[] {
+  return ['', `${sectionHeading(title, inSection, now)} (${inSection.length})`];
+}
+
+/**
+ * One credential's lines in the text: its label, then the lines `described` ({@link describeEvent}) indented under
+ * it, the last (its advice) left out when its section says the advice once for all (`shared`).
+ */
+function credentialLines(event: OutboxEvent, described: readonly string[], shared: boolean): string[] {
+  const own = shared ? described.slice(0, -1) : described;
+  return [`  * ${credentialLabel(event)}`, ...own.map((line) => `    ${line}`)];
+}
+
+/** What `lines` add to a text they are appended to (its lines are joined by newlines): each line after a newline. */
+function appendedText(lines: readonly string[]): string {
+  return lines.map((line) => `\n${line}`).join('');
 }
 
 /** What the text of one part is rendered from. */
@@ -685,13 +715,12 @@ function renderText(view: TextView): string {
   SECTION_ORDER.forEach((section, index) => {
     const inSection = bySection[index] ?? [];
     if (inSection.length === 0) return;
-    lines.push('', `${sectionHeading(section.title, inSection, now)} (${inSection.length})`);
+    lines.push(...headingLines(section.title, inSection, now));
     const shared = sharedAdvice(inSection, now, wording.contact);
     if (shared !== undefined) lines.push(shared);
     for (const event of inSection) {
       const described = describeEvent(event, now, wording.contact, relayedAt);
-      lines.push(`  * ${credentialLabel(event)}`);
-      for (const line of shared === undefined ? described : described.slice(0, -1)) lines.push(`    ${line}`);
+      lines.push(...credentialLines(event, described, shared !== undefined));
     }
   });
   lines.push('', '--', ...footerLines(wording).map(lineText));
@@ -844,14 +873,20 @@ function deletedSubject(deleted: readonly OutboxEvent[]): string {
 }
 
 /**
- * Kinds mixed: each counted in a short word, so four kinds fit SNS's 100
+ * Kinds mixed: each counted in a short word, so every kind fits SNS's 100
  * characters (the body says what each means), the soonest expiry ahead named
- * when it fits too.
+ * when it fits too. Expiry warnings read after their expiry (at `now`: the
+ * relay's send for its email) are counted as `expired`, the others `expiring`,
+ * as the section's heading says them.
  */
 function mixedSubject(events: readonly OutboxEvent[], now: number, budget: number): string {
   const expiring = events.filter((e) => e.type === 'expiry-warning');
-  const without = `Your API credentials: ${kindCounts(countByType(events)).join(', ')}`;
   const { soonest, expired } = expiryHorizon(expiring, now);
+  const expiry = [
+    [expired, 'expired'],
+    [expiring.length - expired, 'expiring'],
+  ] as const;
+  const without = `Your API credentials: ${kindCounts(countByType(events), expiry).join(', ')}`;
   if (soonest === undefined || expired > 0) return without;
   const next = relative(soonest, now);
   const horizon = expiring.length === 1 ? ` ${next}` : `, first ${next}`;
@@ -877,18 +912,23 @@ export function digestSubject(events: readonly OutboxEvent[], now: number, part 
   return `${subjectText(text, budget)}${suffix}`;
 }
 
+/** How the notifier words an owner's text (its own, for SNS email subscriptions): their opt-out, whom to ask. */
+function notifierWording(input: DigestInput): OwnerWording {
+  return { route: 'sns-email', ...(input.ownerContact !== undefined && { contact: input.ownerContact }) };
+}
+
 /**
- * One part's message and size. `whole` (a split digest's: what all its parts hold) is in its document and its text
+ * One part's message. `whole` (a split digest's: what all its parts hold) is in its document and its text
  * ({@link partsLine}), so what a part is measured by includes them.
  */
-function renderPart(
+function partMessage(
   input: DigestInput,
   nowIso: string,
   events: readonly OutboxEvent[],
   part: number,
   parts: number,
   whole?: WholeDigest,
-) {
+): NotificationMessage & { readonly document: DigestDocument } {
   const severity = maxSeverity(events.map(eventSeverity));
   const eventTypes = eventTypesOf(events);
   const document: DigestDocument = {
@@ -906,7 +946,7 @@ function renderPart(
     eventTypes,
     events,
   };
-  const message: NotificationMessage = {
+  return {
     subject: digestSubject(events, input.now, part, parts),
     // Only SNS email subscriptions receive this text: its footer gives their opt-out.
     text: renderText({
@@ -919,10 +959,7 @@ function renderPart(
       part,
       parts,
       whole,
-      wording: {
-        route: 'sns-email',
-        ...(input.ownerContact !== undefined && { contact: input.ownerContact }),
-      },
+      wording: notifierWording(input),
     }),
     document,
     routing: {
@@ -933,52 +970,172 @@ function renderPart(
       ...(input.ownerReach !== undefined && { ownerReach: input.ownerReach }),
     },
   };
+}
+
+/** One part's message ({@link partMessage}) and its size. */
+function renderPart(
+  input: DigestInput,
+  nowIso: string,
+  events: readonly OutboxEvent[],
+  part: number,
+  parts: number,
+  whole?: WholeDigest,
+) {
+  const message = partMessage(input, nowIso, events, part, parts, whole);
   return { message, events, part, parts, bytes: input.budget.measure(message) };
 }
 
+/** The longest severity word: no part's is longer. */
+const WIDEST_SEVERITY = SEVERITIES.reduce((a, b) => (b.length > a.length ? b : a));
+
 /**
- * What each event costs in a part: how much it adds to a one-event digest;
- * the fixed cost is an empty digest with the widest part counter and the
- * whole's count every part says (`whole`: its line and document field).
- * Both are measured, not guessed, once per digest (not once per packing attempt).
+ * What one event adds to a part ({@link measureCosts}): always `core`, its lines but its advice and its entry in the
+ * document's list (with a separator). Its advice, as {@link sharedAdvice} decides from the part's events of its
+ * section: `single` when it is their only one (the advice said under the heading), `shared` once for them all when
+ * every one has the same plural advice `key` (the first's), else `own`, its advice line under it.
+ */
+interface EventCost {
+  readonly event: OutboxEvent;
+  readonly section: number;
+  readonly core: number;
+  readonly single: number;
+  readonly own: number;
+  readonly key: string;
+  readonly shared: number;
+}
+
+/** What packing a digest needs, measured once per digest ({@link measureCosts}). */
+interface MeasuredDigest {
+  /** A part without events, at its widest: the longest subject, part counter, event types and severity. */
+  readonly fixed: number;
+  /** Per section of {@link SECTION_ORDER}: its blank line and heading, paid once by a part with one of its events. */
+  readonly heading: readonly number[];
+  /** Per event, in the digest's order. */
+  readonly events: readonly EventCost[];
+}
+
+/**
+ * Measures what a part of the digest costs, piece by piece, once per digest (not once per packing attempt): the
+ * fixed cost is an empty part with the widest part counter and the whole's count every part says (`whole`: its line
+ * and document field), its subject, event types and severity widened to the most any part can have; each section's
+ * heading at its widest (the whole digest's section: its count, and "Expired or expiring soon" when some of its
+ * notices are read after their expiry and some not); each event's lines, its document entry, and its advice lines
+ * ({@link EventCost}). Every piece is measured by the transport's own measure: the empty part with that text (or that
+ * listed event) in it, less the empty part, so escaping is counted as the transport counts it; the same advice text
+ * is measured once. A part's cost is the sum of its pieces, never less than what it measures rendered (only the
+ * widened fixed cost and headings, and one separator, are more): O(events) measures of small messages.
  */
 function measureCosts(
   input: DigestInput,
   nowIso: string,
   events: readonly OutboxEvent[],
   whole: WholeDigest,
-): { readonly fixed: number; readonly costs: readonly number[] } {
-  const fixed = renderPart(input, nowIso, [], 999, 999, whole).bytes;
+): MeasuredDigest {
+  const { now, budget } = input;
+  const { contact } = notifierWording(input);
+  const empty = partMessage(input, nowIso, [], 999, 999, whole);
+  const widest = { eventTypes: eventTypesOf(events), severity: WIDEST_SEVERITY };
+  const fixed = budget.measure({
+    ...empty,
+    subject: 'x'.repeat(SUBJECT_MAX_CHARS),
+    document: { ...empty.document, ...widest },
+    routing: { ...empty.routing, ...widest },
+  });
+  const probe = (text: string, listed: readonly OutboxEvent[] = []) =>
+    budget.measure({ ...empty, text, document: { ...empty.document, events: listed } });
+  const zero = probe('');
+  const textCosts = new Map<string, number>();
+  const textCost = (lines: readonly string[]) => {
+    const text = appendedText(lines);
+    const known = textCosts.get(text) ?? probe(text) - zero;
+    textCosts.set(text, known);
+    return known;
+  };
+  const [first] = events;
+  // What the document's list adds between two entries (a comma): counted for every event, one more than a part has.
+  const separator = first === undefined ? 0 : probe('', [first, first]) - 2 * probe('', [first]) + zero;
+  const heading = SECTION_ORDER.map((section, index) => {
+    const inSection = events.filter((event) => sectionOf(event) === index);
+    return inSection.length === 0 ? 0 : textCost(headingLines(section.title, inSection, now));
+  });
+  const costs = events.map((event): EventCost => {
+    // As renderText lists it on the notifier's route: each line of the text after a newline.
+    const unshared = credentialLines(event, describeEvent(event, now, contact), false);
+    const key = adviceText(event, now, contact, true);
+    return {
+      event,
+      section: sectionOf(event),
+      core: probe(appendedText(unshared.slice(0, -1)), [event]) - zero + separator,
+      // What sharedAdvice says for the section's one event: its advice, under the heading.
+      single: textCost([adviceText(event, now, contact, false)]),
+      own: textCost(unshared.slice(-1)),
+      key,
+      shared: textCost([key]),
+    };
+  });
+  return { fixed, heading, events: costs };
+}
+
+/** The part's events of one section so far, for what their advice costs ({@link EventCost}). */
+interface AdviceRun {
+  readonly section: number;
+  readonly count: number;
+  readonly first: EventCost;
+  /** Every event's plural advice is the first's: the section says it once. */
+  readonly same: boolean;
+  /** The sum of their own advice lines. */
+  readonly own: number;
+}
+
+function adviceCost(run: AdviceRun | undefined): number {
+  if (run === undefined) return 0;
+  if (run.count === 1) return run.first.single;
+  return run.same ? run.first.shared : run.own;
+}
+
+function extendRun(run: AdviceRun | undefined, cost: EventCost): AdviceRun {
+  if (run === undefined || run.section !== cost.section)
+    return { section: cost.section, count: 1, first: cost, same: true, own: cost.own };
   return {
-    fixed,
-    costs: events.map((event) => renderPart(input, nowIso, [event], 999, 999, whole).bytes - fixed),
+    ...run,
+    count: run.count + 1,
+    same: run.same && cost.key === run.first.key,
+    own: run.own + cost.own,
   };
 }
 
 /**
- * Packs events greedily into parts by their measured cost ({@link measureCosts}),
- * so the packing is close; every part is still checked against the limit afterwards.
+ * Packs events greedily into parts, in the digest's order, by what a part really costs ({@link measureCosts}):
+ * its fixed cost, each section's heading once, each event's lines and entry, and each section's advice as the part
+ * says it (once for all, or one line each). The digest's order lists a section's events together, so a part holds
+ * one run of each. Every part is still checked against the limit afterwards.
  */
-function pack(
-  events: readonly OutboxEvent[],
-  measured: { readonly fixed: number; readonly costs: readonly number[] },
-  budget: number,
-): OutboxEvent[][] {
-  const parts: OutboxEvent[][] = [];
+function pack(measured: MeasuredDigest, budget: number): OutboxEvent[][] {
+  const groups: OutboxEvent[][] = [];
   let current: OutboxEvent[] = [];
-  let used = measured.fixed;
-  events.forEach((event, i) => {
-    const cost = measured.costs[i] ?? 0;
-    if (current.length > 0 && used + cost > budget) {
-      parts.push(current);
+  // The part's cost but the advice of its last section, which its next event may change.
+  let settled = measured.fixed;
+  let run: AdviceRun | undefined;
+  const adding = (cost: EventCost) => {
+    const next = extendRun(run, cost);
+    const opened = next.count === 1 ? (measured.heading[cost.section] ?? 0) + adviceCost(run) : 0;
+    const nextSettled = settled + cost.core + opened;
+    return { run: next, settled: nextSettled, total: nextSettled + adviceCost(next) };
+  };
+  for (const cost of measured.events) {
+    let next = adding(cost);
+    if (current.length > 0 && next.total > budget) {
+      groups.push(current);
       current = [];
-      used = measured.fixed;
+      settled = measured.fixed;
+      run = undefined;
+      next = adding(cost);
     }
-    current.push(event);
-    used += cost;
-  });
-  if (current.length > 0) parts.push(current);
-  return parts;
+    current.push(cost.event);
+    ({ settled, run } = next);
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
 }
 
 /**
@@ -995,10 +1152,11 @@ export function renderDigest(input: DigestInput): DigestPart[] {
   if (single.bytes <= limit) return [single];
   // Every part says what the whole holds (its count does not depend on the split): measured in each part's size.
   const whole: WholeDigest = { events: events.length, byType: countByType(events) };
-  // Headers and separators make the sum of costs slightly inexact: shrink the budget until every part fits.
   const measured = measureCosts(input, nowIso, events, whole);
+  // For a measure that counts a message as the sum of its pieces (SNS's bytes) the packing never undercounts a part
+  // of up to 999 parts, so the first packing fits; another measure may need a tighter budget: shrink it until all fit.
   for (let budget = limit; budget > limit / 4; budget = Math.floor(budget * 0.9)) {
-    const groups = pack(events, measured, budget);
+    const groups = pack(measured, budget);
     const parts = groups.map((group, i) => renderPart(input, nowIso, group, i + 1, groups.length, whole));
     if (parts.every((p) => p.bytes <= limit)) return parts;
     if (groups.every((g) => g.length === 1)) break;

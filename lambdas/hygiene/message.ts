@@ -11,7 +11,7 @@
  */
 
 /** The subject line's limit (SNS `Subject`, an email subject line). */
-const SUBJECT_MAX_CHARS = 100;
+export const SUBJECT_MAX_CHARS = 100;
 
 /** How urgent a message is: `high` = something happened or is due now, `warning` = act soon, `info` = heads-up. */
 export const SEVERITIES = ['info', 'warning', 'high'] as const;

@@ -111,7 +111,7 @@ describe('SNS email subscriptions and their 10 messages a second, over the SNS-c
   });
 
   it('a drain paces a 12-part report and a 12-part digest: both email subscriptions stay confirmed and get every part', async () => {
-    const ownerCredentials = 70;
+    const ownerCredentials = 100;
     const unreachable = 50;
     // alice is reachable (her confirmed subscription); the gone-* owners are in no directory: the admins' report.
     await seedSweptFleet(table, directory, NOW, {
@@ -133,7 +133,7 @@ describe('SNS email subscriptions and their 10 messages a second, over the SNS-c
     const time = new VirtualTime(NOW);
     wire.sns.clock = time.clock;
     const publishing = publishesInFlight(wire.publisher);
-    // Small messages, so a few dozen events make 12 parts and more (SNS's 256 KiB takes ~2,000 owners: 19 parts).
+    // Small messages, so a hundred events make 12 parts and more (SNS's 256 KiB takes ~2,000 owners: 19 parts).
     const summary = await time.runBesideIo(
       runNotifier(
         {

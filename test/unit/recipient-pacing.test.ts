@@ -299,7 +299,8 @@ describe('a drain, paced', () => {
 
   it('sends a 12-part digest and a 12-part report paced, every event once, the drain complete', async () => {
     const { publisher, outbox, drain } = setup();
-    seed(outbox, 'alice', 80);
+    // Enough for 12 parts or more of 6,000 bytes, packed as full as they allow (docs/notifications.md).
+    seed(outbox, 'alice', 110);
     for (let i = 0; i < 30; i++) seed(outbox, `gone-${i}`, 2);
 
     const summary = await drain();
