@@ -158,6 +158,38 @@ describe('superseded deletion notices over DynamoDB Local', () => {
     expect(publisher.delivered).toHaveLength(2);
   });
 
+  it('a stale warning still pending when a sweep deleted the credential is dropped: only the deletion is sent', async () => {
+    await putItems(table.client, table.tableName, [
+      ownedCredential(NOW, 'never-drained', 'erin', { lastUsedAt: iso(-120) }),
+    ]);
+    await sweep(NOW, 'run-flag');
+    const flagged = await item('never-drained');
+    const due = requireInstant(String(flagged?.[HYGIENE_ATTR.staleDeleteAfter]), 'deleteAfter');
+    // No drain ran across the grace (an outage): the sweep at the due date deletes it beside the pending warning.
+    await sweep(due, 'run-delete');
+    expect(await item('never-drained')).toMatchObject({
+      deletedAt: formatInstant(due),
+      [HYGIENE_ATTR.staleFlaggedAt]: formatInstant(NOW),
+      [OUTBOX_ATTR.events]: [
+        expect.objectContaining({ type: 'stale-warning', runId: 'run-flag' }),
+        expect.objectContaining({ type: 'deleted-stale', runId: 'run-delete' }),
+      ],
+    });
+
+    const publisher = new RecordingPublisher();
+    const drainAt = due + 15 * 60_000;
+    const store = new DynamoDbOutboxStore(table.client, table.tableName, { clock: () => drainAt });
+    const summary = await runNotifier(
+      { outbox: store, publisher, clock: () => drainAt, sleep: timerSleep },
+      { drainId: 'd-outage' },
+    );
+
+    const sent = publisher.documents().flatMap((d) => d.events.map((e: OutboxEvent) => e.type));
+    expect(sent).toEqual(['deleted-stale']);
+    expect(summary).toMatchObject({ eventsPublished: 1, supersededEvents: 1, storeErrors: 0 });
+    expect(await item('never-drained')).not.toHaveProperty(OUTBOX_ATTR.events);
+  });
+
   it('a deletion undone, then made anew by a later run: only the later run’s notice is sent', async () => {
     await putItems(table.client, table.tableName, [
       ownedCredential(NOW, 'anew', 'dan', { expiresTime: iso(-1) }),

@@ -111,6 +111,25 @@ describe('an orphan-flagged notice', () => {
   });
 });
 
+describe('a warning about a credential soft-deleted since', () => {
+  const deleted = { deletedAt: '2026-12-10T03:00:00.000Z' };
+
+  it('is superseded, whatever else the item holds: its deletion notice tells the owner what happened', () => {
+    expect(isSuperseded(expiryWarning, { expiresTime: E1, ...deleted })).toBe(true);
+    // The sweep's stale and orphan deletions keep the flag the warning announced.
+    expect(isSuperseded(staleWarning, { ...staleFlag, ...deleted })).toBe(true);
+    expect(isSuperseded(orphanFlagged, { ...orphanFlag, ...deleted })).toBe(true);
+  });
+
+  it('is kept when deletedAt is absent, NULL or cannot be read (never dropped on doubt)', () => {
+    for (const deletedAt of [undefined, null, 'yesterday', 1_780_000_000]) {
+      expect(isSuperseded(expiryWarning, { expiresTime: E1, deletedAt })).toBe(false);
+      expect(isSuperseded(staleWarning, { ...staleFlag, deletedAt })).toBe(false);
+      expect(isSuperseded(orphanFlagged, { ...orphanFlag, deletedAt })).toBe(false);
+    }
+  });
+});
+
 describe('deletion notices', () => {
   const DELETED_AT = '2026-11-26T02:00:00.000Z';
   const types: EventType[] = ['deleted-expired', 'deleted-stale', 'deleted-orphaned'];

@@ -4,7 +4,8 @@
  * state it was queued from; the drain's strongly consistent read of the item
  * carries the state now. A notice no longer true — an expiry warning about an
  * expiry the credential was renewed past, a stale or orphan warning whose flag
- * was cleared or set again since, a deletion notice about a credential live
+ * was cleared or set again since, any warning about a credential soft-deleted
+ * since, a deletion notice about a credential live
  * again or deleted anew by a later run since — is _superseded_: never published, removed by
  * the drain's mark like a sent one. A restore withdraws its own deletion's
  * notice in its write (docs/data-model.md, "Restore"); this rule catches the
@@ -67,17 +68,18 @@ function storedInstant(value: unknown): StoredInstant {
  * never writes that seed field, so its absence says nothing certain). `stale-warning`: the stale flag is gone
  * (cleared: used again, or exempted), set at another time or with another deletion date than the event's (set
  * again since), or the credential was used after its flag (the sweep's `used-since-flagged` unflag, docs/rules.md,
- * not yet run). `orphan-flagged`: the orphan flag is gone or was set again. `deleted-*`: the deletion it announced
- * no longer stands ({@link deletionUndone}).
+ * not yet run). `orphan-flagged`: the orphan flag is gone or was set again. Any warning: the credential has been
+ * soft-deleted since ({@link softDeleted}). `deleted-*`: the deletion it announced no longer stands
+ * ({@link deletionUndone}).
  */
 export function isSuperseded(event: OutboxEvent, raw: RawItem): boolean {
   switch (event.type) {
     case 'expiry-warning':
-      return expiryRenewed(event, raw);
+      return softDeleted(raw) || expiryRenewed(event, raw);
     case 'stale-warning':
-      return flagOutgrown(event, raw, STALE_FLAG) || usedSinceFlagged(raw);
+      return softDeleted(raw) || flagOutgrown(event, raw, STALE_FLAG) || usedSinceFlagged(raw);
     case 'orphan-flagged':
-      return flagOutgrown(event, raw, ORPHAN_FLAG);
+      return softDeleted(raw) || flagOutgrown(event, raw, ORPHAN_FLAG);
     case 'deleted-expired':
     case 'deleted-stale':
     case 'deleted-orphaned':
@@ -101,6 +103,18 @@ function deletionUndone(event: OutboxEvent, raw: RawItem): boolean {
   if (typeof deletedAt !== 'number' || typeof announced !== 'number' || deletedAt === announced) return false;
   const deletedByRun = raw[HYGIENE_ATTR.deletedByRun];
   return typeof deletedByRun === 'string' && deletedByRun !== event.runId;
+}
+
+/**
+ * The credential is soft-deleted now (a readable `deletedAt`): a warning about what will happen to it ("renew it",
+ * "use it before …") can no longer be acted on as it says. A sweep's deletion keeps the stale or orphan flag
+ * (docs/rules.md), so a warning still pending when the sweep deleted the credential (a drain outage across the
+ * grace) would otherwise go out beside its own deletion notice, which tells the owner what happened and how to
+ * have it restored; a deletion by anyone else (the platform revoking it) needs no warning either. An unreadable
+ * `deletedAt` keeps the warning.
+ */
+function softDeleted(raw: RawItem): boolean {
+  return typeof storedInstant(raw.deletedAt) === 'number';
 }
 
 /** The item's `expiresTime` is another instant than the warning's (both readable). */
