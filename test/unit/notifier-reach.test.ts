@@ -455,7 +455,8 @@ describe('runNotifier and events whose owner does not match their credential', (
     async (_, directory) => {
       const { outbox, publisher, drain } = setup(directory);
       const genuine = outboxEvent({ credentialId: 'b1', userId: 'bob' });
-      const forged = outboxEvent({ credentialId: 'b1', userId: 'mallory', type: 'deleted-expired' });
+      // Not a deletion: the fake's item would then hold its deletedAt, which supersedes bob's genuine warning.
+      const forged = outboxEvent({ credentialId: 'b1', userId: 'mallory', type: 'stale-warning' });
       outbox.append('b1', [genuine, forged]);
 
       const summary = await drain();
