@@ -28,7 +28,7 @@
  * `terminalText` (`lambdas/render/sanitize.ts`: the CLI's terminal output,
  * the run summary text, also the body of the sweep's admin report) shows each
  * as a visible escape (`\u200b`), so two ids that differ by one of these never
- * print alike; `plainName` / `plainValue` (`digest.ts`: the owner digest's
+ * print alike; `plainName` / `plainValue` (`digest/plain-text.ts`: the owner digest's
  * text and HTML email, the `owner-unreachable` admin report) flatten them to
  * spaces, so a name stays readable on its line. Display only: stored, compared
  * and exported text (JSON, CSV) is never changed by this class. Pure: no I/O.

@@ -17,7 +17,7 @@
  * ("expires in 6 hours"), the subject's too, are computed then, so one held
  * back for SES's daily quota, retried or redriven from the relay DLQ is true
  * when sent (an expiry passed by then "has expired", a deletion date "was due",
- * and a restore window ended by then promises no restore: `digest.ts`); one sent
+ * and a restore window ended by then promises no restore: `lambdas/hygiene/digest/`); one sent
  * more than an hour after the digest's `generatedAt` opens by saying when it was prepared.
  * With the config's `ownerContact`
  * (docs/configuration.md) the advice names it, and when it is one email

@@ -16,7 +16,7 @@
  *   zero-width space; line separators). Each is shown as a visible escape
  *   (`\x1b`, `\u202e`, `\u{e0001}` above U+FFFF), so what is printed is what is stored and two
  *   different ids never print alike; newlines survive only in multi-line text.
- * - `plainName` / `plainValue` (`lambdas/hygiene/digest.ts`, not here): for
+ * - `plainName` / `plainValue` (`lambdas/hygiene/digest/plain-text.ts`, not here): for
  *   the owner digest's text, its HTML email and the `owner-unreachable` admin
  *   report, the same characters are flattened to spaces, so a name stays
  *   readable on its line.
