@@ -19,8 +19,11 @@ const KEY = TABLE_DEFINITION.partitionKey.name;
 
 /**
  * The condition, on the lease item ({@link OUTBOX_LEASE_ID}), that no drain
- * holds a live lease at `now` (epoch ms): it has no holder, or its end is at
- * or before `now` (lapsed; judged on the caller's clock). The one lease rule:
+ * holds a live lease at `now` (epoch ms): it has no holder, its end is not a
+ * string (absent, or another type: a drain always writes both as strings in one
+ * write, so such an item was edited by hand, and would otherwise block every
+ * drain and withdrawing restore for good), or its end is at or before `now`
+ * (lapsed; judged on the caller's clock). The one lease rule:
  * a drain takes the lease when it holds, or when the lease is its own
  * ({@link leaseUpdate}); a restore that withdraws an unsent notice checks it
  * in the transaction of its write (cli/aws/restore.ts; docs/notifications.md, "The
@@ -29,7 +32,8 @@ const KEY = TABLE_DEFINITION.partitionKey.name;
 export function noLiveLeaseCondition(update: UpdateExpressionBuilder, now: number): string {
   const holder = update.name(OUTBOX_LEASE_ATTR.holder);
   const until = update.name(OUTBOX_LEASE_ATTR.until);
-  return `attribute_not_exists(${holder}) OR ${until} <= ${update.value(formatInstant(now))}`;
+  const stringType = update.value('S');
+  return `attribute_not_exists(${holder}) OR NOT attribute_type(${until}, ${stringType}) OR ${until} <= ${update.value(formatInstant(now))}`;
 }
 
 /** The lease write: take it if free, lapsed or already ours (a renewal). */

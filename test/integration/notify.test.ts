@@ -323,6 +323,27 @@ describe('notifier over DynamoDB Local', () => {
     await store.releaseLease('d3');
   });
 
+  it.each([
+    ['no end', {}],
+    ['an end that is not a string', { [OUTBOX_LEASE_ATTR.until]: 1_780_000_000 }],
+  ])(
+    'takes a lease whose item names a holder with %s (edited by hand): no lease a drain writes, so none live',
+    async (_, end) => {
+      await putItems(table.client, table.tableName, [
+        { id: OUTBOX_LEASE_ID, [OUTBOX_LEASE_ATTR.holder]: 'hand-edited', ...end },
+      ]);
+
+      const taken = await store.acquireLease({ drainId: 'd-next', now: NOW, leaseUntil: NOW + 5 * MINUTE });
+
+      expect(taken).toEqual({ status: 'held' });
+      expect(await getItem(table.client, table.tableName, OUTBOX_LEASE_ID)).toMatchObject({
+        [OUTBOX_LEASE_ATTR.holder]: 'd-next',
+        [OUTBOX_LEASE_ATTR.until]: formatInstant(NOW + 5 * MINUTE),
+      });
+      await store.releaseLease('d-next');
+    },
+  );
+
   it('marks what a drain published even after its lease lapsed, and a second mark of the same events removes nothing', async () => {
     await putItems(table.client, table.tableName, [credential('t9-1', 't9-user', { expiresTime: iso(20) })]);
     await sweep();
