@@ -30,7 +30,7 @@ export type { EventLine, EventValue } from './digest/event-line';
 export { credentialLabel, describeEvent, describeEventLines } from './digest/event-lines';
 export { compareEvents, eventInstant, orderEvents, SECTION_ORDER } from './digest/order';
 export type { DigestInput, DigestPart } from './digest/part';
-export { relative, utcMinute } from './digest/phrases';
+export { count, relative, utcMinute } from './digest/phrases';
 export { flattenName, plainName, plainValue } from './digest/plain-text';
 export { digestSubject } from './digest/subject';
 export type { OwnerWording } from './digest/text';

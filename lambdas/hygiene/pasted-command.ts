@@ -16,6 +16,14 @@ export function placeholderWord(name: string): string {
   return `"<${name}>"`;
 }
 
+/**
+ * Several values of `name` inside a command line: `"<name>"...`, each value its own word once filled in (one quoted
+ * `"<name...>"` would be pasted as one argument holding them all).
+ */
+export function placeholderWords(name: string): string {
+  return `${placeholderWord(name)}...`;
+}
+
 /** The id that stands for an owner in a command no one owner's line gives (advice shared by owners, an untagged email). */
 export const USER_ID_PLACEHOLDER = placeholderWord('userId');
 

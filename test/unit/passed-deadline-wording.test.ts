@@ -44,10 +44,10 @@ describe('a stale or orphan warning read at or after its deleteAfter', () => {
       'Unused API credential "Key pc-2" was due to be deleted on 2026-12-10 02:00 UTC unless used',
     );
     expect(message.text.split('\n').slice(4, 8)).toEqual([
-      'Will be deleted unless used (1)',
+      'Was due to be deleted unless used (1)',
       STALE_ADVICE_DUE,
       '  * "Key pc-2" (id pc-2, client id client-pc-2)',
-      '    Not used since 2026-08-20T16:41:07.000Z (111 days ago). It was due to be soft-deleted on 2026-12-10T02:00:00.000Z (2 hours ago): a sweep since then may have done so; if not, the next one does unless it is used before then.',
+      '    Not used since 2026-08-20T16:41:07.000Z (111 days ago). It was due to be soft-deleted on 2026-12-10T02:00:00.000Z (2 hours ago): a sweep since then may have done so; if not, any later sweep may, unless it is used or exempted first.',
     ]);
   });
 
@@ -59,10 +59,10 @@ describe('a stale or orphan warning read at or after its deleteAfter', () => {
       'API credential "Key pc-3" was due to be deleted on 2026-12-03 02:00 UTC (owner departed)',
     );
     expect(message.text.split('\n').slice(4, 8)).toEqual([
-      'Will be deleted: the owner has left (1)',
+      'Was due to be deleted: the owner has left (1)',
       'What to do: if it must keep working, hand it over or have an admin exempt it (credential id pc-3); otherwise nothing.',
       '  * "Key pc-3" (id pc-3, client id client-pc-3)',
-      '    Its owner is marked departed in the owner directory. It was due to be soft-deleted on 2026-12-03T02:00:00.000Z (2 hours ago): a sweep since then may have done so; if not, the next one does unless the owner is active again or an admin exempts it before then.',
+      '    Its owner is marked departed in the owner directory. It was due to be soft-deleted on 2026-12-03T02:00:00.000Z (2 hours ago): a sweep since then may have done so; if not, any later sweep may, unless the owner is active again or an admin exempts it first.',
     ]);
   });
 
@@ -82,6 +82,57 @@ describe('a stale or orphan warning read at or after its deleteAfter', () => {
     expect(text).toContain(
       'It will be soft-deleted on 2026-12-12T00:00:00.000Z (in 2 days) unless it is used before then.',
     );
+    expect(text).toContain('\nWere due to be or will be deleted unless used (2)\n');
+    expect(drainedAt(now - 3 * HOUR, [ahead, due]).text).toContain('\nWill be deleted unless used (2)\n');
+  });
+
+  it('several stale warnings all due: the subject and heading say they were due, none says "will be"', () => {
+    const now = Date.parse('2026-12-12T04:00:00.000Z');
+    const events = [
+      sampleEvent('stale-warning', 'pc-2'),
+      sampleEvent('stale-warning', 'pc-5', { deleteAfter: '2026-12-12T00:00:00.000Z' }),
+    ];
+
+    const message = drainedAt(now, events);
+
+    expect(message.subject).toBe(
+      '2 unused API credentials were due to be deleted unless used, the first on 2026-12-10 02:00 UTC',
+    );
+    expect(message.text).toContain('\nWere due to be deleted unless used (2)\n');
+    expect(message.text).not.toContain('will be');
+  });
+
+  it('orphan warnings: the heading says was due, were due, or both, as their dates have come', () => {
+    const due = sampleEvent('orphan-flagged', 'pc-3');
+    const ahead = sampleEvent('orphan-flagged', 'pc-6', { deleteAfter: '2026-12-05T00:00:00.000Z' });
+    const heading = (now: number, events: readonly OutboxEvent[]) =>
+      drainedAt(now, events).text.split('\n')[4];
+
+    expect(heading(Date.parse('2026-12-03T04:00:00.000Z'), [due, ahead])).toBe(
+      'Were due to be or will be deleted: the owner has left (2)',
+    );
+    expect(heading(Date.parse('2026-12-05T00:00:00.000Z'), [due, ahead])).toBe(
+      'Were due to be deleted: the owner has left (2)',
+    );
+    expect(heading(Date.parse('2026-12-03T01:00:00.000Z'), [due, ahead])).toBe(
+      'Will be deleted: the owner has left (2)',
+    );
+  });
+
+  it('the HTML email heads its sections as the text does', () => {
+    const due = sampleEvent('stale-warning', 'pc-2', { deleteAfter: '2026-11-26T06:00:00.000Z' });
+    const ahead = sampleEvent('stale-warning', 'pc-5');
+    const orphan = sampleEvent('orphan-flagged', 'pc-3', { deleteAfter: '2026-11-26T05:00:00.000Z' });
+
+    const email = emailAt(SAMPLE_NOW + 6 * HOUR, [due, ahead, orphan]);
+
+    for (const heading of [
+      'Were due to be or will be deleted unless used (2)',
+      'Was due to be deleted: the owner has left (1)',
+    ]) {
+      expect(email.text).toContain(`\n${heading}\n`);
+      expect(email.html).toContain(`>${heading}</h2>`);
+    }
   });
 
   it('a relay email sent past the date: subject, text and HTML say it was due', () => {
@@ -96,14 +147,14 @@ describe('a stale or orphan warning read at or after its deleteAfter', () => {
       'Unused API credential "Key pc-2" was due to be deleted on 2026-11-26 06:00 UTC unless used';
     expect(email.subject).toBe(subject);
     expect(email.text.split('\n').slice(6, 10)).toEqual([
-      'Will be deleted unless used (1)',
+      'Was due to be deleted unless used (1)',
       STALE_ADVICE_DUE,
       '  * "Key pc-2" (id pc-2, client id client-pc-2)',
-      '    Not used since 2026-08-20T16:41:07.000Z (98 days ago). It was due to be soft-deleted on 2026-11-26T06:00:00.000Z (2 hours ago): a sweep since then may have done so; if not, the next one does unless it is used before then.',
+      '    Not used since 2026-08-20T16:41:07.000Z (98 days ago). It was due to be soft-deleted on 2026-11-26T06:00:00.000Z (2 hours ago): a sweep since then may have done so; if not, any later sweep may, unless it is used or exempted first.',
     ]);
     expect(email.html).toContain(`<title>${subject.replaceAll('"', '&quot;')}</title>`);
     expect(email.html).toContain(
-      'It was due to be soft-deleted on 2026-11-26 06:00&nbsp;UTC (2 hours ago): a sweep since then may have done so; if not, the next one does unless it is used before then.',
+      'It was due to be soft-deleted on 2026-11-26 06:00&nbsp;UTC (2 hours ago): a sweep since then may have done so; if not, any later sweep may, unless it is used or exempted first.',
     );
     expect(email.html).toContain(
       '>To keep it, use it now, before the next sweep (the flag clears by itself); if it is needed but rarely used',

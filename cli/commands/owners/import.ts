@@ -38,7 +38,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Command, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import type { OptOutNotApplied } from '../../../lambdas/hygiene/owner-import-opt-outs';
 import type { RejectedOwnerRow } from '../../../lambdas/hygiene/owner-import-rows';
-import { placeholderWord } from '../../../lambdas/hygiene/pasted-command';
+import { placeholderWords } from '../../../lambdas/hygiene/pasted-command';
 import { formatInstant, parseInstant, requireInstant } from '../../../lambdas/hygiene/time';
 import { jsonText } from '../../../lambdas/render/json-text';
 import { terminalLines, terminalText } from '../../../lambdas/render/sanitize';
@@ -265,11 +265,13 @@ function supersededText(summary: OwnerImportSummary): string {
  * with the command, which names only the ids that can be typed
  * ({@link shellWord}), after `--` (so an id starting with `-` is not read as
  * an option); the others are counted, to be read from the JSON summary's
- * `field`. The ids are the file's, which the owner id rule keeps printable
+ * `field`, and with none left the command ends with a list placeholder,
+ * `"<userId>"...` (each id its own word: {@link placeholderWords}). The ids
+ * are the file's, which the owner id rule keeps printable
  * (lambdas/hygiene/owner-import-rows.ts), so all can be typed: the count is a
  * guard, should the two rules ever part.
  */
-function commandAdvice(
+export function commandAdvice(
   subcommand: 'unsubscribe' | 'resubscribe',
   field: string,
   userIds: readonly string[],
@@ -281,7 +283,7 @@ function commandAdvice(
       ? ''
       : `for ${untypable} owner(s) whose ids cannot be typed safely, see --format json (${field})`;
   if (words.length === 0)
-    return `${apart}, then run pc-hygiene owners ${subcommand} -- ${placeholderWord('userId...')}`;
+    return `${apart}, then run pc-hygiene owners ${subcommand} -- ${placeholderWords('userId')}`;
   return (
     `${apart === '' ? '' : `${apart}; for the others, `}run (with the same --stack or --directory-table, before --): ` +
     `pc-hygiene owners ${subcommand} -- ${words.join(' ')}`

@@ -62,13 +62,17 @@ function staleLimitClause(event: OutboxEvent): EventLine {
 }
 
 /**
- * The start of a due warning's fate ({@link isDeletionDue}), its condition to follow: "It was due to be soft-deleted
- * on … (2 hours ago): a sweep since then may have done so; if not, the next one does". The first sweep from that date
- * on deletes it unless a use, the owner's return or an exemption cleared the flag before (docs/rules.md); a notice
- * read late cannot tell whether that sweep has run (a drain late after it, a relay email sent hours later).
+ * A due warning's fate ({@link isDeletionDue}), what keeps the credential (`unless`) last: "It was due to be
+ * soft-deleted on … (2 hours ago): a sweep since then may have done so; if not, any later sweep may, unless it is used
+ * or exempted first." Said without reading more state, so it promises no deletion: a notice read late cannot tell
+ * whether a sweep has run since (a drain late after it, a relay email sent hours later), and a sweep from that date
+ * on may not delete it even with the flag in place — an exemption made since (which the drain does not read), a
+ * tripped blast-radius guard, an unusable owner directory for an orphan, a deployment in audit mode (docs/rules.md,
+ * "The rules", "The blast-radius guard", "Orphaned credentials"). What keeps it is certain: a use since the flag, the
+ * owner's return, an exemption (docs/rules.md, "stale unflag", "orphan unflag").
  */
-function dueDeletion(event: OutboxEvent, now: number): EventLine {
-  return line`It was due to be soft-deleted ${onWhen(event.deleteAfter, now)}: a sweep since then may have done so; if not, the next one does`;
+function dueDeletion(event: OutboxEvent, now: number, unless: string): EventLine {
+  return line`It was due to be soft-deleted ${onWhen(event.deleteAfter, now)}: a sweep since then may have done so; if not, any later sweep may, unless ${unless} first.`;
 }
 
 /**
@@ -89,7 +93,7 @@ function factLines(event: OutboxEvent, now: number, relayedAt: number | undefine
     }
     case 'stale-warning': {
       const fate = isDeletionDue(event, now)
-        ? line`${dueDeletion(event, now)} unless it is used before then.`
+        ? dueDeletion(event, now, 'it is used or exempted')
         : line`It will be soft-deleted ${onWhen(event.deleteAfter, now)} unless it is used before then.`;
       return [line`Not used since ${when(event.lastActivity, now)}${staleLimitClause(event)}. ${fate}`];
     }
@@ -105,7 +109,7 @@ function factLines(event: OutboxEvent, now: number, relayedAt: number | undefine
       ];
     case 'orphan-flagged': {
       const fate = isDeletionDue(event, now)
-        ? line`${dueDeletion(event, now)} unless the owner is active again or an admin exempts it before then.`
+        ? dueDeletion(event, now, 'the owner is active again or an admin exempts it')
         : line`It will be soft-deleted ${onWhen(event.deleteAfter, now)} unless the owner is active again or an admin exempts it.`;
       return [line`Its owner is marked departed in the owner directory. ${fate}`];
     }

@@ -7,13 +7,22 @@ import { collate } from '../collate';
 import type { EventType, OutboxEvent } from '../events';
 
 /**
+ * What the heading of a stale or orphan warnings' section says happens to them: after "Will be" in its title
+ * ({@link SECTION_ORDER}), after "Was due to be" once their deletion dates have come (`sectionHeading`, `text.ts`).
+ */
+export const DELETION_FATE = {
+  'stale-warning': 'deleted unless used',
+  'orphan-flagged': 'deleted: the owner has left',
+} as const satisfies Partial<Record<EventType, string>>;
+
+/**
  * The digest's sections, in order of urgency: the text digest and the HTML
  * email (`lambdas/render/digest-html.ts`) both list events by these.
  */
 export const SECTION_ORDER: readonly { readonly title: string; readonly types: readonly EventType[] }[] = [
   { title: 'Deleted', types: ['deleted-expired', 'deleted-stale', 'deleted-orphaned'] },
-  { title: 'Will be deleted unless used', types: ['stale-warning'] },
-  { title: 'Will be deleted: the owner has left', types: ['orphan-flagged'] },
+  { title: `Will be ${DELETION_FATE['stale-warning']}`, types: ['stale-warning'] },
+  { title: `Will be ${DELETION_FATE['orphan-flagged']}`, types: ['orphan-flagged'] },
   { title: 'Expiring soon', types: ['expiry-warning'] },
 ];
 

@@ -46,7 +46,8 @@ export interface MeasuredDigest {
  * fixed cost is an empty part with the widest part counter and the whole's count every part says (`whole`: its line
  * and document field), its subject, event types and severity widened to the most any part can have; each section's
  * heading at its widest (the whole digest's section: its count, and "Expired or expiring soon" when some of its
- * notices are read after their expiry and some not); each event's lines, its document entry, and its advice lines
+ * notices are read after their expiry and some not, "Were due to be or will be …" when some are read past their
+ * deletion date and some not: `sectionHeading`, `text.ts`); each event's lines, its document entry, and its advice lines
  * ({@link EventCost}). Every piece is measured by the transport's own measure: the empty part with that text (or that
  * listed event) in it, less the empty part, so escaping is counted as the transport counts it; the same advice text
  * is measured once. A part's cost is the sum of its pieces, never less than what it measures rendered (only the

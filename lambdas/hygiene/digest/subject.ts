@@ -96,16 +96,22 @@ function deletionTense(warning: OutboxEvent, now: number): string {
   return isDeletionDue(warning, now) ? 'was due to be deleted' : 'will be deleted';
 }
 
-/** Several stale warnings: the first deletion's deadline, "the first was due on …" once it has come. */
+/**
+ * Several stale warnings: the first deletion's deadline, "the first was due on …" once it has come; "were due to be
+ * deleted unless used, the first on …" once every one has ({@link isDeletionDue}), as their section's heading says.
+ */
 function staleSubject(stale: readonly OutboxEvent[], now: number): string {
   let first: { readonly event: OutboxEvent; readonly at: number } | undefined;
   for (const event of stale) {
     const at = instantMs(event.deleteAfter);
     if (at !== undefined && (first === undefined || at < first.at)) first = { event, at };
   }
-  const all = `${count(stale.length, 'unused API credential')} will be deleted unless used`;
+  const credentials = count(stale.length, 'unused API credential');
+  const all = `${credentials} will be deleted unless used`;
   if (first === undefined) return all;
   const on = utcMinute(first.at);
+  if (stale.every((event) => isDeletionDue(event, now)))
+    return `${credentials} were due to be deleted unless used, the first on ${on}`;
   return isDeletionDue(first.event, now) ? `${all}, the first was due on ${on}` : `${all}, first on ${on}`;
 }
 

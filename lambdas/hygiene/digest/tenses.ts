@@ -16,9 +16,10 @@ export function hasExpired(event: OutboxEvent, now: number): boolean {
 /**
  * Whether a stale or orphan warning is read at or after its deletion date (`deleteAfter` <= `now`, the instant its
  * phrases are computed at: the drain's, or the relay's send, `phrasesNow`, `text.ts`): the one rule that puts its
- * subject, text and HTML in the past tense ("was due to be deleted"). From that instant on the sweep soft-deletes it
- * unless the flag is cleared first (docs/rules.md, "stale delete", "orphan delete"). False for any other event and
- * for a date that does not read as an instant (the notice then says it as before).
+ * subject, text, HTML and section heading in the past tense ("was due to be deleted"). From that instant on a sweep
+ * may soft-delete it unless the flag is cleared first (docs/rules.md, "stale delete", "orphan delete"; one may also
+ * not: a tripped guard, an unusable owner directory). False for any other event and for a date that does not read as
+ * an instant (the notice then says it as before).
  */
 export function isDeletionDue(event: OutboxEvent, now: number): boolean {
   if (event.type !== 'stale-warning' && event.type !== 'orphan-flagged') return false;

@@ -12,10 +12,10 @@ import { adviceText } from './advice';
 import type { DigestDocument, WholeDigest } from './document';
 import { type EventLine, line, lineText, whomToAsk } from './event-line';
 import { credentialLabel, describeEvent } from './event-lines';
-import { SECTION_ORDER, sectionOf } from './order';
+import { DELETION_FATE, SECTION_ORDER, sectionOf } from './order';
 import { count, kindCounts, utcMinute } from './phrases';
 import { plainName, plainValue } from './plain-text';
-import { hasExpired } from './tenses';
+import { hasExpired, isDeletionDue } from './tenses';
 
 /**
  * What an owner's text and HTML say beyond their events: whom to ask, how the
@@ -100,13 +100,23 @@ export function partsLine(part: number, parts: number, whole?: WholeDigest): str
 }
 
 /**
- * A section's heading: the expiry section's says "Expired" when every notice
- * in it is read after its expiry, "Expired or expiring soon" when some are.
+ * A section's heading, in the tense its notices are read in, as their subject and lines are
+ * (`tenses.ts`): the expiry section's says "Expired" when every notice in it is read after its expiry, "Expired or
+ * expiring soon" when some are; a stale or orphan section ("Will be deleted unless used", "Will be deleted: the owner
+ * has left") says "Was due to be deleted unless used" when its one notice is read at or after its deletion date
+ * ({@link isDeletionDue}), "Were due to be …" when all of several are, "Were due to be or will be …" when some are.
+ * Over some of a section's notices (a part's) it is never longer than over them all, as `packing.ts` prices it.
  */
 export function sectionHeading(title: string, events: readonly OutboxEvent[], now: number): string {
   const expired = events.filter((event) => hasExpired(event, now)).length;
-  if (expired === 0) return title;
-  return expired === events.length ? 'Expired' : 'Expired or expiring soon';
+  if (expired > 0) return expired === events.length ? 'Expired' : 'Expired or expiring soon';
+  const due = events.filter((event) => isDeletionDue(event, now));
+  const type = due[0]?.type;
+  // Only a stale or orphan warning is ever due (isDeletionDue); a section holds one type.
+  if (type !== 'stale-warning' && type !== 'orphan-flagged') return title;
+  const fate = DELETION_FATE[type];
+  if (due.length < events.length) return `Were due to be or will be ${fate}`;
+  return `${events.length === 1 ? 'Was' : 'Were'} due to be ${fate}`;
 }
 
 /**

@@ -4,7 +4,7 @@
  * its versioned JSON document, measured by the publisher's budget. Given what the part carries; which owners and
  * notices go in which part is ./parts.ts's job. Pure: no I/O, no clock (`now` is given).
  */
-import { eventSeverity, plainValue, relative } from '../digest';
+import { count, eventSeverity, plainValue, relative } from '../digest';
 import { maxSeverity, type NotificationMessage, type Severity, subjectText } from '../message';
 import { ownerCommandFlags } from './owner-commands';
 import { invalidLines, ownerLines } from './owner-lines';
@@ -27,10 +27,6 @@ export interface PartContent {
   readonly invalidEvents: readonly MismatchedOwnerEvent[];
 }
 
-function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${n} ${n === 1 ? singular : pluralForm}`;
-}
-
 /**
  * A specific subject, e.g. "Hygiene: 3 owners unreachable, 12 notices for the admins, first expiry in 4 hours" (the
  * soonest expiry within 24 hours, when there is one and it fits the 100 characters).
@@ -47,11 +43,9 @@ export function unreachableSubject(
   const notices = owners.reduce((n, o) => n + o.events.length, 0);
   const pieces = [
     ...(owners.length > 0
-      ? [`${plural(owners.length, 'owner')} unreachable, ${plural(notices, 'notice')} for the admins`]
+      ? [`${count(owners.length, 'owner')} unreachable, ${count(notices, 'notice')} for the admins`]
       : []),
-    ...(invalidEvents.length > 0
-      ? [`${plural(invalidEvents.length, 'notice')} with a mismatched owner`]
-      : []),
+    ...(invalidEvents.length > 0 ? [`${count(invalidEvents.length, 'notice')} with a mismatched owner`] : []),
   ];
   const without = `Hygiene: ${pieces.join('; ')}`;
   const { soonestWithinDay } = urgencyCounts(owners, now);
