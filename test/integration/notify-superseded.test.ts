@@ -190,6 +190,26 @@ describe('superseded deletion notices over DynamoDB Local', () => {
     expect(await item('never-drained')).not.toHaveProperty(OUTBOX_ATTR.events);
   });
 
+  it('a stale warning about a credential the platform revoked is still sent: its flag outlives an un-revoke', async () => {
+    await putItems(table.client, table.tableName, [
+      ownedCredential(NOW, 'platform-revoked', 'fay', { lastUsedAt: iso(-120) }),
+    ]);
+    await sweep(NOW, 'run-flag');
+    // The platform revokes it before the drain (it may un-revoke it tomorrow: nothing would clear the flag then).
+    await setItemAttribute(table.client, table.tableName, 'platform-revoked', 'deletedAt', iso(0.005));
+
+    const publisher = new RecordingPublisher();
+    const store = new DynamoDbOutboxStore(table.client, table.tableName, { clock: () => DRAIN_AT });
+    const summary = await runNotifier(
+      { outbox: store, publisher, clock: () => DRAIN_AT, sleep: timerSleep },
+      { drainId: 'd-platform' },
+    );
+
+    const sent = publisher.documents().flatMap((d) => d.events.map((e: OutboxEvent) => e.type));
+    expect(sent).toEqual(['stale-warning']);
+    expect(summary).toMatchObject({ eventsPublished: 1, supersededEvents: 0, storeErrors: 0 });
+  });
+
   it('a deletion undone, then made anew by a later run: only the later run’s notice is sent', async () => {
     await putItems(table.client, table.tableName, [
       ownedCredential(NOW, 'anew', 'dan', { expiresTime: iso(-1) }),

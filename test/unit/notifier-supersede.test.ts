@@ -111,8 +111,8 @@ describe('an orphan-flagged notice', () => {
   });
 });
 
-describe('a warning about a credential soft-deleted since', () => {
-  const deleted = { deletedAt: '2026-12-10T03:00:00.000Z' };
+describe('a warning about a credential the worker soft-deleted since', () => {
+  const deleted = { deletedAt: '2026-12-10T03:00:00.000Z', [HYGIENE_ATTR.deletedByRun]: 'run-delete' };
 
   it('is superseded, whatever else the item holds: its deletion notice tells the owner what happened', () => {
     expect(isSuperseded(expiryWarning, { expiresTime: E1, ...deleted })).toBe(true);
@@ -121,11 +121,21 @@ describe('a warning about a credential soft-deleted since', () => {
     expect(isSuperseded(orphanFlagged, { ...orphanFlag, ...deleted })).toBe(true);
   });
 
+  it('is kept for a deletedAt the worker did not write (no hygieneDeletedByRun: the platform revoking it)', () => {
+    // Nothing clears the flag when the platform undoes its revoke: dropped, the warning would never be sent, and
+    // the sweep would delete the credential at the warned date.
+    const revoked = { deletedAt: deleted.deletedAt };
+    expect(isSuperseded(expiryWarning, { expiresTime: E1, ...revoked })).toBe(false);
+    expect(isSuperseded(staleWarning, { ...staleFlag, ...revoked })).toBe(false);
+    expect(isSuperseded(orphanFlagged, { ...orphanFlag, ...revoked })).toBe(false);
+  });
+
   it('is kept when deletedAt is absent, NULL or cannot be read (never dropped on doubt)', () => {
+    const byRun = { [HYGIENE_ATTR.deletedByRun]: 'run-delete' };
     for (const deletedAt of [undefined, null, 'yesterday', 1_780_000_000]) {
-      expect(isSuperseded(expiryWarning, { expiresTime: E1, deletedAt })).toBe(false);
-      expect(isSuperseded(staleWarning, { ...staleFlag, deletedAt })).toBe(false);
-      expect(isSuperseded(orphanFlagged, { ...orphanFlag, deletedAt })).toBe(false);
+      expect(isSuperseded(expiryWarning, { expiresTime: E1, deletedAt, ...byRun })).toBe(false);
+      expect(isSuperseded(staleWarning, { ...staleFlag, deletedAt, ...byRun })).toBe(false);
+      expect(isSuperseded(orphanFlagged, { ...orphanFlag, deletedAt, ...byRun })).toBe(false);
     }
   });
 });

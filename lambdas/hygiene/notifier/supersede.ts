@@ -4,8 +4,8 @@
  * state it was queued from; the drain's strongly consistent read of the item
  * carries the state now. A notice no longer true — an expiry warning about an
  * expiry the credential was renewed past, a stale or orphan warning whose flag
- * was cleared or set again since, any warning about a credential soft-deleted
- * since, a deletion notice about a credential live
+ * was cleared or set again since, any warning about a credential the worker
+ * soft-deleted since, a deletion notice about a credential live
  * again or deleted anew by a later run since — is _superseded_: never published, removed by
  * the drain's mark like a sent one. A restore withdraws its own deletion's
  * notice in its write (docs/data-model.md, "Restore"); this rule catches the
@@ -68,18 +68,18 @@ function storedInstant(value: unknown): StoredInstant {
  * never writes that seed field, so its absence says nothing certain). `stale-warning`: the stale flag is gone
  * (cleared: used again, or exempted), set at another time or with another deletion date than the event's (set
  * again since), or the credential was used after its flag (the sweep's `used-since-flagged` unflag, docs/rules.md,
- * not yet run). `orphan-flagged`: the orphan flag is gone or was set again. Any warning: the credential has been
- * soft-deleted since ({@link softDeleted}). `deleted-*`: the deletion it announced no longer stands
+ * not yet run). `orphan-flagged`: the orphan flag is gone or was set again. Any warning: the worker has soft-deleted the
+ * credential since ({@link deletedByTheWorker}). `deleted-*`: the deletion it announced no longer stands
  * ({@link deletionUndone}).
  */
 export function isSuperseded(event: OutboxEvent, raw: RawItem): boolean {
   switch (event.type) {
     case 'expiry-warning':
-      return softDeleted(raw) || expiryRenewed(event, raw);
+      return deletedByTheWorker(raw) || expiryRenewed(event, raw);
     case 'stale-warning':
-      return softDeleted(raw) || flagOutgrown(event, raw, STALE_FLAG) || usedSinceFlagged(raw);
+      return deletedByTheWorker(raw) || flagOutgrown(event, raw, STALE_FLAG) || usedSinceFlagged(raw);
     case 'orphan-flagged':
-      return softDeleted(raw) || flagOutgrown(event, raw, ORPHAN_FLAG);
+      return deletedByTheWorker(raw) || flagOutgrown(event, raw, ORPHAN_FLAG);
     case 'deleted-expired':
     case 'deleted-stale':
     case 'deleted-orphaned':
@@ -106,15 +106,19 @@ function deletionUndone(event: OutboxEvent, raw: RawItem): boolean {
 }
 
 /**
- * The credential is soft-deleted now (a readable `deletedAt`): a warning about what will happen to it ("renew it",
- * "use it before …") can no longer be acted on as it says. A sweep's deletion keeps the stale or orphan flag
- * (docs/rules.md), so a warning still pending when the sweep deleted the credential (a drain outage across the
- * grace) would otherwise go out beside its own deletion notice, which tells the owner what happened and how to
- * have it restored; a deletion by anyone else (the platform revoking it) needs no warning either. An unreadable
- * `deletedAt` keeps the warning.
+ * The worker soft-deleted the credential since (a readable `deletedAt` and a `hygieneDeletedByRun`, which only the
+ * sweep's deletion writes): a warning about what will happen to it ("renew it", "use it before …") can no longer be
+ * acted on as it says. That deletion keeps the stale or orphan flag (docs/rules.md), so a warning still pending when
+ * it was made (a drain outage across the grace) would otherwise go out beside its own deletion notice, which tells
+ * the owner what happened and how to have it restored; a restore, or the sweep's clearing of the deletion's leftovers
+ * once it is undone otherwise, clears the flags. A `deletedAt` anyone else wrote (the platform revoking it) keeps the
+ * warning: nothing clears the flag when the platform undoes that, and the sweep would then delete the credential at
+ * the warned date with its owner never warned. An unreadable `deletedAt` keeps the warning too.
  */
-function softDeleted(raw: RawItem): boolean {
-  return typeof storedInstant(raw.deletedAt) === 'number';
+function deletedByTheWorker(raw: RawItem): boolean {
+  return (
+    typeof storedInstant(raw.deletedAt) === 'number' && typeof raw[HYGIENE_ATTR.deletedByRun] === 'string'
+  );
 }
 
 /** The item's `expiresTime` is another instant than the warning's (both readable). */
