@@ -7,11 +7,21 @@
  * supplies: the domain never knows the transport's limits or byte counting.
  * The SNS wire format (`MessageStructure: 'json'` envelope, message
  * attributes, SNS limits and byte counting) lives in `lambdas/aws/sns-wire.ts`.
- * Pure: no AWS imports.
+ * Subjects come in two character sets: printable ASCII for SNS, Unicode for
+ * the relay's own email (docs/notifications.md, "The email"). Pure: no AWS imports.
  */
+import { flattenedText } from './untrusted-text';
 
-/** The subject line's limit (SNS `Subject`, an email subject line). */
+/** The subject line's limit (SNS `Subject`, an email subject line): characters, code points in a Unicode subject. */
 export const SUBJECT_MAX_CHARS = 100;
+
+/**
+ * The characters a subject may hold: `ascii`, printable ASCII (SNS's rule for
+ * `Subject`: accents folded, other characters `?`); `unicode`, any character
+ * but the unsafe ones (`untrusted-text.ts`), for an email the relay sends
+ * itself, whose MIME writer encodes the header (RFC 2047 encoded-words).
+ */
+export type SubjectCharset = 'ascii' | 'unicode';
 
 /** How urgent a message is: `high` = something happened or is due now, `warning` = act soon, `info` = heads-up. */
 export const SEVERITIES = ['info', 'warning', 'high'] as const;
@@ -44,7 +54,7 @@ export interface NotificationRouting {
 
 /** One notification, independent of the transport that carries it. */
 export interface NotificationMessage {
-  /** The subject line: printable ASCII, at most 100 characters ({@link subjectText}). */
+  /** The subject line: printable ASCII, at most 100 characters ({@link subjectText}, `ascii`: SNS's rule). */
   readonly subject: string;
   /** The text for people (email subscribers; every other protocol gets the document). */
   readonly text: string;
@@ -129,19 +139,56 @@ export function foldToPrintableAscii(text: string): string {
     .trim();
 }
 
+/** Splits text into grapheme clusters (what a reader sees as one character: a letter and its marks, an emoji sequence). */
+const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
 /**
- * Makes text safe for a subject line: printable ASCII without line breaks, at
- * most 100 characters (what SNS accepts as `Subject`). Accents are folded
- * (`é` → `e`), other characters become `?`, whitespace runs collapse, and an
- * over-long text is cut with `...`.
+ * Text of at most `maxChars` code points: as it is when it fits, else its
+ * longest run of whole grapheme clusters that fits beside `...`, so a cut
+ * never falls inside a surrogate pair, a combining sequence or an emoji
+ * sequence. Code points, not clusters, are counted: one cluster has no length
+ * limit (a letter with a thousand combining marks is one), and a count that
+ * does not change with the runtime's Unicode version keeps subjects stable.
  */
-export function subjectText(text: string, maxChars = SUBJECT_MAX_CHARS): string {
+function cutCodePoints(text: string, maxChars: number): string {
+  // UTF-16 units are never fewer than code points: most subjects fit without counting.
+  if (text.length <= maxChars || [...text].length <= maxChars) return text;
+  let kept = '';
+  let count = 0;
+  for (const { segment } of GRAPHEMES.segment(text)) {
+    const size = [...segment].length;
+    if (count + size > maxChars - 3) break;
+    kept += segment;
+    count += size;
+  }
+  return `${kept.trimEnd()}...`;
+}
+
+/**
+ * Makes text safe for a subject line, at most `maxChars` characters, cut
+ * with `...` when longer. `ascii` (the default; SNS's `Subject`): printable
+ * ASCII without line breaks, accents folded (`é` → `e`), other characters
+ * `?`, whitespace runs collapsed. `unicode` (the relay's email): flattened
+ * as a name in the digest's body is (`flattenedText`: no control, bidi,
+ * format or line-separator character), counted in code points and cut only
+ * between grapheme clusters ({@link cutCodePoints}).
+ * @param maxChars at least 4 (room for one character and `...`)
+ * @throws {RangeError} when `maxChars` is not an integer of at least 4
+ */
+export function subjectText(
+  text: string,
+  maxChars = SUBJECT_MAX_CHARS,
+  charset: SubjectCharset = 'ascii',
+): string {
+  if (!Number.isInteger(maxChars) || maxChars < 4)
+    throw new RangeError(`subject maxChars ${maxChars}: must be an integer of at least 4`);
+  if (charset === 'unicode') return cutCodePoints(flattenedText(text), maxChars);
   // Most names are already printable ASCII words with single spaces: nothing to fold (one per digest).
   const ascii = isPlainAscii(text) ? text : foldToPrintableAscii(text);
   return ascii.length <= maxChars ? ascii : `${ascii.slice(0, maxChars - 3).trimEnd()}...`;
 }
 
-/** A name quoted for a subject, cut to `maxChars` so the rest of the subject still fits. */
-export function quotedName(name: string, maxChars: number): string {
-  return `"${subjectText(name, Math.max(4, maxChars - 2))}"`;
+/** A name quoted for a subject in `charset`, cut to `maxChars` so the rest of the subject still fits. */
+export function quotedName(name: string, maxChars: number, charset: SubjectCharset = 'ascii'): string {
+  return `"${subjectText(name, Math.max(4, maxChars - 2), charset)}"`;
 }

@@ -68,3 +68,15 @@ export const UNSAFE_CHARACTERS: RegExp = new RegExp(unsafeCharacters(), 'gv');
  * {@link UNSAFE_CHARACTERS}.
  */
 export const UNSAFE_CHARACTERS_EXCEPT_NEWLINE: RegExp = new RegExp(unsafeCharacters(String.raw`\n`), 'gv');
+
+/**
+ * Untrusted text flattened onto one line: each {@link UNSAFE_CHARACTERS}
+ * character a space, whitespace runs one space, trimmed (`''` when nothing is
+ * left). The one flattening rule: a name in the digest's text and HTML
+ * (`plainName`, `digest/plain-text.ts`) and in the relay's Unicode subject
+ * (`subjectText`, `message.ts`), so neither can carry a line break or a bidi
+ * control from a stored name (docs/notifications.md, "The message").
+ */
+export function flattenedText(text: string): string {
+  return text.replace(UNSAFE_CHARACTERS, ' ').replace(/\s+/g, ' ').trim();
+}

@@ -1,7 +1,8 @@
 /**
  * One owner email, as the relay sends it and `pc-hygiene relay` writes it
- * (docs/notifications.md, "The email"): who from and to, the subject the SNS
- * digest has, the text digest as `text/plain`, its HTML rendering, and the
+ * (docs/notifications.md, "The email"): who from and to, the SNS digest's
+ * subject with the credential's name as the body writes it (Unicode: the
+ * MIME writer encodes it, RFC 2047), the text digest as `text/plain`, its HTML rendering, and the
  * digest id, a hash of `(drainId, part, userId)` and the part's events key
  * (`events-key.ts`): the same for a duplicate send of the same part, another
  * for an owner's second digest of one drain. It is the email's
@@ -40,6 +41,7 @@ export interface OwnerEmail {
   /** The sender, `address` or `Name <address>` (the configured sender identity). */
   readonly from: string;
   readonly to: { readonly address: string; readonly name?: string };
+  /** The digest's subject in Unicode (`digestSubject`, `unicode`); {@link composeMime} encodes it (RFC 2047). */
   readonly subject: string;
   readonly text: string;
   readonly html: string;
@@ -114,7 +116,8 @@ export function replyToOf(contact: string | undefined): string | undefined {
 
 /**
  * Renders the email of one digest part for one owner: subject as the SNS
- * digest's, text as the notifier's email text (greeting the owner by name when
+ * digest's but in Unicode (`digestSubject`'s `unicode`: a name keeps its
+ * accents and script), text as the notifier's email text (greeting the owner by name when
  * known) on the relay's route, HTML from the same events, every relative
  * phrase computed at `date` (`phrasesNow`: never before `generatedAt`).
  * @param date the `Date` header, the send: the relay's clock (SES replaces it with when it accepted the email);
@@ -139,6 +142,7 @@ export function ownerEmail(
     phrasesNow(generated.ms, sentAt),
     document.part,
     document.parts,
+    'unicode',
   );
   const name = plainName(recipient.name);
   const id = digestId(document);
@@ -169,7 +173,7 @@ export function ownerEmail(
 
 /**
  * The email as RFC 5322 bytes: `multipart/alternative` with `text/plain` and
- * `text/html` (UTF-8, quoted-printable), headers `From`, `To`, `Subject`,
+ * `text/html` (UTF-8, quoted-printable), headers `From`, `To`, `Subject` (non-ASCII as UTF-8 encoded-words),
  * `Date`, `Message-ID`, `Reply-To` (when the email has one), `X-PC-Hygiene-Digest`, `Auto-Submitted: auto-generated`
  * (RFC 3834) and `X-Auto-Response-Suppress: All` (Exchange): no vacation auto-replies.
  * Every line ends in CRLF, the bodies' too. What SESv2 sends as raw content and what `.eml` files hold.

@@ -5,7 +5,7 @@
  * reports built from them. Terminals show escapes instead (`lambdas/render/sanitize.ts`).
  */
 import { isPlainAscii } from '../message';
-import { UNSAFE_CHARACTERS } from '../untrusted-text';
+import { flattenedText } from '../untrusted-text';
 
 /**
  * An untrusted name (a display name, a directory name) as plain text: its
@@ -24,8 +24,8 @@ export function plainName(name: string | undefined): string | undefined {
 
 /** {@link plainName} without its fast path: every name goes through the replacements. */
 export function flattenName(name: string | undefined): string | undefined {
-  const plain = name?.replace(UNSAFE_CHARACTERS, ' ').replace(/\s+/g, ' ').trim();
-  return plain === undefined || plain === '' ? undefined : plain;
+  const plain = name === undefined ? '' : flattenedText(name);
+  return plain === '' ? undefined : plain;
 }
 
 /**

@@ -1,10 +1,11 @@
 /**
- * A digest's subject (docs/notifications.md, "The message"): at most 100 ASCII characters and specific, the
+ * A digest's subject (docs/notifications.md, "The message"): at most 100 characters and specific, the
  * credential named when there is one, the most urgent date when there are several, each kind counted in a short
- * word when kinds are mixed, and a part counter on each part of a split digest.
+ * word when kinds are mixed, and a part counter on each part of a split digest. Printable ASCII for SNS; the
+ * relay's own email asks for Unicode, the name as the body writes it (docs/notifications.md, "The email").
  */
 import type { EventType, OutboxEvent } from '../events';
-import { quotedName, subjectText } from '../message';
+import { quotedName, type SubjectCharset, subjectText } from '../message';
 import { countByType } from './document';
 import { count, instantMs, kindCounts, relative, utcMinute } from './phrases';
 import { plainName } from './plain-text';
@@ -50,11 +51,14 @@ function deadline(iso: string | undefined): string {
   return at === undefined ? 'soon' : `on ${utcMinute(at)}`;
 }
 
-/** The subject of a one-event digest, the credential named within `budget` characters. */
-function oneEventSubject(only: OutboxEvent, now: number, budget: number): string {
-  // The name as the body shows it (flattened: one of invisible characters only is no name), else the id.
-  const named = (lead: string, rest: string) =>
-    `${lead} ${quotedName(plainName(only.displayName) ?? only.credentialId, budget - lead.length - rest.length - 3)} ${rest}`;
+/** The subject of a one-event digest, the credential named within `budget` characters of `charset`. */
+function oneEventSubject(only: OutboxEvent, now: number, budget: number, charset: SubjectCharset): string {
+  // The name as the body shows it (flattened: one of invisible characters only is no name), else the id. The
+  // words around it are ASCII: their length is their count in either charset.
+  const named = (lead: string, rest: string) => {
+    const name = plainName(only.displayName) ?? only.credentialId;
+    return `${lead} ${quotedName(name, budget - lead.length - rest.length - 3, charset)} ${rest}`;
+  };
   switch (only.type) {
     case 'expiry-warning': {
       const at = instantMs(only.expiresTime);
@@ -148,20 +152,29 @@ function mixedSubject(events: readonly OutboxEvent[], now: number, budget: numbe
 }
 
 /**
- * A specific subject of at most 100 ASCII characters, e.g. "2 API credentials
+ * A specific subject of at most 100 characters, e.g. "2 API credentials
  * expire, the first in 6 hours" (the most urgent expiry, not the furthest),
- * naming the credential when there is only one.
+ * naming the credential when there is only one. The wording is the same in
+ * both charsets; only a name differs (`subjectText`): folded to printable ASCII
+ * for SNS (`ascii`, the default), or kept as the body writes it for the relay's
+ * email (`unicode`: flattened, at most 100 code points, cut between grapheme clusters).
  */
-export function digestSubject(events: readonly OutboxEvent[], now: number, part = 1, parts = 1): string {
+export function digestSubject(
+  events: readonly OutboxEvent[],
+  now: number,
+  part = 1,
+  parts = 1,
+  charset: SubjectCharset = 'ascii',
+): string {
   const suffix = parts > 1 ? ` (part ${part}/${parts})` : '';
   const budget = 100 - suffix.length;
   const only = events.length === 1 ? events[0] : undefined;
   const all = (...types: EventType[]) => events.every((e) => types.includes(e.type));
   let text: string;
-  if (only !== undefined) text = oneEventSubject(only, now, budget);
+  if (only !== undefined) text = oneEventSubject(only, now, budget, charset);
   else if (all('expiry-warning')) text = expiringSubject(events, now);
   else if (all('stale-warning')) text = staleSubject(events, now);
   else if (all('deleted-expired', 'deleted-stale', 'deleted-orphaned')) text = deletedSubject(events);
   else text = mixedSubject(events, now, budget);
-  return `${subjectText(text, budget)}${suffix}`;
+  return `${subjectText(text, budget, charset)}${suffix}`;
 }
