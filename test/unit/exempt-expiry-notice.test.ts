@@ -3,7 +3,7 @@
  * sweep marks its `expiry-warning` `exempt: true` (docs/notifications.md, "Event types"), whether it is exempt by its
  * own `hygieneExempt` or by the configured `exemptIds`; the stored event reads back with the mark, one queued
  * before the mark existed reads as not exempt; and the digest, text and HTML, says it is not deleted instead of
- * "soft-deleted once expired" / "the next sweep soft-deletes it".
+ * "soft-deleted once expired" / "the next sweep may soft-delete it".
  */
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/hygiene/config';
@@ -86,7 +86,7 @@ describe('the expiry warning of an exempt credential', () => {
     if (!event.ok) return;
     expect(event.event).not.toHaveProperty('exempt');
     expect(describeEvent(event.event, NOW)[1]).toContain('it is soft-deleted once expired');
-    expect(describeEvent(event.event, NOW + 6 * 86_400_000)[0]).toContain('the next sweep soft-deletes it');
+    expect(describeEvent(event.event, NOW + 6 * 86_400_000)[0]).toContain('the next sweep may soft-delete it, unless it is renewed or exempted first');
   });
 
   it('refuses a mark that is not a boolean, and reads false as not exempt', () => {

@@ -69,7 +69,7 @@ describe('a relay email rendered hours after its digest was generated', () => {
       'Expired (1)',
       'What to do: renew it now (set a later expiry) if you still need it; otherwise nothing.',
       '  * "Key pc-1" (id pc-1, client id client-pc-1)',
-      '    Expired on 2026-11-26T08:15:00.000Z (2 hours ago); the next sweep soft-deletes it. This is the 1-day notice.',
+      '    Expired on 2026-11-26T08:15:00.000Z (2 hours ago); the next sweep may soft-delete it, unless it is renewed or exempted first. This is the 1-day notice.',
     ]);
     const html = String(mail.html);
     expect(html).toContain('<title>API credential &quot;Key pc-1&quot; has expired</title>');
@@ -82,7 +82,7 @@ describe('a relay email rendered hours after its digest was generated', () => {
       '2026-11-26 08:15&nbsp;UTC</strong><br><span class="pc-muted" style="color:#57606a">2 hours ago</span>',
     );
     expect(html).toContain(
-      'Expired on 2026-11-26 08:15&nbsp;UTC (2 hours ago); the next sweep soft-deletes it. This is the 1-day notice.',
+      'Expired on 2026-11-26 08:15&nbsp;UTC (2 hours ago); the next sweep may soft-delete it, unless it is renewed or exempted first. This is the 1-day notice.',
     );
     expect(html).toContain('>Renew it now (set a later expiry) if you still need it; otherwise nothing.');
     expect(html).not.toContain('in 6 hours');

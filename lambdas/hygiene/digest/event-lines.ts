@@ -86,7 +86,9 @@ function factLines(event: OutboxEvent, now: number, relayedAt: number | undefine
       // An exempt credential is never deleted (docs/rules.md, "Exempt credentials"): its notice must not say it is.
       const exempt = event.exempt === true;
       if (hasExpired(event, now)) {
-        const fate = exempt ? 'it is exempt: it is not deleted' : 'the next sweep soft-deletes it';
+        const fate = exempt
+          ? 'it is exempt: it is not deleted'
+          : 'the next sweep may soft-delete it, unless it is renewed or exempted first';
         return [line`Expired ${onWhen(event.expiresTime, now)}; ${fate}.${stage}`];
       }
       return [line`Expires ${onWhen(event.expiresTime, now)}.${stage}`];
