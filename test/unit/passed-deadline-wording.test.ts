@@ -102,6 +102,20 @@ describe('a stale or orphan warning read at or after its deleteAfter', () => {
     expect(message.text).not.toContain('will be');
   });
 
+  it('a split digest’s part counter leaves no room for the first date: the subject leaves the clause out, never cuts it', () => {
+    const now = Date.parse('2026-12-12T04:00:00.000Z');
+    const events = Array.from({ length: 120 }, (_, i) =>
+      sampleEvent('stale-warning', `pc-${i}`, { deleteAfter: '2026-12-12T00:00:00.000Z' }),
+    );
+
+    expect(digestSubject(events, now, 12, 13)).toBe(
+      '120 unused API credentials were due to be deleted unless used (part 12/13)',
+    );
+    expect(digestSubject(events, now - 5 * HOUR, 12, 13)).toBe(
+      '120 unused API credentials will be deleted unless used, first on 2026-12-12 00:00 UTC (part 12/13)',
+    );
+  });
+
   it('orphan warnings: the heading says was due, were due, or both, as their dates have come', () => {
     const due = sampleEvent('orphan-flagged', 'pc-3');
     const ahead = sampleEvent('orphan-flagged', 'pc-6', { deleteAfter: '2026-12-05T00:00:00.000Z' });

@@ -102,21 +102,27 @@ function deletionTense(warning: OutboxEvent, now: number): string {
 
 /**
  * Several stale warnings: the first deletion's deadline, "the first was due on …" once it has come; "were due to be
- * deleted unless used, the first on …" once every one has ({@link isDeletionDue}), as their section's heading says.
+ * deleted unless used, the first on …" once every one has ({@link isDeletionDue}), as their section's heading says;
+ * the clause with its date only when it fits `budget` whole (a split digest's part counter takes room): never cut.
  */
-function staleSubject(stale: readonly OutboxEvent[], now: number): string {
+function staleSubject(stale: readonly OutboxEvent[], now: number, budget: number): string {
   let first: { readonly event: OutboxEvent; readonly at: number } | undefined;
   for (const event of stale) {
     const at = instantMs(event.deleteAfter);
     if (at !== undefined && (first === undefined || at < first.at)) first = { event, at };
   }
   const credentials = count(stale.length, 'unused API credential');
-  const all = `${credentials} will be deleted unless used`;
+  const allDue = first !== undefined && stale.every((event) => isDeletionDue(event, now));
+  const all = `${credentials} ${allDue ? 'were due to be' : 'will be'} deleted unless used`;
   if (first === undefined) return all;
   const on = utcMinute(first.at);
-  if (stale.every((event) => isDeletionDue(event, now)))
-    return `${credentials} were due to be deleted unless used, the first on ${on}`;
-  return isDeletionDue(first.event, now) ? `${all}, the first was due on ${on}` : `${all}, first on ${on}`;
+  const clause = allDue
+    ? `, the first on ${on}`
+    : isDeletionDue(first.event, now)
+      ? `, the first was due on ${on}`
+      : `, first on ${on}`;
+  // A date cut in half says nothing: without room for the whole clause (a split digest's part counter), none.
+  return all.length + clause.length <= budget ? `${all}${clause}` : all;
 }
 
 /** Several deletions, counted by reason. */
@@ -173,7 +179,7 @@ export function digestSubject(
   let text: string;
   if (only !== undefined) text = oneEventSubject(only, now, budget, charset);
   else if (all('expiry-warning')) text = expiringSubject(events, now);
-  else if (all('stale-warning')) text = staleSubject(events, now);
+  else if (all('stale-warning')) text = staleSubject(events, now, budget);
   else if (all('deleted-expired', 'deleted-stale', 'deleted-orphaned')) text = deletedSubject(events);
   else text = mixedSubject(events, now, budget);
   return `${subjectText(text, budget, charset)}${suffix}`;
