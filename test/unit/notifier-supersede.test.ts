@@ -111,11 +111,12 @@ describe('an orphan-flagged notice', () => {
   });
 });
 
-describe('a warning about a credential the worker soft-deleted since', () => {
+describe('a stale or orphan warning about a credential the worker soft-deleted since', () => {
   const deleted = { deletedAt: '2026-12-10T03:00:00.000Z', [HYGIENE_ATTR.deletedByRun]: 'run-delete' };
 
   it('is superseded, whatever else the item holds: its deletion notice tells the owner what happened', () => {
-    expect(isSuperseded(expiryWarning, { expiresTime: E1, ...deleted })).toBe(true);
+    // An expiry warning is kept: read after the expiry it says the credential expired, still true beside it.
+    expect(isSuperseded(expiryWarning, { expiresTime: E1, ...deleted })).toBe(false);
     // The sweep's stale and orphan deletions keep the flag the warning announced.
     expect(isSuperseded(staleWarning, { ...staleFlag, ...deleted })).toBe(true);
     expect(isSuperseded(orphanFlagged, { ...orphanFlag, ...deleted })).toBe(true);

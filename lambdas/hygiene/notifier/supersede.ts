@@ -4,8 +4,8 @@
  * state it was queued from; the drain's strongly consistent read of the item
  * carries the state now. A notice no longer true — an expiry warning about an
  * expiry the credential was renewed past, a stale or orphan warning whose flag
- * was cleared or set again since, any warning about a credential the worker
- * soft-deleted since, a deletion notice about a credential live
+ * was cleared or set again since, or about a credential the worker soft-deleted
+ * since, a deletion notice about a credential live
  * again or deleted anew by a later run since — is _superseded_: never published, removed by
  * the drain's mark like a sent one. A restore withdraws its own deletion's
  * notice in its write (docs/data-model.md, "Restore"); this rule catches the
@@ -68,14 +68,14 @@ function storedInstant(value: unknown): StoredInstant {
  * never writes that seed field, so its absence says nothing certain). `stale-warning`: the stale flag is gone
  * (cleared: used again, or exempted), set at another time or with another deletion date than the event's (set
  * again since), or the credential was used after its flag (the sweep's `used-since-flagged` unflag, docs/rules.md,
- * not yet run). `orphan-flagged`: the orphan flag is gone or was set again. Any warning: the worker has soft-deleted the
- * credential since ({@link deletedByTheWorker}). `deleted-*`: the deletion it announced no longer stands
+ * not yet run). `orphan-flagged`: the orphan flag is gone or was set again. A stale or orphan warning: the worker has
+ * soft-deleted the credential since ({@link deletedByTheWorker}). `deleted-*`: the deletion it announced no longer stands
  * ({@link deletionUndone}).
  */
 export function isSuperseded(event: OutboxEvent, raw: RawItem): boolean {
   switch (event.type) {
     case 'expiry-warning':
-      return deletedByTheWorker(raw) || expiryRenewed(event, raw);
+      return expiryRenewed(event, raw);
     case 'stale-warning':
       return deletedByTheWorker(raw) || flagOutgrown(event, raw, STALE_FLAG) || usedSinceFlagged(raw);
     case 'orphan-flagged':
@@ -107,13 +107,15 @@ function deletionUndone(event: OutboxEvent, raw: RawItem): boolean {
 
 /**
  * The worker soft-deleted the credential since (a readable `deletedAt` and a `hygieneDeletedByRun`, which only the
- * sweep's deletion writes): a warning about what will happen to it ("renew it", "use it before …") can no longer be
- * acted on as it says. That deletion keeps the stale or orphan flag (docs/rules.md), so a warning still pending when
- * it was made (a drain outage across the grace) would otherwise go out beside its own deletion notice, which tells
- * the owner what happened and how to have it restored; a restore, or the sweep's clearing of the deletion's leftovers
- * once it is undone otherwise, clears the flags. A `deletedAt` anyone else wrote (the platform revoking it) keeps the
- * warning: nothing clears the flag when the platform undoes that, and the sweep would then delete the credential at
- * the warned date with its owner never warned. An unreadable `deletedAt` keeps the warning too.
+ * sweep's deletion writes): a stale or orphan warning ("use it before …", "unless the owner is active again") can no
+ * longer be acted on as it says. That deletion keeps the stale or orphan flag (docs/rules.md), so a warning still
+ * pending when it was made (a drain outage across the grace) would otherwise go out beside its own deletion notice,
+ * which tells the owner what happened and how to have it restored; a restore, or the sweep's clearing of the
+ * deletion's leftovers once it is undone otherwise, clears the flags. A `deletedAt` anyone else wrote (the platform
+ * revoking it) keeps the warning: nothing clears the flag when the platform undoes that, and the sweep would then
+ * delete the credential at the warned date with its owner never warned. An unreadable `deletedAt` keeps the warning
+ * too. An expiry warning is kept: read after the expiry, it says the credential expired, which stays true beside
+ * its deletion notice.
  */
 function deletedByTheWorker(raw: RawItem): boolean {
   return (
