@@ -86,7 +86,9 @@ describe('the expiry warning of an exempt credential', () => {
     if (!event.ok) return;
     expect(event.event).not.toHaveProperty('exempt');
     expect(describeEvent(event.event, NOW)[1]).toContain('it is soft-deleted once expired');
-    expect(describeEvent(event.event, NOW + 6 * 86_400_000)[0]).toContain('the next sweep may soft-delete it, unless it is renewed or exempted first');
+    expect(describeEvent(event.event, NOW + 6 * 86_400_000)[0]).toContain(
+      'the next sweep may soft-delete it, unless it is renewed or exempted first',
+    );
   });
 
   it('refuses a mark that is not a boolean, and reads false as not exempt', () => {
