@@ -161,7 +161,8 @@ function cutCodePoints(text: string, maxChars: number): string {
     kept += segment;
     count += size;
   }
-  return `${kept.trimEnd()}...`;
+  // A joiner (ZWJ, ZWNJ) closes its cluster: left last, the flattening would turn it into a space before the `...`.
+  return `${kept.replace(/[\s\u200c\u200d]+$/u, '')}...`;
 }
 
 /**

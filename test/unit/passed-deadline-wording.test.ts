@@ -111,6 +111,13 @@ describe('a stale or orphan warning read at or after its deleteAfter', () => {
     expect(digestSubject(events, now, 12, 13)).toBe(
       '120 unused API credentials were due to be deleted unless used (part 12/13)',
     );
+    const someDue = [
+      ...events.slice(1),
+      sampleEvent('stale-warning', 'pc-late', { deleteAfter: '2026-12-13T00:00:00.000Z' }),
+    ];
+    expect(digestSubject(someDue, now, 12, 13)).toBe(
+      '120 unused API credentials were due to be or will be deleted unless used (part 12/13)',
+    );
     expect(digestSubject(events, now - 5 * HOUR, 12, 13)).toBe(
       '120 unused API credentials will be deleted unless used, first on 2026-12-12 00:00 UTC (part 12/13)',
     );

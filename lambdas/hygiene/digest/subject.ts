@@ -122,7 +122,11 @@ function staleSubject(stale: readonly OutboxEvent[], now: number, budget: number
       ? `, the first was due on ${on}`
       : `, first on ${on}`;
   // A date cut in half says nothing: without room for the whole clause (a split digest's part counter), none.
-  return all.length + clause.length <= budget ? `${all}${clause}` : all;
+  if (all.length + clause.length <= budget) return `${all}${clause}`;
+  // Without it, a first date already come is said in the verb, as the section's heading says it.
+  return isDeletionDue(first.event, now) && !allDue
+    ? `${credentials} were due to be or will be deleted unless used`
+    : all;
 }
 
 /** Several deletions, counted by reason. */

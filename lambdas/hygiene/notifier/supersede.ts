@@ -114,8 +114,9 @@ function deletionUndone(event: OutboxEvent, raw: RawItem): boolean {
  * deletion's leftovers once it is undone otherwise, clears the flags. A `deletedAt` anyone else wrote (the platform
  * revoking it) keeps the warning: nothing clears the flag when the platform undoes that, and the sweep would then
  * delete the credential at the warned date with its owner never warned. An unreadable `deletedAt` keeps the warning
- * too. An expiry warning is kept: read after the expiry, it says the credential expired, which stays true beside
- * its deletion notice.
+ * too. An expiry warning is kept: it records a stage a restore does not clear, so dropped it would never be sent for
+ * a credential restored later (its late wording beside its own deletion notice is a known gap: docs/notifications.md,
+ * "Drain summary").
  */
 function deletedByTheWorker(raw: RawItem): boolean {
   return (
