@@ -24,7 +24,7 @@ import { SnsPublisher } from '../../lambdas/aws/sns-publisher';
 import { SnsTopicSubscriptions } from '../../lambdas/aws/subscription-reconciler-sns';
 import { OUTBOX_LEASE_ID } from '../../lambdas/hygiene/data-contract';
 import type { NotifierSummary, SubscriptionCheckKind } from '../../lambdas/hygiene/notifier';
-import type { LeaseHeld } from '../../lambdas/hygiene/notifier/types';
+import type { LeaseHeld, ReportTargets } from '../../lambdas/hygiene/notifier/types';
 import type { NotificationPublisher } from '../../lambdas/hygiene/outbox-ports';
 import type { TopicSubscriptionListing } from '../../lambdas/hygiene/subscription-ports';
 import { deploymentTargetFlags } from '../../lambdas/render/admin-report';
@@ -364,12 +364,8 @@ function refusedPublishNote(
  * URL`), when one was (else the report says after them to add `--topic-arn ARN`:
  * `UnreachableReportInput.topicTargetFlags`); never the operator's `--profile`, which is theirs, not the admins'.
  */
-function reportTargets(
-  target: Target,
-  directoryTable: string,
-  topic: SnsSide['named'],
-): Pick<DrainSetup, 'reportTargetFlags' | 'reportDirectoryTargetFlags' | 'reportTopicTargetFlags'> {
-  if (target.deployment !== undefined) return { reportTargetFlags: deploymentTargetFlags(target.deployment) };
+function reportTargets(target: Target, directoryTable: string, topic: SnsSide['named']): ReportTargets {
+  if (target.deployment !== undefined) return { targetFlags: deploymentTargetFlags(target.deployment) };
   const reached = {
     ...(target.endpoint !== undefined && { endpoint: target.endpoint }),
     ...(target.region !== undefined && { region: target.region }),
@@ -382,9 +378,9 @@ function reportTargets(
           ...(topic.endpoint !== undefined ? ['--sns-endpoint', endpointWord(topic.endpoint, 'URL')] : []),
         ].join(' ');
   return {
-    reportTargetFlags: targetFlagsOf({ table: target.table, ...reached }),
-    reportDirectoryTargetFlags: targetFlagsOf({ table: directoryTable, ...reached }, '--directory-table'),
-    ...(topicFlags !== undefined && { reportTopicTargetFlags: topicFlags }),
+    targetFlags: targetFlagsOf({ table: target.table, ...reached }),
+    directoryTargetFlags: targetFlagsOf({ table: directoryTable, ...reached }, '--directory-table'),
+    ...(topicFlags !== undefined && { topicTargetFlags: topicFlags }),
   };
 }
 
@@ -403,7 +399,7 @@ function drainSetupOf(
     directory: new DynamoOwnerDirectory(client, directory.table),
     ownerDelivery: target.config.ownerDelivery,
     ...(target.config.ownerContact !== undefined && { ownerContact: target.config.ownerContact }),
-    ...reportTargets(target, directory.table, sns.named),
+    reportTargets: reportTargets(target, directory.table, sns.named),
     ...(sns.topicSubscriptions !== undefined && { topicSubscriptions: sns.topicSubscriptions }),
   };
 }

@@ -19,14 +19,7 @@ import { isSesSendable } from '../../lambdas/relay/ses-address';
  * `NotifierOptions`).
  */
 export interface DrainSetup
-  extends Pick<
-    NotifierOptions,
-    | 'ownerDelivery'
-    | 'ownerContact'
-    | 'reportTargetFlags'
-    | 'reportDirectoryTargetFlags'
-    | 'reportTopicTargetFlags'
-  > {
+  extends Pick<NotifierOptions, 'ownerDelivery' | 'ownerContact' | 'reportTargets'> {
   /** The owner directory; absent (or never imported): every owner counts as reachable. */
   readonly directory?: OwnerDirectory;
   /**

@@ -132,7 +132,9 @@ export function createNotifierHandler(deps: NotifierHandlerDeps) {
         leaseMs: Math.max(MIN_LEASE_MS, context.getRemainingTimeInMillis()),
         ownerDelivery: deps.ownerDelivery,
         ...(deps.ownerContact !== undefined && { ownerContact: deps.ownerContact }),
-        ...(deps.reportTargetFlags !== undefined && { reportTargetFlags: deps.reportTargetFlags }),
+        ...(deps.reportTargetFlags !== undefined && {
+          reportTargets: { targetFlags: deps.reportTargetFlags },
+        }),
       },
     );
     recordNotifierMetrics(deps.metrics, summary);

@@ -168,7 +168,7 @@ async function notifyAndRelay(
     ownerDelivery: config.ownerDelivery,
     ...(config.ownerContact !== undefined && { ownerContact: config.ownerContact }),
     // The demo's table is gone when it ends: the report's restore commands aim nowhere in particular.
-    reportTargetFlags: '',
+    reportTargets: { targetFlags: '' },
   });
   const emails = await relayEntriesFile(digestsPath, directory, {
     outDir: join(dir, 'emails'),

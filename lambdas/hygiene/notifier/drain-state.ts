@@ -30,6 +30,7 @@ import {
   type NotifierDeps,
   type NotifierOptions,
   type NotifierSummary,
+  type ReportTargets,
   type SubscriptionCheckKind,
 } from './types';
 
@@ -49,12 +50,8 @@ export interface DrainSettings {
   readonly ownerDelivery: OwnerDeliveryRoute;
   /** Whom the digests tell owners to ask (config `ownerContact`); unset: the generic team. */
   readonly ownerContact?: string;
-  /** Where the report's restore commands aim (`NotifierOptions.reportTargetFlags`); unset: not known. */
-  readonly reportTargetFlags?: string;
-  /** Where the report's owner directory commands aim (`NotifierOptions.reportDirectoryTargetFlags`). */
-  readonly reportDirectoryTargetFlags?: string;
-  /** The topic flags of the report's sync-subscriptions commands (`NotifierOptions.reportTopicTargetFlags`). */
-  readonly reportTopicTargetFlags?: string;
+  /** Where the report's commands aim (`NotifierOptions.reportTargets`); unset: not known. */
+  readonly reportTargets?: ReportTargets;
   /**
    * Paces each recipient's messages across every publish of the drain (its chunks and its report: an owner may
    * have digests in two chunks), so no email subscription is sent more than SNS allows (`pacing.ts`). One per
@@ -187,13 +184,7 @@ export function drainSettings(options: NotifierOptions, limits: PublishLimits): 
     readBatchItems: Math.max(1, Math.floor(options.readBatchItems ?? 100)),
     ownerDelivery: options.ownerDelivery ?? 'sns-email',
     ...(options.ownerContact !== undefined && { ownerContact: options.ownerContact }),
-    ...(options.reportTargetFlags !== undefined && { reportTargetFlags: options.reportTargetFlags }),
-    ...(options.reportDirectoryTargetFlags !== undefined && {
-      reportDirectoryTargetFlags: options.reportDirectoryTargetFlags,
-    }),
-    ...(options.reportTopicTargetFlags !== undefined && {
-      reportTopicTargetFlags: options.reportTopicTargetFlags,
-    }),
+    ...(options.reportTargets !== undefined && { reportTargets: options.reportTargets }),
     pacer: new RecipientPacer(),
   };
 }

@@ -204,13 +204,7 @@ export function renderReport(
       route: settings.ownerDelivery,
       ...c,
       budget: settings.budget,
-      ...(settings.reportTargetFlags !== undefined && { targetFlags: settings.reportTargetFlags }),
-      ...(settings.reportDirectoryTargetFlags !== undefined && {
-        directoryTargetFlags: settings.reportDirectoryTargetFlags,
-      }),
-      ...(settings.reportTopicTargetFlags !== undefined && {
-        topicTargetFlags: settings.reportTopicTargetFlags,
-      }),
+      ...settings.reportTargets,
     });
   let error: UnreachableReportTooLargeError;
   try {

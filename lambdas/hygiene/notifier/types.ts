@@ -13,6 +13,7 @@ import type {
 } from '../owner-directory';
 import type { CappedList } from '../run-summary';
 import type { TopicSubscriptionListing } from '../subscription-ports';
+import type { UnreachableReportInput } from '../unreachable-report';
 
 /** What a drain needs from the outside world. */
 export interface NotifierDeps {
@@ -108,24 +109,23 @@ export interface NotifierOptions {
   /** Whom the digests tell owners to ask (config `ownerContact`, docs/configuration.md); unset: the generic team. */
   readonly ownerContact?: string;
   /**
-   * The flags that aim the owner-unreachable report's restore commands at the table drained, as shell words
-   * (`UnreachableReportInput.targetFlags`, lambdas/hygiene/unreachable-report.ts): the deployment's `--stack NAME
-   * --region REGION`, a CLI drain's own target, or `''` for none; unset: the report says to add the deployment's.
+   * Where the owner-unreachable report's commands aim, as shell words ({@link ReportTargets}); unset: not known (the
+   * report says to add the deployment's `--stack NAME`).
    */
-  readonly reportTargetFlags?: string;
-  /**
-   * The flags that aim the report's owner directory commands (`pc-hygiene owners …`) when they are not
-   * {@link reportTargetFlags} (`UnreachableReportInput.directoryTargetFlags`): a CLI drain of a table named directly
-   * gives the directory it read (`--endpoint URL --directory-table NAME`); unset: {@link reportTargetFlags}.
-   */
-  readonly reportDirectoryTargetFlags?: string;
-  /**
-   * The flags naming the notification topic that the report's `pc-hygiene owners sync-subscriptions` commands carry
-   * (`UnreachableReportInput.topicTargetFlags`): a CLI drain of a table named directly that named a topic gives its
-   * `--topic-arn ARN` (and `--sns-endpoint URL`); unset: none added.
-   */
-  readonly reportTopicTargetFlags?: string;
+  readonly reportTargets?: ReportTargets;
 }
+
+/**
+ * Where the owner-unreachable report's commands aim, passed whole from the drain's caller to the report
+ * (`UnreachableReportInput`, lambdas/hygiene/unreachable-report/types.ts): `targetFlags`, the restore commands'
+ * (the deployment's `--stack NAME --region REGION`, a CLI drain's own target, or `''` for none);
+ * `directoryTargetFlags`, the `pc-hygiene owners …` commands' when not those (a CLI drain of a table named directly:
+ * the directory it read); `topicTargetFlags`, the topic its `sync-subscriptions` commands name.
+ */
+export type ReportTargets = Pick<
+  UnreachableReportInput,
+  'targetFlags' | 'directoryTargetFlags' | 'topicTargetFlags'
+>;
 
 /** How a drain checked the subscriptions of owners recorded `confirmed` ({@link NotifierSummary.subscriptionCheck}). */
 export type SubscriptionCheckKind = 'listed' | 'recorded-states' | 'not-applicable';
