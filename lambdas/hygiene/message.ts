@@ -139,8 +139,12 @@ export function foldToPrintableAscii(text: string): string {
     .trim();
 }
 
-/** Splits text into grapheme clusters (what a reader sees as one character: a letter and its marks, an emoji sequence). */
-const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
+/**
+ * Splits text into grapheme clusters (what a reader sees as one character: a letter and its marks, an emoji
+ * sequence). Made on the first cut, not at load: only the relay's Unicode subjects cut by clusters, and every Lambda
+ * that renders a message imports this module.
+ */
+let graphemes: Intl.Segmenter | undefined;
 
 /**
  * Text of at most `maxChars` code points: as it is when it fits, else its
@@ -155,7 +159,8 @@ function cutCodePoints(text: string, maxChars: number): string {
   if (text.length <= maxChars || [...text].length <= maxChars) return text;
   let kept = '';
   let count = 0;
-  for (const { segment } of GRAPHEMES.segment(text)) {
+  graphemes ??= new Intl.Segmenter('en', { granularity: 'grapheme' });
+  for (const { segment } of graphemes.segment(text)) {
     const size = [...segment].length;
     if (count + size > maxChars - 3) break;
     kept += segment;
