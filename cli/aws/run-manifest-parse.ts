@@ -36,6 +36,7 @@ import {
 import { describeStoredValue } from '../../lambdas/hygiene/stored-value-text';
 import { formatInstant, parseInstant } from '../../lambdas/hygiene/time';
 import { terminalText } from '../../lambdas/render/sanitize';
+import { runsShowCommand } from '../format/shell-word';
 
 /** A run's stored header has a field of the wrong type or out of range: nothing is read from it. */
 export class MalformedRunHeaderError extends Error {
@@ -395,7 +396,7 @@ function malformedIndexEntry(
 ): MalformedRunIndexEntry {
   const runId = storedId(stored, 'runId');
   const which = `entry ${position} of ${of} (oldest first)${runId === undefined ? '' : `, run ${JSON.stringify(runId)},`}`;
-  const header = runId === undefined ? '' : `; its header stays readable: pc-hygiene runs show ${runId}`;
+  const header = runId === undefined ? '' : `; its header stays readable: ${runsShowCommand(runId)}`;
   return {
     position,
     field: fieldName(problem, 'entry'),

@@ -30,6 +30,7 @@ import { jsonText } from '../../lambdas/render/json-text';
 import { terminalText } from '../../lambdas/render/sanitize';
 import type { RestoreResult } from '../aws/restore';
 import { EXIT_CODE } from '../exit-codes';
+import { runsShowCommand } from '../format/shell-word';
 import { interruptedExitCode, onInterrupt } from '../interrupts';
 import { withTable } from '../options/table-options';
 import { sayOnStderr } from '../stderr';
@@ -86,9 +87,10 @@ function toldOwnersText(restored: readonly RestoreResult[], dryRun: boolean): st
 }
 
 /**
- * `; N skipped still deleted by another run: see pc-hygiene runs show r2, runs show r3 …` for the
+ * `; N skipped still deleted by another run: see pc-hygiene runs show r2, pc-hygiene runs show r3 …` for the
  * credentials skipped as `not-deleted-by-run` (that run's deletion stands), naming up to
- * {@link RUNS_NAMED} of the runs; those deleted since with no run recorded are counted apart.
+ * {@link RUNS_NAMED} of the runs, each command pasteable as printed (`runsShowCommand`); those deleted since with no
+ * run recorded are counted apart.
  * Nothing when there are none.
  */
 function stillDeletedText(skipped: readonly RunRestoreMiss[]): string {
@@ -98,10 +100,10 @@ function stillDeletedText(skipped: readonly RunRestoreMiss[]): string {
   const parts: string[] = [];
   if (runs.length > 0) {
     const byRuns = runs.length === 1 ? 'another run' : `${runs.length} other runs`;
-    const shown = runs.slice(0, RUNS_NAMED).map((run) => `runs show ${terminalText(run)}`);
+    const shown = runs.slice(0, RUNS_NAMED).map(runsShowCommand);
     const more = runs.length - shown.length;
     parts.push(
-      `${since.length - unrecorded} skipped still deleted by ${byRuns}: see pc-hygiene ${shown.join(', ')}` +
+      `${since.length - unrecorded} skipped still deleted by ${byRuns}: see ${shown.join(', ')}` +
         (more > 0 ? ` (and ${more} more ${more === 1 ? 'run' : 'runs'}: the skipped lines name them)` : ''),
     );
   }

@@ -11,6 +11,7 @@
  * its escape) is refused, since the word typed back from the screen would
  * name another value. Pure.
  */
+import { commandNaming } from '../../lambdas/hygiene/pasted-command';
 import { posixShellWord } from '../../lambdas/hygiene/shell-word';
 import { terminalText } from '../../lambdas/render/sanitize';
 
@@ -35,4 +36,15 @@ export function shellWord(text: string): string | undefined {
  */
 export function typedWord(text: string, placeholder: string = VALUE_WITH_CONTROL_CHARACTERS): string {
   return shellWord(text) ?? placeholder;
+}
+
+/**
+ * `pc-hygiene runs show <run-id>` for a run id read from the table (a credential's `hygieneDeletedByRun`, the run
+ * index), as a message prints it to be pasted, by the one rule of a printed command naming an id (`commandNaming`,
+ * lambdas/hygiene/pasted-command.ts): one shell word, after `--` when it starts with `-`, and `RUN_ID` in its place
+ * when the terminal would print it changed ({@link typedWord}). A stored id is anyone's text: pasted bare, `run 1`
+ * would be two arguments and `$(…)` a command.
+ */
+export function runsShowCommand(runId: string): string {
+  return commandNaming('pc-hygiene runs show', runId, '', '', (text) => typedWord(text, 'RUN_ID'));
 }

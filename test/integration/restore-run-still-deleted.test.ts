@@ -80,7 +80,7 @@ describe('restore --run: credentials still deleted by another run (DynamoDB Loca
     expect(text.exitCode).toBe(0);
     expect(text.stdout.trimEnd().split('\n').at(-1)).toBe(
       'run run-1: 0 would restore, 6 skipped, 0 refused (dry run: nothing written); ' +
-        '5 skipped still deleted by 4 other runs: see pc-hygiene runs show run-2, runs show run-3, runs show run-4 ' +
+        '5 skipped still deleted by 4 other runs: see pc-hygiene runs show run-2, pc-hygiene runs show run-3, pc-hygiene runs show run-4 ' +
         '(and 1 more run: the skipped lines name them); ' +
         '1 skipped deleted again with no run recorded (pc-hygiene export shows it)',
     );

@@ -6,7 +6,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { shellWord, typedWord, VALUE_WITH_CONTROL_CHARACTERS } from '../../cli/format/shell-word';
+import {
+  runsShowCommand,
+  shellWord,
+  typedWord,
+  VALUE_WITH_CONTROL_CHARACTERS,
+} from '../../cli/format/shell-word';
 
 /** What `sh` passes as the single argument of `printf %s <word>`, or the argument count when it is not one. */
 function typedBack(word: string): string {
@@ -72,5 +77,30 @@ describe('typedWord', () => {
   it('says what the value is, or shows the placeholder, when it cannot be typed back', () => {
     expect(typedWord('esc\u001b[31m')).toBe(VALUE_WITH_CONTROL_CHARACTERS);
     expect(typedWord('tab\tid', 'NAME')).toBe('NAME');
+  });
+});
+
+describe('runsShowCommand', () => {
+  /** The arguments `sh` gives `pc-hygiene` when the printed command is pasted (a function: dash names no `-`). */
+  function pastedArguments(command: string): string[] {
+    const pasted = command.replace(/^pc-hygiene /, 'pc_hygiene ');
+    const script = `pc_hygiene() { for a in "$@"; do printf '%s\\n' "$a"; done; }; ${pasted}`;
+    const out = execFileSync('sh', ['-c', script], { encoding: 'utf8', env: { HOME: '/nonexistent' } });
+    return out.split('\n').slice(0, -1);
+  }
+
+  it('gives a stored run id to the CLI as one argument, whatever it holds', () => {
+    for (const id of ['run-1', "run 1 $(touch x) 'q'", '*', 'a;b'])
+      expect(pastedArguments(runsShowCommand(id)), id).toEqual(['runs', 'show', id]);
+    expect(runsShowCommand('run-1')).toBe('pc-hygiene runs show run-1');
+  });
+
+  it('puts an id that starts with - after --, where the CLI reads it as the run id', () => {
+    expect(runsShowCommand('-r1')).toBe('pc-hygiene runs show -- -r1');
+    expect(pastedArguments(runsShowCommand('-r1'))).toEqual(['runs', 'show', '--', '-r1']);
+  });
+
+  it('shows RUN_ID for an id the terminal would print changed', () => {
+    expect(runsShowCommand('run\u001b[31m')).toBe('pc-hygiene runs show RUN_ID');
   });
 });
