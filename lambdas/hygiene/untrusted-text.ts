@@ -12,7 +12,9 @@
  * U+200D, the word joiner U+2060, the BOM U+FEFF, the soft hyphen U+00AD and
  * the tag characters, which make two different ids print alike) and the line
  * and paragraph separators (`\p{Zl}`, `\p{Zp}`: U+2028, U+2029, which start
- * a new line). One exception keeps most names written as they should be: a
+ * a new line), and the blank letters ({@link BLANK_LETTERS}: the Hangul fillers
+ * and the blank Braille pattern, letters and symbols that print as nothing, so a
+ * name of them reads as no name at all while it hides the id). One exception keeps most names written as they should be: a
  * joiner (U+200C ZWNJ, U+200D ZWJ) between two non-ASCII letters, marks or
  * emoji (a Persian word, an Indic conjunct, an emoji sequence such as 👩🏽‍💻)
  * is part of how the text is written and shows as such; anywhere else
@@ -42,6 +44,16 @@
 const JOINABLE = String.raw`[[\p{L}\p{M}\p{Extended_Pictographic}\p{Emoji_Modifier}]--\p{ASCII}]`;
 
 /**
+ * Letters and symbols that print as blank space yet are no space, format or control character, so no class above
+ * holds them: the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0: default-ignorable letters, the compatibility
+ * filler U+3164 a well-known way to fake a blank name) and the blank Braille pattern U+2800. A name of them alone
+ * would show as empty quotes in a subject and hide the id the empty name falls back to; flattened, such a name is
+ * blank ("unknown") and the id shows. Old Hangul written with conjoining fillers loses them (shown as spaces), as a
+ * joiner ending a word does (below).
+ */
+const BLANK_LETTERS = String.raw`\u115f\u1160\u3164\uffa0\u2800`;
+
+/**
  * The unsafe characters (see the module header) but those in `kept`, as
  * regular expression source (`v` mode): every one of the classes but a
  * joiner (the class, then a look back that it was not one: the cheap test
@@ -50,7 +62,7 @@ const JOINABLE = String.raw`[[\p{L}\p{M}\p{Extended_Pictographic}\p{Emoji_Modifi
  * @param kept characters never matched, as class contents (`\n`), or none
  */
 function unsafeCharacters(kept = ''): string {
-  return String.raw`[\p{Cc}\p{Cf}\p{Zl}\p{Zp}](?<![${kept}\u200c\u200d])|(?<!${JOINABLE})[\u200c\u200d]|[\u200c\u200d](?!${JOINABLE})`;
+  return String.raw`[\p{Cc}\p{Cf}\p{Zl}\p{Zp}${BLANK_LETTERS}](?<![${kept}\u200c\u200d])|(?<!${JOINABLE})[\u200c\u200d]|[\u200c\u200d](?!${JOINABLE})`;
 }
 
 /**

@@ -22,8 +22,9 @@ const problemsOf = (userId: string): readonly string[] => {
 
 /** What the refusal of an id holding `code` says. */
 const refusal = (code: string) =>
-  `userId: holds the invisible character ${code} (control and format characters and line separators print ` +
-  "alike or not at all, so the id could pass for another owner's, who would be marked departed with --sync) " +
+  `userId: holds the invisible character ${code} (control and format characters, line separators and blank ` +
+  "letters such as U+3164 print alike or not at all, so the id could pass for another owner's, who would be marked " +
+  'departed with --sync) ' +
   '(owner id rule "no invisible characters", docs/deploy.md "Owner directory"): fix the id in the source, ' +
   'or leave the row out of the export (one rejected row refuses the whole file)';
 
@@ -44,6 +45,9 @@ describe('owners import: the userId column', () => {
     // A joiner after an ASCII letter, or at an end, is only there to make two ids differ.
     ['U+200C', 'u20\u200C'],
     ['U+200D', 'ann\u200Dsmith'],
+    // A blank letter: a Hangul filler prints as nothing.
+    ['U+3164', 'u20\u3164'],
+    ['U+2800', '\u2800u20'],
   ])('refuses an id holding %s, named by its code point', (code, userId) => {
     expect(problemsOf(userId)).toEqual([refusal(code)]);
   });

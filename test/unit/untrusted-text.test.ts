@@ -7,10 +7,11 @@
  * one. Joiners inside writing: test/unit/untrusted-text-joiners.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { flattenName } from '../../lambdas/hygiene/digest';
+import { digestSubject, flattenName } from '../../lambdas/hygiene/digest';
 import { isPlainAscii } from '../../lambdas/hygiene/message';
 import { UNSAFE_CHARACTERS, UNSAFE_CHARACTERS_EXCEPT_NEWLINE } from '../../lambdas/hygiene/untrusted-text';
 import { terminalText } from '../../lambdas/render/sanitize';
+import { SAMPLE_NOW, sampleEvent } from '../support/sample-digest';
 
 /**
  * The set spelled out by hand: controls, the format characters of Unicode 17
@@ -20,10 +21,11 @@ import { terminalText } from '../../lambdas/render/sanitize';
  * operators, the deprecated format characters, the BOM, the interlinear
  * annotation characters, the Kaithi, Egyptian, shorthand and musical format
  * characters, the tag characters) and the line and paragraph separators. A
- * Unicode update that changes `Cf`, `Zl` or `Zp` fails here, for review.
+ * Unicode update that changes `Cf`, `Zl` or `Zp` fails here, for review. Then the blank letters: the Hangul
+ * fillers and the blank Braille pattern.
  */
 const SPELLED_OUT =
-  /^[\p{Cc}\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\u{110bd}\u{110cd}\u{13430}-\u{1343f}\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0001}\u{e0020}-\u{e007f}\u2028\u2029]$/u;
+  /^[\p{Cc}\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\u{110bd}\u{110cd}\u{13430}-\u{1343f}\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0001}\u{e0020}-\u{e007f}\u2028\u2029\u115f\u1160\u3164\uffa0\u2800]$/u;
 
 const MAX_CODE_POINT = 0x10ffff;
 
@@ -49,8 +51,8 @@ describe('UNSAFE_CHARACTERS', () => {
       if (unsafe !== SPELLED_OUT.test(char)) differ.push(hex(code));
     }
     expect(differ).toEqual([]);
-    // 65 controls (0x00–0x1F, 0x7F–0x9F), 170 format characters, U+2028, U+2029.
-    expect(count).toBe(65 + 170 + 2);
+    // 65 controls (0x00–0x1F, 0x7F–0x9F), 170 format characters, U+2028, U+2029, 5 blank letters.
+    expect(count).toBe(65 + 170 + 2 + 5);
   });
 
   it('without newline differs only at U+000A', () => {
@@ -112,5 +114,23 @@ describe('the plain-ASCII fast path', () => {
       if (isPlainAscii(`a${char}b`) && isOneMatch(UNSAFE_CHARACTERS, char)) leaks.push(hex(code));
     }
     expect(leaks).toEqual([]);
+  });
+});
+
+describe('the blank letters', () => {
+  it('flatten a name of Hangul fillers or blank Braille cells to no name, so the subject names the id', () => {
+    for (const blank of ['\u3164', '\u3164\u3164', '\u2800', '\uffa0 \u115f\u1160']) {
+      expect(flattenName(blank), JSON.stringify(blank)).toBeUndefined();
+      const event = sampleEvent('deleted-expired', 'cred-9', { displayName: blank });
+      for (const charset of ['ascii', 'unicode'] as const)
+        expect(digestSubject([event], SAMPLE_NOW, 1, 1, charset)).toBe(
+          'API credential "cred-9" was deleted (expired)',
+        );
+    }
+  });
+
+  it('show as escapes in a terminal, beside the name around them', () => {
+    expect(terminalText('a\u3164b\u2800c')).toBe('a\\u3164b\\u2800c');
+    expect(flattenName('Key\u3164one')).toBe('Key one');
   });
 });
