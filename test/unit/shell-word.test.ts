@@ -90,7 +90,7 @@ describe('runsShowCommand', () => {
   }
 
   it('gives a stored run id to the CLI as one argument, whatever it holds', () => {
-    for (const id of ['run-1', "run 1 $(touch x) 'q'", '*', 'a;b'])
+    for (const id of ['run-1', "run 1 $(echo injected) 'q'", '*', 'a;b'])
       expect(pastedArguments(runsShowCommand(id)), id).toEqual(['runs', 'show', id]);
     expect(runsShowCommand('run-1')).toBe('pc-hygiene runs show run-1');
   });
