@@ -26,7 +26,7 @@ const KEY = TABLE_DEFINITION.partitionKey.name;
  * (lapsed; judged on the caller's clock). The one lease rule:
  * a drain takes the lease when it holds, or when the lease is its own
  * ({@link leaseUpdate}); a restore that withdraws an unsent notice checks it
- * in the transaction of its write (cli/aws/restore.ts; docs/notifications.md, "The
+ * in the transaction of its write (cli/aws/restore/notice-withdrawal.ts; docs/notifications.md, "The
  * drain lease").
  */
 export function noLiveLeaseCondition(update: UpdateExpressionBuilder, now: number): string {
