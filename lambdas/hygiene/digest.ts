@@ -9,8 +9,8 @@
  * its importers need not know them: the machine document and its counts (`document.ts`), the sections and urgency
  * order (`order.ts`), untrusted values as plain text (`plain-text.ts`), shared phrases (`phrases.ts`), the past-tense
  * rules (`tenses.ts`), described lines (`event-line.ts`), each event's lines (`event-lines.ts`) and advice
- * (`advice.ts`), the subject (`subject.ts`), the text (`text.ts`), one part's message (`part.ts`), and the
- * splitting into parts (`packing.ts`).
+ * (`advice.ts`), the expiry warnings a deletion overtakes (`overtaken.ts`), the subject (`subject.ts`), the text
+ * (`text.ts`), one part's message (`part.ts`), and the splitting into parts (`packing.ts`).
  */
 import { countByType, type WholeDigest } from './digest/document';
 import { orderEvents } from './digest/order';
@@ -29,6 +29,8 @@ export {
 export type { EventLine, EventValue } from './digest/event-line';
 export { credentialLabel, describeEvent, describeEventLines } from './digest/event-lines';
 export { compareEvents, eventInstant, orderEvents, SECTION_ORDER } from './digest/order';
+export type { Fold } from './digest/overtaken';
+export { DELETION_TYPES, foldOvertaken } from './digest/overtaken';
 export type { DigestInput, DigestPart } from './digest/part';
 export { count, relative, utcMinute } from './digest/phrases';
 export { flattenName, plainName, plainValue } from './digest/plain-text';

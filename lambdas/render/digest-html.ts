@@ -14,6 +14,8 @@ import {
   describeEventLines,
   type EventLine,
   eventInstant,
+  type Fold,
+  foldOvertaken,
   footerLines,
   lateDeliveryNote,
   partsLine,
@@ -192,10 +194,12 @@ interface RowContext {
   readonly contact: string | undefined;
   /** The digest's `generatedAt`: the drain handed it to the relay then (a restore window past its end says so). */
   readonly relayedAt: number;
+  /** The email's events folded (`foldOvertaken`): what a deletion's row says of the expiry notices it overtakes. */
+  readonly fold: Fold;
 }
 
-function row(event: OutboxEvent, { now, contact, relayedAt }: RowContext): string {
-  const lines = describeEventLines(event, now, contact, relayedAt);
+function row(event: OutboxEvent, { now, contact, relayedAt, fold }: RowContext): string {
+  const lines = describeEventLines(event, now, contact, relayedAt, fold.overtakenBy(event));
   const cells = [
     credentialCell(event, lines.slice(0, -1)),
     dateCell(eventInstant(event), now),
@@ -255,7 +259,9 @@ function footer(contact: string | undefined): string {
 
 /**
  * The digest part as a complete HTML document, one table per non-empty
- * section in `SECTION_ORDER`, its relative phrases as of the send ({@link DigestHtmlInput.sentAt}).
+ * section in `SECTION_ORDER`, its relative phrases as of the send ({@link DigestHtmlInput.sentAt}). Its rows, as the
+ * text's entries, are the events shown (`foldOvertaken`): an expiry warning its credential's deletion overtakes is a
+ * line of that deletion's row, with no row of its own.
  * @throws {RangeError} when `generatedAt` is not a valid instant
  */
 export function renderDigestHtml(input: DigestHtmlInput): string {
@@ -266,12 +272,13 @@ export function renderDigestHtml(input: DigestHtmlInput): string {
     now: phrasesNow(parsed.ms, input.sentAt),
     contact: input.contact,
     relayedAt: parsed.ms,
+    fold: foldOvertaken(input.events),
   };
   const greeting = isolated(plainName(input.ownerName) ?? plainValue(input.userId));
   const sections = SECTION_ORDER.map((s, i) => ({
     s,
     i,
-    events: input.events.filter((e) => s.types.includes(e.type)),
+    events: context.fold.shown.filter((e) => s.types.includes(e.type)),
   }))
     .filter((x) => x.events.length > 0)
     .map((x) => section(x.s.title, Math.min(x.i, ACCENTS.length - 1), x.events, context));

@@ -1,8 +1,9 @@
 /**
  * What one event says (docs/notifications.md, "The message"): how its credential is named, what happened or will
- * happen to it (in the tense its dates call for when read, with its restore window) and, last, what its owner can
- * do. As wording and values ({@link describeEventLines}) for the HTML email, or as the text's lines
- * ({@link describeEvent}) for the text and the admins' owner-unreachable report.
+ * happen to it (in the tense its dates call for when read, with its restore window, and for a deletion the expiry
+ * notices it overtakes: `overtaken.ts`) and, last, what its owner can do. As wording and values
+ * ({@link describeEventLines}) for the HTML email, or as the text's lines ({@link describeEvent}) for the text and
+ * the admins' owner-unreachable report.
  */
 import type { OutboxEvent } from '../events';
 import { formatInstant } from '../time';
@@ -154,6 +155,19 @@ function restorableLines(event: OutboxEvent, now: number, relayedAt: number | un
 }
 
 /**
+ * What a deletion's entry says of each expiry warning it overtakes (`foldOvertaken`, `overtaken.ts`), which has no
+ * entry of its own, earliest queued first: "Its 1-day expiry notice, queued on 2026-12-01T00:00:00.000Z (7 days
+ * ago), is delivered only with this deletion notice." ("Its expiry notice, …" without a stage).
+ */
+function overtakenLines(warnings: readonly OutboxEvent[], now: number): EventLine[] {
+  return warnings.map((warning) => {
+    const notice =
+      warning.stageDays !== undefined ? `Its ${warning.stageDays}-day expiry notice` : 'Its expiry notice';
+    return line`${notice}, queued ${onWhen(warning.occurredAt, now)}, is delivered only with this deletion notice.`;
+  });
+}
+
+/**
  * What happened or will happen to one credential, and (last line) what its
  * owner can do, as wording and the event's values: the text flattens the
  * values ({@link describeEvent}), the HTML email also isolates them.
@@ -161,14 +175,21 @@ function restorableLines(event: OutboxEvent, now: number, relayedAt: number | un
  * @param relayedAt for the relay's email only: when the drain handed the digest to the relay (its `generatedAt`),
  *   which a restore window read past its end names (the purge's hold ended then); unset: a notice delivered as it
  *   is published (SNS's email, the admins' report)
+ * @param overtaken for a deletion, the expiry warnings of its credential it overtakes (`Fold.overtakenBy`,
+ *   `overtaken.ts`): one line each after its facts, before its advice
  */
 export function describeEventLines(
   event: OutboxEvent,
   now: number,
   contact?: string,
   relayedAt?: number,
+  overtaken: readonly OutboxEvent[] = [],
 ): EventLine[] {
-  return [...factLines(event, now, relayedAt), adviceLine(event, now, contact, false)];
+  return [
+    ...factLines(event, now, relayedAt),
+    ...overtakenLines(overtaken, now),
+    adviceLine(event, now, contact, false),
+  ];
 }
 
 /** {@link describeEventLines} as the text's lines: each value flattened by {@link plainValue}. */
@@ -177,6 +198,7 @@ export function describeEvent(
   now: number,
   contact?: string,
   relayedAt?: number,
+  overtaken: readonly OutboxEvent[] = [],
 ): string[] {
-  return describeEventLines(event, now, contact, relayedAt).map(lineText);
+  return describeEventLines(event, now, contact, relayedAt, overtaken).map(lineText);
 }

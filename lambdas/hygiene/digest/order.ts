@@ -1,10 +1,12 @@
 /**
  * The digest's sections and its one urgency order (docs/notifications.md, "The message"): deletions, stale warnings,
- * orphan flags, expiry warnings, and within a section the soonest instant first. The text, the HTML email
+ * orphan flags, expiry warnings, and within a section the soonest instant first; an expiry warning its credential's
+ * deletion overtakes right after that deletion (`overtaken.ts`). The text, the HTML email
  * (`lambdas/render/digest-html.ts`) and the admins' owner-unreachable report list events by it.
  */
 import { collate } from '../collate';
 import type { EventType, OutboxEvent } from '../events';
+import { besideTheirDeletions } from './overtaken';
 
 /**
  * What the heading of a stale or orphan warnings' section says happens to them: after "Will be" in its title
@@ -82,7 +84,11 @@ export function compareEvents(a: OutboxEvent, b: OutboxEvent): number {
   return compareUrgencyKeys(orderKey(a), orderKey(b));
 }
 
-/** Orders events as the digest lists them ({@link compareEvents}, ties by credential id, then event id). */
+/**
+ * Orders events as the digest lists them ({@link compareEvents}, ties by credential id, then event id), each expiry
+ * warning overtaken by its credential's deletion right after that deletion (`besideTheirDeletions`, `overtaken.ts`):
+ * it is said in that deletion's entry, so a split digest keeps the two in one part (`packing.ts`).
+ */
 export function orderEvents(events: readonly OutboxEvent[]): OutboxEvent[] {
   if (events.length < 2) return [...events];
   // Each event's section and instant are looked up once, not once per comparison.
@@ -93,5 +99,5 @@ export function orderEvents(events: readonly OutboxEvent[]): OutboxEvent[] {
       collate(a.event.credentialId, b.event.credentialId) ||
       collate(a.event.eventId, b.event.eventId),
   );
-  return keyed.map((k) => k.event);
+  return besideTheirDeletions(keyed.map((k) => k.event));
 }

@@ -7,6 +7,7 @@
 import type { EventType, OutboxEvent } from '../events';
 import { quotedName, type SubjectCharset, subjectText } from '../message';
 import { countByType } from './document';
+import { foldOvertaken } from './overtaken';
 import { count, instantMs, kindCounts, relative, utcMinute } from './phrases';
 import { plainName } from './plain-text';
 import { isDeletionDue } from './tenses';
@@ -164,7 +165,8 @@ function mixedSubject(events: readonly OutboxEvent[], now: number, budget: numbe
 /**
  * A specific subject of at most 100 characters, e.g. "2 API credentials
  * expire, the first in 6 hours" (the most urgent expiry, not the furthest),
- * naming the credential when there is only one. The wording is the same in
+ * naming the credential when there is only one; of the entries the body shows (`foldOvertaken`, `overtaken.ts`:
+ * an expiry warning its credential's deletion overtakes is said in that deletion's). The wording is the same in
  * both charsets; only a name differs (`subjectText`): folded to printable ASCII
  * for SNS (`ascii`, the default), or kept as the body writes it for the relay's
  * email (`unicode`: flattened, at most 100 code points, cut between grapheme clusters).
@@ -178,13 +180,15 @@ export function digestSubject(
 ): string {
   const suffix = parts > 1 ? ` (part ${part}/${parts})` : '';
   const budget = 100 - suffix.length;
-  const only = events.length === 1 ? events[0] : undefined;
-  const all = (...types: EventType[]) => events.every((e) => types.includes(e.type));
+  // Of the entries the body shows: an expiry warning its credential's deletion overtakes is said in that deletion's.
+  const shown = foldOvertaken(events).shown;
+  const only = shown.length === 1 ? shown[0] : undefined;
+  const all = (...types: EventType[]) => shown.every((e) => types.includes(e.type));
   let text: string;
   if (only !== undefined) text = oneEventSubject(only, now, budget, charset);
-  else if (all('expiry-warning')) text = expiringSubject(events, now);
-  else if (all('stale-warning')) text = staleSubject(events, now, budget);
-  else if (all('deleted-expired', 'deleted-stale', 'deleted-orphaned')) text = deletedSubject(events);
-  else text = mixedSubject(events, now, budget);
+  else if (all('expiry-warning')) text = expiringSubject(shown, now);
+  else if (all('stale-warning')) text = staleSubject(shown, now, budget);
+  else if (all('deleted-expired', 'deleted-stale', 'deleted-orphaned')) text = deletedSubject(shown);
+  else text = mixedSubject(shown, now, budget);
   return `${subjectText(text, budget, charset)}${suffix}`;
 }

@@ -13,6 +13,7 @@ import type { DigestDocument, WholeDigest } from './document';
 import { type EventLine, line, lineText, whomToAsk } from './event-line';
 import { credentialLabel, describeEvent } from './event-lines';
 import { DELETION_FATE, SECTION_ORDER, sectionOf } from './order';
+import { foldOvertaken } from './overtaken';
 import { count, kindCounts, utcMinute } from './phrases';
 import { plainName, plainValue } from './plain-text';
 import { hasExpired, isDeletionDue } from './tenses';
@@ -167,7 +168,9 @@ export interface TextView {
 
 /**
  * The text of one part ({@link TextView}): the late note, the greeting, the parts line, each section's heading,
- * shared advice and credentials, the footer. The notifier's email text and the relay's `text/plain` part alike.
+ * shared advice and credentials, the footer. The notifier's email text and the relay's `text/plain` part alike. The
+ * entries, their headings' counts and shared advice are of the events shown (`foldOvertaken`, `overtaken.ts`): an
+ * expiry warning its credential's deletion overtakes is a line of that deletion's entry.
  */
 export function renderText(view: TextView): string {
   const { events, now, wording } = view;
@@ -181,8 +184,10 @@ export function renderText(view: TextView): string {
     `Here is what the credential hygiene worker did or will do to your personal API credentials (as of ${view.generatedIso}).`,
   ];
   if (view.parts > 1) lines.push(partsLine(view.part, view.parts, view.whole));
+  // An expiry warning its credential's deletion overtakes is said in that deletion's entry, not in its own.
+  const fold = foldOvertaken(events);
   const bySection = SECTION_ORDER.map((): OutboxEvent[] => []);
-  for (const event of events) bySection[sectionOf(event)]?.push(event);
+  for (const event of fold.shown) bySection[sectionOf(event)]?.push(event);
   SECTION_ORDER.forEach((section, index) => {
     const inSection = bySection[index] ?? [];
     if (inSection.length === 0) return;
@@ -190,7 +195,7 @@ export function renderText(view: TextView): string {
     const shared = sharedAdvice(inSection, now, wording.contact);
     if (shared !== undefined) lines.push(shared);
     for (const event of inSection) {
-      const described = describeEvent(event, now, wording.contact, relayedAt);
+      const described = describeEvent(event, now, wording.contact, relayedAt, fold.overtakenBy(event));
       lines.push(...credentialLines(event, described, shared !== undefined));
     }
   });

@@ -115,8 +115,8 @@ function deletionUndone(event: OutboxEvent, raw: RawItem): boolean {
  * revoking it) keeps the warning: nothing clears the flag when the platform undoes that, and the sweep would then
  * delete the credential at the warned date with its owner never warned. An unreadable `deletedAt` keeps the warning
  * too. An expiry warning is kept: it records a stage a restore does not clear, so dropped it would never be sent for
- * a credential restored later (its late wording beside its own deletion notice is a known gap: docs/notifications.md,
- * "Drain summary").
+ * a credential restored later; beside its own deletion notice it is still sent, and read in that deletion's entry
+ * (`foldOvertaken`, `lambdas/hygiene/digest/overtaken.ts`; docs/notifications.md, "The message").
  */
 function deletedByTheWorker(raw: RawItem): boolean {
   return (

@@ -5,13 +5,19 @@
  * flattened so that none can add a line. Apart from the part's frame (./render-part.ts) so that packing measures an
  * owner's lines by the same code that prints them. Pure: no I/O, no clock.
  */
-import { credentialLabel, describeEvent, plainName, plainValue } from '../digest';
+import {
+  credentialLabel,
+  DELETION_TYPES,
+  describeEvent,
+  foldOvertaken,
+  plainName,
+  plainValue,
+} from '../digest';
 import type { OutboxEvent } from '../events';
 import { commandNaming, placeholderWord } from '../pasted-command';
 import { ownerCommandFlags, topicAimOf } from './owner-commands';
 import { UNREACHABLE_REASON_TEXT } from './reasons';
 import type { MismatchedOwnerEvent, UnreachableOwner, UnreachableReportInput } from './types';
-import { DELETION_TYPES } from './urgency';
 
 /**
  * "bob (Bob Builder) at bob@corp.example": the owner's id, then the directory's name and address when it has them,
@@ -47,8 +53,9 @@ function restoreLine(event: OutboxEvent, targetFlags: string | undefined): strin
 
 /**
  * An owner's lines in a part: named ({@link ownerNaming}) with their reason's `why` and `todo`
- * (`UNREACHABLE_REASON_TEXT`, ./reasons.ts), then each of `owner.events` with its facts and, for a deletion, its
- * restore command ({@link restoreLine}).
+ * (`UNREACHABLE_REASON_TEXT`, ./reasons.ts), then each of `owner.events` shown with its facts and, for a deletion, its
+ * restore command ({@link restoreLine}): an expiry warning its credential's deletion overtakes (`foldOvertaken`, the
+ * digest's one rule) is a line of that deletion's, as in the owner's own digest.
  */
 export function ownerLines(owner: UnreachableOwner, input: UnreachableReportInput): string[] {
   const reason = UNREACHABLE_REASON_TEXT[owner.reason];
@@ -57,9 +64,11 @@ export function ownerLines(owner: UnreachableOwner, input: UnreachableReportInpu
     `  * ${ownerNaming(owner)}: ${reason.why} [${owner.reason}]`,
     `    What to do: ${reason.todo(owner.userId, ownerCommandFlags(input), topicAimOf(input))}`,
   ];
-  for (const event of owner.events) {
+  const fold = foldOvertaken(owner.events);
+  for (const event of fold.shown) {
     lines.push(`    - ${credentialLabel(event)}`);
-    const facts = describeEvent(event, input.now, undefined, input.relayedAt).slice(0, -1);
+    const described = describeEvent(event, input.now, undefined, input.relayedAt, fold.overtakenBy(event));
+    const facts = described.slice(0, -1);
     for (const line of [...facts, ...restoreLine(event, input.targetFlags)]) lines.push(`      ${line}`);
   }
   return lines;

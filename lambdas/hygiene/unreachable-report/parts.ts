@@ -5,7 +5,7 @@
  * counted once per part, as it is printed), every part checked, and an event too large alone a named error. The
  * entry of the report's rendering (`../unreachable-report.ts` re-exports it). Pure: no I/O, no clock.
  */
-import { orderEvents } from '../digest';
+import { foldOvertaken, orderEvents } from '../digest';
 import type { OutboxEvent } from '../events';
 import { formatInstant } from '../time';
 import { type AdviceShown, type PartContent, renderPart } from './render-part';
@@ -19,19 +19,30 @@ import {
 } from './types';
 import { ownersByUrgency } from './urgency';
 
-/** One owner's event, or one mismatched event: the smallest piece a part holds. */
+/**
+ * One owner's event, or one mismatched event: the smallest piece a part holds. An owner's expiry warning its
+ * credential's deletion overtakes (`rides`: `foldOvertaken`) is said in that deletion's lines, so it goes in the
+ * deletion's part, right after it.
+ */
 type Unit =
-  | { readonly kind: 'owner'; readonly owner: UnreachableOwner; readonly event: OutboxEvent }
+  | {
+      readonly kind: 'owner';
+      readonly owner: UnreachableOwner;
+      readonly event: OutboxEvent;
+      readonly rides: boolean;
+    }
   | { readonly kind: 'invalid'; readonly invalid: MismatchedOwnerEvent };
 
 /**
- * The report's units: each owner's events in the digest's order, owners most urgent first ({@link ownersByUrgency}),
- * then the mismatched notices.
+ * The report's units: each owner's events in the digest's order (an overtaken expiry warning right after its
+ * deletion: `orderEvents`), owners most urgent first ({@link ownersByUrgency}), then the mismatched notices.
  */
 function unitsOf(input: UnreachableReportInput): Unit[] {
   const units: Unit[] = [];
   for (const owner of ownersByUrgency(input.owners)) {
-    for (const event of orderEvents(owner.events)) units.push({ kind: 'owner', owner, event });
+    const ordered = orderEvents(owner.events);
+    const fold = foldOvertaken(ordered);
+    for (const event of ordered) units.push({ kind: 'owner', owner, event, rides: fold.isOvertaken(event) });
   }
   for (const invalid of input.invalidEvents) units.push({ kind: 'invalid', invalid });
   return units;
@@ -92,27 +103,52 @@ function costIn(
 }
 
 /**
+ * The indices of the units packing places together: each unit with the overtaken expiry warnings after it (`rides`),
+ * which never start a part, so the part that lists a deletion also folds its warnings.
+ */
+function withRiders(units: readonly Unit[]): number[][] {
+  const runs: number[][] = [];
+  units.forEach((unit, i) => {
+    const last = runs.at(-1);
+    if (unit.kind === 'owner' && unit.rides && last !== undefined) last.push(i);
+    else runs.push([i]);
+  });
+  return runs;
+}
+
+/**
  * Packs units greedily into parts by their measured cost ({@link measureCosts}, as digests do): each unit's own
- * lines, plus its reason's advice when the part does not hold the reason yet; every part is checked afterwards.
+ * lines, plus its reason's advice when the part does not hold the reason yet, an overtaken expiry warning with its
+ * deletion ({@link withRiders}, measured as if alone: never less than its line there); every part is checked
+ * afterwards.
  */
 function pack(units: readonly Unit[], measured: MeasuredUnits, budget: number): Unit[][] {
   const groups: Unit[][] = [];
   let current: Unit[] = [];
   let reasons = new Set<ReportedReason>();
   let used = measured.fixed;
-  units.forEach((unit, i) => {
-    let cost = costIn(measured, units, i, reasons);
+  // Riders are the lead's owner's: its reason's advice is counted once, with the lead.
+  const costOf = (run: readonly number[]) =>
+    run.reduce(
+      (sum, i, k) => sum + (k === 0 ? costIn(measured, units, i, reasons) : (measured.costs[i] ?? 0)),
+      0,
+    );
+  for (const run of withRiders(units)) {
+    let cost = costOf(run);
     if (current.length > 0 && used + cost > budget) {
       groups.push(current);
       current = [];
       reasons = new Set();
       used = measured.fixed;
-      cost = costIn(measured, units, i, reasons);
+      cost = costOf(run);
     }
-    current.push(unit);
-    if (unit.kind === 'owner') reasons.add(unit.owner.reason);
+    for (const i of run) {
+      const unit = units[i] as Unit;
+      current.push(unit);
+      if (unit.kind === 'owner') reasons.add(unit.owner.reason);
+    }
     used += cost;
-  });
+  }
   if (current.length > 0) groups.push(current);
   return groups;
 }

@@ -19,7 +19,7 @@ import {
   type UnreachableReportInput,
   type UnreachableReportPart,
 } from './types';
-import { urgencyCounts, urgencyLine } from './urgency';
+import { shownEvents, urgencyCounts, urgencyLine } from './urgency';
 
 /** What one part carries: its owners, in urgency order, each with the events in this part; its mismatched notices. */
 export interface PartContent {
@@ -40,7 +40,8 @@ export function unreachableSubject(
 ): string {
   const suffix = parts > 1 ? ` (part ${part}/${parts})` : '';
   const budget = 100 - suffix.length;
-  const notices = owners.reduce((n, o) => n + o.events.length, 0);
+  // The entries the text lists: an overtaken expiry warning is a line of its deletion's (`shownEvents`).
+  const notices = owners.reduce((n, o) => n + shownEvents(o).length, 0);
   const pieces = [
     ...(owners.length > 0
       ? [`${count(owners.length, 'owner')} unreachable, ${count(notices, 'notice')} for the admins`]

@@ -5,8 +5,8 @@
  * the soonest expiry from the same counts. One module so that the order, the line and the subject agree on what
  * "urgent" means. Pure: no I/O, no clock (`now` is given).
  */
-import { compareEvents, eventSeverity, relative } from '../digest';
-import type { EventType, OutboxEvent } from '../events';
+import { compareEvents, DELETION_TYPES, eventSeverity, foldOvertaken, relative } from '../digest';
+import type { OutboxEvent } from '../events';
 import { SEVERITIES } from '../message';
 import { DAY_MS, parseInstant } from '../time';
 import type { UnreachableOwner } from './types';
@@ -39,13 +39,6 @@ export function ownersByUrgency(owners: readonly UnreachableOwner[]): Unreachabl
   return keyed.map((k) => k.owner);
 }
 
-/** The event types of a deletion (the digest's "Deleted" section). */
-export const DELETION_TYPES: ReadonlySet<EventType> = new Set([
-  'deleted-expired',
-  'deleted-stale',
-  'deleted-orphaned',
-]);
-
 /** An expiry this close (or closer) is counted urgent: the window of the 1-day notice. */
 const URGENT_EXPIRY_MS = DAY_MS;
 
@@ -60,13 +53,21 @@ export interface UrgencyCounts {
   readonly soonestWithinDay?: number;
 }
 
-/** The {@link UrgencyCounts} of the owners' notices read at `now` (epoch ms). */
+/**
+ * The events of an owner the report lists with an entry of their own (`foldOvertaken`, the digest's one rule): an
+ * expiry warning its credential's deletion overtakes is said in that deletion's entry, so not counted on its own.
+ */
+export function shownEvents(owner: UnreachableOwner): readonly OutboxEvent[] {
+  return foldOvertaken(owner.events).shown;
+}
+
+/** The {@link UrgencyCounts} of the owners' notices shown ({@link shownEvents}) read at `now` (epoch ms). */
 export function urgencyCounts(owners: readonly UnreachableOwner[], now: number): UrgencyCounts {
   const within = new Set<string>();
   const expired = new Set<string>();
   const deleted = new Set<string>();
   let soonest: number | undefined;
-  for (const event of owners.flatMap((o) => o.events)) {
+  for (const event of owners.flatMap(shownEvents)) {
     if (DELETION_TYPES.has(event.type)) deleted.add(event.credentialId);
     const parsed =
       event.type === 'expiry-warning' && event.expiresTime !== undefined
