@@ -2,7 +2,7 @@
  * Fast, deterministic benchmark tables with an EXACT change rate: of `size`
  * records, exactly `round(size × changeRate)` need a transition under the
  * default policy at `now`, the rest need none. Records look like the demo data
- * (`cli/demo-data.ts`): scoped and source-limited credentials of ~5 per owner,
+ * (`cli/local/demo-data.ts`): scoped and source-limited credentials of ~5 per owner,
  * bookkeeping attributes where the worker would have written them, a few
  * soft-deleted ones. Every record is checked against the real policy, so a
  * generator bug cannot silently change the rate being measured.
