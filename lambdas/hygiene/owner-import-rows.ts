@@ -187,7 +187,7 @@ function emailProblem(email: string): string | undefined {
 
 /**
  * The first character of `text` that would not print as it is: a control or
- * format character, a line or paragraph separator, or a blank letter ({@link
+ * format character, a line or paragraph separator, a blank letter or a selector that selects nothing ({@link
  * UNSAFE_CHARACTERS}, the rule every display of stored ids escapes by; a
  * joiner between two non-ASCII letters, as a name is written, prints and is
  * kept); `undefined`: none.
@@ -228,7 +228,8 @@ function userIdProblems(value: unknown): string[] {
   if (unprintable !== undefined) {
     const what =
       `userId: holds the invisible character ${codePoint(unprintable)} (control and format characters, line ` +
-      "separators and blank letters such as U+3164 print alike or not at all, so the id could pass for another owner's, who would be " +
+      'separators, blank letters such as U+3164 and variation selectors that select nothing print alike or not at ' +
+      "all, so the id could pass for another owner's, who would be " +
       'marked departed with --sync)';
     return [brokenRule(what, 'no invisible characters', 'id')];
   }

@@ -12,13 +12,17 @@
  * U+200D, the word joiner U+2060, the BOM U+FEFF, the soft hyphen U+00AD and
  * the tag characters, which make two different ids print alike) and the line
  * and paragraph separators (`\p{Zl}`, `\p{Zp}`: U+2028, U+2029, which start
- * a new line), and the blank letters ({@link BLANK_LETTERS}: the Hangul fillers
- * and the blank Braille pattern, letters and symbols that print as nothing, so a
- * name of them reads as no name at all while it hides the id). One exception keeps most names written as they should be: a
+ * a new line), the blank letters ({@link BLANK_LETTERS}: the Hangul fillers
+ * and the blank Braille pattern, which print as nothing, so a name of them reads
+ * as no name at all while it hides the id), and the selectors ({@link SELECTORS}:
+ * variation selectors and the combining grapheme joiner) where they select
+ * nothing. Two exceptions keep most names written as they should be: a
  * joiner (U+200C ZWNJ, U+200D ZWJ) between two non-ASCII letters, marks or
  * emoji (a Persian word, an Indic conjunct, an emoji sequence such as 👩🏽‍💻)
- * is part of how the text is written and shows as such; anywhere else
- * (between ASCII letters, at either end) it is unsafe. That costs a few
+ * is part of how the text is written and shows as such, and so is a selector
+ * after a non-ASCII letter, mark or emoji (❤️, a CJK variant form) or in a
+ * keycap emoji (1️⃣); anywhere else (after ASCII letters, at either end) they
+ * are unsafe. That costs a few
  * spellings their look: a joiner ending a word (legacy Malayalam chillu
  * letters, `ന്` + ZWJ) is escaped or flattened, and so are the tag
  * characters of a subdivision flag (🏴 England shows as a black flag). Characters outside these classes
@@ -37,21 +41,35 @@
  */
 
 /**
- * A character a joiner may sit between as part of how text is written: a
- * non-ASCII letter or mark (a Persian letter, an Indic virama, the emoji
- * presentation selector U+FE0F), an emoji, or an emoji skin tone.
+ * Letters, marks and symbols that print as blank space or nothing yet are no space, format or control character,
+ * so no class above holds them: the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0: default-ignorable letters, the
+ * compatibility filler U+3164 a well-known way to fake a blank name), the deprecated Khmer inherent vowels (U+17B4,
+ * U+17B5: default-ignorable marks Unicode says not to use) and the blank Braille pattern U+2800. A name of them
+ * alone would show as empty quotes in a subject and hide the id the empty name falls back to; flattened, such a name
+ * is blank ("unknown") and the id shows. Old Hangul written with conjoining fillers loses them (shown as spaces), as
+ * a joiner ending a word does (below).
  */
-const JOINABLE = String.raw`[[\p{L}\p{M}\p{Extended_Pictographic}\p{Emoji_Modifier}]--\p{ASCII}]`;
+export const BLANK_LETTERS = String.raw`\u115f\u1160\u17b4\u17b5\u3164\uffa0\u2800`;
 
 /**
- * Letters and symbols that print as blank space yet are no space, format or control character, so no class above
- * holds them: the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0: default-ignorable letters, the compatibility
- * filler U+3164 a well-known way to fake a blank name) and the blank Braille pattern U+2800. A name of them alone
- * would show as empty quotes in a subject and hide the id the empty name falls back to; flattened, such a name is
- * blank ("unknown") and the id shows. Old Hangul written with conjoining fillers loses them (shown as spaces), as a
- * joiner ending a word does (below).
+ * The default-ignorable marks that select how the character before them is drawn: the variation selectors
+ * (U+FE00–U+FE0F, among them the emoji presentation selector U+FE0F; U+E0100–U+E01EF, ideographic variants), the
+ * Mongolian free variation selectors (U+180B–U+180D, U+180F) and the combining grapheme joiner U+034F. After a
+ * non-ASCII letter, mark or emoji ({@link JOINABLE}) they are part of how a name is written (❤️, a CJK variant form,
+ * a Mongolian letter's form), and in a keycap emoji (`1` U+FE0F U+20E3) too; anywhere else (after an ASCII letter,
+ * at the start) they draw nothing and only make two ids differ that print alike (`bob` U+FE00 is not `bob`).
  */
-const BLANK_LETTERS = String.raw`\u115f\u1160\u3164\uffa0\u2800`;
+const SELECTORS = String.raw`\u034f\u180b-\u180d\u180f\ufe00-\ufe0f\u{e0100}-\u{e01ef}`;
+
+/**
+ * A character a joiner may sit between, and a selector ({@link SELECTORS}) follow, as part of how text is written:
+ * a non-ASCII letter or mark (a Persian letter, an Indic virama, the emoji presentation selector U+FE0F before a
+ * joiner), an emoji, or an emoji skin tone; never a {@link BLANK_LETTERS blank letter}, which writes nothing.
+ */
+const JOINABLE = String.raw`[[\p{L}\p{M}\p{Extended_Pictographic}\p{Emoji_Modifier}]--\p{ASCII}--[${BLANK_LETTERS}]]`;
+
+/** What a selector may follow ({@link JOINABLE}), but another selector: one selects, a second draws nothing. */
+const SELECTABLE = `[${JOINABLE}--[${SELECTORS}]]`;
 
 /**
  * The unsafe characters (see the module header) but those in `kept`, as
@@ -62,7 +80,9 @@ const BLANK_LETTERS = String.raw`\u115f\u1160\u3164\uffa0\u2800`;
  * @param kept characters never matched, as class contents (`\n`), or none
  */
 function unsafeCharacters(kept = ''): string {
-  return String.raw`[\p{Cc}\p{Cf}\p{Zl}\p{Zp}${BLANK_LETTERS}](?<![${kept}\u200c\u200d])|(?<!${JOINABLE})[\u200c\u200d]|[\u200c\u200d](?!${JOINABLE})`;
+  const joiners = String.raw`(?<!${JOINABLE})[\u200c\u200d]|[\u200c\u200d](?!${JOINABLE})`;
+  const selectors = String.raw`(?<!${SELECTABLE})[${SELECTORS}](?!\u20e3)`;
+  return String.raw`[\p{Cc}\p{Cf}\p{Zl}\p{Zp}${BLANK_LETTERS}](?<![${kept}\u200c\u200d])|${joiners}|${selectors}`;
 }
 
 /**

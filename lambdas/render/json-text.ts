@@ -12,11 +12,18 @@
  *
  * The escaped class covers every unsafe character of
  * `lambdas/hygiene/untrusted-text.ts` that `JSON.stringify` leaves raw (the bidi
- * controls are all `\p{Cf}`). Pure.
+ * controls are all `\p{Cf}`) and that is unsafe wherever it stands, the blank
+ * letters (`BLANK_LETTERS`) included; a variation selector, unsafe only where it
+ * selects nothing, is written as it is (it cannot drive a terminal, and escaping
+ * every one would turn each ❤️ of a name into an escape). Pure.
  */
+import { BLANK_LETTERS } from '../hygiene/untrusted-text';
 
-/** What `JSON.stringify` leaves raw and a terminal must not get: DEL, C1, `\p{Cf}`, U+2028, U+2029. */
-const RAW_UNSAFE = /[\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}]/gu;
+/**
+ * What `JSON.stringify` leaves raw and a terminal must not get: DEL, C1, `\p{Cf}`, U+2028, U+2029, and the blank
+ * letters, which print as nothing.
+ */
+const RAW_UNSAFE = new RegExp(String.raw`[\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}${BLANK_LETTERS}]`, 'gu');
 
 /** `\uXXXX` for each UTF-16 code unit of `char` (one, or a surrogate pair). */
 function unicodeEscape(char: string): string {

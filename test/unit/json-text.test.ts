@@ -32,6 +32,14 @@ describe('jsonText', () => {
     expect(JSON.parse(text)).toEqual({ id: TRICKY });
   });
 
+  it('escapes the blank letters, which print as nothing, and keeps the selector of an emoji', () => {
+    const value = { id: 'bob\u3164', name: '\u2800\uffa0', heart: '❤\ufe0f' };
+    const text = jsonText(value);
+
+    expect(text).toBe('{"id":"bob\\u3164","name":"\\u2800\\uffa0","heart":"❤\ufe0f"}');
+    expect(JSON.parse(text)).toEqual(value);
+  });
+
   it('is lossless for any value, indented or not', () => {
     fc.assert(
       fc.property(fc.jsonValue({ stringUnit: 'binary' }), fc.constantFrom(undefined, 2), (value, indent) => {

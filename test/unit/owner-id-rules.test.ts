@@ -22,9 +22,9 @@ const problemsOf = (userId: string): readonly string[] => {
 
 /** What the refusal of an id holding `code` says. */
 const refusal = (code: string) =>
-  `userId: holds the invisible character ${code} (control and format characters, line separators and blank ` +
-  "letters such as U+3164 print alike or not at all, so the id could pass for another owner's, who would be marked " +
-  'departed with --sync) ' +
+  `userId: holds the invisible character ${code} (control and format characters, line separators, blank letters ` +
+  'such as U+3164 and variation selectors that select nothing print alike or not at all, so the id could pass for ' +
+  "another owner's, who would be marked departed with --sync) " +
   '(owner id rule "no invisible characters", docs/deploy.md "Owner directory"): fix the id in the source, ' +
   'or leave the row out of the export (one rejected row refuses the whole file)';
 
@@ -48,6 +48,9 @@ describe('owners import: the userId column', () => {
     // A blank letter: a Hangul filler prints as nothing.
     ['U+3164', 'u20\u3164'],
     ['U+2800', '\u2800u20'],
+    // A variation selector after an ASCII letter selects nothing: `bob` and `bob` U+FE00 print alike.
+    ['U+FE00', 'bob\uFE00'],
+    ['U+034F', 'b\u034Fob'],
   ])('refuses an id holding %s, named by its code point', (code, userId) => {
     expect(problemsOf(userId)).toEqual([refusal(code)]);
   });
@@ -61,6 +64,9 @@ describe('owners import: the userId column', () => {
     // ZWNJ between two Persian letters: part of how the name is written.
     '\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645',
     '\u{1F469}\u200D\u{1F4BB}',
+    // A variation selector that selects: an emoji's presentation, a CJK variant form.
+    'ops-\u2764\uFE0F',
+    '\u845B\u{E0100}',
   ])('accepts %j', (userId) => {
     expect(problemsOf(userId)).toEqual([]);
   });

@@ -4,7 +4,9 @@
  * emoji is part of how a name is written (a Persian word, an Indic conjunct,
  * an emoji sequence) and shows as it is on a terminal and in an email;
  * anywhere else it is unsafe like every other format character: escaped on
- * a terminal, flattened in an email.
+ * a terminal, flattened in an email. Likewise a selector (a variation
+ * selector, the combining grapheme joiner) after a non-ASCII letter, mark or
+ * emoji, or in a keycap emoji, and nowhere else.
  */
 import { describe, expect, it } from 'vitest';
 import { flattenName } from '../../lambdas/hygiene/digest';
@@ -30,6 +32,32 @@ describe('joiners', () => {
     ['at the start', '\u200dمی', '\\u200dمی', 'می'],
     ['at the end', 'می\u200c', 'می\\u200c', 'می'],
     ['two in a row', 'ی\u200d\u200dخ', 'ی\\u200d\\u200dخ', 'ی خ'],
+  ])('anywhere else are unsafe: %s', (_case, text, escaped, flattened) => {
+    expect(terminalText(text)).toBe(escaped);
+    expect(flattenName(text)).toBe(flattened);
+  });
+});
+
+describe('selectors', () => {
+  it.each([
+    ['the emoji presentation selector after an emoji', 'deploy ❤\ufe0f'],
+    ['a keycap emoji (after an ASCII digit, before the keycap)', 'step 1\ufe0f\u20e3'],
+    ['an ideographic variation selector after a CJK ideograph', '葛\u{e0100}城'],
+    ['a Mongolian free variation selector after a Mongolian letter', 'ᠠ\u180b'],
+    ['the combining grapheme joiner after a Hebrew mark', 'בְּ\u034f'],
+  ])('that select the form of the character before show as they are: %s', (_case, text) => {
+    expect(terminalText(text)).toBe(text);
+    expect(flattenName(text)).toBe(text);
+  });
+
+  it.each([
+    ['after an ASCII letter: an id that prints as bob', 'bob\ufe00', 'bob\\ufe00', 'bob'],
+    ['the emoji presentation selector after an ASCII letter', 'bob\ufe0f', 'bob\\ufe0f', 'bob'],
+    ['the combining grapheme joiner between ASCII letters', 'b\u034fob', 'b\\u034fob', 'b ob'],
+    ['a supplementary variation selector after ASCII', 'bob\u{e0100}', 'bob\\u{e0100}', 'bob'],
+    ['at the start', '\ufe00bob', '\\ufe00bob', 'bob'],
+    ['a second selector after one', '葛\u{e0100}\u{e0101}', '葛\u{e0100}\\u{e0101}', '葛\u{e0100}'],
+    ['after a blank letter', '\u3164\ufe0f', '\\u3164\\ufe0f', undefined],
   ])('anywhere else are unsafe: %s', (_case, text, escaped, flattened) => {
     expect(terminalText(text)).toBe(escaped);
     expect(flattenName(text)).toBe(flattened);

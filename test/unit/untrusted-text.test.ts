@@ -22,10 +22,12 @@ import { SAMPLE_NOW, sampleEvent } from '../support/sample-digest';
  * annotation characters, the Kaithi, Egyptian, shorthand and musical format
  * characters, the tag characters) and the line and paragraph separators. A
  * Unicode update that changes `Cf`, `Zl` or `Zp` fails here, for review. Then the blank letters: the Hangul
- * fillers and the blank Braille pattern.
+ * fillers, the deprecated Khmer inherent vowels and the blank Braille pattern; and the selectors (the combining
+ * grapheme joiner, the Mongolian and the other variation selectors), each unsafe alone (it follows nothing).
  */
 const SPELLED_OUT =
-  /^[\p{Cc}\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\u{110bd}\u{110cd}\u{13430}-\u{1343f}\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0001}\u{e0020}-\u{e007f}\u2028\u2029\u115f\u1160\u3164\uffa0\u2800]$/u;
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: it tests one code point at a time, never a sequence.
+  /^[\p{Cc}\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\u{110bd}\u{110cd}\u{13430}-\u{1343f}\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0001}\u{e0020}-\u{e007f}\u2028\u2029\u115f\u1160\u17b4\u17b5\u3164\uffa0\u2800\u034f\u180b-\u180d\u180f\ufe00-\ufe0f\u{e0100}-\u{e01ef}]$/u;
 
 const MAX_CODE_POINT = 0x10ffff;
 
@@ -51,8 +53,8 @@ describe('UNSAFE_CHARACTERS', () => {
       if (unsafe !== SPELLED_OUT.test(char)) differ.push(hex(code));
     }
     expect(differ).toEqual([]);
-    // 65 controls (0x00–0x1F, 0x7F–0x9F), 170 format characters, U+2028, U+2029, 5 blank letters.
-    expect(count).toBe(65 + 170 + 2 + 5);
+    // 65 controls (0x00–0x1F, 0x7F–0x9F), 170 format characters, U+2028, U+2029, 7 blank letters, 261 selectors.
+    expect(count).toBe(65 + 170 + 2 + 7 + 261);
   });
 
   it('without newline differs only at U+000A', () => {
@@ -119,7 +121,17 @@ describe('the plain-ASCII fast path', () => {
 
 describe('the blank letters', () => {
   it('flatten a name of Hangul fillers or blank Braille cells to no name, so the subject names the id', () => {
-    for (const blank of ['\u3164', '\u3164\u3164', '\u2800', '\uffa0 \u115f\u1160']) {
+    // A joiner or a selector between blank letters joins or selects nothing: no name either.
+    for (const blank of [
+      '\u3164',
+      '\u3164\u3164',
+      '\u2800',
+      '\uffa0 \u115f\u1160',
+      '\u3164\u200d\u3164',
+      '\uffa0\u200c\u3164',
+      '\u3164\ufe0f',
+      '\u17b4',
+    ]) {
       expect(flattenName(blank), JSON.stringify(blank)).toBeUndefined();
       const event = sampleEvent('deleted-expired', 'cred-9', { displayName: blank });
       for (const charset of ['ascii', 'unicode'] as const)
