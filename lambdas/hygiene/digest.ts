@@ -14,8 +14,10 @@
  */
 import { countByType, type WholeDigest } from './digest/document';
 import { orderEvents } from './digest/order';
+import { foldOvertaken } from './digest/overtaken';
 import { measureCosts, pack } from './digest/packing';
 import { type DigestInput, type DigestPart, renderPart } from './digest/part';
+import type { OutboxEvent } from './events';
 import { formatInstant } from './time';
 
 export type { DigestDocument, EventTypeCounts, WholeDigest } from './digest/document';
@@ -51,6 +53,17 @@ export class DigestTooLargeError extends Error {
 }
 
 /**
+ * What all the parts of a split digest hold (`WholeDigest`): its events, by type, and how many of its expiry
+ * warnings the whole folds into their credential's deletion (`foldOvertaken` over `events` together; left out when
+ * none), however the split places them.
+ */
+function wholeDigestOf(events: readonly OutboxEvent[]): WholeDigest {
+  const fold = foldOvertaken(events);
+  const overtaken = events.length - fold.shown.length;
+  return { events: events.length, byType: countByType(events), ...(overtaken > 0 && { overtaken }) };
+}
+
+/**
  * Renders one owner's digest: a single message, or numbered parts
  * ("(part 1/2)") each within the size limit when the whole would not fit.
  * @throws {DigestTooLargeError} when one event alone exceeds the limit
@@ -63,7 +76,7 @@ export function renderDigest(input: DigestInput): DigestPart[] {
   const single = renderPart(input, nowIso, events, 1, 1);
   if (single.bytes <= limit) return [single];
   // Every part says what the whole holds (its count does not depend on the split): measured in each part's size.
-  const whole: WholeDigest = { events: events.length, byType: countByType(events) };
+  const whole = wholeDigestOf(events);
   const measured = measureCosts(input, nowIso, events, whole);
   // For a measure that counts a message as the sum of its pieces (SNS's bytes) the packing never undercounts a part
   // of up to 999 parts, so the first packing fits; another measure may need a tighter budget: shrink it until all fit.

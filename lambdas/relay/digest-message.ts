@@ -22,6 +22,7 @@ import {
   type DigestDocument,
   type EventTypeCounts,
   eventTypesOf,
+  foldOvertaken,
   type WholeDigest,
 } from '../hygiene/digest';
 import { describeError } from '../hygiene/errors';
@@ -93,8 +94,38 @@ function ownerReachOf(value: unknown, what: string): OwnerReachVerdict | undefin
 }
 
 /**
+ * A `wholeDigest`'s `overtaken` as the wire carries it, checked: absent (none, or an older notifier), or a
+ * non-negative integer not above the whole's expiry warnings (`byType`) nor below this part's own overtaken ones
+ * (`foldOvertaken` over the part: what the whole folds includes them).
+ * @throws {InvalidDigestMessageError} naming what is wrong
+ */
+function overtakenOf(
+  value: unknown,
+  byType: EventTypeCounts,
+  part: readonly OutboxEvent[],
+  where: string,
+): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    throw new InvalidDigestMessageError(
+      `${where}: overtaken ${JSON.stringify(value)} is not a non-negative integer`,
+    );
+  const warnings = byType['expiry-warning'] ?? 0;
+  if (value > warnings)
+    throw new InvalidDigestMessageError(
+      `${where}: overtaken ${value} is more than its ${warnings} expiry-warning events`,
+    );
+  const fold = foldOvertaken(part);
+  const own = part.length - fold.shown.length;
+  if (value < own)
+    throw new InvalidDigestMessageError(`${where}: overtaken ${value} is fewer than this part's ${own}`);
+  return value;
+}
+
+/**
  * A split digest's `wholeDigest` as the wire carries it, checked: absent, or `events` a positive integer and
- * `byType` a positive integer per known event type, summing to `events`, none fewer than this part's own `events`.
+ * `byType` a positive integer per known event type, summing to `events`, none fewer than this part's own `events`,
+ * and `overtaken` absent or as {@link overtakenOf} checks it.
  * @throws {InvalidDigestMessageError} naming what is wrong
  */
 export function wholeDigestOf(
@@ -126,7 +157,8 @@ export function wholeDigestOf(
         `${where}: byType counts ${whole} ${type} events, fewer than this part's ${own}`,
       );
   }
-  return { events: total, byType };
+  const overtaken = overtakenOf(v.overtaken, byType, part, where);
+  return { events: total, byType, ...(overtaken !== undefined && { overtaken }) };
 }
 
 /**

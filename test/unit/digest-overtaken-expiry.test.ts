@@ -2,17 +2,20 @@
  * An expiry warning overtaken by its own credential's deletion (docs/notifications.md, "The message"): the drain
  * sends it (it is not superseded), so a digest may carry it beside the deletion's notice; every rendering a person
  * reads — the subject, the text, the HTML email, the relay's email of a part, the admins' owner-unreachable report —
- * says it in the deletion's entry ("Its 1-day expiry notice, queued on …, is delivered only with this deletion
- * notice.") instead of "Expired on …; the next sweep may soft-delete it" and "renew it now", while the machine
+ * says it in the deletion's entry ("Its 1-day expiry notice, queued on …, had not been sent when it was
+ * soft-deleted.") instead of "Expired on …; the next sweep may soft-delete it" and "renew it now", while the machine
  * document still lists both events. A warning queued after the deletion, of another credential, or with an
  * unreadable instant is rendered as before; a split digest (or report) keeps each overtaken warning in its
- * deletion's part, each part within the limit.
+ * deletion's part, each part within the limit, unless the two do not fit one part (then apart, each part folding its
+ * own); a split digest's parts line counts each folded warning once, as its deleted credential (`wholeDigest`'s
+ * `overtaken`, which the relay checks); a list without expiry warnings reads no deletion's date.
  */
 import { describe, expect, it } from 'vitest';
 import { snsEntryFields, snsLimits } from '../../lambdas/aws/sns-wire';
 import {
   type DigestDocument,
   type DigestPart,
+  digestText,
   foldOvertaken,
   renderDigest,
 } from '../../lambdas/hygiene/digest';
@@ -22,7 +25,11 @@ import {
   type UnreachableReportDocument,
   type UnreachableReportInput,
 } from '../../lambdas/hygiene/unreachable-report';
-import { digestFromSnsEnvelope } from '../../lambdas/relay/digest-message';
+import {
+  digestFromSnsEnvelope,
+  parseDigestDocument,
+  wholeDigestOf,
+} from '../../lambdas/relay/digest-message';
 import { ownerEmail } from '../../lambdas/relay/owner-email';
 import { renderDigestHtml } from '../../lambdas/render/digest-html';
 import { SAMPLE_NOW, sampleEvent, snsEnvelope } from '../support/sample-digest';
@@ -31,7 +38,7 @@ import { SAMPLE_NOW, sampleEvent, snsEnvelope } from '../support/sample-digest';
 const DELETED_AT = '2026-11-26T02:00:00.000Z';
 /** The 1-day notice, queued the day before the expiry, pending since (a drain outage). */
 const QUEUED_AT = '2026-11-24T00:00:00.000Z';
-const FOLDED_LINE = `Its 1-day expiry notice, queued on ${QUEUED_AT} (2 days ago), is delivered only with this deletion notice.`;
+const FOLDED_LINE = `Its 1-day expiry notice, queued on ${QUEUED_AT} (2 days ago), had not been sent when it was soft-deleted.`;
 
 /** The 1-day expiry warning of `credentialId`, queued at `queuedAt`, read after its expiry at the drain. */
 function warning(credentialId: string, queuedAt = QUEUED_AT, more: Partial<OutboxEvent> = {}): OutboxEvent {
@@ -119,7 +126,7 @@ describe('an expiry warning beside its own credential’s deletion notice', () =
     expect(out).not.toMatch(/<h2[^>]*>(Expired|Expiring soon)/);
     expect(occurrences(out, '<tr><td')).toBe(1);
     expect(out).toContain(
-      'Its 1-day expiry notice, queued on 2026-11-24 00:00&nbsp;UTC (2 days ago), is delivered only with this deletion notice.',
+      'Its 1-day expiry notice, queued on 2026-11-24 00:00&nbsp;UTC (2 days ago), had not been sent when it was soft-deleted.',
     );
   });
 
@@ -131,9 +138,9 @@ describe('an expiry warning beside its own credential’s deletion notice', () =
     });
     const { message } = only([later, deletion('pc-x'), unstaged]);
 
-    const unstagedLine = `    Its expiry notice, queued on ${QUEUED_AT} (2 days ago), is delivered only with this deletion notice.`;
+    const unstagedLine = `    Its expiry notice, queued on ${QUEUED_AT} (2 days ago), had not been sent when it was soft-deleted.`;
     const laterLine =
-      '    Its 7-day expiry notice, queued on 2026-11-25T00:00:00.000Z (1 day ago), is delivered only with this deletion notice.';
+      '    Its 7-day expiry notice, queued on 2026-11-25T00:00:00.000Z (1 day ago), had not been sent when it was soft-deleted.';
     expect(message.text).toContain(`${unstagedLine}\n${laterLine}\n`);
     expect(message.text).not.toContain('Expired on');
     expect(message.document.events).toHaveLength(3);
@@ -226,7 +233,7 @@ describe('a split digest keeps each overtaken warning in its deletion’s part',
       expect(document.events).toEqual(part.events);
       expect(occurrences(email.text, FOLDED_LINE)).toBe(folded);
       expect(email.text).not.toContain('renew it now');
-      expect(occurrences(email.html, 'is delivered only with this deletion notice.')).toBe(folded);
+      expect(occurrences(email.html, 'had not been sent when it was soft-deleted.')).toBe(folded);
       expect(email.html).not.toContain('Renew it now');
       expect(email.subject).toBe(part.message.subject);
     }
@@ -301,5 +308,167 @@ describe('the admins’ owner-unreachable report', () => {
         expect(part.message.text).not.toContain('Expired on');
       }
     }
+  });
+});
+
+describe('a split digest’s parts line counts what the whole shows', () => {
+  /** 40 deletions, each with its overtaken 1-day warning: 40 credentials, all deleted. */
+  const pairs = Array.from({ length: 40 }, (_, i) => {
+    const id = `pc-${String(i).padStart(2, '0')}`;
+    return [deletion(id), warning(id)];
+  }).flat();
+  const kept = Array.from({ length: 8 }, (_, i) => sampleEvent('expiry-warning', `pc-kept-${i}`));
+  const line = (part: number, parts: number, covered: string) =>
+    `This digest is long: this is part ${part} of ${parts}; together the ${parts} parts cover ${covered}.`;
+
+  it('says each folded warning once, as its deleted credential, in the text, the document and the relay’s email', () => {
+    const parts = digest(pairs, 12_000);
+
+    expect(parts.length).toBeGreaterThan(1);
+    parts.forEach((part, i) => {
+      const expected = line(i + 1, parts.length, '40 credentials (40 deleted)');
+      expect(part.message.text.split('\n')[3]).toBe(expected);
+      expect((part.message.document as DigestDocument).wholeDigest).toEqual({
+        events: 80,
+        byType: { 'expiry-warning': 40, 'deleted-expired': 40 },
+        overtaken: 40,
+      });
+      expect(part.bytes).toBeLessThanOrEqual(12_000);
+      const { document } = digestFromSnsEnvelope(snsEnvelope(snsEntryFields(part.message)));
+      const email = ownerEmail(
+        document,
+        { email: 'ada@example.com' },
+        'h@corp.example',
+        new Date(SAMPLE_NOW),
+      );
+      expect(email.text.split('\n')[3]).toBe(expected);
+      expect(email.html).toContain(`<p style="margin:0 0 8px">${expected}</p>`);
+    });
+  });
+
+  it('counts the warnings no deletion overtakes as expired or expiring', () => {
+    const parts = digest([...pairs, ...kept], 12_000);
+
+    expect(parts.length).toBeGreaterThan(1);
+    parts.forEach((part, i) => {
+      expect(part.message.text.split('\n')[3]).toBe(
+        line(i + 1, parts.length, '48 credentials (40 deleted, 8 expired or expiring)'),
+      );
+    });
+  });
+
+  it('a document without the count (an older notifier) says every event, as before', () => {
+    const [first] = digest(pairs, 12_000);
+    const document = first?.message.document as DigestDocument;
+    const { overtaken: _, ...older } = document.wholeDigest ?? { events: 0, byType: {} };
+
+    const read = parseDigestDocument({ ...document, wholeDigest: older });
+
+    expect(digestText(read).split('\n')[3]).toBe(
+      line(1, first?.parts ?? 0, '80 credentials (40 deleted, 40 expired or expiring)'),
+    );
+  });
+
+  it('the relay keeps a count it can check, and leaves out the whole field when the count is wrong', () => {
+    const parts = digest([...pairs, ...kept], 12_000);
+    const document = parts[0]?.message.document as DigestDocument;
+    const whole = document.wholeDigest;
+    if (whole === undefined) throw new Error('no wholeDigest');
+    const ownFolded = document.events.filter((e) => foldOvertaken(document.events).isOvertaken(e)).length;
+    expect(ownFolded).toBeGreaterThan(0);
+    const check = (overtaken: unknown) => wholeDigestOf({ ...whole, overtaken }, document.events, 'doc');
+
+    expect(parseDigestDocument(document).wholeDigest).toEqual(whole);
+    expect(check(48)).toEqual({ ...whole, overtaken: 48 });
+    expect(() => check(-1)).toThrow('doc: wholeDigest: overtaken -1 is not a non-negative integer');
+    expect(() => check(1.5)).toThrow('doc: wholeDigest: overtaken 1.5 is not a non-negative integer');
+    expect(() => check('40')).toThrow('doc: wholeDigest: overtaken "40" is not a non-negative integer');
+    expect(() => check(49)).toThrow(
+      'doc: wholeDigest: overtaken 49 is more than its 48 expiry-warning events',
+    );
+    expect(() => check(ownFolded - 1)).toThrow(
+      `doc: wholeDigest: overtaken ${ownFolded - 1} is fewer than this part's ${ownFolded}`,
+    );
+    for (const wrong of [-1, 1.5, '40', 49, ownFolded - 1]) {
+      const read = parseDigestDocument({ ...document, wholeDigest: { ...whole, overtaken: wrong } });
+      expect(read).not.toHaveProperty('wholeDigest');
+      expect(read.events).toEqual(document.events);
+    }
+  });
+});
+
+describe('a deletion whose overtaken warnings do not fit one message with it', () => {
+  /**
+   * Two credentials, each deleted with its overtaken warning, long non-ASCII names: each event fits 3,000 bytes
+   * alone, not with its pair.
+   */
+  const LIMIT = 3_000;
+  const name = { displayName: 'é'.repeat(200) };
+  const events = ['pc-a', 'pc-b'].flatMap((id) => [
+    sampleEvent('deleted-expired', id, { ...name, occurredAt: DELETED_AT }),
+    warning(id, QUEUED_AT, name),
+  ]);
+
+  it('is split again: each event in a part within the limit, each part folding only its own events', () => {
+    const parts = digest(events, LIMIT);
+
+    expect(parts.flatMap((part) => part.events).sort((a, b) => a.eventId.localeCompare(b.eventId))).toEqual(
+      [...events].sort((a, b) => a.eventId.localeCompare(b.eventId)),
+    );
+    for (const part of parts) {
+      expect(part.bytes).toBeLessThanOrEqual(LIMIT);
+      const folded = part.events.filter((e) => foldOvertaken(part.events).isOvertaken(e)).length;
+      expect(occurrences(part.message.text, 'had not been sent when it was soft-deleted.')).toBe(folded);
+      const alone = part.events.filter(
+        (e) => e.type === 'expiry-warning' && !foldOvertaken(part.events).isOvertaken(e),
+      );
+      expect(occurrences(part.message.text, 'Expired on 2026-11-25')).toBe(alone.length);
+    }
+    expect(parts.some((part) => part.events.length === 1 && part.events[0]?.type === 'expiry-warning')).toBe(
+      true,
+    );
+  });
+
+  it('in the admins’ report too', () => {
+    const parts = renderUnreachableReport({
+      budget: snsLimits(LIMIT),
+      drainId: 'drain-1',
+      now: SAMPLE_NOW,
+      route: 'sns-email',
+      owners: [{ userId: 'user-42', reason: 'not-in-directory', events }],
+      invalidEvents: [],
+    });
+
+    const listed = parts.flatMap((part) => part.owners.flatMap((owner) => owner.events));
+    expect(listed).toHaveLength(events.length);
+    for (const part of parts) {
+      expect(part.bytes).toBeLessThanOrEqual(LIMIT);
+      const own = part.owners.flatMap((owner) => owner.events);
+      const folded = own.filter((e) => foldOvertaken(own).isOvertaken(e)).length;
+      expect(occurrences(part.message.text, 'had not been sent when it was soft-deleted.')).toBe(folded);
+    }
+    expect(listed.filter((e) => e.type === 'expiry-warning')).toHaveLength(2);
+  });
+});
+
+describe('foldOvertaken without an expiry warning', () => {
+  it('reads no deletion’s date', () => {
+    let reads = 0;
+    const counted = (event: OutboxEvent): OutboxEvent => {
+      const { occurredAt, ...rest } = event;
+      return Object.defineProperty({ ...rest }, 'occurredAt', {
+        enumerable: true,
+        get: () => {
+          reads += 1;
+          return occurredAt;
+        },
+      }) as OutboxEvent;
+    };
+    const events = [counted(deletion('pc-x')), counted(sampleEvent('stale-warning', 'pc-y'))];
+
+    const fold = foldOvertaken(events);
+
+    expect(fold.shown).toEqual(events);
+    expect(reads).toBe(0);
   });
 });

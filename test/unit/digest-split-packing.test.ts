@@ -126,13 +126,16 @@ describe('renderDigest packs parts as full as the limit allows', () => {
 });
 
 describe('the words that count a split digest’s notices are true whenever read', () => {
-  /** 12 deletions, 20 stale warnings, 25 expiry warnings that expire 7 days after the drain. */
+  /**
+   * 12 deletions, 20 stale warnings, 25 expiry warnings that expire 7 days after the drain, of 57 credentials (an
+   * expiry warning beside its own credential's deletion would be said in that deletion's entry: overtaken.ts).
+   */
   const WHOLE = [
     ...notices('deleted-expired', 8),
     ...notices('deleted-stale', 4),
     ...notices('stale-warning', 20),
     ...notices('expiry-warning', 25),
-  ];
+  ].map((event, i) => ({ ...event, credentialId: `pc-${String(i).padStart(3, '0')}` }));
 
   it('the parts line says "expired or expiring": the relay’s email sent after the expiry heads them "Expired"', () => {
     const parts = digest(WHOLE, 40_000).map((part) => snsEntryFields(part.message));

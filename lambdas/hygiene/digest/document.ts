@@ -44,6 +44,12 @@ export interface WholeDigest {
   readonly events: number;
   /** How many of each event type, all the parts together. */
   readonly byType: EventTypeCounts;
+  /**
+   * How many of its expiry warnings the whole digest folds into their credential's deletion (`foldOvertaken`,
+   * `overtaken.ts`, over all the parts' events together), so its parts line counts each such credential once, as
+   * deleted (`partsLine`, `text.ts`). Additive: absent when none, and from a notifier before 8 December 2026.
+   */
+  readonly overtaken?: number;
 }
 
 /** An event's severity: deletions and expiry within a day are `high`; stale and 7-day notices `warning`. */

@@ -157,13 +157,15 @@ function restorableLines(event: OutboxEvent, now: number, relayedAt: number | un
 /**
  * What a deletion's entry says of each expiry warning it overtakes (`foldOvertaken`, `overtaken.ts`), which has no
  * entry of its own, earliest queued first: "Its 1-day expiry notice, queued on 2026-12-01T00:00:00.000Z (7 days
- * ago), is delivered only with this deletion notice." ("Its expiry notice, …" without a stage).
+ * ago), had not been sent when it was soft-deleted." ("Its expiry notice, …" without a stage). True on every route
+ * that renders it (the owner's digest, the admins' owner-unreachable report, the relay's bounce report): the warning
+ * was queued no later than the deletion and goes out in the same message as its notice, so it was unsent then.
  */
 function overtakenLines(warnings: readonly OutboxEvent[], now: number): EventLine[] {
   return warnings.map((warning) => {
     const notice =
       warning.stageDays !== undefined ? `Its ${warning.stageDays}-day expiry notice` : 'Its expiry notice';
-    return line`${notice}, queued ${onWhen(warning.occurredAt, now)}, is delivered only with this deletion notice.`;
+    return line`${notice}, queued ${onWhen(warning.occurredAt, now)}, had not been sent when it was soft-deleted.`;
   });
 }
 

@@ -87,16 +87,20 @@ export function footerLines(wording: OwnerWording): EventLine[] {
 /**
  * The line near the top of each part of a split digest, the text's and the HTML's: which part it is and, from the
  * document's `wholeDigest`, what all the parts cover, "This digest is long: this is part 2 of 3; together the 3
- * parts cover 57 credentials (12 deleted, 20 unused, 25 expired or expiring)." (counted as the sections count
- * them); the part alone for a document without it (an older notifier's). The whole holds counts, not instants: which
- * of its expiry warnings have expired when the line is read (a relay email sent late heads its section "Expired") it
- * cannot tell, so they are "expired or expiring", true whenever it is read, as the section's widest heading says.
+ * parts cover 57 credentials (12 deleted, 20 unused, 25 expired or expiring)." (the entries the whole digest would
+ * show as one message: an expiry warning its credential's deletion overtakes, `wholeDigest.overtaken`, is counted
+ * once, as that deleted credential, not also as expired or expiring); the part alone for a document without
+ * `wholeDigest` (an older notifier's), every event counted for one without `overtaken`. The whole holds counts, not
+ * instants: which of its expiry warnings have expired when the line is read (a relay email sent late heads its
+ * section "Expired") it cannot tell, so they are "expired or expiring", true whenever it is read, as the section's
+ * widest heading says.
  */
 export function partsLine(part: number, parts: number, whole?: WholeDigest): string {
   const which = `This digest is long: this is part ${part} of ${parts}`;
   if (whole === undefined) return `${which}.`;
-  const expiry = [[whole.byType['expiry-warning'] ?? 0, 'expired or expiring']] as const;
-  const covered = `${count(whole.events, 'credential')} (${kindCounts(whole.byType, expiry).join(', ')})`;
+  const overtaken = whole.overtaken ?? 0;
+  const expiry = [[(whole.byType['expiry-warning'] ?? 0) - overtaken, 'expired or expiring']] as const;
+  const covered = `${count(whole.events - overtaken, 'credential')} (${kindCounts(whole.byType, expiry).join(', ')})`;
   return `${which}; together the ${parts} parts cover ${covered}.`;
 }
 

@@ -66,38 +66,52 @@ function contentOf(units: readonly Unit[]): PartContent {
 
 /**
  * What packing needs, measured once per report (not once per packing attempt), as digests do: `fixed`, an empty
- * part with the widest part counter; `costs[i]`, what unit `i` adds to a part without its reason's advice; and per
- * reason present, what its advice adds (its heading included, so two reasons overcount a little), by the first unit
- * with it: what a part pays once, however many of its owners have the reason.
+ * part with the widest part counter; `costs[i]`, what unit `i` adds to a part without its reason's advice, alone
+ * (an overtaken expiry warning with its own lines: as it is said in a part without its deletion); `together`, by the
+ * index of a deletion whose overtaken warnings ride with it ({@link withRiders}), what it and they add together, their
+ * lines folded into its; and per reason present, what its advice adds (its heading included, so two reasons
+ * overcount a little), by the first unit with it: what a part pays once, however many of its owners have the reason.
  */
 interface MeasuredUnits {
   readonly fixed: number;
   readonly costs: readonly number[];
+  readonly together: ReadonlyMap<number, number>;
   readonly advice: ReadonlyMap<ReportedReason, number>;
 }
 
 function measureCosts(input: UnreachableReportInput, nowIso: string, units: readonly Unit[]): MeasuredUnits {
-  const alone = (unit: Unit, advice: AdviceShown) =>
-    renderPart(input, nowIso, contentOf([unit]), 999, 999, advice).bytes;
+  const alone = (some: readonly Unit[], advice: AdviceShown) =>
+    renderPart(input, nowIso, contentOf(some), 999, 999, advice).bytes;
   const fixed = renderPart(input, nowIso, contentOf([]), 999, 999).bytes;
-  const costs = units.map((unit) => alone(unit, 'without advice') - fixed);
+  const costs = units.map((unit) => alone([unit], 'without advice') - fixed);
+  const together = new Map<number, number>();
+  for (const [lead, ...riders] of withRiders(units)) {
+    if (lead === undefined || riders.length === 0) continue;
+    const run = [lead, ...riders].map((i) => units[i] as Unit);
+    together.set(lead, alone(run, 'without advice') - fixed);
+  }
   const advice = new Map<ReportedReason, number>();
   units.forEach((unit, i) => {
     if (unit.kind !== 'owner' || advice.has(unit.owner.reason)) return;
-    advice.set(unit.owner.reason, alone(unit, 'with advice') - ((costs[i] ?? 0) + fixed));
+    advice.set(unit.owner.reason, alone([unit], 'with advice') - ((costs[i] ?? 0) + fixed));
   });
-  return { fixed, costs, advice };
+  return { fixed, costs, together, advice };
 }
 
-/** Unit `i`'s cost in a part that already holds `reasons`: its own lines, plus its reason's advice when new there. */
+/**
+ * What the units of `run` (a unit and the overtaken warnings riding with it: {@link withRiders}) add to a part that
+ * already holds `reasons`: their lines (folded: {@link MeasuredUnits.together}), plus their owner's reason's advice
+ * when new there, counted once.
+ */
 function costIn(
   measured: MeasuredUnits,
   units: readonly Unit[],
-  i: number,
+  run: readonly number[],
   reasons: ReadonlySet<ReportedReason>,
 ) {
-  const unit = units[i];
-  const own = measured.costs[i] ?? 0;
+  const lead = run[0] ?? 0;
+  const unit = units[lead];
+  const own = (run.length > 1 ? measured.together.get(lead) : measured.costs[lead]) ?? 0;
   if (unit?.kind !== 'owner' || reasons.has(unit.owner.reason)) return own;
   return own + (measured.advice.get(unit.owner.reason) ?? 0);
 }
@@ -117,30 +131,36 @@ function withRiders(units: readonly Unit[]): number[][] {
 }
 
 /**
- * Packs units greedily into parts by their measured cost ({@link measureCosts}, as digests do): each unit's own
+ * The runs packing places ({@link withRiders}) within `budget`: a deletion and its overtaken warnings that do not fit
+ * one part together, even alone in it (a small limit, long names), are each a run of its own instead, as the
+ * digest's packing does: each part then folds only its own events, a warning put apart listed with its own lines.
+ */
+function runsWithin(units: readonly Unit[], measured: MeasuredUnits, budget: number): number[][] {
+  return withRiders(units).flatMap((run) =>
+    run.length === 1 || measured.fixed + costIn(measured, units, run, new Set()) <= budget
+      ? [run]
+      : run.map((i) => [i]),
+  );
+}
+
+/**
+ * Packs units greedily into parts by their measured cost ({@link measureCosts}, as digests do): each run's own
  * lines, plus its reason's advice when the part does not hold the reason yet, an overtaken expiry warning with its
- * deletion ({@link withRiders}, measured as if alone: never less than its line there); every part is checked
- * afterwards.
+ * deletion when they fit a part together ({@link runsWithin}); every part is checked afterwards.
  */
 function pack(units: readonly Unit[], measured: MeasuredUnits, budget: number): Unit[][] {
   const groups: Unit[][] = [];
   let current: Unit[] = [];
   let reasons = new Set<ReportedReason>();
   let used = measured.fixed;
-  // Riders are the lead's owner's: its reason's advice is counted once, with the lead.
-  const costOf = (run: readonly number[]) =>
-    run.reduce(
-      (sum, i, k) => sum + (k === 0 ? costIn(measured, units, i, reasons) : (measured.costs[i] ?? 0)),
-      0,
-    );
-  for (const run of withRiders(units)) {
-    let cost = costOf(run);
+  for (const run of runsWithin(units, measured, budget)) {
+    let cost = costIn(measured, units, run, reasons);
     if (current.length > 0 && used + cost > budget) {
       groups.push(current);
       current = [];
       reasons = new Set();
       used = measured.fixed;
-      cost = costOf(run);
+      cost = costIn(measured, units, run, reasons);
     }
     for (const i of run) {
       const unit = units[i] as Unit;
