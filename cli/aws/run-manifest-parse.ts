@@ -36,7 +36,6 @@ import {
 import { describeStoredValue } from '../../lambdas/hygiene/stored-value-text';
 import { formatInstant, parseInstant } from '../../lambdas/hygiene/time';
 import { terminalText } from '../../lambdas/render/sanitize';
-import { runsShowCommand } from '../format/shell-word';
 
 /** A run's stored header has a field of the wrong type or out of range: nothing is read from it. */
 export class MalformedRunHeaderError extends Error {
@@ -381,9 +380,13 @@ export interface MalformedRunIndexEntry {
   readonly position: number;
   /** The first field found wrong (`runId`, `deleted`, ...), or `entry` when the run is not a map. */
   readonly field: string;
-  /** The stored run id, when it is a non-empty string (stored text: sanitise it to print). */
+  /**
+   * The stored run id, when it is a non-empty string (stored text: sanitise it to print): its header stays readable
+   * by id, and the command that lists the index prints the `runs show` of it, aimed at its own table (an adapter
+   * knows no flags).
+   */
   readonly runId?: string;
-  /** Which run, which field, its stored value and the rule, one line, sanitised. */
+  /** Which run, which field, its stored value and the rule, one line, sanitised (no command: see `runId`). */
   readonly error: string;
 }
 
@@ -396,14 +399,13 @@ function malformedIndexEntry(
 ): MalformedRunIndexEntry {
   const runId = storedId(stored, 'runId');
   const which = `entry ${position} of ${of} (oldest first)${runId === undefined ? '' : `, run ${JSON.stringify(runId)},`}`;
-  const header = runId === undefined ? '' : `; its header stays readable: ${runsShowCommand(runId)}`;
   return {
     position,
     field: fieldName(problem, 'entry'),
     ...(runId !== undefined && { runId }),
     error: terminalText(
       `the run index in ${tableName}: ${which} is malformed: ${problemText(stored, problem, 'entry')}; ` +
-        `it is not listed${header} (pc-hygiene export --include-reserved shows the item ${RUN_INDEX_ID})`,
+        `it is not listed (pc-hygiene export --include-reserved shows the item ${RUN_INDEX_ID})`,
     ),
   };
 }

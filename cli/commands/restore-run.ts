@@ -30,8 +30,9 @@ import { jsonText } from '../../lambdas/render/json-text';
 import { terminalText } from '../../lambdas/render/sanitize';
 import type { RestoreResult } from '../aws/restore';
 import { EXIT_CODE } from '../exit-codes';
-import { runsShowCommand } from '../format/shell-word';
 import { interruptedExitCode, onInterrupt } from '../interrupts';
+import type { TargetFlags } from '../options/deployment-target';
+import { runsShowCommandFor } from '../options/run-id';
 import { withTable } from '../options/table-options';
 import { sayOnStderr } from '../stderr';
 import { UsageError } from '../usage-error';
@@ -87,20 +88,28 @@ function toldOwnersText(restored: readonly RestoreResult[], dryRun: boolean): st
 }
 
 /**
- * `; N skipped still deleted by another run: see pc-hygiene runs show r2, pc-hygiene runs show r3 …` for the
- * credentials skipped as `not-deleted-by-run` (that run's deletion stands), naming up to
- * {@link RUNS_NAMED} of the runs, each command pasteable as printed (`runsShowCommand`); those deleted since with no
- * run recorded are counted apart.
+ * `; N skipped still deleted by another run: see pc-hygiene runs show r2 --table T, …` for the credentials skipped
+ * as `not-deleted-by-run` (that run's deletion stands), naming up to {@link RUNS_NAMED} of the runs, each command
+ * pasteable as printed and aimed at the table this restore read (`flags`: `runsShowCommandFor`); those deleted since
+ * with no run recorded are counted apart, and so are those whose stored run id the CLI refuses as one (empty, or too
+ * long for a manifest's keys: no run's manifest has it, and `runs show` of it would fail).
  * Nothing when there are none.
  */
-function stillDeletedText(skipped: readonly RunRestoreMiss[]): string {
+function stillDeletedText(skipped: readonly RunRestoreMiss[], flags: TargetFlags): string {
   const since = skipped.filter((m) => m.check === 'not-deleted-by-run');
-  const runs = [...new Set(since.flatMap((m) => m.deletedByRun ?? []))].sort(collate);
-  const unrecorded = since.filter((m) => m.deletedByRun === undefined).length;
+  const commands = new Map<string, string>();
+  for (const run of new Set(since.flatMap((m) => m.deletedByRun ?? []))) {
+    const command = runsShowCommandFor(run, flags);
+    if (command !== undefined) commands.set(run, command);
+  }
+  const runs = [...commands.keys()].sort(collate);
+  const unrecorded = since.filter(
+    (m) => m.deletedByRun === undefined || !commands.has(m.deletedByRun),
+  ).length;
   const parts: string[] = [];
   if (runs.length > 0) {
     const byRuns = runs.length === 1 ? 'another run' : `${runs.length} other runs`;
-    const shown = runs.slice(0, RUNS_NAMED).map(runsShowCommand);
+    const shown = runs.slice(0, RUNS_NAMED).map((run) => commands.get(run));
     const more = runs.length - shown.length;
     parts.push(
       `${since.length - unrecorded} skipped still deleted by ${byRuns}: see ${shown.join(', ')}` +
@@ -146,7 +155,8 @@ function failuresAdvice(stopped: boolean, refused: readonly RunRestoreMiss[]): s
   return '; once its cause is fixed, run the same restore --run again (a credential restored already is skipped)';
 }
 
-function resultText(result: RunRestoreResult, signal?: string): string {
+/** The listing and summary line of a run's restore (`flags`: where it read, for the commands it prints). */
+function resultText(result: RunRestoreResult, flags: TargetFlags, signal?: string): string {
   const verb = result.dryRun ? 'would restore' : 'restored';
   const malformedPages = result.missingPages.filter((p) => p.cause === 'malformed').length;
   const unreadPages = result.missingPages.filter((p) => p.cause === 'read-failed').length;
@@ -171,7 +181,7 @@ function resultText(result: RunRestoreResult, signal?: string): string {
       (stopped ? STOPPED_TEXT : '') +
       (result.dryRun ? ' (dry run: nothing written)' : '') +
       toldOwnersText(result.restored, result.dryRun) +
-      stillDeletedText(result.skipped) +
+      stillDeletedText(result.skipped, flags) +
       failuresAdvice(stopped, result.refused),
   ];
   return `${lines.join('\n')}\n`;
@@ -200,7 +210,7 @@ export async function runRestoreRun(
   // A signal after the last restore started stopped nothing: the restore is whole, and exits as such.
   const interrupted = result.missingPages.some((p) => p.cause === 'interrupted');
   const signal = interrupted ? watch.interrupted() : undefined;
-  process.stdout.write(flags.format === 'json' ? `${jsonText(result)}\n` : resultText(result, signal));
+  process.stdout.write(flags.format === 'json' ? `${jsonText(result)}\n` : resultText(result, flags, signal));
   writeRestoreWarnings(result.restored);
   const incomplete = result.missingPages.length > 0 || result.malformedEntries.length > 0;
   if (result.refused.length > 0 || incomplete) process.exitCode = EXIT_CODE.failure;

@@ -26,10 +26,10 @@ import { EXIT_CODE } from '../exit-codes';
 import { runEntryListing } from '../format/run-entry-listing';
 import { runIndexListing } from '../format/run-index-listing';
 import { defineCommand } from '../options/define-command';
-import { resolveTarget } from '../options/deployment-target';
+import { resolveTarget, type TargetFlags } from '../options/deployment-target';
 import { formatOption, LISTING_FORMATS } from '../options/formats';
 import type { OptionsOf } from '../options/options-of';
-import { requireRunIdArgument } from '../options/run-id';
+import { requireRunIdArgument, runsShowCommandFor } from '../options/run-id';
 import { withTable } from '../options/table-options';
 import { writeStreamedListing } from '../streamed-listing';
 
@@ -96,7 +96,17 @@ async function runsList(flags: RunsListOptions): Promise<void> {
     listRuns(client, options.table, (entry) => malformed.push(entry)),
   );
   process.stdout.write(runIndexListing(options.format, distinctRuns(runs), malformed.length));
-  reportProblems(malformed);
+  reportProblems(malformed.map((entry) => ({ error: malformedRunText(entry, flags) })));
+}
+
+/**
+ * A malformed run of the index as `runs list` reports it: its error, then, when its stored run id is one the CLI
+ * takes, `; its header stays readable: pc-hygiene runs show …` aimed at the table listed (`flags`:
+ * `runsShowCommandFor`), so that pasted it reads that run's header, not the default stack's.
+ */
+function malformedRunText(entry: MalformedRunIndexEntry, flags: TargetFlags): string {
+  const command = entry.runId === undefined ? undefined : runsShowCommandFor(entry.runId, flags);
+  return command === undefined ? entry.error : `${entry.error}; its header stays readable: ${command}`;
 }
 
 /**

@@ -43,8 +43,11 @@ export function typedWord(text: string, placeholder: string = VALUE_WITH_CONTROL
  * index), as a message prints it to be pasted, by the one rule of a printed command naming an id (`commandNaming`,
  * lambdas/hygiene/pasted-command.ts): one shell word, after `--` when it starts with `-`, and `RUN_ID` in its place
  * when the terminal would print it changed ({@link typedWord}). A stored id is anyone's text: pasted bare, `run 1`
- * would be two arguments and `$(…)` a command.
+ * would be two arguments and `$(…)` a command. `targetFlags` aim it where the command that prints it read its table
+ * (`targetFlagsOf`, cli/options/deployment-target.ts; `''` for the default stack): the run is that table's, and
+ * `runs show` reads the default stack's without them. Whether the CLI takes the id as a run id at all is the
+ * caller's check (`runsShowCommandFor`, cli/options/run-id.ts).
  */
-export function runsShowCommand(runId: string): string {
-  return commandNaming('pc-hygiene runs show', runId, '', '', (text) => typedWord(text, 'RUN_ID'));
+export function runsShowCommand(runId: string, targetFlags: string): string {
+  return commandNaming('pc-hygiene runs show', runId, '', targetFlags, (text) => typedWord(text, 'RUN_ID'));
 }

@@ -8,12 +8,16 @@
  * the longest key's other bytes — a page key whose page number is the largest
  * a manifest header may record — not the limit itself: a run id between the
  * two passed the key check every credential id gets and came back as
- * DynamoDB's raw key-size error when its page was read.
+ * DynamoDB's raw key-size error when its page was read. And a message that
+ * prints `runs show` of a run id read from the table prints it only for an id
+ * this check takes ({@link runsShowCommandFor}).
  */
 import { MAX_KEY_BYTES } from '../../lambdas/hygiene/credential';
 import { runPageId } from '../../lambdas/hygiene/data-contract';
+import { runsShowCommand } from '../format/shell-word';
 import { UsageError } from '../usage-error';
 import { requireKeyArgument } from './credential-id';
+import { type TargetFlags, targetFlagsOf } from './deployment-target';
 
 /**
  * The largest page number a run's manifest header may record: its `pages` is any whole number a double holds
@@ -45,4 +49,21 @@ export function requireRunIdArgument(name: string, value: string): string {
   // The empty id's usage error, as every key argument has it.
   requireKeyArgument(name, value);
   return value;
+}
+
+/**
+ * `pc-hygiene runs show` of a run id read from the table (a credential's `hygieneDeletedByRun`, a run of the index),
+ * for a message to print: {@link runsShowCommand}, aimed where the command printing it was (`flags`,
+ * {@link targetFlagsOf}: the run is that table's). `undefined` for a stored id the CLI refuses as its argument
+ * ({@link requireRunIdArgument}: empty, or over {@link MAX_RUN_ID_BYTES}): a command printed for it would only fail,
+ * so the message names no command (no manifest can be keyed by such an id).
+ */
+export function runsShowCommandFor(runId: string, flags: TargetFlags): string | undefined {
+  try {
+    requireRunIdArgument('the run id', runId);
+  } catch (error: unknown) {
+    if (error instanceof UsageError) return undefined;
+    throw error;
+  }
+  return runsShowCommand(runId, targetFlagsOf(flags));
 }

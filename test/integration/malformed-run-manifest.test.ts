@@ -3,7 +3,9 @@
  * leave them (edited with the low-level client after a real enforce sweep):
  * `runs show` lists the valid entries and names the malformed ones,
  * `restore --run` restores the valid ones and reports the others, `runs list`
- * lists the valid runs and names the malformed one — each exits 1; a page or
+ * lists the valid runs and names the malformed one, with the `runs show` that
+ * reads its header, aimed at the same table (pasted, it works: a run id that
+ * starts with - after the flags and --) — each exits 1; a page or
  * an index that is not a list is named as such (docs/data-model.md, "Run
  * manifests"; docs/deploy.md, "Restore runbook"). Child processes, DynamoDB Local.
  */
@@ -20,6 +22,7 @@ import {
 import { MANIFEST_PAGE_SIZE } from '../../lambdas/hygiene/run-manifest';
 import { runSweep } from '../../lambdas/hygiene/sweep';
 import { putItems } from '../support/items';
+import { pastedArguments } from '../support/pasted-arguments';
 import { runCli, tableFlags } from '../support/run-cli';
 import { useTestTable } from '../support/test-table';
 import { credential, days, NOW, staleDue } from '../unit/support/credentials';
@@ -152,8 +155,9 @@ describe('malformed run manifest entries and run index (CLI, DynamoDB Local)', {
     });
     const error =
       `the run index in ${table.tableName}: entry 1 of 2 (oldest first), run "run-a", is malformed: ` +
-      `deleted = "1": must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}; it is not listed; ` +
-      `its header stays readable: pc-hygiene runs show run-a (pc-hygiene export --include-reserved shows the item ${RUN_INDEX_ID})`;
+      `deleted = "1": must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}; it is not listed ` +
+      `(pc-hygiene export --include-reserved shows the item ${RUN_INDEX_ID}); ` +
+      `its header stays readable: pc-hygiene runs show run-a --endpoint ${table.endpoint} --table ${table.tableName}`;
 
     const json = await runCli(['runs', 'list', ...tableFlags(table), '--format', 'json']);
     const text = await runCli(['runs', 'list', ...tableFlags(table)]);
@@ -177,5 +181,40 @@ describe('malformed run manifest entries and run index (CLI, DynamoDB Local)', {
       `pc-hygiene: the run index in ${table.tableName} is malformed: hygieneRuns = a map {"runId":"run-a"}: must be a list of runs; ` +
         `nothing was listed (pc-hygiene export --include-reserved shows the item ${RUN_INDEX_ID}; each run's header stays readable by id)\n`,
     );
+  });
+
+  it('runs list: a malformed run whose id starts with -, its runs show pasted reads that run on the same table', async () => {
+    await sweep('-r2', [staleDue('e-one')]);
+    const breakEntry = (runId: string) =>
+      editItem(RUN_INDEX_ID, RUN_MANIFEST_ATTR.runs, (value) => {
+        const first = value.L?.[0]?.M;
+        if (first === undefined) throw new Error('empty index');
+        first.deleted = { S: '1' };
+        first.runId = { S: runId };
+        return value;
+      });
+    await breakEntry('-r2');
+
+    const list = await runCli(['runs', 'list', ...tableFlags(table)]);
+    const command = /its header stays readable: (pc-hygiene runs show .*)$/m.exec(list.stderr)?.[1] ?? '';
+
+    expect(list.code).toBe(1);
+    expect(command).toBe(
+      `pc-hygiene runs show --endpoint ${table.endpoint} --table ${table.tableName} -- -r2`,
+    );
+    const pasted = pastedArguments(command);
+    expect(pasted.slice(-2)).toEqual(['--', '-r2']);
+    // Run as pasted: it reads run -r2 of this table (the default stack's would not be reached at all).
+    const show = await runCli(pasted);
+    expect(show).toMatchObject({ code: 0, stderr: '' });
+    expect(show.stdout).toContain('e-one');
+
+    // A stored run id the CLI refuses as one (too long for a manifest's keys): named, no command printed.
+    await breakEntry('x'.repeat(2_016));
+    const long = await runCli(['runs', 'list', ...tableFlags(table)]);
+
+    expect(long.code).toBe(1);
+    expect(long.stderr).toContain(`run "${'x'.repeat(2_016)}", is malformed`);
+    expect(long.stderr).not.toContain('runs show');
   });
 });

@@ -3,15 +3,19 @@
  * `restore --run` (that run's deletion stands; README.md, docs/data-model.md,
  * "Restore"), exit 0 — so the summary says how many are still deleted that way
  * and how to see them: `runs show` of each such run, up to three named (the
- * skipped lines name every one; JSON `skipped[].deletedByRun`), and those
- * deleted again with no run recorded apart. Against DynamoDB Local on a
- * manifest a real sweep wrote.
+ * skipped lines name every one; JSON `skipped[].deletedByRun`), each aimed at
+ * the table restored (pasted, it reads that table's run, not the default
+ * stack's), and those deleted again with no run recorded apart (a stored run
+ * id the CLI refuses as one, empty or too long, counted with them). Against
+ * DynamoDB Local on a manifest a real sweep wrote.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { registerRestoreCommand } from '../../cli/commands/restore';
+import { MAX_RUN_ID_BYTES } from '../../cli/options/run-id';
 import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import { runInProcess } from '../support/in-process-cli';
+import { pastedArguments } from '../support/pasted-arguments';
 import { tableFlags } from '../support/run-cli';
 import { useTestTable } from '../support/test-table';
 import { days, staleDue } from '../unit/support/credentials';
@@ -19,6 +23,8 @@ import { sweepWithManifest } from './support/sweep-deps';
 
 describe('restore --run: credentials still deleted by another run (DynamoDB Local)', () => {
   const table = useTestTable('restore-run-still-deleted', 'each');
+  /** The flags `restoreRun` gives, as the printed `runs show` carries them. */
+  const aim = () => `--endpoint ${table.endpoint} --table ${table.tableName}`;
 
   /** Records e-N as deleted since by `run` (none: no run recorded), as a later deletion leaves it. */
   const deletedAgain = (id: string, run: string | undefined) =>
@@ -58,7 +64,7 @@ describe('restore --run: credentials still deleted by another run (DynamoDB Loca
 
     expect(run.exitCode).toBe(0);
     expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(
-      'run run-1: 1 restored, 2 skipped, 0 refused; 2 skipped still deleted by another run: see pc-hygiene runs show run-2',
+      `run run-1: 1 restored, 2 skipped, 0 refused; 2 skipped still deleted by another run: see pc-hygiene runs show run-2 ${aim()}`,
     );
   });
 
@@ -80,7 +86,8 @@ describe('restore --run: credentials still deleted by another run (DynamoDB Loca
     expect(text.exitCode).toBe(0);
     expect(text.stdout.trimEnd().split('\n').at(-1)).toBe(
       'run run-1: 0 would restore, 6 skipped, 0 refused (dry run: nothing written); ' +
-        '5 skipped still deleted by 4 other runs: see pc-hygiene runs show run-2, pc-hygiene runs show run-3, pc-hygiene runs show run-4 ' +
+        `5 skipped still deleted by 4 other runs: see pc-hygiene runs show run-2 ${aim()}, ` +
+        `pc-hygiene runs show run-3 ${aim()}, pc-hygiene runs show run-4 ${aim()} ` +
         '(and 1 more run: the skipped lines name them); ' +
         '1 skipped deleted again with no run recorded (pc-hygiene export shows it)',
     );
@@ -93,5 +100,39 @@ describe('restore --run: credentials still deleted by another run (DynamoDB Loca
       ['e-5', 'not-deleted-by-run', 'run-2'],
       ['e-6', 'not-deleted-by-run', undefined],
     ]);
+  });
+
+  it('a run id that starts with -: the printed runs show, pasted, names the table restored and that run', async () => {
+    await sweepWithManifest(table, 'run-1', ['e-1', 'e-2'].map(staleDue));
+    await deletedAgain('e-1', '-r2');
+
+    const run = await restoreRun();
+    const summary = run.stdout.trimEnd().split('\n').at(-1) ?? '';
+    const command = /see (pc-hygiene runs show .*)$/.exec(summary)?.[1] ?? '';
+
+    expect(command).toBe(`pc-hygiene runs show ${aim()} -- -r2`);
+    expect(pastedArguments(command)).toEqual([
+      'runs',
+      'show',
+      '--endpoint',
+      table.endpoint,
+      '--table',
+      table.tableName,
+      '--',
+      '-r2',
+    ]);
+  });
+
+  it('a stored run id the CLI refuses (empty, too long): counted with no run recorded, no runs show printed', async () => {
+    await sweepWithManifest(table, 'run-1', ['e-1', 'e-2', 'e-3'].map(staleDue));
+    await deletedAgain('e-1', '');
+    await deletedAgain('e-2', 'x'.repeat(MAX_RUN_ID_BYTES + 1));
+
+    const run = await restoreRun();
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(
+      'run run-1: 1 restored, 2 skipped, 0 refused; 2 skipped deleted again with no run recorded (pc-hygiene export shows them)',
+    );
   });
 });

@@ -98,8 +98,6 @@ const ALLOWED_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   ],
   'cli/aws/': [
     'cli/stderr.ts',
-    // A message's pasteable words (`runs show` of a stored run id): a leaf over the domain and the sanitiser.
-    'cli/format/shell-word.ts',
     'cli/operator-text.ts',
     DOMAIN_LAYER,
     RENDER,

@@ -12,6 +12,7 @@ import {
   typedWord,
   VALUE_WITH_CONTROL_CHARACTERS,
 } from '../../cli/format/shell-word';
+import { pastedArguments } from '../support/pasted-arguments';
 
 /** What `sh` passes as the single argument of `printf %s <word>`, or the argument count when it is not one. */
 function typedBack(word: string): string {
@@ -81,26 +82,44 @@ describe('typedWord', () => {
 });
 
 describe('runsShowCommand', () => {
-  /** The arguments `sh` gives `pc-hygiene` when the printed command is pasted (a function: dash names no `-`). */
-  function pastedArguments(command: string): string[] {
-    const pasted = command.replace(/^pc-hygiene /, 'pc_hygiene ');
-    const script = `pc_hygiene() { for a in "$@"; do printf '%s\\n' "$a"; done; }; ${pasted}`;
-    const out = execFileSync('sh', ['-c', script], { encoding: 'utf8', env: { HOME: '/nonexistent' } });
-    return out.split('\n').slice(0, -1);
-  }
-
   it('gives a stored run id to the CLI as one argument, whatever it holds', () => {
     for (const id of ['run-1', "run 1 $(echo injected) 'q'", '*', 'a;b'])
-      expect(pastedArguments(runsShowCommand(id)), id).toEqual(['runs', 'show', id]);
-    expect(runsShowCommand('run-1')).toBe('pc-hygiene runs show run-1');
+      expect(pastedArguments(runsShowCommand(id, '')), id).toEqual(['runs', 'show', id]);
+    expect(runsShowCommand('run-1', '')).toBe('pc-hygiene runs show run-1');
   });
 
   it('puts an id that starts with - after --, where the CLI reads it as the run id', () => {
-    expect(runsShowCommand('-r1')).toBe('pc-hygiene runs show -- -r1');
-    expect(pastedArguments(runsShowCommand('-r1'))).toEqual(['runs', 'show', '--', '-r1']);
+    expect(runsShowCommand('-r1', '')).toBe('pc-hygiene runs show -- -r1');
+    expect(pastedArguments(runsShowCommand('-r1', ''))).toEqual(['runs', 'show', '--', '-r1']);
+  });
+
+  it('is aimed by the target flags it is given: after the id, or before the -- of an id that starts with -', () => {
+    const aim = "--endpoint http://127.0.0.1:8000 --table 'my table'";
+
+    expect(runsShowCommand('run-1', aim)).toBe(`pc-hygiene runs show run-1 ${aim}`);
+    expect(pastedArguments(runsShowCommand('run-1', aim))).toEqual([
+      'runs',
+      'show',
+      'run-1',
+      '--endpoint',
+      'http://127.0.0.1:8000',
+      '--table',
+      'my table',
+    ]);
+    expect(runsShowCommand('-r2', aim)).toBe(`pc-hygiene runs show ${aim} -- -r2`);
+    expect(pastedArguments(runsShowCommand('-r2', aim))).toEqual([
+      'runs',
+      'show',
+      '--endpoint',
+      'http://127.0.0.1:8000',
+      '--table',
+      'my table',
+      '--',
+      '-r2',
+    ]);
   });
 
   it('shows RUN_ID for an id the terminal would print changed', () => {
-    expect(runsShowCommand('run\u001b[31m')).toBe('pc-hygiene runs show RUN_ID');
+    expect(runsShowCommand('run\u001b[31m', '')).toBe('pc-hygiene runs show RUN_ID');
   });
 });

@@ -273,6 +273,65 @@ describe('the report’s owner commands', () => {
   });
 });
 
+describe('an id the report cannot show as stored (flattened): a placeholder in its command, and why', () => {
+  /** The restore line of a deletion of credential `credentialId`, aimed by `targetFlags`. */
+  const restoreLineOf = (credentialId: string, targetFlags: string | undefined) => {
+    const [part] = renderUnreachableReport({
+      drainId: 'drain-1',
+      now: NOW,
+      route: 'relay',
+      owners: [
+        {
+          userId: 'ada',
+          reason: 'departed',
+          events: [outboxEvent({ credentialId, userId: 'ada', type: 'deleted-stale' })],
+        },
+      ],
+      invalidEvents: [],
+      budget: SNS_LIMITS,
+      ...(targetFlags !== undefined && { targetFlags }),
+    });
+    return (part?.message.text ?? '').split('\n').find((line) => line.includes('To restore it'));
+  };
+  const CREDENTIAL_WHY = ' (its id holds characters this report cannot show: pc-hygiene export shows it)';
+
+  it.each([
+    ['a Hangul filler', 'abc\u3164def'],
+    ['a zero-width space', 'abc\u200bdef'],
+    ['a line break', 'abc\ndef'],
+    ['two spaces', 'abc  def'],
+  ])('restore of a credential id holding %s: "<credentialId>", never the flattened id', (_, id) => {
+    expect(restoreLineOf(id, STACK)).toBe(
+      `      To restore it if the owner still needs it: pc-hygiene restore "<credentialId>" --reason "<why>" ${STACK}${CREDENTIAL_WHY}`,
+    );
+  });
+
+  it('one that starts with -: the placeholder after --, where the id typed in its place goes', () => {
+    expect(restoreLineOf('-abc\u200bdef', undefined)).toBe(
+      '      To restore it if the owner still needs it: pc-hygiene restore --reason "<why>" -- "<credentialId>"' +
+        ` (add the deployment's --stack NAME before the --)${CREDENTIAL_WHY}`,
+    );
+  });
+
+  it('a plain id (quoted or not) is still named', () => {
+    expect(restoreLineOf('abc def', STACK)).toContain(
+      `pc-hygiene restore 'abc def' --reason "<why>" ${STACK}`,
+    );
+    expect(restoreLineOf('abc def', STACK)).not.toContain('<credentialId>');
+  });
+
+  it('an owner id holding one: "<userId>" in the owner commands, and why', () => {
+    const why =
+      ' (the owner’s id holds characters this report cannot show: pc-hygiene export shows it on their credentials)';
+
+    const end = `then run pc-hygiene owners clear-bouncing "<userId>" ${STACK}${why}.`;
+    expect(endOf(todoOf(reportText('bouncing', STACK, 'ada\u3164lovelace')), end)).toBe(end);
+    expect(todoOf(reportText('unsubscribed', STACK, 'ada\u200blovelace'))).toContain(
+      `run pc-hygiene owners resubscribe "<userId>" ${STACK}${why} (route sns-email: `,
+    );
+  });
+});
+
 describe('the report’s placeholders paste as one word each', () => {
   /** `text` without its double-quoted words: what a shell would read as syntax. */
   const unquoted = (text: string) => text.replace(/"[^"]*"/g, 'WORD');

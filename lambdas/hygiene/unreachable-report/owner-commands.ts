@@ -6,7 +6,7 @@
  * (./owner-lines.ts), which aim them by the report's input, so that both aim them one way. Pure: no I/O.
  */
 import { plainValue } from '../digest';
-import { aimedCommand, commandNaming } from '../pasted-command';
+import { aimedCommand, commandNaming, USER_ID_PLACEHOLDER } from '../pasted-command';
 import type { UnreachableReportInput } from './types';
 
 /** `pc-hygiene owners <subcommand>` (and its arguments) aimed by `targetFlags` ({@link aimedCommand}). */
@@ -15,18 +15,45 @@ export function ownersCommand(subcommand: string, targetFlags: string | undefine
 }
 
 /**
+ * `command` naming the stored `id` by the one rule of a command naming an id ({@link commandNaming}; `options` and
+ * `targetFlags` as there), as the report prints it. The report shows every stored value flattened ({@link plainValue}:
+ * an invisible or control character, a blank letter, a run of spaces become one space), so an id that flattening
+ * changes cannot be written into the command (pasted, `'abc def'` would name another id, or none): `hidden.placeholder`
+ * stands in its place (`"<credentialId>"`), said why after the command (`hidden.why`), as the CLI's `typedWord` shows a
+ * placeholder for an id a terminal would print changed.
+ */
+export function storedIdCommand(
+  command: string,
+  id: string,
+  options: string,
+  targetFlags: string | undefined,
+  hidden: { readonly placeholder: string; readonly why: string },
+): string {
+  if (plainValue(id) === id) return commandNaming(command, id, options, targetFlags);
+  // Still after `--` when it starts with `-`: the id typed in its place needs it.
+  return `${commandNaming(command, id, options, targetFlags, () => hidden.placeholder)} (${hidden.why})`;
+}
+
+/**
  * `pc-hygiene owners <subcommand> ID` naming the owner `userId` (`undefined`: the placeholder), aimed by
- * `targetFlags` ({@link commandNaming}).
+ * `targetFlags` ({@link commandNaming}); an id the report cannot show as stored is the placeholder too, said why
+ * ({@link storedIdCommand}).
  */
 export function ownerCommand(
   subcommand: string,
   userId: string | undefined,
   targetFlags: string | undefined,
 ): string {
-  // A stored id is untrusted: flattened as every stored value before it is quoted.
-  const id = userId === undefined ? undefined : plainValue(userId);
-  return commandNaming(`pc-hygiene owners ${subcommand}`, id, '', targetFlags);
+  const command = `pc-hygiene owners ${subcommand}`;
+  if (userId === undefined) return commandNaming(command, undefined, '', targetFlags);
+  return storedIdCommand(command, userId, '', targetFlags, HIDDEN_OWNER_ID);
 }
+
+/** What an owner command shows for an owner id the report cannot show as stored ({@link storedIdCommand}). */
+const HIDDEN_OWNER_ID = {
+  placeholder: USER_ID_PLACEHOLDER,
+  why: 'the owner’s id holds characters this report cannot show: pc-hygiene export shows it on their credentials',
+};
 
 /**
  * How the report's commands that need the notification topic name it ({@link UnreachableReportInput.topicTargetFlags}):

@@ -14,8 +14,8 @@ import {
   plainValue,
 } from '../digest';
 import type { OutboxEvent } from '../events';
-import { commandNaming, placeholderWord } from '../pasted-command';
-import { ownerCommandFlags, topicAimOf } from './owner-commands';
+import { placeholderWord } from '../pasted-command';
+import { ownerCommandFlags, storedIdCommand, topicAimOf } from './owner-commands';
 import { UNREACHABLE_REASON_TEXT } from './reasons';
 import type { MismatchedOwnerEvent, UnreachableOwner, UnreachableReportInput } from './types';
 
@@ -36,20 +36,27 @@ function ownerNaming(owner: UnreachableOwner): string {
 /**
  * What the admins run to undo a deletion the owner was never told about (the owner's own advice, "ask … to restore
  * it", is not for them): the restore command with the credential's id, aimed by `targetFlags`
- * ({@link UnreachableReportInput.targetFlags}, by {@link commandNaming}) (docs/notifications.md, "The report
- * message").
+ * ({@link UnreachableReportInput.targetFlags}, by `storedIdCommand`: `"<credentialId>"` and why for an id the
+ * report cannot show as stored) (docs/notifications.md, "The report message").
  */
 function restoreLine(event: OutboxEvent, targetFlags: string | undefined): string[] {
   if (!DELETION_TYPES.has(event.type)) return [];
-  // A credential id is untrusted: named by the one rule of a command naming an id.
-  const restore = commandNaming(
+  // A credential id is untrusted: named by the one rule of a command naming an id, a placeholder when not shown as stored.
+  const restore = storedIdCommand(
     'pc-hygiene restore',
-    plainValue(event.credentialId),
+    event.credentialId,
     ` --reason ${placeholderWord('why')}`,
     targetFlags,
+    HIDDEN_CREDENTIAL_ID,
   );
   return [`To restore it if the owner still needs it: ${restore}`];
 }
+
+/** What the restore command shows for a credential id the report cannot show as stored (`storedIdCommand`). */
+const HIDDEN_CREDENTIAL_ID = {
+  placeholder: placeholderWord('credentialId'),
+  why: 'its id holds characters this report cannot show: pc-hygiene export shows it',
+};
 
 /**
  * An owner's lines in a part: named ({@link ownerNaming}) with their reason's `why` and `todo`
