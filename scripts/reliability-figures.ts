@@ -21,6 +21,7 @@ const SCENARIO_ORDER = [
   'throttling',
   'lost-responses',
   'sns-outage',
+  'sns-outage-renewals',
   'concurrency',
   'races',
   'fuzz-sweep',

@@ -9,39 +9,20 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DynamoDbOutboxStore } from '../../lambdas/aws/outbox-store';
 import { timerSleep } from '../../lambdas/aws/timer-sleep';
-import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import { runNotifier } from '../../lambdas/hygiene/notifier';
 import { runSweep } from '../../lambdas/hygiene/sweep';
-import { DAY_MS, parseInstant } from '../../lambdas/hygiene/time';
+import { DAY_MS } from '../../lambdas/hygiene/time';
 import { createTestTable } from '../support/test-table';
 import { RecordingPublisher } from '../unit/outbox-fakes';
 import { FAULT_CONFIG, FAULT_NOW, LEASE_MS, realisticFleet, realSweepDeps, seed } from './support/cycle';
 import { writeFigures } from './support/figures';
+import { softDeletedSince, unjustifiedDeletion } from './support/item-oracles';
 import { Ledger } from './support/ledger';
 import { consistencyViolations, outboxIndexIds, readTable } from './support/table-check';
 
 const DAYS = 14;
 const OUTAGE_DAYS = 7;
 const DRAINS_PER_DAY = 4;
-
-const ms = (value: unknown): number => {
-  const parsed = typeof value === 'string' ? parseInstant(value) : undefined;
-  return parsed?.ok ? parsed.ms : Number.NaN;
-};
-
-/** Why a soft-delete is not one the rules make, judged from the item itself; undefined when it is. */
-function unjustifiedDeletion(item: Record<string, unknown>): string | undefined {
-  const deletedAt = ms(item.deletedAt);
-  if (item[HYGIENE_ATTR.deletedReason] === 'expired') {
-    return ms(item.expiresTime) <= deletedAt ? undefined : 'deleted as expired before its expiresTime';
-  }
-  const flaggedAt = ms(item[HYGIENE_ATTR.staleFlaggedAt]);
-  const deleteAfter = ms(item[HYGIENE_ATTR.staleDeleteAfter]);
-  if (!(deleteAfter <= deletedAt)) return 'deleted as stale before its grace period ended';
-  if (item.lastUsedAt !== undefined && ms(item.lastUsedAt) > flaggedAt)
-    return 'deleted as stale though used since flagged';
-  return undefined;
-}
 
 describe('SNS down for a week', () => {
   const figures = {
@@ -117,9 +98,7 @@ describe('SNS down for a week', () => {
       }
 
       const final = await readTable(table);
-      const deleted = [...final].filter(
-        ([id, item]) => item.deletedAt !== undefined && original.get(id)?.deletedAt === undefined,
-      );
+      const deleted = softDeletedSince(original, final);
       for (const [id, item] of deleted) expect(unjustifiedDeletion(item), id).toBeUndefined();
       expect(figures.oldestAgeHours).toBeGreaterThanOrEqual((OUTAGE_DAYS - 1) * 24);
       expect(figures.backlogPeak).toBeGreaterThan(0);

@@ -26,6 +26,7 @@ const DOCUMENTED = [
   'throttling',
   'lost-responses',
   'sns-outage',
+  'sns-outage-renewals',
   'concurrency',
   'races',
   'fuzz-sweep',
