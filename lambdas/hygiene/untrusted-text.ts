@@ -56,32 +56,35 @@ export const BLANK_LETTERS = String.raw`\u115f\u1160\u17b4\u17b5\u3164\uffa0\u28
  * (U+FE00–U+FE0F, among them the emoji presentation selector U+FE0F; U+E0100–U+E01EF, ideographic variants), the
  * Mongolian free variation selectors (U+180B–U+180D, U+180F) and the combining grapheme joiner U+034F. After a
  * non-ASCII letter, mark or emoji ({@link JOINABLE}) they are part of how a name is written (❤️, a CJK variant form,
- * a Mongolian letter's form), and in a keycap emoji (`1` U+FE0F U+20E3) too; anywhere else (after an ASCII letter,
- * at the start) they draw nothing and only make two ids differ that print alike (`bob` U+FE00 is not `bob`).
+ * a Mongolian letter's form), and in a keycap emoji (`1` U+FE0F U+20E3) too; anywhere else (after an ASCII
+ * character, at the start, after another selector) they are unsafe: there most draw nothing and only make two ids
+ * differ that print alike (`bob` U+FE00 is not `bob`); the few standardized variants of an ASCII digit or a symbol
+ * (a slashed zero, `0` U+FE00) lose their variant form, a spelling few names need.
  */
 const SELECTORS = String.raw`\u034f\u180b-\u180d\u180f\ufe00-\ufe0f\u{e0100}-\u{e01ef}`;
 
 /**
- * A character a joiner may sit between, and a selector ({@link SELECTORS}) follow, as part of how text is written:
- * a non-ASCII letter or mark (a Persian letter, an Indic virama, the emoji presentation selector U+FE0F before a
- * joiner), an emoji, or an emoji skin tone; never a {@link BLANK_LETTERS blank letter}, which writes nothing.
+ * A character of writing, which a joiner may sit between and a selector ({@link SELECTORS}) follow: a non-ASCII
+ * letter or mark (a Persian letter, an Indic virama), an emoji, or an emoji skin tone; never a
+ * {@link BLANK_LETTERS blank letter}, which writes nothing, nor a selector itself (a selector after a selector selects
+ * nothing, and a joiner beside stray selectors joins nothing; a joiner may still follow a selector that selects, as
+ * in 🏳️‍🌈: {@link unsafeCharacters}).
  */
-const JOINABLE = String.raw`[[\p{L}\p{M}\p{Extended_Pictographic}\p{Emoji_Modifier}]--\p{ASCII}--[${BLANK_LETTERS}]]`;
-
-/** What a selector may follow ({@link JOINABLE}), but another selector: one selects, a second draws nothing. */
-const SELECTABLE = `[${JOINABLE}--[${SELECTORS}]]`;
+const JOINABLE = String.raw`[[\p{L}\p{M}\p{Extended_Pictographic}\p{Emoji_Modifier}]--\p{ASCII}--[${BLANK_LETTERS}]--[${SELECTORS}]]`;
 
 /**
- * The unsafe characters (see the module header) but those in `kept`, as
- * regular expression source (`v` mode): every one of the classes but a
- * joiner (the class, then a look back that it was not one: the cheap test
- * first, as most text holds none), and a joiner not between two
- * {@link JOINABLE} characters.
+ * The unsafe characters (see the module header) but those in `kept`, as regular expression source (`v` mode), each
+ * alternative its class first (the cheap test, as most text holds none), then its context: every one of the classes
+ * but a joiner (a look back that it was not one); a joiner not between two {@link JOINABLE} characters, the one
+ * before it perhaps followed by a selector that selects (❤️‍🔥); a selector not after a {@link JOINABLE} character
+ * and not in a keycap emoji (an ASCII digit, `#` or `*`, then U+FE0E or U+FE0F, then U+20E3).
  * @param kept characters never matched, as class contents (`\n`), or none
  */
 function unsafeCharacters(kept = ''): string {
-  const joiners = String.raw`(?<!${JOINABLE})[\u200c\u200d]|[\u200c\u200d](?!${JOINABLE})`;
-  const selectors = String.raw`(?<!${SELECTABLE})[${SELECTORS}](?!\u20e3)`;
+  const joiner = String.raw`[\u200c\u200d]`;
+  const joiners = `${joiner}(?<!${JOINABLE}${joiner})(?<!${JOINABLE}[${SELECTORS}]${joiner})|${joiner}(?!${JOINABLE})`;
+  const keycap = String.raw`(?<=[0-9#*][\ufe0e\ufe0f])\u20e3`;
+  const selectors = `[${SELECTORS}](?<!${JOINABLE}[${SELECTORS}])(?!${keycap})`;
   return String.raw`[\p{Cc}\p{Cf}\p{Zl}\p{Zp}${BLANK_LETTERS}](?<![${kept}\u200c\u200d])|${joiners}|${selectors}`;
 }
 

@@ -45,6 +45,9 @@ describe('selectors', () => {
     ['an ideographic variation selector after a CJK ideograph', '葛\u{e0100}城'],
     ['a Mongolian free variation selector after a Mongolian letter', 'ᠠ\u180b'],
     ['the combining grapheme joiner after a Hebrew mark', 'בְּ\u034f'],
+    ['a text-style keycap (U+FE0E before the keycap)', '#\ufe0e\u20e3'],
+    ['a joiner after a selector that selects (the rainbow flag)', '🏳\ufe0f\u200d🌈'],
+    ['selectors on both sides of a joiner, each after an emoji', '👁\ufe0f\u200d🗨\ufe0f'],
   ])('that select the form of the character before show as they are: %s', (_case, text) => {
     expect(terminalText(text)).toBe(text);
     expect(flattenName(text)).toBe(text);
@@ -58,6 +61,19 @@ describe('selectors', () => {
     ['at the start', '\ufe00bob', '\\ufe00bob', 'bob'],
     ['a second selector after one', '葛\u{e0100}\u{e0101}', '葛\u{e0100}\\u{e0101}', '葛\u{e0100}'],
     ['after a blank letter', '\u3164\ufe0f', '\\u3164\\ufe0f', undefined],
+    ['before a keycap, after an ASCII letter', 'bob\ufe00\u20e3', 'bob\\ufe00\u20e3', 'bob \u20e3'],
+    [
+      'a joiner between two stray selectors, which joins nothing',
+      '\ufe0f\u200d\ufe0f',
+      '\\ufe0f\\u200d\\ufe0f',
+      undefined,
+    ],
+    [
+      'a joiner between two combining grapheme joiners',
+      '\u034f\u200d\u034f',
+      '\\u034f\\u200d\\u034f',
+      undefined,
+    ],
   ])('anywhere else are unsafe: %s', (_case, text, escaped, flattened) => {
     expect(terminalText(text)).toBe(escaped);
     expect(flattenName(text)).toBe(flattened);
