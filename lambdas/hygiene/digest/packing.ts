@@ -228,8 +228,11 @@ interface Unit {
  * The units packing places together: each event with the overtaken expiry warnings that ride with it (`rides`: the
  * digest's order puts them right after their deletion), which never start a part; but a deletion that does not fit
  * one part with them, even alone in it within `budget` (a small limit, long names), and each of them, are units of
- * their own at their cost apart (`apart`): the part of each then folds only its own events, each warning put apart
- * said as an expiry warning, as true as folded, rather than a digest that cannot be sent.
+ * their own at their cost apart (`apart`): the part of each then folds only its own events, so each warning put
+ * apart reads as an expiry warning of its own ("the next sweep may soft-delete it", "renew it now") though its
+ * credential is deleted — the contradiction the fold removes, kept here (a known gap: docs/notifications.md, "Size
+ * limits, splitting, batching and pacing") rather than a digest that cannot be sent. It needs a limit far below
+ * SNS's, or names far longer than a display name may be.
  */
 function unitsOf(measured: MeasuredDigest, budget: number): Unit[] {
   const together: { lead: EventCost; riders: EventCost[] }[] = [];
