@@ -1,5 +1,5 @@
 /**
- * The sweep's alarm topic check is wired (lib/credential-hygiene.ts, lib/hygiene-grants.ts): its function gets the
+ * The sweep's alarm topic check is wired (lib/credential-hygiene/alarm-topic.ts, lib/hygiene-grants.ts): its function gets the
  * alarm topic's ARN (`ALARM_TOPIC_ARN`) and its role `sns:ListSubscriptionsByTopic` on exactly that topic — the one
  * the stack creates, or a brought `alarmTopic`, built in the app or imported — and on no other; with `alarms: false`
  * neither (no alarm topic: the handler makes no check). No other function may list the alarm topic, and cdk-nag stays
