@@ -8,7 +8,6 @@ import type { OutboxEvent } from './events';
 import type { ApprovalOutcome } from './guard';
 import type { Action } from './policy';
 import type { ManifestEntry, RunManifestHeader } from './run-manifest';
-import type { CarriedPass } from './sweep/pass';
 
 /** A raw item as read from the table (a DynamoDB document). */
 export type RawItem = Readonly<Record<string, unknown>>;
@@ -19,6 +18,24 @@ export interface ScanCheckpoint {
   readonly segments: number;
   /** One entry per segment: `null` = not started, a key = continue after it, `'done'` = finished. */
   readonly positions: readonly (Readonly<Record<string, unknown>> | null | 'done')[];
+}
+
+/**
+ * What a checkpoint carries of the runs of its pass that saved it and the checkpoints before it: saved and read
+ * back by the sweep (`sweep/pass.ts`), stored by the checkpoint store.
+ */
+export interface CarriedPass {
+  /**
+   * The run that began the pass (it read from the top); for a pass whose first checkpoint was saved by a version
+   * that carried nothing, the first run that carried figures.
+   */
+  readonly firstRun: string;
+  /** The runs of the pass so far, each of which stopped on its time budget and saved a checkpoint (at least 1). */
+  readonly runs: number;
+  /** Invalid records those runs found (each record is read by one run of a pass). */
+  readonly invalid: number;
+  /** Transitions DynamoDB refused for the credential's size in those runs. */
+  readonly tooLarge: number;
 }
 
 /**

@@ -8,22 +8,8 @@
  * back (a checkpoint saved before it existed holds none: nothing carried), and the pass a run's summary reports.
  * Unreachable owners are not carried: docs/sweep.md says why. Pure.
  */
+import type { CarriedPass } from '../ports';
 import { type PassFigures, type PassSummary, summaryId } from '../run-summary';
-
-/** What a checkpoint carries of the runs of its pass that saved it and the checkpoints before it. */
-export interface CarriedPass {
-  /**
-   * The run that began the pass (it read from the top); for a pass whose first checkpoint was saved by a version
-   * that carried nothing, the first run that carried figures.
-   */
-  readonly firstRun: string;
-  /** The runs of the pass so far, each of which stopped on its time budget and saved a checkpoint (at least 1). */
-  readonly runs: number;
-  /** Invalid records those runs found (each record is read by one run of a pass). */
-  readonly invalid: number;
-  /** Transitions DynamoDB refused for the credential's size in those runs. */
-  readonly tooLarge: number;
-}
 
 /** A stored `pass` read back: the carried figures (`undefined`: none stored), or why it cannot be used. */
 export type CarriedPassReading =
