@@ -7,9 +7,15 @@
  * used (`lastUsedAt`), each written as the platform writes it: one
  * `UpdateItem` of the seed field. Those warnings are superseded: the drain
  * removes them unpublished (docs/notifications.md, "One drain", step 4, and
- * "Drain summary"). The ledger tells them from lost events, and an oracle
- * independent of the notifier's rule (`support/item-oracles.ts`) judges each
- * one legitimate from the credential as the scenario left it; every other
+ * "Drain summary"). Four credentials seeded beside the fleet hold a stale and
+ * an expiry warning at once: two are renewed, two used, so the warning they
+ * did not outgrow must still go out (the fleet alone never has a second event
+ * pending when one is outgrown). The ledger tells superseded events from lost
+ * ones. The truly independent checks are the scenario's own: only the ids it
+ * renewed or used lose a warning, and every other event pending on them then
+ * is published once. The oracle (`support/item-oracles.ts`) restates the
+ * notifier's rule from the same specification, more loosely, and judges each
+ * supersession from the credential as the scenario left it. Every other
  * event is delivered once and every deletion is one the rules make.
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,7 +32,7 @@ import { RecordingPublisher } from '../unit/outbox-fakes';
 import { FAULT_CONFIG, FAULT_NOW, LEASE_MS, realisticFleet, realSweepDeps, seed } from './support/cycle';
 import { writeFigures } from './support/figures';
 import { softDeletedSince, unjustifiedDeletion } from './support/item-oracles';
-import { Ledger } from './support/ledger';
+import { eventKey, Ledger } from './support/ledger';
 import { consistencyViolations, outboxIndexIds, readTable } from './support/table-check';
 
 const DAYS = 14;
@@ -37,6 +43,36 @@ const ACT_AFTER_MS = 60 * 60_000;
 
 type Item = Record<string, unknown>;
 
+/**
+ * Credentials seeded to hold two warnings at once when the scenario acts on one: unused for 120 days and expiring
+ * in 25, so the first sweep flags each stale and notices its expiry in one write (docs/rules.md, "Precedence").
+ * The first two are renewed (their expiry warning is outgrown, their stale warning must go out), the other two
+ * used (their stale warning is outgrown, their expiry warning must go out): a drain that removed an item's other
+ * events with the one it outgrew would lose a warning (docs/notifications.md, "One drain", step 4).
+ */
+const TWO_WARNINGS = {
+  renewed: ['two-warnings-renewed-1', 'two-warnings-renewed-2'],
+  used: ['two-warnings-used-1', 'two-warnings-used-2'],
+} as const;
+const TWO_WARNING_IDS: readonly string[] = [...TWO_WARNINGS.renewed, ...TWO_WARNINGS.used];
+
+/** One of the {@link TWO_WARNINGS} credentials: scoped and source-limited, so the base stale limit (90 days) applies. */
+function twoWarningRecord(id: string): Item {
+  const createdAt = formatInstant(addDays(FAULT_NOW, -400));
+  return {
+    id,
+    clientId: `${id}@acme.conductor.one/pcc`,
+    userId: 'two-warnings-owner',
+    displayName: `two warnings ${id}`,
+    createdAt,
+    updatedAt: createdAt,
+    lastUsedAt: formatInstant(addDays(FAULT_NOW, -120)),
+    expiresTime: formatInstant(addDays(FAULT_NOW, 25)),
+    allowSourceCidr: ['10.0.0.0/8'],
+    scopedRoles: ['arn:aws:iam::123456789012:role/ReadOnlyAccess'],
+  };
+}
+
 /** What the platform did to the credentials during the outage, by id. */
 interface PlatformChanges {
   /** Given a later `expiresTime` while an expiry warning was pending. */
@@ -45,6 +81,11 @@ interface PlatformChanges {
   readonly used: Set<string>;
   /** Every credential already considered (acted on or passed over): each is considered once. */
   readonly considered: Set<string>;
+  /**
+   * The events pending on a credential when it was renewed or used, other than the warning it outgrew: nothing
+   * outgrew them, so each must be published exactly once.
+   */
+  readonly kept: OutboxEvent[];
 }
 
 /** The types of the events pending on an item. */
@@ -70,16 +111,48 @@ function everyOtherNew(
   return candidates.filter((_, i) => i % 2 === 0);
 }
 
-/** Renews, and uses, every other credential with a pending expiry, or stale, warning, at `at`. */
-async function actOnPendingWarnings(table: TestTable, at: number, changes: PlatformChanges): Promise<void> {
-  const items = await readTable(table);
-  for (const id of everyOtherNew(items, 'expiry-warning', changes)) {
+/**
+ * Renews `id` (a later `expiresTime`) or uses it (`lastUsedAt`) at `at`, and keeps the events pending on `item`
+ * (as read before) other than the warning the change outgrows.
+ */
+async function act(
+  table: TestTable,
+  [id, item]: [string, Item],
+  how: 'renew' | 'use',
+  at: number,
+  changes: PlatformChanges,
+): Promise<void> {
+  const outgrown: EventType = how === 'renew' ? 'expiry-warning' : 'stale-warning';
+  if (how === 'renew') {
     await setItemAttribute(table.client, table.tableName, id, 'expiresTime', formatInstant(addDays(at, 365)));
     changes.renewed.add(id);
-  }
-  for (const id of everyOtherNew(items, 'stale-warning', changes)) {
+  } else {
     await setItemAttribute(table.client, table.tableName, id, 'lastUsedAt', formatInstant(at));
     changes.used.add(id);
+  }
+  changes.kept.push(...(readPendingItem(item)?.events ?? []).filter((event) => event.type !== outgrown));
+}
+
+/**
+ * Renews, and uses, every other credential with a pending expiry, or stale, warning, at `at`; and each
+ * {@link TWO_WARNINGS} credential once both its warnings are pending.
+ */
+async function actOnPendingWarnings(table: TestTable, at: number, changes: PlatformChanges): Promise<void> {
+  const items = await readTable(table);
+  const bothPending = (id: string): [string, Item][] => {
+    const item = items.get(id);
+    const types = item === undefined ? new Set() : pendingTypes(item);
+    const due = types.has('expiry-warning') && types.has('stale-warning');
+    return item !== undefined && due && !changes.renewed.has(id) && !changes.used.has(id) ? [[id, item]] : [];
+  };
+  for (const entry of TWO_WARNINGS.renewed.flatMap(bothPending))
+    await act(table, entry, 'renew', at, changes);
+  for (const entry of TWO_WARNINGS.used.flatMap(bothPending)) await act(table, entry, 'use', at, changes);
+  for (const id of everyOtherNew(items, 'expiry-warning', changes)) {
+    await act(table, [id, items.get(id) ?? {}], 'renew', at, changes);
+  }
+  for (const id of everyOtherNew(items, 'stale-warning', changes)) {
+    await act(table, [id, items.get(id) ?? {}], 'use', at, changes);
   }
 }
 
@@ -137,11 +210,27 @@ function idsOf(events: readonly OutboxEvent[], type: EventType): string[] {
   return events.filter((event) => event.type === type).map((event) => event.credentialId);
 }
 
+/**
+ * The scenario's own check, independent of any rule: each {@link TWO_WARNINGS} credential was acted on with its
+ * other warning pending, and every event kept on a renewed or used credential was published exactly once.
+ */
+function expectKeptPublishedOnce(changes: PlatformChanges, ledger: Ledger): void {
+  const keptTypes = (id: string) => changes.kept.filter((e) => e.credentialId === id).map((e) => e.type);
+  for (const id of TWO_WARNINGS.renewed) expect(keptTypes(id), `${id} renewed`).toEqual(['stale-warning']);
+  for (const id of TWO_WARNINGS.used) expect(keptTypes(id), `${id} used`).toEqual(['expiry-warning']);
+  const notOnce = changes.kept.flatMap((event) => {
+    const times = ledger.publishedEvents.get(eventKey(event)) ?? 0;
+    return times === 1 ? [] : [`${eventKey(event)} (${event.type}) published ${times} times`];
+  });
+  expect(notOnce).toEqual([]);
+}
+
 describe('SNS down for a week while credentials are renewed and used', () => {
   const figures: DaysFigures = { days: 0, drains: 0, failedPublishes: 0, supersededBySummaries: 0 };
   const outcome = {
     renewed: 0,
     used: 0,
+    kept: 0,
     events: 0,
     expiry: 0,
     stale: 0,
@@ -168,6 +257,7 @@ describe('SNS down for a week while credentials are renewed and used', () => {
         'expiry warnings superseded': outcome.expiry,
         'stale warnings superseded': outcome.stale,
         'supersessions the oracle found illegitimate': outcome.illegitimate,
+        'other events pending on renewed or used credentials (each published once)': outcome.kept,
       },
     });
   });
@@ -175,9 +265,16 @@ describe('SNS down for a week while credentials are renewed and used', () => {
   it('removes the outgrown warnings unpublished, legitimately, and delivers every other event once', async () => {
     const table = await createTestTable(undefined, 'sns-outage-renewals');
     try {
-      const original = await seed(table, realisticFleet(80, 10, 21));
+      const fleet = [...realisticFleet(80, 10, 21), ...TWO_WARNING_IDS.map(twoWarningRecord)];
+      const original = await seed(table, fleet);
       const ledger = new Ledger();
-      const changes: PlatformChanges = { renewed: new Set(), used: new Set(), considered: new Set() };
+      // The seeded pairs are acted on as TWO_WARNINGS says, never picked by the fleet's every-other choice.
+      const changes: PlatformChanges = {
+        renewed: new Set(),
+        used: new Set(),
+        considered: new Set(TWO_WARNING_IDS),
+        kept: [],
+      };
       await runDays(table, ledger, original, changes, figures);
 
       const final = await readTable(table);
@@ -186,6 +283,7 @@ describe('SNS down for a week while credentials are renewed and used', () => {
       Object.assign(outcome, {
         renewed: changes.renewed.size,
         used: changes.used.size,
+        kept: changes.kept.length,
         events: ledger.committedEvents.size,
         expiry: idsOf(superseded, 'expiry-warning').length,
         stale: idsOf(superseded, 'stale-warning').length,
@@ -196,11 +294,13 @@ describe('SNS down for a week while credentials are renewed and used', () => {
       });
       expect(outcome.expiry).toBeGreaterThan(0);
       expect(outcome.stale).toBeGreaterThan(0);
-      expect(ledger.illegitimateSupersessions(final)).toEqual([]);
-      // What the scenario did explains each one: only the renewed and the used credentials outgrew a warning.
+      // The independent checks: what the scenario did explains each supersession, and nothing more went.
+      expectKeptPublishedOnce(changes, ledger);
       expect(idsOf(superseded, 'expiry-warning').filter((id) => !changes.renewed.has(id))).toEqual([]);
       expect(idsOf(superseded, 'stale-warning').filter((id) => !changes.used.has(id))).toEqual([]);
       expect(superseded.filter((e) => e.type !== 'expiry-warning' && e.type !== 'stale-warning')).toEqual([]);
+      // The oracle's restatement of the rule, judged on the final state (item-oracles.ts says how it is looser).
+      expect(ledger.illegitimateSupersessions(final)).toEqual([]);
       // The drains' own count agrees with the ledger's (no mark failed here, so none was screened twice).
       expect(figures.supersededBySummaries).toBe(superseded.length);
       for (const [id, item] of deleted) expect(unjustifiedDeletion(item), id).toBeUndefined();

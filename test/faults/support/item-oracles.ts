@@ -1,10 +1,17 @@
 /**
  * Oracles that judge what the worker did from a credential item itself, never
- * by the production rule that did it (that would test a rule with itself):
- * whether a soft-delete is one the rules make (docs/rules.md), and whether a
- * drain was right to remove an event unpublished as superseded
- * (docs/notifications.md, "One drain", step 4). Used by the fault scenarios
- * that run over several days (`sns-outage*.test.ts`).
+ * by calling the production rule that did it: whether a soft-delete is one the
+ * rules make (docs/rules.md), and whether a drain was right to remove an event
+ * unpublished as superseded (docs/notifications.md, "One drain", step 4). Used
+ * by the fault scenarios that run over several days (`sns-outage*.test.ts`).
+ *
+ * They are independent code, not an independent judgement: each restates the
+ * rule clause by clause from the same specification, so a misreading of the
+ * docs would be shared. The supersession oracle is also looser than the rule:
+ * a half-cleared flag counts as gone, a `deleted-*` notice ignores whether
+ * `deletedAt` moved, and it judges the credential as the scenario left it, not
+ * as the drain read it. The independent check is the scenario's own: the ids
+ * it renewed or used, and the events it saw pending on them.
  */
 import { HYGIENE_ATTR } from '../../../lambdas/hygiene/data-contract';
 import type { OutboxEvent } from '../../../lambdas/hygiene/events';

@@ -149,9 +149,10 @@ export class Ledger {
   }
 
   /**
-   * The superseded events the credential had not outgrown, each with why, judged independently of the
-   * notifier's rule from the credentials as the scenario left them (`unjustifiedSupersession`,
-   * `item-oracles.ts`); also any that was never committed. Empty when every supersession was legitimate.
+   * The superseded events the credential had not outgrown, each with why, judged by code apart from the
+   * notifier's rule (a restatement of the same specification, looser in places: `unjustifiedSupersession`,
+   * `item-oracles.ts`) from the credentials as the scenario left them; also any that was never committed. Empty
+   * when every supersession was legitimate. The independent check is the scenario's own: what it changed.
    * @param finalItems the table at the end of the scenario, by credential id (`readTable`)
    */
   illegitimateSupersessions(finalItems: ReadonlyMap<string, Record<string, unknown>>): string[] {
