@@ -32,7 +32,7 @@ import type { RestoreResult } from '../aws/restore';
 import { EXIT_CODE } from '../exit-codes';
 import { interruptedExitCode, onInterrupt } from '../interrupts';
 import type { TargetFlags } from '../options/deployment-target';
-import { runsShowCommandFor } from '../options/run-id';
+import { MAX_RUN_ID_BYTES, runsShowCommandFor } from '../options/run-id';
 import { withTable } from '../options/table-options';
 import { sayOnStderr } from '../stderr';
 import { UsageError } from '../usage-error';
@@ -90,10 +90,11 @@ function toldOwnersText(restored: readonly RestoreResult[], dryRun: boolean): st
 /**
  * `; N skipped still deleted by another run: see pc-hygiene runs show r2 --table T, …` for the credentials skipped
  * as `not-deleted-by-run` (that run's deletion stands), naming up to {@link RUNS_NAMED} of the runs, each command
- * pasteable as printed and aimed at the table this restore read (`flags`: `runsShowCommandFor`); those deleted since
- * with no run recorded are counted apart, and so are those whose stored run id the CLI refuses as one (empty, or too
- * long for a manifest's keys: no run's manifest has it, and `runs show` of it would fail).
- * Nothing when there are none.
+ * pasteable as printed and aimed at the table this restore read (`flags`: `runsShowCommandFor`), each printed once
+ * (the runs whose ids a terminal cannot show share one, its placeholder said why: {@link namedRunsText}); those
+ * deleted since with no run id the CLI can read are counted apart: none recorded, or one it refuses as a run id
+ * (empty, or too long for a manifest's keys: no run's manifest has it, and `runs show` of it would fail), which the
+ * skipped lines name as stored. Nothing when there are none.
  */
 function stillDeletedText(skipped: readonly RunRestoreMiss[], flags: TargetFlags): string {
   const since = skipped.filter((m) => m.check === 'not-deleted-by-run');
@@ -102,25 +103,32 @@ function stillDeletedText(skipped: readonly RunRestoreMiss[], flags: TargetFlags
     const command = runsShowCommandFor(run, flags);
     if (command !== undefined) commands.set(run, command);
   }
-  const runs = [...commands.keys()].sort(collate);
-  const unrecorded = since.filter(
-    (m) => m.deletedByRun === undefined || !commands.has(m.deletedByRun),
-  ).length;
+  const unread = since.filter((m) => m.deletedByRun === undefined || !commands.has(m.deletedByRun)).length;
   const parts: string[] = [];
-  if (runs.length > 0) {
-    const byRuns = runs.length === 1 ? 'another run' : `${runs.length} other runs`;
-    const shown = runs.slice(0, RUNS_NAMED).map((run) => commands.get(run));
-    const more = runs.length - shown.length;
+  if (commands.size > 0) parts.push(namedRunsText(since.length - unread, commands));
+  if (unread > 0)
     parts.push(
-      `${since.length - unrecorded} skipped still deleted by ${byRuns}: see ${shown.join(', ')}` +
-        (more > 0 ? ` (and ${more} more ${more === 1 ? 'run' : 'runs'}: the skipped lines name them)` : ''),
-    );
-  }
-  if (unrecorded > 0)
-    parts.push(
-      `${unrecorded} skipped deleted again with no run recorded (pc-hygiene export shows ${unrecorded === 1 ? 'it' : 'them'})`,
+      `${unread} skipped deleted again with no run id the CLI can read (none recorded, or one empty or over ` +
+        `${MAX_RUN_ID_BYTES.toLocaleString('en-US')} bytes: pc-hygiene export shows ${unread === 1 ? 'it' : 'them'})`,
     );
   return parts.map((part) => `; ${part}`).join('');
+}
+
+/**
+ * `N skipped still deleted by M other runs: see <command>, … (and K more runs: …)` for the `count` credentials
+ * deleted since by the runs of `commands` (each run's printed `runs show`), naming up to {@link RUNS_NAMED}
+ * distinct commands in the runs' order: runs whose ids a terminal cannot show have the same command (a placeholder
+ * in place of the id, said why), printed once; `M` counts the runs, and `K` those no printed command stands for.
+ */
+function namedRunsText(count: number, commands: ReadonlyMap<string, string>): string {
+  const runs = [...commands.keys()].sort(collate);
+  const byRuns = runs.length === 1 ? 'another run' : `${runs.length} other runs`;
+  const shown = [...new Set(runs.map((run) => commands.get(run)))].slice(0, RUNS_NAMED);
+  const more = runs.filter((run) => !shown.includes(commands.get(run))).length;
+  return (
+    `${count} skipped still deleted by ${byRuns}: see ${shown.join(', ')}` +
+    (more > 0 ? ` (and ${more} more ${more === 1 ? 'run' : 'runs'}: the skipped lines name them)` : '')
+  );
 }
 
 /**

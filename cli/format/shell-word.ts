@@ -11,7 +11,7 @@
  * its escape) is refused, since the word typed back from the screen would
  * name another value. Pure.
  */
-import { commandNaming } from '../../lambdas/hygiene/pasted-command';
+import { commandNaming, placeholderWord } from '../../lambdas/hygiene/pasted-command';
 import { posixShellWord } from '../../lambdas/hygiene/shell-word';
 import { terminalText } from '../../lambdas/render/sanitize';
 
@@ -38,16 +38,39 @@ export function typedWord(text: string, placeholder: string = VALUE_WITH_CONTROL
   return shellWord(text) ?? placeholder;
 }
 
+/** What a printed `runs show` names in place of a run id that cannot be typed back from the screen. */
+const RUN_ID_PLACEHOLDER = placeholderWord('runId');
+
+/**
+ * What a printed `runs show` says after it when a run id cannot be typed back from the screen ({@link runsShowCommand}):
+ * the placeholder in its place is to be replaced by the id, which the JSON of `export --include-reserved` shows with
+ * every character escaped (a credential's `hygieneDeletedByRun`, the run index and headers, which are reserved items).
+ */
+export const HIDDEN_RUN_ID_WHY =
+  'its run id holds characters a terminal cannot show: pc-hygiene export --include-reserved shows it';
+
 /**
  * `pc-hygiene runs show <run-id>` for a run id read from the table (a credential's `hygieneDeletedByRun`, the run
  * index), as a message prints it to be pasted, by the one rule of a printed command naming an id (`commandNaming`,
- * lambdas/hygiene/pasted-command.ts): one shell word, after `--` when it starts with `-`, and `RUN_ID` in its place
- * when the terminal would print it changed ({@link typedWord}). A stored id is anyone's text: pasted bare, `run 1`
- * would be two arguments and `$(…)` a command. `targetFlags` aim it where the command that prints it read its table
+ * lambdas/hygiene/pasted-command.ts): one shell word, after `--` when it starts with `-`. A stored id is anyone's
+ * text: pasted bare, `run 1` would be two arguments and `$(…)` a command. An id the terminal would print changed
+ * ({@link shellWord} refuses it: `r\x1b[31m`) is the placeholder `"<runId>"` in its place, and why after the command
+ * ({@link HIDDEN_RUN_ID_WHY}), as the admins' report shows an id it cannot show (`storedIdCommand`,
+ * lambdas/hygiene/unreachable-report/owner-commands.ts): a bare word such as `RUN_ID` would read as a run's id, and
+ * pasted fail as one no table holds. `targetFlags` aim it where the command that prints it read its table
  * (`targetFlagsOf`, cli/options/deployment-target.ts; `''` for the default stack): the run is that table's, and
  * `runs show` reads the default stack's without them. Whether the CLI takes the id as a run id at all is the
  * caller's check (`runsShowCommandFor`, cli/options/run-id.ts).
  */
 export function runsShowCommand(runId: string, targetFlags: string): string {
-  return commandNaming('pc-hygiene runs show', runId, '', targetFlags, (text) => typedWord(text, 'RUN_ID'));
+  const word = shellWord(runId);
+  // Still after `--` when it starts with `-`: the id typed in its place needs it.
+  const command = commandNaming(
+    'pc-hygiene runs show',
+    runId,
+    '',
+    targetFlags,
+    () => word ?? RUN_ID_PLACEHOLDER,
+  );
+  return word === undefined ? `${command} (${HIDDEN_RUN_ID_WHY})` : command;
 }

@@ -5,12 +5,14 @@
  * `restore --run` restores the valid ones and reports the others, `runs list`
  * lists the valid runs and names the malformed one, with the `runs show` that
  * reads its header, aimed at the same table (pasted, it works: a run id that
- * starts with - after the flags and --) — each exits 1; a page or
+ * starts with - after the flags and --; one a terminal cannot show, the
+ * placeholder "<runId>" and why) — each exits 1; a page or
  * an index that is not a list is named as such (docs/data-model.md, "Run
  * manifests"; docs/deploy.md, "Restore runbook"). Child processes, DynamoDB Local.
  */
 import { type AttributeValue, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { HIDDEN_RUN_ID_WHY } from '../../cli/format/shell-word';
 import { DynamoDbRunManifestWriter } from '../../lambdas/aws/run-manifest-store';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import {
@@ -216,5 +218,16 @@ describe('malformed run manifest entries and run index (CLI, DynamoDB Local)', {
     expect(long.code).toBe(1);
     expect(long.stderr).toContain(`run "${'x'.repeat(2_016)}", is malformed`);
     expect(long.stderr).not.toContain('runs show');
+
+    // A stored run id a terminal cannot show: the placeholder "<runId>" in its place, and why after the command.
+    await breakEntry('r\u001b[31m');
+    const hidden = await runCli(['runs', 'list', ...tableFlags(table)]);
+
+    expect(hidden.code).toBe(1);
+    expect(hidden.stderr).toContain(
+      `; its header stays readable: pc-hygiene runs show "<runId>" --endpoint ${table.endpoint} ` +
+        `--table ${table.tableName} (${HIDDEN_RUN_ID_WHY})\n`,
+    );
+    expect(hidden.stderr).not.toContain('RUN_ID');
   });
 });

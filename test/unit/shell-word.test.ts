@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import {
+  HIDDEN_RUN_ID_WHY,
   runsShowCommand,
   shellWord,
   typedWord,
@@ -119,7 +120,23 @@ describe('runsShowCommand', () => {
     ]);
   });
 
-  it('shows RUN_ID for an id the terminal would print changed', () => {
-    expect(runsShowCommand('run\u001b[31m', '')).toBe('pc-hygiene runs show RUN_ID');
+  it('shows the placeholder "<runId>" for an id the terminal would print changed, and says why after the command', () => {
+    const aim = '--table t';
+
+    expect(runsShowCommand('run\u001b[31m', aim)).toBe(
+      `pc-hygiene runs show "<runId>" ${aim} (${HIDDEN_RUN_ID_WHY})`,
+    );
+    expect(HIDDEN_RUN_ID_WHY).toBe(
+      'its run id holds characters a terminal cannot show: pc-hygiene export --include-reserved shows it',
+    );
+    // The command, pasted without the why after it: the placeholder is one argument, not a redirection.
+    const command = runsShowCommand('r\u202e1', aim);
+    expect(command.endsWith(` (${HIDDEN_RUN_ID_WHY})`)).toBe(true);
+    const pasted = pastedArguments(command.slice(0, -` (${HIDDEN_RUN_ID_WHY})`.length));
+    expect(pasted).toEqual(['runs', 'show', '<runId>', '--table', 't']);
+    // An id that starts with - keeps its --: the id typed in the placeholder's place needs it.
+    expect(runsShowCommand('-r\u001b[31m', aim)).toBe(
+      `pc-hygiene runs show ${aim} -- "<runId>" (${HIDDEN_RUN_ID_WHY})`,
+    );
   });
 });

@@ -122,6 +122,15 @@ function refuseUnrecordedDeletion(
   }
 }
 
+/**
+ * Which run a credential's refusal as deleted by another run names: `run r2`, or said in words when there is no id to
+ * print (`no recorded run`; `a run whose stored id is empty`, which `run ` followed by nothing would hide).
+ */
+function otherRunText(otherRun: string | undefined): string {
+  if (otherRun === undefined) return 'no recorded run';
+  return otherRun === '' ? 'a run whose stored id is empty' : `run ${otherRun}`;
+}
+
 /** Reads the credential and makes every check a restore makes; throws the named error that fails. */
 export async function checkRestore(
   client: DynamoDBDocumentClient,
@@ -145,7 +154,7 @@ export async function checkRestore(
   if (request.deletedByRun !== undefined && deletedByRun !== request.deletedByRun) {
     const otherRun = typeof deletedByRun === 'string' ? deletedByRun : undefined;
     throw new NotDeletedByRunError(
-      `credential ${id} is deleted, but by ${otherRun === undefined ? 'no recorded run' : `run ${otherRun}`}, not by run ${request.deletedByRun}`,
+      `credential ${id} is deleted, but by ${otherRunText(otherRun)}, not by run ${request.deletedByRun}`,
       otherRun,
     );
   }
