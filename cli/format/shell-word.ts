@@ -44,10 +44,14 @@ const RUN_ID_PLACEHOLDER = placeholderWord('runId');
 /**
  * What a printed `runs show` says after it when a run id cannot be typed back from the screen ({@link runsShowCommand}):
  * the placeholder in its place is to be replaced by the id, which the JSON of `export --include-reserved` shows with
- * every character escaped (a credential's `hygieneDeletedByRun`, the run index and headers, which are reserved items).
+ * every unsafe character escaped (a credential's `hygieneDeletedByRun`, the run index and headers, which are reserved
+ * items), aimed by `targetFlags` as the command is. Worded for one run or several (one printed command may stand for
+ * several such runs).
  */
-export const HIDDEN_RUN_ID_WHY =
-  'its run id holds characters a terminal cannot show: pc-hygiene export --include-reserved shows it';
+export function hiddenRunIdWhy(targetFlags: string): string {
+  const aim = targetFlags === '' ? '' : ` ${targetFlags}`;
+  return `a run id that holds characters a terminal cannot show: pc-hygiene export --include-reserved${aim} shows it`;
+}
 
 /**
  * `pc-hygiene runs show <run-id>` for a run id read from the table (a credential's `hygieneDeletedByRun`, the run
@@ -55,7 +59,7 @@ export const HIDDEN_RUN_ID_WHY =
  * lambdas/hygiene/pasted-command.ts): one shell word, after `--` when it starts with `-`. A stored id is anyone's
  * text: pasted bare, `run 1` would be two arguments and `$(…)` a command. An id the terminal would print changed
  * ({@link shellWord} refuses it: `r\x1b[31m`) is the placeholder `"<runId>"` in its place, and why after the command
- * ({@link HIDDEN_RUN_ID_WHY}), as the admins' report shows an id it cannot show (`storedIdCommand`,
+ * ({@link hiddenRunIdWhy}), as the admins' report shows an id it cannot show (`storedIdCommand`,
  * lambdas/hygiene/unreachable-report/owner-commands.ts): a bare word such as `RUN_ID` would read as a run's id, and
  * pasted fail as one no table holds. `targetFlags` aim it where the command that prints it read its table
  * (`targetFlagsOf`, cli/options/deployment-target.ts; `''` for the default stack): the run is that table's, and
@@ -72,5 +76,5 @@ export function runsShowCommand(runId: string, targetFlags: string): string {
     targetFlags,
     () => word ?? RUN_ID_PLACEHOLDER,
   );
-  return word === undefined ? `${command} (${HIDDEN_RUN_ID_WHY})` : command;
+  return word === undefined ? `${command} (${hiddenRunIdWhy(targetFlags)})` : command;
 }

@@ -55,7 +55,7 @@ export function requireRunIdArgument(name: string, value: string): string {
  * `pc-hygiene runs show` of a run id read from the table (a credential's `hygieneDeletedByRun`, a run of the index),
  * for a message to print: {@link runsShowCommand}, aimed where the command printing it was (`flags`,
  * {@link targetFlagsOf}: the run is that table's); for an id the terminal would print changed, the placeholder
- * `"<runId>"` and why after it (`HIDDEN_RUN_ID_WHY`), the same command for every such id: a message naming several
+ * `"<runId>"` and why after it (`hiddenRunIdWhy`), the same command for every such id: a message naming several
  * runs prints each command once. `undefined` for a stored id the CLI refuses as its argument
  * ({@link requireRunIdArgument}: empty, or over {@link MAX_RUN_ID_BYTES}): a command printed for it would only fail,
  * so the message names no command (no manifest can be keyed by such an id). The one rule of every printed

@@ -12,8 +12,8 @@
  * U+200D, the word joiner U+2060, the BOM U+FEFF, the soft hyphen U+00AD and
  * the tag characters, which make two different ids print alike) and the line
  * and paragraph separators (`\p{Zl}`, `\p{Zp}`: U+2028, U+2029, which start
- * a new line), the blank letters ({@link BLANK_LETTERS}: the Hangul fillers
- * and the blank Braille pattern, which print as nothing, so a name of them reads
+ * a new line), the unassigned default-ignorable code points ({@link UNASSIGNED_IGNORABLE}), the blank letters
+ * ({@link BLANK_LETTERS}: the Hangul fillers and the blank Braille pattern, which print as nothing, so a name of them reads
  * as no name at all while it hides the id), and the selectors ({@link SELECTORS}:
  * variation selectors and the combining grapheme joiner) where they select
  * nothing. Two exceptions keep most names written as they should be: a
@@ -21,8 +21,8 @@
  * emoji (a Persian word, an Indic conjunct, an emoji sequence such as 👩🏽‍💻)
  * is part of how the text is written and shows as such, and so is a selector
  * after a non-ASCII letter, mark or emoji (❤️, a CJK variant form) or in a
- * keycap emoji (1️⃣); anywhere else (after ASCII letters, at either end) they
- * are unsafe. That costs a few
+ * keycap emoji (1️⃣); anywhere else (after ASCII letters, at either end, a
+ * selector after another) they are unsafe. That costs a few
  * spellings their look: a joiner ending a word (legacy Malayalam chillu
  * letters, `ന്` + ZWJ) is escaped or flattened, and so are the tag
  * characters of a subdivision flag (🏴 England shows as a black flag). Characters outside these classes
@@ -50,6 +50,13 @@
  * a joiner ending a word does (below).
  */
 export const BLANK_LETTERS = String.raw`\u115f\u1160\u17b4\u17b5\u3164\uffa0\u2800`;
+
+/**
+ * The code points Unicode reserves as default-ignorable but has not assigned (U+2065, U+FFF0–U+FFF8, most of the
+ * tag block's gaps, U+E01F0–U+E0FFF): a renderer draws them as nothing, so `bob` and `bob` U+2065 print alike. As
+ * Unicode assigns one it becomes a format character or a selector, unsafe by its class.
+ */
+const UNASSIGNED_IGNORABLE = String.raw`[\p{Default_Ignorable_Code_Point}&&\p{Cn}]`;
 
 /**
  * The default-ignorable marks that select how the character before them is drawn: the variation selectors
@@ -85,7 +92,7 @@ function unsafeCharacters(kept = ''): string {
   const joiners = `${joiner}(?<!${JOINABLE}${joiner})(?<!${JOINABLE}[${SELECTORS}]${joiner})|${joiner}(?!${JOINABLE})`;
   const keycap = String.raw`(?<=[0-9#*][\ufe0e\ufe0f])\u20e3`;
   const selectors = `[${SELECTORS}](?<!${JOINABLE}[${SELECTORS}])(?!${keycap})`;
-  return String.raw`[\p{Cc}\p{Cf}\p{Zl}\p{Zp}${BLANK_LETTERS}](?<![${kept}\u200c\u200d])|${joiners}|${selectors}`;
+  return String.raw`[\p{Cc}\p{Cf}\p{Zl}\p{Zp}${BLANK_LETTERS}${UNASSIGNED_IGNORABLE}](?<![${kept}\u200c\u200d])|${joiners}|${selectors}`;
 }
 
 /**

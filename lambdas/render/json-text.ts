@@ -11,19 +11,24 @@
  * lossless, unlike the terminal's visible escapes (`terminalText`).
  *
  * The escaped class covers every unsafe character of
- * `lambdas/hygiene/untrusted-text.ts` that `JSON.stringify` leaves raw (the bidi
- * controls are all `\p{Cf}`) and that is unsafe wherever it stands, the blank
- * letters (`BLANK_LETTERS`) included; a variation selector, unsafe only where it
- * selects nothing, is written as it is (it cannot drive a terminal, and escaping
- * every one would turn each ❤️ of a name into an escape). Pure.
+ * `lambdas/hygiene/untrusted-text.ts` (`UNSAFE_CHARACTERS`) that `JSON.stringify`
+ * leaves raw — the blank letters and the variation selectors that select nothing
+ * included, so an id that prints like another (`bob` U+FE00) reads apart in JSON
+ * too, as the CLI's advice promises — and every format character besides (the
+ * bidi controls are all `\p{Cf}`), a joiner inside an emoji too. Pure.
  */
-import { BLANK_LETTERS } from '../hygiene/untrusted-text';
+import { UNSAFE_CHARACTERS_EXCEPT_NEWLINE } from '../hygiene/untrusted-text';
 
 /**
- * What `JSON.stringify` leaves raw and a terminal must not get: DEL, C1, `\p{Cf}`, U+2028, U+2029, and the blank
- * letters, which print as nothing.
+ * What `JSON.stringify` leaves raw and a terminal must not get: DEL, C1, `\p{Cf}`, U+2028, U+2029, then the rest of
+ * the unsafe set (`UNSAFE_CHARACTERS_EXCEPT_NEWLINE`: blank letters, stray selectors, unassigned ignorables), each in
+ * its context as the terminal's escapes judge it; a raw newline is the indentation's, never a string's
+ * (`JSON.stringify` escapes those). Global: used through `replace` only.
  */
-const RAW_UNSAFE = new RegExp(String.raw`[\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}${BLANK_LETTERS}]`, 'gu');
+const RAW_UNSAFE = new RegExp(
+  String.raw`[\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}]|${UNSAFE_CHARACTERS_EXCEPT_NEWLINE.source}`,
+  'gv',
+);
 
 /** `\uXXXX` for each UTF-16 code unit of `char` (one, or a surrogate pair). */
 function unicodeEscape(char: string): string {

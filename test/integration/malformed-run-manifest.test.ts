@@ -12,7 +12,7 @@
  */
 import { type AttributeValue, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { HIDDEN_RUN_ID_WHY } from '../../cli/format/shell-word';
+import { hiddenRunIdWhy } from '../../cli/format/shell-word';
 import { DynamoDbRunManifestWriter } from '../../lambdas/aws/run-manifest-store';
 import { parseConfig } from '../../lambdas/hygiene/config';
 import {
@@ -226,7 +226,7 @@ describe('malformed run manifest entries and run index (CLI, DynamoDB Local)', {
     expect(hidden.code).toBe(1);
     expect(hidden.stderr).toContain(
       `; its header stays readable: pc-hygiene runs show "<runId>" --endpoint ${table.endpoint} ` +
-        `--table ${table.tableName} (${HIDDEN_RUN_ID_WHY})\n`,
+        `--table ${table.tableName} (${hiddenRunIdWhy(`--endpoint ${table.endpoint} --table ${table.tableName}`)})\n`,
     );
     expect(hidden.stderr).not.toContain('RUN_ID');
   });

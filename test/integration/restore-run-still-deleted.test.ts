@@ -14,7 +14,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { registerRestoreCommand } from '../../cli/commands/restore';
-import { HIDDEN_RUN_ID_WHY } from '../../cli/format/shell-word';
+import { hiddenRunIdWhy } from '../../cli/format/shell-word';
 import { MAX_RUN_ID_BYTES } from '../../cli/options/run-id';
 import { HYGIENE_ATTR } from '../../lambdas/hygiene/data-contract';
 import { runInProcess } from '../support/in-process-cli';
@@ -168,7 +168,7 @@ describe('restore --run: credentials still deleted by another run (DynamoDB Loca
     expect(run.exitCode).toBe(0);
     expect(summary).toBe(
       'run run-1: 1 restored, 5 skipped, 0 refused; ' +
-        `5 skipped still deleted by 5 other runs: see ${hidden} (${HIDDEN_RUN_ID_WHY}), ` +
+        `5 skipped still deleted by 5 other runs: see ${hidden} (${hiddenRunIdWhy(aim())}), ` +
         `pc-hygiene runs show run-2 ${aim()}, pc-hygiene runs show run-3 ${aim()} ` +
         '(and 1 more run: the skipped lines name them)',
     );

@@ -32,11 +32,11 @@ describe('jsonText', () => {
     expect(JSON.parse(text)).toEqual({ id: TRICKY });
   });
 
-  it('escapes the blank letters, which print as nothing, and keeps the selector of an emoji', () => {
-    const value = { id: 'bob\u3164', name: '\u2800\uffa0', heart: '❤\ufe0f' };
+  it('escapes the blank letters and a selector that selects nothing, and keeps the selector of an emoji', () => {
+    const value = { id: 'bob\u3164', name: '\u2800\uffa0', run: 'bob\ufe00', heart: '❤\ufe0f' };
     const text = jsonText(value);
 
-    expect(text).toBe('{"id":"bob\\u3164","name":"\\u2800\\uffa0","heart":"❤\ufe0f"}');
+    expect(text).toBe('{"id":"bob\\u3164","name":"\\u2800\\uffa0","run":"bob\\ufe00","heart":"❤\ufe0f"}');
     expect(JSON.parse(text)).toEqual(value);
   });
 

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import {
-  HIDDEN_RUN_ID_WHY,
+  hiddenRunIdWhy,
   runsShowCommand,
   shellWord,
   typedWord,
@@ -122,21 +122,22 @@ describe('runsShowCommand', () => {
 
   it('shows the placeholder "<runId>" for an id the terminal would print changed, and says why after the command', () => {
     const aim = '--table t';
+    const why = hiddenRunIdWhy(aim);
 
-    expect(runsShowCommand('run\u001b[31m', aim)).toBe(
-      `pc-hygiene runs show "<runId>" ${aim} (${HIDDEN_RUN_ID_WHY})`,
+    expect(runsShowCommand('run\u001b[31m', aim)).toBe(`pc-hygiene runs show "<runId>" ${aim} (${why})`);
+    // The export it names is aimed as the command is: the run is that table's.
+    expect(why).toBe(
+      'a run id that holds characters a terminal cannot show: pc-hygiene export --include-reserved --table t shows it',
     );
-    expect(HIDDEN_RUN_ID_WHY).toBe(
-      'its run id holds characters a terminal cannot show: pc-hygiene export --include-reserved shows it',
+    expect(hiddenRunIdWhy('')).toBe(
+      'a run id that holds characters a terminal cannot show: pc-hygiene export --include-reserved shows it',
     );
     // The command, pasted without the why after it: the placeholder is one argument, not a redirection.
     const command = runsShowCommand('r\u202e1', aim);
-    expect(command.endsWith(` (${HIDDEN_RUN_ID_WHY})`)).toBe(true);
-    const pasted = pastedArguments(command.slice(0, -` (${HIDDEN_RUN_ID_WHY})`.length));
+    expect(command.endsWith(` (${why})`)).toBe(true);
+    const pasted = pastedArguments(command.slice(0, -` (${why})`.length));
     expect(pasted).toEqual(['runs', 'show', '<runId>', '--table', 't']);
     // An id that starts with - keeps its --: the id typed in the placeholder's place needs it.
-    expect(runsShowCommand('-r\u001b[31m', aim)).toBe(
-      `pc-hygiene runs show ${aim} -- "<runId>" (${HIDDEN_RUN_ID_WHY})`,
-    );
+    expect(runsShowCommand('-r\u001b[31m', aim)).toBe(`pc-hygiene runs show ${aim} -- "<runId>" (${why})`);
   });
 });

@@ -7,7 +7,7 @@
  * one. Joiners inside writing: test/unit/untrusted-text-joiners.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { digestSubject, flattenName } from '../../lambdas/hygiene/digest';
+import { digestSubject, flattenName, plainName, plainValue } from '../../lambdas/hygiene/digest';
 import { isPlainAscii } from '../../lambdas/hygiene/message';
 import { UNSAFE_CHARACTERS, UNSAFE_CHARACTERS_EXCEPT_NEWLINE } from '../../lambdas/hygiene/untrusted-text';
 import { terminalText } from '../../lambdas/render/sanitize';
@@ -23,11 +23,12 @@ import { SAMPLE_NOW, sampleEvent } from '../support/sample-digest';
  * characters, the tag characters) and the line and paragraph separators. A
  * Unicode update that changes `Cf`, `Zl` or `Zp` fails here, for review. Then the blank letters: the Hangul
  * fillers, the deprecated Khmer inherent vowels and the blank Braille pattern; and the selectors (the combining
- * grapheme joiner, the Mongolian and the other variation selectors), each unsafe alone (it follows nothing).
+ * grapheme joiner, the Mongolian and the other variation selectors), each unsafe alone (it follows nothing); and
+ * the default-ignorable code points Unicode has not assigned (U+2065, U+FFF0–U+FFF8, the tag block's gaps, …).
  */
 const SPELLED_OUT =
   // biome-ignore lint/suspicious/noMisleadingCharacterClass: it tests one code point at a time, never a sequence.
-  /^[\p{Cc}\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\u{110bd}\u{110cd}\u{13430}-\u{1343f}\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0001}\u{e0020}-\u{e007f}\u2028\u2029\u115f\u1160\u17b4\u17b5\u3164\uffa0\u2800\u034f\u180b-\u180d\u180f\ufe00-\ufe0f\u{e0100}-\u{e01ef}]$/u;
+  /^[\p{Cc}\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\u{110bd}\u{110cd}\u{13430}-\u{1343f}\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0001}\u{e0020}-\u{e007f}\u2028\u2029\u115f\u1160\u17b4\u17b5\u3164\uffa0\u2800\u034f\u180b-\u180d\u180f\ufe00-\ufe0f\u{e0100}-\u{e01ef}\u2065\ufff0-\ufff8\u{e0000}\u{e0002}-\u{e001f}\u{e0080}-\u{e00ff}\u{e01f0}-\u{e0fff}]$/u;
 
 const MAX_CODE_POINT = 0x10ffff;
 
@@ -53,8 +54,9 @@ describe('UNSAFE_CHARACTERS', () => {
       if (unsafe !== SPELLED_OUT.test(char)) differ.push(hex(code));
     }
     expect(differ).toEqual([]);
-    // 65 controls (0x00–0x1F, 0x7F–0x9F), 170 format characters, U+2028, U+2029, 7 blank letters, 261 selectors.
-    expect(count).toBe(65 + 170 + 2 + 7 + 261);
+    // 65 controls (0x00–0x1F, 0x7F–0x9F), 170 format characters, U+2028, U+2029, 7 blank letters, 261 selectors,
+    // 3,769 unassigned default-ignorable code points.
+    expect(count).toBe(65 + 170 + 2 + 7 + 261 + 3769);
   });
 
   it('without newline differs only at U+000A', () => {
@@ -139,6 +141,20 @@ describe('the blank letters', () => {
           'API credential "cred-9" was deleted (expired)',
         );
     }
+  });
+
+  it('a name of combining marks only, or of unassigned ignorable code points, is no name either; an id shows as is', () => {
+    for (const blank of ['\u0300', '\u0301\u034f', ' \u0300 ', '\u2065', '\u{e0000}\ufff0']) {
+      expect(plainName(blank), JSON.stringify(blank)).toBeUndefined();
+      const event = sampleEvent('deleted-expired', 'cred-9', { displayName: blank });
+      for (const charset of ['ascii', 'unicode'] as const)
+        expect(digestSubject([event], SAMPLE_NOW, 1, 1, charset)).toBe(
+          'API credential "cred-9" was deleted (expired)',
+        );
+    }
+    expect(plainValue('\u0300')).toBe('\u0300');
+    expect(plainName('e\u0301')).toBe('e\u0301');
+    expect(terminalText('bob\u2065')).toBe('bob\\u2065');
   });
 
   it('show as escapes in a terminal, beside the name around them', () => {

@@ -13,14 +13,21 @@ import { flattenedText } from '../untrusted-text';
  * tab, Unicode format characters such as the bidi controls and the
  * zero-width space, line and paragraph separators) become spaces,
  * whitespace runs one space, so it cannot add lines to the text or reorder
- * the text around it; blank means "unknown" (`undefined`). The flattening
+ * the text around it; blank, or combining marks only (nothing for them to sit
+ * on), means "unknown" (`undefined`). The flattening
  * rendering of that one class (terminals show escapes instead:
  * `terminalText`, `lambdas/render/sanitize.ts`).
  */
 export function plainName(name: string | undefined): string | undefined {
   // Most names are plain ASCII words already: nothing to flatten (one test instead of two replacements).
-  return name !== undefined && isPlainAscii(name) ? name : flattenName(name);
+  if (name !== undefined && isPlainAscii(name)) return name;
+  const plain = flattenName(name);
+  // Marks with no letter to sit on (`\u0300`) write nothing: a subject would show empty quotes, and hide the id.
+  return plain === undefined || MARKS_ONLY.test(plain) ? undefined : plain;
 }
+
+/** Text of combining marks and spaces only: no character for a mark to sit on. */
+const MARKS_ONLY = /^[\p{M}\s]+$/u;
 
 /** {@link plainName} without its fast path: every name goes through the replacements. */
 export function flattenName(name: string | undefined): string | undefined {
@@ -35,5 +42,6 @@ export function flattenName(name: string | undefined): string | undefined {
  * reorder the text around it; `(blank)` when nothing is left.
  */
 export function plainValue(value: string): string {
-  return plainName(value) ?? '(blank)';
+  // Flattened as a name, but never taken for none when it is marks only: an id must show, whatever it holds.
+  return (isPlainAscii(value) ? value : flattenName(value)) ?? '(blank)';
 }
