@@ -56,7 +56,9 @@ export function overtakers(events: readonly OutboxEvent[]): readonly (number | u
     const at = instantMs(event.occurredAt);
     if (at === undefined) return;
     const key = credentialKey(event);
-    deletions.set(key, [...(deletions.get(key) ?? []), { index, at }]);
+    const list = deletions.get(key);
+    if (list === undefined) deletions.set(key, [{ index, at }]);
+    else list.push({ index, at });
   });
   return events.map((event) => {
     if (event.type !== 'expiry-warning' || deletions.size === 0) return undefined;
@@ -87,7 +89,9 @@ export function foldOvertaken(events: readonly OutboxEvent[]): Fold {
     if (deletion === undefined) return;
     overtaken.add(event);
     const at = instantMs(event.occurredAt) ?? 0;
-    riders.set(deletion, [...(riders.get(deletion) ?? []), { event, at }]);
+    const list = riders.get(deletion);
+    if (list === undefined) riders.set(deletion, [{ event, at }]);
+    else list.push({ event, at });
   });
   // Earliest queued first; the sort is stable, so equal instants keep the order given.
   for (const list of riders.values()) list.sort((a, b) => a.at - b.at);
@@ -108,7 +112,10 @@ export function besideTheirDeletions(events: readonly OutboxEvent[]): OutboxEven
   if (by.every((index) => index === undefined)) return [...events];
   const riders = new Map<number, number[]>();
   by.forEach((index, i) => {
-    if (index !== undefined) riders.set(index, [...(riders.get(index) ?? []), i]);
+    if (index === undefined) return;
+    const list = riders.get(index);
+    if (list === undefined) riders.set(index, [i]);
+    else list.push(i);
   });
   const queued = (i: number) => instantMs(events[i]?.occurredAt) ?? 0;
   const out: OutboxEvent[] = [];
